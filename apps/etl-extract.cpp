@@ -1,0 +1,21 @@
+// etl-extract: read sources (files, stdin, SQLite) and write NDJSON.
+#include "etl/cli/common_options.hpp"
+#include "etl/tools/pipeline.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Read records from files, stdin or SQLite and write them as NDJSON."};
+  app.name("etl-extract");
+  etl::tools::PipelineOptions p;
+  etl::cli::CommonOptions common;
+  app.add_option("SRC", p.sources, "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")
+      ->required();
+  app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)");
+  app.add_option("--tag-source", p.tag_source, "Add each record's source name in this field");
+  etl::cli::add_connector_options(app, p.source_options, false);
+  etl::cli::add_common_options(app, common);
+  app.footer(
+      "Example:\n  etl-extract samples/shop/customers.csv --rejects bad.ndjson > customers.ndjson\n"
+      "  etl-extract sqlite:erp.db --table customers | head");
+  return etl::cli::tool_main("etl-extract", argc, argv, app,
+                             [&] { return etl::tools::run_pipeline("etl-extract", p, common); });
+}

@@ -1,0 +1,28 @@
+// etl: git-style front door. `etl extract …` runs etl-extract from the same directory or PATH.
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+int main(int argc, char** argv) {
+  static const char* kTools[][2] = {{"extract", "read sources and write NDJSON"},
+                                    {"load", "write NDJSON into a file or database"}};
+  if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
+    std::printf("Usage: etl TOOL [ARGS...]\n\nTools:\n");
+    for (auto& t : kTools) std::printf("  %-10s %s\n", t[0], t[1]);
+    std::printf("\nExample:\n  etl extract samples/shop/customers.csv | etl load out.csv\n");
+    return argc < 2 ? 0 : 0;
+  }
+  std::string name = std::string("etl-") + argv[1];
+  std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");
+  std::filesystem::path sibling = self.parent_path() / name;
+  std::vector<char*> args{name.data()};
+  for (int i = 2; i < argc; ++i) args.push_back(argv[i]);
+  args.push_back(nullptr);
+  if (std::filesystem::exists(sibling)) execv(sibling.c_str(), args.data());
+  execvp(name.c_str(), args.data());
+  std::fprintf(stderr, "etl: unknown tool '%s' (run 'etl' for the list)\n", argv[1]);
+  return 2;
+}

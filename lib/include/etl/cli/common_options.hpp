@@ -1,0 +1,26 @@
+#pragma once
+// Flags that mean the same in every tool, defined once.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+
+#include "etl/connector_options.hpp"
+
+namespace etl::cli {
+
+struct CommonOptions {
+  std::string rejects;
+  std::string report;
+  bool quiet = false;
+  std::int64_t max_errors = -1;  // -1: no limit
+};
+
+void add_common_options(CLI::App& app, CommonOptions& o);
+// Connector flags (--format, --delimiter, --table, …).
+void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
+
+// The single catch ladder: maps exceptions to exit codes and prints `tool: message`.
+int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
+              const std::function<int()>& run);
+
+}  // namespace etl::cli

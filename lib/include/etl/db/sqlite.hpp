@@ -1,0 +1,75 @@
+#pragma once
+// SQLite, the embedded default. Numbers are stored so they come back exactly: an int64 as
+// INTEGER, a decimal whose shortest double text is itself as REAL, anything else (19.990,
+// 12345678901234567890, -0.0) as TEXT in a column created without a type, whose TEXT values
+// that are JSON numbers read back as numbers.
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/connector_options.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace etl {
+
+class SqliteDb {
+ public:
+  explicit SqliteDb(const std::string& path, bool create);
+  ~SqliteDb();
+  SqliteDb(const SqliteDb&) = delete;
+  SqliteDb& operator=(const SqliteDb&) = delete;
+  sqlite3* handle() const { return m_db; }
+  void exec(const std::string& sql);
+  sqlite3_stmt* prepare(const std::string& sql);
+  std::string errmsg() const;
+
+ private:
+  sqlite3* m_db = nullptr;
+  std::string m_path;
+};
+
+std::string quote_identifier(const std::string& name);
+
+class SqliteSource : public Source {
+ public:
+  SqliteSource(const std::string& path, const ConnectorOptions& o);
+  ~SqliteSource() override;
+  bool next(Sourced& out) override;
+
+ private:
+  enum class ColumnKind { Plain, Numeric, Boolean, Json };
+  SqliteDb m_db;
+  sqlite3_stmt* m_stmt = nullptr;
+  std::string m_name;
+  std::vector<std::string> m_names;
+  std::vector<ColumnKind> m_kinds;
+  std::uint64_t m_row = 0;
+};
+
+class SqliteSink : public Sink {
+ public:
+  SqliteSink(const std::string& path, const ConnectorOptions& o);
+  ~SqliteSink() override;  // without commit(): the open batch is rolled back
+  WriteResult write(const Sourced& in) override;
+  void commit() override;
+
+ private:
+  void ensure_table(const Record& first);
+  sqlite3_stmt* statement_for(const Record& r);
+  void bind(sqlite3_stmt* st, int index, const Value& v);
+  SqliteDb m_db;
+  ConnectorOptions m_opts;
+  std::vector<std::string> m_columns;  // the table's columns
+  bool m_in_tx = false;
+  bool m_table_ready = false;
+  std::size_t m_in_batch = 0;
+  std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
+  std::vector<std::string> m_bound_text;  // keeps JSON text alive until the step
+};
+
+}  // namespace etl

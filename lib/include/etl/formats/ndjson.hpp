@@ -1,0 +1,33 @@
+#pragma once
+// NDJSON: one JSON object a line, the stream between the tools.
+#include <string>
+
+#include "etl/io.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+class NdjsonReader : public Source {
+ public:
+  explicit NdjsonReader(const std::string& path);
+  bool next(Sourced& out) override;
+
+ private:
+  InputStream m_in;
+  LineReader m_lines;
+  std::string m_name;
+  Value m_scratch;
+};
+
+class NdjsonWriter : public Sink {
+ public:
+  explicit NdjsonWriter(const std::string& path) : m_out(path) {}
+  WriteResult write(const Sourced& in) override;
+  void commit() override { m_out.commit(); }
+
+ private:
+  OutputStream m_out;
+};
+
+}  // namespace etl

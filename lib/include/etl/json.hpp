@@ -1,0 +1,34 @@
+#pragma once
+// JSON text <-> Value, through RapidJSON's SAX reader: numbers kept as text, UTF-8 checked
+// strictly (lone surrogates rejected), nesting limited so deep input cannot exhaust the stack.
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "etl/value.hpp"
+
+namespace etl {
+
+inline constexpr std::size_t kMaxJsonDepth = 512;
+
+struct JsonParseError {
+  std::size_t offset = 0;  // byte offset into the text
+  std::size_t line = 1;    // 1-based line of offset
+  std::size_t column = 1;  // 1-based byte column of offset
+  std::string message;
+};
+
+// Parses one complete JSON text (anything after it but whitespace is an error).
+// Returns the error, or nothing on success with the result in out.
+std::optional<JsonParseError> parse_json(std::string_view text, Value& out);
+
+// Appends the JSON serialisation of v to out (compact, UTF-8 passed through).
+void append_json(std::string& out, const Value& v);
+void append_json(std::string& out, const Record& r);
+void append_json_string(std::string& out, std::string_view s);
+
+std::string to_json(const Value& v);
+std::string to_json(const Record& r);
+
+}  // namespace etl

@@ -1,0 +1,51 @@
+#pragma once
+// Addresses ("orders.csv", "-", "sqlite:erp.db") resolved to connectors through one explicit list.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "etl/connector_options.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+struct Address {
+  std::string scheme;  // connector name: csv, tsv, ndjson, json, sqlite
+  std::string target;  // path (or "-")
+  std::string text;    // as given, for messages
+};
+
+using SourceFactory =
+    std::function<std::unique_ptr<Source>(const Address&, const ConnectorOptions&)>;
+using SinkFactory = std::function<std::unique_ptr<Sink>(const Address&, const ConnectorOptions&)>;
+
+struct ConnectorInfo {
+  std::string scheme;
+  std::vector<std::string> extensions;
+  std::string summary;
+  SourceFactory open_source;
+  SinkFactory open_sink;
+};
+
+class Registry {
+ public:
+  static const Registry& builtin();
+  void add(ConnectorInfo info) { m_connectors.push_back(std::move(info)); }
+  const std::vector<ConnectorInfo>& connectors() const { return m_connectors; }
+  const ConnectorInfo* find(std::string_view scheme) const;
+
+  // Explicit scheme, else --format, else extension (after .gz); "-" is NDJSON.
+  Address parse(std::string_view text, const std::string& format_override) const;
+  std::unique_ptr<Source> open_source(std::string_view text, const ConnectorOptions& o) const;
+  std::unique_ptr<Sink> open_sink(std::string_view text, const ConnectorOptions& o) const;
+
+ private:
+  std::vector<ConnectorInfo> m_connectors;
+};
+
+void register_builtin_connectors(Registry& r);
+
+}  // namespace etl

@@ -1,0 +1,39 @@
+#pragma once
+// Counts of one run, the rejects file and the JSON report: every record read is written,
+// filtered or rejected, and nothing disappears without a count.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "etl/io.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+struct RunStats {
+  std::uint64_t read = 0;
+  std::uint64_t written = 0;
+  std::uint64_t filtered = 0;
+  std::uint64_t unmatched = 0;  // part of filtered: update mode found no row
+  std::uint64_t rejected = 0;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+
+  double seconds() const;
+  std::string summary(const std::string& tool) const;
+  std::string report_json(const std::string& tool, const std::string& status,
+                          const std::string& error) const;
+};
+
+// NDJSON: {"reason":…,"where":"orders.csv:12","record":{…}} or "raw":"…" when no record was made.
+class RejectWriter {
+ public:
+  explicit RejectWriter(const std::string& path);  // empty path: count only
+  void write(const Sourced& in, const std::string& reason);
+  void commit();
+
+ private:
+  std::unique_ptr<OutputStream> m_out;
+};
+
+}  // namespace etl

@@ -1,0 +1,26 @@
+#pragma once
+#include <string>
+
+#include "etl/location.hpp"
+#include "etl/value.hpp"
+
+namespace etl {
+
+// A record and where it came from. When reject_reason is set the reader could not make a
+// record of the input; raw holds the input text as read, so it can be fixed and fed back.
+struct Sourced {
+  Record record;
+  Location where;
+  std::string reject_reason;
+  std::string raw;
+};
+
+// Pull reader: one record at a time, constant memory. Throws only for fatal errors.
+class Source {
+ public:
+  virtual ~Source() = default;
+  // Fills out and returns true, or returns false at the end of input.
+  virtual bool next(Sourced& out) = 0;
+};
+
+}  // namespace etl

@@ -1,0 +1,22 @@
+#pragma once
+// The loop every moving tool shares: read sources in turn, write to a sink, count and reject.
+#include <string>
+#include <vector>
+
+#include "etl/cli/common_options.hpp"
+#include "etl/connector_options.hpp"
+
+namespace etl::tools {
+
+struct PipelineOptions {
+  std::vector<std::string> sources;  // addresses, read one after the other
+  std::string destination = "-";
+  std::string tag_source;            // field that receives each record's source name
+  ConnectorOptions source_options;
+  ConnectorOptions sink_options;
+};
+
+// Returns the exit code; throws etl::Error on fatal errors (after writing the report).
+int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c);
+
+}  // namespace etl::tools

@@ -1,0 +1,84 @@
+#pragma once
+// A record is a JSON object. Numbers keep their exact decimal text (19.990 stays 19.990).
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace etl {
+
+struct Member;
+
+class Value {
+ public:
+  enum class Kind : std::uint8_t { Null, Bool, Number, String, Array, Object };
+
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
+  static Value null() { return Value(); }
+  static Value boolean(bool b);
+  static Value number(std::string_view text);  // text must be a JSON number literal
+  static Value string(std::string_view text);
+  static Value array();
+  static Value object();
+
+  Kind kind() const { return m_kind; }
+  bool is_null() const { return m_kind == Kind::Null; }
+  bool as_bool() const { return m_bool; }
+  // The number's literal text, or the string's bytes.
+  const std::string& text() const { return m_text; }
+  std::vector<Value>& items() { return m_items; }
+  const std::vector<Value>& items() const { return m_items; }
+  std::vector<Member>& members() { return m_members; }
+  const std::vector<Member>& members() const { return m_members; }
+
+  // In-place setters that reuse the string's capacity (hot path of the readers).
+  void set_string(std::string_view text);
+  void set_number(std::string_view text);
+  void set_null();
+
+  bool operator==(const Value& other) const;
+
+ private:
+  Kind m_kind = Kind::Null;
+  bool m_bool = false;
+  std::string m_text;
+  std::vector<Value> m_items;
+  std::vector<Member> m_members;
+};
+
+struct Member {
+  std::string key;
+  Value value;
+  bool operator==(const Member& o) const { return key == o.key && value == o.value; }
+};
+
+// An insertion-ordered JSON object: field order survives a round trip.
+class Record {
+ public:
+  std::vector<Member>& fields() { return m_fields; }
+  const std::vector<Member>& fields() const { return m_fields; }
+  std::size_t size() const { return m_fields.size(); }
+  bool empty() const { return m_fields.empty(); }
+  void clear() { m_fields.clear(); }
+
+  const Value* find(std::string_view key) const;
+  Value* find(std::string_view key);
+  // Sets key to value, appending the key when absent.
+  void set(std::string_view key, Value value);
+
+  bool operator==(const Record& o) const { return m_fields == o.m_fields; }
+
+ private:
+  std::vector<Member> m_fields;
+};
+
+// True when text is a JSON number literal (RFC 8259 grammar).
+bool is_json_number(std::string_view text);
+
+}  // namespace etl

@@ -1,0 +1,85 @@
+#include "etl/cli/common_options.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <iostream>
+
+#include "etl/error.hpp"
+#include "etl/registry.hpp"
+
+namespace etl::cli {
+
+void add_common_options(CLI::App& app, CommonOptions& o) {
+  app.add_option("--rejects", o.rejects, "Write rejected records (NDJSON, with reason and place)");
+  app.add_option("--report", o.report, "Write a JSON summary of the run");
+  app.add_flag("-q,--quiet", o.quiet, "No summary on stderr");
+  app.add_option("--max-errors", o.max_errors, "Stop with exit 3 after more than N rejects");
+  app.set_version_flag("--version", "etlkit 0.1.0");
+  app.add_flag_callback(
+      "--list-formats",
+      [] {
+        for (const auto& c : Registry::builtin().connectors()) {
+          std::string exts;
+          for (const auto& e : c.extensions) exts += (exts.empty() ? "" : " ") + e;
+          std::cout << fmt::format("{:<8} {:<16} {}\n", c.scheme, exts, c.summary);
+        }
+        throw CLI::Success();
+      },
+      "List the formats and connectors, then exit");
+}
+
+void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
+  app.add_option("--format", o.format, "Format when the extension does not tell (csv, tsv, ndjson, json)");
+  app.add_option_function<std::string>(
+      "--delimiter",
+      [&o](const std::string& d) {
+        if (d == "\\t" || d == "tab") {
+          o.delimiter = '\t';
+        } else if (d.size() == 1) {
+          o.delimiter = d[0];
+        } else {
+          throw CLI::ValidationError("--delimiter", "must be one character (or 'tab')");
+        }
+      },
+      "CSV field delimiter");
+  app.add_option("--table", o.table, "SQLite table");
+  if (for_sink) {
+    app.add_option("--columns", o.columns, "CSV column order")->delimiter(',');
+    app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
+    app.add_option("--mode", o.mode, "insert | upsert | update | replace")
+        ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));
+    app.add_option("--batch-size", o.batch_size, "Records per transaction")
+        ->check(CLI::PositiveNumber);
+  } else {
+    app.add_option("--records-path", o.records_path, "JSON Pointer to the records array");
+    app.add_option("--query", o.query, "SQL query (SQLite source)");
+  }
+}
+
+int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
+              const std::function<int()>& run) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes EPIPE, handled as a clean stop
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  }
+  try {
+    return run();
+  } catch (const BrokenPipe&) {
+    return 0;
+  } catch (const Error& e) {
+    std::cerr << tool << ": " << e.what() << '\n';
+    return static_cast<int>(e.code());
+  } catch (const std::bad_alloc&) {
+    std::cerr << tool << ": out of memory\n";
+    return static_cast<int>(ExitCode::Io);
+  } catch (const std::exception& e) {
+    std::cerr << tool << ": " << e.what() << '\n';
+    return static_cast<int>(ExitCode::Io);
+  }
+}
+
+}  // namespace etl::cli

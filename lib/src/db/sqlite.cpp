@@ -1,0 +1,343 @@
+#include "etl/db/sqlite.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+bool contains_ci(std::string haystack, const char* needle) {
+  std::transform(haystack.begin(), haystack.end(), haystack.begin(), ::toupper);
+  return haystack.find(needle) != std::string::npos;
+}
+
+std::string double_text(double d) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, d);
+  return std::string(buf, r.ptr);
+}
+
+// The exact storage of a number's text: INTEGER, REAL or (when neither is exact) TEXT.
+enum class NumberStorage { Integer, Real, Text };
+NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
+  auto ri = std::from_chars(t.data(), t.data() + t.size(), i);
+  if (ri.ec == std::errc() && ri.ptr == t.data() + t.size() && std::to_string(i) == t)
+    return NumberStorage::Integer;
+  auto rd = std::from_chars(t.data(), t.data() + t.size(), d);
+  if (rd.ec == std::errc() && rd.ptr == t.data() + t.size() && double_text(d) == t)
+    return NumberStorage::Real;
+  return NumberStorage::Text;
+}
+
+}  // namespace
+
+std::string quote_identifier(const std::string& name) {
+  std::string q = "\"";
+  for (char c : name) {
+    if (c == '"') q.push_back('"');
+    q.push_back(c);
+  }
+  q.push_back('"');
+  return q;
+}
+
+SqliteDb::SqliteDb(const std::string& path, bool create) : m_path(path) {
+  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+  if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
+    std::string msg = m_db ? sqlite3_errmsg(m_db) : "out of memory";
+    sqlite3_close(m_db);
+    throw IoError(fmt::format("sqlite:{}: cannot open: {}", path, msg));
+  }
+  sqlite3_busy_timeout(m_db, 5000);
+}
+
+SqliteDb::~SqliteDb() { sqlite3_close(m_db); }
+
+std::string SqliteDb::errmsg() const { return sqlite3_errmsg(m_db); }
+
+void SqliteDb::exec(const std::string& sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    throw IoError(fmt::format("sqlite:{}: {}", m_path, msg));
+  }
+}
+
+sqlite3_stmt* SqliteDb::prepare(const std::string& sql) {
+  sqlite3_stmt* st = nullptr;
+  if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
+    throw UsageError(fmt::format("sqlite:{}: {}", m_path, errmsg()));
+  return st;
+}
+
+// ---- source ----
+
+SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
+    : m_db(path, false), m_name("sqlite:" + path) {
+  if (o.table.empty() == o.query.empty())
+    throw UsageError("a sqlite source needs exactly one of --table or --query");
+  std::string sql = o.query.empty() ? "SELECT * FROM " + quote_identifier(o.table) : o.query;
+  if (!o.table.empty()) m_name += "#" + o.table;
+  m_stmt = m_db.prepare(sql);
+  int n = sqlite3_column_count(m_stmt);
+  for (int i = 0; i < n; ++i) {
+    m_names.emplace_back(sqlite3_column_name(m_stmt, i));
+    const char* decl = sqlite3_column_decltype(m_stmt, i);
+    std::string d = decl ? decl : "";
+    ColumnKind k = ColumnKind::Plain;
+    if (d.empty() || contains_ci(d, "NUM") || contains_ci(d, "DEC") || contains_ci(d, "INT") ||
+        contains_ci(d, "REAL") || contains_ci(d, "FLOA") || contains_ci(d, "DOUB"))
+      k = ColumnKind::Numeric;
+    if (contains_ci(d, "BOOL")) k = ColumnKind::Boolean;
+    if (contains_ci(d, "JSON")) k = ColumnKind::Json;
+    m_kinds.push_back(k);
+  }
+}
+
+SqliteSource::~SqliteSource() { sqlite3_finalize(m_stmt); }
+
+bool SqliteSource::next(Sourced& out) {
+  int rc = sqlite3_step(m_stmt);
+  if (rc == SQLITE_DONE) return false;
+  if (rc != SQLITE_ROW) throw IoError(fmt::format("{}: {}", m_name, m_db.errmsg()));
+  ++m_row;
+  out.where.source = m_name;
+  out.where.line = 0;
+  out.where.detail = fmt::format("row {}", m_row);
+  out.reject_reason.clear();
+  out.raw.clear();
+  auto& rec = out.record.fields();
+  if (rec.size() != m_names.size()) {
+    rec.clear();
+    for (const auto& n : m_names) rec.push_back(Member{n, Value()});
+  }
+  for (std::size_t i = 0; i < m_names.size(); ++i) {
+    int col = static_cast<int>(i);
+    Value& v = rec[i].value;
+    switch (sqlite3_column_type(m_stmt, col)) {
+      case SQLITE_NULL: v.set_null(); break;
+      case SQLITE_INTEGER:
+        if (m_kinds[i] == ColumnKind::Boolean)
+          v = Value::boolean(sqlite3_column_int64(m_stmt, col) != 0);
+        else
+          v.set_number(std::to_string(sqlite3_column_int64(m_stmt, col)));
+        break;
+      case SQLITE_FLOAT: v.set_number(double_text(sqlite3_column_double(m_stmt, col))); break;
+      default: {
+        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
+        std::string_view t(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
+        if (m_kinds[i] == ColumnKind::Numeric && is_json_number(t)) {
+          v.set_number(t);
+        } else if (m_kinds[i] == ColumnKind::Json && !parse_json(t, v)) {
+          // parsed in place
+        } else {
+          v.set_string(t);
+        }
+      }
+    }
+  }
+  return true;
+}
+
+// ---- sink ----
+
+SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
+    : m_db(path, true), m_opts(o) {
+  if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
+  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
+  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
+    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
+  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
+    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  m_db.exec("PRAGMA synchronous=NORMAL");
+}
+
+SqliteSink::~SqliteSink() {
+  for (auto& [k, st] : m_statements) sqlite3_finalize(st);
+  if (m_in_tx) sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+}
+
+void SqliteSink::ensure_table(const Record& first) {
+  m_table_ready = true;
+  const std::string table = quote_identifier(m_opts.table);
+  sqlite3_stmt* info = m_db.prepare("SELECT name FROM pragma_table_info(?1)");
+  sqlite3_bind_text(info, 1, m_opts.table.c_str(), -1, SQLITE_TRANSIENT);
+  while (sqlite3_step(info) == SQLITE_ROW)
+    m_columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info, 0)));
+  sqlite3_finalize(info);
+  if (m_columns.empty()) {
+    // Column types from the first record; numbers get no declared type (see sqlite.hpp).
+    std::vector<std::pair<std::string, std::string>> cols;
+    if (!m_opts.schema_file.empty()) {
+      throw UsageError("--schema is not supported yet");
+    }
+    for (const auto& m : first.fields()) {
+      std::string type;
+      switch (m.value.kind()) {
+        case Value::Kind::String: type = " TEXT"; break;
+        case Value::Kind::Bool: type = " BOOLEAN"; break;
+        case Value::Kind::Array:
+        case Value::Kind::Object: type = " JSON"; break;
+        default: break;
+      }
+      cols.emplace_back(m.key, type);
+    }
+    for (const auto& k : m_opts.key)
+      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.first == k; }))
+        throw UsageError(fmt::format("--key column '{}' is not a field of the first record", k));
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i > 0) sql += ", ";
+      sql += quote_identifier(cols[i].first) + cols[i].second;
+      m_columns.push_back(cols[i].first);
+    }
+    if (!m_opts.key.empty()) {
+      sql += ", PRIMARY KEY (";
+      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
+        sql += (i > 0 ? ", " : "") + quote_identifier(m_opts.key[i]);
+      sql += ")";
+    }
+    sql += ")";
+    m_db.exec(sql);
+  }
+  if (m_opts.mode == "replace") m_db.exec("DELETE FROM " + table);
+}
+
+sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
+  std::string signature;
+  for (const auto& m : r.fields()) {
+    signature += m.key;
+    signature.push_back('\0');
+  }
+  auto it = m_statements.find(signature);
+  if (it != m_statements.end()) return it->second;
+  const std::string table = quote_identifier(m_opts.table);
+  auto is_key = [&](const std::string& c) {
+    return std::find(m_opts.key.begin(), m_opts.key.end(), c) != m_opts.key.end();
+  };
+  std::string sql;
+  if (m_opts.mode == "update") {
+    std::string set, where;
+    int n = 0;
+    for (const auto& m : r.fields()) {
+      ++n;
+      std::string part = fmt::format("{} = ?{}", quote_identifier(m.key), n);
+      if (is_key(m.key))
+        where += (where.empty() ? "" : " AND ") + part;
+      else
+        set += (set.empty() ? "" : ", ") + part;
+    }
+    if (set.empty()) set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
+    sql = fmt::format("UPDATE {} SET {} WHERE {}", table, set, where);
+  } else {
+    std::string names, params, updates;
+    int n = 0;
+    for (const auto& m : r.fields()) {
+      ++n;
+      names += (n > 1 ? ", " : "") + quote_identifier(m.key);
+      params += fmt::format("{}?{}", n > 1 ? ", " : "", n);
+      if (!is_key(m.key))
+        updates += (updates.empty() ? "" : ", ") +
+                   fmt::format("{0} = excluded.{0}", quote_identifier(m.key));
+    }
+    sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, params);
+    if (m_opts.mode == "upsert") {
+      std::string keys;
+      for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + quote_identifier(k);
+      sql += fmt::format(" ON CONFLICT ({}) DO {}", keys,
+                         updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+    }
+  }
+  sqlite3_stmt* st = m_db.prepare(sql);
+  m_statements.emplace(signature, st);
+  return st;
+}
+
+void SqliteSink::bind(sqlite3_stmt* st, int index, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Null: sqlite3_bind_null(st, index); break;
+    case Value::Kind::Bool: sqlite3_bind_int(st, index, v.as_bool() ? 1 : 0); break;
+    case Value::Kind::String:
+      sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
+                        SQLITE_STATIC);
+      break;
+    case Value::Kind::Number: {
+      std::int64_t i = 0;
+      double d = 0;
+      switch (storage_of(v.text(), i, d)) {
+        case NumberStorage::Integer: sqlite3_bind_int64(st, index, i); break;
+        case NumberStorage::Real: sqlite3_bind_double(st, index, d); break;
+        case NumberStorage::Text:
+          sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
+                            SQLITE_STATIC);
+      }
+      break;
+    }
+    default:
+      m_bound_text.push_back(to_json(v));
+      sqlite3_bind_text(st, index, m_bound_text.back().data(),
+                        static_cast<int>(m_bound_text.back().size()), SQLITE_STATIC);
+  }
+}
+
+WriteResult SqliteSink::write(const Sourced& in) {
+  const Record& r = in.record;
+  if (!m_table_ready) {
+    if (!m_in_tx) {
+      m_db.exec("BEGIN");
+      m_in_tx = true;
+    }
+    ensure_table(r);
+  }
+  for (const auto& k : m_opts.key) {
+    const Value* v = r.find(k);
+    if (v == nullptr || v->is_null())
+      return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
+  }
+  for (const auto& m : r.fields())
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}' has no column in table '{}'", m.key, m_opts.table)};
+  if (!m_in_tx) {
+    m_db.exec("BEGIN");
+    m_in_tx = true;
+  }
+  sqlite3_stmt* st = statement_for(r);
+  int n = 0;
+  for (const auto& m : r.fields()) bind(st, ++n, m.value);
+  int rc = sqlite3_step(st);
+  std::string reason = rc == SQLITE_DONE ? "" : m_db.errmsg();
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  m_bound_text.clear();
+  if (rc != SQLITE_DONE) {
+    if (rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG)
+      return {WriteOutcome::Rejected, reason};
+    throw IoError(fmt::format("sqlite:{}: {}", m_opts.table, reason));
+  }
+  WriteResult result;
+  if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
+    result.outcome = WriteOutcome::Unmatched;
+  // replace runs as one transaction, so the emptied table is never committed half-loaded.
+  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace") {
+    m_db.exec("COMMIT");
+    m_in_tx = false;
+    m_in_batch = 0;
+  }
+  return result;
+}
+
+void SqliteSink::commit() {
+  if (m_in_tx) m_db.exec("COMMIT");
+  m_in_tx = false;
+}
+
+}  // namespace etl

@@ -1,0 +1,125 @@
+#include "etl/formats/csv_reader.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/error.hpp"
+#include "etl/formats/csv_writer.hpp"
+#include "etl/utf8.hpp"
+
+namespace etl {
+
+CsvReader::CsvReader(const std::string& path, char delimiter)
+    : m_in(path), m_name(m_in.name()), m_delim(delimiter) {
+  if (!read_row()) return;  // an empty file has no header and no records
+  m_header = m_fields;
+  if (!m_header.empty() && m_header[0].rfind("\xEF\xBB\xBF", 0) == 0) m_header[0].erase(0, 3);
+  for (const auto& h : m_header)
+    if (!is_valid_utf8(h)) throw DataError(fmt::format("{}:1: invalid UTF-8 in header", m_name));
+}
+
+int CsvReader::peek() {
+  if (m_pos == m_buf.size()) {
+    m_buf.resize(1 << 17);
+    m_buf.resize(m_in.read(m_buf.data(), m_buf.size()));
+    m_pos = 0;
+    if (m_buf.empty()) return -1;
+  }
+  return static_cast<unsigned char>(m_buf[m_pos]);
+}
+
+int CsvReader::get() {
+  int c = peek();
+  if (c >= 0) {
+    ++m_pos;
+    if (c == '\n') ++m_line;
+  }
+  return c;
+}
+
+bool CsvReader::read_row() {
+  m_fields.clear();
+  // Skip blank lines between rows.
+  for (;;) {
+    int c = peek();
+    if (c < 0) return false;
+    if (c != '\n' && c != '\r') break;
+    get();
+  }
+  m_row_line = m_line;
+  std::string field;
+  for (;;) {
+    field.clear();
+    int c = peek();
+    if (c == '"') {
+      get();
+      std::uint64_t began = m_line;
+      for (;;) {
+        c = get();
+        if (c < 0)
+          throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
+        if (c == '"') {
+          if (peek() == '"') {
+            get();
+            field.push_back('"');
+            continue;
+          }
+          break;
+        }
+        field.push_back(static_cast<char>(c));
+      }
+    }
+    // Unquoted part (or bytes after a closing quote, kept as they are).
+    for (;;) {
+      c = peek();
+      if (c < 0 || c == m_delim || c == '\n' || c == '\r') break;
+      field.push_back(static_cast<char>(get()));
+    }
+    m_fields.push_back(field);
+    if (c == m_delim) {
+      get();
+      continue;
+    }
+    if (c == '\r') {
+      get();
+      if (peek() == '\n') get();
+    } else if (c == '\n') {
+      get();
+    }
+    return true;
+  }
+}
+
+bool CsvReader::next(Sourced& out) {
+  if (!read_row()) return false;
+  out.where.source = m_name;
+  out.where.line = m_row_line;
+  out.reject_reason.clear();
+  out.raw.clear();
+  if (m_fields.size() != m_header.size()) {
+    out.record.clear();
+    out.reject_reason = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
+    for (std::size_t i = 0; i < m_fields.size(); ++i) {
+      if (i > 0) out.raw.push_back(m_delim);
+      append_csv_field(out.raw, m_fields[i], m_delim);
+    }
+    return true;
+  }
+  auto& rec = out.record.fields();
+  bool same_header = rec.size() == m_header.size();
+  for (std::size_t i = 0; same_header && i < rec.size(); ++i) same_header = rec[i].key == m_header[i];
+  if (!same_header) {
+    rec.clear();
+    for (const auto& h : m_header) rec.push_back(Member{h, Value()});
+  }
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    if (!is_valid_utf8(m_fields[i])) {
+      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
+      out.record.clear();
+      return true;
+    }
+    rec[i].value.set_string(m_fields[i]);
+  }
+  return true;
+}
+
+}  // namespace etl

@@ -1,0 +1,81 @@
+#include "etl/formats/csv_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "etl/json.hpp"
+
+namespace etl {
+
+void append_csv_field(std::string& out, std::string_view s, char delimiter) {
+  const char specials[] = {delimiter, '"', '\r', '\n', '\0'};
+  if (s.find_first_of(std::string_view(specials, 4)) == std::string_view::npos) {
+    out.append(s);
+    return;
+  }
+  out.push_back('"');
+  for (char c : s) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
+    : m_out(path), m_delim(delimiter), m_columns(std::move(columns)) {}
+
+WriteResult CsvWriter::write(const Sourced& in) {
+  const auto& fields = in.record.fields();
+  if (!m_header_done) {
+    if (m_columns.empty())
+      for (const auto& m : fields) m_columns.push_back(m.key);
+    std::string& b = m_out.buffer();
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      if (i > 0) b.push_back(m_delim);
+      append_csv_field(b, m_columns[i], m_delim);
+    }
+    b.push_back('\n');
+    m_header_done = true;
+  }
+  for (const auto& m : fields)
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+      return {WriteOutcome::Rejected, fmt::format("field '{}' is not one of the CSV columns", m.key)};
+  std::string& b = m_out.buffer();
+  // Fast path: the record's fields are exactly the columns, in order.
+  bool in_order = fields.size() == m_columns.size();
+  for (std::size_t i = 0; in_order && i < fields.size(); ++i) in_order = fields[i].key == m_columns[i];
+  for (std::size_t i = 0; i < m_columns.size(); ++i) {
+    if (i > 0) b.push_back(m_delim);
+    const Value* v = in_order ? &fields[i].value : in.record.find(m_columns[i]);
+    if (v == nullptr) continue;
+    switch (v->kind()) {
+      case Value::Kind::Null: break;
+      case Value::Kind::Bool: b += v->as_bool() ? "true" : "false"; break;
+      case Value::Kind::Number: b += v->text(); break;
+      case Value::Kind::String: append_csv_field(b, v->text(), m_delim); break;
+      default:
+        m_scratch.clear();
+        append_json(m_scratch, *v);
+        append_csv_field(b, m_scratch, m_delim);
+    }
+  }
+  b.push_back('\n');
+  m_out.maybe_flush();
+  return {};
+}
+
+void CsvWriter::commit() {
+  if (!m_header_done && !m_columns.empty()) {
+    std::string& b = m_out.buffer();
+    for (std::size_t i = 0; i < m_columns.size(); ++i) {
+      if (i > 0) b.push_back(m_delim);
+      append_csv_field(b, m_columns[i], m_delim);
+    }
+    b.push_back('\n');
+  }
+  m_out.commit();
+}
+
+}  // namespace etl

@@ -1,0 +1,202 @@
+#include "etl/json.hpp"
+
+#include <fmt/format.h>
+#include <rapidjson/error/en.h>
+#include <rapidjson/memorystream.h>
+#include <rapidjson/reader.h>
+
+#include "etl/utf8.hpp"
+
+namespace etl {
+namespace {
+
+// Builds a Value tree from SAX events with an explicit stack (RapidJSON's iterative mode),
+// so nesting depth costs heap, not call stack, and is capped by kMaxJsonDepth.
+class ValueBuilder {
+ public:
+  explicit ValueBuilder(Value& root) : m_root(root) {}
+
+  std::string error;
+
+  bool Null() { return put(Value()); }
+  bool Bool(bool b) { return put(Value::boolean(b)); }
+  bool Int(int) { return false; }  // unused: numbers arrive as strings
+  bool Uint(unsigned) { return false; }
+  bool Int64(std::int64_t) { return false; }
+  bool Uint64(std::uint64_t) { return false; }
+  bool Double(double) { return false; }
+  bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
+    return put(Value::number(std::string_view(s, n)));
+  }
+  bool String(const char* s, rapidjson::SizeType n, bool) {
+    std::string_view sv(s, n);
+    if (!utf8_ok(sv)) return false;
+    return put(Value::string(sv));
+  }
+  bool Key(const char* s, rapidjson::SizeType n, bool) {
+    std::string_view sv(s, n);
+    if (!utf8_ok(sv)) return false;
+    m_keys.emplace_back(sv);
+    return true;
+  }
+  bool StartObject() { return open(Value::object()); }
+  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartArray() { return open(Value::array()); }
+  bool EndArray(rapidjson::SizeType) { return close(); }
+
+ private:
+  bool utf8_ok(std::string_view sv) {
+    if (is_valid_utf8(sv)) return true;
+    error = "invalid UTF-8 in string (or a lone surrogate escape)";
+    return false;
+  }
+  bool open(Value v) {
+    if (m_stack.size() >= kMaxJsonDepth) {
+      error = fmt::format("nesting deeper than {} levels", kMaxJsonDepth);
+      return false;
+    }
+    m_stack.push_back(std::move(v));
+    return true;
+  }
+  bool close() {
+    Value done = std::move(m_stack.back());
+    m_stack.pop_back();
+    return put(std::move(done));
+  }
+  bool put(Value v) {
+    if (m_stack.empty()) {
+      m_root = std::move(v);
+      return true;
+    }
+    Value& parent = m_stack.back();
+    if (parent.kind() == Value::Kind::Array) {
+      parent.items().push_back(std::move(v));
+    } else {
+      parent.members().push_back(Member{std::move(m_keys.back()), std::move(v)});
+      m_keys.pop_back();
+    }
+    return true;
+  }
+
+  Value& m_root;
+  std::vector<Value> m_stack;
+  std::vector<std::string> m_keys;
+};
+
+constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
+                            rapidjson::kParseValidateEncodingFlag;
+
+}  // namespace
+
+std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
+  ValueBuilder builder(out);
+  rapidjson::MemoryStream ms(text.data(), text.size());
+  rapidjson::Reader reader;
+  rapidjson::ParseResult ok = reader.Parse<kFlags>(ms, builder);
+  if (ok) return std::nullopt;
+  JsonParseError err;
+  err.offset = ok.Offset();
+  if (!builder.error.empty()) {
+    err.message = builder.error;
+  } else if (ok.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
+    err.message = "invalid UTF-8";
+  } else {
+    err.message = rapidjson::GetParseError_En(ok.Code());
+    if (!err.message.empty() && err.message.back() == '.') err.message.pop_back();
+  }
+  for (std::size_t i = 0; i < err.offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++err.line;
+      err.column = 1;
+    } else {
+      ++err.column;
+    }
+  }
+  return err;
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out.push_back('"');
+  std::size_t run = 0;  // start of the pending run of bytes that need no escape
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    auto c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(s.data() + run, i - run);
+    run = i + 1;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        out += "\\u00";
+        out.push_back(kHex[c >> 4]);
+        out.push_back(kHex[c & 15]);
+    }
+  }
+  out.append(s.data() + run, s.size() - run);
+  out.push_back('"');
+}
+
+void append_json(std::string& out, const Record& r) {
+  out.push_back('{');
+  bool first = true;
+  for (const Member& m : r.fields()) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_json_string(out, m.key);
+    out.push_back(':');
+    append_json(out, m.value);
+  }
+  out.push_back('}');
+}
+
+void append_json(std::string& out, const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Null: out += "null"; break;
+    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
+    case Value::Kind::Number: out += v.text(); break;
+    case Value::Kind::String: append_json_string(out, v.text()); break;
+    case Value::Kind::Array: {
+      out.push_back('[');
+      bool first = true;
+      for (const Value& item : v.items()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json(out, item);
+      }
+      out.push_back(']');
+      break;
+    }
+    case Value::Kind::Object: {
+      out.push_back('{');
+      bool first = true;
+      for (const Member& m : v.members()) {
+        if (!first) out.push_back(',');
+        first = false;
+        append_json_string(out, m.key);
+        out.push_back(':');
+        append_json(out, m.value);
+      }
+      out.push_back('}');
+      break;
+    }
+  }
+}
+
+std::string to_json(const Value& v) {
+  std::string s;
+  append_json(s, v);
+  return s;
+}
+std::string to_json(const Record& r) {
+  std::string s;
+  append_json(s, r);
+  return s;
+}
+
+}  // namespace etl

@@ -1,0 +1,75 @@
+#include "etl/registry.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/error.hpp"
+#include "etl/io.hpp"
+
+namespace etl {
+
+const Registry& Registry::builtin() {
+  static const Registry r = [] {
+    Registry reg;
+    register_builtin_connectors(reg);
+    return reg;
+  }();
+  return r;
+}
+
+const ConnectorInfo* Registry::find(std::string_view scheme) const {
+  for (const auto& c : m_connectors)
+    if (c.scheme == scheme) return &c;
+  return nullptr;
+}
+
+Address Registry::parse(std::string_view text, const std::string& format_override) const {
+  Address a;
+  a.text = std::string(text);
+  a.target = a.text;
+  auto colon = text.find(':');
+  if (colon != std::string_view::npos && colon > 1) {  // > 1: not a Windows drive letter
+    std::string scheme(text.substr(0, colon));
+    if (scheme == "postgresql" || scheme == "postgres" || scheme == "http" || scheme == "https")
+      throw UsageError(fmt::format("'{}': the {} connector is not built yet", a.text, scheme));
+    if (find(scheme) != nullptr) {
+      a.scheme = scheme;
+      a.target = std::string(text.substr(colon + 1));
+      return a;
+    }
+  }
+  if (!format_override.empty()) {
+    if (find(format_override) == nullptr)
+      throw UsageError(fmt::format("unknown format '{}' (see --list-formats)", format_override));
+    a.scheme = format_override;
+    return a;
+  }
+  if (text == "-") {
+    a.scheme = "ndjson";
+    return a;
+  }
+  std::string_view base = text;
+  if (ends_with(base, ".gz")) base.remove_suffix(3);
+  for (const auto& c : m_connectors)
+    for (const auto& ext : c.extensions)
+      if (ends_with(base, ext)) {
+        a.scheme = c.scheme;
+        return a;
+      }
+  throw UsageError(
+      fmt::format("'{}': cannot tell the format from the name; use --format or a scheme such as "
+                  "csv:{}",
+                  a.text, a.text));
+}
+
+std::unique_ptr<Source> Registry::open_source(std::string_view text,
+                                              const ConnectorOptions& o) const {
+  Address a = parse(text, o.format);
+  return find(a.scheme)->open_source(a, o);
+}
+
+std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const ConnectorOptions& o) const {
+  Address a = parse(text, o.format);
+  return find(a.scheme)->open_sink(a, o);
+}
+
+}  // namespace etl

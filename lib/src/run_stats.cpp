@@ -1,0 +1,61 @@
+#include "etl/run_stats.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/json.hpp"
+
+namespace etl {
+
+double RunStats::seconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+}
+
+std::string RunStats::summary(const std::string& tool) const {
+  double s = seconds();
+  std::string unmatched_note = unmatched ? fmt::format(" ({} unmatched)", unmatched) : "";
+  return fmt::format("{}: read {}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)",
+                     tool, read, written, filtered, unmatched_note, rejected, s,
+                     s > 0 ? static_cast<double>(read) / s : 0.0);
+}
+
+std::string RunStats::report_json(const std::string& tool, const std::string& status,
+                                  const std::string& error) const {
+  std::string out = fmt::format(
+      "{{\"tool\":\"{}\",\"status\":\"{}\",\"read\":{},\"written\":{},\"filtered\":{},"
+      "\"unmatched\":{},\"rejected\":{},\"seconds\":{:.3f}",
+      tool, status, read, written, filtered, unmatched, rejected, seconds());
+  if (!error.empty()) {
+    out += ",\"error\":";
+    append_json_string(out, error);
+  }
+  out += "}\n";
+  return out;
+}
+
+RejectWriter::RejectWriter(const std::string& path) {
+  if (!path.empty()) m_out = std::make_unique<OutputStream>(path);
+}
+
+void RejectWriter::write(const Sourced& in, const std::string& reason) {
+  if (!m_out) return;
+  std::string& b = m_out->buffer();
+  b += "{\"reason\":";
+  append_json_string(b, reason);
+  b += ",\"where\":";
+  append_json_string(b, in.where.to_string());
+  if (!in.raw.empty() || in.record.empty()) {
+    b += ",\"raw\":";
+    append_json_string(b, in.raw);
+  } else {
+    b += ",\"record\":";
+    append_json(b, in.record);
+  }
+  b += "}\n";
+  m_out->maybe_flush();
+}
+
+void RejectWriter::commit() {
+  if (m_out) m_out->commit();
+}
+
+}  // namespace etl

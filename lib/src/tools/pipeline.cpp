@@ -1,0 +1,73 @@
+#include "etl/tools/pipeline.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "etl/error.hpp"
+#include "etl/registry.hpp"
+#include "etl/run_stats.hpp"
+
+namespace etl::tools {
+namespace {
+
+void write_report(const std::string& path, const std::string& text) {
+  if (path.empty()) return;
+  OutputStream out(path);
+  out.write(text);
+  out.commit();
+}
+
+}  // namespace
+
+int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
+  const Registry& reg = Registry::builtin();
+  RunStats stats;
+  try {
+    // Open everything before moving a record, so address and option errors exit early.
+    for (const auto& s : p.sources) reg.parse(s, p.source_options.format);
+    auto sink = reg.open_sink(p.destination, p.sink_options);
+    RejectWriter rejects(c.rejects);
+    auto reject = [&](const Sourced& in, const std::string& reason) {
+      ++stats.rejected;
+      rejects.write(in, reason);
+      if (c.max_errors >= 0 && stats.rejected > static_cast<std::uint64_t>(c.max_errors))
+        throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; nothing committed)",
+                                    in.where.to_string(), reason, c.max_errors));
+    };
+    Sourced rec;
+    for (const auto& address : p.sources) {
+      auto source = reg.open_source(address, p.source_options);
+      while (source->next(rec)) {
+        ++stats.read;
+        if (!rec.reject_reason.empty()) {
+          reject(rec, rec.reject_reason);
+          continue;
+        }
+        if (!p.tag_source.empty()) rec.record.set(p.tag_source, Value::string(address));
+        WriteResult w = sink->write(rec);
+        switch (w.outcome) {
+          case WriteOutcome::Written: ++stats.written; break;
+          case WriteOutcome::Unmatched:
+            ++stats.filtered;
+            ++stats.unmatched;
+            break;
+          case WriteOutcome::Rejected: reject(rec, w.reason); break;
+        }
+      }
+    }
+    sink->commit();
+    rejects.commit();
+  } catch (const BrokenPipe&) {
+    throw;
+  } catch (const std::exception& e) {
+    write_report(c.report, stats.report_json(tool, "error", e.what()));
+    if (!c.quiet) std::cerr << stats.summary(tool) << '\n';
+    throw;
+  }
+  write_report(c.report, stats.report_json(tool, "ok", ""));
+  if (!c.quiet) std::cerr << stats.summary(tool) << '\n';
+  return 0;
+}
+
+}  // namespace etl::tools

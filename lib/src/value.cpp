@@ -1,0 +1,110 @@
+#include "etl/value.hpp"
+
+#include <algorithm>
+
+namespace etl {
+
+Value::Value() = default;
+Value::~Value() = default;
+Value::Value(const Value&) = default;
+Value::Value(Value&&) noexcept = default;
+Value& Value::operator=(const Value&) = default;
+Value& Value::operator=(Value&&) noexcept = default;
+
+Value Value::boolean(bool b) {
+  Value v;
+  v.m_kind = Kind::Bool;
+  v.m_bool = b;
+  return v;
+}
+Value Value::number(std::string_view text) {
+  Value v;
+  v.set_number(text);
+  return v;
+}
+Value Value::string(std::string_view text) {
+  Value v;
+  v.set_string(text);
+  return v;
+}
+Value Value::array() {
+  Value v;
+  v.m_kind = Kind::Array;
+  return v;
+}
+Value Value::object() {
+  Value v;
+  v.m_kind = Kind::Object;
+  return v;
+}
+
+void Value::set_string(std::string_view text) {
+  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
+  m_kind = Kind::String;
+  m_text.assign(text);
+}
+void Value::set_number(std::string_view text) {
+  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
+  m_kind = Kind::Number;
+  m_text.assign(text);
+}
+void Value::set_null() {
+  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
+  m_kind = Kind::Null;
+  m_text.clear();
+}
+
+bool Value::operator==(const Value& o) const {
+  if (m_kind != o.m_kind) return false;
+  switch (m_kind) {
+    case Kind::Null: return true;
+    case Kind::Bool: return m_bool == o.m_bool;
+    case Kind::Number:
+    case Kind::String: return m_text == o.m_text;
+    case Kind::Array: return m_items == o.m_items;
+    case Kind::Object: return m_members == o.m_members;
+  }
+  return false;
+}
+
+const Value* Record::find(std::string_view key) const {
+  auto it = std::find_if(m_fields.begin(), m_fields.end(),
+                         [&](const Member& m) { return m.key == key; });
+  return it == m_fields.end() ? nullptr : &it->value;
+}
+Value* Record::find(std::string_view key) {
+  return const_cast<Value*>(static_cast<const Record*>(this)->find(key));
+}
+void Record::set(std::string_view key, Value value) {
+  if (Value* v = find(key)) {
+    *v = std::move(value);
+    return;
+  }
+  m_fields.push_back(Member{std::string(key), std::move(value)});
+}
+
+bool is_json_number(std::string_view s) {
+  std::size_t i = 0;
+  auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (!digit(i)) return false;
+  if (s[i] == '0') {
+    ++i;
+  } else {
+    while (digit(i)) ++i;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (!digit(i)) return false;
+    while (digit(i)) ++i;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit(i)) return false;
+    while (digit(i)) ++i;
+  }
+  return i == s.size();
+}
+
+}  // namespace etl
