@@ -93,10 +93,13 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(ms, builder);
-  if (ok) return std::nullopt;
+  // RapidJSON's memory stream ends at a NUL byte; anything left after it is not JSON.
+  if (ok && ms.Tell() >= text.size()) return std::nullopt;
   JsonParseError err;
-  err.offset = ok.Offset();
-  if (!builder.error.empty()) {
+  err.offset = ok ? ms.Tell() : ok.Offset();
+  if (ok) {
+    err.message = "unexpected NUL byte";
+  } else if (!builder.error.empty()) {
     err.message = builder.error;
   } else if (ok.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
     err.message = "invalid UTF-8";

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs one golden CLI case: tests/cli/<tool>/<case>/{cmd,expout[,experr][,exitcode]}.
+# stdout and stderr are compared byte for byte (timings masked); no experr means stderr is empty.
+set -u
+casedir=$1
+export ETL_BIN=$2 CASEDIR=$casedir
+work=$(mktemp -d); trap 'rm -rf "$work"' EXIT
+export WORK=$work
+cd "$casedir"
+bash -c "$(cat cmd)" >"$work/out" 2>"$work/err"
+code=$?
+sed -i -E 's/ in [0-9.]+s \([0-9]+ records\/s\)/ in Ns (N records\/s)/' "$work/err"
+want=0; [ -f exitcode ] && want=$(cat exitcode)
+fail=0
+[ "$code" = "$want" ] || { echo "exit code $code, expected $want"; fail=1; }
+diff -u expout "$work/out" || fail=1
+if [ -f experr ]; then diff -u experr "$work/err" || fail=1; else diff -u /dev/null "$work/err" || fail=1; fi
+exit $fail

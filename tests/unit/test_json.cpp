@@ -1,0 +1,58 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "etl/json.hpp"
+
+namespace fs = std::filesystem;
+
+static std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+TEST_CASE("numbers keep their exact text through parse and write", "[json]") {
+  etl::Value v;
+  std::string text = R"({"a":19.990,"b":0.1,"c":-0.0,"d":12345678901234567890,"e":1e-7})";
+  REQUIRE_FALSE(etl::parse_json(text, v));
+  CHECK(etl::to_json(v) == text);
+}
+
+TEST_CASE("JSONTestSuite: y_ accepted, n_ rejected with a location, i_ by policy", "[json]") {
+  fs::path dir = fs::path(ETL_TEST_DATA) / "JSONTestSuite" / "test_parsing";
+  int y = 0, n = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    std::string name = entry.path().filename().string();
+    std::string text = slurp(entry.path());
+    etl::Value v;
+    auto err = etl::parse_json(text, v);
+    INFO(name);
+    if (name.rfind("y_", 0) == 0) {
+      CHECK_FALSE(err);
+      ++y;
+    } else if (name.rfind("n_", 0) == 0) {
+      REQUIRE(err);
+      CHECK(err->line >= 1);
+      CHECK_FALSE(err->message.empty());
+      ++n;
+    } else if (!err && v.kind() == etl::Value::Kind::Number) {
+      // Policy: huge numbers are kept as exact text, never inf or 0.
+      CHECK(etl::to_json(v) == text.substr(text.find_first_not_of("[ "), v.text().size()));
+    } else if (name.find("string") != std::string::npos || name.find("surrogate") != std::string::npos) {
+      // Policy: invalid UTF-8, lone surrogates and UTF-16 input are rejected.
+      CHECK(err);
+    }
+  }
+  CHECK(y == 95);
+  CHECK(n == 188);
+}
+
+TEST_CASE("deep nesting is an error, not a crash", "[json]") {
+  etl::Value v;
+  auto err = etl::parse_json(std::string(100000, '['), v);
+  REQUIRE(err);
+  CHECK(err->message == "nesting deeper than 512 levels");
+}
