@@ -7,7 +7,8 @@ int main(int argc, char** argv) {
   app.name("etl-extract");
   etl::tools::PipelineOptions p;
   etl::cli::CommonOptions common;
-  app.add_option("SRC", p.sources, "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")
+  app.add_option("SRC", p.sources,
+                 "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")
       ->required();
   app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)");
   app.add_option("--tag-source", p.tag_source, "Add each record's source name in this field");

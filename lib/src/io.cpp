@@ -2,8 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -27,15 +27,17 @@ InputStream::InputStream(const std::string& path) : m_name(path == "-" ? "stdin"
   m_gz = gz;
 }
 
-InputStream::~InputStream() { gzclose(static_cast<gzFile>(m_gz)); }
+InputStream::~InputStream() {
+  gzclose(static_cast<gzFile>(m_gz));
+}
 
 std::size_t InputStream::read(char* buf, std::size_t n) {
   int got = gzread(static_cast<gzFile>(m_gz), buf, static_cast<unsigned>(n));
   if (got < 0) {
     int zerr = 0;
     const char* msg = gzerror(static_cast<gzFile>(m_gz), &zerr);
-    throw IoError(fmt::format("{}: read error: {}", m_name,
-                              zerr == Z_ERRNO ? std::strerror(errno) : msg));
+    throw IoError(
+        fmt::format("{}: read error: {}", m_name, zerr == Z_ERRNO ? std::strerror(errno) : msg));
   }
   return static_cast<std::size_t>(got);
 }

@@ -128,13 +128,27 @@ void append_json_string(std::string& out, std::string_view s) {
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
       default:
         out += "\\u00";
         out.push_back(kHex[c >> 4]);
@@ -145,10 +159,11 @@ void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
 }
 
-void append_json(std::string& out, const Record& r) {
+namespace {
+void append_members(std::string& out, const std::vector<Member>& members) {
   out.push_back('{');
   bool first = true;
-  for (const Member& m : r.fields()) {
+  for (const Member& m : members) {
     if (!first) out.push_back(',');
     first = false;
     append_json_string(out, m.key);
@@ -157,13 +172,26 @@ void append_json(std::string& out, const Record& r) {
   }
   out.push_back('}');
 }
+}  // namespace
+
+void append_json(std::string& out, const Record& r) {
+  append_members(out, r.fields());
+}
 
 void append_json(std::string& out, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::Null: out += "null"; break;
-    case Value::Kind::Bool: out += v.as_bool() ? "true" : "false"; break;
-    case Value::Kind::Number: out += v.text(); break;
-    case Value::Kind::String: append_json_string(out, v.text()); break;
+    case Value::Kind::Null:
+      out += "null";
+      break;
+    case Value::Kind::Bool:
+      out += v.as_bool() ? "true" : "false";
+      break;
+    case Value::Kind::Number:
+      out += v.text();
+      break;
+    case Value::Kind::String:
+      append_json_string(out, v.text());
+      break;
     case Value::Kind::Array: {
       out.push_back('[');
       bool first = true;
@@ -175,19 +203,9 @@ void append_json(std::string& out, const Value& v) {
       out.push_back(']');
       break;
     }
-    case Value::Kind::Object: {
-      out.push_back('{');
-      bool first = true;
-      for (const Member& m : v.members()) {
-        if (!first) out.push_back(',');
-        first = false;
-        append_json_string(out, m.key);
-        out.push_back(':');
-        append_json(out, m.value);
-      }
-      out.push_back('}');
+    case Value::Kind::Object:
+      append_members(out, v.members());
       break;
-    }
   }
 }
 

@@ -11,39 +11,51 @@
 
 namespace etl {
 namespace {
-char delimiter_for(const ConnectorOptions& o, char dflt) { return o.delimiter ? o.delimiter : dflt; }
+char delimiter_for(const ConnectorOptions& o, char dflt) {
+  return o.delimiter ? o.delimiter : dflt;
+}
 }  // namespace
 
 void register_builtin_connectors(Registry& r) {
-  r.add({"csv", {".csv"}, "comma-separated values with a header row (--delimiter, --columns)",
+  r.add({"csv",
+         {".csv"},
+         "comma-separated values with a header row (--delimiter, --columns)",
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvReader>(a.target, delimiter_for(o, ','));
          },
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.columns);
          }});
-  r.add({"tsv", {".tsv"}, "tab-separated values with a header row",
+  r.add({"tsv",
+         {".tsv"},
+         "tab-separated values with a header row",
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'));
          },
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.columns);
          }});
-  r.add({"ndjson", {".ndjson", ".jsonl"}, "one JSON object a line; '-' is stdin/stdout",
+  r.add({"ndjson",
+         {".ndjson", ".jsonl"},
+         "one JSON object a line; '-' is stdin/stdout",
          [](const Address& a, const ConnectorOptions&) {
            return std::make_unique<NdjsonReader>(a.target);
          },
          [](const Address& a, const ConnectorOptions&) {
            return std::make_unique<NdjsonWriter>(a.target);
          }});
-  r.add({"json", {".json"}, "a JSON array of objects, or one under --records-path /ptr",
+  r.add({"json",
+         {".json"},
+         "a JSON array of objects, or one under --records-path /ptr",
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<JsonDocumentReader>(a.target, o.records_path);
          },
          [](const Address& a, const ConnectorOptions&) {
            return std::make_unique<JsonArrayWriter>(a.target);
          }});
-  r.add({"sqlite", {".db", ".sqlite"}, "SQLite database: sqlite:PATH with --table or --query",
+  r.add({"sqlite",
+         {".db", ".sqlite"},
+         "SQLite database: sqlite:PATH with --table or --query",
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<SqliteSource>(a.target, o);
          },

@@ -13,9 +13,10 @@ double RunStats::seconds() const {
 std::string RunStats::summary(const std::string& tool) const {
   double s = seconds();
   std::string unmatched_note = unmatched ? fmt::format(" ({} unmatched)", unmatched) : "";
-  return fmt::format("{}: read {}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)",
-                     tool, read, written, filtered, unmatched_note, rejected, s,
-                     s > 0 ? static_cast<double>(read) / s : 0.0);
+  return fmt::format(
+      "{}: read {}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)", tool,
+      read, written, filtered, unmatched_note, rejected, s,
+      s > 0 ? static_cast<double>(read) / s : 0.0);
 }
 
 std::string RunStats::report_json(const std::string& tool, const std::string& status,

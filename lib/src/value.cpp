@@ -57,19 +57,24 @@ void Value::set_null() {
 bool Value::operator==(const Value& o) const {
   if (m_kind != o.m_kind) return false;
   switch (m_kind) {
-    case Kind::Null: return true;
-    case Kind::Bool: return m_bool == o.m_bool;
+    case Kind::Null:
+      return true;
+    case Kind::Bool:
+      return m_bool == o.m_bool;
     case Kind::Number:
-    case Kind::String: return m_text == o.m_text;
-    case Kind::Array: return m_items == o.m_items;
-    case Kind::Object: return m_members == o.m_members;
+    case Kind::String:
+      return m_text == o.m_text;
+    case Kind::Array:
+      return m_items == o.m_items;
+    case Kind::Object:
+      return m_members == o.m_members;
   }
   return false;
 }
 
 const Value* Record::find(std::string_view key) const {
-  auto it = std::find_if(m_fields.begin(), m_fields.end(),
-                         [&](const Member& m) { return m.key == key; });
+  auto it =
+      std::find_if(m_fields.begin(), m_fields.end(), [&](const Member& m) { return m.key == key; });
   return it == m_fields.end() ? nullptr : &it->value;
 }
 Value* Record::find(std::string_view key) {

@@ -27,7 +27,8 @@ TEST_CASE("csv-spectrum: every case parses to its expected JSON", "[csv]") {
       want.push_back(expected);
     // Upstream's location_coordinates.json has a different phone number than its CSV
     // (2095257564); that one field is compared against the CSV's own value.
-    if (stem == "location_coordinates") want[0].members()[0].value = etl::Value::string("2095257564");
+    if (stem == "location_coordinates")
+      want[0].members()[0].value = etl::Value::string("2095257564");
     etl::Sourced got;
     for (const auto& w : want) {
       REQUIRE(csv.next(got));
@@ -42,12 +43,11 @@ TEST_CASE("csv-spectrum: every case parses to its expected JSON", "[csv]") {
 
 TEST_CASE("csv reader reports the line where an unterminated quote began", "[csv]") {
   fs::path p = fs::temp_directory_path() / "etl_unterminated.csv";
-  {
-    std::ofstream(p) << "a,b\n1,2\n3,\"open\n4,5\n";
-  }
+  { std::ofstream(p) << "a,b\n1,2\n3,\"open\n4,5\n"; }
   etl::CsvReader csv(p.string(), ',');
   etl::Sourced r;
   REQUIRE(csv.next(r));
-  REQUIRE_THROWS_WITH(csv.next(r), Catch::Contains("etl_unterminated.csv:3: unterminated quoted field"));
+  REQUIRE_THROWS_WITH(csv.next(r),
+                      Catch::Contains("etl_unterminated.csv:3: unterminated quoted field"));
   fs::remove(p);
 }

@@ -41,7 +41,8 @@ TEST_CASE("JSONTestSuite: y_ accepted, n_ rejected with a location, i_ by policy
     } else if (!err && v.kind() == etl::Value::Kind::Number) {
       // Policy: huge numbers are kept as exact text, never inf or 0.
       CHECK(etl::to_json(v) == text.substr(text.find_first_not_of("[ "), v.text().size()));
-    } else if (name.find("string") != std::string::npos || name.find("surrogate") != std::string::npos) {
+    } else if (name.find("string") != std::string::npos ||
+               name.find("surrogate") != std::string::npos) {
       // Policy: invalid UTF-8, lone surrogates and UTF-16 input are rejected.
       CHECK(err);
     }

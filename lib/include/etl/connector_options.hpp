@@ -7,16 +7,15 @@ namespace etl {
 
 // Options that belong to a connector rather than a tool; each is one command-line flag.
 struct ConnectorOptions {
-  std::string format;          // --format: overrides the extension
-  char delimiter = 0;          // --delimiter (CSV); 0 = by format
-  std::string records_path;    // --records-path: JSON Pointer to the records array
+  std::string format;                // --format: overrides the extension
+  char delimiter = 0;                // --delimiter (CSV); 0 = by format
+  std::string records_path;          // --records-path: JSON Pointer to the records array
   std::vector<std::string> columns;  // --columns (CSV writer)
-  std::string table;           // --table (SQLite)
-  std::string query;           // --query (SQLite source)
-  std::vector<std::string> key;  // --key (SQLite sink)
-  std::string mode = "insert";   // --mode insert|upsert|update|replace
-  std::size_t batch_size = 10000;  // --batch-size
-  std::string schema_file;     // --schema
+  std::string table;                 // --table (SQLite)
+  std::string query;                 // --query (SQLite source)
+  std::vector<std::string> key;      // --key (SQLite sink)
+  std::string mode = "insert";       // --mode insert|upsert|update|replace
+  std::size_t batch_size = 10000;    // --batch-size
 };
 
 }  // namespace etl

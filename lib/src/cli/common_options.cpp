@@ -30,7 +30,8 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
 }
 
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
-  app.add_option("--format", o.format, "Format when the extension does not tell (csv, tsv, ndjson, json)");
+  app.add_option("--format", o.format,
+                 "Format when the extension does not tell (csv, tsv, ndjson, json)");
   app.add_option_function<std::string>(
       "--delimiter",
       [&o](const std::string& d) {

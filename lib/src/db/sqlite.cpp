@@ -58,9 +58,13 @@ SqliteDb::SqliteDb(const std::string& path, bool create) : m_path(path) {
   sqlite3_busy_timeout(m_db, 5000);
 }
 
-SqliteDb::~SqliteDb() { sqlite3_close(m_db); }
+SqliteDb::~SqliteDb() {
+  sqlite3_close(m_db);
+}
 
-std::string SqliteDb::errmsg() const { return sqlite3_errmsg(m_db); }
+std::string SqliteDb::errmsg() const {
+  return sqlite3_errmsg(m_db);
+}
 
 void SqliteDb::exec(const std::string& sql) {
   char* err = nullptr;
@@ -102,7 +106,9 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
   }
 }
 
-SqliteSource::~SqliteSource() { sqlite3_finalize(m_stmt); }
+SqliteSource::~SqliteSource() {
+  sqlite3_finalize(m_stmt);
+}
 
 bool SqliteSource::next(Sourced& out) {
   int rc = sqlite3_step(m_stmt);
@@ -123,14 +129,18 @@ bool SqliteSource::next(Sourced& out) {
     int col = static_cast<int>(i);
     Value& v = rec[i].value;
     switch (sqlite3_column_type(m_stmt, col)) {
-      case SQLITE_NULL: v.set_null(); break;
+      case SQLITE_NULL:
+        v.set_null();
+        break;
       case SQLITE_INTEGER:
         if (m_kinds[i] == ColumnKind::Boolean)
           v = Value::boolean(sqlite3_column_int64(m_stmt, col) != 0);
         else
           v.set_number(std::to_string(sqlite3_column_int64(m_stmt, col)));
         break;
-      case SQLITE_FLOAT: v.set_number(double_text(sqlite3_column_double(m_stmt, col))); break;
+      case SQLITE_FLOAT:
+        v.set_number(double_text(sqlite3_column_double(m_stmt, col)));
+        break;
       default: {
         const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
         std::string_view t(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
@@ -176,17 +186,21 @@ void SqliteSink::ensure_table(const Record& first) {
   if (m_columns.empty()) {
     // Column types from the first record; numbers get no declared type (see sqlite.hpp).
     std::vector<std::pair<std::string, std::string>> cols;
-    if (!m_opts.schema_file.empty()) {
-      throw UsageError("--schema is not supported yet");
-    }
     for (const auto& m : first.fields()) {
       std::string type;
       switch (m.value.kind()) {
-        case Value::Kind::String: type = " TEXT"; break;
-        case Value::Kind::Bool: type = " BOOLEAN"; break;
+        case Value::Kind::String:
+          type = " TEXT";
+          break;
+        case Value::Kind::Bool:
+          type = " BOOLEAN";
+          break;
         case Value::Kind::Array:
-        case Value::Kind::Object: type = " JSON"; break;
-        default: break;
+        case Value::Kind::Object:
+          type = " JSON";
+          break;
+        default:
+          break;
       }
       cols.emplace_back(m.key, type);
     }
@@ -235,7 +249,8 @@ sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
       else
         set += (set.empty() ? "" : ", ") + part;
     }
-    if (set.empty()) set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
+    if (set.empty())
+      set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
     sql = fmt::format("UPDATE {} SET {} WHERE {}", table, set, where);
   } else {
     std::string names, params, updates;
@@ -263,8 +278,12 @@ sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
 
 void SqliteSink::bind(sqlite3_stmt* st, int index, const Value& v) {
   switch (v.kind()) {
-    case Value::Kind::Null: sqlite3_bind_null(st, index); break;
-    case Value::Kind::Bool: sqlite3_bind_int(st, index, v.as_bool() ? 1 : 0); break;
+    case Value::Kind::Null:
+      sqlite3_bind_null(st, index);
+      break;
+    case Value::Kind::Bool:
+      sqlite3_bind_int(st, index, v.as_bool() ? 1 : 0);
+      break;
     case Value::Kind::String:
       sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
                         SQLITE_STATIC);
@@ -273,8 +292,12 @@ void SqliteSink::bind(sqlite3_stmt* st, int index, const Value& v) {
       std::int64_t i = 0;
       double d = 0;
       switch (storage_of(v.text(), i, d)) {
-        case NumberStorage::Integer: sqlite3_bind_int64(st, index, i); break;
-        case NumberStorage::Real: sqlite3_bind_double(st, index, d); break;
+        case NumberStorage::Integer:
+          sqlite3_bind_int64(st, index, i);
+          break;
+        case NumberStorage::Real:
+          sqlite3_bind_double(st, index, d);
+          break;
         case NumberStorage::Text:
           sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
                             SQLITE_STATIC);

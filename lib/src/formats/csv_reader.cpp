@@ -55,8 +55,7 @@ bool CsvReader::read_row() {
       std::uint64_t began = m_line;
       for (;;) {
         c = get();
-        if (c < 0)
-          throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
+        if (c < 0) throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
         if (c == '"') {
           if (peek() == '"') {
             get();
@@ -97,7 +96,8 @@ bool CsvReader::next(Sourced& out) {
   out.raw.clear();
   if (m_fields.size() != m_header.size()) {
     out.record.clear();
-    out.reject_reason = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
+    out.reject_reason =
+        fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
     for (std::size_t i = 0; i < m_fields.size(); ++i) {
       if (i > 0) out.raw.push_back(m_delim);
       append_csv_field(out.raw, m_fields[i], m_delim);
@@ -106,7 +106,8 @@ bool CsvReader::next(Sourced& out) {
   }
   auto& rec = out.record.fields();
   bool same_header = rec.size() == m_header.size();
-  for (std::size_t i = 0; same_header && i < rec.size(); ++i) same_header = rec[i].key == m_header[i];
+  for (std::size_t i = 0; same_header && i < rec.size(); ++i)
+    same_header = rec[i].key == m_header[i];
   if (!same_header) {
     rec.clear();
     for (const auto& h : m_header) rec.push_back(Member{h, Value()});

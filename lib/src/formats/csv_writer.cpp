@@ -41,20 +41,29 @@ WriteResult CsvWriter::write(const Sourced& in) {
   }
   for (const auto& m : fields)
     if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
-      return {WriteOutcome::Rejected, fmt::format("field '{}' is not one of the CSV columns", m.key)};
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}' is not one of the CSV columns", m.key)};
   std::string& b = m_out.buffer();
   // Fast path: the record's fields are exactly the columns, in order.
   bool in_order = fields.size() == m_columns.size();
-  for (std::size_t i = 0; in_order && i < fields.size(); ++i) in_order = fields[i].key == m_columns[i];
+  for (std::size_t i = 0; in_order && i < fields.size(); ++i)
+    in_order = fields[i].key == m_columns[i];
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
     const Value* v = in_order ? &fields[i].value : in.record.find(m_columns[i]);
     if (v == nullptr) continue;
     switch (v->kind()) {
-      case Value::Kind::Null: break;
-      case Value::Kind::Bool: b += v->as_bool() ? "true" : "false"; break;
-      case Value::Kind::Number: b += v->text(); break;
-      case Value::Kind::String: append_csv_field(b, v->text(), m_delim); break;
+      case Value::Kind::Null:
+        break;
+      case Value::Kind::Bool:
+        b += v->as_bool() ? "true" : "false";
+        break;
+      case Value::Kind::Number:
+        b += v->text();
+        break;
+      case Value::Kind::String:
+        append_csv_field(b, v->text(), m_delim);
+        break;
       default:
         m_scratch.clear();
         append_json(m_scratch, *v);

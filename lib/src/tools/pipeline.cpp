@@ -47,12 +47,16 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         if (!p.tag_source.empty()) rec.record.set(p.tag_source, Value::string(address));
         WriteResult w = sink->write(rec);
         switch (w.outcome) {
-          case WriteOutcome::Written: ++stats.written; break;
+          case WriteOutcome::Written:
+            ++stats.written;
+            break;
           case WriteOutcome::Unmatched:
             ++stats.filtered;
             ++stats.unmatched;
             break;
-          case WriteOutcome::Rejected: reject(rec, w.reason); break;
+          case WriteOutcome::Rejected:
+            reject(rec, w.reason);
+            break;
         }
       }
     }

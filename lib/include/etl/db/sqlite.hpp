@@ -69,7 +69,7 @@ class SqliteSink : public Sink {
   bool m_table_ready = false;
   std::size_t m_in_batch = 0;
   std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
-  std::vector<std::string> m_bound_text;  // keeps JSON text alive until the step
+  std::vector<std::string> m_bound_text;              // keeps JSON text alive until the step
 };
 
 }  // namespace etl

@@ -11,7 +11,7 @@ namespace etl::tools {
 struct PipelineOptions {
   std::vector<std::string> sources;  // addresses, read one after the other
   std::string destination = "-";
-  std::string tag_source;            // field that receives each record's source name
+  std::string tag_source;  // field that receives each record's source name
   ConnectorOptions source_options;
   ConnectorOptions sink_options;
 };
