@@ -64,6 +64,8 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     rejects.commit();
   } catch (const BrokenPipe&) {
     throw;
+  } catch (const UsageError&) {
+    throw;  // nothing was read: no report, no summary
   } catch (const std::exception& e) {
     write_report(c.report, stats.report_json(tool, "error", e.what()));
     if (!c.quiet) std::cerr << stats.summary(tool) << '\n';
