@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "etl/error.hpp"
 #include "etl/formats/csv_writer.hpp"
 #include "etl/utf8.hpp"
@@ -37,7 +40,6 @@ int CsvReader::get() {
 }
 
 bool CsvReader::read_row() {
-  m_fields.clear();
   // Skip blank lines between rows.
   for (;;) {
     int c = peek();
@@ -46,34 +48,45 @@ bool CsvReader::read_row() {
     get();
   }
   m_row_line = m_line;
-  std::string field;
+  std::size_t count = 0;  // m_fields keeps its strings between rows to reuse their capacity
   for (;;) {
+    if (count == m_fields.size()) m_fields.emplace_back();
+    std::string& field = m_fields[count++];
     field.clear();
     int c = peek();
     if (c == '"') {
       get();
       std::uint64_t began = m_line;
       for (;;) {
-        c = get();
-        if (c < 0) throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
-        if (c == '"') {
-          if (peek() == '"') {
-            get();
-            field.push_back('"');
-            continue;
-          }
-          break;
-        }
-        field.push_back(static_cast<char>(c));
+        if (peek() < 0)
+          throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
+        // Copy the run up to the next quote at once, counting the line ends inside it.
+        const char* start = m_buf.data() + m_pos;
+        const char* end = m_buf.data() + m_buf.size();
+        const auto* q = static_cast<const char*>(
+            std::memchr(start, '"', static_cast<std::size_t>(end - start)));
+        const char* stop = q != nullptr ? q : end;
+        field.append(start, stop);
+        m_line += static_cast<std::uint64_t>(std::count(start, stop, '\n'));
+        m_pos += static_cast<std::size_t>(stop - start);
+        if (q == nullptr) continue;
+        get();  // the closing quote, or the first of a doubled one
+        if (peek() != '"') break;
+        get();
+        field.push_back('"');
       }
     }
-    // Unquoted part (or bytes after a closing quote, kept as they are).
+    // Unquoted part (or bytes after a closing quote, kept as they are), straight from the buffer.
     for (;;) {
       c = peek();
       if (c < 0 || c == m_delim || c == '\n' || c == '\r') break;
-      field.push_back(static_cast<char>(get()));
+      std::size_t end = m_pos;
+      while (end < m_buf.size() && m_buf[end] != m_delim && m_buf[end] != '\n' &&
+             m_buf[end] != '\r')
+        ++end;
+      field.append(m_buf, m_pos, end - m_pos);
+      m_pos = end;
     }
-    m_fields.push_back(field);
     if (c == m_delim) {
       get();
       continue;
@@ -84,6 +97,7 @@ bool CsvReader::read_row() {
     } else if (c == '\n') {
       get();
     }
+    m_fields.resize(count);
     return true;
   }
 }
