@@ -1,5 +1,8 @@
 #include "etl/utf8.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 namespace etl {
 
 std::size_t find_invalid_utf8(std::string_view s) {
@@ -7,6 +10,14 @@ std::size_t find_invalid_utf8(std::string_view s) {
   const std::size_t n = s.size();
   std::size_t i = 0;
   while (i < n) {
+    // ASCII fast path: eight bytes at a time while none has the high bit.
+    while (i + 8 <= n) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i, 8);
+      if (w & 0x8080808080808080ULL) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned char c = p[i];
     if (c < 0x80) {
       ++i;
