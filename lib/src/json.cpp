@@ -7,6 +7,7 @@
 
 #include <array>
 
+#include "etl/json_stream.hpp"
 #include "etl/utf8.hpp"
 
 namespace etl {
@@ -16,7 +17,7 @@ namespace {
 // so nesting depth costs heap, not call stack, and is capped by kMaxJsonDepth.
 class ValueBuilder {
  public:
-  explicit ValueBuilder(Value& root) : m_root(root) {}
+  explicit ValueBuilder(Value& root, bool discard = false) : m_root(root), m_discard(discard) {}
 
   std::string error;
 
@@ -66,11 +67,16 @@ class ValueBuilder {
     return put(std::move(done));
   }
   bool put(Value v) {
+    if (m_discard && m_stack.empty()) return true;
     if (m_stack.empty()) {
       m_root = std::move(v);
       return true;
     }
     Value& parent = m_stack.back();
+    if (m_discard) {
+      if (parent.kind() == Value::Kind::Object) m_keys.pop_back();
+      return true;
+    }
     if (parent.kind() == Value::Kind::Array) {
       parent.items().push_back(std::move(v));
     } else {
@@ -81,12 +87,21 @@ class ValueBuilder {
   }
 
   Value& m_root;
+  bool m_discard;
   std::vector<Value> m_stack;
   std::vector<std::string> m_keys;
 };
 
 constexpr unsigned kFlags = rapidjson::kParseIterativeFlag | rapidjson::kParseNumbersAsStringsFlag |
                             rapidjson::kParseValidateEncodingFlag;
+
+std::string error_message(const rapidjson::ParseResult& r, const ValueBuilder& b) {
+  if (!b.error.empty()) return b.error;
+  if (r.Code() == rapidjson::kParseErrorStringInvalidEncoding) return "invalid UTF-8";
+  std::string m = rapidjson::GetParseError_En(r.Code());
+  if (!m.empty() && m.back() == '.') m.pop_back();
+  return m;
+}
 
 }  // namespace
 
@@ -99,16 +114,7 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
   if (ok && ms.Tell() >= text.size()) return std::nullopt;
   JsonParseError err;
   err.offset = ok ? ms.Tell() : ok.Offset();
-  if (ok) {
-    err.message = "unexpected NUL byte";
-  } else if (!builder.error.empty()) {
-    err.message = builder.error;
-  } else if (ok.Code() == rapidjson::kParseErrorStringInvalidEncoding) {
-    err.message = "invalid UTF-8";
-  } else {
-    err.message = rapidjson::GetParseError_En(ok.Code());
-    if (!err.message.empty() && err.message.back() == '.') err.message.pop_back();
-  }
+  err.message = ok ? "unexpected NUL byte" : error_message(ok, builder);
   for (std::size_t i = 0; i < err.offset && i < text.size(); ++i) {
     if (text[i] == '\n') {
       ++err.line;
@@ -118,6 +124,59 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
     }
   }
   return err;
+}
+
+char JsonStream::Peek() {
+  if (m_pos == m_buf.size()) {
+    m_buf.resize(1 << 17);
+    m_buf.resize(m_in.read(m_buf.data(), m_buf.size()));
+    m_pos = 0;
+    if (m_buf.empty()) return '\0';
+  }
+  return m_buf[m_pos];
+}
+
+char JsonStream::Take() {
+  char c = Peek();
+  if (m_pos < m_buf.size()) {
+    ++m_pos;
+    ++m_offset;
+    if (c == '\n') {
+      ++m_line;
+      m_column = 1;
+    } else {
+      ++m_column;
+    }
+  }
+  return c;
+}
+
+void JsonStream::skip_whitespace() {
+  for (char c = Peek(); c == ' ' || c == '\t' || c == '\n' || c == '\r'; c = Peek()) Take();
+}
+
+namespace {
+std::optional<JsonParseError> parse_from_stream(JsonStream& in, Value& out, bool discard) {
+  ValueBuilder builder(out, discard);
+  rapidjson::Reader reader;
+  rapidjson::ParseResult ok = reader.Parse<kFlags | rapidjson::kParseStopWhenDoneFlag>(in, builder);
+  if (ok) return std::nullopt;
+  JsonParseError err;
+  err.offset = in.Tell();
+  err.line = in.line();
+  err.column = in.column();
+  err.message = error_message(ok, builder);
+  return err;
+}
+}  // namespace
+
+std::optional<JsonParseError> JsonStream::parse_value(Value& out) {
+  return parse_from_stream(*this, out, false);
+}
+
+std::optional<JsonParseError> JsonStream::skip_value() {
+  Value ignored;
+  return parse_from_stream(*this, ignored, true);
 }
 
 namespace {

@@ -8,67 +8,107 @@
 namespace etl {
 namespace {
 
-// RFC 6901: "/data/items", with ~1 for '/' and ~0 for '~'.
-Value* resolve_pointer(Value& doc, const std::string& pointer, const std::string& name) {
-  Value* cur = &doc;
+// RFC 6901 tokens of "/data/items" (~1 is '/', ~0 is '~').
+std::vector<std::string> pointer_tokens(const std::string& pointer) {
+  std::vector<std::string> tokens;
+  if (pointer.empty() || pointer == "/") return tokens;
+  if (pointer[0] != '/')
+    throw UsageError(fmt::format("--records-path '{}' must start with '/'", pointer));
   std::size_t pos = 0;
   while (pos < pointer.size()) {
-    if (pointer[pos] != '/')
-      throw UsageError(fmt::format("--records-path '{}' must start with '/'", pointer));
     std::size_t end = pointer.find('/', pos + 1);
     if (end == std::string::npos) end = pointer.size();
     std::string token = pointer.substr(pos + 1, end - pos - 1);
     for (std::size_t i; (i = token.find("~1")) != std::string::npos;) token.replace(i, 2, "/");
     for (std::size_t i; (i = token.find("~0")) != std::string::npos;) token.replace(i, 2, "~");
-    Value* next = nullptr;
-    if (cur->kind() == Value::Kind::Object) {
-      for (auto& m : cur->members())
-        if (m.key == token) next = &m.value;
-    } else if (cur->kind() == Value::Kind::Array && !token.empty() &&
-               token.find_first_not_of("0123456789") == std::string::npos) {
-      std::size_t idx = std::stoul(token);
-      if (idx < cur->items().size()) next = &cur->items()[idx];
-    }
-    if (next == nullptr)
-      throw DataError(fmt::format("{}: records path '{}' not found", name, pointer));
-    cur = next;
+    tokens.push_back(token);
     pos = end;
   }
-  return cur;
+  return tokens;
 }
 
 }  // namespace
 
-JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::string& records_path) {
-  InputStream in(path);
-  m_name = in.name();
-  std::string text;
-  char buf[1 << 16];
-  for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;) text.append(buf, n);
-  if (auto err = parse_json(text, m_doc))
-    throw DataError(fmt::format("{}:{}:{}: {}", m_name, err->line, err->column, err->message));
-  Value* records = resolve_pointer(m_doc, records_path, m_name);
-  if (records->kind() != Value::Kind::Array)
-    throw DataError(fmt::format("{}: records path '{}' is not an array (use --records-path)",
-                                m_name, records_path.empty() ? "/" : records_path));
-  m_items = &records->items();
+JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::string& records_path)
+    : m_in(path), m_json(m_in), m_name(m_in.name()) {
+  seek_records(records_path);
+}
+
+void JsonDocumentReader::fail(const std::string& message) const {
+  throw DataError(fmt::format("{}:{}:{}: {}", m_name, m_json.line(), m_json.column(), message));
+}
+
+// Walks to the records array without building the values it passes over.
+void JsonDocumentReader::seek_records(const std::string& pointer) {
+  const std::string shown = pointer.empty() ? "/" : pointer;
+  for (const std::string& token : pointer_tokens(pointer)) {
+    m_json.skip_whitespace();
+    char open = m_json.Peek();
+    if (open != '{' && open != '[')
+      throw DataError(fmt::format("{}: records path '{}' not found", m_name, shown));
+    m_json.Take();
+    bool found = false;
+    for (std::size_t index = 0;; ++index) {
+      m_json.skip_whitespace();
+      if (m_json.Peek() == (open == '{' ? '}' : ']')) break;
+      if (index > 0) {
+        if (m_json.Take() != ',') fail("expected ',' or the end of the container");
+        m_json.skip_whitespace();
+      }
+      bool match = false;
+      if (open == '{') {
+        Value key;
+        if (auto err = m_json.parse_value(key)) fail(err->message);
+        if (key.kind() != Value::Kind::String) fail("expected an object key");
+        m_json.skip_whitespace();
+        if (m_json.Take() != ':') fail("expected ':' after an object key");
+        m_json.skip_whitespace();
+        match = key.text() == token;
+      } else {
+        match = token == std::to_string(index);
+      }
+      if (match) {
+        found = true;
+        break;
+      }
+      if (auto err = m_json.skip_value()) fail(err->message);
+    }
+    if (!found) throw DataError(fmt::format("{}: records path '{}' not found", m_name, shown));
+  }
+  m_json.skip_whitespace();
+  if (m_json.Take() != '[')
+    throw DataError(
+        fmt::format("{}: records path '{}' is not an array (use --records-path)", m_name, shown));
 }
 
 bool JsonDocumentReader::next(Sourced& out) {
-  if (m_index >= m_items->size()) return false;
-  Value& item = (*m_items)[m_index++];
+  if (m_done) return false;
+  m_json.skip_whitespace();
+  if (m_json.Peek() == ']') {
+    m_json.Take();
+    m_done = true;
+    return false;
+  }
+  if (m_index > 0) {
+    if (m_json.Take() != ',') fail("expected ',' or ']' after a record");
+    m_json.skip_whitespace();
+  }
+  if (m_json.Peek() == '\0') fail("unexpected end of input inside the records array");
+  ++m_index;
   out.where.source = m_name;
   out.where.line = 0;
   out.where.detail = fmt::format("record {}", m_index);
   out.reject_reason.clear();
   out.raw.clear();
-  if (item.kind() != Value::Kind::Object) {
+  if (auto err = m_json.parse_value(m_item)) fail(err->message);
+  if (m_item.kind() != Value::Kind::Object) {
     out.record.clear();
     out.reject_reason = "not a JSON object";
-    out.raw = to_json(item);
+    out.raw = to_json(m_item);
     return true;
   }
-  out.record.fields() = std::move(item.members());
+  out.record.fields() = std::move(m_item.members());
+  m_item.members().clear();
   return true;
 }
 

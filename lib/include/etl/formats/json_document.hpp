@@ -1,10 +1,12 @@
 #pragma once
 // A JSON document holding the records: a top-level array of objects, or an array found by a
-// JSON Pointer (`--records-path /data/items`), as REST APIs return pages.
+// JSON Pointer (`--records-path /data/items`), as REST APIs return pages. Streamed: one
+// element is in memory at a time.
 #include <string>
 #include <vector>
 
 #include "etl/io.hpp"
+#include "etl/json_stream.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -16,10 +18,14 @@ class JsonDocumentReader : public Source {
   bool next(Sourced& out) override;
 
  private:
+  void seek_records(const std::string& pointer);
+  [[noreturn]] void fail(const std::string& message) const;
+  InputStream m_in;
+  JsonStream m_json;
   std::string m_name;
-  Value m_doc;
-  std::vector<Value>* m_items = nullptr;
-  std::size_t m_index = 0;
+  Value m_item;
+  std::uint64_t m_index = 0;
+  bool m_done = false;
 };
 
 // Writes the records as one JSON array, one record a line.

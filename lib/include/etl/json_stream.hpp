@@ -1,0 +1,45 @@
+#pragma once
+// Pull parsing of one large JSON document, value by value, in constant memory: the JSON
+// document reader walks to the records array by hand and parses one element at a time.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "etl/io.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+
+class JsonStream {
+ public:
+  explicit JsonStream(InputStream& in) : m_in(in) {}
+
+  // RapidJSON's input-stream concept ('\0' at the end).
+  using Ch = char;
+  Ch Peek();
+  Ch Take();
+  std::size_t Tell() const { return m_offset; }
+  Ch* PutBegin() { return nullptr; }
+  void Put(Ch) {}
+  void Flush() {}
+  std::size_t PutEnd(Ch*) { return 0; }
+
+  void skip_whitespace();
+  std::uint64_t line() const { return m_line; }
+  std::uint64_t column() const { return m_column; }
+
+  // Parses the next complete value into out.
+  std::optional<JsonParseError> parse_value(Value& out);
+  // Parses and discards the next value (with the same depth limit).
+  std::optional<JsonParseError> skip_value();
+
+ private:
+  InputStream& m_in;
+  std::string m_buf;
+  std::size_t m_pos = 0;
+  std::size_t m_offset = 0;
+  std::uint64_t m_line = 1;
+  std::uint64_t m_column = 1;
+};
+
+}  // namespace etl
