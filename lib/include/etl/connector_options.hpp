@@ -15,7 +15,9 @@ struct ConnectorOptions {
   std::string query;                 // --query (SQLite source)
   std::vector<std::string> key;      // --key (SQLite sink)
   std::string mode = "insert";       // --mode insert|upsert|update|replace
-  std::size_t batch_size = 10000;    // --batch-size
+  std::size_t batch_size = 10000;
+  std::string
+      schema_file;  // --schema: column types for a table etl-load creates    // --batch-size
 };
 
 }  // namespace etl

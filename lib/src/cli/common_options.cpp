@@ -50,6 +50,9 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
     app.add_option("--mode", o.mode, "insert | upsert | update | replace")
         ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));
+    app.add_option("--schema", o.schema_file,
+                   "JSON object of column: text|number|integer|boolean|json for a new table")
+        ->check(CLI::ExistingFile);
     app.add_option("--batch-size", o.batch_size, "Records per transaction")
         ->check(CLI::PositiveNumber);
   } else {
