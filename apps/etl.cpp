@@ -13,7 +13,7 @@ int main(int argc, char** argv) {
     std::printf("Usage: etl TOOL [ARGS...]\n\nTools:\n");
     for (auto& t : kTools) std::printf("  %-10s %s\n", t[0], t[1]);
     std::printf("\nExample:\n  etl extract samples/shop/customers.csv | etl load out.csv\n");
-    return argc < 2 ? 0 : 0;
+    return 0;
   }
   std::string name = std::string("etl-") + argv[1];
   std::filesystem::path self = std::filesystem::canonical("/proc/self/exe");

@@ -1,0 +1,21 @@
+#include <catch2/catch.hpp>
+
+#include "etl/value.hpp"
+
+TEST_CASE("is_json_number follows the JSON grammar", "[value]") {
+  for (const char* ok : {"0", "-0", "-0.0", "19.990", "1e-7", "1E+30", "12345678901234567890"})
+    CHECK(etl::is_json_number(ok));
+  for (const char* bad : {"", "-", "00123", "1.", ".5", "+1", "1e", "0x10", "NaN", "1 "})
+    CHECK_FALSE(etl::is_json_number(bad));
+}
+
+TEST_CASE("record keeps insertion order and replaces in place", "[value]") {
+  etl::Record r;
+  r.set("b", etl::Value::number("1"));
+  r.set("a", etl::Value::string("x"));
+  r.set("b", etl::Value::number("2"));
+  REQUIRE(r.size() == 2);
+  CHECK(r.fields()[0].key == "b");
+  CHECK(r.find("b")->text() == "2");
+  CHECK(r.find("missing") == nullptr);
+}
