@@ -269,6 +269,18 @@ void SqliteSink::ensure_table(const Record& first) {
 }
 
 sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
+  // Records of one stream mostly share their field list: reuse the last statement then.
+  const auto& fields = r.fields();
+  bool same = m_last_statement != nullptr && fields.size() == m_last_keys.size();
+  for (std::size_t i = 0; same && i < fields.size(); ++i) same = fields[i].key == m_last_keys[i];
+  if (same) return m_last_statement;
+  m_last_keys.clear();
+  for (const auto& m : fields) m_last_keys.push_back(m.key);
+  m_last_statement = prepare_for(r);
+  return m_last_statement;
+}
+
+sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
   std::string signature;
   for (const auto& m : r.fields()) {
     signature += m.key;

@@ -61,6 +61,7 @@ class SqliteSink : public Sink {
  private:
   void ensure_table(const Record& first);
   sqlite3_stmt* statement_for(const Record& r);
+  sqlite3_stmt* prepare_for(const Record& r);
   void bind(sqlite3_stmt* st, int index, const Value& v);
   SqliteDb m_db;
   ConnectorOptions m_opts;
@@ -69,7 +70,9 @@ class SqliteSink : public Sink {
   bool m_table_ready = false;
   std::size_t m_in_batch = 0;
   std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
-  std::vector<std::string> m_bound_text;              // keeps JSON text alive until the step
+  std::vector<std::string> m_last_keys;
+  sqlite3_stmt* m_last_statement = nullptr;
+  std::vector<std::string> m_bound_text;  // keeps JSON text alive until the step
 };
 
 }  // namespace etl
