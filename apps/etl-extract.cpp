@@ -6,6 +6,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Read records from files, stdin or SQLite and write them as NDJSON."};
   app.name("etl-extract");
   etl::tools::PipelineOptions p;
+  p.sink_options.default_format = "ndjson";  // -o out.txt, -o /dev/null: still NDJSON
   etl::cli::CommonOptions common;
   app.add_option("SRC", p.sources,
                  "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")

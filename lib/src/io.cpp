@@ -85,6 +85,14 @@ OutputStream::OutputStream(const std::string& path) : m_path(path) {
     m_fd = 1;
     return;
   }
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device or FIFO (/dev/null, a named pipe) is written in place, never renamed over.
+    m_fd = ::open(path.c_str(), O_WRONLY);
+    if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    m_special = true;
+    return;
+  }
   std::filesystem::path p(path);
   m_tmp = (p.parent_path() / ("." + p.filename().string() + ".tmp-XXXXXX")).string();
   m_fd = mkstemp(m_tmp.data());
@@ -97,7 +105,8 @@ OutputStream::OutputStream(const std::string& path) : m_path(path) {
 }
 
 OutputStream::~OutputStream() {
-  if (m_done || m_path == "-") return;
+  if (m_special) close(m_fd);
+  if (m_done || m_path == "-" || m_special) return;
   if (m_gz != nullptr) {
     gzclose(static_cast<gzFile>(m_gz));
   } else if (m_fd >= 0) {
@@ -137,7 +146,7 @@ void OutputStream::flush() {
 
 void OutputStream::commit() {
   flush();
-  if (m_path == "-") return;
+  if (m_path == "-" || m_special) return;
   if (m_gz != nullptr) {
     if (gzclose(static_cast<gzFile>(m_gz)) != Z_OK)
       throw IoError(fmt::format("{}: gzip close failed", m_path));

@@ -22,7 +22,8 @@ const ConnectorInfo* Registry::find(std::string_view scheme) const {
   return nullptr;
 }
 
-Address Registry::parse(std::string_view text, const std::string& format_override) const {
+Address Registry::parse(std::string_view text, const std::string& format_override,
+                        const std::string& fallback) const {
   Address a;
   a.text = std::string(text);
   a.target = a.text;
@@ -55,6 +56,10 @@ Address Registry::parse(std::string_view text, const std::string& format_overrid
         a.scheme = c.scheme;
         return a;
       }
+  if (!fallback.empty()) {
+    a.scheme = fallback;
+    return a;
+  }
   throw UsageError(
       fmt::format("'{}': cannot tell the format from the name; use --format or a scheme such as "
                   "csv:{}",
@@ -68,7 +73,7 @@ std::unique_ptr<Source> Registry::open_source(std::string_view text,
 }
 
 std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const ConnectorOptions& o) const {
-  Address a = parse(text, o.format);
+  Address a = parse(text, o.format, o.default_format);
   return find(a.scheme)->open_sink(a, o);
 }
 

@@ -66,6 +66,7 @@ class OutputStream {
   int m_fd = -1;
   void* m_gz = nullptr;
   bool m_done = false;
+  bool m_special = false;  // a device or FIFO: written in place
 };
 
 bool ends_with(std::string_view s, std::string_view suffix);

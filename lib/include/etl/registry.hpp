@@ -37,8 +37,9 @@ class Registry {
   const std::vector<ConnectorInfo>& connectors() const { return m_connectors; }
   const ConnectorInfo* find(std::string_view scheme) const;
 
-  // Explicit scheme, else --format, else extension (after .gz); "-" is NDJSON.
-  Address parse(std::string_view text, const std::string& format_override) const;
+  // Explicit scheme, else --format, else extension (after .gz), else fallback; "-" is NDJSON.
+  Address parse(std::string_view text, const std::string& format_override,
+                const std::string& fallback = "") const;
   std::unique_ptr<Source> open_source(std::string_view text, const ConnectorOptions& o) const;
   std::unique_ptr<Sink> open_sink(std::string_view text, const ConnectorOptions& o) const;
 
