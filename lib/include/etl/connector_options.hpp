@@ -8,6 +8,7 @@ namespace etl {
 // Options that belong to a connector rather than a tool; each is one command-line flag.
 struct ConnectorOptions {
   std::string format;                // --format: overrides the extension
+  std::string default_format;        // when neither --format nor the extension tells
   char delimiter = 0;                // --delimiter (CSV); 0 = by format
   std::string records_path;          // --records-path: JSON Pointer to the records array
   std::vector<std::string> columns;  // --columns (CSV writer)
