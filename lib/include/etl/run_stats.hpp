@@ -17,6 +17,9 @@ struct RunStats {
   std::uint64_t filtered = 0;
   std::uint64_t unmatched = 0;  // part of filtered: update mode found no row
   std::uint64_t rejected = 0;
+  // Records beyond the first that unnest made of one input: read + unnested = written +
+  // filtered + rejected.
+  std::uint64_t unnested = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   double seconds() const;

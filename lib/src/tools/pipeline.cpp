@@ -35,7 +35,23 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; nothing committed)",
                                     in.where.to_string(), reason, c.max_errors));
     };
-    Sourced rec;
+    Sourced rec, mapped;
+    std::vector<mapping::Mapping::Output> outputs;
+    auto write = [&](const Sourced& in) {
+      WriteResult w = sink->write(in);
+      switch (w.outcome) {
+        case WriteOutcome::Written:
+          ++stats.written;
+          break;
+        case WriteOutcome::Unmatched:
+          ++stats.filtered;
+          ++stats.unmatched;
+          break;
+        case WriteOutcome::Rejected:
+          reject(in, w.reason);
+          break;
+      }
+    };
     for (const auto& address : p.sources) {
       auto source = reg.open_source(address, p.source_options);
       while (source->next(rec)) {
@@ -45,18 +61,26 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           continue;
         }
         if (!p.tag_source.empty()) rec.record.set(p.tag_source, Value::string(address));
-        WriteResult w = sink->write(rec);
-        switch (w.outcome) {
-          case WriteOutcome::Written:
-            ++stats.written;
-            break;
-          case WriteOutcome::Unmatched:
-            ++stats.filtered;
-            ++stats.unmatched;
-            break;
-          case WriteOutcome::Rejected:
-            reject(rec, w.reason);
-            break;
+        if (!p.mapping) {
+          write(rec);
+          continue;
+        }
+        std::size_t count = 0;
+        if (!p.mapping->apply(rec.record, outputs, count)) {
+          ++stats.filtered;
+          continue;
+        }
+        stats.unnested += count - 1;
+        mapped.where = rec.where;
+        for (std::size_t i = 0; i < count; ++i) {
+          if (!outputs[i].reject_reason.empty()) {
+            reject(rec, outputs[i].reject_reason);  // the input record, so it can be fixed
+            continue;
+          }
+          // Swap rather than copy: the output record keeps its shape for the next input.
+          std::swap(mapped.record, outputs[i].record);
+          write(mapped);
+          std::swap(mapped.record, outputs[i].record);
         }
       }
     }

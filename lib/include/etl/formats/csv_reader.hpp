@@ -14,6 +14,7 @@ class CsvReader : public Source {
  public:
   CsvReader(const std::string& path, char delimiter);
   bool next(Sourced& out) override;
+  const std::vector<std::string>& header() const { return m_header; }
 
  private:
   bool read_row();  // into m_fields; false at end of input

@@ -5,6 +5,7 @@
 
 #include "etl/cli/common_options.hpp"
 #include "etl/connector_options.hpp"
+#include "etl/mapping/mapping.hpp"
 
 namespace etl::tools {
 
@@ -14,6 +15,7 @@ struct PipelineOptions {
   std::string tag_source;  // field that receives each record's source name
   ConnectorOptions source_options;
   ConnectorOptions sink_options;
+  mapping::Mapping* mapping = nullptr;  // etl-transform: applied between reading and writing
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).

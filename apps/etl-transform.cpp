@@ -1,0 +1,55 @@
+// etl-transform: map NDJSON records through a mapping file; check and test mapping files.
+#include "etl/cli/common_options.hpp"
+#include "etl/error.hpp"
+#include "etl/mapping/time_support.hpp"
+#include "etl/tools/mapping_checks.hpp"
+#include "etl/tools/pipeline.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Map NDJSON records through a mapping file; check or test mapping files."};
+  app.name("etl-transform");
+  etl::tools::PipelineOptions p;
+  p.sources = {"-"};
+  etl::cli::CommonOptions common;
+  std::string mapping_path, check_format = "text", sample, now;
+  std::vector<std::string> inputs, check_paths, test_paths;
+  app.add_option("-m,--mapping", mapping_path, "The mapping file to run");
+  app.add_option("INPUT", inputs, "Input NDJSON files (default: stdin)");
+  app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)");
+  auto* check = app.add_option("--check", check_paths,
+                               "Compile mapping files without data and report every error; exit 1 "
+                               "on errors");
+  app.add_option("--format", check_format, "--check output: text, json or github")
+      ->check(CLI::IsMember({"text", "json", "github"}));
+  app.add_option("--sample", sample, "--check: a sample input, to flag fields it does not have");
+  auto* test = app.add_option("--test", test_paths,
+                              "Run the tests mapping files carry and report coverage; exit 1 on "
+                              "failures");
+  app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
+  check->excludes(test);
+  etl::cli::add_common_options(app, common);
+  app.footer(
+      "Examples:\n"
+      "  etl-extract orders.json --records-path /data/items | etl-transform -m "
+      "mappings/orders.json | etl-load sqlite:erp.db --table orders\n"
+      "  etl-transform --check mappings/*.json --format github\n"
+      "  etl-transform --test mappings/*.json");
+  return etl::cli::tool_main("etl-transform", argc, argv, app, [&] {
+    if (!check_paths.empty()) return etl::tools::check_mappings(check_paths, check_format, sample);
+    if (!test_paths.empty()) return etl::tools::test_mappings(test_paths, now);
+    if (mapping_path.empty()) throw etl::UsageError("-m/--mapping is required (or --check, --test)");
+    if (!inputs.empty()) p.sources = inputs;
+    etl::mapping::Diagnostics diags;
+    auto m = etl::mapping::Mapping::compile_file(mapping_path, diags);
+    if (!m) throw etl::UsageError("the mapping has errors:\n" + diags.to_text().substr(0, diags.to_text().size() - 1));
+    if (!now.empty()) {
+      auto t = etl::mapping::parse_iso8601(now, {});
+      if (!t) throw etl::UsageError("--now must be an ISO 8601 timestamp");
+      m->set_now(*t);
+    }
+    p.mapping = m.get();
+    p.source_options.format = "ndjson";
+    if (p.sink_options.format.empty()) p.sink_options.default_format = "ndjson";
+    return etl::tools::run_pipeline("etl-transform", p, common);
+  });
+}

@@ -1,0 +1,76 @@
+#pragma once
+// Compiled expressions of the mapping language: a tree of nodes, built once, evaluated per record.
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/mapping/datum.hpp"
+#include "etl/mapping/diagnostics.hpp"
+#include "etl/mapping/lookup.hpp"
+#include "etl/mapping/time_support.hpp"
+
+namespace etl::mapping {
+
+// What an expression reads while it runs.
+struct EvalContext {
+  const Record* record = nullptr;  // source record (filter, fields) or output record (validate)
+  const Value* item = nullptr;     // the current unnest element
+  std::int64_t item_index = 0;
+  ZoneSettings zones;
+  TimeValue now;
+};
+
+// One way through a conditional (an if branch, a lookup default, a filter outcome, a validate
+// rule failing), counted so `--test` can report the ones no test takes.
+struct Branch {
+  std::string description;
+  SourcePos pos;
+  std::uint64_t taken = 0;
+};
+
+class Expr {
+ public:
+  explicit Expr(SourcePos p) : m_pos(p) {}
+  virtual ~Expr() = default;
+  virtual Datum eval(EvalContext& ctx) const = 0;
+  // The constant value of a literal, for arguments that must be known when compiling.
+  virtual const Datum* literal() const { return nullptr; }
+  SourcePos pos() const { return m_pos; }
+
+ private:
+  SourcePos m_pos;
+};
+
+using ExprPtr = std::unique_ptr<Expr>;
+
+// What the compiler knows while it compiles one expression.
+struct CompileContext {
+  std::string file;
+  Diagnostics* diags = nullptr;
+  const std::map<std::string, Lookup>* lookups = nullptr;
+  std::deque<Branch>* branches = nullptr;
+  std::string item_name;  // the unnest element's name; empty without unnest
+  // When set, a field that is not one of these is an error (validate reads the output fields).
+  const std::vector<std::string>* known_fields = nullptr;
+  const char* known_fields_label = "the mapping's fields";
+  // Fields of a sample record (--check --sample), for hints on unknown source fields.
+  const std::vector<std::string>* sample_fields = nullptr;
+  ZoneSettings zones;
+
+  void error(SourcePos pos, std::string message) const { diags->error(file, pos, std::move(message)); }
+  Branch* branch(std::string description, SourcePos pos) const;
+};
+
+// Compiles the expression in a mapping string node. Reports every error it finds to the
+// context's diagnostics and returns nullptr when there was any.
+ExprPtr compile_expression(const JsoncNode& node, const CompileContext& cc);
+// For tests and the REPL-like uses: compiles text that is not inside a file.
+ExprPtr compile_expression_text(const std::string& text, const CompileContext& cc);
+
+// The names of every function, for docs and hints.
+std::vector<std::string> function_names();
+
+}  // namespace etl::mapping

@@ -1,0 +1,93 @@
+#pragma once
+// A mapping file compiled into a plan: filter → unnest → fields → validate, run per record.
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/mapping/expr.hpp"
+
+namespace etl::mapping {
+
+struct CompileOptions {
+  // Top-level field names of a sample record (--check --sample); empty: no sample.
+  std::vector<std::string> sample_fields;
+};
+
+// One test a mapping carries: an input and what it must become.
+struct MappingTest {
+  std::string name;
+  SourcePos pos;
+  Record input;
+  bool expects_output = false;
+  std::vector<Record> output;  // each expected record names the fields it checks
+  std::string rejected;        // expected reject reason contains this text
+  bool filtered = false;
+};
+
+struct FieldPlan {
+  std::string name;
+  SourcePos pos;
+  ExprPtr expr;
+  bool required = false;
+};
+
+struct ValidateRule {
+  std::string name;
+  SourcePos pos;
+  ExprPtr check;     // true when the record passes
+  std::string text;  // the rule as written, for the reject reason
+  std::string field;  // the field a structured rule checks; empty for an expression rule
+  Branch* failed = nullptr;
+};
+
+class Mapping {
+ public:
+  // Reports every error to diags; returns nullptr when there was any.
+  static std::unique_ptr<Mapping> compile_file(const std::string& path, Diagnostics& diags,
+                                               const CompileOptions& options = {});
+  // `file` names the text in messages; lookup files are read relative to `dir`.
+  static std::unique_ptr<Mapping> compile_text(const std::string& text, const std::string& file,
+                                               const std::string& dir, Diagnostics& diags,
+                                               const CompileOptions& options = {});
+
+  struct Output {
+    Record record;
+    std::string reject_reason;  // empty: the record passed
+  };
+  // Runs one input record. Returns false when the filter drops it (or unnest finds nothing);
+  // otherwise out[0..count) are the output records, each passed or rejected with a reason.
+  bool apply(const Record& in, std::vector<Output>& out, std::size_t& count);
+
+  void set_now(const TimeValue& now) { m_now = now; }
+  const std::string& file() const { return m_file; }
+  const std::string& name() const { return m_name; }
+  const std::vector<std::string>& key() const { return m_key; }
+  const std::vector<FieldPlan>& fields() const { return m_fields; }
+  const std::vector<MappingTest>& tests() const { return m_tests; }
+  std::deque<Branch>& branches() { return m_branches; }
+
+ private:
+  Mapping() = default;
+  class Compiler;
+  void map_one(const Record& in, const Value* item, std::int64_t index, Output& out);
+
+  std::string m_file;
+  std::string m_name;
+  std::vector<std::string> m_key;
+  ZoneSettings m_zones;
+  TimeValue m_now;
+  std::map<std::string, Lookup> m_lookups;
+  std::deque<Branch> m_branches;  // deque: nodes keep pointers into it
+  ExprPtr m_filter;
+  Branch* m_filter_pass = nullptr;
+  Branch* m_filter_drop = nullptr;
+  ExprPtr m_unnest;
+  Branch* m_unnest_empty = nullptr;
+  std::vector<FieldPlan> m_fields;
+  std::vector<ValidateRule> m_rules;
+  std::vector<MappingTest> m_tests;
+};
+
+}  // namespace etl::mapping

@@ -1,0 +1,43 @@
+#pragma once
+// Instants, IANA time zones and the daylight-saving policy, over Howard Hinnant's date library
+// (the basis of C++20 <chrono> zones, which this compiler's library does not have yet).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "etl/mapping/datum.hpp"
+
+namespace etl::mapping {
+
+// What to do with a local time that a daylight-saving change skips (gap) or repeats (overlap).
+enum class DstPolicy { Reject, Earliest, Latest };
+std::optional<DstPolicy> parse_dst_policy(std::string_view name);
+
+// How zone-less timestamps are read: the mapping's "timezone" and "dst".
+struct ZoneSettings {
+  const date::time_zone* zone = nullptr;  // null: UTC
+  DstPolicy dst = DstPolicy::Reject;
+};
+
+// nullptr when name is not an IANA zone.
+const date::time_zone* find_zone(std::string_view name);
+std::string zone_name(const TimeValue& t);
+
+TimeValue utc_instant(std::int64_t micros);
+// Reads a wall-clock time (microseconds as if it were UTC) in zone, by the policy.
+TimeValue from_local(std::int64_t local_micros, const ZoneSettings& z);
+// The same instant shown in another zone.
+TimeValue in_zone(const TimeValue& t, const date::time_zone* zone);
+std::int32_t utc_offset(const TimeValue& t);
+std::int64_t local_micros(const TimeValue& t);
+
+// ISO 8601 / RFC 3339: 2024-03-01, 2024-03-01T10:00[:00[.123]][Z|+01:00|+0100]; a space may
+// stand for T. No offset: read in z. nullopt when s is not such a timestamp.
+std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z);
+// strptime-style format (%Y %m %d %H %M %S %z …); without %z the time is read in z.
+std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view format,
+                                           const ZoneSettings& z);
+std::string format_time(const TimeValue& t, std::string_view format);
+
+}  // namespace etl::mapping

@@ -1,0 +1,16 @@
+#pragma once
+// etl-transform --check and --test: the mapping checks a CI pipeline runs.
+#include <string>
+#include <vector>
+
+namespace etl::tools {
+
+// Compiles each mapping and prints every error (text, json or github). Exit 0 clean, 1 errors.
+int check_mappings(const std::vector<std::string>& paths, const std::string& format,
+                   const std::string& sample);
+
+// Runs the tests each mapping carries, prints a diff per failure and the coverage.
+// Exit 0 when all pass, 1 when any fails or a mapping does not compile.
+int test_mappings(const std::vector<std::string>& paths, const std::string& now);
+
+}  // namespace etl::tools

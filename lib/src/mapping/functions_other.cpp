@@ -1,0 +1,116 @@
+// Casts to string and bool, null tests, lookups and hashing.
+#include <openssl/evp.h>
+
+#include "etl/json.hpp"
+#include "functions.hpp"
+
+namespace etl::mapping {
+namespace {
+
+std::string scalar_text(CallSite& c, std::size_t i) {
+  const Datum& d = c.arg(i);
+  switch (d.type()) {
+    case Datum::Type::String: return std::string(d.text());
+    case Datum::Type::Number: return d.to_value().text();
+    case Datum::Type::Bool: return d.as_bool() ? "true" : "false";
+    case Datum::Type::Time: return format_rfc3339(d.time_value());
+    case Datum::Type::Json: return to_json(d.json_value());
+    case Datum::Type::Null: break;
+  }
+  return "";
+}
+
+Datum fn_string(CallSite& c, EvalContext&) { return Datum::string(scalar_text(c, 0)); }
+
+Datum fn_bool(CallSite& c, EvalContext&) {
+  const Datum& d = c.arg(0);
+  if (d.type() == Datum::Type::Bool) return d;
+  if (d.type() == Datum::Type::String) {
+    std::string s;
+    for (char ch : d.text()) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    if (s == "true" || s == "1" || s == "yes" || s == "y") return Datum::boolean(true);
+    if (s == "false" || s == "0" || s == "no" || s == "n") return Datum::boolean(false);
+  } else if (d.type() == Datum::Type::Number) {
+    Decimal v = d.decimal();
+    if (v.is_zero()) return Datum::boolean(false);
+    if (compare(v, Decimal::from_int(1)) == 0) return Datum::boolean(true);
+  }
+  c.fail(fmt::format("cannot convert {} to a boolean (true/false, yes/no, y/n, 1/0)", d.describe()));
+}
+
+Datum fn_is_null(CallSite& c, EvalContext&) { return Datum::boolean(c.arg(0).is_null()); }
+
+void prepare_lookup(CallSite& c, const CompileContext& cc) {
+  const Datum* name = c.literal_string(0, cc, "the lookup name");
+  if (!name) return;
+  const Lookup* found = nullptr;
+  std::vector<std::string> names;
+  if (cc.lookups)
+    for (const auto& [n, l] : *cc.lookups) {
+      names.push_back(n);
+      if (n == name->text()) found = &l;
+    }
+  if (!found) {
+    cc.error(c.args[0]->pos(), fmt::format("unknown lookup '{}'{}", name->text(),
+                                           names.empty() ? " (the mapping declares no lookups)"
+                                                         : did_you_mean(name->text(), names)));
+    return;
+  }
+  c.lookup = found;
+  c.hit = cc.branch(fmt::format("lookup '{}' found", name->text()), c.pos);
+  c.miss = cc.branch(fmt::format("lookup '{}' default", name->text()), c.pos);
+}
+
+// Not null-propagating: a null key is a miss, so the default applies.
+Datum fn_lookup(CallSite& c, EvalContext&) {
+  const Datum& key = c.arg(1);
+  if (key.type() == Datum::Type::String || key.type() == Datum::Type::Number) {
+    std::string k = key.type() == Datum::Type::String ? std::string(key.text()) : key.to_value().text();
+    auto it = c.lookup->entries.find(k);
+    if (it != c.lookup->entries.end()) {
+      ++c.hit->taken;
+      return Datum::borrow(it->second);  // the table outlives every record
+    }
+  } else if (!key.is_null()) {
+    c.wrong_type(1, "a string or number");
+  }
+  ++c.miss->taken;
+  if (c.count() > 2) return c.arg(2);
+  if (c.lookup->default_value) return Datum::borrow(*c.lookup->default_value);
+  c.fail(fmt::format("lookup '{}' has no entry for {} and no default", c.lookup->name, key.describe()));
+}
+
+// sha256(a, b, …): hex digest of the arguments' text joined by the unit separator (0x1F), so
+// ("ab", "c") and ("a", "bc") differ.
+Datum fn_sha256(CallSite& c, EvalContext&) {
+  std::string input;
+  for (std::size_t i = 0; i < c.count(); ++i) {
+    if (i) input.push_back('\x1f');
+    input += scalar_text(c, i);
+  }
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  if (EVP_Digest(input.data(), input.size(), digest, &length, EVP_sha256(), nullptr) != 1)
+    c.fail("the digest failed");
+  static const char* hex = "0123456789abcdef";
+  std::string out;
+  for (unsigned i = 0; i < length; ++i) {
+    out.push_back(hex[digest[i] >> 4]);
+    out.push_back(hex[digest[i] & 15]);
+  }
+  return Datum::string(std::move(out));
+}
+
+const FunctionSpec kOtherFunctions[] = {
+    {"string", 1, 1, true, fn_string, nullptr},
+    {"bool", 1, 1, true, fn_bool, nullptr},
+    {"is_null", 1, 1, false, fn_is_null, nullptr},
+    {"lookup", 2, 3, false, fn_lookup, prepare_lookup},
+    {"sha256", 1, -1, true, fn_sha256, nullptr},
+};
+
+}  // namespace
+
+std::span<const FunctionSpec> other_functions() { return kOtherFunctions; }
+
+}  // namespace etl::mapping

@@ -1,0 +1,536 @@
+#include "etl/mapping/mapping.hpp"
+
+#include <re2/re2.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "etl/error.hpp"
+#include "etl/formats/csv_reader.hpp"
+#include "functions.hpp"
+#include "nodes.hpp"
+
+namespace etl::mapping {
+namespace {
+
+const std::vector<std::string> kTopKeys{"$schema", "name", "description", "key", "timezone", "dst",
+                                        "filter", "unnest", "lookups", "fields", "validate", "tests"};
+
+// Structured validate rules: each checks one output field; null passes unless `required`.
+class FieldRule : public Expr {
+ public:
+  enum class Kind { Required, Pattern, Range, Enum };
+  FieldRule(SourcePos p, Kind k, std::string field) : Expr(p), kind(k), m_field(std::move(field)) {}
+  Datum eval(EvalContext& ctx) const override {
+    const Value* v = ctx.record->find(m_field);
+    if (!v || v->is_null()) return Datum::boolean(kind != Kind::Required);
+    switch (kind) {
+      case Kind::Required: return Datum::boolean(true);
+      case Kind::Pattern:
+        return Datum::boolean(v->kind() == Value::Kind::String &&
+                              RE2::PartialMatch(v->text(), *regex));
+      case Kind::Range: {
+        if (v->kind() != Value::Kind::Number) return Datum::boolean(false);
+        Decimal d = Datum::borrow(*v).decimal();
+        return Datum::boolean((!min || compare(d, *min) >= 0) && (!max || compare(d, *max) <= 0));
+      }
+      case Kind::Enum:
+        for (const auto& allowed : values)
+          if (allowed == *v) return Datum::boolean(true);
+        return Datum::boolean(false);
+    }
+    return Datum::boolean(false);
+  }
+  Kind kind;
+  std::shared_ptr<RE2> regex;
+  std::optional<Decimal> min, max;
+  std::vector<Value> values;
+
+ private:
+  std::string m_field;
+};
+
+std::string dir_of(const std::string& path) {
+  auto parent = std::filesystem::path(path).parent_path();
+  return parent.empty() ? "." : parent.string();
+}
+
+}  // namespace
+
+class Mapping::Compiler {
+ public:
+  Compiler(Mapping& m, Diagnostics& d, std::string dir, const CompileOptions& o)
+      : m_map(m), m_diags(d), m_dir(std::move(dir)), m_options(o) {}
+
+  void run(const JsoncNode& root) {
+    if (!root.is_object()) return error(root.pos, "a mapping file must be a JSON object");
+    for (const auto& member : root.members)
+      if (std::find(kTopKeys.begin(), kTopKeys.end(), member.key) == kTopKeys.end())
+        error(member.key_pos, fmt::format("unknown key '{}'{}", member.key,
+                                          member.key == "aggregate"
+                                              ? " (aggregate is not implemented yet)"
+                                              : did_you_mean(member.key, kTopKeys)));
+    if (const auto* n = root.find("name"); n && expect_string(*n, "name")) m_map.m_name = n->text;
+    zones(root);
+    lookups(root.find("lookups"));
+    CompileContext cc = context();
+    if (const auto* f = root.find("filter"); f && expect_string(*f, "filter")) {
+      m_map.m_filter = compile_expression(*f, cc);
+      m_map.m_filter_pass = cc.branch("filter passes", f->pos);
+      m_map.m_filter_drop = cc.branch("filter drops", f->pos);
+    }
+    if (const auto* u = root.find("unnest")) unnest(*u, cc);
+    cc.item_name = m_item;
+    const JsoncNode* fields = root.find("fields");
+    if (!fields) error(root.pos, "the mapping has no \"fields\"");
+    else this->fields(*fields, cc);
+    key(root.find("key"));
+    if (const auto* v = root.find("validate")) validate(*v);
+    if (const auto* t = root.find("tests")) tests(*t);
+  }
+
+ private:
+  void error(SourcePos p, std::string message) { m_diags.error(m_map.m_file, p, std::move(message)); }
+  bool expect_string(const JsoncNode& n, const char* what) {
+    if (n.is_string()) return true;
+    error(n.pos, fmt::format("{} must be a string, found {}", what, n.kind_name()));
+    return false;
+  }
+  bool expect_object(const JsoncNode& n, const char* what) {
+    if (n.is_object()) return true;
+    error(n.pos, fmt::format("{} must be an object, found {}", what, n.kind_name()));
+    return false;
+  }
+  void check_keys(const JsoncNode& n, const std::vector<std::string>& allowed, const char* where) {
+    for (const auto& m : n.members)
+      if (std::find(allowed.begin(), allowed.end(), m.key) == allowed.end())
+        error(m.key_pos, fmt::format("unknown key '{}' in {}{}", m.key, where, did_you_mean(m.key, allowed)));
+  }
+  CompileContext context() {
+    CompileContext cc;
+    cc.file = m_map.m_file;
+    cc.diags = &m_diags;
+    cc.lookups = &m_map.m_lookups;
+    cc.branches = &m_map.m_branches;
+    cc.zones = m_map.m_zones;
+    if (!m_options.sample_fields.empty()) cc.sample_fields = &m_options.sample_fields;
+    return cc;
+  }
+
+  void zones(const JsoncNode& root) {
+    if (const auto* z = root.find("timezone"); z && expect_string(*z, "timezone")) {
+      m_map.m_zones.zone = find_zone(z->text);
+      if (!m_map.m_zones.zone) error(z->pos, fmt::format("unknown time zone '{}'", z->text));
+    }
+    if (const auto* d = root.find("dst"); d && expect_string(*d, "dst")) {
+      auto p = parse_dst_policy(d->text);
+      if (!p) error(d->pos, fmt::format("dst must be reject, earliest or latest, not '{}'", d->text));
+      else m_map.m_zones.dst = *p;
+    }
+  }
+
+  void lookups(const JsoncNode* n) {
+    if (!n || !expect_object(*n, "lookups")) return;
+    for (const auto& m : n->members) {
+      if (!expect_object(m.value, "a lookup")) continue;
+      check_keys(m.value, {"file", "key", "value", "table", "default"}, "a lookup");
+      Lookup l;
+      l.name = m.key;
+      if (const auto* d = m.value.find("default")) l.default_value = d->to_value();
+      const auto* table = m.value.find("table");
+      const auto* file = m.value.find("file");
+      if (table && file) error(m.key_pos, fmt::format("lookup '{}' has both a table and a file", m.key));
+      else if (table) {
+        if (expect_object(*table, "a lookup table"))
+          for (const auto& e : table->members) l.entries.emplace(e.key, e.value.to_value());
+      } else if (file) {
+        csv_lookup(l, m.value, *file);
+      } else {
+        error(m.key_pos, fmt::format("lookup '{}' needs a \"table\" or a \"file\"", m.key));
+      }
+      m_map.m_lookups.emplace(m.key, std::move(l));
+    }
+  }
+
+  void csv_lookup(Lookup& l, const JsoncNode& def, const JsoncNode& file) {
+    if (!expect_string(file, "file")) return;
+    const auto* key = def.find("key");
+    const auto* value = def.find("value");
+    if (!key || !value) return error(file.pos, fmt::format("lookup '{}' needs \"key\" and \"value\" columns", l.name));
+    if (!expect_string(*key, "key") || !expect_string(*value, "value")) return;
+    std::string path = (std::filesystem::path(m_dir) / file.text).string();
+    if (!std::filesystem::is_regular_file(path))
+      return error(file.pos, fmt::format("lookup file '{}' does not exist (looked for {})", file.text, path));
+    try {
+      CsvReader reader(path, ',');
+      const auto& header = reader.header();
+      bool ok = true;
+      for (const auto* col : {key, value})
+        if (std::find(header.begin(), header.end(), col->text) == header.end()) {
+          error(col->pos, fmt::format("lookup file '{}' has no column '{}' (it has: {}){}", file.text, col->text,
+                                      fmt::join(header, ", "), did_you_mean(col->text, header)));
+          ok = false;
+        }
+      if (!ok) return;
+      Sourced row;
+      while (reader.next(row)) {
+        if (!row.reject_reason.empty())
+          return error(file.pos, fmt::format("lookup file {}: {}", row.where.to_string(), row.reject_reason));
+        const Value* k = row.record.find(key->text);
+        const Value* v = row.record.find(value->text);
+        auto [it, inserted] = l.entries.emplace(k->text(), *v);
+        if (!inserted && !(it->second == *v))
+          return error(file.pos, fmt::format("lookup file {}: key '{}' appears twice with different values",
+                                             row.where.to_string(), k->text()));
+      }
+    } catch (const std::exception& e) {
+      error(file.pos, fmt::format("lookup file '{}': {}", file.text, e.what()));
+    }
+  }
+
+  void unnest(const JsoncNode& n, const CompileContext& cc) {
+    if (!expect_object(n, "unnest")) return;
+    check_keys(n, {"path", "as"}, "unnest");
+    const auto* path = n.find("path");
+    if (!path) return error(n.pos, "unnest needs a \"path\"");
+    if (expect_string(*path, "unnest path")) m_map.m_unnest = compile_expression(*path, cc);
+    m_item = "item";
+    if (const auto* as = n.find("as"); as && expect_string(*as, "unnest as")) m_item = as->text;
+    m_map.m_unnest_empty = cc.branch("unnest finds no elements", n.pos);
+  }
+
+  ExprPtr cast(const std::string& type, ExprPtr e, SourcePos p, const JsoncNode* scale) {
+    static const std::vector<std::string> types{"string", "int", "decimal", "bool", "date", "time"};
+    if (std::find(types.begin(), types.end(), type) == types.end()) {
+      error(p, fmt::format("unknown type '{}' (use {}){}", type, fmt::join(types, ", "), did_you_mean(type, types)));
+      return e;
+    }
+    CallSite site;
+    site.spec = find_function(type == "time" ? "parse_time" : type);
+    site.pos = p;
+    site.args.push_back(std::move(e));
+    if (scale && type == "decimal") {
+      if (scale->kind != JsoncNode::Kind::Number) error(scale->pos, "scale must be a number");
+      else site.args.push_back(std::make_unique<LiteralExpr>(scale->pos, Datum::number(*Decimal::parse(scale->text))));
+    }
+    return std::make_unique<CallExpr>(p, std::move(site));
+  }
+
+  void fields(const JsoncNode& n, const CompileContext& cc) {
+    if (!expect_object(n, "fields")) return;
+    if (n.members.empty()) error(n.pos, "\"fields\" is empty");
+    for (const auto& m : n.members) {
+      FieldPlan f;
+      f.name = m.key;
+      f.pos = m.key_pos;
+      const JsoncNode* expr = &m.value;
+      if (m.value.is_object()) {
+        check_keys(m.value, {"expr", "type", "default", "required", "scale"}, "a field");
+        expr = m.value.find("expr");
+        if (!expr) {
+          error(m.value.pos, fmt::format("field '{}' needs an \"expr\"", m.key));
+          continue;
+        }
+      }
+      if (!expect_string(*expr, "an expression")) continue;
+      f.expr = compile_expression(*expr, cc);
+      if (f.expr && m.value.is_object()) {
+        if (const auto* d = m.value.find("default")) {
+          std::vector<ExprPtr> args;
+          args.push_back(std::move(f.expr));
+          args.push_back(std::make_unique<LiteralExpr>(d->pos, literal_of(d->to_value())));
+          std::vector<Branch*> b{cc.branch(fmt::format("field '{}' has a value", m.key), d->pos),
+                                 cc.branch(fmt::format("field '{}' takes its default", m.key), d->pos)};
+          f.expr = std::make_unique<CoalesceExpr>(d->pos, std::move(args), std::move(b));
+        }
+        if (const auto* t = m.value.find("type"); t && expect_string(*t, "type"))
+          f.expr = cast(t->text, std::move(f.expr), t->pos, m.value.find("scale"));
+        if (const auto* r = m.value.find("required")) {
+          if (r->kind != JsoncNode::Kind::Bool) error(r->pos, "required must be true or false");
+          else f.required = r->boolean;
+        }
+      }
+      m_field_names.push_back(f.name);
+      m_map.m_fields.push_back(std::move(f));
+    }
+  }
+
+  static Datum literal_of(const Value& v) {
+    switch (v.kind()) {
+      case Value::Kind::Null: return Datum();
+      case Value::Kind::Bool: return Datum::boolean(v.as_bool());
+      case Value::Kind::Number: return Datum::number(*Decimal::parse(v.text()));
+      case Value::Kind::String: return Datum::string(v.text());
+      default: return Datum::json(v);
+    }
+  }
+
+  void key(const JsoncNode* n) {
+    if (!n) return;
+    std::vector<const JsoncNode*> names;
+    if (n->is_string()) names.push_back(n);
+    else if (n->kind == JsoncNode::Kind::Array) for (const auto& i : n->items) names.push_back(&i);
+    else return error(n->pos, "key must be a field name or an array of field names");
+    for (const auto* k : names) {
+      if (!expect_string(*k, "a key")) continue;
+      if (std::find(m_field_names.begin(), m_field_names.end(), k->text) == m_field_names.end())
+        error(k->pos, fmt::format("key field '{}' is not one of the mapping's fields{}", k->text,
+                                  did_you_mean(k->text, m_field_names)));
+      m_map.m_key.push_back(k->text);
+    }
+  }
+
+  void validate(const JsoncNode& n) {
+    if (!expect_object(n, "validate")) return;
+    CompileContext cc = context();
+    cc.known_fields = &m_field_names;
+    cc.sample_fields = nullptr;
+    for (const auto& m : n.members) {
+      ValidateRule r;
+      r.name = m.key;
+      r.pos = m.key_pos;
+      if (m.value.is_string()) {
+        r.text = m.value.text;
+        r.check = compile_expression(m.value, cc);
+      } else if (m.value.is_object()) {
+        r.check = field_rule(m.value, r);
+      } else {
+        error(m.value.pos, "a validate rule is an expression or an object with \"field\"");
+        continue;
+      }
+      r.failed = cc.branch(fmt::format("validate rule '{}' fails", m.key), m.key_pos);
+      m_map.m_rules.push_back(std::move(r));
+    }
+  }
+
+  ExprPtr field_rule(const JsoncNode& n, ValidateRule& r) {
+    check_keys(n, {"field", "required", "pattern", "min", "max", "enum"}, "a validate rule");
+    const auto* field = n.find("field");
+    if (!field || !expect_string(*field, "field")) {
+      if (!field) error(n.pos, "a validate rule object needs a \"field\"");
+      return nullptr;
+    }
+    if (std::find(m_field_names.begin(), m_field_names.end(), field->text) == m_field_names.end())
+      error(field->pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}", field->text,
+                                    did_you_mean(field->text, m_field_names)));
+    r.field = field->text;
+    if (const auto* req = n.find("required")) {
+      r.text = "required";
+      return std::make_unique<FieldRule>(req->pos, FieldRule::Kind::Required, field->text);
+    }
+    if (const auto* p = n.find("pattern")) {
+      if (!expect_string(*p, "pattern")) return nullptr;
+      auto rule = std::make_unique<FieldRule>(p->pos, FieldRule::Kind::Pattern, field->text);
+      RE2::Options o;
+      o.set_log_errors(false);
+      rule->regex = std::make_shared<RE2>(p->text, o);
+      if (!rule->regex->ok()) error(p->pos, "invalid regular expression: " + rule->regex->error());
+      r.text = "pattern " + p->text;
+      return rule;
+    }
+    if (n.find("min") || n.find("max")) {
+      auto rule = std::make_unique<FieldRule>(n.pos, FieldRule::Kind::Range, field->text);
+      for (const char* bound : {"min", "max"})
+        if (const auto* b = n.find(bound)) {
+          if (b->kind != JsoncNode::Kind::Number) {
+            error(b->pos, fmt::format("{} must be a number", bound));
+            continue;
+          }
+          (std::string_view(bound) == "min" ? rule->min : rule->max) = Decimal::parse(b->text);
+          r.text += fmt::format("{}{} {}", r.text.empty() ? "" : ", ", bound, b->text);
+        }
+      return rule;
+    }
+    if (const auto* e = n.find("enum")) {
+      if (e->kind != JsoncNode::Kind::Array) return error(e->pos, "enum must be an array"), nullptr;
+      auto rule = std::make_unique<FieldRule>(e->pos, FieldRule::Kind::Enum, field->text);
+      for (const auto& i : e->items) rule->values.push_back(i.to_value());
+      r.text = "enum";
+      return rule;
+    }
+    error(n.pos, "a validate rule object needs one of required, pattern, min/max, enum");
+    return nullptr;
+  }
+
+  void tests(const JsoncNode& n) {
+    if (n.kind != JsoncNode::Kind::Array) return error(n.pos, "tests must be an array");
+    for (std::size_t i = 0; i < n.items.size(); ++i) {
+      const auto& t = n.items[i];
+      if (!expect_object(t, "a test")) continue;
+      check_keys(t, {"name", "input", "output", "rejected", "filtered"}, "a test");
+      MappingTest mt;
+      mt.pos = t.pos;
+      mt.name = fmt::format("test {}", i + 1);
+      if (const auto* nm = t.find("name"); nm && expect_string(*nm, "name")) mt.name = nm->text;
+      const auto* input = t.find("input");
+      if (!input || !input->is_object()) {
+        error(input ? input->pos : t.pos, "a test needs an \"input\" object");
+        continue;
+      }
+      for (const auto& m : input->members) mt.input.set(m.key, m.value.to_value());
+      int expectations = 0;
+      if (const auto* o = t.find("output")) {
+        ++expectations;
+        mt.expects_output = true;
+        if (o->kind != JsoncNode::Kind::Array) error(o->pos, "output must be an array of records");
+        else
+          for (const auto& rec : o->items) {
+            if (!expect_object(rec, "an expected record")) continue;
+            Record r;
+            for (const auto& m : rec.members) {
+              if (std::find(m_field_names.begin(), m_field_names.end(), m.key) == m_field_names.end())
+                error(m.key_pos, fmt::format("the mapping has no field '{}'{}", m.key, did_you_mean(m.key, m_field_names)));
+              r.set(m.key, m.value.to_value());
+            }
+            mt.output.push_back(std::move(r));
+          }
+      }
+      if (const auto* r = t.find("rejected"); r && expect_string(*r, "rejected")) {
+        ++expectations;
+        mt.rejected = r->text;
+      }
+      if (const auto* f = t.find("filtered")) {
+        ++expectations;
+        mt.filtered = f->kind == JsoncNode::Kind::Bool && f->boolean;
+        if (!mt.filtered) error(f->pos, "filtered must be true when present");
+      }
+      if (expectations != 1) error(t.pos, "a test needs exactly one of \"output\", \"rejected\", \"filtered\"");
+      m_map.m_tests.push_back(std::move(mt));
+    }
+  }
+
+  Mapping& m_map;
+  Diagnostics& m_diags;
+  std::string m_dir;
+  const CompileOptions& m_options;
+  std::string m_item;
+  std::vector<std::string> m_field_names;
+};
+
+std::unique_ptr<Mapping> Mapping::compile_text(const std::string& text, const std::string& file,
+                                               const std::string& dir, Diagnostics& diags,
+                                               const CompileOptions& options) {
+  std::unique_ptr<Mapping> m(new Mapping());
+  m->m_file = file;
+  auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  m->m_now = utc_instant(now.time_since_epoch().count());
+  std::size_t before = diags.size();
+  try {
+    JsoncNode root = parse_jsonc(text);
+    Compiler(*m, diags, dir, options).run(root);
+  } catch (const JsoncError& e) {
+    diags.error(file, e.pos, e.what());
+  }
+  diags.sort_from(before);
+  if (diags.size() != before) return nullptr;
+  return m;
+}
+
+std::unique_ptr<Mapping> Mapping::compile_file(const std::string& path, Diagnostics& diags,
+                                               const CompileOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read mapping file '{}'", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return compile_text(text.str(), path, dir_of(path), diags, options);
+}
+
+void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, Output& out) {
+  out.reject_reason.clear();
+  auto& fields = out.record.fields();
+  if (fields.size() != m_fields.size()) {
+    fields.clear();
+    for (const auto& f : m_fields) fields.push_back({f.name, Value()});
+  }
+  EvalContext ctx{&in, item, index, m_zones, m_now};
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    const FieldPlan& f = m_fields[i];
+    try {
+      f.expr->eval(ctx).store(fields[i].value);
+    } catch (const EvalError& e) {
+      out.reject_reason = fmt::format("field '{}': {}", f.name, e.what());
+      return;
+    }
+    if (f.required && fields[i].value.is_null()) {
+      out.reject_reason = fmt::format("field '{}' is required but null", f.name);
+      return;
+    }
+  }
+  for (const auto& k : m_key)
+    if (const Value* v = out.record.find(k); !v || v->is_null()) {
+      out.reject_reason = fmt::format("key field '{}' is null", k);
+      return;
+    }
+  EvalContext check{&out.record, nullptr, 0, m_zones, m_now};
+  for (const auto& r : m_rules) {
+    bool pass;
+    try {
+      pass = truthy(r.check->eval(check), "a validate rule");
+    } catch (const EvalError& e) {
+      out.reject_reason = fmt::format("validate rule '{}': {}", r.name, e.what());
+      ++r.failed->taken;
+      return;
+    }
+    if (!pass) {
+      ++r.failed->taken;
+      out.reject_reason = fmt::format("validate rule '{}' failed: {}", r.name, r.text);
+      if (!r.field.empty())
+        if (const Value* v = out.record.find(r.field))
+          out.reject_reason += fmt::format(" ({} is {})", r.field, Datum::borrow(*v).describe());
+      return;
+    }
+  }
+}
+
+bool Mapping::apply(const Record& in, std::vector<Output>& out, std::size_t& count) {
+  count = 0;
+  if (m_filter) {
+    EvalContext ctx{&in, nullptr, 0, m_zones, m_now};
+    bool pass;
+    try {
+      pass = truthy(m_filter->eval(ctx), "the filter");
+    } catch (const EvalError& e) {
+      if (out.empty()) out.resize(1);
+      out[0].reject_reason = fmt::format("filter: {}", e.what());
+      count = 1;
+      return true;
+    }
+    ++(pass ? m_filter_pass : m_filter_drop)->taken;
+    if (!pass) return false;
+  }
+  if (!m_unnest) {
+    if (out.empty()) out.resize(1);
+    map_one(in, nullptr, 0, out[0]);
+    count = 1;
+    return true;
+  }
+  EvalContext ctx{&in, nullptr, 0, m_zones, m_now};
+  Datum list;
+  try {
+    list = m_unnest->eval(ctx);
+    if (!list.is_null() && (list.type() != Datum::Type::Json || list.json_value().kind() != Value::Kind::Array))
+      throw EvalError("must be an array, got " + list.describe());
+  } catch (const EvalError& e) {
+    if (out.empty()) out.resize(1);
+    out[0].reject_reason = fmt::format("unnest: {}", e.what());
+    count = 1;
+    return true;
+  }
+  if (list.is_null() || list.json_value().items().empty()) {
+    ++m_unnest_empty->taken;
+    return false;
+  }
+  const auto& items = list.json_value().items();
+  if (out.size() < items.size()) out.resize(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    map_one(in, &items[i], static_cast<std::int64_t>(i), out[i]);
+    if (!out[i].reject_reason.empty())
+      out[i].reject_reason = fmt::format("unnest element {}: {}", i, out[i].reject_reason);
+  }
+  count = items.size();
+  return true;
+}
+
+}  // namespace etl::mapping

@@ -1,0 +1,140 @@
+#pragma once
+// The node types of a compiled expression. Internal to lib/.
+#include <string>
+
+#include "functions.hpp"
+
+namespace etl::mapping {
+
+class LiteralExpr : public Expr {
+ public:
+  LiteralExpr(SourcePos p, Datum d) : Expr(p), m_value(std::move(d)) {}
+  Datum eval(EvalContext&) const override { return m_value; }
+  const Datum* literal() const override { return &m_value; }
+
+ private:
+  Datum m_value;
+};
+
+// A top-level field of the record being read.
+class FieldExpr : public Expr {
+ public:
+  FieldExpr(SourcePos p, std::string name) : Expr(p), m_name(std::move(name)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  std::string m_name;
+};
+
+// The unnest element, or its 0-based index.
+class ItemExpr : public Expr {
+ public:
+  ItemExpr(SourcePos p, bool index) : Expr(p), m_index(index) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  bool m_index;
+};
+
+// base.key
+class MemberExpr : public Expr {
+ public:
+  MemberExpr(SourcePos p, ExprPtr base, std::string key)
+      : Expr(p), m_base(std::move(base)), m_key(std::move(key)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  ExprPtr m_base;
+  std::string m_key;
+};
+
+// base[index]: an array element (negative counts from the end) or an object member.
+class IndexExpr : public Expr {
+ public:
+  IndexExpr(SourcePos p, ExprPtr base, ExprPtr index)
+      : Expr(p), m_base(std::move(base)), m_index(std::move(index)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  ExprPtr m_base, m_index;
+};
+
+class UnaryExpr : public Expr {
+ public:
+  enum class Op { Negate, Not };
+  UnaryExpr(SourcePos p, Op op, ExprPtr operand) : Expr(p), m_op(op), m_operand(std::move(operand)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  Op m_op;
+  ExprPtr m_operand;
+};
+
+class BinaryExpr : public Expr {
+ public:
+  enum class Op { Add, Sub, Mul, Div, Mod, Eq, Ne, Lt, Le, Gt, Ge };
+  BinaryExpr(SourcePos p, Op op, ExprPtr l, ExprPtr r)
+      : Expr(p), m_op(op), m_left(std::move(l)), m_right(std::move(r)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  Op m_op;
+  ExprPtr m_left, m_right;
+};
+
+// and / or: short-circuit; null counts as false.
+class LogicExpr : public Expr {
+ public:
+  LogicExpr(SourcePos p, bool is_and, ExprPtr l, ExprPtr r)
+      : Expr(p), m_and(is_and), m_left(std::move(l)), m_right(std::move(r)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  bool m_and;
+  ExprPtr m_left, m_right;
+};
+
+// if(c, a, b) and c ? a : b. A null condition takes the else branch.
+class ConditionalExpr : public Expr {
+ public:
+  ConditionalExpr(SourcePos p, ExprPtr c, ExprPtr a, ExprPtr b, Branch* then_branch,
+                  Branch* else_branch)
+      : Expr(p),
+        m_cond(std::move(c)),
+        m_then(std::move(a)),
+        m_else(std::move(b)),
+        m_then_branch(then_branch),
+        m_else_branch(else_branch) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  ExprPtr m_cond, m_then, m_else;
+  Branch* m_then_branch;
+  Branch* m_else_branch;
+};
+
+// coalesce(a, b, …) and a ?? b: the first argument that is not null.
+class CoalesceExpr : public Expr {
+ public:
+  CoalesceExpr(SourcePos p, std::vector<ExprPtr> args, std::vector<Branch*> branches)
+      : Expr(p), m_args(std::move(args)), m_branches(std::move(branches)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  std::vector<ExprPtr> m_args;
+  std::vector<Branch*> m_branches;  // one per argument: "argument i was the first non-null"
+};
+
+class CallExpr : public Expr {
+ public:
+  CallExpr(SourcePos p, CallSite site) : Expr(p), m_site(std::move(site)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  mutable CallSite m_site;  // holds the reusable argument buffer
+};
+
+// Condition values must be bool or null; anything else is an error, not a guess.
+bool truthy(const Datum& d, const char* where);
+
+}  // namespace etl::mapping

@@ -1,0 +1,220 @@
+#include "etl/mapping/time_support.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include <sstream>
+
+namespace etl::mapping {
+namespace {
+
+using std::chrono::microseconds;
+using std::chrono::seconds;
+constexpr std::int64_t kMicrosPerSecond = 1000000;
+constexpr std::int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+std::string show_local(std::int64_t local) {
+  return date::format("%F %T", date::local_time<seconds>(
+                                   std::chrono::floor<seconds>(microseconds(local))));
+}
+
+bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
+  if (at + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+
+}  // namespace
+
+std::optional<DstPolicy> parse_dst_policy(std::string_view name) {
+  if (name == "reject") return DstPolicy::Reject;
+  if (name == "earliest") return DstPolicy::Earliest;
+  if (name == "latest") return DstPolicy::Latest;
+  return std::nullopt;
+}
+
+const date::time_zone* find_zone(std::string_view name) {
+  try {
+    return date::locate_zone(name);
+  } catch (const std::exception&) {
+    return nullptr;
+  }
+}
+
+std::string zone_name(const TimeValue& t) {
+  if (t.zone) return std::string(t.zone->name());
+  if (t.offset_seconds == 0) return "UTC";
+  int m = std::abs(t.offset_seconds) / 60;
+  return fmt::format("{}{:02}:{:02}", t.offset_seconds < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+TimeValue utc_instant(std::int64_t micros) { return TimeValue{micros, nullptr, 0}; }
+
+TimeValue from_local(std::int64_t local, const ZoneSettings& z) {
+  if (!z.zone) return utc_instant(local);
+  date::local_time<microseconds> lt{microseconds(local)};
+  auto info = z.zone->get_info(lt);
+  date::sys_time<microseconds> st;
+  switch (info.result) {
+    case date::local_info::unique:
+      st = date::sys_time<microseconds>(lt.time_since_epoch() - info.first.offset);
+      break;
+    case date::local_info::nonexistent:
+      if (z.dst == DstPolicy::Reject)
+        throw EvalError(fmt::format(
+            "local time {} does not exist in {} (skipped by a daylight-saving change); the "
+            "mapping's dst policy is reject",
+            show_local(local), z.zone->name()));
+      // earliest/latest: the instant of the gap, as both sides name it
+      st = date::sys_time<microseconds>(info.first.end);
+      break;
+    case date::local_info::ambiguous:
+      if (z.dst == DstPolicy::Reject)
+        throw EvalError(fmt::format(
+            "local time {} happens twice in {} (repeated by a daylight-saving change); the "
+            "mapping's dst policy is reject",
+            show_local(local), z.zone->name()));
+      st = date::sys_time<microseconds>(
+          lt.time_since_epoch() -
+          (z.dst == DstPolicy::Earliest ? info.first.offset : info.second.offset));
+      break;
+  }
+  return TimeValue{st.time_since_epoch().count(), z.zone, 0};
+}
+
+TimeValue in_zone(const TimeValue& t, const date::time_zone* zone) {
+  return TimeValue{t.micros, zone, 0};
+}
+
+std::int32_t utc_offset(const TimeValue& t) {
+  if (!t.zone) return t.offset_seconds;
+  auto info = t.zone->get_info(date::sys_time<microseconds>(microseconds(t.micros)));
+  return static_cast<std::int32_t>(info.offset.count());
+}
+
+std::int64_t local_micros(const TimeValue& t) {
+  return t.micros + std::int64_t{utc_offset(t)} * kMicrosPerSecond;
+}
+
+std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z) {
+  int y, mo, d, h = 0, mi = 0, sec = 0;
+  if (!digits(s, 0, 4, y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d))
+    return std::nullopt;
+  date::year_month_day ymd{date::year(y), date::month(static_cast<unsigned>(mo)),
+                           date::day(static_cast<unsigned>(d))};
+  if (!ymd.ok()) return std::nullopt;
+  std::size_t i = 10;
+  std::int64_t fraction = 0;
+  if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
+    if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' ||
+        !digits(s, i + 4, 2, mi))
+      return std::nullopt;
+    i += 6;
+    if (i < s.size() && s[i] == ':') {
+      if (!digits(s, i + 1, 2, sec)) return std::nullopt;
+      i += 3;
+      if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        int n = 0;
+        for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, ++n)
+          if (n < 6) fraction = fraction * 10 + (s[i] - '0');
+        if (n == 0) return std::nullopt;
+        for (; n < 6; ++n) fraction *= 10;
+      }
+    }
+    if (h > 23 || mi > 59 || sec > 59) return std::nullopt;
+  }
+  std::int64_t days = date::sys_days(ymd).time_since_epoch().count();
+  std::int64_t local =
+      days * kMicrosPerDay + (std::int64_t{h} * 3600 + mi * 60 + sec) * kMicrosPerSecond + fraction;
+  if (i == s.size()) return from_local(local, z);
+  int offset = 0;
+  if (s[i] == 'Z' || s[i] == 'z') {
+    ++i;
+  } else if (s[i] == '+' || s[i] == '-') {
+    int oh, om = 0;
+    if (!digits(s, i + 1, 2, oh)) return std::nullopt;
+    std::size_t j = i + 3;
+    if (j < s.size() && s[j] == ':') ++j;
+    if (j < s.size()) {
+      if (!digits(s, j, 2, om)) return std::nullopt;
+      j += 2;
+    }
+    if (oh > 23 || om > 59) return std::nullopt;
+    offset = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
+    i = j;
+  } else {
+    return std::nullopt;
+  }
+  if (i != s.size()) return std::nullopt;
+  return TimeValue{local - std::int64_t{offset} * kMicrosPerSecond, nullptr, offset};
+}
+
+// date::from_stream inlines a read of a seconds field that GCC 12 cannot prove is initialised.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view format,
+                                           const ZoneSettings& z) {
+  std::istringstream in{std::string(s)};
+  date::local_time<microseconds> lt;
+  std::string abbrev;
+  std::chrono::minutes offset{std::chrono::minutes::min()};
+  date::from_stream(in, std::string(format).c_str(), lt, &abbrev, &offset);
+  if (in.fail()) return std::nullopt;
+  in.peek();
+  if (!in.eof()) return std::nullopt;  // text left over
+  std::int64_t local = lt.time_since_epoch().count();
+  if (offset == std::chrono::minutes::min()) return from_local(local, z);
+  auto off = static_cast<std::int32_t>(offset.count() * 60);
+  return TimeValue{local - std::int64_t{off} * kMicrosPerSecond, nullptr, off};
+}
+#pragma GCC diagnostic pop
+
+std::string format_time(const TimeValue& t, std::string_view format) {
+  std::int32_t off = utc_offset(t);
+  std::string abbrev;
+  if (t.zone)
+    abbrev = t.zone->get_info(date::sys_time<microseconds>(microseconds(t.micros))).abbrev;
+  else
+    abbrev = off == 0 ? "UTC" : zone_name(t);
+  seconds off_s(off);
+  std::ostringstream out;
+  std::int64_t local = local_micros(t);
+  std::string fmt_text(format);
+  // Whole seconds print as "05", not "05.000000".
+  if (local % kMicrosPerSecond == 0)
+    date::to_stream(out, fmt_text.c_str(),
+                    date::local_time<seconds>(seconds(local / kMicrosPerSecond)), &abbrev, &off_s);
+  else
+    date::to_stream(out, fmt_text.c_str(), date::local_time<microseconds>(microseconds(local)),
+                    &abbrev, &off_s);
+  return out.str();
+}
+
+std::string format_rfc3339(const TimeValue& t) {
+  std::int32_t off = utc_offset(t);
+  std::int64_t local = local_micros(t);
+  auto day = std::chrono::floor<date::days>(date::sys_time<microseconds>(microseconds(local)));
+  date::year_month_day ymd{day};
+  std::int64_t in_day = local - day.time_since_epoch().count() * kMicrosPerDay;
+  std::int64_t secs = in_day / kMicrosPerSecond, frac = in_day % kMicrosPerSecond;
+  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", int(ymd.year()),
+                                unsigned(ymd.month()), unsigned(ymd.day()), secs / 3600,
+                                secs / 60 % 60, secs % 60);
+  if (frac != 0) {
+    std::string f = fmt::format("{:06}", frac);
+    while (f.back() == '0') f.pop_back();
+    out += "." + f;
+  }
+  if (off == 0) return out + "Z";
+  int m = std::abs(off) / 60;
+  return out + fmt::format("{}{:02}:{:02}", off < 0 ? '-' : '+', m / 60, m % 60);
+}
+
+}  // namespace etl::mapping

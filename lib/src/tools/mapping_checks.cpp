@@ -1,0 +1,135 @@
+#include "etl/tools/mapping_checks.hpp"
+
+#include <fmt/format.h>
+
+#include <iostream>
+#include <set>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+#include "etl/mapping/mapping.hpp"
+#include "etl/registry.hpp"
+
+namespace etl::tools {
+namespace {
+
+std::vector<std::string> sample_fields(const std::string& sample) {
+  std::vector<std::string> names;
+  if (sample.empty()) return names;
+  auto source = Registry::builtin().open_source(sample, ConnectorOptions{});
+  Sourced rec;
+  // The first few records, so a field missing from one record is still known.
+  for (int i = 0; i < 100 && source->next(rec); ++i)
+    for (const auto& f : rec.record.fields())
+      if (std::find(names.begin(), names.end(), f.key) == names.end()) names.push_back(f.key);
+  return names;
+}
+
+std::string show(const Value* v) { return v ? to_json(*v) : "(no field)"; }
+
+// Differences between an expected record (the fields it names) and the produced one.
+std::vector<std::string> differences(const Record& expected, const Record& actual) {
+  std::vector<std::string> out;
+  for (const auto& f : expected.fields()) {
+    const Value* got = actual.find(f.key);
+    if (!got || !(*got == f.value))
+      out.push_back(fmt::format("field '{}': expected {}, got {}", f.key, to_json(f.value), show(got)));
+  }
+  return out;
+}
+
+}  // namespace
+
+int check_mappings(const std::vector<std::string>& paths, const std::string& format,
+                   const std::string& sample) {
+  if (format != "text" && format != "json" && format != "github")
+    throw UsageError("--format for --check must be text, json or github");
+  mapping::CompileOptions options;
+  options.sample_fields = sample_fields(sample);
+  mapping::Diagnostics diags;
+  for (const auto& p : paths) mapping::Mapping::compile_file(p, diags, options);
+  if (format == "json") std::cout << diags.to_json();
+  else if (format == "github") std::cout << diags.to_github();
+  else std::cout << diags.to_text();
+  std::cerr << fmt::format("etl-transform: {} error{} in {} mapping{}\n", diags.size(),
+                           diags.size() == 1 ? "" : "s", paths.size(), paths.size() == 1 ? "" : "s");
+  return diags.empty() ? 0 : 1;
+}
+
+int test_mappings(const std::vector<std::string>& paths, const std::string& now) {
+  int failures = 0;
+  for (const auto& path : paths) {
+    mapping::Diagnostics diags;
+    auto m = mapping::Mapping::compile_file(path, diags);
+    if (!m) {
+      std::cout << diags.to_text();
+      ++failures;
+      continue;
+    }
+    if (!now.empty()) {
+      auto t = mapping::parse_iso8601(now, {});
+      if (!t) throw UsageError("--now must be an ISO 8601 timestamp");
+      m->set_now(*t);
+    }
+    for (auto& b : m->branches()) b.taken = 0;
+    std::set<std::string> checked;
+    int passed = 0;
+    std::vector<mapping::Mapping::Output> outputs;
+    for (const auto& t : m->tests()) {
+      std::size_t count = 0;
+      bool mapped = m->apply(t.input, outputs, count);
+      std::vector<std::string> problems;
+      if (t.filtered) {
+        if (mapped) problems.push_back(fmt::format("expected the record to be filtered, but it produced {} record(s)", count));
+      } else if (!t.rejected.empty()) {
+        bool found = false;
+        for (std::size_t i = 0; i < count; ++i)
+          found = found || outputs[i].reject_reason.find(t.rejected) != std::string::npos;
+        if (!found) {
+          std::string got = !mapped ? "it was filtered" : "no reject reason contains it";
+          for (std::size_t i = 0; mapped && i < count; ++i)
+            if (!outputs[i].reject_reason.empty()) got = "the reason was: " + outputs[i].reject_reason;
+          problems.push_back(fmt::format("expected a reject containing '{}', but {}", t.rejected, got));
+        }
+      } else {
+        if (!mapped) count = 0;
+        if (count != t.output.size())
+          problems.push_back(fmt::format("expected {} record(s), got {}", t.output.size(), count));
+        for (std::size_t i = 0; i < std::min(count, t.output.size()); ++i) {
+          if (!outputs[i].reject_reason.empty()) {
+            problems.push_back(fmt::format("record {}: rejected: {}", i + 1, outputs[i].reject_reason));
+            continue;
+          }
+          for (const auto& f : t.output[i].fields()) checked.insert(f.key);
+          for (auto& d : differences(t.output[i], outputs[i].record))
+            problems.push_back(fmt::format("record {}: {}", i + 1, d));
+        }
+      }
+      if (problems.empty()) {
+        ++passed;
+        continue;
+      }
+      ++failures;
+      std::cout << fmt::format("{}:{}:{}: FAIL {}\n", path, t.pos.line, t.pos.column, t.name);
+      for (const auto& p : problems) std::cout << "  " << p << '\n';
+    }
+    std::cout << fmt::format("{}: {} of {} tests passed\n", path, passed, m->tests().size());
+    // Coverage: fields no test checks, and branches no test takes.
+    std::size_t fields_checked = 0;
+    std::vector<std::string> unchecked;
+    for (const auto& f : m->fields())
+      if (checked.count(f.name)) ++fields_checked;
+      else unchecked.push_back(f.name);
+    std::size_t taken = 0;
+    for (const auto& b : m->branches()) taken += b.taken > 0;
+    std::cout << fmt::format("{}: coverage: {} of {} fields checked, {} of {} branches taken\n", path,
+                             fields_checked, m->fields().size(), taken, m->branches().size());
+    for (const auto& f : unchecked) std::cout << fmt::format("  field '{}' is checked by no test\n", f);
+    for (const auto& b : m->branches())
+      if (b.taken == 0)
+        std::cout << fmt::format("  {}:{}:{}: {} is taken by no test\n", path, b.pos.line, b.pos.column, b.description);
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace etl::tools
