@@ -41,6 +41,7 @@ const date::time_zone* zone_arg(CallSite& c, std::size_t i) {
 }
 
 Datum fn_parse_time(CallSite& c, EvalContext& ctx) {
+  if (c.arg(0).type() == Datum::Type::Time) return c.arg(0);  // already a time
   std::string_view s = c.text(0);
   ZoneSettings zones = ctx.zones;
   if (c.count() > 2) zones.zone = zone_arg(c, 2);

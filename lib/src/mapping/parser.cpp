@@ -120,10 +120,9 @@ class Lexer {
           case 't': t.text.push_back('\t'); break;
           case 'r': t.text.push_back('\r'); break;
           case '\\': case '\'': case '"': case '`': t.text.push_back(e); break;
-          default:
-            t.kind = Tok::Error;
-            t.text = fmt::format("unknown escape '\\{}' in a string literal", e);
-            return t;
+          default:  // kept as written, so regular expressions read naturally: '\d+'
+            t.text.push_back('\\');
+            t.text.push_back(e);
         }
         continue;
       }

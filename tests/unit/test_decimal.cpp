@@ -1,0 +1,80 @@
+#include <catch2/catch.hpp>
+
+#include "etl/decimal.hpp"
+
+using etl::Decimal;
+using etl::RoundingMode;
+
+namespace {
+Decimal d(const char* s) { return *Decimal::parse(s); }
+std::string str(const Decimal& x) { return x.to_string(); }
+}  // namespace
+
+TEST_CASE("decimal arithmetic is exact", "[decimal]") {
+  CHECK(str(d("0.1") + d("0.2")) == "0.3");
+  Decimal sum = d("0");
+  for (int i = 0; i < 10; ++i) sum = sum + d("0.10");
+  CHECK(str(sum) == "1.00");
+  CHECK(str(d("19.99") * d("3")) == "59.97");
+  CHECK(str(d("19.990") - d("0.99")) == "19.000");
+  CHECK(str(d("-0.5") * d("0.5")) == "-0.25");
+  CHECK(str(d("10") % d("3")) == "1");
+  CHECK(str(d("-7.5") % d("2")) == "-1.5");
+}
+
+TEST_CASE("decimal division is exact when it terminates, else 28 significant digits", "[decimal]") {
+  CHECK(str(d("10.00") / d("4")) == "2.50");
+  CHECK(str(d("6") / d("2")) == "3");
+  CHECK(str(d("6") / d("0.5")) == "12");
+  CHECK(str(d("1") / d("3")) == "0.3333333333333333333333333333");
+  CHECK(str(d("2") / d("3")) == "0.6666666666666666666666666667");
+  CHECK_THROWS_WITH(d("1") / d("0"), "division by zero");
+}
+
+TEST_CASE("decimal parsing keeps scale and reads exponents", "[decimal]") {
+  CHECK(str(d("19.990")) == "19.990");
+  CHECK(str(d("1e-7")) == "0.0000001");
+  CHECK(str(d("1.5e3")) == "1500");
+  CHECK(str(d("-0.0")) == "0.0");
+  CHECK(str(d("12345678901234567890")) == "12345678901234567890");
+  CHECK_FALSE(Decimal::parse("abc"));
+  CHECK_FALSE(Decimal::parse("1.2.3"));
+  CHECK_FALSE(Decimal::parse(" 1"));
+  CHECK_FALSE(Decimal::parse("1e"));
+  CHECK_THROWS_AS(Decimal::parse("123456789012345678901234567890123456789"), etl::DecimalError);
+}
+
+TEST_CASE("decimal keeps 38 digits and reports overflow", "[decimal]") {
+  Decimal big = d("99999999999999999999999999999999999999");  // 38 nines
+  CHECK(str(big) == "99999999999999999999999999999999999999");
+  CHECK_THROWS_WITH(big + d("1"), Catch::Contains("decimal overflow"));
+  CHECK_THROWS_WITH(big * d("10"), Catch::Contains("decimal overflow"));
+  CHECK(str(d("1234567890123456789012345678.9") * d("1")) == "1234567890123456789012345678.9");
+}
+
+TEST_CASE("decimal rounding modes", "[decimal]") {
+  CHECK(str(d("2.345").round(2)) == "2.34");  // half-even by default
+  CHECK(str(d("2.355").round(2)) == "2.36");
+  CHECK(str(d("2.345").round(2, RoundingMode::HalfUp)) == "2.35");
+  CHECK(str(d("-2.345").round(2, RoundingMode::HalfUp)) == "-2.35");
+  CHECK(str(d("2.345").round(2, RoundingMode::HalfDown)) == "2.34");
+  CHECK(str(d("2.349").round(2, RoundingMode::Down)) == "2.34");
+  CHECK(str(d("2.341").round(2, RoundingMode::Up)) == "2.35");
+  CHECK(str(d("-2.341").round(2, RoundingMode::Floor)) == "-2.35");
+  CHECK(str(d("-2.349").round(2, RoundingMode::Ceiling)) == "-2.34");
+  CHECK(str(d("2.5").round(2)) == "2.50");
+  CHECK(str(d("1250").round(-2)) == "1200");
+  CHECK(str(d("1350").round(-2)) == "1400");
+  CHECK(etl::parse_rounding_mode("half_up") == RoundingMode::HalfUp);
+  CHECK_FALSE(etl::parse_rounding_mode("nearest"));
+}
+
+TEST_CASE("decimal comparison across scales", "[decimal]") {
+  CHECK(compare(d("1.0"), d("1")) == 0);
+  CHECK(compare(d("-0.5"), d("0.3")) < 0);
+  CHECK(compare(d("10.01"), d("10.1")) < 0);
+  CHECK(compare(d("99999999999999999999999999999999999999"), d("0.00000000000000000000000000000000000001")) > 0);
+  CHECK(d("5").to_int64() == 5);
+  CHECK_FALSE(d("5.5").to_int64());
+  CHECK(d("5.00").to_int64() == 5);
+}

@@ -1,0 +1,279 @@
+// The expression language: each construct and function, and each error message.
+#include <catch2/catch.hpp>
+
+#include "etl/json.hpp"
+#include "etl/mapping/expr.hpp"
+
+using namespace etl::mapping;
+
+namespace {
+
+struct Result {
+  std::string value;    // JSON of the result
+  std::string error;    // the record-level error, when evaluation failed
+  std::string compile;  // compile diagnostics
+};
+
+const char* kInput = R"({"id":7,"name":" Ada Lovelace ","email":"ADA@Example.COM","price":"19.99",
+  "qty":3,"total":59.97,"status":"paid","zip":"01234","tags":["a","b"],"missing_not":null,
+  "customer":{"email":"c@d.e","address":{"zip":"99"}},"items":[{"sku":"x1","q":2},{"sku":"x2","q":5}],
+  "odd key":"odd","created":"2024-03-01T10:00:00+01:00","flag":"yes"})";
+
+Result run(const std::string& expr, const char* zone = nullptr, DstPolicy dst = DstPolicy::Reject) {
+  Diagnostics diags;
+  std::deque<Branch> branches;
+  std::map<std::string, Lookup> lookups;
+  Lookup uom{"uom", {{"pcs", etl::Value::string("EA")}}, etl::Value::string("XX")};
+  Lookup strict{"strict", {{"1", etl::Value::string("one")}}, std::nullopt};
+  lookups.emplace("uom", uom);
+  lookups.emplace("strict", strict);
+  CompileContext cc;
+  cc.file = "m.json";
+  cc.diags = &diags;
+  cc.lookups = &lookups;
+  cc.branches = &branches;
+  if (zone) cc.zones.zone = find_zone(zone);
+  cc.zones.dst = dst;
+  ExprPtr e = compile_expression_text(expr, cc);
+  Result r;
+  if (!e) {
+    r.compile = diags.to_text();
+    return r;
+  }
+  etl::Value input;
+  REQUIRE_FALSE(etl::parse_json(kInput, input));
+  etl::Record rec;
+  for (auto& m : input.members()) rec.set(m.key, m.value);
+  EvalContext ctx{&rec, nullptr, 0, cc.zones, *parse_iso8601("2026-01-02T03:04:05Z", {})};
+  try {
+    r.value = etl::to_json(e->eval(ctx).to_value());
+  } catch (const EvalError& err) {
+    r.error = err.what();
+  }
+  return r;
+}
+
+std::string value(const std::string& expr) {
+  Result r = run(expr);
+  INFO(expr << " → error: " << r.error << r.compile);
+  CHECK(r.error.empty());
+  CHECK(r.compile.empty());
+  return r.value;
+}
+
+}  // namespace
+
+TEST_CASE("literals, paths and missing fields", "[expr]") {
+  CHECK(value("1.50") == "1.50");
+  CHECK(value("\"double\"") == "\"double\"");
+  CHECK(value("'a\\'b'") == "\"a'b\"");
+  CHECK(value("true") == "true");
+  CHECK(value("null") == "null");
+  CHECK(value("total") == "59.97");
+  CHECK(value("customer.address.zip") == "\"99\"");
+  CHECK(value("items[1].sku") == "\"x2\"");
+  CHECK(value("items[-1].q") == "5");
+  CHECK(value("items[9]") == "null");
+  CHECK(value("customer['email']") == "\"c@d.e\"");
+  CHECK(value("`odd key`") == "\"odd\"");
+  CHECK(value("nosuch") == "null");
+  CHECK(value("nosuch.deeper") == "null");
+  CHECK(value("zip") == "\"01234\"");  // text stays text
+  CHECK(run("name.first").error == "cannot read .first of string ' Ada Lovelace '");
+  CHECK(run("items['x']").error == "an array index must be a number, got string 'x'");
+  CHECK(run("items[0.5]").error == "an array index must be an integer, got number 0.5");
+  CHECK(run("status[0]").error == "cannot index string 'paid' with number 0");
+}
+
+TEST_CASE("arithmetic is exact decimal arithmetic", "[expr]") {
+  CHECK(value("0.1 + 0.2") == "0.3");
+  CHECK(value("decimal(price) * qty") == "59.97");
+  CHECK(value("19.99 * 3") == "59.97");
+  CHECK(value("10 / 4") == "2.5");
+  CHECK(value("10 % 4") == "2");
+  CHECK(value("-qty") == "-3");
+  CHECK(value("2 + 3 * 4") == "14");
+  CHECK(value("(2 + 3) * 4") == "20");
+  CHECK(value("qty - 1 - 1") == "1");
+  CHECK(value("'SO-' + zip") == "\"SO-01234\"");
+  CHECK(value("nosuch + 1") == "null");  // null propagates
+  CHECK(run("price * 2").error ==
+        "cannot compute string '19.99' * number 2 (convert with decimal(), int() or string() first)");
+  CHECK(run("1 / 0").error == "number 1 / number 0: division by zero");
+  CHECK(run("99999999999999999999999999999999999999 + 1").error ==
+        "number 99999999999999999999999999999999999999 + number 1: decimal overflow (more than 38 "
+        "significant digits)");
+  CHECK(run("-status").error == "cannot negate string 'paid'");
+}
+
+TEST_CASE("comparisons, logic, conditionals and null-coalescing", "[expr]") {
+  CHECK(value("status == 'paid'") == "true");
+  CHECK(value("status != 'paid'") == "false");
+  CHECK(value("qty > 2 and qty <= 3") == "true");
+  CHECK(value("qty < 2 or not (qty == 3)") == "false");
+  CHECK(value("total >= 59.970") == "true");
+  CHECK(value("nosuch == null") == "true");
+  CHECK(value("nosuch != 1") == "true");
+  CHECK(value("nosuch > 1") == "null");
+  CHECK(value("not nosuch") == "true");  // null counts as false
+  CHECK(value("qty == '3'") == "false");  // different types are never equal
+  CHECK(value("if(qty > 2, 'many', 'few')") == "\"many\"");
+  CHECK(value("qty > 5 ? 'many' : qty > 2 ? 'some' : 'few'") == "\"some\"");
+  CHECK(value("if(nosuch, 1, 2)") == "2");
+  CHECK(value("nosuch ?? missing_not ?? 'fallback'") == "\"fallback\"");
+  CHECK(value("coalesce(nosuch, email)") == "\"ADA@Example.COM\"");
+  CHECK(value("qty == 3 && status == 'paid' || false") == "true");
+  CHECK(run("qty > '2'").error ==
+        "cannot compare number 3 > string '2' (convert with int(), decimal() or string() first)");
+  CHECK(run("if(status, 1, 2)").error == "the condition must be true or false, got string 'paid'");
+  CHECK(run("status and true").error == "the left side of and must be true or false, got string 'paid'");
+}
+
+TEST_CASE("string functions", "[expr]") {
+  CHECK(value("trim(name)") == "\"Ada Lovelace\"");
+  CHECK(value("ltrim(name)") == "\"Ada Lovelace \"");
+  CHECK(value("rtrim(name)") == "\" Ada Lovelace\"");
+  CHECK(value("lower(email)") == "\"ada@example.com\"");
+  CHECK(value("upper('straße ä')") == "\"STRAßE Ä\"");  // simple case mapping: ß has no capital
+  CHECK(value("lower('ÄÖÜ')") == "\"äöü\"");
+  CHECK(value("lpad(string(id), 5, '0')") == "\"00007\"");
+  CHECK(value("rpad('ab', 4)") == "\"ab  \"");
+  CHECK(value("lpad('abcdef', 3, '0')") == "\"abcdef\"");
+  CHECK(value("substr('Grüße', 2, 2)") == "\"üß\"");
+  CHECK(value("substr('abcdef', -2)") == "\"ef\"");
+  CHECK(value("split('a,b,,c', ',')") == "[\"a\",\"b\",\"\",\"c\"]");
+  CHECK(value("split(trim(name), ' ')[1]") == "\"Lovelace\"");
+  CHECK(value("join(tags, '|')") == "\"a|b\"");
+  CHECK(value("replace('a-b-c', '-', '+')") == "\"a+b+c\"");
+  CHECK(value("concat('n=', qty, ' ', nosuch, true)") == "\"n=3 true\"");
+  CHECK(value("length('Grüße')") == "5");
+  CHECK(value("length(items)") == "2");
+  CHECK(value("contains(email, '@')") == "true");
+  CHECK(value("starts_with(zip, '01')") == "true");
+  CHECK(value("ends_with(zip, '5')") == "false");
+  CHECK(value("regex_match(email, '^[A-Z]+@')") == "true");
+  CHECK(value("regex_extract(email, '@(.*)$')") == "\"Example.COM\"");
+  CHECK(value("regex_extract(email, '(\\w+)@(\\w+)', 2)") == "\"Example\"");
+  CHECK(value("regex_extract(email, 'zzz')") == "null");
+  CHECK(value("regex_replace(zip, '^0+', '')") == "\"1234\"");
+  CHECK(value("regex_replace('a1b22', '(\\d+)', '<\\1>')") == "\"a<1>b<22>\"");
+  CHECK(value("upper(nosuch)") == "null");
+  CHECK(run("upper(qty)").error == "upper(): argument 1 must be a string, got number 3");
+  CHECK(run("lpad('a', 3, 'xy')").error == "lpad(): the fill must be one character, got 'xy'");
+  CHECK(run("join(name, ',')").error == "join(): argument 1 must be an array, got string ' Ada Lovelace '");
+}
+
+TEST_CASE("number functions and casts", "[expr]") {
+  CHECK(value("decimal('19.990')") == "19.990");
+  CHECK(value("decimal('2.345', 2)") == "2.34");
+  CHECK(value("round(2.345, 2)") == "2.34");
+  CHECK(value("round(2.345, 2, 'half_up')") == "2.35");
+  CHECK(value("round(2.5)") == "2");
+  CHECK(value("floor(-2.5)") == "-3");
+  CHECK(value("ceil(2.1)") == "3");
+  CHECK(value("abs(-4.20)") == "4.20");
+  CHECK(value("min(3, 1.5, 2)") == "1.5");
+  CHECK(value("max('b', 'a')") == "\"b\"");
+  CHECK(value("int('42')") == "42");
+  CHECK(value("int(5.00)") == "5");
+  CHECK(value("string(total)") == "\"59.97\"");
+  CHECK(value("string(true)") == "\"true\"");
+  CHECK(value("bool(flag)") == "true");
+  CHECK(value("bool(0)") == "false");
+  CHECK(value("is_null(nosuch)") == "true");
+  CHECK(value("sha256('abc')") == "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
+  CHECK(value("sha256('ab', 'c') != sha256('a', 'bc')") == "true");
+  CHECK(run("int(2.5)").error == "int(): number 2.5 is not a whole number (round it first)");
+  CHECK(run("int('12abc')").error == "int(): cannot convert string '12abc' to a number");
+  CHECK(run("decimal(' 1')").error == "decimal(): cannot convert string ' 1' to a number");
+  CHECK(run("bool('maybe')").error ==
+        "bool(): cannot convert string 'maybe' to a boolean (true/false, yes/no, y/n, 1/0)");
+  CHECK(run("round(price, 2)").error ==
+        "round(): argument 1 must be a number (convert with decimal() or int()), got string '19.99'");
+  CHECK(run("min(1, 'a')").error ==
+        "cannot compare string 'a' min number 1 (convert with int(), decimal() or string() first)");
+}
+
+TEST_CASE("lookups", "[expr]") {
+  CHECK(value("lookup('uom', 'pcs')") == "\"EA\"");
+  CHECK(value("lookup('uom', 'box')") == "\"XX\"");
+  CHECK(value("lookup('strict', 1)") == "\"one\"");
+  CHECK(value("lookup('strict', 2, 'two?')") == "\"two?\"");
+  CHECK(run("lookup('strict', 'x')").error == "lookup(): lookup 'strict' has no entry for string 'x' and no default");
+}
+
+TEST_CASE("dates, times and zones", "[expr]") {
+  CHECK(value("parse_time(created)") == "\"2024-03-01T10:00:00+01:00\"");
+  CHECK(value("to_zone(parse_time(created), 'UTC')") == "\"2024-03-01T09:00:00Z\"");
+  CHECK(value("format_time(to_zone(created, 'America/New_York'), '%Y-%m-%d %H:%M %Z')") ==
+        "\"2024-03-01 04:00 EST\"");
+  CHECK(value("parse_time('01.03.2024 10:30', '%d.%m.%Y %H:%M')") == "\"2024-03-01T10:30:00Z\"");
+  CHECK(value("parse_time('2024-03-01 10:30 +0200', '%Y-%m-%d %H:%M %z')") == "\"2024-03-01T10:30:00+02:00\"");
+  CHECK(value("parse_time('2024-07-01 10:00', '%Y-%m-%d %H:%M', 'Europe/Berlin')") ==
+        "\"2024-07-01T10:00:00+02:00\"");
+  CHECK(value("from_epoch(1700000000)") == "\"2023-11-14T22:13:20Z\"");
+  CHECK(value("from_epoch_ms(1700000000123)") == "\"2023-11-14T22:13:20.123Z\"");
+  CHECK(value("epoch(created)") == "1709283600");
+  CHECK(value("epoch_ms('1970-01-01T00:00:01.5Z')") == "1500");
+  CHECK(value("add_hours(created, 24)") == "\"2024-03-02T10:00:00+01:00\"");
+  CHECK(value("diff_days('2024-03-10T00:00:00Z', '2024-03-01T12:00:00Z')") == "8");
+  CHECK(value("diff_hours('2024-03-01T12:00:00Z', '2024-03-01T00:00:00Z')") == "12");
+  CHECK(value("date(created)") == "\"2024-03-01\"");
+  CHECK(value("date('2024-02-29')") == "\"2024-02-29\"");
+  CHECK(value("now()") == "\"2026-01-02T03:04:05Z\"");
+  // add_days keeps the wall-clock time across a daylight-saving change.
+  CHECK(value("add_days(to_zone('2024-03-30T10:00:00Z', 'Europe/Berlin'), 1)") == "\"2024-03-31T11:00:00+02:00\"");
+  CHECK(run("parse_time('2024-13-01')").error == "parse_time(): '2024-13-01' is not an ISO 8601 timestamp");
+  CHECK(run("parse_time('1.3.2024', '%Y')").error == "parse_time(): '1.3.2024' does not match the format '%Y'");
+  CHECK(run("date('2023-02-29')").error == "date(): cannot convert string '2023-02-29' to a date");
+}
+
+TEST_CASE("a zone-less time follows the declared zone and daylight-saving policy", "[expr]") {
+  CHECK(run("parse_time('2024-03-01T10:00:00')", "Europe/Berlin").value == "\"2024-03-01T10:00:00+01:00\"");
+  // 02:30 on 2024-03-31 does not exist in Berlin; 02:30 on 2024-10-27 happens twice.
+  CHECK(run("parse_time('2024-03-31T02:30:00')", "Europe/Berlin").error ==
+        "local time 2024-03-31 02:30:00 does not exist in Europe/Berlin (skipped by a "
+        "daylight-saving change); the mapping's dst policy is reject");
+  CHECK(run("parse_time('2024-10-27T02:30:00')", "Europe/Berlin").error ==
+        "local time 2024-10-27 02:30:00 happens twice in Europe/Berlin (repeated by a "
+        "daylight-saving change); the mapping's dst policy is reject");
+  CHECK(run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Earliest).value ==
+        "\"2024-10-27T00:30:00Z\"");
+  CHECK(run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest).value ==
+        "\"2024-10-27T01:30:00Z\"");
+  CHECK(run("to_zone(parse_time('2024-03-31T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest).value ==
+        "\"2024-03-31T01:00:00Z\"");
+}
+
+TEST_CASE("compile errors name the place and suggest a fix", "[expr][errors]") {
+  CHECK(run("lowr(email)").compile == "m.json:1:1: error: unknown function 'lowr' (did you mean 'lower'?)\n");
+  CHECK(run("upper(a, b)").compile == "m.json:1:1: error: upper() takes 1 argument, got 2\n");
+  CHECK(run("lpad(a)").compile == "m.json:1:1: error: lpad() takes 2 to 3 arguments, got 1\n");
+  CHECK(run("if(a, b)").compile == "m.json:1:1: error: if() takes 3 arguments, got 2\n");
+  CHECK(run("a = 1").compile == "m.json:1:3: error: '=' is not an operator; compare with '=='\n");
+  CHECK(run("(a + 1").compile == "m.json:1:7: error: expected ')', found the end of the expression\n");
+  CHECK(run("a +").compile == "m.json:1:4: error: unexpected end of the expression\n");
+  CHECK(run("a b").compile == "m.json:1:3: error: unexpected a name after the expression\n");
+  CHECK(run("'abc").compile == "m.json:1:1: error: unterminated string literal\n");
+  CHECK(run("a # b").compile == "m.json:1:3: error: unexpected character '#'\n");
+  CHECK(run("1 < 2 < 3").compile == "m.json:1:7: error: comparisons do not chain; combine them with 'and'\n");
+  CHECK(run("a.").compile == "m.json:1:3: error: expected a field name after '.', found the end of the expression\n");
+  CHECK(value("'a\\q'") == "\"a\\\\q\"");  // an unknown escape keeps its backslash
+  CHECK(run("regex_match(a, '(')").compile ==
+        "m.json:1:16: error: regex_match(): invalid regular expression: missing ): (\n");
+  CHECK(run("regex_match(a, b)").compile == "m.json:1:16: error: regex_match(): the pattern must be a string literal\n");
+  CHECK(run("round(a, 2, 'nearest')").compile ==
+        "m.json:1:13: error: round(): unknown rounding mode 'nearest' (use half_even, half_up, half_down, down, "
+        "up, floor or ceiling)\n");
+  CHECK(run("to_zone(a, 'Europe/Berln')").compile ==
+        "m.json:1:12: error: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)\n");
+  CHECK(run("lookup('uon', a)").compile == "m.json:1:8: error: unknown lookup 'uon' (did you mean 'uom'?)\n");
+  CHECK(run("lookup(a, b)").compile == "m.json:1:8: error: lookup(): the lookup name must be a string literal\n");
+  CHECK(run("99999999999999999999999999999999999999999").compile ==
+        "m.json:1:1: error: number 99999999999999999999999999999999999999999 does not fit a decimal: number "
+        "has more than 38 significant digits\n");
+  // Several errors in one expression are all reported.
+  CHECK(run("lowr(a) + uppr(b)").compile ==
+        "m.json:1:1: error: unknown function 'lowr' (did you mean 'lower'?)\n"
+        "m.json:1:11: error: unknown function 'uppr' (did you mean 'upper'?)\n");
+}
