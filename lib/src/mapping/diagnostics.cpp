@@ -82,7 +82,7 @@ std::string Diagnostics::to_github() const {
   return out;
 }
 
-std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+std::string closest(std::string_view word, const std::vector<std::string>& candidates) {
   std::size_t best = std::max<std::size_t>(1, word.size() / 3) + 1;
   const std::string* pick = nullptr;
   for (const auto& c : candidates) {
@@ -92,7 +92,12 @@ std::string did_you_mean(std::string_view word, const std::vector<std::string>& 
       pick = &c;
     }
   }
-  return pick ? fmt::format(" (did you mean '{}'?)", *pick) : "";
+  return pick ? *pick : "";
+}
+
+std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates) {
+  std::string pick = closest(word, candidates);
+  return pick.empty() ? "" : fmt::format(" (did you mean '{}'?)", pick);
 }
 
 }  // namespace etl::mapping

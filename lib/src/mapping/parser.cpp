@@ -317,10 +317,9 @@ class Parser {
     } else if (m_cc.sample_fields) {
       const auto& sample = *m_cc.sample_fields;
       if (std::find(sample.begin(), sample.end(), name) == sample.end()) {
-        std::string hint = did_you_mean(name, sample);
-        if (hint.size() > 16)  // " (did you mean 'x'?)" → " (the sample has 'x')"
-          hint = " (the sample has " + hint.substr(15);
-        error(off, fmt::format("unknown field '{}'{}", name, hint.empty() ? " (not in the sample)" : hint));
+        std::string near = closest(name, sample);
+        error(off, fmt::format("unknown field '{}' ({})", name,
+                               near.empty() ? "not in the sample" : "the sample has '" + near + "'"));
       }
     }
     return std::make_unique<FieldExpr>(p, name);

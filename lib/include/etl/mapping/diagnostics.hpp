@@ -34,6 +34,8 @@ class Diagnostics {
   std::vector<Diagnostic> m_list;
 };
 
+// The candidate closest to word, when one is close enough to be a likely typo; else "".
+std::string closest(std::string_view word, const std::vector<std::string>& candidates);
 // " (did you mean 'lower'?)" when a candidate is close to word, else "".
 std::string did_you_mean(std::string_view word, const std::vector<std::string>& candidates);
 
