@@ -174,6 +174,10 @@ TEST_CASE("number functions and casts", "[expr]") {
   CHECK(value("abs(-4.20)") == "4.20");
   CHECK(value("min(3, 1.5, 2)") == "1.5");
   CHECK(value("max('b', 'a')") == "\"b\"");
+  CHECK(value("sum_of(items, 'q')") == "7");
+  CHECK(value("sum_of(items, 'q', 'q')") == "29");
+  CHECK(run("sum_of(items, 'sku')").error == "sum_of(): element 0: 'sku' is not a number: x1");
+  CHECK(run("sum_of(items, 'nope')").error == "sum_of(): element 0 has no number 'nope'");
   CHECK(value("int('42')") == "42");
   CHECK(value("int(5.00)") == "5");
   CHECK(value("string(total)") == "\"59.97\"");
