@@ -37,11 +37,14 @@ int main(int argc, char** argv) {
   return etl::cli::tool_main("etl-transform", argc, argv, app, [&] {
     if (!check_paths.empty()) return etl::tools::check_mappings(check_paths, check_format, sample);
     if (!test_paths.empty()) return etl::tools::test_mappings(test_paths, now);
-    if (mapping_path.empty()) throw etl::UsageError("-m/--mapping is required (or --check, --test)");
+    if (mapping_path.empty())
+      throw etl::UsageError("-m/--mapping is required (or --check, --test)");
     if (!inputs.empty()) p.sources = inputs;
     etl::mapping::Diagnostics diags;
     auto m = etl::mapping::Mapping::compile_file(mapping_path, diags);
-    if (!m) throw etl::UsageError("the mapping has errors:\n" + diags.to_text().substr(0, diags.to_text().size() - 1));
+    if (!m)
+      throw etl::UsageError("the mapping has errors:\n" +
+                            diags.to_text().substr(0, diags.to_text().size() - 1));
     if (!now.empty()) {
       auto t = etl::mapping::parse_iso8601(now, {});
       if (!t) throw etl::UsageError("--now must be an ISO 8601 timestamp");

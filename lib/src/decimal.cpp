@@ -123,7 +123,9 @@ Decimal operator+(const Decimal& a, const Decimal& b) {
   return Decimal(checked(r), s);
 }
 
-Decimal operator-(const Decimal& a, const Decimal& b) { return a + (-b); }
+Decimal operator-(const Decimal& a, const Decimal& b) {
+  return a + (-b);
+}
 
 Decimal operator*(const Decimal& a, const Decimal& b) {
   int128 r;
@@ -142,8 +144,8 @@ Decimal operator/(const Decimal& a, const Decimal& b) {
   uint128 q = n / d, r = n % d;
   // Long division, one digit at a time: exact when the quotient terminates within 28
   // significant digits, otherwise rounded half-even at the 28th.
-  while (scale < 0 || (r != 0 && digit_count(q) < Decimal::kDivisionDigits &&
-                       scale < Decimal::kMaxDigits)) {
+  while (scale < 0 ||
+         (r != 0 && digit_count(q) < Decimal::kDivisionDigits && scale < Decimal::kMaxDigits)) {
     uint128 r10;
     if (__builtin_mul_overflow(r, uint128(10), &r10)) break;
     q = q * 10 + r10 / d;

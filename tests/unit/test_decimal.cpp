@@ -6,8 +6,12 @@ using etl::Decimal;
 using etl::RoundingMode;
 
 namespace {
-Decimal d(const char* s) { return *Decimal::parse(s); }
-std::string str(const Decimal& x) { return x.to_string(); }
+Decimal d(const char* s) {
+  return *Decimal::parse(s);
+}
+std::string str(const Decimal& x) {
+  return x.to_string();
+}
 }  // namespace
 
 TEST_CASE("decimal arithmetic is exact", "[decimal]") {
@@ -73,7 +77,8 @@ TEST_CASE("decimal comparison across scales", "[decimal]") {
   CHECK(compare(d("1.0"), d("1")) == 0);
   CHECK(compare(d("-0.5"), d("0.3")) < 0);
   CHECK(compare(d("10.01"), d("10.1")) < 0);
-  CHECK(compare(d("99999999999999999999999999999999999999"), d("0.00000000000000000000000000000000000001")) > 0);
+  CHECK(compare(d("99999999999999999999999999999999999999"),
+                d("0.00000000000000000000000000000000000001")) > 0);
   CHECK(d("5").to_int64() == 5);
   CHECK_FALSE(d("5.5").to_int64());
   CHECK(d("5.00").to_int64() == 5);

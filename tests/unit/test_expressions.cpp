@@ -97,8 +97,9 @@ TEST_CASE("arithmetic is exact decimal arithmetic", "[expr]") {
   CHECK(value("qty - 1 - 1") == "1");
   CHECK(value("'SO-' + zip") == "\"SO-01234\"");
   CHECK(value("nosuch + 1") == "null");  // null propagates
-  CHECK(run("price * 2").error ==
-        "cannot compute string '19.99' * number 2 (convert with decimal(), int() or string() first)");
+  CHECK(
+      run("price * 2").error ==
+      "cannot compute string '19.99' * number 2 (convert with decimal(), int() or string() first)");
   CHECK(run("1 / 0").error == "number 1 / number 0: division by zero");
   CHECK(run("99999999999999999999999999999999999999 + 1").error ==
         "number 99999999999999999999999999999999999999 + number 1: decimal overflow (more than 38 "
@@ -115,7 +116,7 @@ TEST_CASE("comparisons, logic, conditionals and null-coalescing", "[expr]") {
   CHECK(value("nosuch == null") == "true");
   CHECK(value("nosuch != 1") == "true");
   CHECK(value("nosuch > 1") == "null");
-  CHECK(value("not nosuch") == "true");  // null counts as false
+  CHECK(value("not nosuch") == "true");   // null counts as false
   CHECK(value("qty == '3'") == "false");  // different types are never equal
   CHECK(value("if(qty > 2, 'many', 'few')") == "\"many\"");
   CHECK(value("qty > 5 ? 'many' : qty > 2 ? 'some' : 'few'") == "\"some\"");
@@ -126,7 +127,8 @@ TEST_CASE("comparisons, logic, conditionals and null-coalescing", "[expr]") {
   CHECK(run("qty > '2'").error ==
         "cannot compare number 3 > string '2' (convert with int(), decimal() or string() first)");
   CHECK(run("if(status, 1, 2)").error == "the condition must be true or false, got string 'paid'");
-  CHECK(run("status and true").error == "the left side of and must be true or false, got string 'paid'");
+  CHECK(run("status and true").error ==
+        "the left side of and must be true or false, got string 'paid'");
 }
 
 TEST_CASE("string functions", "[expr]") {
@@ -160,7 +162,8 @@ TEST_CASE("string functions", "[expr]") {
   CHECK(value("upper(nosuch)") == "null");
   CHECK(run("upper(qty)").error == "upper(): argument 1 must be a string, got number 3");
   CHECK(run("lpad('a', 3, 'xy')").error == "lpad(): the fill must be one character, got 'xy'");
-  CHECK(run("join(name, ',')").error == "join(): argument 1 must be an array, got string ' Ada Lovelace '");
+  CHECK(run("join(name, ',')").error ==
+        "join(): argument 1 must be an array, got string ' Ada Lovelace '");
 }
 
 TEST_CASE("number functions and casts", "[expr]") {
@@ -185,15 +188,17 @@ TEST_CASE("number functions and casts", "[expr]") {
   CHECK(value("bool(flag)") == "true");
   CHECK(value("bool(0)") == "false");
   CHECK(value("is_null(nosuch)") == "true");
-  CHECK(value("sha256('abc')") == "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
+  CHECK(value("sha256('abc')") ==
+        "\"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\"");
   CHECK(value("sha256('ab', 'c') != sha256('a', 'bc')") == "true");
   CHECK(run("int(2.5)").error == "int(): number 2.5 is not a whole number (round it first)");
   CHECK(run("int('12abc')").error == "int(): cannot convert string '12abc' to a number");
   CHECK(run("decimal(' 1')").error == "decimal(): cannot convert string ' 1' to a number");
   CHECK(run("bool('maybe')").error ==
         "bool(): cannot convert string 'maybe' to a boolean (true/false, yes/no, y/n, 1/0)");
-  CHECK(run("round(price, 2)").error ==
-        "round(): argument 1 must be a number (convert with decimal() or int()), got string '19.99'");
+  CHECK(
+      run("round(price, 2)").error ==
+      "round(): argument 1 must be a number (convert with decimal() or int()), got string '19.99'");
   CHECK(run("min(1, 'a')").error ==
         "cannot compare string 'a' min number 1 (convert with int(), decimal() or string() first)");
 }
@@ -203,7 +208,8 @@ TEST_CASE("lookups", "[expr]") {
   CHECK(value("lookup('uom', 'box')") == "\"XX\"");
   CHECK(value("lookup('strict', 1)") == "\"one\"");
   CHECK(value("lookup('strict', 2, 'two?')") == "\"two?\"");
-  CHECK(run("lookup('strict', 'x')").error == "lookup(): lookup 'strict' has no entry for string 'x' and no default");
+  CHECK(run("lookup('strict', 'x')").error ==
+        "lookup(): lookup 'strict' has no entry for string 'x' and no default");
 }
 
 TEST_CASE("dates, times and zones", "[expr]") {
@@ -212,7 +218,8 @@ TEST_CASE("dates, times and zones", "[expr]") {
   CHECK(value("format_time(to_zone(created, 'America/New_York'), '%Y-%m-%d %H:%M %Z')") ==
         "\"2024-03-01 04:00 EST\"");
   CHECK(value("parse_time('01.03.2024 10:30', '%d.%m.%Y %H:%M')") == "\"2024-03-01T10:30:00Z\"");
-  CHECK(value("parse_time('2024-03-01 10:30 +0200', '%Y-%m-%d %H:%M %z')") == "\"2024-03-01T10:30:00+02:00\"");
+  CHECK(value("parse_time('2024-03-01 10:30 +0200', '%Y-%m-%d %H:%M %z')") ==
+        "\"2024-03-01T10:30:00+02:00\"");
   CHECK(value("parse_time('2024-07-01 10:00', '%Y-%m-%d %H:%M', 'Europe/Berlin')") ==
         "\"2024-07-01T10:00:00+02:00\"");
   CHECK(value("from_epoch(1700000000)") == "\"2023-11-14T22:13:20Z\"");
@@ -226,14 +233,18 @@ TEST_CASE("dates, times and zones", "[expr]") {
   CHECK(value("date('2024-02-29')") == "\"2024-02-29\"");
   CHECK(value("now()") == "\"2026-01-02T03:04:05Z\"");
   // add_days keeps the wall-clock time across a daylight-saving change.
-  CHECK(value("add_days(to_zone('2024-03-30T10:00:00Z', 'Europe/Berlin'), 1)") == "\"2024-03-31T11:00:00+02:00\"");
-  CHECK(run("parse_time('2024-13-01')").error == "parse_time(): '2024-13-01' is not an ISO 8601 timestamp");
-  CHECK(run("parse_time('1.3.2024', '%Y')").error == "parse_time(): '1.3.2024' does not match the format '%Y'");
+  CHECK(value("add_days(to_zone('2024-03-30T10:00:00Z', 'Europe/Berlin'), 1)") ==
+        "\"2024-03-31T11:00:00+02:00\"");
+  CHECK(run("parse_time('2024-13-01')").error ==
+        "parse_time(): '2024-13-01' is not an ISO 8601 timestamp");
+  CHECK(run("parse_time('1.3.2024', '%Y')").error ==
+        "parse_time(): '1.3.2024' does not match the format '%Y'");
   CHECK(run("date('2023-02-29')").error == "date(): cannot convert string '2023-02-29' to a date");
 }
 
 TEST_CASE("a zone-less time follows the declared zone and daylight-saving policy", "[expr]") {
-  CHECK(run("parse_time('2024-03-01T10:00:00')", "Europe/Berlin").value == "\"2024-03-01T10:00:00+01:00\"");
+  CHECK(run("parse_time('2024-03-01T10:00:00')", "Europe/Berlin").value ==
+        "\"2024-03-01T10:00:00+01:00\"");
   // 02:30 on 2024-03-31 does not exist in Berlin; 02:30 on 2024-10-27 happens twice.
   CHECK(run("parse_time('2024-03-31T02:30:00')", "Europe/Berlin").error ==
         "local time 2024-03-31 02:30:00 does not exist in Europe/Berlin (skipped by a "
@@ -241,40 +252,50 @@ TEST_CASE("a zone-less time follows the declared zone and daylight-saving policy
   CHECK(run("parse_time('2024-10-27T02:30:00')", "Europe/Berlin").error ==
         "local time 2024-10-27 02:30:00 happens twice in Europe/Berlin (repeated by a "
         "daylight-saving change); the mapping's dst policy is reject");
-  CHECK(run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Earliest).value ==
-        "\"2024-10-27T00:30:00Z\"");
-  CHECK(run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest).value ==
-        "\"2024-10-27T01:30:00Z\"");
-  CHECK(run("to_zone(parse_time('2024-03-31T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest).value ==
-        "\"2024-03-31T01:00:00Z\"");
+  CHECK(
+      run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Earliest)
+          .value == "\"2024-10-27T00:30:00Z\"");
+  CHECK(run("to_zone(parse_time('2024-10-27T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest)
+            .value == "\"2024-10-27T01:30:00Z\"");
+  CHECK(run("to_zone(parse_time('2024-03-31T02:30:00'), 'UTC')", "Europe/Berlin", DstPolicy::Latest)
+            .value == "\"2024-03-31T01:00:00Z\"");
 }
 
 TEST_CASE("compile errors name the place and suggest a fix", "[expr][errors]") {
-  CHECK(run("lowr(email)").compile == "m.json:1:1: error: unknown function 'lowr' (did you mean 'lower'?)\n");
+  CHECK(run("lowr(email)").compile ==
+        "m.json:1:1: error: unknown function 'lowr' (did you mean 'lower'?)\n");
   CHECK(run("upper(a, b)").compile == "m.json:1:1: error: upper() takes 1 argument, got 2\n");
   CHECK(run("lpad(a)").compile == "m.json:1:1: error: lpad() takes 2 to 3 arguments, got 1\n");
   CHECK(run("if(a, b)").compile == "m.json:1:1: error: if() takes 3 arguments, got 2\n");
   CHECK(run("a = 1").compile == "m.json:1:3: error: '=' is not an operator; compare with '=='\n");
-  CHECK(run("(a + 1").compile == "m.json:1:7: error: expected ')', found the end of the expression\n");
+  CHECK(run("(a + 1").compile ==
+        "m.json:1:7: error: expected ')', found the end of the expression\n");
   CHECK(run("a +").compile == "m.json:1:4: error: unexpected end of the expression\n");
   CHECK(run("a b").compile == "m.json:1:3: error: unexpected a name after the expression\n");
   CHECK(run("'abc").compile == "m.json:1:1: error: unterminated string literal\n");
   CHECK(run("a # b").compile == "m.json:1:3: error: unexpected character '#'\n");
-  CHECK(run("1 < 2 < 3").compile == "m.json:1:7: error: comparisons do not chain; combine them with 'and'\n");
-  CHECK(run("a.").compile == "m.json:1:3: error: expected a field name after '.', found the end of the expression\n");
+  CHECK(run("1 < 2 < 3").compile ==
+        "m.json:1:7: error: comparisons do not chain; combine them with 'and'\n");
+  CHECK(run("a.").compile ==
+        "m.json:1:3: error: expected a field name after '.', found the end of the expression\n");
   CHECK(value("'a\\q'") == "\"a\\\\q\"");  // an unknown escape keeps its backslash
   CHECK(run("regex_match(a, '(')").compile ==
         "m.json:1:16: error: regex_match(): invalid regular expression: missing ): (\n");
-  CHECK(run("regex_match(a, b)").compile == "m.json:1:16: error: regex_match(): the pattern must be a string literal\n");
+  CHECK(run("regex_match(a, b)").compile ==
+        "m.json:1:16: error: regex_match(): the pattern must be a string literal\n");
   CHECK(run("round(a, 2, 'nearest')").compile ==
-        "m.json:1:13: error: round(): unknown rounding mode 'nearest' (use half_even, half_up, half_down, down, "
+        "m.json:1:13: error: round(): unknown rounding mode 'nearest' (use half_even, half_up, "
+        "half_down, down, "
         "up, floor or ceiling)\n");
   CHECK(run("to_zone(a, 'Europe/Berln')").compile ==
         "m.json:1:12: error: unknown time zone 'Europe/Berln' (did you mean 'Europe/Berlin'?)\n");
-  CHECK(run("lookup('uon', a)").compile == "m.json:1:8: error: unknown lookup 'uon' (did you mean 'uom'?)\n");
-  CHECK(run("lookup(a, b)").compile == "m.json:1:8: error: lookup(): the lookup name must be a string literal\n");
+  CHECK(run("lookup('uon', a)").compile ==
+        "m.json:1:8: error: unknown lookup 'uon' (did you mean 'uom'?)\n");
+  CHECK(run("lookup(a, b)").compile ==
+        "m.json:1:8: error: lookup(): the lookup name must be a string literal\n");
   CHECK(run("99999999999999999999999999999999999999999").compile ==
-        "m.json:1:1: error: number 99999999999999999999999999999999999999999 does not fit a decimal: number "
+        "m.json:1:1: error: number 99999999999999999999999999999999999999999 does not fit a "
+        "decimal: number "
         "has more than 38 significant digits\n");
   // Several errors in one expression are all reported.
   CHECK(run("lowr(a) + uppr(b)").compile ==

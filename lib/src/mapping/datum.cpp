@@ -108,12 +108,18 @@ Value Datum::to_value() const {
 
 const char* type_name(Datum::Type t) {
   switch (t) {
-    case Datum::Type::Null: return "null";
-    case Datum::Type::Bool: return "bool";
-    case Datum::Type::Number: return "number";
-    case Datum::Type::String: return "string";
-    case Datum::Type::Time: return "time";
-    case Datum::Type::Json: return "json";
+    case Datum::Type::Null:
+      return "null";
+    case Datum::Type::Bool:
+      return "bool";
+    case Datum::Type::Number:
+      return "number";
+    case Datum::Type::String:
+      return "string";
+    case Datum::Type::Time:
+      return "time";
+    case Datum::Type::Json:
+      return "json";
   }
   return "?";
 }
@@ -123,11 +129,16 @@ std::string Datum::describe() const {
     return s.size() > 40 ? std::string(s.substr(0, 37)) + "..." : std::string(s);
   };
   switch (m_type) {
-    case Type::Null: return "null";
-    case Type::Bool: return m_bool ? "bool true" : "bool false";
-    case Type::Number: return "number " + (m_ref ? m_ref->text() : m_dec.to_string());
-    case Type::String: return "string '" + shorten(text()) + "'";
-    case Type::Time: return "time " + format_rfc3339(m_time);
+    case Type::Null:
+      return "null";
+    case Type::Bool:
+      return m_bool ? "bool true" : "bool false";
+    case Type::Number:
+      return "number " + (m_ref ? m_ref->text() : m_dec.to_string());
+    case Type::String:
+      return "string '" + shorten(text()) + "'";
+    case Type::Time:
+      return "time " + format_rfc3339(m_time);
     case Type::Json:
       return (json_value().kind() == Value::Kind::Array ? "array " : "object ") +
              shorten(to_json(json_value()));
@@ -138,12 +149,18 @@ std::string Datum::describe() const {
 bool datums_equal(const Datum& a, const Datum& b) {
   if (a.type() != b.type()) return false;
   switch (a.type()) {
-    case Datum::Type::Null: return true;
-    case Datum::Type::Bool: return a.as_bool() == b.as_bool();
-    case Datum::Type::Number: return compare(a.decimal(), b.decimal()) == 0;
-    case Datum::Type::String: return a.text() == b.text();
-    case Datum::Type::Time: return a.time_value().micros == b.time_value().micros;
-    case Datum::Type::Json: return a.json_value() == b.json_value();
+    case Datum::Type::Null:
+      return true;
+    case Datum::Type::Bool:
+      return a.as_bool() == b.as_bool();
+    case Datum::Type::Number:
+      return compare(a.decimal(), b.decimal()) == 0;
+    case Datum::Type::String:
+      return a.text() == b.text();
+    case Datum::Type::Time:
+      return a.time_value().micros == b.time_value().micros;
+    case Datum::Type::Json:
+      return a.json_value() == b.json_value();
   }
   return false;
 }
@@ -151,14 +168,18 @@ bool datums_equal(const Datum& a, const Datum& b) {
 int compare_datums(const Datum& a, const Datum& b, std::string_view op) {
   if (a.type() == b.type()) {
     switch (a.type()) {
-      case Datum::Type::Number: return compare(a.decimal(), b.decimal());
-      case Datum::Type::String: return a.text().compare(b.text());
+      case Datum::Type::Number:
+        return compare(a.decimal(), b.decimal());
+      case Datum::Type::String:
+        return a.text().compare(b.text());
       case Datum::Type::Time:
         return a.time_value().micros < b.time_value().micros   ? -1
                : a.time_value().micros > b.time_value().micros ? 1
                                                                : 0;
-      case Datum::Type::Bool: return int(a.as_bool()) - int(b.as_bool());
-      default: break;
+      case Datum::Type::Bool:
+        return int(a.as_bool()) - int(b.as_bool());
+      default:
+        break;
     }
   }
   throw EvalError(fmt::format("cannot compare {} {} {}{}", a.describe(), op, b.describe(),

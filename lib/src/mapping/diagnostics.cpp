@@ -66,12 +66,18 @@ std::string Diagnostics::to_github() const {
   auto escape = [](std::string_view s, bool property) {
     std::string o;
     for (char c : s) {
-      if (c == '%') o += "%25";
-      else if (c == '\r') o += "%0D";
-      else if (c == '\n') o += "%0A";
-      else if (property && c == ':') o += "%3A";
-      else if (property && c == ',') o += "%2C";
-      else o.push_back(c);
+      if (c == '%')
+        o += "%25";
+      else if (c == '\r')
+        o += "%0D";
+      else if (c == '\n')
+        o += "%0A";
+      else if (property && c == ':')
+        o += "%3A";
+      else if (property && c == ',')
+        o += "%2C";
+      else
+        o.push_back(c);
     }
     return o;
   };

@@ -21,8 +21,9 @@ std::string_view CallSite::text(std::size_t i) const {
 
 Decimal CallSite::number(std::size_t i) const {
   if (values[i].type() != Datum::Type::Number)
-    wrong_type(i, values[i].type() == Datum::Type::String ? "a number (convert with decimal() or int())"
-                                                          : "a number");
+    wrong_type(i, values[i].type() == Datum::Type::String
+                      ? "a number (convert with decimal() or int())"
+                      : "a number");
   return values[i].decimal();
 }
 
@@ -49,7 +50,8 @@ bool CallSite::boolean(std::size_t i) const {
   return values[i].as_bool();
 }
 
-const Datum* CallSite::literal_string(std::size_t i, const CompileContext& cc, const char* what) const {
+const Datum* CallSite::literal_string(std::size_t i, const CompileContext& cc,
+                                      const char* what) const {
   if (i >= args.size()) return nullptr;
   const Datum* d = args[i]->literal();
   if (!d || d->type() != Datum::Type::String) {

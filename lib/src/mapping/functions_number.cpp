@@ -61,7 +61,8 @@ Datum fn_int(CallSite& c, EvalContext&) {
   Decimal d = to_decimal(c, 0);
   auto v = d.to_int64();
   if (!v) {
-    if (!d.is_integer()) c.fail(fmt::format("{} is not a whole number (round it first)", c.arg(0).describe()));
+    if (!d.is_integer())
+      c.fail(fmt::format("{} is not a whole number (round it first)", c.arg(0).describe()));
     c.fail(fmt::format("{} does not fit a 64-bit integer", c.arg(0).describe()));
   }
   return Datum::number(Decimal::from_int(*v));
@@ -80,7 +81,9 @@ Datum fn_ceil(CallSite& c, EvalContext&) {
   Decimal d = c.number(0);
   return decimal_result(c, [&] { return d.round(0, RoundingMode::Ceiling); });
 }
-Datum fn_abs(CallSite& c, EvalContext&) { return Datum::number(c.number(0).abs()); }
+Datum fn_abs(CallSite& c, EvalContext&) {
+  return Datum::number(c.number(0).abs());
+}
 
 Datum extreme(CallSite& c, bool want_max) {
   std::size_t best = 0;
@@ -90,10 +93,15 @@ Datum extreme(CallSite& c, bool want_max) {
   }
   return c.arg(best);
 }
-Datum fn_min(CallSite& c, EvalContext&) { return extreme(c, false); }
-Datum fn_max(CallSite& c, EvalContext&) { return extreme(c, true); }
+Datum fn_min(CallSite& c, EvalContext&) {
+  return extreme(c, false);
+}
+Datum fn_max(CallSite& c, EvalContext&) {
+  return extreme(c, true);
+}
 
-Decimal element_number(CallSite& c, const Value& element, std::string_view field, std::size_t index) {
+Decimal element_number(CallSite& c, const Value& element, std::string_view field,
+                       std::size_t index) {
   const Value* v = nullptr;
   for (const auto& m : element.members())
     if (m.key == field) v = &m.value;
@@ -118,7 +126,8 @@ Datum fn_sum_of(CallSite& c, EvalContext&) {
   const auto& items = c.arg(0).json_value().items();
   return decimal_result(c, [&] {
     for (std::size_t i = 0; i < items.size(); ++i) {
-      if (items[i].kind() != Value::Kind::Object) c.fail(fmt::format("element {} is not an object", i));
+      if (items[i].kind() != Value::Kind::Object)
+        c.fail(fmt::format("element {} is not an object", i));
       Decimal term = element_number(c, items[i], a, i);
       if (!b.empty()) term = term * element_number(c, items[i], b, i);
       sum = sum + term;
@@ -128,19 +137,17 @@ Datum fn_sum_of(CallSite& c, EvalContext&) {
 }
 
 const FunctionSpec kNumberFunctions[] = {
-    {"sum_of", 2, 3, true, fn_sum_of, nullptr},
-    {"decimal", 1, 2, true, fn_decimal, nullptr},
-    {"int", 1, 1, true, fn_int, nullptr},
-    {"round", 1, 3, true, fn_round, prepare_rounding},
-    {"floor", 1, 1, true, fn_floor, nullptr},
-    {"ceil", 1, 1, true, fn_ceil, nullptr},
-    {"abs", 1, 1, true, fn_abs, nullptr},
-    {"min", 1, -1, true, fn_min, nullptr},
+    {"sum_of", 2, 3, true, fn_sum_of, nullptr}, {"decimal", 1, 2, true, fn_decimal, nullptr},
+    {"int", 1, 1, true, fn_int, nullptr},       {"round", 1, 3, true, fn_round, prepare_rounding},
+    {"floor", 1, 1, true, fn_floor, nullptr},   {"ceil", 1, 1, true, fn_ceil, nullptr},
+    {"abs", 1, 1, true, fn_abs, nullptr},       {"min", 1, -1, true, fn_min, nullptr},
     {"max", 1, -1, true, fn_max, nullptr},
 };
 
 }  // namespace
 
-std::span<const FunctionSpec> number_functions() { return kNumberFunctions; }
+std::span<const FunctionSpec> number_functions() {
+  return kNumberFunctions;
+}
 
 }  // namespace etl::mapping

@@ -10,24 +10,33 @@ namespace {
 std::string scalar_text(CallSite& c, std::size_t i) {
   const Datum& d = c.arg(i);
   switch (d.type()) {
-    case Datum::Type::String: return std::string(d.text());
-    case Datum::Type::Number: return d.to_value().text();
-    case Datum::Type::Bool: return d.as_bool() ? "true" : "false";
-    case Datum::Type::Time: return format_rfc3339(d.time_value());
-    case Datum::Type::Json: return to_json(d.json_value());
-    case Datum::Type::Null: break;
+    case Datum::Type::String:
+      return std::string(d.text());
+    case Datum::Type::Number:
+      return d.to_value().text();
+    case Datum::Type::Bool:
+      return d.as_bool() ? "true" : "false";
+    case Datum::Type::Time:
+      return format_rfc3339(d.time_value());
+    case Datum::Type::Json:
+      return to_json(d.json_value());
+    case Datum::Type::Null:
+      break;
   }
   return "";
 }
 
-Datum fn_string(CallSite& c, EvalContext&) { return Datum::string(scalar_text(c, 0)); }
+Datum fn_string(CallSite& c, EvalContext&) {
+  return Datum::string(scalar_text(c, 0));
+}
 
 Datum fn_bool(CallSite& c, EvalContext&) {
   const Datum& d = c.arg(0);
   if (d.type() == Datum::Type::Bool) return d;
   if (d.type() == Datum::Type::String) {
     std::string s;
-    for (char ch : d.text()) s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+    for (char ch : d.text())
+      s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
     if (s == "true" || s == "1" || s == "yes" || s == "y") return Datum::boolean(true);
     if (s == "false" || s == "0" || s == "no" || s == "n") return Datum::boolean(false);
   } else if (d.type() == Datum::Type::Number) {
@@ -35,10 +44,13 @@ Datum fn_bool(CallSite& c, EvalContext&) {
     if (v.is_zero()) return Datum::boolean(false);
     if (compare(v, Decimal::from_int(1)) == 0) return Datum::boolean(true);
   }
-  c.fail(fmt::format("cannot convert {} to a boolean (true/false, yes/no, y/n, 1/0)", d.describe()));
+  c.fail(
+      fmt::format("cannot convert {} to a boolean (true/false, yes/no, y/n, 1/0)", d.describe()));
 }
 
-Datum fn_is_null(CallSite& c, EvalContext&) { return Datum::boolean(c.arg(0).is_null()); }
+Datum fn_is_null(CallSite& c, EvalContext&) {
+  return Datum::boolean(c.arg(0).is_null());
+}
 
 void prepare_lookup(CallSite& c, const CompileContext& cc) {
   const Datum* name = c.literal_string(0, cc, "the lookup name");
@@ -65,7 +77,8 @@ void prepare_lookup(CallSite& c, const CompileContext& cc) {
 Datum fn_lookup(CallSite& c, EvalContext&) {
   const Datum& key = c.arg(1);
   if (key.type() == Datum::Type::String || key.type() == Datum::Type::Number) {
-    std::string k = key.type() == Datum::Type::String ? std::string(key.text()) : key.to_value().text();
+    std::string k =
+        key.type() == Datum::Type::String ? std::string(key.text()) : key.to_value().text();
     auto it = c.lookup->entries.find(k);
     if (it != c.lookup->entries.end()) {
       ++c.hit->taken;
@@ -77,7 +90,8 @@ Datum fn_lookup(CallSite& c, EvalContext&) {
   ++c.miss->taken;
   if (c.count() > 2) return c.arg(2);
   if (c.lookup->default_value) return Datum::borrow(*c.lookup->default_value);
-  c.fail(fmt::format("lookup '{}' has no entry for {} and no default", c.lookup->name, key.describe()));
+  c.fail(fmt::format("lookup '{}' has no entry for {} and no default", c.lookup->name,
+                     key.describe()));
 }
 
 // sha256(a, b, …): hex digest of the arguments' text joined by the unit separator (0x1F), so
@@ -111,6 +125,8 @@ const FunctionSpec kOtherFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionSpec> other_functions() { return kOtherFunctions; }
+std::span<const FunctionSpec> other_functions() {
+  return kOtherFunctions;
+}
 
 }  // namespace etl::mapping

@@ -8,7 +8,9 @@
 namespace etl::mapping {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 // Byte offset of each character start, plus the end.
 std::vector<std::size_t> char_starts(std::string_view s) {
@@ -41,8 +43,9 @@ std::string change_case(std::string_view s, bool upper) {
     int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
     std::uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
     for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    if (utf8) cp = static_cast<std::uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
-                                                    : towlower_l(static_cast<wint_t>(cp), utf8));
+    if (utf8)
+      cp = static_cast<std::uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
+                                            : towlower_l(static_cast<wint_t>(cp), utf8));
     if (cp < 0x80) {
       out.push_back(static_cast<char>(cp));
     } else if (cp < 0x800) {
@@ -69,11 +72,21 @@ Datum trim_impl(CallSite& c, bool left, bool right) {
   while (right && !s.empty() && is_space(s.back())) s.remove_suffix(1);
   return Datum::string(std::string(s));
 }
-Datum fn_trim(CallSite& c, EvalContext&) { return trim_impl(c, true, true); }
-Datum fn_ltrim(CallSite& c, EvalContext&) { return trim_impl(c, true, false); }
-Datum fn_rtrim(CallSite& c, EvalContext&) { return trim_impl(c, false, true); }
-Datum fn_lower(CallSite& c, EvalContext&) { return Datum::string(change_case(c.text(0), false)); }
-Datum fn_upper(CallSite& c, EvalContext&) { return Datum::string(change_case(c.text(0), true)); }
+Datum fn_trim(CallSite& c, EvalContext&) {
+  return trim_impl(c, true, true);
+}
+Datum fn_ltrim(CallSite& c, EvalContext&) {
+  return trim_impl(c, true, false);
+}
+Datum fn_rtrim(CallSite& c, EvalContext&) {
+  return trim_impl(c, false, true);
+}
+Datum fn_lower(CallSite& c, EvalContext&) {
+  return Datum::string(change_case(c.text(0), false));
+}
+Datum fn_upper(CallSite& c, EvalContext&) {
+  return Datum::string(change_case(c.text(0), true));
+}
 
 Datum pad_impl(CallSite& c, bool left) {
   std::string s(c.text(0));
@@ -87,8 +100,12 @@ Datum pad_impl(CallSite& c, bool left) {
   for (std::size_t i = have; i < static_cast<std::size_t>(width); ++i) padding += fill;
   return Datum::string(left ? padding + s : s + padding);
 }
-Datum fn_lpad(CallSite& c, EvalContext&) { return pad_impl(c, true); }
-Datum fn_rpad(CallSite& c, EvalContext&) { return pad_impl(c, false); }
+Datum fn_lpad(CallSite& c, EvalContext&) {
+  return pad_impl(c, true);
+}
+Datum fn_rpad(CallSite& c, EvalContext&) {
+  return pad_impl(c, false);
+}
 
 Datum fn_substr(CallSite& c, EvalContext&) {
   std::string_view s = c.text(0);
@@ -154,11 +171,19 @@ Datum fn_concat(CallSite& c, EvalContext&) {
   for (std::size_t i = 0; i < c.count(); ++i) {
     const Datum& d = c.arg(i);
     switch (d.type()) {
-      case Datum::Type::Null: break;
-      case Datum::Type::Bool: out += d.as_bool() ? "true" : "false"; break;
-      case Datum::Type::Number: out += d.to_value().text(); break;
-      case Datum::Type::String: out += d.text(); break;
-      default: c.wrong_type(i, "a string, number or boolean");
+      case Datum::Type::Null:
+        break;
+      case Datum::Type::Bool:
+        out += d.as_bool() ? "true" : "false";
+        break;
+      case Datum::Type::Number:
+        out += d.to_value().text();
+        break;
+      case Datum::Type::String:
+        out += d.text();
+        break;
+      default:
+        c.wrong_type(i, "a string, number or boolean");
     }
   }
   return Datum::string(std::move(out));
@@ -166,7 +191,8 @@ Datum fn_concat(CallSite& c, EvalContext&) {
 
 Datum fn_length(CallSite& c, EvalContext&) {
   const Datum& d = c.arg(0);
-  if (d.type() == Datum::Type::String) return Datum::number(Decimal::from_int(static_cast<std::int64_t>(char_count(d.text()))));
+  if (d.type() == Datum::Type::String)
+    return Datum::number(Decimal::from_int(static_cast<std::int64_t>(char_count(d.text()))));
   if (d.type() == Datum::Type::Json) {
     const Value& v = d.json_value();
     auto n = v.kind() == Value::Kind::Array ? v.items().size() : v.members().size();
@@ -178,8 +204,12 @@ Datum fn_length(CallSite& c, EvalContext&) {
 Datum fn_contains(CallSite& c, EvalContext&) {
   return Datum::boolean(c.text(0).find(c.text(1)) != std::string_view::npos);
 }
-Datum fn_starts_with(CallSite& c, EvalContext&) { return Datum::boolean(c.text(0).starts_with(c.text(1))); }
-Datum fn_ends_with(CallSite& c, EvalContext&) { return Datum::boolean(c.text(0).ends_with(c.text(1))); }
+Datum fn_starts_with(CallSite& c, EvalContext&) {
+  return Datum::boolean(c.text(0).starts_with(c.text(1)));
+}
+Datum fn_ends_with(CallSite& c, EvalContext&) {
+  return Datum::boolean(c.text(0).ends_with(c.text(1)));
+}
 
 // The pattern is compiled once, at compile time, so it must be a literal.
 void prepare_regex(CallSite& c, const CompileContext& cc) {
@@ -189,11 +219,13 @@ void prepare_regex(CallSite& c, const CompileContext& cc) {
   options.set_log_errors(false);
   auto re = std::make_shared<RE2>(std::string(pattern->text()), options);
   if (!re->ok()) {
-    cc.error(c.args[1]->pos(), fmt::format("{}(): invalid regular expression: {}", c.spec->name, re->error()));
+    cc.error(c.args[1]->pos(),
+             fmt::format("{}(): invalid regular expression: {}", c.spec->name, re->error()));
     return;
   }
   if (c.spec->name == "regex_extract" && c.args.size() < 3 && re->NumberOfCapturingGroups() > 1)
-    cc.error(c.args[1]->pos(), "regex_extract(): the pattern has several groups; name the one to extract");
+    cc.error(c.args[1]->pos(),
+             "regex_extract(): the pattern has several groups; name the one to extract");
   c.regex = std::move(re);
 }
 
@@ -209,7 +241,8 @@ Datum fn_regex_extract(CallSite& c, EvalContext&) {
   if (want < 0 || want > groups) c.fail(fmt::format("the pattern has no group {}", want));
   std::vector<re2::StringPiece> found(static_cast<std::size_t>(groups) + 1);
   re2::StringPiece input(s.data(), s.size());
-  if (!c.regex->Match(input, 0, s.size(), RE2::UNANCHORED, found.data(), groups + 1)) return Datum();
+  if (!c.regex->Match(input, 0, s.size(), RE2::UNANCHORED, found.data(), groups + 1))
+    return Datum();
   const auto& g = found[static_cast<std::size_t>(want)];
   if (g.data() == nullptr) return Datum();
   return Datum::string(std::string(g.data(), g.size()));
@@ -249,6 +282,8 @@ const FunctionSpec kTextFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionSpec> text_functions() { return kTextFunctions; }
+std::span<const FunctionSpec> text_functions() {
+  return kTextFunctions;
+}
 
 }  // namespace etl::mapping

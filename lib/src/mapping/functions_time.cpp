@@ -30,8 +30,12 @@ void prepare_zone_at(CallSite& c, const CompileContext& cc, std::size_t at) {
     cc.error(c.args[at]->pos(), fmt::format("unknown time zone '{}'{}", d->text(),
                                             did_you_mean(d->text(), all_zone_names())));
 }
-void prepare_parse_time(CallSite& c, const CompileContext& cc) { prepare_zone_at(c, cc, 2); }
-void prepare_to_zone(CallSite& c, const CompileContext& cc) { prepare_zone_at(c, cc, 1); }
+void prepare_parse_time(CallSite& c, const CompileContext& cc) {
+  prepare_zone_at(c, cc, 2);
+}
+void prepare_to_zone(CallSite& c, const CompileContext& cc) {
+  prepare_zone_at(c, cc, 1);
+}
 
 const date::time_zone* zone_arg(CallSite& c, std::size_t i) {
   if (c.zone) return c.zone;
@@ -45,7 +49,8 @@ Datum fn_parse_time(CallSite& c, EvalContext& ctx) {
   std::string_view s = c.text(0);
   ZoneSettings zones = ctx.zones;
   if (c.count() > 2) zones.zone = zone_arg(c, 2);
-  std::optional<TimeValue> t = c.count() > 1 ? parse_with_format(s, c.text(1), zones) : parse_iso8601(s, zones);
+  std::optional<TimeValue> t =
+      c.count() > 1 ? parse_with_format(s, c.text(1), zones) : parse_iso8601(s, zones);
   if (!t)
     c.fail(c.count() > 1 ? fmt::format("'{}' does not match the format '{}'", s, c.arg(1).text())
                          : fmt::format("'{}' is not an ISO 8601 timestamp", s));
@@ -60,13 +65,20 @@ Datum from_epoch(CallSite& c, std::int64_t unit) {
     c.fail(e.what());
   }
   auto v = micros.to_int64();
-  if (!v) c.fail(fmt::format("{} is out of range or finer than a microsecond", c.arg(0).describe()));
+  if (!v)
+    c.fail(fmt::format("{} is out of range or finer than a microsecond", c.arg(0).describe()));
   return Datum::time(utc_instant(*v));
 }
-Datum fn_from_epoch(CallSite& c, EvalContext&) { return from_epoch(c, kSecond); }
-Datum fn_from_epoch_ms(CallSite& c, EvalContext&) { return from_epoch(c, 1000); }
+Datum fn_from_epoch(CallSite& c, EvalContext&) {
+  return from_epoch(c, kSecond);
+}
+Datum fn_from_epoch_ms(CallSite& c, EvalContext&) {
+  return from_epoch(c, 1000);
+}
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
 
 Datum fn_epoch(CallSite& c, EvalContext&) {
   return Datum::number(Decimal::from_int(floor_div(c.time(0).micros, kSecond)));
@@ -125,7 +137,9 @@ Datum fn_date(CallSite& c, EvalContext& ctx) {
   return Datum::string(format_time(c.time(0), "%F"));
 }
 
-Datum fn_now(CallSite&, EvalContext& ctx) { return Datum::time(ctx.now); }
+Datum fn_now(CallSite&, EvalContext& ctx) {
+  return Datum::time(ctx.now);
+}
 
 const FunctionSpec kTimeFunctions[] = {
     {"parse_time", 1, 3, true, fn_parse_time, prepare_parse_time},
@@ -145,6 +159,8 @@ const FunctionSpec kTimeFunctions[] = {
 
 }  // namespace
 
-std::span<const FunctionSpec> time_functions() { return kTimeFunctions; }
+std::span<const FunctionSpec> time_functions() {
+  return kTimeFunctions;
+}
 
 }  // namespace etl::mapping

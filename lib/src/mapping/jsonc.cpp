@@ -104,7 +104,8 @@ class Parser {
         if (c == '-' || (c >= '0' && c <= '9')) {
           n.kind = JsoncNode::Kind::Number;
           std::size_t start = m_i;
-          while (!at_end() && std::string_view("+-.eE0123456789").find(peek()) != std::string_view::npos)
+          while (!at_end() &&
+                 std::string_view("+-.eE0123456789").find(peek()) != std::string_view::npos)
             advance();
           n.text = std::string(m_text.substr(start, m_i - start));
           if (!is_json_number(n.text)) throw JsoncError(n.pos, "invalid number '" + n.text + "'");
@@ -122,7 +123,8 @@ class Parser {
     for (;;) {
       skip_space();
       if (peek() == '}') break;
-      if (peek() != '"') fail(at_end() ? "unexpected end of file in an object" : "expected a quoted key");
+      if (peek() != '"')
+        fail(at_end() ? "unexpected end of file in an object" : "expected a quoted key");
       JsoncMember m;
       m.key_pos = pos();
       parse_string(m.key, nullptr);
@@ -139,7 +141,8 @@ class Parser {
         advance();
         continue;
       }
-      if (peek() != '}') fail(at_end() ? "unexpected end of file in an object" : "expected ',' or '}'");
+      if (peek() != '}')
+        fail(at_end() ? "unexpected end of file in an object" : "expected ',' or '}'");
       break;
     }
     advance();  // }
@@ -156,7 +159,8 @@ class Parser {
         advance();
         continue;
       }
-      if (peek() != ']') fail(at_end() ? "unexpected end of file in an array" : "expected ',' or ']'");
+      if (peek() != ']')
+        fail(at_end() ? "unexpected end of file in an array" : "expected ',' or ']'");
       break;
     }
     advance();  // ]
@@ -185,10 +189,14 @@ class Parser {
     for (int k = 0; k < 4; ++k) {
       char c = peek();
       v <<= 4;
-      if (c >= '0' && c <= '9') v |= static_cast<unsigned>(c - '0');
-      else if (c >= 'a' && c <= 'f') v |= static_cast<unsigned>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') v |= static_cast<unsigned>(c - 'A' + 10);
-      else fail("invalid \\u escape");
+      if (c >= '0' && c <= '9')
+        v |= static_cast<unsigned>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        v |= static_cast<unsigned>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        v |= static_cast<unsigned>(c - 'A' + 10);
+      else
+        fail("invalid \\u escape");
       advance();
     }
     return v;
@@ -202,7 +210,8 @@ class Parser {
       char c = peek();
       if (c == '"') break;
       if (c == '\n') throw JsoncError(start, "unterminated string (a string cannot span lines)");
-      if (static_cast<unsigned char>(c) < 0x20) fail("control character in a string; write it as an escape");
+      if (static_cast<unsigned char>(c) < 0x20)
+        fail("control character in a string; write it as an escape");
       int column = m_column;
       std::size_t before = out.size();
       if (c != '\\') {
@@ -214,14 +223,30 @@ class Parser {
         if (at_end()) throw JsoncError(start, "unterminated string");
         advance();
         switch (e) {
-          case '"': out.push_back('"'); break;
-          case '\\': out.push_back('\\'); break;
-          case '/': out.push_back('/'); break;
-          case 'b': out.push_back('\b'); break;
-          case 'f': out.push_back('\f'); break;
-          case 'n': out.push_back('\n'); break;
-          case 'r': out.push_back('\r'); break;
-          case 't': out.push_back('\t'); break;
+          case '"':
+            out.push_back('"');
+            break;
+          case '\\':
+            out.push_back('\\');
+            break;
+          case '/':
+            out.push_back('/');
+            break;
+          case 'b':
+            out.push_back('\b');
+            break;
+          case 'f':
+            out.push_back('\f');
+            break;
+          case 'n':
+            out.push_back('\n');
+            break;
+          case 'r':
+            out.push_back('\r');
+            break;
+          case 't':
+            out.push_back('\t');
+            break;
           case 'u': {
             unsigned cp = hex4();
             if (cp >= 0xD800 && cp <= 0xDBFF && peek() == '\\' && m_i + 1 < m_text.size() &&
@@ -293,12 +318,18 @@ Value JsoncNode::to_value() const {
 
 std::string JsoncNode::kind_name() const {
   switch (kind) {
-    case Kind::Null: return "null";
-    case Kind::Bool: return "a boolean";
-    case Kind::Number: return "a number";
-    case Kind::String: return "a string";
-    case Kind::Array: return "an array";
-    case Kind::Object: return "an object";
+    case Kind::Null:
+      return "null";
+    case Kind::Bool:
+      return "a boolean";
+    case Kind::Number:
+      return "a number";
+    case Kind::String:
+      return "a string";
+    case Kind::Array:
+      return "an array";
+    case Kind::Object:
+      return "an object";
   }
   return "?";
 }

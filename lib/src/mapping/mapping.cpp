@@ -15,8 +15,9 @@
 namespace etl::mapping {
 namespace {
 
-const std::vector<std::string> kTopKeys{"$schema", "name", "description", "key", "timezone", "dst",
-                                        "filter", "unnest", "lookups", "fields", "validate", "tests"};
+const std::vector<std::string> kTopKeys{"$schema",  "name",   "description", "key",
+                                        "timezone", "dst",    "filter",      "unnest",
+                                        "lookups",  "fields", "validate",    "tests"};
 
 // Structured validate rules: each checks one output field; null passes unless `required`.
 class FieldRule : public Expr {
@@ -27,7 +28,8 @@ class FieldRule : public Expr {
     const Value* v = ctx.record->find(m_field);
     if (!v || v->is_null()) return Datum::boolean(kind != Kind::Required);
     switch (kind) {
-      case Kind::Required: return Datum::boolean(true);
+      case Kind::Required:
+        return Datum::boolean(true);
       case Kind::Pattern:
         return Datum::boolean(v->kind() == Value::Kind::String &&
                               RE2::PartialMatch(v->text(), *regex));
@@ -68,10 +70,10 @@ class Mapping::Compiler {
     if (!root.is_object()) return error(root.pos, "a mapping file must be a JSON object");
     for (const auto& member : root.members)
       if (std::find(kTopKeys.begin(), kTopKeys.end(), member.key) == kTopKeys.end())
-        error(member.key_pos, fmt::format("unknown key '{}'{}", member.key,
-                                          member.key == "aggregate"
-                                              ? " (aggregate is not implemented yet)"
-                                              : did_you_mean(member.key, kTopKeys)));
+        error(member.key_pos,
+              fmt::format("unknown key '{}'{}", member.key,
+                          member.key == "aggregate" ? " (aggregate is not implemented yet)"
+                                                    : did_you_mean(member.key, kTopKeys)));
     if (const auto* n = root.find("name"); n && expect_string(*n, "name")) m_map.m_name = n->text;
     zones(root);
     lookups(root.find("lookups"));
@@ -84,15 +86,19 @@ class Mapping::Compiler {
     if (const auto* u = root.find("unnest")) unnest(*u, cc);
     cc.item_name = m_item;
     const JsoncNode* fields = root.find("fields");
-    if (!fields) error(root.pos, "the mapping has no \"fields\"");
-    else this->fields(*fields, cc);
+    if (!fields)
+      error(root.pos, "the mapping has no \"fields\"");
+    else
+      this->fields(*fields, cc);
     key(root.find("key"));
     if (const auto* v = root.find("validate")) validate(*v);
     if (const auto* t = root.find("tests")) tests(*t);
   }
 
  private:
-  void error(SourcePos p, std::string message) { m_diags.error(m_map.m_file, p, std::move(message)); }
+  void error(SourcePos p, std::string message) {
+    m_diags.error(m_map.m_file, p, std::move(message));
+  }
   bool expect_string(const JsoncNode& n, const char* what) {
     if (n.is_string()) return true;
     error(n.pos, fmt::format("{} must be a string, found {}", what, n.kind_name()));
@@ -106,7 +112,8 @@ class Mapping::Compiler {
   void check_keys(const JsoncNode& n, const std::vector<std::string>& allowed, const char* where) {
     for (const auto& m : n.members)
       if (std::find(allowed.begin(), allowed.end(), m.key) == allowed.end())
-        error(m.key_pos, fmt::format("unknown key '{}' in {}{}", m.key, where, did_you_mean(m.key, allowed)));
+        error(m.key_pos,
+              fmt::format("unknown key '{}' in {}{}", m.key, where, did_you_mean(m.key, allowed)));
   }
   CompileContext context() {
     CompileContext cc;
@@ -126,8 +133,10 @@ class Mapping::Compiler {
     }
     if (const auto* d = root.find("dst"); d && expect_string(*d, "dst")) {
       auto p = parse_dst_policy(d->text);
-      if (!p) error(d->pos, fmt::format("dst must be reject, earliest or latest, not '{}'", d->text));
-      else m_map.m_zones.dst = *p;
+      if (!p)
+        error(d->pos, fmt::format("dst must be reject, earliest or latest, not '{}'", d->text));
+      else
+        m_map.m_zones.dst = *p;
     }
   }
 
@@ -141,7 +150,8 @@ class Mapping::Compiler {
       if (const auto* d = m.value.find("default")) l.default_value = d->to_value();
       const auto* table = m.value.find("table");
       const auto* file = m.value.find("file");
-      if (table && file) error(m.key_pos, fmt::format("lookup '{}' has both a table and a file", m.key));
+      if (table && file)
+        error(m.key_pos, fmt::format("lookup '{}' has both a table and a file", m.key));
       else if (table) {
         if (expect_object(*table, "a lookup table"))
           for (const auto& e : table->members) l.entries.emplace(e.key, e.value.to_value());
@@ -158,32 +168,38 @@ class Mapping::Compiler {
     if (!expect_string(file, "file")) return;
     const auto* key = def.find("key");
     const auto* value = def.find("value");
-    if (!key || !value) return error(file.pos, fmt::format("lookup '{}' needs \"key\" and \"value\" columns", l.name));
+    if (!key || !value)
+      return error(file.pos,
+                   fmt::format("lookup '{}' needs \"key\" and \"value\" columns", l.name));
     if (!expect_string(*key, "key") || !expect_string(*value, "value")) return;
     std::string path = (std::filesystem::path(m_dir) / file.text).string();
     if (!std::filesystem::is_regular_file(path))
-      return error(file.pos, fmt::format("lookup file '{}' does not exist (looked for {})", file.text, path));
+      return error(file.pos,
+                   fmt::format("lookup file '{}' does not exist (looked for {})", file.text, path));
     try {
       CsvReader reader(path, ',');
       const auto& header = reader.header();
       bool ok = true;
       for (const auto* col : {key, value})
         if (std::find(header.begin(), header.end(), col->text) == header.end()) {
-          error(col->pos, fmt::format("lookup file '{}' has no column '{}' (it has: {}){}", file.text, col->text,
-                                      fmt::join(header, ", "), did_you_mean(col->text, header)));
+          error(col->pos,
+                fmt::format("lookup file '{}' has no column '{}' (it has: {}){}", file.text,
+                            col->text, fmt::join(header, ", "), did_you_mean(col->text, header)));
           ok = false;
         }
       if (!ok) return;
       Sourced row;
       while (reader.next(row)) {
         if (!row.reject_reason.empty())
-          return error(file.pos, fmt::format("lookup file {}: {}", row.where.to_string(), row.reject_reason));
+          return error(file.pos,
+                       fmt::format("lookup file {}: {}", row.where.to_string(), row.reject_reason));
         const Value* k = row.record.find(key->text);
         const Value* v = row.record.find(value->text);
         auto [it, inserted] = l.entries.emplace(k->text(), *v);
         if (!inserted && !(it->second == *v))
-          return error(file.pos, fmt::format("lookup file {}: key '{}' appears twice with different values",
-                                             row.where.to_string(), k->text()));
+          return error(file.pos,
+                       fmt::format("lookup file {}: key '{}' appears twice with different values",
+                                   row.where.to_string(), k->text()));
       }
     } catch (const std::exception& e) {
       error(file.pos, fmt::format("lookup file '{}': {}", file.text, e.what()));
@@ -204,7 +220,8 @@ class Mapping::Compiler {
   ExprPtr cast(const std::string& type, ExprPtr e, SourcePos p, const JsoncNode* scale) {
     static const std::vector<std::string> types{"string", "int", "decimal", "bool", "date", "time"};
     if (std::find(types.begin(), types.end(), type) == types.end()) {
-      error(p, fmt::format("unknown type '{}' (use {}){}", type, fmt::join(types, ", "), did_you_mean(type, types)));
+      error(p, fmt::format("unknown type '{}' (use {}){}", type, fmt::join(types, ", "),
+                           did_you_mean(type, types)));
       return e;
     }
     CallSite site;
@@ -212,8 +229,11 @@ class Mapping::Compiler {
     site.pos = p;
     site.args.push_back(std::move(e));
     if (scale && type == "decimal") {
-      if (scale->kind != JsoncNode::Kind::Number) error(scale->pos, "scale must be a number");
-      else site.args.push_back(std::make_unique<LiteralExpr>(scale->pos, Datum::number(*Decimal::parse(scale->text))));
+      if (scale->kind != JsoncNode::Kind::Number)
+        error(scale->pos, "scale must be a number");
+      else
+        site.args.push_back(
+            std::make_unique<LiteralExpr>(scale->pos, Datum::number(*Decimal::parse(scale->text))));
     }
     return std::make_unique<CallExpr>(p, std::move(site));
   }
@@ -241,15 +261,18 @@ class Mapping::Compiler {
           std::vector<ExprPtr> args;
           args.push_back(std::move(f.expr));
           args.push_back(std::make_unique<LiteralExpr>(d->pos, literal_of(d->to_value())));
-          std::vector<Branch*> b{cc.branch(fmt::format("field '{}' has a value", m.key), d->pos),
-                                 cc.branch(fmt::format("field '{}' takes its default", m.key), d->pos)};
+          std::vector<Branch*> b{
+              cc.branch(fmt::format("field '{}' has a value", m.key), d->pos),
+              cc.branch(fmt::format("field '{}' takes its default", m.key), d->pos)};
           f.expr = std::make_unique<CoalesceExpr>(d->pos, std::move(args), std::move(b));
         }
         if (const auto* t = m.value.find("type"); t && expect_string(*t, "type"))
           f.expr = cast(t->text, std::move(f.expr), t->pos, m.value.find("scale"));
         if (const auto* r = m.value.find("required")) {
-          if (r->kind != JsoncNode::Kind::Bool) error(r->pos, "required must be true or false");
-          else f.required = r->boolean;
+          if (r->kind != JsoncNode::Kind::Bool)
+            error(r->pos, "required must be true or false");
+          else
+            f.required = r->boolean;
         }
       }
       m_field_names.push_back(f.name);
@@ -259,20 +282,28 @@ class Mapping::Compiler {
 
   static Datum literal_of(const Value& v) {
     switch (v.kind()) {
-      case Value::Kind::Null: return Datum();
-      case Value::Kind::Bool: return Datum::boolean(v.as_bool());
-      case Value::Kind::Number: return Datum::number(*Decimal::parse(v.text()));
-      case Value::Kind::String: return Datum::string(v.text());
-      default: return Datum::json(v);
+      case Value::Kind::Null:
+        return Datum();
+      case Value::Kind::Bool:
+        return Datum::boolean(v.as_bool());
+      case Value::Kind::Number:
+        return Datum::number(*Decimal::parse(v.text()));
+      case Value::Kind::String:
+        return Datum::string(v.text());
+      default:
+        return Datum::json(v);
     }
   }
 
   void key(const JsoncNode* n) {
     if (!n) return;
     std::vector<const JsoncNode*> names;
-    if (n->is_string()) names.push_back(n);
-    else if (n->kind == JsoncNode::Kind::Array) for (const auto& i : n->items) names.push_back(&i);
-    else return error(n->pos, "key must be a field name or an array of field names");
+    if (n->is_string())
+      names.push_back(n);
+    else if (n->kind == JsoncNode::Kind::Array)
+      for (const auto& i : n->items) names.push_back(&i);
+    else
+      return error(n->pos, "key must be a field name or an array of field names");
     for (const auto* k : names) {
       if (!expect_string(*k, "a key")) continue;
       if (std::find(m_field_names.begin(), m_field_names.end(), k->text) == m_field_names.end())
@@ -313,8 +344,8 @@ class Mapping::Compiler {
       return nullptr;
     }
     if (std::find(m_field_names.begin(), m_field_names.end(), field->text) == m_field_names.end())
-      error(field->pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}", field->text,
-                                    did_you_mean(field->text, m_field_names)));
+      error(field->pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}",
+                                    field->text, did_you_mean(field->text, m_field_names)));
     r.field = field->text;
     if (const auto* req = n.find("required")) {
       r.text = "required";
@@ -374,14 +405,17 @@ class Mapping::Compiler {
       if (const auto* o = t.find("output")) {
         ++expectations;
         mt.expects_output = true;
-        if (o->kind != JsoncNode::Kind::Array) error(o->pos, "output must be an array of records");
+        if (o->kind != JsoncNode::Kind::Array)
+          error(o->pos, "output must be an array of records");
         else
           for (const auto& rec : o->items) {
             if (!expect_object(rec, "an expected record")) continue;
             Record r;
             for (const auto& m : rec.members) {
-              if (std::find(m_field_names.begin(), m_field_names.end(), m.key) == m_field_names.end())
-                error(m.key_pos, fmt::format("the mapping has no field '{}'{}", m.key, did_you_mean(m.key, m_field_names)));
+              if (std::find(m_field_names.begin(), m_field_names.end(), m.key) ==
+                  m_field_names.end())
+                error(m.key_pos, fmt::format("the mapping has no field '{}'{}", m.key,
+                                             did_you_mean(m.key, m_field_names)));
               r.set(m.key, m.value.to_value());
             }
             mt.output.push_back(std::move(r));
@@ -396,7 +430,8 @@ class Mapping::Compiler {
         mt.filtered = f->kind == JsoncNode::Kind::Bool && f->boolean;
         if (!mt.filtered) error(f->pos, "filtered must be true when present");
       }
-      if (expectations != 1) error(t.pos, "a test needs exactly one of \"output\", \"rejected\", \"filtered\"");
+      if (expectations != 1)
+        error(t.pos, "a test needs exactly one of \"output\", \"rejected\", \"filtered\"");
       m_map.m_tests.push_back(std::move(mt));
     }
   }
@@ -414,7 +449,8 @@ std::unique_ptr<Mapping> Mapping::compile_text(const std::string& text, const st
                                                const CompileOptions& options) {
   std::unique_ptr<Mapping> m(new Mapping());
   m->m_file = file;
-  auto now = std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
+  auto now =
+      std::chrono::time_point_cast<std::chrono::microseconds>(std::chrono::system_clock::now());
   m->m_now = utc_instant(now.time_since_epoch().count());
   std::size_t before = diags.size();
   try {
@@ -510,7 +546,8 @@ bool Mapping::apply(const Record& in, std::vector<Output>& out, std::size_t& cou
   Datum list;
   try {
     list = m_unnest->eval(ctx);
-    if (!list.is_null() && (list.type() != Datum::Type::Json || list.json_value().kind() != Value::Kind::Array))
+    if (!list.is_null() &&
+        (list.type() != Datum::Type::Json || list.json_value().kind() != Value::Kind::Array))
       throw EvalError("must be an array, got " + list.describe());
   } catch (const EvalError& e) {
     if (out.empty()) out.resize(1);

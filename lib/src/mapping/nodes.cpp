@@ -9,27 +9,43 @@ Datum child(const Datum& base, const Value& part) {
 
 Decimal arithmetic(BinaryExpr::Op op, const Decimal& a, const Decimal& b) {
   switch (op) {
-    case BinaryExpr::Op::Add: return a + b;
-    case BinaryExpr::Op::Sub: return a - b;
-    case BinaryExpr::Op::Mul: return a * b;
-    case BinaryExpr::Op::Div: return a / b;
-    default: return a % b;
+    case BinaryExpr::Op::Add:
+      return a + b;
+    case BinaryExpr::Op::Sub:
+      return a - b;
+    case BinaryExpr::Op::Mul:
+      return a * b;
+    case BinaryExpr::Op::Div:
+      return a / b;
+    default:
+      return a % b;
   }
 }
 
 const char* symbol(BinaryExpr::Op op) {
   switch (op) {
-    case BinaryExpr::Op::Add: return "+";
-    case BinaryExpr::Op::Sub: return "-";
-    case BinaryExpr::Op::Mul: return "*";
-    case BinaryExpr::Op::Div: return "/";
-    case BinaryExpr::Op::Mod: return "%";
-    case BinaryExpr::Op::Eq: return "==";
-    case BinaryExpr::Op::Ne: return "!=";
-    case BinaryExpr::Op::Lt: return "<";
-    case BinaryExpr::Op::Le: return "<=";
-    case BinaryExpr::Op::Gt: return ">";
-    case BinaryExpr::Op::Ge: return ">=";
+    case BinaryExpr::Op::Add:
+      return "+";
+    case BinaryExpr::Op::Sub:
+      return "-";
+    case BinaryExpr::Op::Mul:
+      return "*";
+    case BinaryExpr::Op::Div:
+      return "/";
+    case BinaryExpr::Op::Mod:
+      return "%";
+    case BinaryExpr::Op::Eq:
+      return "==";
+    case BinaryExpr::Op::Ne:
+      return "!=";
+    case BinaryExpr::Op::Lt:
+      return "<";
+    case BinaryExpr::Op::Le:
+      return "<=";
+    case BinaryExpr::Op::Gt:
+      return ">";
+    case BinaryExpr::Op::Ge:
+      return ">=";
   }
   return "?";
 }
@@ -99,8 +115,10 @@ Datum BinaryExpr::eval(EvalContext& ctx) const {
   Datum l = m_left->eval(ctx);
   Datum r = m_right->eval(ctx);
   switch (m_op) {
-    case Op::Eq: return Datum::boolean(datums_equal(l, r));
-    case Op::Ne: return Datum::boolean(!datums_equal(l, r));
+    case Op::Eq:
+      return Datum::boolean(datums_equal(l, r));
+    case Op::Ne:
+      return Datum::boolean(!datums_equal(l, r));
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
@@ -118,7 +136,8 @@ Datum BinaryExpr::eval(EvalContext& ctx) const {
     try {
       return Datum::number(arithmetic(m_op, l.decimal(), r.decimal()));
     } catch (const DecimalError& e) {
-      throw EvalError(fmt::format("{} {} {}: {}", l.describe(), symbol(m_op), r.describe(), e.what()));
+      throw EvalError(
+          fmt::format("{} {} {}: {}", l.describe(), symbol(m_op), r.describe(), e.what()));
     }
   }
   if (m_op == Op::Add && l.type() == Datum::Type::String && r.type() == Datum::Type::String) {
@@ -135,7 +154,8 @@ Datum LogicExpr::eval(EvalContext& ctx) const {
   bool l = truthy(m_left->eval(ctx), m_and ? "the left side of and" : "the left side of or");
   if (m_and && !l) return Datum::boolean(false);
   if (!m_and && l) return Datum::boolean(true);
-  return Datum::boolean(truthy(m_right->eval(ctx), m_and ? "the right side of and" : "the right side of or"));
+  return Datum::boolean(
+      truthy(m_right->eval(ctx), m_and ? "the right side of and" : "the right side of or"));
 }
 
 Datum ConditionalExpr::eval(EvalContext& ctx) const {

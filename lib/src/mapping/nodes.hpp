@@ -62,7 +62,8 @@ class IndexExpr : public Expr {
 class UnaryExpr : public Expr {
  public:
   enum class Op { Negate, Not };
-  UnaryExpr(SourcePos p, Op op, ExprPtr operand) : Expr(p), m_op(op), m_operand(std::move(operand)) {}
+  UnaryExpr(SourcePos p, Op op, ExprPtr operand)
+      : Expr(p), m_op(op), m_operand(std::move(operand)) {}
   Datum eval(EvalContext& ctx) const override;
 
  private:

@@ -10,9 +10,38 @@ namespace etl::mapping {
 namespace {
 
 enum class Tok {
-  End, Number, String, Ident, QuotedIdent, LParen, RParen, LBracket, RBracket, Comma, Dot,
-  Plus, Minus, Star, Slash, Percent, Eq, Ne, Lt, Le, Gt, Ge, Question, Colon, Coalesce,
-  And, Or, Not, True, False, Null, Error
+  End,
+  Number,
+  String,
+  Ident,
+  QuotedIdent,
+  LParen,
+  RParen,
+  LBracket,
+  RBracket,
+  Comma,
+  Dot,
+  Plus,
+  Minus,
+  Star,
+  Slash,
+  Percent,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Question,
+  Colon,
+  Coalesce,
+  And,
+  Or,
+  Not,
+  True,
+  False,
+  Null,
+  Error
 };
 
 struct Token {
@@ -26,7 +55,8 @@ class Lexer {
   explicit Lexer(std::string_view s) : m_s(s) {}
 
   Token next() {
-    while (m_i < m_s.size() && (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r'))
+    while (m_i < m_s.size() &&
+           (m_s[m_i] == ' ' || m_s[m_i] == '\t' || m_s[m_i] == '\n' || m_s[m_i] == '\r'))
       ++m_i;
     Token t;
     t.offset = m_i;
@@ -41,41 +71,70 @@ class Lexer {
     if (std::isdigit(static_cast<unsigned char>(c))) return number(t);
     if (std::isalpha(static_cast<unsigned char>(c)) || c == '_') {
       std::size_t start = m_i;
-      while (m_i < m_s.size() && (std::isalnum(static_cast<unsigned char>(m_s[m_i])) || m_s[m_i] == '_')) ++m_i;
+      while (m_i < m_s.size() &&
+             (std::isalnum(static_cast<unsigned char>(m_s[m_i])) || m_s[m_i] == '_'))
+        ++m_i;
       t.text = std::string(m_s.substr(start, m_i - start));
-      t.kind = t.text == "and" ? Tok::And : t.text == "or" ? Tok::Or : t.text == "not" ? Tok::Not
-             : t.text == "true" ? Tok::True : t.text == "false" ? Tok::False : t.text == "null" ? Tok::Null
-             : Tok::Ident;
+      t.kind = t.text == "and"     ? Tok::And
+               : t.text == "or"    ? Tok::Or
+               : t.text == "not"   ? Tok::Not
+               : t.text == "true"  ? Tok::True
+               : t.text == "false" ? Tok::False
+               : t.text == "null"  ? Tok::Null
+                                   : Tok::Ident;
       return t;
     }
     switch (c) {
       case '\'':
-      case '"': return quoted(t, c, Tok::String);
-      case '`': return quoted(t, c, Tok::QuotedIdent);
-      case '(': return simple(Tok::LParen, 1);
-      case ')': return simple(Tok::RParen, 1);
-      case '[': return simple(Tok::LBracket, 1);
-      case ']': return simple(Tok::RBracket, 1);
-      case ',': return simple(Tok::Comma, 1);
-      case '.': return simple(Tok::Dot, 1);
-      case '+': return simple(Tok::Plus, 1);
-      case '-': return simple(Tok::Minus, 1);
-      case '*': return simple(Tok::Star, 1);
-      case '/': return simple(Tok::Slash, 1);
-      case '%': return simple(Tok::Percent, 1);
-      case ':': return simple(Tok::Colon, 1);
-      case '?': return two('?') ? simple(Tok::Coalesce, 2) : simple(Tok::Question, 1);
-      case '<': return two('=') ? simple(Tok::Le, 2) : simple(Tok::Lt, 1);
-      case '>': return two('=') ? simple(Tok::Ge, 2) : simple(Tok::Gt, 1);
-      case '!': return two('=') ? simple(Tok::Ne, 2) : simple(Tok::Not, 1);
-      case '&': if (two('&')) return simple(Tok::And, 2); break;
-      case '|': if (two('|')) return simple(Tok::Or, 2); break;
+      case '"':
+        return quoted(t, c, Tok::String);
+      case '`':
+        return quoted(t, c, Tok::QuotedIdent);
+      case '(':
+        return simple(Tok::LParen, 1);
+      case ')':
+        return simple(Tok::RParen, 1);
+      case '[':
+        return simple(Tok::LBracket, 1);
+      case ']':
+        return simple(Tok::RBracket, 1);
+      case ',':
+        return simple(Tok::Comma, 1);
+      case '.':
+        return simple(Tok::Dot, 1);
+      case '+':
+        return simple(Tok::Plus, 1);
+      case '-':
+        return simple(Tok::Minus, 1);
+      case '*':
+        return simple(Tok::Star, 1);
+      case '/':
+        return simple(Tok::Slash, 1);
+      case '%':
+        return simple(Tok::Percent, 1);
+      case ':':
+        return simple(Tok::Colon, 1);
+      case '?':
+        return two('?') ? simple(Tok::Coalesce, 2) : simple(Tok::Question, 1);
+      case '<':
+        return two('=') ? simple(Tok::Le, 2) : simple(Tok::Lt, 1);
+      case '>':
+        return two('=') ? simple(Tok::Ge, 2) : simple(Tok::Gt, 1);
+      case '!':
+        return two('=') ? simple(Tok::Ne, 2) : simple(Tok::Not, 1);
+      case '&':
+        if (two('&')) return simple(Tok::And, 2);
+        break;
+      case '|':
+        if (two('|')) return simple(Tok::Or, 2);
+        break;
       case '=':
         if (two('=')) return simple(Tok::Eq, 2);
         t.kind = Tok::Error;
         t.text = "'=' is not an operator; compare with '=='";
         return t;
-      default: break;
+      default:
+        break;
     }
     t.kind = Tok::Error;
     t.text = fmt::format("unexpected character '{}'", c);
@@ -86,7 +145,8 @@ class Lexer {
   Token number(Token& t) {
     std::size_t start = m_i;
     while (m_i < m_s.size() && std::isdigit(static_cast<unsigned char>(m_s[m_i]))) ++m_i;
-    if (m_i + 1 < m_s.size() && m_s[m_i] == '.' && std::isdigit(static_cast<unsigned char>(m_s[m_i + 1]))) {
+    if (m_i + 1 < m_s.size() && m_s[m_i] == '.' &&
+        std::isdigit(static_cast<unsigned char>(m_s[m_i + 1]))) {
       ++m_i;
       while (m_i < m_s.size() && std::isdigit(static_cast<unsigned char>(m_s[m_i]))) ++m_i;
     }
@@ -116,10 +176,21 @@ class Lexer {
       if (c == '\\' && m_i < m_s.size()) {
         char e = m_s[m_i++];
         switch (e) {
-          case 'n': t.text.push_back('\n'); break;
-          case 't': t.text.push_back('\t'); break;
-          case 'r': t.text.push_back('\r'); break;
-          case '\\': case '\'': case '"': case '`': t.text.push_back(e); break;
+          case 'n':
+            t.text.push_back('\n');
+            break;
+          case 't':
+            t.text.push_back('\t');
+            break;
+          case 'r':
+            t.text.push_back('\r');
+            break;
+          case '\\':
+          case '\'':
+          case '"':
+          case '`':
+            t.text.push_back(e);
+            break;
           default:  // kept as written, so regular expressions read naturally: '\d+'
             t.text.push_back('\\');
             t.text.push_back(e);
@@ -138,15 +209,25 @@ class Lexer {
 
 const char* describe(Tok k) {
   switch (k) {
-    case Tok::End: return "the end of the expression";
-    case Tok::Number: return "a number";
-    case Tok::String: return "a string";
-    case Tok::Ident: case Tok::QuotedIdent: return "a name";
-    case Tok::RParen: return "')'";
-    case Tok::RBracket: return "']'";
-    case Tok::Comma: return "','";
-    case Tok::Colon: return "':'";
-    default: return "an operator";
+    case Tok::End:
+      return "the end of the expression";
+    case Tok::Number:
+      return "a number";
+    case Tok::String:
+      return "a string";
+    case Tok::Ident:
+    case Tok::QuotedIdent:
+      return "a name";
+    case Tok::RParen:
+      return "')'";
+    case Tok::RBracket:
+      return "']'";
+    case Tok::Comma:
+      return "','";
+    case Tok::Colon:
+      return "':'";
+    default:
+      return "an operator";
   }
 }
 
@@ -162,7 +243,8 @@ class Parser {
 
   ExprPtr parse() {
     ExprPtr e = expression(0);
-    if (m_tok.kind != Tok::End) syntax(m_tok.offset, fmt::format("unexpected {} after the expression", describe(m_tok.kind)));
+    if (m_tok.kind != Tok::End)
+      syntax(m_tok.offset, fmt::format("unexpected {} after the expression", describe(m_tok.kind)));
     return e;
   }
   bool failed() const { return m_failed; }
@@ -186,7 +268,8 @@ class Parser {
     return t;
   }
   void expect(Tok k, const char* what) {
-    if (m_tok.kind != k) syntax(m_tok.offset, fmt::format("expected {}, found {}", what, describe(m_tok.kind)));
+    if (m_tok.kind != k)
+      syntax(m_tok.offset, fmt::format("expected {}, found {}", what, describe(m_tok.kind)));
     take();
   }
 
@@ -198,10 +281,16 @@ class Parser {
       Tok k = m_tok.kind;
       std::size_t off = m_tok.offset;
       SourcePos p = at(off);
-      int power = k == Tok::Question ? 1 : k == Tok::Coalesce ? 2 : k == Tok::Or ? 3 : k == Tok::And ? 4
-                : (k == Tok::Eq || k == Tok::Ne || k == Tok::Lt || k == Tok::Le || k == Tok::Gt || k == Tok::Ge) ? 6
-                : (k == Tok::Plus || k == Tok::Minus) ? 7
-                : (k == Tok::Star || k == Tok::Slash || k == Tok::Percent) ? 8 : 0;
+      int power = k == Tok::Question   ? 1
+                  : k == Tok::Coalesce ? 2
+                  : k == Tok::Or       ? 3
+                  : k == Tok::And      ? 4
+                  : (k == Tok::Eq || k == Tok::Ne || k == Tok::Lt || k == Tok::Le || k == Tok::Gt ||
+                     k == Tok::Ge)
+                      ? 6
+                  : (k == Tok::Plus || k == Tok::Minus)                      ? 7
+                  : (k == Tok::Star || k == Tok::Slash || k == Tok::Percent) ? 8
+                                                                             : 0;
       if (power == 0 || power <= min_power) break;  // ?: nests to the right through its branches
       take();
       if (k == Tok::Question) {
@@ -217,7 +306,8 @@ class Parser {
         std::vector<ExprPtr> args;
         args.push_back(std::move(left));
         args.push_back(expression(2));
-        std::vector<Branch*> branches{m_cc.branch("?? left side", p), m_cc.branch("?? fallback", p)};
+        std::vector<Branch*> branches{m_cc.branch("?? left side", p),
+                                      m_cc.branch("?? fallback", p)};
         left = std::make_unique<CoalesceExpr>(p, std::move(args), std::move(branches));
         continue;
       }
@@ -228,17 +318,39 @@ class Parser {
       ExprPtr right = expression(power);
       BinaryExpr::Op op;
       switch (k) {
-        case Tok::Plus: op = BinaryExpr::Op::Add; break;
-        case Tok::Minus: op = BinaryExpr::Op::Sub; break;
-        case Tok::Star: op = BinaryExpr::Op::Mul; break;
-        case Tok::Slash: op = BinaryExpr::Op::Div; break;
-        case Tok::Percent: op = BinaryExpr::Op::Mod; break;
-        case Tok::Eq: op = BinaryExpr::Op::Eq; break;
-        case Tok::Ne: op = BinaryExpr::Op::Ne; break;
-        case Tok::Lt: op = BinaryExpr::Op::Lt; break;
-        case Tok::Le: op = BinaryExpr::Op::Le; break;
-        case Tok::Gt: op = BinaryExpr::Op::Gt; break;
-        default: op = BinaryExpr::Op::Ge; break;
+        case Tok::Plus:
+          op = BinaryExpr::Op::Add;
+          break;
+        case Tok::Minus:
+          op = BinaryExpr::Op::Sub;
+          break;
+        case Tok::Star:
+          op = BinaryExpr::Op::Mul;
+          break;
+        case Tok::Slash:
+          op = BinaryExpr::Op::Div;
+          break;
+        case Tok::Percent:
+          op = BinaryExpr::Op::Mod;
+          break;
+        case Tok::Eq:
+          op = BinaryExpr::Op::Eq;
+          break;
+        case Tok::Ne:
+          op = BinaryExpr::Op::Ne;
+          break;
+        case Tok::Lt:
+          op = BinaryExpr::Op::Lt;
+          break;
+        case Tok::Le:
+          op = BinaryExpr::Op::Le;
+          break;
+        case Tok::Gt:
+          op = BinaryExpr::Op::Gt;
+          break;
+        default:
+          op = BinaryExpr::Op::Ge;
+          break;
       }
       if (power == 6 && (m_tok.kind == Tok::Eq || m_tok.kind == Tok::Ne || m_tok.kind == Tok::Lt ||
                          m_tok.kind == Tok::Le || m_tok.kind == Tok::Gt || m_tok.kind == Tok::Ge))
@@ -262,26 +374,40 @@ class Parser {
           return std::make_unique<LiteralExpr>(p, Datum());
         }
       }
-      case Tok::String: return postfix(std::make_unique<LiteralExpr>(p, Datum::string(take().text)));
-      case Tok::True: take(); return std::make_unique<LiteralExpr>(p, Datum::boolean(true));
-      case Tok::False: take(); return std::make_unique<LiteralExpr>(p, Datum::boolean(false));
-      case Tok::Null: take(); return std::make_unique<LiteralExpr>(p, Datum());
-      case Tok::Minus: take(); return std::make_unique<UnaryExpr>(p, UnaryExpr::Op::Negate, expression(8));
-      case Tok::Not: take(); return std::make_unique<UnaryExpr>(p, UnaryExpr::Op::Not, expression(5));
+      case Tok::String:
+        return postfix(std::make_unique<LiteralExpr>(p, Datum::string(take().text)));
+      case Tok::True:
+        take();
+        return std::make_unique<LiteralExpr>(p, Datum::boolean(true));
+      case Tok::False:
+        take();
+        return std::make_unique<LiteralExpr>(p, Datum::boolean(false));
+      case Tok::Null:
+        take();
+        return std::make_unique<LiteralExpr>(p, Datum());
+      case Tok::Minus:
+        take();
+        return std::make_unique<UnaryExpr>(p, UnaryExpr::Op::Negate, expression(8));
+      case Tok::Not:
+        take();
+        return std::make_unique<UnaryExpr>(p, UnaryExpr::Op::Not, expression(5));
       case Tok::LParen: {
         take();
         ExprPtr e = expression(0);
         expect(Tok::RParen, "')'");
         return postfix(std::move(e));
       }
-      case Tok::QuotedIdent: return postfix(field(take().text, off, p));
+      case Tok::QuotedIdent:
+        return postfix(field(take().text, off, p));
       case Tok::Ident: {
         Token t = take();
         if (m_tok.kind == Tok::LParen) return postfix(call(t.text, off, p));
         return postfix(field(t.text, off, p));
       }
-      case Tok::End: syntax(off, m_node && off == 0 ? "empty expression" : "unexpected end of the expression");
-      default: syntax(off, fmt::format("expected a value, found {}", describe(m_tok.kind)));
+      case Tok::End:
+        syntax(off, m_node && off == 0 ? "empty expression" : "unexpected end of the expression");
+      default:
+        syntax(off, fmt::format("expected a value, found {}", describe(m_tok.kind)));
     }
   }
 
@@ -291,7 +417,8 @@ class Parser {
       if (m_tok.kind == Tok::Dot) {
         take();
         if (m_tok.kind != Tok::Ident && m_tok.kind != Tok::QuotedIdent)
-          syntax(m_tok.offset, fmt::format("expected a field name after '.', found {}", describe(m_tok.kind)));
+          syntax(m_tok.offset,
+                 fmt::format("expected a field name after '.', found {}", describe(m_tok.kind)));
         base = std::make_unique<MemberExpr>(p, std::move(base), take().text);
       } else if (m_tok.kind == Tok::LBracket) {
         take();
@@ -312,14 +439,15 @@ class Parser {
     if (m_cc.known_fields) {
       const auto& known = *m_cc.known_fields;
       if (std::find(known.begin(), known.end(), name) == known.end())
-        error(off, fmt::format("unknown field '{}' (not one of {}){}", name, m_cc.known_fields_label,
-                               did_you_mean(name, known)));
+        error(off, fmt::format("unknown field '{}' (not one of {}){}", name,
+                               m_cc.known_fields_label, did_you_mean(name, known)));
     } else if (m_cc.sample_fields) {
       const auto& sample = *m_cc.sample_fields;
       if (std::find(sample.begin(), sample.end(), name) == sample.end()) {
         std::string near = closest(name, sample);
-        error(off, fmt::format("unknown field '{}' ({})", name,
-                               near.empty() ? "not in the sample" : "the sample has '" + near + "'"));
+        error(off,
+              fmt::format("unknown field '{}' ({})", name,
+                          near.empty() ? "not in the sample" : "the sample has '" + near + "'"));
       }
     }
     return std::make_unique<FieldExpr>(p, name);
@@ -348,15 +476,17 @@ class Parser {
     auto arity = [&](std::size_t min, std::size_t max) {
       if (args.size() >= min && args.size() <= max) return true;
       error(off, fmt::format("{}() takes {} argument{}, got {}", name,
-                             min == max ? std::to_string(min) : max == SIZE_MAX ? fmt::format("at least {}", min)
-                                                                                : fmt::format("{} to {}", min, max),
+                             min == max        ? std::to_string(min)
+                             : max == SIZE_MAX ? fmt::format("at least {}", min)
+                                               : fmt::format("{} to {}", min, max),
                              max == 1 ? "" : "s", args.size()));
       return false;
     };
     if (name == "if") {
       if (!arity(3, 3)) return std::make_unique<LiteralExpr>(p, Datum());
-      return std::make_unique<ConditionalExpr>(p, std::move(args[0]), std::move(args[1]), std::move(args[2]),
-                                               m_cc.branch("if() true branch", p), m_cc.branch("if() false branch", p));
+      return std::make_unique<ConditionalExpr>(
+          p, std::move(args[0]), std::move(args[1]), std::move(args[2]),
+          m_cc.branch("if() true branch", p), m_cc.branch("if() false branch", p));
     }
     if (name == "coalesce") {
       if (!arity(1, SIZE_MAX)) return std::make_unique<LiteralExpr>(p, Datum());

@@ -15,8 +15,8 @@ constexpr std::int64_t kMicrosPerSecond = 1000000;
 constexpr std::int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
 std::string show_local(std::int64_t local) {
-  return date::format("%F %T", date::local_time<seconds>(
-                                   std::chrono::floor<seconds>(microseconds(local))));
+  return date::format("%F %T",
+                      date::local_time<seconds>(std::chrono::floor<seconds>(microseconds(local))));
 }
 
 bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
@@ -53,7 +53,9 @@ std::string zone_name(const TimeValue& t) {
   return fmt::format("{}{:02}:{:02}", t.offset_seconds < 0 ? '-' : '+', m / 60, m % 60);
 }
 
-TimeValue utc_instant(std::int64_t micros) { return TimeValue{micros, nullptr, 0}; }
+TimeValue utc_instant(std::int64_t micros) {
+  return TimeValue{micros, nullptr, 0};
+}
 
 TimeValue from_local(std::int64_t local, const ZoneSettings& z) {
   if (!z.zone) return utc_instant(local);
@@ -79,9 +81,9 @@ TimeValue from_local(std::int64_t local, const ZoneSettings& z) {
             "local time {} happens twice in {} (repeated by a daylight-saving change); the "
             "mapping's dst policy is reject",
             show_local(local), z.zone->name()));
-      st = date::sys_time<microseconds>(
-          lt.time_since_epoch() -
-          (z.dst == DstPolicy::Earliest ? info.first.offset : info.second.offset));
+      st = date::sys_time<microseconds>(lt.time_since_epoch() - (z.dst == DstPolicy::Earliest
+                                                                     ? info.first.offset
+                                                                     : info.second.offset));
       break;
   }
   return TimeValue{st.time_since_epoch().count(), z.zone, 0};
@@ -112,8 +114,7 @@ std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z
   std::size_t i = 10;
   std::int64_t fraction = 0;
   if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
-    if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' ||
-        !digits(s, i + 4, 2, mi))
+    if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, mi))
       return std::nullopt;
     i += 6;
     if (i < s.size() && s[i] == ':') {
@@ -204,9 +205,9 @@ std::string format_rfc3339(const TimeValue& t) {
   date::year_month_day ymd{day};
   std::int64_t in_day = local - day.time_since_epoch().count() * kMicrosPerDay;
   std::int64_t secs = in_day / kMicrosPerSecond, frac = in_day % kMicrosPerSecond;
-  std::string out = fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", int(ymd.year()),
-                                unsigned(ymd.month()), unsigned(ymd.day()), secs / 3600,
-                                secs / 60 % 60, secs % 60);
+  std::string out =
+      fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}", int(ymd.year()), unsigned(ymd.month()),
+                  unsigned(ymd.day()), secs / 3600, secs / 60 % 60, secs % 60);
   if (frac != 0) {
     std::string f = fmt::format("{:06}", frac);
     while (f.back() == '0') f.pop_back();

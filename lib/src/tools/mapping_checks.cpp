@@ -25,7 +25,9 @@ std::vector<std::string> sample_fields(const std::string& sample) {
   return names;
 }
 
-std::string show(const Value* v) { return v ? to_json(*v) : "(no field)"; }
+std::string show(const Value* v) {
+  return v ? to_json(*v) : "(no field)";
+}
 
 // Differences between an expected record (the fields it names) and the produced one.
 std::vector<std::string> differences(const Record& expected, const Record& actual) {
@@ -33,7 +35,8 @@ std::vector<std::string> differences(const Record& expected, const Record& actua
   for (const auto& f : expected.fields()) {
     const Value* got = actual.find(f.key);
     if (!got || !(*got == f.value))
-      out.push_back(fmt::format("field '{}': expected {}, got {}", f.key, to_json(f.value), show(got)));
+      out.push_back(
+          fmt::format("field '{}': expected {}, got {}", f.key, to_json(f.value), show(got)));
   }
   return out;
 }
@@ -48,11 +51,15 @@ int check_mappings(const std::vector<std::string>& paths, const std::string& for
   options.sample_fields = sample_fields(sample);
   mapping::Diagnostics diags;
   for (const auto& p : paths) mapping::Mapping::compile_file(p, diags, options);
-  if (format == "json") std::cout << diags.to_json();
-  else if (format == "github") std::cout << diags.to_github();
-  else std::cout << diags.to_text();
+  if (format == "json")
+    std::cout << diags.to_json();
+  else if (format == "github")
+    std::cout << diags.to_github();
+  else
+    std::cout << diags.to_text();
   std::cerr << fmt::format("etl-transform: {} error{} in {} mapping{}\n", diags.size(),
-                           diags.size() == 1 ? "" : "s", paths.size(), paths.size() == 1 ? "" : "s");
+                           diags.size() == 1 ? "" : "s", paths.size(),
+                           paths.size() == 1 ? "" : "s");
   return diags.empty() ? 0 : 1;
 }
 
@@ -80,7 +87,9 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
       bool mapped = m->apply(t.input, outputs, count);
       std::vector<std::string> problems;
       if (t.filtered) {
-        if (mapped) problems.push_back(fmt::format("expected the record to be filtered, but it produced {} record(s)", count));
+        if (mapped)
+          problems.push_back(fmt::format(
+              "expected the record to be filtered, but it produced {} record(s)", count));
       } else if (!t.rejected.empty()) {
         bool found = false;
         for (std::size_t i = 0; i < count; ++i)
@@ -88,8 +97,10 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
         if (!found) {
           std::string got = !mapped ? "it was filtered" : "no reject reason contains it";
           for (std::size_t i = 0; mapped && i < count; ++i)
-            if (!outputs[i].reject_reason.empty()) got = "the reason was: " + outputs[i].reject_reason;
-          problems.push_back(fmt::format("expected a reject containing '{}', but {}", t.rejected, got));
+            if (!outputs[i].reject_reason.empty())
+              got = "the reason was: " + outputs[i].reject_reason;
+          problems.push_back(
+              fmt::format("expected a reject containing '{}', but {}", t.rejected, got));
         }
       } else {
         if (!mapped) count = 0;
@@ -97,7 +108,8 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
           problems.push_back(fmt::format("expected {} record(s), got {}", t.output.size(), count));
         for (std::size_t i = 0; i < std::min(count, t.output.size()); ++i) {
           if (!outputs[i].reject_reason.empty()) {
-            problems.push_back(fmt::format("record {}: rejected: {}", i + 1, outputs[i].reject_reason));
+            problems.push_back(
+                fmt::format("record {}: rejected: {}", i + 1, outputs[i].reject_reason));
             continue;
           }
           for (const auto& f : t.output[i].fields()) checked.insert(f.key);
@@ -118,16 +130,20 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
     std::size_t fields_checked = 0;
     std::vector<std::string> unchecked;
     for (const auto& f : m->fields())
-      if (checked.count(f.name)) ++fields_checked;
-      else unchecked.push_back(f.name);
+      if (checked.count(f.name))
+        ++fields_checked;
+      else
+        unchecked.push_back(f.name);
     std::size_t taken = 0;
     for (const auto& b : m->branches()) taken += b.taken > 0;
-    std::cout << fmt::format("{}: coverage: {} of {} fields checked, {} of {} branches taken\n", path,
-                             fields_checked, m->fields().size(), taken, m->branches().size());
-    for (const auto& f : unchecked) std::cout << fmt::format("  field '{}' is checked by no test\n", f);
+    std::cout << fmt::format("{}: coverage: {} of {} fields checked, {} of {} branches taken\n",
+                             path, fields_checked, m->fields().size(), taken, m->branches().size());
+    for (const auto& f : unchecked)
+      std::cout << fmt::format("  field '{}' is checked by no test\n", f);
     for (const auto& b : m->branches())
       if (b.taken == 0)
-        std::cout << fmt::format("  {}:{}:{}: {} is taken by no test\n", path, b.pos.line, b.pos.column, b.description);
+        std::cout << fmt::format("  {}:{}:{}: {} is taken by no test\n", path, b.pos.line,
+                                 b.pos.column, b.description);
   }
   return failures == 0 ? 0 : 1;
 }

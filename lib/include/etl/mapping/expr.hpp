@@ -60,7 +60,9 @@ struct CompileContext {
   const std::vector<std::string>* sample_fields = nullptr;
   ZoneSettings zones;
 
-  void error(SourcePos pos, std::string message) const { diags->error(file, pos, std::move(message)); }
+  void error(SourcePos pos, std::string message) const {
+    diags->error(file, pos, std::move(message));
+  }
   Branch* branch(std::string description, SourcePos pos) const;
 };
 

@@ -20,7 +20,7 @@ struct JsoncMember;
 struct JsoncNode {
   enum class Kind { Null, Bool, Number, String, Array, Object };
   Kind kind = Kind::Null;
-  SourcePos pos;  // the value's first character (the opening quote of a string)
+  SourcePos pos;     // the value's first character (the opening quote of a string)
   std::string text;  // decoded string, or the number literal
   bool boolean = false;
   std::vector<JsoncNode> items;

@@ -36,8 +36,8 @@ struct FieldPlan {
 struct ValidateRule {
   std::string name;
   SourcePos pos;
-  ExprPtr check;     // true when the record passes
-  std::string text;  // the rule as written, for the reject reason
+  ExprPtr check;      // true when the record passes
+  std::string text;   // the rule as written, for the reject reason
   std::string field;  // the field a structured rule checks; empty for an expression rule
   Branch* failed = nullptr;
 };
