@@ -8,6 +8,7 @@
 
 int main(int argc, char** argv) {
   static const char* kTools[][2] = {{"extract", "read sources and write NDJSON"},
+                                    {"transform", "map NDJSON through a mapping file"},
                                     {"load", "write NDJSON into a file or database"}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::printf("Usage: etl TOOL [ARGS...]\n\nTools:\n");
