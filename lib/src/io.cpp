@@ -19,7 +19,15 @@ bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// A pipe between two tools holds 64 KiB by default, so the writer stalls whenever the reader is
+// busy; 1 MiB lets both sides of `etl-extract | etl-transform` run at once. Best effort.
+void widen_pipe(int fd) {
+  struct stat st {};
+  if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
+}
+
 InputStream::InputStream(const std::string& path) : m_name(path == "-" ? "stdin" : path) {
+  if (path == "-") widen_pipe(0);
   gzFile gz = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
   if (gz == nullptr)
     throw IoError(fmt::format("{}: cannot open: {}", m_name, std::strerror(errno)));
@@ -83,6 +91,7 @@ bool LineReader::next(std::string_view& line) {
 OutputStream::OutputStream(const std::string& path) : m_path(path) {
   if (path == "-") {
     m_fd = 1;
+    widen_pipe(1);
     return;
   }
   struct stat st {};

@@ -8,11 +8,18 @@ namespace etl::mapping {
 
 class LiteralExpr : public Expr {
  public:
-  LiteralExpr(SourcePos p, Datum d) : Expr(p), m_value(std::move(d)) {}
+  LiteralExpr(SourcePos p, Datum d) : Expr(p), m_value(std::move(d)) {
+    // A string literal is handed out borrowed, so evaluating it allocates nothing.
+    if (m_value.type() == Datum::Type::String) {
+      m_text = m_value.to_value();
+      m_value = Datum::borrow(m_text);
+    }
+  }
   Datum eval(EvalContext&) const override { return m_value; }
   const Datum* literal() const override { return &m_value; }
 
  private:
+  etl::Value m_text;
   Datum m_value;
 };
 
