@@ -263,7 +263,7 @@ class Parser {
             break;
           }
           default:
-            fail(fmt::format("invalid escape '\\{}'", e));
+            throw JsoncError({m_line, column}, fmt::format("invalid escape '\\{}'", e));
         }
       }
       if (columns) columns->resize(out.size(), column);
