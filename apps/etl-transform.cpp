@@ -11,7 +11,7 @@ int main(int argc, char** argv) {
   etl::tools::PipelineOptions p;
   p.sources = {"-"};
   etl::cli::CommonOptions common;
-  std::string mapping_path, check_format = "text", sample, now;
+  std::string mapping_path, check_format = "text", sample, now, memory = "256M";
   std::vector<std::string> inputs, check_paths, test_paths;
   app.add_option("-m,--mapping", mapping_path, "The mapping file to run");
   app.add_option("INPUT", inputs, "Input NDJSON files (default: stdin)");
@@ -25,6 +25,9 @@ int main(int argc, char** argv) {
   auto* test = app.add_option("--test", test_paths,
                               "Run the tests mapping files carry and report coverage; exit 1 on "
                               "failures");
+  app.add_option("--memory", memory,
+                 "Memory for aggregate groups before they spill to temporary files (e.g. 64M, 2G)")
+      ->capture_default_str();
   app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
   check->excludes(test);
   etl::cli::add_common_options(app, common);
@@ -50,6 +53,7 @@ int main(int argc, char** argv) {
       if (!t) throw etl::UsageError("--now must be an ISO 8601 timestamp");
       m->set_now(*t);
     }
+    m->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
     p.mapping = m.get();
     p.source_options.format = "ndjson";
     if (p.sink_options.format.empty()) p.sink_options.default_format = "ndjson";

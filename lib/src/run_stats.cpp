@@ -14,9 +14,11 @@ std::string RunStats::summary(const std::string& tool) const {
   double s = seconds();
   std::string unmatched_note = unmatched ? fmt::format(" ({} unmatched)", unmatched) : "";
   std::string unnested_note = unnested ? fmt::format(" (+{} by unnest)", unnested) : "";
+  std::string aggregated_note =
+      aggregated ? fmt::format(", aggregated {} into {} groups", aggregated, groups) : "";
   return fmt::format(
-      "{}: read {}{}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)", tool,
-      read, unnested_note, written, filtered, unmatched_note, rejected, s,
+      "{}: read {}{}{}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)", tool,
+      read, unnested_note, aggregated_note, written, filtered, unmatched_note, rejected, s,
       s > 0 ? static_cast<double>(read) / s : 0.0);
 }
 
@@ -24,8 +26,10 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
                                   const std::string& error) const {
   std::string out = fmt::format(
       "{{\"tool\":\"{}\",\"status\":\"{}\",\"read\":{},\"written\":{},\"filtered\":{},"
-      "\"unmatched\":{},\"rejected\":{},\"unnested\":{},\"seconds\":{:.3f}",
-      tool, status, read, written, filtered, unmatched, rejected, unnested, seconds());
+      "\"unmatched\":{},\"rejected\":{},\"unnested\":{},\"aggregated\":{},\"groups\":{},"
+      "\"seconds\":{:.3f}",
+      tool, status, read, written, filtered, unmatched, rejected, unnested, aggregated, groups,
+      seconds());
   if (!error.empty()) {
     out += ",\"error\":";
     append_json_string(out, error);

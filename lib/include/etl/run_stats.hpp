@@ -20,6 +20,10 @@ struct RunStats {
   // Records beyond the first that unnest made of one input: read + unnested = written +
   // filtered + rejected.
   std::uint64_t unnested = 0;
+  // Records folded into aggregate groups, and the groups written in their place:
+  // read + unnested = (written - groups) + aggregated + filtered + rejected.
+  std::uint64_t aggregated = 0;
+  std::uint64_t groups = 0;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   double seconds() const;

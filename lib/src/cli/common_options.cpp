@@ -10,6 +10,26 @@
 
 namespace etl::cli {
 
+std::size_t parse_size(const std::string& text, const char* flag) {
+  std::size_t used = 0;
+  unsigned long long n = 0;
+  try {
+    n = std::stoull(text, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  std::string unit = text.substr(used);
+  int shift = unit.empty()                 ? 0
+              : unit == "K" || unit == "k" ? 10
+              : unit == "M"                ? 20
+              : unit == "G"                ? 30
+                                           : -1;
+  if (used == 0 || shift < 0 || n == 0)
+    throw UsageError(std::string(flag) + " must be a size such as 64M, 2G or 512K, not '" + text +
+                     "'");
+  return static_cast<std::size_t>(n) << shift;
+}
+
 void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--rejects", o.rejects, "Write rejected records (NDJSON, with reason and place)");
   app.add_option("--report", o.report, "Write a JSON summary of the run");

@@ -15,9 +15,9 @@
 namespace etl::mapping {
 namespace {
 
-const std::vector<std::string> kTopKeys{"$schema",  "name",   "description", "key",
-                                        "timezone", "dst",    "filter",      "unnest",
-                                        "lookups",  "fields", "validate",    "tests"};
+const std::vector<std::string> kTopKeys{
+    "$schema", "name",    "description", "key",      "timezone",  "dst",  "filter",
+    "unnest",  "lookups", "fields",      "validate", "aggregate", "tests"};
 
 // Structured validate rules: each checks one output field; null passes unless `required`.
 class FieldRule : public Expr {
@@ -71,9 +71,7 @@ class Mapping::Compiler {
     for (const auto& member : root.members)
       if (std::find(kTopKeys.begin(), kTopKeys.end(), member.key) == kTopKeys.end())
         error(member.key_pos,
-              fmt::format("unknown key '{}'{}", member.key,
-                          member.key == "aggregate" ? " (aggregate is not implemented yet)"
-                                                    : did_you_mean(member.key, kTopKeys)));
+              fmt::format("unknown key '{}'{}", member.key, did_you_mean(member.key, kTopKeys)));
     if (const auto* n = root.find("name"); n && expect_string(*n, "name")) m_map.m_name = n->text;
     zones(root);
     lookups(root.find("lookups"));
@@ -92,6 +90,9 @@ class Mapping::Compiler {
       this->fields(*fields, cc);
     key(root.find("key"));
     if (const auto* v = root.find("validate")) validate(*v);
+    if (const auto* a = root.find("aggregate")) aggregate(*a);
+    if (!m_map.m_aggregator) m_output_names = m_field_names;
+    m_map.m_output_names = m_output_names;
     if (const auto* t = root.find("tests")) tests(*t);
   }
 
@@ -385,22 +386,108 @@ class Mapping::Compiler {
     return nullptr;
   }
 
+  void aggregate(const JsoncNode& n) {
+    if (!expect_object(n, "aggregate")) return;
+    check_keys(n, {"group_by", "fields"}, "aggregate");
+    std::vector<std::string> group_by;
+    if (const auto* g = n.find("group_by")) {
+      if (g->kind != JsoncNode::Kind::Array)
+        error(g->pos, "group_by must be an array of field names");
+      else
+        for (const auto& k : g->items) {
+          if (!expect_string(k, "a group_by field")) continue;
+          if (std::find(m_field_names.begin(), m_field_names.end(), k.text) == m_field_names.end())
+            error(k.pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}",
+                                     k.text, did_you_mean(k.text, m_field_names)));
+          group_by.push_back(k.text);
+        }
+    }
+    const auto* fields = n.find("fields");
+    if (!fields || !expect_object(*fields, "aggregate fields")) {
+      if (!fields) error(n.pos, "aggregate needs \"fields\"");
+      return;
+    }
+    static const std::vector<std::string> kinds{"sum", "count", "min",  "max",
+                                                "avg", "first", "last", "collect"};
+    CompileContext cc = context();
+    cc.known_fields = &m_field_names;
+    cc.sample_fields = nullptr;
+    for (const auto& m : fields->members) {
+      if (!expect_string(m.value, "an aggregate")) continue;
+      const std::string& t = m.value.text;
+      std::size_t open = t.find('('), close = t.rfind(')');
+      std::size_t start = t.find_first_not_of(' ');
+      if (open == std::string::npos || close == std::string::npos || close < open ||
+          t.find_first_not_of(' ', close + 1) != std::string::npos) {
+        error(m.value.position_at(0),
+              "an aggregate is one of sum(x), count(), min(x), max(x), avg(x), first(x), last(x), "
+              "collect(x)");
+        continue;
+      }
+      std::string name = t.substr(start, open - start);
+      while (!name.empty() && name.back() == ' ') name.pop_back();
+      auto kind = std::find(kinds.begin(), kinds.end(), name);
+      if (kind == kinds.end()) {
+        error(m.value.position_at(start),
+              fmt::format("unknown aggregate '{}'{}", name, did_you_mean(name, kinds)));
+        continue;
+      }
+      AggField f;
+      f.name = m.key;
+      f.kind = static_cast<AggKind>(kind - kinds.begin());
+      std::string inner = t.substr(open + 1, close - open - 1);
+      if (inner.find_first_not_of(' ') == std::string::npos) {
+        if (f.kind != AggKind::Count) {
+          error(m.value.position_at(open), fmt::format("{}() needs an argument", name));
+          continue;
+        }
+      } else {
+        JsoncNode sub = m.value;  // the argument, with its own columns for messages
+        sub.text = inner;
+        sub.columns.assign(m.value.columns.begin() + static_cast<std::ptrdiff_t>(open + 1),
+                           m.value.columns.begin() + static_cast<std::ptrdiff_t>(close));
+        f.arg = compile_expression(sub, cc);
+        if (!f.arg) continue;
+      }
+      if (std::find(group_by.begin(), group_by.end(), m.key) != group_by.end())
+        error(m.key_pos, fmt::format("'{}' is both a group_by field and an aggregate", m.key));
+      m_map.m_agg_fields.push_back(std::move(f));
+    }
+    m_output_names = group_by;
+    for (const auto& f : m_map.m_agg_fields) m_output_names.push_back(f.name);
+    m_map.m_aggregator = std::make_unique<Aggregator>(group_by, &m_map.m_agg_fields);
+  }
+
   void tests(const JsoncNode& n) {
     if (n.kind != JsoncNode::Kind::Array) return error(n.pos, "tests must be an array");
     for (std::size_t i = 0; i < n.items.size(); ++i) {
       const auto& t = n.items[i];
       if (!expect_object(t, "a test")) continue;
-      check_keys(t, {"name", "input", "output", "rejected", "filtered"}, "a test");
+      check_keys(t, {"name", "input", "inputs", "output", "rejected", "filtered"}, "a test");
       MappingTest mt;
       mt.pos = t.pos;
       mt.name = fmt::format("test {}", i + 1);
       if (const auto* nm = t.find("name"); nm && expect_string(*nm, "name")) mt.name = nm->text;
       const auto* input = t.find("input");
-      if (!input || !input->is_object()) {
-        error(input ? input->pos : t.pos, "a test needs an \"input\" object");
+      const auto* inputs = t.find("inputs");
+      std::vector<const JsoncNode*> records;
+      if (input && input->is_object() && !inputs)
+        records.push_back(input);
+      else if (inputs && inputs->kind == JsoncNode::Kind::Array && !input)
+        for (const auto& one : inputs->items) records.push_back(&one);
+      if (records.empty()) {
+        error(input    ? input->pos
+              : inputs ? inputs->pos
+                       : t.pos,
+              "a test needs an \"input\" object or an \"inputs\" array of objects");
         continue;
       }
-      for (const auto& m : input->members) mt.input.set(m.key, m.value.to_value());
+      for (const auto* rec : records) {
+        if (!expect_object(*rec, "a test input")) continue;
+        Record r;
+        for (const auto& m : rec->members) r.set(m.key, m.value.to_value());
+        mt.inputs.push_back(std::move(r));
+      }
       int expectations = 0;
       if (const auto* o = t.find("output")) {
         ++expectations;
@@ -412,10 +499,10 @@ class Mapping::Compiler {
             if (!expect_object(rec, "an expected record")) continue;
             Record r;
             for (const auto& m : rec.members) {
-              if (std::find(m_field_names.begin(), m_field_names.end(), m.key) ==
-                  m_field_names.end())
+              if (std::find(m_output_names.begin(), m_output_names.end(), m.key) ==
+                  m_output_names.end())
                 error(m.key_pos, fmt::format("the mapping has no field '{}'{}", m.key,
-                                             did_you_mean(m.key, m_field_names)));
+                                             did_you_mean(m.key, m_output_names)));
               r.set(m.key, m.value.to_value());
             }
             mt.output.push_back(std::move(r));
@@ -442,6 +529,7 @@ class Mapping::Compiler {
   const CompileOptions& m_options;
   std::string m_item;
   std::vector<std::string> m_field_names;
+  std::vector<std::string> m_output_names;  // what comes out: fields, or groups when aggregating
 };
 
 std::unique_ptr<Mapping> Mapping::compile_text(const std::string& text, const std::string& file,
@@ -475,6 +563,7 @@ std::unique_ptr<Mapping> Mapping::compile_file(const std::string& path, Diagnost
 
 void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, Output& out) {
   out.reject_reason.clear();
+  out.aggregated = false;
   auto& fields = out.record.fields();
   if (fields.size() != m_fields.size()) {
     fields.clear();
@@ -518,6 +607,22 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
       return;
     }
   }
+  if (m_aggregator) {
+    try {
+      m_aggregator->add(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now});
+      out.aggregated = true;
+    } catch (const EvalError& e) {
+      out.reject_reason = e.what();
+    }
+  }
+}
+
+void Mapping::finish(const std::function<void(const Record&)>& emit) {
+  if (m_aggregator) m_aggregator->finish(emit);
+}
+
+void Mapping::set_memory_budget(std::size_t bytes) {
+  if (m_aggregator) m_aggregator->set_memory_budget(bytes);
 }
 
 bool Mapping::apply(const Record& in, std::vector<Output>& out, std::size_t& count) {

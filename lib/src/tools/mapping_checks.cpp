@@ -83,37 +83,48 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
     int passed = 0;
     std::vector<mapping::Mapping::Output> outputs;
     for (const auto& t : m->tests()) {
-      std::size_t count = 0;
-      bool mapped = m->apply(t.input, outputs, count);
+      // Run every input, then the aggregate's groups: what the test saw come out.
+      std::vector<Record> produced;
+      std::vector<std::string> reasons;
+      std::size_t filtered = 0;
+      for (const auto& input : t.inputs) {
+        std::size_t count = 0;
+        if (!m->apply(input, outputs, count)) {
+          ++filtered;
+          continue;
+        }
+        for (std::size_t i = 0; i < count; ++i) {
+          if (!outputs[i].reject_reason.empty())
+            reasons.push_back(outputs[i].reject_reason);
+          else if (!outputs[i].aggregated)
+            produced.push_back(outputs[i].record);
+        }
+      }
+      m->finish([&](const Record& r) { produced.push_back(r); });
       std::vector<std::string> problems;
       if (t.filtered) {
-        if (mapped)
-          problems.push_back(fmt::format(
-              "expected the record to be filtered, but it produced {} record(s)", count));
+        if (filtered != t.inputs.size())
+          problems.push_back(
+              fmt::format("expected the input to be filtered, but it produced {} record(s){}",
+                          produced.size() + reasons.size(),
+                          reasons.empty() ? "" : " (rejected: " + reasons[0] + ")"));
       } else if (!t.rejected.empty()) {
         bool found = false;
-        for (std::size_t i = 0; i < count; ++i)
-          found = found || outputs[i].reject_reason.find(t.rejected) != std::string::npos;
-        if (!found) {
-          std::string got = !mapped ? "it was filtered" : "no reject reason contains it";
-          for (std::size_t i = 0; mapped && i < count; ++i)
-            if (!outputs[i].reject_reason.empty())
-              got = "the reason was: " + outputs[i].reject_reason;
-          problems.push_back(
-              fmt::format("expected a reject containing '{}', but {}", t.rejected, got));
-        }
+        for (const auto& r : reasons) found = found || r.find(t.rejected) != std::string::npos;
+        if (!found)
+          problems.push_back(fmt::format("expected a reject containing '{}', but {}", t.rejected,
+                                         reasons.empty()
+                                             ? (filtered ? std::string("it was filtered")
+                                                         : std::string("nothing was rejected"))
+                                             : "the reason was: " + reasons[0]));
       } else {
-        if (!mapped) count = 0;
-        if (count != t.output.size())
-          problems.push_back(fmt::format("expected {} record(s), got {}", t.output.size(), count));
-        for (std::size_t i = 0; i < std::min(count, t.output.size()); ++i) {
-          if (!outputs[i].reject_reason.empty()) {
-            problems.push_back(
-                fmt::format("record {}: rejected: {}", i + 1, outputs[i].reject_reason));
-            continue;
-          }
+        for (const auto& r : reasons) problems.push_back("rejected: " + r);
+        if (produced.size() != t.output.size())
+          problems.push_back(
+              fmt::format("expected {} record(s), got {}", t.output.size(), produced.size()));
+        for (std::size_t i = 0; i < std::min(produced.size(), t.output.size()); ++i) {
           for (const auto& f : t.output[i].fields()) checked.insert(f.key);
-          for (auto& d : differences(t.output[i], outputs[i].record))
+          for (auto& d : differences(t.output[i], produced[i]))
             problems.push_back(fmt::format("record {}: {}", i + 1, d));
         }
       }
@@ -129,15 +140,16 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
     // Coverage: fields no test checks, and branches no test takes.
     std::size_t fields_checked = 0;
     std::vector<std::string> unchecked;
-    for (const auto& f : m->fields())
-      if (checked.count(f.name))
+    for (const auto& f : m->output_names())
+      if (checked.count(f))
         ++fields_checked;
       else
-        unchecked.push_back(f.name);
+        unchecked.push_back(f);
     std::size_t taken = 0;
     for (const auto& b : m->branches()) taken += b.taken > 0;
     std::cout << fmt::format("{}: coverage: {} of {} fields checked, {} of {} branches taken\n",
-                             path, fields_checked, m->fields().size(), taken, m->branches().size());
+                             path, fields_checked, m->output_names().size(), taken,
+                             m->branches().size());
     for (const auto& f : unchecked)
       std::cout << fmt::format("  field '{}' is checked by no test\n", f);
     for (const auto& b : m->branches())

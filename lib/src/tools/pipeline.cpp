@@ -77,12 +77,24 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
             reject(rec, outputs[i].reject_reason);  // the input record, so it can be fixed
             continue;
           }
+          if (outputs[i].aggregated) {
+            ++stats.aggregated;
+            continue;
+          }
           // Swap rather than copy: the output record keeps its shape for the next input.
           std::swap(mapped.record, outputs[i].record);
           write(mapped);
           std::swap(mapped.record, outputs[i].record);
         }
       }
+    }
+    if (p.mapping) {
+      mapped.where = Location{"aggregate", 0, ""};
+      p.mapping->finish([&](const Record& group) {
+        ++stats.groups;
+        mapped.record = group;
+        write(mapped);
+      });
     }
     sink->commit();
     rejects.commit();

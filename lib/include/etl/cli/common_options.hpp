@@ -19,6 +19,9 @@ void add_common_options(CLI::App& app, CommonOptions& o);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
+// "64M", "2G", "512K" or bytes; throws UsageError naming the flag.
+std::size_t parse_size(const std::string& text, const char* flag);
+
 // The single catch ladder: maps exceptions to exit codes and prints `tool: message`.
 int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
               const std::function<int()>& run);

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "etl/mapping/aggregate.hpp"
 #include "etl/mapping/expr.hpp"
 
 namespace etl::mapping {
@@ -19,7 +20,7 @@ struct CompileOptions {
 struct MappingTest {
   std::string name;
   SourcePos pos;
-  Record input;
+  std::vector<Record> inputs;  // "input", or several under "inputs" (for aggregate)
   bool expects_output = false;
   std::vector<Record> output;  // each expected record names the fields it checks
   std::string rejected;        // expected reject reason contains this text
@@ -55,16 +56,24 @@ class Mapping {
   struct Output {
     Record record;
     std::string reject_reason;  // empty: the record passed
+    bool aggregated = false;    // folded into a group; the group is emitted by finish()
   };
   // Runs one input record. Returns false when the filter drops it (or unnest finds nothing);
   // otherwise out[0..count) are the output records, each passed or rejected with a reason.
   bool apply(const Record& in, std::vector<Output>& out, std::size_t& count);
+
+  bool has_aggregate() const { return m_aggregator != nullptr; }
+  // At the end of input: emits one record per aggregate group (nothing without aggregate).
+  void finish(const std::function<void(const Record&)>& emit);
+  void set_memory_budget(std::size_t bytes);
 
   void set_now(const TimeValue& now) { m_now = now; }
   const std::string& file() const { return m_file; }
   const std::string& name() const { return m_name; }
   const std::vector<std::string>& key() const { return m_key; }
   const std::vector<FieldPlan>& fields() const { return m_fields; }
+  // The fields of the records that come out: the fields, or group_by and aggregates.
+  const std::vector<std::string>& output_names() const { return m_output_names; }
   const std::vector<MappingTest>& tests() const { return m_tests; }
   std::deque<Branch>& branches() { return m_branches; }
 
@@ -88,6 +97,9 @@ class Mapping {
   std::vector<FieldPlan> m_fields;
   std::vector<ValidateRule> m_rules;
   std::vector<MappingTest> m_tests;
+  std::vector<std::string> m_output_names;
+  std::vector<AggField> m_agg_fields;
+  std::unique_ptr<Aggregator> m_aggregator;
 };
 
 }  // namespace etl::mapping

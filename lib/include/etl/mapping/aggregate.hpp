@@ -1,0 +1,66 @@
+#pragma once
+// The aggregate step: group records by key fields and fold each group's fields (sum, count, min,
+// max, avg, first, last, collect), exactly on decimals. Past a memory budget the groups are
+// written as a sorted run to a temporary file; the runs are merged at the end, so memory stays
+// bounded however many groups there are.
+#include <cstdint>
+#include <cstdio>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/mapping/expr.hpp"
+
+namespace etl::mapping {
+
+enum class AggKind { Sum, Count, Min, Max, Avg, First, Last, Collect };
+
+struct AggField {
+  std::string name;
+  AggKind kind = AggKind::Count;
+  ExprPtr arg;  // over the record after fields and validate; null for count()
+};
+
+class Aggregator {
+ public:
+  Aggregator(std::vector<std::string> group_by, std::vector<AggField>* fields)
+      : m_group_by(std::move(group_by)), m_fields(fields) {}
+  ~Aggregator();
+
+  void set_memory_budget(std::size_t bytes) { m_budget = bytes; }
+  // Folds one record into its group; throws EvalError (the record is then rejected).
+  void add(const Record& rec, EvalContext ctx);
+  // Emits one record per group, ordered by the group key, and resets.
+  void finish(const std::function<void(const Record&)>& emit);
+  std::uint64_t groups_emitted() const { return m_emitted; }
+  std::size_t runs_spilled() const { return m_runs.size(); }
+
+  struct State {
+    Decimal sum;
+    std::int64_t count = 0;
+    bool has = false;
+    Value value;                    // min, max, first, last
+    Value list = Value::array();  // collect
+  };
+  struct Group {
+    std::vector<Value> keys;
+    std::vector<State> states;
+  };
+
+ private:
+  void spill();
+  void merge(Group& into, Group&& from) const;
+  Record finish_group(const Group& g) const;
+
+  std::vector<std::string> m_group_by;
+  std::vector<AggField>* m_fields;
+  std::map<std::string, Group> m_groups;  // ordered by the key's JSON text
+  std::size_t m_bytes = 0;
+  std::size_t m_budget = std::size_t{256} << 20;
+  std::vector<std::FILE*> m_runs;
+  std::uint64_t m_emitted = 0;
+};
+
+}  // namespace etl::mapping

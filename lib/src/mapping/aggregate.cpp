@@ -1,0 +1,270 @@
+#include "etl/mapping/aggregate.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl::mapping {
+namespace {
+
+constexpr std::size_t kGroupOverhead = 160;  // map node, vectors, states: a rough, safe estimate
+
+bool better(const Value& candidate, const Value& current, bool want_max) {
+  int c = compare_datums(Datum::borrow(candidate), Datum::borrow(current), want_max ? "max" : "min");
+  return want_max ? c > 0 : c < 0;
+}
+
+Value state_to_value(const Aggregator::State& s) {
+  Value v = Value::array();
+  v.items().push_back(Value::number(s.sum.to_string()));
+  v.items().push_back(Value::number(std::to_string(s.count)));
+  v.items().push_back(Value::boolean(s.has));
+  v.items().push_back(s.value);
+  v.items().push_back(s.list);
+  return v;
+}
+
+Aggregator::State state_from_value(const Value& v) {
+  Aggregator::State s;
+  const auto& i = v.items();
+  s.sum = *Decimal::parse(i.at(0).text());
+  s.count = std::stoll(i.at(1).text());
+  s.has = i.at(2).as_bool();
+  s.value = i.at(3);
+  s.list = i.at(4);
+  return s;
+}
+
+}  // namespace
+
+Aggregator::~Aggregator() {
+  for (auto* f : m_runs) std::fclose(f);
+}
+
+void Aggregator::add(const Record& rec, EvalContext ctx) {
+  ctx.record = &rec;
+  std::string key = "[";
+  for (std::size_t i = 0; i < m_group_by.size(); ++i) {
+    if (i) key += ',';
+    const Value* v = rec.find(m_group_by[i]);
+    if (v) append_json(key, *v);
+    else key += "null";
+  }
+  key += ']';
+  auto [it, inserted] = m_groups.try_emplace(key);
+  Group& g = it->second;
+  if (inserted) {
+    for (const auto& name : m_group_by) {
+      const Value* v = rec.find(name);
+      g.keys.push_back(v ? *v : Value());
+    }
+    g.states.resize(m_fields->size());
+    m_bytes += 2 * key.size() + kGroupOverhead + 96 * m_fields->size();
+  }
+  for (std::size_t i = 0; i < m_fields->size(); ++i) {
+    const AggField& f = (*m_fields)[i];
+    State& s = g.states[i];
+    Datum d = f.arg ? f.arg->eval(ctx) : Datum();
+    switch (f.kind) {
+      case AggKind::Count:
+        if (!f.arg || !d.is_null()) ++s.count;
+        break;
+      case AggKind::Sum:
+      case AggKind::Avg:
+        if (d.is_null()) break;
+        if (d.type() != Datum::Type::Number)
+          throw EvalError(fmt::format("aggregate '{}': {} needs numbers, got {}", f.name,
+                                      f.kind == AggKind::Sum ? "sum()" : "avg()", d.describe()));
+        try {
+          s.sum = s.sum + d.decimal();
+        } catch (const DecimalError& e) {
+          throw EvalError(fmt::format("aggregate '{}': {}", f.name, e.what()));
+        }
+        ++s.count;
+        s.has = true;
+        break;
+      case AggKind::Min:
+      case AggKind::Max: {
+        if (d.is_null()) break;
+        Value v = d.to_value();
+        if (!s.has || better(v, s.value, f.kind == AggKind::Max)) {
+          m_bytes += v.text().size();
+          s.value = std::move(v);
+        }
+        s.has = true;
+        break;
+      }
+      case AggKind::First:
+        if (!s.has) {
+          s.value = d.to_value();
+          m_bytes += s.value.text().size();
+          s.has = true;
+        }
+        break;
+      case AggKind::Last:
+        s.value = d.to_value();
+        s.has = true;
+        break;
+      case AggKind::Collect: {
+        Value v = d.to_value();
+        m_bytes += v.text().size() + 64;
+        s.list.items().push_back(std::move(v));
+        break;
+      }
+    }
+  }
+  if (m_bytes > m_budget) spill();
+}
+
+void Aggregator::spill() {
+  if (m_groups.empty()) return;
+  std::FILE* f = std::tmpfile();
+  if (!f) throw IoError("aggregate: cannot create a temporary file to spill to");
+  std::string line;
+  for (const auto& [key, g] : m_groups) {
+    Value v = Value::object();
+    v.members().push_back({"k", Value::string(key)});
+    Value keys = Value::array();
+    keys.items() = g.keys;
+    v.members().push_back({"g", std::move(keys)});
+    Value states = Value::array();
+    for (const auto& s : g.states) states.items().push_back(state_to_value(s));
+    v.members().push_back({"s", std::move(states)});
+    line.clear();
+    append_json(line, v);
+    line += '\n';
+    if (std::fwrite(line.data(), 1, line.size(), f) != line.size())
+      throw IoError("aggregate: cannot write the spill file (disk full?)");
+  }
+  m_runs.push_back(f);
+  m_groups.clear();
+  m_bytes = 0;
+}
+
+void Aggregator::merge(Group& into, Group&& from) const {
+  for (std::size_t i = 0; i < m_fields->size(); ++i) {
+    State& a = into.states[i];
+    State& b = from.states[i];
+    switch ((*m_fields)[i].kind) {
+      case AggKind::Count:
+        a.count += b.count;
+        break;
+      case AggKind::Sum:
+      case AggKind::Avg:
+        a.sum = a.sum + b.sum;
+        a.count += b.count;
+        a.has = a.has || b.has;
+        break;
+      case AggKind::Min:
+      case AggKind::Max:
+        if (b.has && (!a.has || better(b.value, a.value, (*m_fields)[i].kind == AggKind::Max)))
+          a.value = std::move(b.value);
+        a.has = a.has || b.has;
+        break;
+      case AggKind::First:  // runs are merged in the order they were written
+        if (!a.has && b.has) {
+          a.value = std::move(b.value);
+          a.has = true;
+        }
+        break;
+      case AggKind::Last:
+        if (b.has) {
+          a.value = std::move(b.value);
+          a.has = true;
+        }
+        break;
+      case AggKind::Collect:
+        for (auto& v : b.list.items()) a.list.items().push_back(std::move(v));
+        break;
+    }
+  }
+}
+
+Record Aggregator::finish_group(const Group& g) const {
+  Record r;
+  for (std::size_t i = 0; i < m_group_by.size(); ++i) r.set(m_group_by[i], g.keys[i]);
+  for (std::size_t i = 0; i < m_fields->size(); ++i) {
+    const State& s = g.states[i];
+    const AggField& f = (*m_fields)[i];
+    switch (f.kind) {
+      case AggKind::Count:
+        r.set(f.name, Value::number(std::to_string(s.count)));
+        break;
+      case AggKind::Sum:
+        r.set(f.name, s.has ? Value::number(s.sum.to_string()) : Value());
+        break;
+      case AggKind::Avg:
+        r.set(f.name, s.has ? Value::number((s.sum / Decimal::from_int(s.count)).to_string()) : Value());
+        break;
+      case AggKind::Collect:
+        r.set(f.name, s.list);
+        break;
+      default:
+        r.set(f.name, s.has ? s.value : Value());
+    }
+  }
+  return r;
+}
+
+void Aggregator::finish(const std::function<void(const Record&)>& emit) {
+  if (m_runs.empty()) {
+    for (const auto& [key, g] : m_groups) {
+      emit(finish_group(g));
+      ++m_emitted;
+    }
+    m_groups.clear();
+    m_bytes = 0;
+    return;
+  }
+  spill();
+  // k-way merge of the sorted runs; groups with the same key are merged in run order.
+  struct Head {
+    std::string key;
+    Group group;
+    bool live = false;
+  };
+  std::vector<Head> heads(m_runs.size());
+  char* buf = nullptr;
+  std::size_t cap = 0;
+  auto advance = [&](std::size_t r) {
+    heads[r].live = false;
+    ssize_t n = getline(&buf, &cap, m_runs[r]);
+    if (n <= 0) return;
+    Value v;
+    if (parse_json(std::string_view(buf, static_cast<std::size_t>(n)), v))
+      throw IoError("aggregate: a spill file was damaged");
+    heads[r].key = v.members().at(0).value.text();
+    heads[r].group.keys = v.members().at(1).value.items();
+    heads[r].group.states.clear();
+    for (const auto& s : v.members().at(2).value.items()) heads[r].group.states.push_back(state_from_value(s));
+    heads[r].live = true;
+  };
+  for (std::size_t r = 0; r < m_runs.size(); ++r) {
+    std::rewind(m_runs[r]);
+    advance(r);
+  }
+  for (;;) {
+    const std::string* least = nullptr;
+    for (const auto& h : heads)
+      if (h.live && (!least || h.key < *least)) least = &h.key;
+    if (!least) break;
+    std::string key = *least;
+    Group acc;
+    bool first = true;
+    for (std::size_t r = 0; r < heads.size(); ++r) {
+      if (!heads[r].live || heads[r].key != key) continue;
+      if (first) acc = std::move(heads[r].group);
+      else merge(acc, std::move(heads[r].group));
+      first = false;
+      advance(r);
+    }
+    emit(finish_group(acc));
+    ++m_emitted;
+  }
+  std::free(buf);
+  for (auto* f : m_runs) std::fclose(f);
+  m_runs.clear();
+}
+
+}  // namespace etl::mapping
