@@ -11,7 +11,8 @@ namespace {
 constexpr std::size_t kGroupOverhead = 160;  // map node, vectors, states: a rough, safe estimate
 
 bool better(const Value& candidate, const Value& current, bool want_max) {
-  int c = compare_datums(Datum::borrow(candidate), Datum::borrow(current), want_max ? "max" : "min");
+  int c =
+      compare_datums(Datum::borrow(candidate), Datum::borrow(current), want_max ? "max" : "min");
   return want_max ? c > 0 : c < 0;
 }
 
@@ -48,8 +49,10 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
   for (std::size_t i = 0; i < m_group_by.size(); ++i) {
     if (i) key += ',';
     const Value* v = rec.find(m_group_by[i]);
-    if (v) append_json(key, *v);
-    else key += "null";
+    if (v)
+      append_json(key, *v);
+    else
+      key += "null";
   }
   key += ']';
   auto [it, inserted] = m_groups.try_emplace(key);
@@ -195,7 +198,8 @@ Record Aggregator::finish_group(const Group& g) const {
         r.set(f.name, s.has ? Value::number(s.sum.to_string()) : Value());
         break;
       case AggKind::Avg:
-        r.set(f.name, s.has ? Value::number((s.sum / Decimal::from_int(s.count)).to_string()) : Value());
+        r.set(f.name,
+              s.has ? Value::number((s.sum / Decimal::from_int(s.count)).to_string()) : Value());
         break;
       case AggKind::Collect:
         r.set(f.name, s.list);
@@ -237,7 +241,8 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     heads[r].key = v.members().at(0).value.text();
     heads[r].group.keys = v.members().at(1).value.items();
     heads[r].group.states.clear();
-    for (const auto& s : v.members().at(2).value.items()) heads[r].group.states.push_back(state_from_value(s));
+    for (const auto& s : v.members().at(2).value.items())
+      heads[r].group.states.push_back(state_from_value(s));
     heads[r].live = true;
   };
   for (std::size_t r = 0; r < m_runs.size(); ++r) {
@@ -254,8 +259,10 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     bool first = true;
     for (std::size_t r = 0; r < heads.size(); ++r) {
       if (!heads[r].live || heads[r].key != key) continue;
-      if (first) acc = std::move(heads[r].group);
-      else merge(acc, std::move(heads[r].group));
+      if (first)
+        acc = std::move(heads[r].group);
+      else
+        merge(acc, std::move(heads[r].group));
       first = false;
       advance(r);
     }

@@ -41,7 +41,7 @@ class Aggregator {
     Decimal sum;
     std::int64_t count = 0;
     bool has = false;
-    Value value;                    // min, max, first, last
+    Value value;                  // min, max, first, last
     Value list = Value::array();  // collect
   };
   struct Group {
