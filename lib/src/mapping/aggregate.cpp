@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 
@@ -120,12 +122,23 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
   if (m_bytes > m_budget) spill();
 }
 
+std::vector<const std::pair<const std::string, Aggregator::Group>*> Aggregator::sorted_groups()
+    const {
+  std::vector<const std::pair<const std::string, Group>*> out;
+  out.reserve(m_groups.size());
+  for (const auto& entry : m_groups) out.push_back(&entry);
+  std::sort(out.begin(), out.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  return out;
+}
+
 void Aggregator::spill() {
   if (m_groups.empty()) return;
   std::FILE* f = std::tmpfile();
   if (!f) throw IoError("aggregate: cannot create a temporary file to spill to");
   std::string line;
-  for (const auto& [key, g] : m_groups) {
+  for (const auto* entry : sorted_groups()) {
+    const auto& [key, g] = *entry;
     Value v = Value::object();
     v.members().push_back({"k", Value::string(key)});
     Value keys = Value::array();
@@ -213,8 +226,8 @@ Record Aggregator::finish_group(const Group& g) const {
 
 void Aggregator::finish(const std::function<void(const Record&)>& emit) {
   if (m_runs.empty()) {
-    for (const auto& [key, g] : m_groups) {
-      emit(finish_group(g));
+    for (const auto* entry : sorted_groups()) {
+      emit(finish_group(entry->second));
       ++m_emitted;
     }
     m_groups.clear();

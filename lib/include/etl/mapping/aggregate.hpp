@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "etl/mapping/expr.hpp"
@@ -56,7 +57,9 @@ class Aggregator {
 
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
-  std::map<std::string, Group> m_groups;  // ordered by the key's JSON text
+  // Hashed while adding; sorted by the key's JSON text when written (spill, finish).
+  std::unordered_map<std::string, Group> m_groups;
+  std::vector<const std::pair<const std::string, Group>*> sorted_groups() const;
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::FILE*> m_runs;
