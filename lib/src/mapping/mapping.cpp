@@ -325,7 +325,9 @@ class Mapping::Compiler {
       r.pos = m.key_pos;
       if (m.value.is_string()) {
         r.text = m.value.text;
+        cc.fields_read = &r.fields_read;
         r.check = compile_expression(m.value, cc);
+        cc.fields_read = nullptr;
       } else if (m.value.is_object()) {
         r.check = field_rule(m.value, r);
       } else {
@@ -601,9 +603,13 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
     if (!pass) {
       ++r.failed->taken;
       out.reject_reason = fmt::format("validate rule '{}' failed: {}", r.name, r.text);
-      if (!r.field.empty())
-        if (const Value* v = out.record.find(r.field))
-          out.reject_reason += fmt::format(" ({} is {})", r.field, Datum::borrow(*v).describe());
+      // The values the rule saw, so the reason alone tells what to fix.
+      std::vector<std::string> shown;
+      for (const auto& name : r.field.empty() ? r.fields_read : std::vector<std::string>{r.field}) {
+        const Value* v = out.record.find(name);
+        shown.push_back(fmt::format("{} is {}", name, v ? Datum::borrow(*v).describe() : "null"));
+      }
+      if (!shown.empty()) out.reject_reason += fmt::format(" ({})", fmt::join(shown, ", "));
       return;
     }
   }

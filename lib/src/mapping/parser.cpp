@@ -450,6 +450,9 @@ class Parser {
                           near.empty() ? "not in the sample" : "the sample has '" + near + "'"));
       }
     }
+    if (m_cc.fields_read && std::find(m_cc.fields_read->begin(), m_cc.fields_read->end(), name) ==
+                                m_cc.fields_read->end())
+      m_cc.fields_read->push_back(name);
     return std::make_unique<FieldExpr>(p, name);
   }
 

@@ -58,6 +58,8 @@ struct CompileContext {
   const char* known_fields_label = "the mapping's fields";
   // Fields of a sample record (--check --sample), for hints on unknown source fields.
   const std::vector<std::string>* sample_fields = nullptr;
+  // When set, the top-level fields the expression reads are added here (for reject reasons).
+  std::vector<std::string>* fields_read = nullptr;
   ZoneSettings zones;
 
   void error(SourcePos pos, std::string message) const {

@@ -40,6 +40,7 @@ struct ValidateRule {
   ExprPtr check;      // true when the record passes
   std::string text;   // the rule as written, for the reject reason
   std::string field;  // the field a structured rule checks; empty for an expression rule
+  std::vector<std::string> fields_read;  // an expression rule's fields, shown when it fails
   Branch* failed = nullptr;
 };
 
