@@ -1,7 +1,6 @@
 // etl-transform: map NDJSON records through a mapping file; check and test mapping files.
 #include "etl/cli/common_options.hpp"
 #include "etl/error.hpp"
-#include "etl/mapping/time_support.hpp"
 #include "etl/tools/mapping_checks.hpp"
 #include "etl/tools/pipeline.hpp"
 
@@ -43,16 +42,7 @@ int main(int argc, char** argv) {
     if (mapping_path.empty())
       throw etl::UsageError("-m/--mapping is required (or --check, --test)");
     if (!inputs.empty()) p.sources = inputs;
-    etl::mapping::Diagnostics diags;
-    auto m = etl::mapping::Mapping::compile_file(mapping_path, diags);
-    if (!m)
-      throw etl::UsageError("the mapping has errors:\n" +
-                            diags.to_text().substr(0, diags.to_text().size() - 1));
-    if (!now.empty()) {
-      auto t = etl::mapping::parse_iso8601(now, {});
-      if (!t) throw etl::UsageError("--now must be an ISO 8601 timestamp");
-      m->set_now(*t);
-    }
+    auto m = etl::tools::load_mapping(mapping_path, now);
     m->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
     p.mapping = m.get();
     p.source_options.format = "ndjson";

@@ -1,5 +1,7 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace etl {
@@ -9,4 +11,6 @@ std::size_t find_invalid_utf8(std::string_view s);
 inline bool is_valid_utf8(std::string_view s) {
   return find_invalid_utf8(s) == std::string_view::npos;
 }
+// Appends code point cp (at most U+10FFFF, not a surrogate) encoded as UTF-8.
+void append_utf8(std::string& out, std::uint32_t cp);
 }  // namespace etl

@@ -228,7 +228,6 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
   if (m_runs.empty()) {
     for (const auto* entry : sorted_groups()) {
       emit(finish_group(entry->second));
-      ++m_emitted;
     }
     m_groups.clear();
     m_bytes = 0;
@@ -280,7 +279,6 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
       advance(r);
     }
     emit(finish_group(acc));
-    ++m_emitted;
   }
   std::free(buf);
   for (auto* f : m_runs) std::fclose(f);

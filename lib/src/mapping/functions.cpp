@@ -45,11 +45,6 @@ const TimeValue& CallSite::time(std::size_t i) {
   return values[i].time_value();
 }
 
-bool CallSite::boolean(std::size_t i) const {
-  if (values[i].type() != Datum::Type::Bool) wrong_type(i, "true or false");
-  return values[i].as_bool();
-}
-
 const Datum* CallSite::literal_string(std::size_t i, const CompileContext& cc,
                                       const char* what) const {
   if (i >= args.size()) return nullptr;

@@ -50,7 +50,6 @@ struct CallSite {
   Decimal number(std::size_t i) const;
   std::int64_t integer(std::size_t i) const;
   const TimeValue& time(std::size_t i);  // also reads an ISO 8601 string
-  bool boolean(std::size_t i) const;
   // The literal string of argument i at compile time, or nullptr (and an error) when it is not.
   const Datum* literal_string(std::size_t i, const CompileContext& cc, const char* what) const;
 };

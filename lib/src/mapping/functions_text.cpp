@@ -3,6 +3,7 @@
 #include <re2/re2.h>
 #include <wctype.h>
 
+#include "etl/utf8.hpp"
 #include "functions.hpp"
 
 namespace etl::mapping {
@@ -46,21 +47,7 @@ std::string change_case(std::string_view s, bool upper) {
     if (utf8)
       cp = static_cast<std::uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
                                             : towlower_l(static_cast<wint_t>(cp), utf8));
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
+    append_utf8(out, cp);
     i += static_cast<std::size_t>(n);
   }
   return out;

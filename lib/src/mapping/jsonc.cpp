@@ -36,12 +36,6 @@ class Parser {
       ++m_column;
     }
   }
-  // Continuation bytes do not move the column: it counts characters.
-  void advance_byte_of_char(char c) {
-    ++m_i;
-    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++m_column;
-  }
-
   void skip_space() {
     for (;;) {
       char c = peek();
@@ -166,24 +160,6 @@ class Parser {
     advance();  // ]
   }
 
-  static void append_utf8(std::string& out, unsigned cp) {
-    if (cp < 0x80) {
-      out.push_back(static_cast<char>(cp));
-    } else if (cp < 0x800) {
-      out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else if (cp < 0x10000) {
-      out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    } else {
-      out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-      out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-    }
-  }
-
   unsigned hex4() {
     unsigned v = 0;
     for (int k = 0; k < 4; ++k) {
@@ -213,10 +189,9 @@ class Parser {
       if (static_cast<unsigned char>(c) < 0x20)
         fail("control character in a string; write it as an escape");
       int column = m_column;
-      std::size_t before = out.size();
       if (c != '\\') {
         out.push_back(c);
-        advance_byte_of_char(c);
+        advance();
       } else {
         advance();
         char e = peek();
@@ -267,7 +242,6 @@ class Parser {
         }
       }
       if (columns) columns->resize(out.size(), column);
-      (void)before;
     }
     advance();  // "
   }

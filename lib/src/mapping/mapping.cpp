@@ -493,7 +493,6 @@ class Mapping::Compiler {
       int expectations = 0;
       if (const auto* o = t.find("output")) {
         ++expectations;
-        mt.expects_output = true;
         if (o->kind != JsoncNode::Kind::Array)
           error(o->pos, "output must be an array of records");
         else

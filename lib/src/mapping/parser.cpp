@@ -439,8 +439,8 @@ class Parser {
     if (m_cc.known_fields) {
       const auto& known = *m_cc.known_fields;
       if (std::find(known.begin(), known.end(), name) == known.end())
-        error(off, fmt::format("unknown field '{}' (not one of {}){}", name,
-                               m_cc.known_fields_label, did_you_mean(name, known)));
+        error(off, fmt::format("unknown field '{}' (not one of {}){}", name, "the mapping's fields",
+                               did_you_mean(name, known)));
     } else if (m_cc.sample_fields) {
       const auto& sample = *m_cc.sample_fields;
       if (std::find(sample.begin(), sample.end(), name) == sample.end()) {

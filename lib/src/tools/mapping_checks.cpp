@@ -25,6 +25,14 @@ std::vector<std::string> sample_fields(const std::string& sample) {
   return names;
 }
 
+// --now: the value now() returns, for reproducible runs and tests.
+void apply_now(mapping::Mapping& m, const std::string& now) {
+  if (now.empty()) return;
+  auto t = mapping::parse_iso8601(now, {});
+  if (!t) throw UsageError("--now must be an ISO 8601 timestamp, not '" + now + "'");
+  m.set_now(*t);
+}
+
 std::string show(const Value* v) {
   return v ? to_json(*v) : "(no field)";
 }
@@ -73,11 +81,7 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
       ++failures;
       continue;
     }
-    if (!now.empty()) {
-      auto t = mapping::parse_iso8601(now, {});
-      if (!t) throw UsageError("--now must be an ISO 8601 timestamp");
-      m->set_now(*t);
-    }
+    apply_now(*m, now);
     for (auto& b : m->branches()) b.taken = 0;
     std::set<std::string> checked;
     int passed = 0;
@@ -158,6 +162,18 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
                                  b.pos.column, b.description);
   }
   return failures == 0 ? 0 : 1;
+}
+
+std::unique_ptr<mapping::Mapping> load_mapping(const std::string& path, const std::string& now) {
+  mapping::Diagnostics diags;
+  auto m = mapping::Mapping::compile_file(path, diags);
+  if (!m) {
+    std::string errors = diags.to_text();
+    errors.pop_back();  // the message ends without a newline, like every other
+    throw UsageError("the mapping has errors:\n" + errors);
+  }
+  apply_now(*m, now);
+  return m;
 }
 
 }  // namespace etl::tools

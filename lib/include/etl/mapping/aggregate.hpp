@@ -35,8 +35,6 @@ class Aggregator {
   void add(const Record& rec, EvalContext ctx);
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);
-  std::uint64_t groups_emitted() const { return m_emitted; }
-  std::size_t runs_spilled() const { return m_runs.size(); }
 
   struct State {
     Decimal sum;
@@ -63,7 +61,6 @@ class Aggregator {
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::FILE*> m_runs;
-  std::uint64_t m_emitted = 0;
 };
 
 }  // namespace etl::mapping

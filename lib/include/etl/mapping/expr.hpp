@@ -55,7 +55,6 @@ struct CompileContext {
   std::string item_name;  // the unnest element's name; empty without unnest
   // When set, a field that is not one of these is an error (validate reads the output fields).
   const std::vector<std::string>* known_fields = nullptr;
-  const char* known_fields_label = "the mapping's fields";
   // Fields of a sample record (--check --sample), for hints on unknown source fields.
   const std::vector<std::string>* sample_fields = nullptr;
   // When set, the top-level fields the expression reads are added here (for reject reasons).
@@ -71,7 +70,7 @@ struct CompileContext {
 // Compiles the expression in a mapping string node. Reports every error it finds to the
 // context's diagnostics and returns nullptr when there was any.
 ExprPtr compile_expression(const JsoncNode& node, const CompileContext& cc);
-// For tests and the REPL-like uses: compiles text that is not inside a file.
+// Compiles text that is not inside a file (positions count from column 1); for tests.
 ExprPtr compile_expression_text(const std::string& text, const CompileContext& cc);
 
 // The names of every function, for docs and hints.

@@ -21,7 +21,6 @@ struct MappingTest {
   std::string name;
   SourcePos pos;
   std::vector<Record> inputs;  // "input", or several under "inputs" (for aggregate)
-  bool expects_output = false;
   std::vector<Record> output;  // each expected record names the fields it checks
   std::string rejected;        // expected reject reason contains this text
   bool filtered = false;

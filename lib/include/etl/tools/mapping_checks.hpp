@@ -1,7 +1,11 @@
 #pragma once
-// etl-transform --check and --test: the mapping checks a CI pipeline runs.
+// etl-transform --check and --test: the mapping checks a CI pipeline runs; and loading a
+// mapping to run.
+#include <memory>
 #include <string>
 #include <vector>
+
+#include "etl/mapping/mapping.hpp"
 
 namespace etl::tools {
 
@@ -12,5 +16,9 @@ int check_mappings(const std::vector<std::string>& paths, const std::string& for
 // Runs the tests each mapping carries, prints a diff per failure and the coverage.
 // Exit 0 when all pass, 1 when any fails or a mapping does not compile.
 int test_mappings(const std::vector<std::string>& paths, const std::string& now);
+
+// Compiles a mapping to run; throws UsageError listing every error. `now` (ISO 8601, may be
+// empty) fixes now().
+std::unique_ptr<mapping::Mapping> load_mapping(const std::string& path, const std::string& now);
 
 }  // namespace etl::tools
