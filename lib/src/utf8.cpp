@@ -1,5 +1,8 @@
 #include "etl/utf8.hpp"
 
+#include <locale.h>
+#include <wctype.h>
+
 #include <cstdint>
 #include <cstring>
 
@@ -63,6 +66,31 @@ void append_utf8(std::string& out, std::uint32_t cp) {
     out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
   }
+}
+
+// Unicode simple case mapping through the C library's UTF-8 locale.
+std::string utf8_change_case(std::string_view s, bool upper) {
+  static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
+  std::string out;
+  out.reserve(s.size());
+  for (std::size_t i = 0; i < s.size();) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(upper ? (c >= 'a' && c <= 'z' ? c - 32 : c)
+                                            : (c >= 'A' && c <= 'Z' ? c + 32 : c)));
+      ++i;
+      continue;
+    }
+    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+    std::uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
+    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    if (utf8)
+      cp = static_cast<std::uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
+                                            : towlower_l(static_cast<wint_t>(cp), utf8));
+    append_utf8(out, cp);
+    i += static_cast<std::size_t>(n);
+  }
+  return out;
 }
 
 }  // namespace etl

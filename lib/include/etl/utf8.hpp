@@ -13,4 +13,6 @@ inline bool is_valid_utf8(std::string_view s) {
 }
 // Appends code point cp (at most U+10FFFF, not a surrogate) encoded as UTF-8.
 void append_utf8(std::string& out, std::uint32_t cp);
+// Lower- or upper-cases valid UTF-8 by Unicode simple case mapping (the C.UTF-8 locale).
+std::string utf8_change_case(std::string_view s, bool upper);
 }  // namespace etl

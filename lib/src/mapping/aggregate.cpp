@@ -41,9 +41,7 @@ Aggregator::State state_from_value(const Value& v) {
 
 }  // namespace
 
-Aggregator::~Aggregator() {
-  for (auto* f : m_runs) std::fclose(f);
-}
+Aggregator::~Aggregator() = default;
 
 void Aggregator::add(const Record& rec, EvalContext ctx) {
   ctx.record = &rec;
@@ -134,8 +132,7 @@ std::vector<const std::pair<const std::string, Aggregator::Group>*> Aggregator::
 
 void Aggregator::spill() {
   if (m_groups.empty()) return;
-  std::FILE* f = std::tmpfile();
-  if (!f) throw IoError("aggregate: cannot create a temporary file to spill to");
+  auto run = std::make_unique<SpillFile>();
   std::string line;
   for (const auto* entry : sorted_groups()) {
     const auto& [key, g] = *entry;
@@ -149,11 +146,9 @@ void Aggregator::spill() {
     v.members().push_back({"s", std::move(states)});
     line.clear();
     append_json(line, v);
-    line += '\n';
-    if (std::fwrite(line.data(), 1, line.size(), f) != line.size())
-      throw IoError("aggregate: cannot write the spill file (disk full?)");
+    run->append(line);
   }
-  m_runs.push_back(f);
+  m_runs.push_back(std::move(run));
   m_groups.clear();
   m_bytes = 0;
 }
@@ -241,15 +236,12 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     bool live = false;
   };
   std::vector<Head> heads(m_runs.size());
-  char* buf = nullptr;
-  std::size_t cap = 0;
+  std::string buf;
   auto advance = [&](std::size_t r) {
     heads[r].live = false;
-    ssize_t n = getline(&buf, &cap, m_runs[r]);
-    if (n <= 0) return;
+    if (!m_runs[r]->read(buf)) return;
     Value v;
-    if (parse_json(std::string_view(buf, static_cast<std::size_t>(n)), v))
-      throw IoError("aggregate: a spill file was damaged");
+    if (parse_json(buf, v)) throw IoError("aggregate: a spill file was damaged");
     heads[r].key = v.members().at(0).value.text();
     heads[r].group.keys = v.members().at(1).value.items();
     heads[r].group.states.clear();
@@ -258,7 +250,7 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     heads[r].live = true;
   };
   for (std::size_t r = 0; r < m_runs.size(); ++r) {
-    std::rewind(m_runs[r]);
+    m_runs[r]->rewind();
     advance(r);
   }
   for (;;) {
@@ -280,8 +272,6 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     }
     emit(finish_group(acc));
   }
-  std::free(buf);
-  for (auto* f : m_runs) std::fclose(f);
   m_runs.clear();
 }
 

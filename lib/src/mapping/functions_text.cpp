@@ -1,7 +1,5 @@
 // String functions. Lengths, padding and substrings count characters (code points), not bytes.
-#include <locale.h>
 #include <re2/re2.h>
-#include <wctype.h>
 
 #include "etl/utf8.hpp"
 #include "functions.hpp"
@@ -28,31 +26,6 @@ std::size_t char_count(std::string_view s) {
   return n;
 }
 
-// Unicode simple case mapping through the C library's UTF-8 locale.
-std::string change_case(std::string_view s, bool upper) {
-  static locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", static_cast<locale_t>(nullptr));
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out.push_back(static_cast<char>(upper ? (c >= 'a' && c <= 'z' ? c - 32 : c)
-                                            : (c >= 'A' && c <= 'Z' ? c + 32 : c)));
-      ++i;
-      continue;
-    }
-    int n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-    std::uint32_t cp = c & (n == 2 ? 0x1F : n == 3 ? 0x0F : 0x07);
-    for (int k = 1; k < n; ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
-    if (utf8)
-      cp = static_cast<std::uint32_t>(upper ? towupper_l(static_cast<wint_t>(cp), utf8)
-                                            : towlower_l(static_cast<wint_t>(cp), utf8));
-    append_utf8(out, cp);
-    i += static_cast<std::size_t>(n);
-  }
-  return out;
-}
-
 Datum trim_impl(CallSite& c, bool left, bool right) {
   std::string_view s = c.text(0);
   while (left && !s.empty() && is_space(s.front())) s.remove_prefix(1);
@@ -69,10 +42,10 @@ Datum fn_rtrim(CallSite& c, EvalContext&) {
   return trim_impl(c, false, true);
 }
 Datum fn_lower(CallSite& c, EvalContext&) {
-  return Datum::string(change_case(c.text(0), false));
+  return Datum::string(utf8_change_case(c.text(0), false));
 }
 Datum fn_upper(CallSite& c, EvalContext&) {
-  return Datum::string(change_case(c.text(0), true));
+  return Datum::string(utf8_change_case(c.text(0), true));
 }
 
 Datum pad_impl(CallSite& c, bool left) {

@@ -4,7 +4,6 @@
 // written as a sorted run to a temporary file; the runs are merged at the end, so memory stays
 // bounded however many groups there are.
 #include <cstdint>
-#include <cstdio>
 #include <functional>
 #include <map>
 #include <memory>
@@ -13,6 +12,7 @@
 #include <vector>
 
 #include "etl/mapping/expr.hpp"
+#include "etl/spill_file.hpp"
 
 namespace etl::mapping {
 
@@ -60,7 +60,7 @@ class Aggregator {
   std::vector<const std::pair<const std::string, Group>*> sorted_groups() const;
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
-  std::vector<std::FILE*> m_runs;
+  std::vector<std::unique_ptr<SpillFile>> m_runs;
 };
 
 }  // namespace etl::mapping

@@ -1,0 +1,94 @@
+#include "etl/diff/key.hpp"
+
+#include <cstdint>
+#include <cstring>
+
+#include "etl/json.hpp"
+
+namespace etl::diff {
+namespace {
+
+// Field classes, in key order.
+constexpr char kNegativeInteger = '0';
+constexpr char kInteger = '1';
+constexpr char kText = '2';
+
+char class_of(std::string_view t) {
+  bool negative = !t.empty() && t[0] == '-';
+  std::string_view digits = negative ? t.substr(1) : t;
+  if (digits.empty() || (digits.size() > 1 && digits[0] == '0') || (negative && digits == "0"))
+    return kText;
+  for (char c : digits)
+    if (c < '0' || c > '9') return kText;
+  return negative ? kNegativeInteger : kInteger;
+}
+
+void append_part(std::string& out, std::string_view text) {
+  out.push_back(class_of(text));
+  auto n = static_cast<std::uint32_t>(text.size());
+  char len[4];
+  std::memcpy(len, &n, 4);
+  out.append(len, 4);
+  out.append(text);
+}
+
+int compare_bytes(std::string_view a, std::string_view b) {
+  int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
+  if (c != 0) return c;
+  return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
+}
+
+}  // namespace
+
+std::string make_key(const Record& rec, const std::vector<std::string>& fields,
+                     std::string& sort_key, std::string& key_json) {
+  sort_key.clear();
+  key_json.assign(1, '{');
+  for (const auto& f : fields) {
+    const Value* v = rec.find(f);
+    if (v == nullptr || v->is_null()) return f;
+    switch (v->kind()) {
+      case Value::Kind::Number:
+      case Value::Kind::String:
+        append_part(sort_key, v->text());
+        break;
+      case Value::Kind::Bool:
+        append_part(sort_key, v->as_bool() ? "true" : "false");
+        break;
+      default:
+        append_part(sort_key, to_json(*v));
+    }
+    if (key_json.size() > 1) key_json.push_back(',');
+    append_json_string(key_json, f);
+    key_json.push_back(':');
+    append_json(key_json, *v);
+  }
+  key_json.push_back('}');
+  return {};
+}
+
+int compare_keys(std::string_view a, std::string_view b) {
+  std::size_t i = 0, j = 0;
+  while (i < a.size() && j < b.size()) {
+    char ca = a[i], cb = b[j];
+    std::uint32_t na, nb;
+    std::memcpy(&na, a.data() + i + 1, 4);
+    std::memcpy(&nb, b.data() + j + 1, 4);
+    std::string_view ta = a.substr(i + 5, na), tb = b.substr(j + 5, nb);
+    if (ca != cb) return ca < cb ? -1 : 1;
+    int c = 0;
+    if (ca == kInteger) {
+      c = na != nb ? (na < nb ? -1 : 1) : std::memcmp(ta.data(), tb.data(), na);
+    } else if (ca == kNegativeInteger) {  // the longer magnitude is the smaller number
+      c = na != nb ? (na > nb ? -1 : 1) : -std::memcmp(ta.data(), tb.data(), na);
+    } else {
+      c = compare_bytes(ta, tb);
+    }
+    if (c != 0) return c < 0 ? -1 : 1;
+    i += 5 + na;
+    j += 5 + nb;
+  }
+  return i < a.size() ? 1 : j < b.size() ? -1 : 0;
+}
+
+}  // namespace etl::diff

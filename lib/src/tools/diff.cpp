@@ -1,0 +1,280 @@
+#include "etl/tools/diff.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <exception>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "diff_run.hpp"
+#include "etl/diff/change_set.hpp"
+#include "etl/diff/keyed_merge.hpp"
+#include "etl/diff/sorted_side.hpp"
+#include "etl/error.hpp"
+#include "etl/io.hpp"
+#include "etl/json.hpp"
+#include "etl/run_stats.hpp"
+
+namespace etl::tools {
+
+DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t side_count)
+    : opts(o), common(c), rejects(c.rejects) {
+  const std::string* addresses[] = {&o.old_address, &o.new_address, &o.base_address};
+  const char* labels[] = {side_count == 2 ? "OLD" : "A", side_count == 2 ? "NEW" : "B", "BASE"};
+  for (std::size_t i = 0; i < side_count; ++i) {
+    diff::SideOptions s;
+    s.address = *addresses[i];
+    s.label = labels[i];
+    s.connector = o.source_options;
+    s.key = o.key;
+    if (i == 0 && side_count == 2) s.rename = o.rename;
+    s.memory = o.memory / side_count;
+    s.temp_dir = o.temp_dir;
+    s.presorted = o.sorted;
+    s.reject = [this](const Sourced& in, const std::string& reason) { reject(in, reason); };
+    sides.push_back(std::make_unique<diff::SortedSide>(std::move(s)));
+  }
+}
+
+void DiffRun::reject(const Sourced& in, const std::string& reason) {
+  std::lock_guard<std::mutex> lock(m_reject_mutex);
+  ++rejected;
+  rejects.write(in, reason);
+  if (common.max_errors >= 0 && rejected > static_cast<std::uint64_t>(common.max_errors))
+    throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects)", in.where.to_string(),
+                                reason, common.max_errors));
+}
+
+void DiffRun::reject_entry(std::size_t side, const std::string& blob, const std::string& reason) {
+  diff::Entry e = diff::Entry::decode(blob);
+  Sourced s;
+  Value v;
+  if (!parse_json(e.record_json, v)) s.record.fields() = std::move(v.members());
+  s.where.source = sides[side]->where(e.ordinal);
+  reject(s, reason);
+}
+
+// Loads the sides in parallel (each reads, keys and sorts its own input), unless presorted.
+void DiffRun::load_sides() {
+  if (opts.sorted) return;
+  std::vector<std::exception_ptr> errors(sides.size());
+  std::vector<std::thread> threads;
+  for (std::size_t i = 1; i < sides.size(); ++i)
+    threads.emplace_back([this, i, &errors] {
+      try {
+        sides[i]->load();
+      } catch (...) {
+        errors[i] = std::current_exception();
+      }
+    });
+  try {
+    sides[0]->load();
+  } catch (...) {
+    errors[0] = std::current_exception();
+  }
+  for (auto& t : threads) t.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+// A key held more than once on any side cannot be compared: every record with it is rejected.
+bool DiffRun::reject_duplicates(diff::KeyedMerge& merge) {
+  bool duplicated = false;
+  for (std::size_t i = 0; i < sides.size(); ++i) duplicated = duplicated || merge.count(i) > 1;
+  if (!duplicated) return false;
+  ++duplicate_keys;
+  std::string key_json;
+  std::string held;
+  for (std::size_t i = 0; i < sides.size(); ++i) {
+    if (merge.count(i) == 0) continue;
+    if (key_json.empty()) key_json = diff::Entry::decode(merge.blob(i)).key_json;
+    held += fmt::format("{}{} {} time{}", held.empty() ? "" : ", ", sides[i]->options().label,
+                        merge.count(i), merge.count(i) == 1 ? "" : "s");
+  }
+  std::string reason = fmt::format("duplicate key {} ({}): not compared", key_json, held);
+  for (std::size_t i = 0; i < sides.size(); ++i)
+    for (std::size_t n = 0; n < merge.count(i); ++n) reject_entry(i, merge.blob(i, n), reason);
+  return true;
+}
+
+std::string DiffRun::side_json(std::size_t i) const {
+  std::string out = "{\"source\":";
+  append_json_string(out, sides[i]->options().address);
+  out += fmt::format(",\"read\":{},\"rejected\":{},\"spilled_runs\":{}}}", sides[i]->read(),
+                     sides[i]->rejected(), sides[i]->runs());
+  return out;
+}
+
+std::string DiffRun::sides_summary() const {
+  std::string out;
+  for (const auto& s : sides)
+    out += fmt::format("{}{} {} {} records", out.empty() ? "" : ", ", s->options().label,
+                       s->options().address, s->read());
+  return out;
+}
+
+std::uint64_t DiffRun::records_read() const {
+  std::uint64_t n = 0;
+  for (const auto& s : sides) n += s->read();
+  return n;
+}
+
+void DiffRun::write_report(const std::string& json) const {
+  if (common.report.empty()) return;
+  OutputStream out(common.report);
+  out.write(json);
+  out.commit();
+}
+
+namespace {
+
+// The most often changed fields first, then by name.
+std::vector<std::pair<std::string, std::uint64_t>> by_count(
+    const std::map<std::string, std::uint64_t>& counts) {
+  std::vector<std::pair<std::string, std::uint64_t>> v(counts.begin(), counts.end());
+  std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
+  return v;
+}
+
+std::string names_json(const std::vector<std::string>& names) {
+  std::string out = "[";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    append_json_string(out, names[i]);
+  }
+  return out + "]";
+}
+
+std::vector<std::string> only_in(const std::set<std::string>& a, const std::set<std::string>& b) {
+  std::vector<std::string> out;
+  std::set_difference(a.begin(), a.end(), b.begin(), b.end(), std::back_inserter(out));
+  return out;
+}
+
+std::string join(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out;
+}
+
+struct TwoWayCounts {
+  std::uint64_t added = 0, removed = 0, changed = 0, same = 0;
+  std::map<std::string, std::uint64_t> fields;
+};
+
+int two_way(DiffRun& run) {
+  const DiffOptions& o = run.opts;
+  TwoWayCounts n;
+  OutputStream out(o.output);
+  run.load_sides();
+  diff::KeyedMerge merge({run.sides[0].get(), run.sides[1].get()});
+  Value old_doc, new_doc;
+  Record old_rec, new_rec;
+  std::vector<diff::FieldChange> changes;
+  while (merge.next()) {
+    if (run.reject_duplicates(merge)) continue;
+    std::string& buf = out.buffer();
+    if (merge.count(1) == 0) {
+      diff::Entry e = diff::Entry::decode(merge.blob(0));
+      ++n.removed;
+      diff::append_change(buf, diff::ChangeOp::Remove, e.key_json, e.record_json);
+    } else if (merge.count(0) == 0) {
+      diff::Entry e = diff::Entry::decode(merge.blob(1));
+      ++n.added;
+      diff::append_change(buf, diff::ChangeOp::Add, e.key_json, e.record_json);
+    } else {
+      diff::Entry a = diff::Entry::decode(merge.blob(0));
+      diff::Entry b = diff::Entry::decode(merge.blob(1));
+      changes.clear();
+      // Equal JSON text is equal under every rule; only differing text is parsed and compared.
+      if (a.record_json != b.record_json) {
+        if (parse_json(a.record_json, old_doc) || parse_json(b.record_json, new_doc))
+          throw IoError("etl-diff: a temporary entry was damaged");
+        old_rec.fields().swap(old_doc.members());
+        new_rec.fields().swap(new_doc.members());
+        diff::diff_records(old_rec, new_rec, o.key, o.rules, changes);
+      }
+      if (changes.empty()) {
+        ++n.same;
+        if (o.all) diff::append_change(buf, diff::ChangeOp::Same, b.key_json, b.record_json);
+      } else {
+        ++n.changed;
+        for (const auto& c : changes) ++n.fields[*c.field];
+        diff::append_change(buf, diff::ChangeOp::Change, b.key_json, b.record_json, changes);
+      }
+    }
+    out.maybe_flush();
+  }
+  out.commit();
+  run.rejects.commit();
+
+  bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected == 0;
+  auto only_old = only_in(run.sides[0]->columns(), run.sides[1]->columns());
+  auto only_new = only_in(run.sides[1]->columns(), run.sides[0]->columns());
+  for (const auto& k : o.rules.ignore) std::erase(only_old, k), std::erase(only_new, k);
+  auto top = by_count(n.fields);
+  double secs = run.stats.seconds();
+  if (!run.common.quiet) {
+    std::string msg = fmt::format(
+        "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{} in {:.2f}s "
+        "({:.0f} records/s)",
+        run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected,
+        run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "", secs,
+        secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
+    if (!top.empty()) {
+      std::string fields;
+      for (std::size_t i = 0; i < top.size() && i < 10; ++i)
+        fields += fmt::format("{}{} {}", i ? ", " : "", top[i].first, top[i].second);
+      msg += "\netl-diff: changed fields: " + fields;
+    }
+    if (!only_old.empty()) msg += "\netl-diff: fields only in OLD: " + join(only_old);
+    if (!only_new.empty()) msg += "\netl-diff: fields only in NEW: " + join(only_new);
+    std::cerr << msg << '\n';
+  }
+  std::string fields_json = "{";
+  for (std::size_t i = 0; i < top.size(); ++i) {
+    if (i > 0) fields_json.push_back(',');
+    append_json_string(fields_json, top[i].first);
+    fields_json += fmt::format(":{}", top[i].second);
+  }
+  fields_json += "}";
+  run.write_report(fmt::format(
+      "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
+      "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
+      "\"duplicate_keys\":{},\"fields_changed\":{},\"only_in_old\":{},\"only_in_new\":{},"
+      "\"seconds\":{:.3f}}}\n",
+      equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
+      run.rejected, run.duplicate_keys, fields_json, names_json(only_old), names_json(only_new),
+      secs));
+  return equal ? 0 : 1;
+}
+
+}  // namespace
+
+int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
+  if (o.key.empty()) throw UsageError("--key is required");
+  for (const auto& k : o.key)
+    if (!o.rules.compares(k) && o.rules.ignore.count(k))
+      throw UsageError(fmt::format("--ignore {}: a key field is always compared", k));
+  if (!o.base_address.empty()) {
+    DiffRun run(o, c, 3);
+    return three_way(run);
+  }
+  DiffRun run(o, c, 2);
+  try {
+    return two_way(run);
+  } catch (const BrokenPipe&) {
+    throw;
+  } catch (const std::exception& e) {
+    std::string err;
+    append_json_string(err, e.what());
+    run.write_report(
+        fmt::format("{{\"tool\":\"etl-diff\",\"status\":\"error\",\"error\":{}}}\n", err));
+    throw;
+  }
+}
+
+}  // namespace etl::tools
