@@ -7,16 +7,29 @@ int main(int argc, char** argv) {
   app.name("etl-load");
   etl::tools::PipelineOptions p;
   p.sources = {"-"};
+  p.source_options.format = "ndjson";
   etl::cli::CommonOptions common;
   app.add_option("DEST", p.destination, "Destination: a file or sqlite:PATH")->required();
   app.add_option_function<std::string>(
       "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
       "Input NDJSON (default: stdin)");
   etl::cli::add_connector_options(app, p.sink_options, true);
+  app.add_flag("--changes", p.sink_options.changes,
+               "The input is an etl-diff change set: apply it (add inserts, change updates, "
+               "remove deletes) in one transaction; conflicts are rejected");
+  std::string max_deletes = "10%";
+  app.add_option("--max-deletes", max_deletes,
+                 "--changes: refuse the whole change set when it deletes more rows than this "
+                 "(a count, or a percentage of the table)")
+      ->capture_default_str();
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
-      "--key customer_no --mode upsert");
-  return etl::cli::tool_main("etl-load", argc, argv, app,
-                             [&] { return etl::tools::run_pipeline("etl-load", p, common); });
+      "--key customer_no --mode upsert\n"
+      "  etl-diff --key id erp.ndjson shop.ndjson | etl-load --changes sqlite:erp.db --table t");
+  return etl::cli::tool_main("etl-load", argc, argv, app, [&] {
+    etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
+                          p.sink_options.max_deletes_percent);
+    return etl::tools::run_pipeline("etl-load", p, common);
+  });
 }

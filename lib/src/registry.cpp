@@ -74,7 +74,13 @@ std::unique_ptr<Source> Registry::open_source(std::string_view text,
 
 std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const ConnectorOptions& o) const {
   Address a = parse(text, o.format, o.default_format);
-  return find(a.scheme)->open_sink(a, o);
+  const ConnectorInfo* c = find(a.scheme);
+  if (o.changes && !c->applies_changes)
+    throw UsageError(
+        fmt::format("'{}': a {} destination cannot apply change sets (--changes); "
+                    "use a database such as sqlite:PATH",
+                    a.text, a.scheme));
+  return c->open_sink(a, o);
 }
 
 }  // namespace etl

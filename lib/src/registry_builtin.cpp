@@ -14,6 +14,15 @@ namespace {
 char delimiter_for(const ConnectorOptions& o, char dflt) {
   return o.delimiter ? o.delimiter : dflt;
 }
+
+// sqlite:PATH#TABLE names the table in the address, so one command can read two tables.
+std::pair<std::string, ConnectorOptions> sqlite_target(const Address& a, ConnectorOptions o) {
+  auto hash = a.target.rfind('#');
+  if (hash == std::string::npos) return {a.target, o};
+  o.table = a.target.substr(hash + 1);
+  o.query.clear();
+  return {a.target.substr(0, hash), o};
+}
 }  // namespace
 
 void register_builtin_connectors(Registry& r) {
@@ -55,13 +64,17 @@ void register_builtin_connectors(Registry& r) {
          }});
   r.add({"sqlite",
          {".db", ".sqlite"},
-         "SQLite database: sqlite:PATH with --table or --query",
-         [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<SqliteSource>(a.target, o);
+         "SQLite database: sqlite:PATH with --table or --query, or sqlite:PATH#TABLE",
+         [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
+           auto [path, opts] = sqlite_target(a, o);
+           return std::make_unique<SqliteSource>(path, opts);
          },
-         [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<SqliteSink>(a.target, o);
-         }});
+         [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
+           auto [path, opts] = sqlite_target(a, o);
+           if (opts.changes) return std::make_unique<SqliteChangeSink>(path, opts);
+           return std::make_unique<SqliteSink>(path, opts);
+         },
+         true});
 }
 
 }  // namespace etl

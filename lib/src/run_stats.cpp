@@ -16,10 +16,14 @@ std::string RunStats::summary(const std::string& tool) const {
   std::string unnested_note = unnested ? fmt::format(" (+{} by unnest)", unnested) : "";
   std::string aggregated_note =
       aggregated ? fmt::format(", aggregated {} into {} groups", aggregated, groups) : "";
+  std::string sink_note;
+  for (const auto& [name, n] : sink_counts)
+    sink_note += fmt::format("{}{} {}", sink_note.empty() ? " (" : ", ", name, n);
+  if (!sink_note.empty()) sink_note += ")";
   return fmt::format(
-      "{}: read {}{}{}, written {}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)", tool,
-      read, unnested_note, aggregated_note, written, filtered, unmatched_note, rejected, s,
-      s > 0 ? static_cast<double>(read) / s : 0.0);
+      "{}: read {}{}{}, written {}{}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)",
+      tool, read, unnested_note, aggregated_note, written, sink_note, filtered, unmatched_note,
+      rejected, s, s > 0 ? static_cast<double>(read) / s : 0.0);
 }
 
 std::string RunStats::report_json(const std::string& tool, const std::string& status,
@@ -30,6 +34,7 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       "\"seconds\":{:.3f}",
       tool, status, read, written, filtered, unmatched, rejected, unnested, aggregated, groups,
       seconds());
+  for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
   if (!error.empty()) {
     out += ",\"error\":";
     append_json_string(out, error);

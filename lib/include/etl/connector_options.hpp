@@ -1,5 +1,6 @@
 #pragma once
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -16,9 +17,11 @@ struct ConnectorOptions {
   std::string query;                 // --query (SQLite source)
   std::vector<std::string> key;      // --key (SQLite sink)
   std::string mode = "insert";       // --mode insert|upsert|update|replace
-  std::size_t batch_size = 10000;
-  std::string
-      schema_file;  // --schema: column types for a table etl-load creates    // --batch-size
+  std::size_t batch_size = 10000;    // --batch-size
+  std::string schema_file;           // --schema: column types for a table etl-load creates
+  bool changes = false;              // --changes: the input is an etl-diff change set
+  std::uint64_t max_deletes = 10;    // --max-deletes: how many rows a change set may delete
+  bool max_deletes_percent = true;   //   … as a percentage of the table's rows
 };
 
 }  // namespace etl

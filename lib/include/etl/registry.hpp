@@ -28,6 +28,7 @@ struct ConnectorInfo {
   std::string summary;
   SourceFactory open_source;
   SinkFactory open_sink;
+  bool applies_changes = false;  // its sink takes etl-diff change sets (--changes)
 };
 
 class Registry {

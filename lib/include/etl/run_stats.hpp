@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "etl/io.hpp"
 #include "etl/source.hpp"
@@ -24,6 +26,8 @@ struct RunStats {
   // read + unnested = (written - groups) + aggregated + filtered + rejected.
   std::uint64_t aggregated = 0;
   std::uint64_t groups = 0;
+  // What the sink counted besides (e.g. a change set: inserted, updated, deleted).
+  std::vector<std::pair<std::string, std::uint64_t>> sink_counts;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   double seconds() const;

@@ -1,12 +1,16 @@
 #pragma once
+#include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "etl/source.hpp"
 
 namespace etl {
 
-enum class WriteOutcome { Written, Unmatched, Rejected };
+// Unchanged: the destination already held it (a change applied before, an unchanged record).
+enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected };
 
 struct WriteResult {
   WriteOutcome outcome = WriteOutcome::Written;
@@ -19,6 +23,9 @@ class Sink {
   virtual WriteResult write(const Sourced& in) = 0;
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
+  // Counts beyond written/filtered/rejected that this sink keeps (inserted, updated …), for the
+  // summary and the report.
+  virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }
 };
 
 }  // namespace etl

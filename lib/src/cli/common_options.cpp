@@ -30,6 +30,17 @@ std::size_t parse_size(const std::string& text, const char* flag) {
   return static_cast<std::size_t>(n) << shift;
 }
 
+void parse_limit(const std::string& text, const char* flag, std::uint64_t& n, bool& percent) {
+  percent = !text.empty() && text.back() == '%';
+  std::string digits = percent ? text.substr(0, text.size() - 1) : text;
+  bool ok = !digits.empty() && digits.size() < 19 &&
+            digits.find_first_not_of("0123456789") == std::string::npos;
+  if (!ok || (percent && std::stoull(digits) > 100))
+    throw UsageError(fmt::format(
+        "{} must be a count such as 500 or a percentage such as 10%, not '{}'", flag, text));
+  n = std::stoull(digits);
+}
+
 void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--rejects", o.rejects, "Write rejected records (NDJSON, with reason and place)");
   app.add_option("--report", o.report, "Write a JSON summary of the run");

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstring>
+#include <deque>
 
 #include "etl/error.hpp"
 #include "etl/io.hpp"
@@ -141,6 +142,79 @@ sqlite3_stmt* SqliteDb::prepare(const std::string& sql) {
   return st;
 }
 
+ColumnKind column_kind(const char* declared_type) {
+  std::string d = declared_type ? declared_type : "";
+  if (contains_ci(d, "BOOL")) return ColumnKind::Boolean;
+  if (contains_ci(d, "JSON")) return ColumnKind::Json;
+  if (d.empty() || contains_ci(d, "NUM") || contains_ci(d, "DEC") || contains_ci(d, "INT") ||
+      contains_ci(d, "REAL") || contains_ci(d, "FLOA") || contains_ci(d, "DOUB"))
+    return ColumnKind::Numeric;
+  return ColumnKind::Plain;
+}
+
+void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v) {
+  switch (sqlite3_column_type(st, col)) {
+    case SQLITE_NULL:
+      v.set_null();
+      break;
+    case SQLITE_INTEGER:
+      if (kind == ColumnKind::Boolean)
+        v = Value::boolean(sqlite3_column_int64(st, col) != 0);
+      else
+        v.set_number(std::to_string(sqlite3_column_int64(st, col)));
+      break;
+    case SQLITE_FLOAT:
+      v.set_number(double_text(sqlite3_column_double(st, col)));
+      break;
+    default: {
+      const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+      std::string_view t(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
+      if (kind == ColumnKind::Numeric && is_json_number(t)) {
+        v.set_number(t);
+      } else if (kind == ColumnKind::Json && !parse_json(t, v)) {
+        // parsed in place
+      } else {
+        v.set_string(t);
+      }
+    }
+  }
+}
+
+void bind_value(sqlite3_stmt* st, int index, const Value& v, std::deque<std::string>& keep) {
+  switch (v.kind()) {
+    case Value::Kind::Null:
+      sqlite3_bind_null(st, index);
+      break;
+    case Value::Kind::Bool:
+      sqlite3_bind_int(st, index, v.as_bool() ? 1 : 0);
+      break;
+    case Value::Kind::String:
+      sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
+                        SQLITE_STATIC);
+      break;
+    case Value::Kind::Number: {
+      std::int64_t i = 0;
+      double d = 0;
+      switch (storage_of(v.text(), i, d)) {
+        case NumberStorage::Integer:
+          sqlite3_bind_int64(st, index, i);
+          break;
+        case NumberStorage::Real:
+          sqlite3_bind_double(st, index, d);
+          break;
+        case NumberStorage::Text:
+          sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
+                            SQLITE_STATIC);
+      }
+      break;
+    }
+    default:
+      keep.push_back(to_json(v));
+      sqlite3_bind_text(st, index, keep.back().data(), static_cast<int>(keep.back().size()),
+                        SQLITE_STATIC);
+  }
+}
+
 // ---- source ----
 
 SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
@@ -153,15 +227,7 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
   int n = sqlite3_column_count(m_stmt);
   for (int i = 0; i < n; ++i) {
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
-    const char* decl = sqlite3_column_decltype(m_stmt, i);
-    std::string d = decl ? decl : "";
-    ColumnKind k = ColumnKind::Plain;
-    if (d.empty() || contains_ci(d, "NUM") || contains_ci(d, "DEC") || contains_ci(d, "INT") ||
-        contains_ci(d, "REAL") || contains_ci(d, "FLOA") || contains_ci(d, "DOUB"))
-      k = ColumnKind::Numeric;
-    if (contains_ci(d, "BOOL")) k = ColumnKind::Boolean;
-    if (contains_ci(d, "JSON")) k = ColumnKind::Json;
-    m_kinds.push_back(k);
+    m_kinds.push_back(column_kind(sqlite3_column_decltype(m_stmt, i)));
   }
 }
 
@@ -184,35 +250,8 @@ bool SqliteSource::next(Sourced& out) {
     rec.clear();
     for (const auto& n : m_names) rec.push_back(Member{n, Value()});
   }
-  for (std::size_t i = 0; i < m_names.size(); ++i) {
-    int col = static_cast<int>(i);
-    Value& v = rec[i].value;
-    switch (sqlite3_column_type(m_stmt, col)) {
-      case SQLITE_NULL:
-        v.set_null();
-        break;
-      case SQLITE_INTEGER:
-        if (m_kinds[i] == ColumnKind::Boolean)
-          v = Value::boolean(sqlite3_column_int64(m_stmt, col) != 0);
-        else
-          v.set_number(std::to_string(sqlite3_column_int64(m_stmt, col)));
-        break;
-      case SQLITE_FLOAT:
-        v.set_number(double_text(sqlite3_column_double(m_stmt, col)));
-        break;
-      default: {
-        const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(m_stmt, col));
-        std::string_view t(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, col)));
-        if (m_kinds[i] == ColumnKind::Numeric && is_json_number(t)) {
-          v.set_number(t);
-        } else if (m_kinds[i] == ColumnKind::Json && !parse_json(t, v)) {
-          // parsed in place
-        } else {
-          v.set_string(t);
-        }
-      }
-    }
-  }
+  for (std::size_t i = 0; i < m_names.size(); ++i)
+    read_column(m_stmt, static_cast<int>(i), m_kinds[i], rec[i].value);
   return true;
 }
 
@@ -331,41 +370,6 @@ sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
   return st;
 }
 
-void SqliteSink::bind(sqlite3_stmt* st, int index, const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::Null:
-      sqlite3_bind_null(st, index);
-      break;
-    case Value::Kind::Bool:
-      sqlite3_bind_int(st, index, v.as_bool() ? 1 : 0);
-      break;
-    case Value::Kind::String:
-      sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
-                        SQLITE_STATIC);
-      break;
-    case Value::Kind::Number: {
-      std::int64_t i = 0;
-      double d = 0;
-      switch (storage_of(v.text(), i, d)) {
-        case NumberStorage::Integer:
-          sqlite3_bind_int64(st, index, i);
-          break;
-        case NumberStorage::Real:
-          sqlite3_bind_double(st, index, d);
-          break;
-        case NumberStorage::Text:
-          sqlite3_bind_text(st, index, v.text().data(), static_cast<int>(v.text().size()),
-                            SQLITE_STATIC);
-      }
-      break;
-    }
-    default:
-      m_bound_text.push_back(to_json(v));
-      sqlite3_bind_text(st, index, m_bound_text.back().data(),
-                        static_cast<int>(m_bound_text.back().size()), SQLITE_STATIC);
-  }
-}
-
 WriteResult SqliteSink::write(const Sourced& in) {
   const Record& r = in.record;
   if (!m_table_ready) {
@@ -390,7 +394,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
   }
   sqlite3_stmt* st = statement_for(r);
   int n = 0;
-  for (const auto& m : r.fields()) bind(st, ++n, m.value);
+  for (const auto& m : r.fields()) bind_value(st, ++n, m.value, m_bound_text);
   int rc = sqlite3_step(st);
   std::string reason = rc == SQLITE_DONE ? "" : m_db.errmsg();
   sqlite3_reset(st);

@@ -43,6 +43,9 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         case WriteOutcome::Written:
           ++stats.written;
           break;
+        case WriteOutcome::Unchanged:
+          ++stats.filtered;
+          break;
         case WriteOutcome::Unmatched:
           ++stats.filtered;
           ++stats.unmatched;
@@ -96,6 +99,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         write(mapped);
       });
     }
+    stats.sink_counts = sink->counts();
     sink->commit();
     rejects.commit();
   } catch (const BrokenPipe&) {

@@ -22,6 +22,9 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 // "64M", "2G", "512K" or bytes; throws UsageError naming the flag.
 std::size_t parse_size(const std::string& text, const char* flag);
 
+// "500" or "10%": a count, or a percentage of something the tool knows; throws UsageError.
+void parse_limit(const std::string& text, const char* flag, std::uint64_t& n, bool& percent);
+
 // The single catch ladder: maps exceptions to exit codes and prints `tool: message`.
 int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
               const std::function<int()>& run);

@@ -3,6 +3,7 @@
 // INTEGER, a decimal whose shortest double text is itself as REAL, anything else (19.990,
 // 12345678901234567890, -0.0) as TEXT in a column created without a type, whose TEXT values
 // that are JSON numbers read back as numbers.
+#include <deque>
 #include <map>
 #include <memory>
 #include <string>
@@ -35,6 +36,13 @@ class SqliteDb {
 
 std::string quote_identifier(const std::string& name);
 
+// How a column's values read back: by its declared type (see above).
+enum class ColumnKind { Plain, Numeric, Boolean, Json };
+ColumnKind column_kind(const char* declared_type);
+void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v);
+// Binds v so that it reads back exactly; keep holds JSON text alive until the statement steps.
+void bind_value(sqlite3_stmt* st, int index, const Value& v, std::deque<std::string>& keep);
+
 class SqliteSource : public Source {
  public:
   SqliteSource(const std::string& path, const ConnectorOptions& o);
@@ -42,7 +50,6 @@ class SqliteSource : public Source {
   bool next(Sourced& out) override;
 
  private:
-  enum class ColumnKind { Plain, Numeric, Boolean, Json };
   SqliteDb m_db;
   sqlite3_stmt* m_stmt = nullptr;
   std::string m_name;
@@ -62,7 +69,6 @@ class SqliteSink : public Sink {
   void ensure_table(const Record& first);
   sqlite3_stmt* statement_for(const Record& r);
   sqlite3_stmt* prepare_for(const Record& r);
-  void bind(sqlite3_stmt* st, int index, const Value& v);
   SqliteDb m_db;
   ConnectorOptions m_opts;
   std::vector<std::string> m_columns;  // the table's columns
@@ -72,7 +78,42 @@ class SqliteSink : public Sink {
   std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
   std::vector<std::string> m_last_keys;
   sqlite3_stmt* m_last_statement = nullptr;
-  std::vector<std::string> m_bound_text;  // keeps JSON text alive until the step
+  std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
+};
+
+// etl-load --changes: applies an etl-diff change set to an existing table, all of it in one
+// transaction. add inserts, change updates the changed fields, remove deletes. A change is a plan
+// applied exactly: when the row no longer holds what the diff saw, the change is a conflict and
+// rejected; when the row already holds the result, it is unchanged, so a second run is a no-op.
+// More deletes than --max-deletes (default 10% of the table) refuse the whole change set.
+class SqliteChangeSink : public Sink {
+ public:
+  SqliteChangeSink(const std::string& path, const ConnectorOptions& o);
+  ~SqliteChangeSink() override;  // without commit(): everything is rolled back
+  WriteResult write(const Sourced& in) override;
+  void commit() override;
+  std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
+
+ private:
+  struct Found {
+    std::size_t rows = 0;  // 0, 1, or 2 meaning "more than one"
+    Record values;         // the first row's requested columns
+  };
+  Found fetch(const Record& key, const std::vector<const std::string*>& columns);
+  std::string step(sqlite3_stmt* st);
+  sqlite3_stmt* statement(const std::string& sql);
+  void bind(sqlite3_stmt* st, int index, const Value& v, const std::string& column);
+  std::string where_key(const Record& key, int first_param) const;
+  std::string unknown_column(const Record& r) const;
+
+  SqliteDb m_db;
+  ConnectorOptions m_opts;
+  std::string m_table;  // quoted
+  std::map<std::string, ColumnKind> m_columns;
+  std::map<std::string, sqlite3_stmt*> m_statements;  // by SQL text
+  std::deque<std::string> m_keep;
+  std::uint64_t m_rows_at_start = 0;
+  std::uint64_t m_inserted = 0, m_updated = 0, m_deleted = 0, m_unchanged = 0, m_conflicts = 0;
 };
 
 }  // namespace etl
