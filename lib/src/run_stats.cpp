@@ -47,9 +47,7 @@ RejectWriter::RejectWriter(const std::string& path) {
   if (!path.empty()) m_out = std::make_unique<OutputStream>(path);
 }
 
-void RejectWriter::write(const Sourced& in, const std::string& reason) {
-  if (!m_out) return;
-  std::string& b = m_out->buffer();
+void RejectWriter::append_line(std::string& b, const Sourced& in, const std::string& reason) {
   b += "{\"reason\":";
   append_json_string(b, reason);
   b += ",\"where\":";
@@ -62,6 +60,17 @@ void RejectWriter::write(const Sourced& in, const std::string& reason) {
     append_json(b, in.record);
   }
   b += "}\n";
+}
+
+void RejectWriter::write(const Sourced& in, const std::string& reason) {
+  if (!m_out) return;
+  append_line(m_out->buffer(), in, reason);
+  m_out->maybe_flush();
+}
+
+void RejectWriter::write_line(std::string_view line) {
+  if (!m_out) return;
+  m_out->buffer() += line;
   m_out->maybe_flush();
 }
 

@@ -41,6 +41,9 @@ class RejectWriter {
  public:
   explicit RejectWriter(const std::string& path);  // empty path: count only
   void write(const Sourced& in, const std::string& reason);
+  // One reject line (with its newline), for writers that hold rejects back to order them.
+  static void append_line(std::string& out, const Sourced& in, const std::string& reason);
+  void write_line(std::string_view line);
   void commit();
 
  private:

@@ -34,15 +34,21 @@ DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t 
     s.memory = o.memory / side_count;
     s.temp_dir = o.temp_dir;
     s.presorted = o.sorted;
-    s.reject = [this](const Sourced& in, const std::string& reason) { reject(in, reason); };
+    s.reject = [this, i](const Sourced& in, const std::string& reason) { reject(i, in, reason); };
     sides.push_back(std::make_unique<diff::SortedSide>(std::move(s)));
   }
 }
 
-void DiffRun::reject(const Sourced& in, const std::string& reason) {
+void DiffRun::reject(std::size_t side, const Sourced& in, const std::string& reason) {
   std::lock_guard<std::mutex> lock(m_reject_mutex);
   ++rejected;
-  rejects.write(in, reason);
+  if (side < m_held.size()) {
+    std::string line;
+    RejectWriter::append_line(line, in, reason);
+    m_held[side]->append(line);
+  } else {
+    rejects.write(in, reason);
+  }
   if (common.max_errors >= 0 && rejected > static_cast<std::uint64_t>(common.max_errors))
     throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects)", in.where.to_string(),
                                 reason, common.max_errors));
@@ -54,12 +60,14 @@ void DiffRun::reject_entry(std::size_t side, const std::string& blob, const std:
   Value v;
   if (!parse_json(e.record_json, v)) s.record.fields() = std::move(v.members());
   s.where.source = sides[side]->where(e.ordinal);
-  reject(s, reason);
+  reject(side, s, reason);
 }
 
 // Loads the sides in parallel (each reads, keys and sorts its own input), unless presorted.
 void DiffRun::load_sides() {
   if (opts.sorted) return;
+  for (std::size_t i = 0; i < sides.size(); ++i)
+    m_held.push_back(std::make_unique<SpillFile>(opts.temp_dir));
   std::vector<std::exception_ptr> errors(sides.size());
   std::vector<std::thread> threads;
   for (std::size_t i = 1; i < sides.size(); ++i)
@@ -76,6 +84,12 @@ void DiffRun::load_sides() {
     errors[0] = std::current_exception();
   }
   for (auto& t : threads) t.join();
+  std::string line;
+  for (auto& held : m_held) {
+    held->rewind();
+    while (held->read(line)) rejects.write_line(line);
+  }
+  m_held.clear();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
 }
@@ -212,9 +226,18 @@ int two_way(DiffRun& run) {
   run.rejects.commit();
 
   bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected == 0;
-  auto only_old = only_in(run.sides[0]->columns(), run.sides[1]->columns());
-  auto only_new = only_in(run.sides[1]->columns(), run.sides[0]->columns());
-  for (const auto& k : o.rules.ignore) std::erase(only_old, k), std::erase(only_new, k);
+  // Fields one side never has (when both have records): a renamed or a new column.
+  std::vector<std::string> only_old, only_new;
+  const auto& old_columns = run.sides[0]->columns();
+  const auto& new_columns = run.sides[1]->columns();
+  if (!old_columns.empty() && !new_columns.empty()) {
+    only_old = only_in(old_columns, new_columns);
+    only_new = only_in(new_columns, old_columns);
+  }
+  for (const auto& k : o.rules.ignore) {
+    std::erase(only_old, k);
+    std::erase(only_new, k);
+  }
   auto top = by_count(n.fields);
   double secs = run.stats.seconds();
   if (!run.common.quiet) {

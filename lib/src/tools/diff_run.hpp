@@ -9,6 +9,7 @@
 #include "etl/diff/keyed_merge.hpp"
 #include "etl/diff/sorted_side.hpp"
 #include "etl/run_stats.hpp"
+#include "etl/spill_file.hpp"
 #include "etl/tools/diff.hpp"
 
 namespace etl::tools {
@@ -16,8 +17,10 @@ namespace etl::tools {
 struct DiffRun {
   DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t side_count);
 
-  // Thread-safe: the sides reject while they load in parallel.
-  void reject(const Sourced& in, const std::string& reason);
+  // Thread-safe: the sides reject while they load in parallel. Until load_sides() ends, a
+  // side's rejects are held back in a temporary file, so the rejects file lists OLD's, then
+  // NEW's, whichever thread ran first.
+  void reject(std::size_t side, const Sourced& in, const std::string& reason);
   void reject_entry(std::size_t side, const std::string& blob, const std::string& reason);
   void load_sides();
   // Rejects every record of the current key when a side holds it more than once.
@@ -38,6 +41,7 @@ struct DiffRun {
 
  private:
   std::mutex m_reject_mutex;
+  std::vector<std::unique_ptr<SpillFile>> m_held;  // per side, while loading in parallel
 };
 
 int three_way(DiffRun& run);

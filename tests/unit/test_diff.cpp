@@ -1,0 +1,201 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+
+#include "etl/diff/change_set.hpp"
+#include "etl/diff/compare.hpp"
+#include "etl/diff/key.hpp"
+#include "etl/diff/keyed_merge.hpp"
+#include "etl/diff/sorted_side.hpp"
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace fs = std::filesystem;
+using etl::Record;
+using etl::Value;
+
+namespace {
+
+Record rec(const std::string& json) {
+  Value v;
+  REQUIRE_FALSE(etl::parse_json(json, v));
+  Record r;
+  r.fields() = v.members();
+  return r;
+}
+
+std::string key_of(const std::string& json, const std::vector<std::string>& fields) {
+  std::string sort_key, key_json;
+  REQUIRE(etl::diff::make_key(rec(json), fields, sort_key, key_json).empty());
+  return sort_key;
+}
+
+}  // namespace
+
+TEST_CASE("keys order integers by value, before any other text", "[diff]") {
+  auto k = [](const std::string& v) { return key_of("{\"id\":" + v + "}", {"id"}); };
+  using etl::diff::compare_keys;
+  CHECK(compare_keys(k("9"), k("10")) < 0);
+  CHECK(compare_keys(k("10"), k("100")) < 0);
+  CHECK(compare_keys(k("-10"), k("-9")) < 0);
+  CHECK(compare_keys(k("-1"), k("0")) < 0);
+  CHECK(compare_keys(k("99999999999999999999"), k("\"A-1\"")) < 0);  // integers first
+  CHECK(compare_keys(k("\"00123\""), k("\"00124\"")) < 0);  // leading zeros: text, bytewise
+  CHECK(compare_keys(k("\"00123\""), k("123")) > 0);
+  CHECK(compare_keys(k("\"1001\""), k("1001")) == 0);  // a CSV string meets a typed number
+  CHECK(compare_keys(k("1.5"), k("\"1.5\"")) == 0);
+  CHECK(compare_keys(k("\"a\""), k("\"ab\"")) < 0);
+}
+
+TEST_CASE("composite keys compare field by field", "[diff]") {
+  auto k = [](int a, const std::string& b) {
+    return key_of("{\"a\":" + std::to_string(a) + ",\"b\":\"" + b + "\"}", {"a", "b"});
+  };
+  using etl::diff::compare_keys;
+  CHECK(compare_keys(k(2, "a"), k(10, "a")) < 0);
+  CHECK(compare_keys(k(2, "b"), k(2, "a")) > 0);
+  CHECK(compare_keys(k(2, "ab"), k(2, "a")) > 0);
+  // The field boundary is part of the key: ("ab","c") is not ("a","bc").
+  std::string x = key_of(R"({"a":"ab","b":"c"})", {"a", "b"});
+  std::string y = key_of(R"({"a":"a","b":"bc"})", {"a", "b"});
+  CHECK(compare_keys(x, y) != 0);
+}
+
+TEST_CASE("a key field missing or null is named", "[diff]") {
+  std::string sk, kj;
+  CHECK(etl::diff::make_key(rec(R"({"a":1})"), {"a", "b"}, sk, kj) == "b");
+  CHECK(etl::diff::make_key(rec(R"({"a":null})"), {"a"}, sk, kj) == "a");
+  CHECK(etl::diff::make_key(rec(R"({"a":1,"b":"x"})"), {"b", "a"}, sk, kj).empty());
+  CHECK(kj == R"({"b":"x","a":1})");
+}
+
+TEST_CASE("values compare exactly unless a rule says otherwise", "[diff]") {
+  etl::diff::CompareRules exact;
+  Value ten = Value::number("10"), ten0 = Value::number("10.0"), ten_s = Value::string("10");
+  Value null;
+  CHECK_FALSE(etl::diff::values_equal("f", &ten, &ten0, exact));
+  CHECK_FALSE(etl::diff::values_equal("f", &ten, &ten_s, exact));
+  CHECK_FALSE(etl::diff::values_equal("f", &null, nullptr, exact));  // null is not absent
+  CHECK(etl::diff::values_equal("f", nullptr, nullptr, exact));
+
+  etl::diff::CompareRules numeric;
+  numeric.numeric = true;
+  CHECK(etl::diff::values_equal("f", &ten, &ten0, numeric));
+  CHECK(etl::diff::values_equal("f", &ten_s, &ten0, numeric));
+  Value text = Value::string("ten");
+  CHECK_FALSE(etl::diff::values_equal("f", &text, &ten, numeric));
+
+  etl::diff::CompareRules tolerant;
+  etl::diff::add_tolerance(tolerant, "total=0.005");
+  Value a = Value::number("10.004"), b = Value::number("10.010");
+  CHECK(etl::diff::values_equal("total", &ten, &a, tolerant));
+  CHECK_FALSE(etl::diff::values_equal("total", &ten, &b, tolerant));
+  CHECK_FALSE(etl::diff::values_equal("other", &ten, &a, tolerant));
+  CHECK_THROWS_AS(etl::diff::add_tolerance(tolerant, "total"), etl::UsageError);
+
+  etl::diff::CompareRules loose;
+  loose.trim = true;
+  loose.ignore_case = true;
+  Value x = Value::string("  Zoë Müller "), y = Value::string("ZOË MÜLLER");
+  CHECK(etl::diff::values_equal("f", &x, &y, loose));
+  CHECK_FALSE(etl::diff::values_equal("f", &x, &y, exact));
+}
+
+TEST_CASE("diff_records lists changed, added and dropped fields, never the key", "[diff]") {
+  Record o = rec(R"({"id":1,"a":"x","b":2,"gone":true,"skip":1})");
+  Record n = rec(R"({"id":"1","a":"y","b":2,"new":null,"skip":2})");
+  etl::diff::CompareRules rules;
+  rules.ignore = {"skip"};
+  std::vector<etl::diff::FieldChange> out;
+  etl::diff::diff_records(o, n, {"id"}, rules, out);
+  REQUIRE(out.size() == 3);
+  CHECK(*out[0].field == "a");
+  CHECK(*out[1].field == "new");
+  CHECK(out[1].old_value == nullptr);
+  CHECK(*out[2].field == "gone");
+  CHECK(out[2].new_value == nullptr);
+  rules.only = {"b"};
+  etl::diff::diff_records(o, n, {"id"}, rules, out);
+  CHECK(out.empty());
+}
+
+TEST_CASE("change records written by etl-diff parse back for etl-load", "[diff]") {
+  Record o = rec(R"({"id":7,"price":19.990,"tags":["a"]})");
+  Record n = rec(R"({"id":7,"price":21.50})");
+  std::vector<etl::diff::FieldChange> changes;
+  etl::diff::diff_records(o, n, {"id"}, {}, changes);
+  std::string line;
+  etl::diff::append_change(line, etl::diff::ChangeOp::Change, R"({"id":7})", etl::to_json(n),
+                           changes);
+  CHECK(line == R"({"op":"change","key":{"id":7},"changes":{"price":{"old":19.990,"new":21.50},)"
+                R"("tags":{"old":["a"]}},"record":{"id":7,"price":21.50}})"
+                "\n");
+  line.pop_back();
+  etl::diff::Change c;
+  REQUIRE(etl::diff::parse_change(rec(line), c).empty());
+  CHECK(c.op == etl::diff::ChangeOp::Change);
+  CHECK(etl::to_json(c.key) == R"({"id":7})");
+  REQUIRE(c.updates.size() == 2);
+  CHECK(etl::to_json(*c.updates[0].old_value) == "19.990");
+  CHECK(etl::to_json(*c.updates[0].new_value) == "21.50");
+  CHECK_FALSE(c.updates[1].new_value.has_value());
+  CHECK_FALSE(etl::diff::parse_change(rec(R"({"op":"add","key":{"id":1}})"), c).empty());
+  CHECK_FALSE(etl::diff::parse_change(rec(R"({"op":"add","key":{},"record":{}})"), c).empty());
+}
+
+TEST_CASE("a side sorted in memory and one spilled to runs give the same order", "[diff]") {
+  fs::path path = fs::temp_directory_path() / "etl_unit_side.ndjson";
+  {
+    std::ofstream f(path);
+    for (int i = 0; i < 2000; ++i) f << "{\"id\":" << (i * 7919) % 2003 << ",\"n\":" << i << "}\n";
+    f << "{\"id\":5,\"n\":\"second 5\"}\n";
+  }
+  auto read_all = [&](std::size_t memory) {
+    etl::diff::SideOptions o;
+    o.address = path.string();
+    o.label = "OLD";
+    o.key = {"id"};
+    o.memory = memory;
+    o.reject = [](const etl::Sourced&, const std::string&) { FAIL("nothing is rejected"); };
+    etl::diff::SortedSide side(o);
+    side.load();
+    std::vector<std::string> out;
+    std::string blob;
+    while (side.next(blob)) out.emplace_back(etl::diff::Entry::decode(blob).record_json);
+    return std::make_pair(out, side.runs());
+  };
+  auto [in_memory, no_runs] = read_all(std::size_t{64} << 20);
+  auto [spilled, runs] = read_all(4096);
+  CHECK(no_runs == 0);
+  CHECK(runs > 5);
+  CHECK(in_memory == spilled);
+  REQUIRE(in_memory.size() == 2001);
+  // Equal keys keep their input order, in memory and across runs.
+  auto first5 = std::find(in_memory.begin(), in_memory.end(), R"({"id":5,"n":603})");
+  REQUIRE(first5 != in_memory.end());
+  CHECK(*(first5 + 1) == R"({"id":5,"n":"second 5"})");
+  fs::remove(path);
+}
+
+TEST_CASE("keyed merge groups each key across sides", "[diff]") {
+  fs::path a = fs::temp_directory_path() / "etl_unit_merge_a.ndjson";
+  fs::path b = fs::temp_directory_path() / "etl_unit_merge_b.ndjson";
+  std::ofstream(a) << "{\"k\":3}\n{\"k\":1}\n{\"k\":3}\n";
+  std::ofstream(b) << "{\"k\":2}\n{\"k\":3}\n";
+  auto side = [](const fs::path& p) {
+    etl::diff::SideOptions o;
+    o.address = p.string();
+    o.key = {"k"};
+    o.reject = [](const etl::Sourced&, const std::string&) {};
+    auto s = std::make_unique<etl::diff::SortedSide>(o);
+    s->load();
+    return s;
+  };
+  auto sa = side(a), sb = side(b);
+  etl::diff::KeyedMerge m({sa.get(), sb.get()});
+  std::vector<std::pair<std::size_t, std::size_t>> counts;
+  while (m.next()) counts.emplace_back(m.count(0), m.count(1));
+  CHECK(counts == std::vector<std::pair<std::size_t, std::size_t>>{{1, 0}, {0, 1}, {2, 1}});
+  fs::remove(a);
+  fs::remove(b);
+}
