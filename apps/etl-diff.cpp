@@ -10,7 +10,7 @@ int main(int argc, char** argv) {
   app.name("etl-diff");
   etl::tools::DiffOptions o;
   etl::cli::CommonOptions common;
-  std::string memory = "256M";
+  std::string memory = "1G";
   std::vector<std::string> ignore, only, tolerance, maps;
   app.add_option("OLD", o.old_address, "The old (or expected) records; with --base: side A")
       ->required();

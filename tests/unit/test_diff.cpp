@@ -25,8 +25,8 @@ Record rec(const std::string& json) {
 }
 
 std::string key_of(const std::string& json, const std::vector<std::string>& fields) {
-  std::string sort_key, key_json;
-  REQUIRE(etl::diff::make_key(rec(json), fields, sort_key, key_json).empty());
+  std::string sort_key;
+  REQUIRE(etl::diff::make_key(rec(json), fields, sort_key).empty());
   return sort_key;
 }
 
@@ -62,11 +62,47 @@ TEST_CASE("composite keys compare field by field", "[diff]") {
 }
 
 TEST_CASE("a key field missing or null is named", "[diff]") {
-  std::string sk, kj;
-  CHECK(etl::diff::make_key(rec(R"({"a":1})"), {"a", "b"}, sk, kj) == "b");
-  CHECK(etl::diff::make_key(rec(R"({"a":null})"), {"a"}, sk, kj) == "a");
-  CHECK(etl::diff::make_key(rec(R"({"a":1,"b":"x"})"), {"b", "a"}, sk, kj).empty());
-  CHECK(kj == R"({"b":"x","a":1})");
+  std::string sk;
+  CHECK(etl::diff::make_key(rec(R"({"a":1})"), {"a", "b"}, sk) == "b");
+  CHECK(etl::diff::make_key(rec(R"({"a":null})"), {"a"}, sk) == "a");
+  CHECK(etl::diff::make_key(rec(R"({"a":1,"b":"x"})"), {"b", "a"}, sk).empty());
+}
+
+TEST_CASE("a key's prefix never contradicts the full comparison", "[diff]") {
+  std::vector<std::string> values = {"0",
+                                     "7",
+                                     "9",
+                                     "10",
+                                     "99",
+                                     "100",
+                                     "123456789012345678",
+                                     "123456789012345679",
+                                     "-1",
+                                     "-9",
+                                     "-10",
+                                     "-123456789012345678",
+                                     "\"\"",
+                                     "\"a\"",
+                                     "\"ab\"",
+                                     "\"SO-00000001\"",
+                                     "\"SO-00000002\"",
+                                     "\"SO-000000010000000001\"",
+                                     "\"SO-000000010000000002\"",
+                                     "\"00123\"",
+                                     "true"};
+  std::string big(250, '9');
+  values.push_back(big);
+  values.push_back("1" + big);
+  for (const auto& x : values)
+    for (const auto& y : values) {
+      std::string a = key_of("{\"k\":" + x + "}", {"k"});
+      std::string b = key_of("{\"k\":" + y + "}", {"k"});
+      auto pa = etl::diff::key_prefix(a), pb = etl::diff::key_prefix(b);
+      INFO(x << " vs " << y);
+      if (pa < pb) CHECK(etl::diff::compare_keys(a, b) < 0);
+      if (pb < pa) CHECK(etl::diff::compare_keys(a, b) > 0);
+      if (etl::diff::compare_keys(a, b) == 0) CHECK(pa == pb);
+    }
 }
 
 TEST_CASE("values compare exactly unless a rule says otherwise", "[diff]") {
@@ -161,7 +197,7 @@ TEST_CASE("a side sorted in memory and one spilled to runs give the same order",
     side.load();
     std::vector<std::string> out;
     std::string blob;
-    while (side.next(blob)) out.emplace_back(etl::diff::Entry::decode(blob).record_json);
+    while (side.next(blob)) out.emplace_back(side.record_json(etl::diff::Entry::decode(blob)));
     return std::make_pair(out, side.runs());
   };
   auto [in_memory, no_runs] = read_all(std::size_t{64} << 20);
@@ -174,6 +210,36 @@ TEST_CASE("a side sorted in memory and one spilled to runs give the same order",
   auto first5 = std::find(in_memory.begin(), in_memory.end(), R"({"id":5,"n":603})");
   REQUIRE(first5 != in_memory.end());
   CHECK(*(first5 + 1) == R"({"id":5,"n":"second 5"})");
+  fs::remove(path);
+}
+
+TEST_CASE("entries give back their record and key exactly, whatever the values hold", "[diff]") {
+  fs::path path = fs::temp_directory_path() / "etl_unit_entries.ndjson";
+  const std::vector<std::string> lines = {
+      R"({"id":2,"s":"a,b\"c\\","n":[1,{"x":"]"}],"o":{"k":[","]},"z":null})",
+      R"({"other":"shape","id":1})",
+      R"({"id":3})",
+  };
+  {
+    std::ofstream f(path);
+    for (const auto& l : lines) f << l << "\n";
+  }
+  etl::diff::SideOptions o;
+  o.address = path.string();
+  o.key = {"id"};
+  o.reject = [](const etl::Sourced&, const std::string&) { FAIL("nothing is rejected"); };
+  etl::diff::SortedSide side(o);
+  side.load();
+  std::string blob;
+  std::vector<std::string> records, keys;
+  while (side.next(blob)) {
+    auto e = etl::diff::Entry::decode(blob);
+    records.push_back(side.record_json(e));
+    keys.push_back(side.key_json(e));
+  }
+  CHECK(records == std::vector<std::string>{lines[1], lines[0], lines[2]});
+  CHECK(keys == std::vector<std::string>{R"({"id":1})", R"({"id":2})", R"({"id":3})"});
+  CHECK(side.columns() == std::set<std::string>{"id", "s", "n", "o", "z", "other"});
   fs::remove(path);
 }
 

@@ -41,9 +41,8 @@ int compare_bytes(std::string_view a, std::string_view b) {
 }  // namespace
 
 std::string make_key(const Record& rec, const std::vector<std::string>& fields,
-                     std::string& sort_key, std::string& key_json) {
+                     std::string& sort_key) {
   sort_key.clear();
-  key_json.assign(1, '{');
   for (const auto& f : fields) {
     const Value* v = rec.find(f);
     if (v == nullptr || v->is_null()) return f;
@@ -58,12 +57,7 @@ std::string make_key(const Record& rec, const std::vector<std::string>& fields,
       default:
         append_part(sort_key, to_json(*v));
     }
-    if (key_json.size() > 1) key_json.push_back(',');
-    append_json_string(key_json, f);
-    key_json.push_back(':');
-    append_json(key_json, *v);
   }
-  key_json.push_back('}');
   return {};
 }
 
@@ -89,6 +83,37 @@ int compare_keys(std::string_view a, std::string_view b) {
     j += 5 + nb;
   }
   return i < a.size() ? 1 : j < b.size() ? -1 : 0;
+}
+
+KeyPrefix key_prefix(std::string_view sort_key) {
+  unsigned char p[16] = {};
+  if (sort_key.size() >= 5) {
+    char cls = sort_key[0];
+    std::uint32_t n;
+    std::memcpy(&n, sort_key.data() + 1, 4);
+    std::string_view text = sort_key.substr(5, n);
+    p[0] = static_cast<unsigned char>(cls);
+    if (cls == kText) {
+      for (std::size_t i = 0; i < text.size() && i < 15; ++i)
+        p[1 + i] = static_cast<unsigned char>(text[i]);
+    } else {
+      // Integers: the digit count, then the leading digits. Past 200 digits only the class and
+      // the count byte are kept, and compare_keys decides.
+      std::string_view digits = cls == kNegativeInteger ? text.substr(1) : text;
+      bool negative = cls == kNegativeInteger;
+      auto len = static_cast<unsigned char>(std::min<std::size_t>(digits.size(), 201));
+      p[1] = negative ? static_cast<unsigned char>(255 - len) : len;
+      if (digits.size() <= 200)
+        for (std::size_t i = 0; i < digits.size() && i < 14; ++i) {
+          auto d = static_cast<unsigned char>(digits[i]);
+          p[2 + i] = negative ? static_cast<unsigned char>(255 - d) : d;
+        }
+    }
+  }
+  KeyPrefix k;
+  for (int i = 0; i < 8; ++i) k.hi = (k.hi << 8) | p[i];
+  for (int i = 8; i < 16; ++i) k.lo = (k.lo << 8) | p[i];
+  return k;
 }
 
 }  // namespace etl::diff

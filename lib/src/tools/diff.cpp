@@ -58,7 +58,7 @@ void DiffRun::reject_entry(std::size_t side, const std::string& blob, const std:
   diff::Entry e = diff::Entry::decode(blob);
   Sourced s;
   Value v;
-  if (!parse_json(e.record_json, v)) s.record.fields() = std::move(v.members());
+  if (!parse_json(sides[side]->record_json(e), v)) s.record.fields() = std::move(v.members());
   s.where.source = sides[side]->where(e.ordinal);
   reject(side, s, reason);
 }
@@ -104,7 +104,7 @@ bool DiffRun::reject_duplicates(diff::KeyedMerge& merge) {
   std::string held;
   for (std::size_t i = 0; i < sides.size(); ++i) {
     if (merge.count(i) == 0) continue;
-    if (key_json.empty()) key_json = diff::Entry::decode(merge.blob(i)).key_json;
+    if (key_json.empty()) key_json = sides[i]->key_json(diff::Entry::decode(merge.blob(i)));
     held += fmt::format("{}{} {} time{}", held.empty() ? "" : ", ", sides[i]->options().label,
                         merge.count(i), merge.count(i) == 1 ? "" : "s");
   }
@@ -185,27 +185,38 @@ int two_way(DiffRun& run) {
   OutputStream out(o.output);
   run.load_sides();
   diff::KeyedMerge merge({run.sides[0].get(), run.sides[1].get()});
+  const diff::SortedSide& old_side = *run.sides[0];
+  const diff::SortedSide& new_side = *run.sides[1];
   Value old_doc, new_doc;
   Record old_rec, new_rec;
+  std::string key_json, old_json, new_json;
   std::vector<diff::FieldChange> changes;
+  auto write = [&](diff::ChangeOp op, const diff::SortedSide& side, const diff::Entry& e) {
+    key_json.clear();
+    side.append_key(key_json, e);
+    new_json.clear();
+    side.append_record(new_json, e);
+    diff::append_change(out.buffer(), op, key_json, new_json, changes);
+  };
   while (merge.next()) {
     if (run.reject_duplicates(merge)) continue;
-    std::string& buf = out.buffer();
+    changes.clear();
     if (merge.count(1) == 0) {
-      diff::Entry e = diff::Entry::decode(merge.blob(0));
       ++n.removed;
-      diff::append_change(buf, diff::ChangeOp::Remove, e.key_json, e.record_json);
+      write(diff::ChangeOp::Remove, old_side, diff::Entry::decode(merge.blob(0)));
     } else if (merge.count(0) == 0) {
-      diff::Entry e = diff::Entry::decode(merge.blob(1));
       ++n.added;
-      diff::append_change(buf, diff::ChangeOp::Add, e.key_json, e.record_json);
+      write(diff::ChangeOp::Add, new_side, diff::Entry::decode(merge.blob(1)));
     } else {
       diff::Entry a = diff::Entry::decode(merge.blob(0));
       diff::Entry b = diff::Entry::decode(merge.blob(1));
-      changes.clear();
-      // Equal JSON text is equal under every rule; only differing text is parsed and compared.
-      if (a.record_json != b.record_json) {
-        if (parse_json(a.record_json, old_doc) || parse_json(b.record_json, new_doc))
+      // Records written the same way are equal under every rule; only others are parsed.
+      if (!diff::same_record(old_side, a, new_side, b)) {
+        old_json.clear();
+        old_side.append_record(old_json, a);
+        new_json.clear();
+        new_side.append_record(new_json, b);
+        if (parse_json(old_json, old_doc) || parse_json(new_json, new_doc))
           throw IoError("etl-diff: a temporary entry was damaged");
         old_rec.fields().swap(old_doc.members());
         new_rec.fields().swap(new_doc.members());
@@ -213,11 +224,11 @@ int two_way(DiffRun& run) {
       }
       if (changes.empty()) {
         ++n.same;
-        if (o.all) diff::append_change(buf, diff::ChangeOp::Same, b.key_json, b.record_json);
+        if (o.all) write(diff::ChangeOp::Same, new_side, b);
       } else {
         ++n.changed;
         for (const auto& c : changes) ++n.fields[*c.field];
-        diff::append_change(buf, diff::ChangeOp::Change, b.key_json, b.record_json, changes);
+        write(diff::ChangeOp::Change, new_side, b);
       }
     }
     out.maybe_flush();

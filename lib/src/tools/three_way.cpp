@@ -25,6 +25,11 @@ void parse_record(std::string_view json, Record& out) {
   out.fields().swap(v.members());
 }
 
+// One side's record for the current key, as JSON text.
+struct Held {
+  std::string key_json, record_json;
+};
+
 struct SideCounts {
   std::uint64_t add = 0, remove = 0, change = 0;
 };
@@ -54,7 +59,7 @@ struct ThreeWay {
 
   // A conflict line: the key, what kind, the differing fields, and all three records.
   void conflict(std::string_view key_json, const char* kind, const std::string& fields_json,
-                const diff::Entry* base, const diff::Entry* a, const diff::Entry* b) {
+                const Held* base, const Held* a, const Held* b) {
     ++conflicts;
     const std::string& prefer = run.opts.prefer;
     if (!prefer.empty()) ++resolved;
@@ -75,7 +80,7 @@ struct ThreeWay {
   }
 
   // Both sides hold the key: merge field by field against base (empty when both added it).
-  void merge_fields(const diff::Entry& a, const diff::Entry& b, const diff::Entry* base) {
+  void merge_fields(const Held& a, const Held& b, const Held* base) {
     if (a.record_json == b.record_json) {
       ++unchanged;
       return;
@@ -148,7 +153,7 @@ struct ThreeWay {
   }
 
   // BASE holds the key, one side deleted it, the other (`kept`) still has it.
-  void deleted_on_one_side(std::size_t kept, const diff::Entry& e, const diff::Entry& base) {
+  void deleted_on_one_side(std::size_t kept, const Held& e, const Held& base) {
     std::size_t other = kept == kA ? kB : kA;
     Record rk, rbase;
     parse_record(e.record_json, rk);
@@ -159,8 +164,8 @@ struct ThreeWay {
       remove(kept, e.key_json, e.record_json);  // deleted there, untouched here: delete here
       return;
     }
-    const diff::Entry* a = kept == kA ? &e : nullptr;
-    const diff::Entry* b = kept == kB ? &e : nullptr;
+    const Held* a = kept == kA ? &e : nullptr;
+    const Held* b = kept == kB ? &e : nullptr;
     conflict(e.key_json, kept == kA ? "changed in A, deleted in B" : "deleted in A, changed in B",
              "", &base, a, b);
     if (run.opts.prefer == (kept == kA ? "a" : "b"))
@@ -171,9 +176,15 @@ struct ThreeWay {
 
   void step(diff::KeyedMerge& m) {
     bool has_a = m.count(kA) > 0, has_b = m.count(kB) > 0, has_base = m.count(kBase) > 0;
-    diff::Entry a = has_a ? diff::Entry::decode(m.blob(kA)) : diff::Entry{};
-    diff::Entry b = has_b ? diff::Entry::decode(m.blob(kB)) : diff::Entry{};
-    diff::Entry base = has_base ? diff::Entry::decode(m.blob(kBase)) : diff::Entry{};
+    auto held = [&](std::size_t side) {
+      Held h;
+      if (m.count(side) == 0) return h;
+      diff::Entry e = diff::Entry::decode(m.blob(side));
+      run.sides[side]->append_key(h.key_json, e);
+      run.sides[side]->append_record(h.record_json, e);
+      return h;
+    };
+    Held a = held(kA), b = held(kB), base = held(kBase);
     if (has_a && has_b) {
       merge_fields(a, b, has_base ? &base : nullptr);
     } else if (has_a && !has_base) {

@@ -1,10 +1,12 @@
 #pragma once
-// One side of a keyed comparison, read back in key order. Records are kept as compact entries
-// (sort key, key JSON, record JSON); while they fit in the memory budget they are sorted in
-// memory, past it they are written as sorted runs to temporary files and merged at the end.
+// One side of a keyed comparison, read back in key order. Records are kept as compact entries:
+// the sort key, the record's shape (its field names, stored once per side) and its values as
+// JSON text. While they fit in the memory budget they are sorted in memory; past it they are
+// written as sorted runs to temporary files and merged at the end.
 // A side that is already sorted (--sorted) streams straight from its source, checked as it goes.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -13,6 +15,7 @@
 #include <vector>
 
 #include "etl/connector_options.hpp"
+#include "etl/diff/key.hpp"
 #include "etl/source.hpp"
 #include "etl/spill_file.hpp"
 
@@ -20,11 +23,18 @@ namespace etl::diff {
 
 struct Entry {
   std::string_view sort_key;
-  std::string_view key_json;
-  std::string_view record_json;
+  std::uint32_t shape = 0;    // which field names, in which order (SortedSide::shape)
+  std::string_view values;    // the values' JSON, comma-separated, in the shape's order
   std::uint64_t ordinal = 0;  // the line, or the record number when the source has no lines
 
   static Entry decode(std::string_view blob);
+};
+
+// The field names records of one shape have, in order.
+struct Shape {
+  std::vector<std::string> names;
+  std::vector<std::string> prefixes;  // "name": as JSON, ready to write
+  std::vector<std::size_t> key_at;    // where each key field is among names
 };
 
 struct SideOptions {
@@ -53,13 +63,20 @@ class SortedSide {
   std::uint64_t read() const { return m_read; }
   std::uint64_t rejected() const { return m_rejected; }
   std::size_t runs() const { return m_runs.size(); }
-  const std::set<std::string>& columns() const { return m_columns; }
+  // Every field name the side's records have.
+  std::set<std::string> columns() const;
+  const Shape& shape(std::uint32_t id) const { return m_shapes[id]; }
+  // Appends the entry's record, or its key, as a JSON object.
+  void append_record(std::string& out, const Entry& e) const;
+  void append_key(std::string& out, const Entry& e) const;
+  std::string record_json(const Entry& e) const;
+  std::string key_json(const Entry& e) const;
   // "orders.csv:12" or "sqlite:erp.db#orders row 12" for an entry's ordinal.
   std::string where(std::uint64_t ordinal) const;
 
  private:
   bool read_entry(std::string& blob);
-  void note_columns(const Record& r);
+  std::uint32_t shape_of(const Record& r);
   void sort_and_spill();
   void sort_index();
   // Orders the merge heap: the run whose head has the least key on top, earlier runs first.
@@ -68,16 +85,22 @@ class SortedSide {
   SideOptions m_opts;
   std::unique_ptr<Source> m_source;
   Sourced m_rec;
-  std::string m_sort_key, m_key_json;
+  std::string m_sort_key;
   std::uint64_t m_read = 0, m_rejected = 0;
   std::string m_source_name;
   bool m_lines = true;
-  std::set<std::string> m_columns;
-  std::vector<std::string> m_last_fields;
+  std::vector<Shape> m_shapes;
+  std::map<std::string, std::uint32_t> m_shape_ids;  // by the names joined with NUL
+  std::uint32_t m_last_shape = 0;
+  mutable std::vector<std::string_view> m_split;  // reused by append_record/append_key
 
-  std::string m_arena;                 // entry blobs, back to back
-  std::vector<std::uint64_t> m_index;  // offsets of the blobs, sorted by key
-  std::size_t m_pos = 0;               // next index position to hand out
+  struct Slot {
+    KeyPrefix prefix;
+    std::uint64_t offset;  // of the blob in the arena
+  };
+  std::string m_arena;        // entry blobs, back to back
+  std::vector<Slot> m_index;  // sorted by key
+  std::size_t m_pos = 0;      // next index position to hand out
   std::vector<std::unique_ptr<SpillFile>> m_runs;
   struct Head {
     std::string blob;
@@ -88,5 +111,9 @@ class SortedSide {
   bool m_merging = false;
   std::string m_prev_key;  // presorted: the order check
 };
+
+// True when both entries hold the same field names, in the same order, with the same values
+// written the same way: equal under any comparison rule, without parsing.
+bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const Entry& y);
 
 }  // namespace etl::diff

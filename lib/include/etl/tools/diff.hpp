@@ -20,7 +20,7 @@ struct DiffOptions {
   std::vector<std::pair<std::string, std::string>> rename;  // --map old=new, on the old side
   bool all = false;                                         // also write unchanged keys
   bool sorted = false;                                      // inputs are already in key order
-  std::size_t memory = std::size_t{256} << 20;
+  std::size_t memory = std::size_t{1} << 30;
   std::string temp_dir;
   std::string output = "-";
   ConnectorOptions source_options;
