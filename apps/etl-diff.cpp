@@ -47,7 +47,11 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"a", "b"}));
   app.add_option("--format", o.source_options.format,
                  "Input format when the extension does not tell (csv, tsv, ndjson, json)");
-  app.add_option("--table", o.source_options.table, "SQLite table (both sides)");
+  app.add_option("--table", o.source_options.table,
+                 "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)");
+  app.add_option("--password-file", o.source_options.password_file,
+                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+      ->check(CLI::ExistingFile);
   app.add_option("--records-path", o.source_options.records_path,
                  "JSON Pointer to the records array (JSON inputs)");
   etl::cli::add_common_options(app, common);

@@ -30,7 +30,7 @@ Address Registry::parse(std::string_view text, const std::string& format_overrid
   auto colon = text.find(':');
   if (colon != std::string_view::npos && colon > 1) {  // > 1: not a Windows drive letter
     std::string scheme(text.substr(0, colon));
-    if (scheme == "postgresql" || scheme == "postgres" || scheme == "http" || scheme == "https")
+    if (scheme == "http" || scheme == "https")
       throw UsageError(fmt::format("'{}': the {} connector is not built yet", a.text, scheme));
     if (find(scheme) != nullptr) {
       a.scheme = scheme;

@@ -1,6 +1,7 @@
 // The one list of connectors: add a line here for a new format or connector.
 #include <fmt/format.h>
 
+#include "etl/db/postgres.hpp"
 #include "etl/db/sqlite.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
@@ -15,13 +16,30 @@ char delimiter_for(const ConnectorOptions& o, char dflt) {
   return o.delimiter ? o.delimiter : dflt;
 }
 
-// sqlite:PATH#TABLE names the table in the address, so one command can read two tables.
-std::pair<std::string, ConnectorOptions> sqlite_target(const Address& a, ConnectorOptions o) {
-  auto hash = a.target.rfind('#');
-  if (hash == std::string::npos) return {a.target, o};
-  o.table = a.target.substr(hash + 1);
+// sqlite:PATH#TABLE and postgresql://…/db#TABLE name the table in the address, so one command
+// can read two tables.
+std::pair<std::string, ConnectorOptions> table_target(const std::string& target,
+                                                      ConnectorOptions o) {
+  auto hash = target.rfind('#');
+  if (hash == std::string::npos) return {target, o};
+  o.table = target.substr(hash + 1);
   o.query.clear();
-  return {a.target.substr(0, hash), o};
+  return {target.substr(0, hash), o};
+}
+
+ConnectorInfo postgres_connector(const char* scheme) {
+  return {scheme,
+          {},
+          "PostgreSQL: postgresql://user@host:port/db with --table or --query, or …/db#TABLE",
+          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
+            auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
+            return std::make_unique<PgSource>(url, opts);
+          },
+          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
+            auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
+            return std::make_unique<PgSink>(url, opts);
+          },
+          false};
 }
 }  // namespace
 
@@ -66,15 +84,17 @@ void register_builtin_connectors(Registry& r) {
          {".db", ".sqlite"},
          "SQLite database: sqlite:PATH with --table or --query, or sqlite:PATH#TABLE",
          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
-           auto [path, opts] = sqlite_target(a, o);
+           auto [path, opts] = table_target(a.target, o);
            return std::make_unique<SqliteSource>(path, opts);
          },
          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
-           auto [path, opts] = sqlite_target(a, o);
+           auto [path, opts] = table_target(a.target, o);
            if (opts.changes) return std::make_unique<SqliteChangeSink>(path, opts);
            return std::make_unique<SqliteSink>(path, opts);
          },
          true});
+  r.add(postgres_connector("postgresql"));
+  r.add(postgres_connector("postgres"));
 }
 
 }  // namespace etl

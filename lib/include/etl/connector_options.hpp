@@ -13,8 +13,9 @@ struct ConnectorOptions {
   char delimiter = 0;                // --delimiter (CSV); 0 = by format
   std::string records_path;          // --records-path: JSON Pointer to the records array
   std::vector<std::string> columns;  // --columns (CSV writer)
-  std::string table;                 // --table (SQLite)
-  std::string query;                 // --query (SQLite source)
+  std::string table;                 // --table (SQLite, PostgreSQL)
+  std::string query;                 // --query (SQLite, PostgreSQL source)
+  std::string password_file;         // --password-file (PostgreSQL)
   std::vector<std::string> key;      // --key (SQLite sink)
   std::string mode = "insert";       // --mode insert|upsert|update|replace
   std::size_t batch_size = 10000;    // --batch-size

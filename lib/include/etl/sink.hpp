@@ -1,5 +1,6 @@
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <utility>
@@ -10,7 +11,8 @@
 namespace etl {
 
 // Unchanged: the destination already held it (a change applied before, an unchanged record).
-enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected };
+// Pending: the sink holds the record in a batch and reports its outcome later (on_outcome).
+enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected, Pending };
 
 struct WriteResult {
   WriteOutcome outcome = WriteOutcome::Written;
@@ -19,10 +21,14 @@ struct WriteResult {
 
 class Sink {
  public:
+  using OutcomeFn = std::function<void(const Sourced&, const WriteResult&)>;
   virtual ~Sink() = default;
   virtual WriteResult write(const Sourced& in) = 0;
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
+  // Where a batching sink reports the outcome of each record it answered Pending, by the time
+  // commit() returns.
+  virtual void on_outcome(OutcomeFn) {}
   // Counts beyond written/filtered/rejected that this sink keeps (inserted, updated …), for the
   // summary and the report.
   virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }

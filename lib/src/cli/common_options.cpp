@@ -75,7 +75,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
         }
       },
       "CSV field delimiter");
-  app.add_option("--table", o.table, "SQLite table");
+  app.add_option("--table", o.table, "Database table (SQLite, PostgreSQL)");
+  app.add_option("--password-file", o.password_file,
+                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+      ->check(CLI::ExistingFile);
   if (for_sink) {
     app.add_option("--columns", o.columns, "CSV column order")->delimiter(',');
     app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
@@ -88,7 +91,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
         ->check(CLI::PositiveNumber);
   } else {
     app.add_option("--records-path", o.records_path, "JSON Pointer to the records array");
-    app.add_option("--query", o.query, "SQL query (SQLite source)");
+    app.add_option("--query", o.query, "SQL query (SQLite or PostgreSQL source)");
   }
 }
 

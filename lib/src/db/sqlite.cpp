@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 
+#include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
@@ -38,62 +39,20 @@ NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
   return NumberStorage::Text;
 }
 
-// The declared type that keeps each kind of value exact (see sqlite.hpp).
-std::string declared_type(Value::Kind kind) {
-  switch (kind) {
-    case Value::Kind::String:
+// The declared type that keeps each kind of value exact (see sqlite.hpp): numbers get none.
+std::string declared_type(ColumnType type) {
+  switch (type) {
+    case ColumnType::Text:
       return " TEXT";
-    case Value::Kind::Bool:
+    case ColumnType::Integer:
+      return " INTEGER";
+    case ColumnType::Boolean:
       return " BOOLEAN";
-    case Value::Kind::Array:
-    case Value::Kind::Object:
+    case ColumnType::Json:
       return " JSON";
     default:
       return "";
   }
-}
-
-std::vector<std::pair<std::string, std::string>> columns_of(const Record& first) {
-  std::vector<std::pair<std::string, std::string>> cols;
-  for (const auto& m : first.fields()) cols.emplace_back(m.key, declared_type(m.value.kind()));
-  return cols;
-}
-
-// --schema FILE: a JSON object of column name -> text | number | integer | boolean | json.
-std::vector<std::pair<std::string, std::string>> read_schema(const std::string& path) {
-  InputStream in(path);
-  std::string text;
-  char buf[1 << 14];
-  for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;) text.append(buf, n);
-  Value doc;
-  if (auto err = parse_json(text, doc))
-    throw UsageError(fmt::format("{}:{}:{}: {}", path, err->line, err->column, err->message));
-  if (doc.kind() != Value::Kind::Object || doc.members().empty())
-    throw UsageError(fmt::format("{}: a schema is a JSON object of column: type", path));
-  std::vector<std::pair<std::string, std::string>> cols;
-  for (const auto& m : doc.members()) {
-    const std::string& t = m.value.text();
-    std::string type;
-    if (m.value.kind() != Value::Kind::String) {
-      type = "?";
-    } else if (t == "text") {
-      type = " TEXT";
-    } else if (t == "integer") {
-      type = " INTEGER";
-    } else if (t == "boolean") {
-      type = " BOOLEAN";
-    } else if (t == "json") {
-      type = " JSON";
-    } else if (t != "number") {
-      type = "?";
-    }
-    if (type == "?")
-      throw UsageError(
-          fmt::format("{}: column '{}': type must be one of text, number, integer, boolean, json",
-                      path, m.key));
-    cols.emplace_back(m.key, type);
-  }
-  return cols;
 }
 
 }  // namespace
@@ -284,16 +243,15 @@ void SqliteSink::ensure_table(const Record& first) {
   if (m_columns.empty()) {
     // Column types from --schema, else from the first record; numbers get no declared type
     // (see sqlite.hpp).
-    std::vector<std::pair<std::string, std::string>> cols =
-        m_opts.schema_file.empty() ? columns_of(first) : read_schema(m_opts.schema_file);
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
     for (const auto& k : m_opts.key)
-      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.first == k; }))
+      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
         throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
     std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (";
     for (std::size_t i = 0; i < cols.size(); ++i) {
       if (i > 0) sql += ", ";
-      sql += quote_identifier(cols[i].first) + cols[i].second;
-      m_columns.push_back(cols[i].first);
+      sql += quote_identifier(cols[i].name) + declared_type(cols[i].type);
+      m_columns.push_back(cols[i].name);
     }
     if (!m_opts.key.empty()) {
       sql += ", PRIMARY KEY (";

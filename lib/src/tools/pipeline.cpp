@@ -37,8 +37,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     };
     Sourced rec, mapped;
     std::vector<mapping::Mapping::Output> outputs;
-    auto write = [&](const Sourced& in) {
-      WriteResult w = sink->write(in);
+    auto account = [&](const Sourced& in, const WriteResult& w) {
       switch (w.outcome) {
         case WriteOutcome::Written:
           ++stats.written;
@@ -53,8 +52,12 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         case WriteOutcome::Rejected:
           reject(in, w.reason);
           break;
+        case WriteOutcome::Pending:
+          break;  // counted when the sink reports it
       }
     };
+    sink->on_outcome(account);
+    auto write = [&](const Sourced& in) { account(in, sink->write(in)); };
     for (const auto& address : p.sources) {
       auto source = reg.open_source(address, p.source_options);
       while (source->next(rec)) {

@@ -1,0 +1,99 @@
+#pragma once
+// PostgreSQL through libpq. Sources stream with COPY (…) TO STDOUT: constant memory, types
+// from the query's description (numeric and bigint exact, timestamps ISO 8601 with offset,
+// json/jsonb nested, NULL null). Sinks bulk-load with COPY into the table (insert) or into a
+// staging table merged with INSERT … ON CONFLICT (upsert) or UPDATE … FROM (update); a batch
+// the server refuses is retried record by record, so one bad record is rejected with the
+// server's reason and the others are written. Identifiers are quoted and values travel as COPY
+// data or parameters: nothing in a record or a mapping becomes SQL.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/connector_options.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+struct pg_conn;
+struct pg_result;
+
+namespace etl {
+
+// The address with any password replaced by ***, for messages and reports.
+std::string mask_password(const std::string& url);
+
+class PgConnection {
+ public:
+  // url: postgresql://…; the password comes from the URL, PGPASSWORD, ~/.pgpass or
+  // password_file (--password-file), in libpq's order, with password_file first.
+  PgConnection(const std::string& url, const std::string& password_file);
+  ~PgConnection();
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  pg_conn* handle() const { return m_conn; }
+  const std::string& name() const { return m_name; }  // masked
+  // Runs SQL that returns no rows; throws IoError (UsageError for SQL errors when user_sql).
+  void exec(const std::string& sql);
+  // Runs SQL with text parameters (nullptr = NULL); returns the result, or throws.
+  std::unique_ptr<pg_result, void (*)(pg_result*)> query(const std::string& sql,
+                                                         const std::vector<const char*>& params);
+  std::string error() const;
+
+ private:
+  pg_conn* m_conn = nullptr;
+  std::string m_name;
+};
+
+// "public.orders" → "public"."orders"; a name without a dot → "name".
+std::string pg_quote_name(const std::string& name);
+
+class PgSource : public Source {
+ public:
+  PgSource(const std::string& url, const ConnectorOptions& o);
+  ~PgSource() override;
+  bool next(Sourced& out) override;
+
+ private:
+  enum class Kind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz };
+  void convert(std::size_t col, std::string_view text, Value& v);
+  PgConnection m_conn;
+  std::string m_name;
+  std::vector<std::string> m_names;
+  std::vector<Kind> m_kinds;
+  std::uint64_t m_row = 0;
+  bool m_done = false;
+  std::string m_field;  // one decoded field
+};
+
+class PgSink : public Sink {
+ public:
+  PgSink(const std::string& url, const ConnectorOptions& o);
+  ~PgSink() override;  // without commit(): the open transaction is rolled back
+  WriteResult write(const Sourced& in) override;
+  void commit() override;
+  void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
+
+ private:
+  void ensure_table(const Record& first);
+  void flush();
+  bool copy_batch(const std::string& target, bool with_row_numbers);
+  void merge_staged();
+  void write_one_by_one();
+  std::string insert_sql(const Record& r, bool upsert) const;
+  std::string update_sql(const Record& r) const;
+
+  PgConnection m_conn;
+  ConnectorOptions m_opts;
+  std::string m_table;  // quoted
+  std::vector<std::string> m_columns;
+  bool m_table_ready = false;
+  bool m_in_tx = false;
+  std::vector<Sourced> m_batch;
+  std::vector<std::string> m_batch_fields;  // the field list every record of the batch has
+  std::string m_copy;                       // COPY text being built
+  OutcomeFn m_outcome;
+};
+
+}  // namespace etl

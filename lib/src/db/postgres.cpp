@@ -1,0 +1,277 @@
+#include "etl/db/postgres.hpp"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <fstream>
+#include <regex>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+// Type OIDs from pg_type.h (stable across server versions).
+constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114, kFloat4 = 700,
+              kFloat8 = 701, kTimestamp = 1114, kTimestampTz = 1184, kNumeric = 1700, kJsonb = 3802;
+
+std::string read_password_file(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw UsageError(fmt::format("--password-file {}: cannot read it", path));
+  std::string pw;
+  std::getline(f, pw);
+  while (!pw.empty() && (pw.back() == '\r' || pw.back() == ' ')) pw.pop_back();
+  return pw;
+}
+
+// The server's message without libpq's trailing newline.
+std::string trimmed_message(const char* m) {
+  std::string s = m ? m : "";
+  while (!s.empty() && (s.back() == '\n' || s.back() == ' ')) s.pop_back();
+  return s;
+}
+
+// COPY text format: backslash escapes in a field (\N, the null marker, is handled by the caller).
+void decode_copy_field(std::string_view in, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    char c = in[i];
+    if (c != '\\' || i + 1 == in.size()) {
+      out.push_back(c);
+      continue;
+    }
+    char e = in[++i];
+    switch (e) {
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'v':
+        out.push_back('\v');
+        break;
+      default:
+        if (e >= '0' && e <= '7') {  // \NNN octal
+          int v = e - '0';
+          for (int k = 0; k < 2 && i + 1 < in.size() && in[i + 1] >= '0' && in[i + 1] <= '7'; ++k)
+            v = v * 8 + (in[++i] - '0');
+          out.push_back(static_cast<char>(v));
+        } else {
+          out.push_back(e);  // \\ and any other escaped character stand for themselves
+        }
+    }
+  }
+}
+
+// "2024-03-01 10:00:00.5+01" → "2024-03-01T10:00:00.5+01:00" (ISO 8601 with offset).
+std::string iso_timestamp(std::string_view t, bool with_zone) {
+  std::string s(t);
+  if (s.size() > 10 && s[10] == ' ') s[10] = 'T';
+  if (!with_zone) return s;
+  auto sign = s.find_last_of("+-");
+  if (sign != std::string::npos && sign > 10) {
+    std::string zone = s.substr(sign + 1);
+    if (zone.size() == 2) s += ":00";
+    if (zone.size() == 8 && zone[2] == ':' && zone[5] == ':') s.resize(sign + 6);  // LMT seconds
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string mask_password(const std::string& url) {
+  static const std::regex userinfo(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
+  static const std::regex param(R"(([?&]password=)[^&]*)");
+  std::string out = std::regex_replace(url, userinfo, "$1:***@");
+  return std::regex_replace(out, param, "$1***");
+}
+
+std::string pg_quote_name(const std::string& name) {
+  auto quote = [](std::string_view n) {
+    std::string q = "\"";
+    for (char c : n) {
+      if (c == '"') q.push_back('"');
+      q.push_back(c);
+    }
+    return q + "\"";
+  };
+  auto dot = name.find('.');
+  if (dot == std::string::npos) return quote(name);
+  return quote(std::string_view(name).substr(0, dot)) + "." +
+         quote(std::string_view(name).substr(dot + 1));
+}
+
+PgConnection::PgConnection(const std::string& url, const std::string& password_file)
+    : m_name(mask_password(url)) {
+  std::string password = password_file.empty() ? "" : read_password_file(password_file);
+  const char* keys[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
+  const char* values[] = {url.c_str(), password.c_str(), nullptr};
+  m_conn = PQconnectdbParams(keys, values, 1);
+  if (m_conn == nullptr || PQstatus(m_conn) != CONNECTION_OK) {
+    std::string msg = m_conn ? trimmed_message(PQerrorMessage(m_conn)) : "out of memory";
+    PQfinish(m_conn);
+    m_conn = nullptr;
+    throw IoError(fmt::format("{}: cannot connect: {}", m_name, msg));
+  }
+  exec(
+      "SET DateStyle TO ISO; SET TimeZone TO 'UTC'; SET extra_float_digits TO 1; "
+      "SET client_encoding TO 'UTF8'");
+}
+
+PgConnection::~PgConnection() {
+  PQfinish(m_conn);
+}
+
+std::string PgConnection::error() const {
+  return trimmed_message(PQerrorMessage(m_conn));
+}
+
+void PgConnection::exec(const std::string& sql) {
+  PGresult* r = PQexec(m_conn, sql.c_str());
+  ExecStatusType st = PQresultStatus(r);
+  std::string msg = trimmed_message(PQresultErrorMessage(r));
+  PQclear(r);
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    throw IoError(fmt::format("{}: {}", m_name, msg));
+}
+
+std::unique_ptr<pg_result, void (*)(pg_result*)> PgConnection::query(
+    const std::string& sql, const std::vector<const char*>& params) {
+  std::unique_ptr<pg_result, void (*)(pg_result*)> r(
+      PQexecParams(m_conn, sql.c_str(), static_cast<int>(params.size()), nullptr, params.data(),
+                   nullptr, nullptr, 0),
+      PQclear);
+  ExecStatusType st = PQresultStatus(r.get());
+  if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+    throw IoError(fmt::format("{}: {}", m_name, trimmed_message(PQresultErrorMessage(r.get()))));
+  return r;
+}
+
+// ---- source ----
+
+PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
+    : m_conn(url, o.password_file), m_name(m_conn.name()) {
+  if (o.table.empty() == o.query.empty())
+    throw UsageError("a postgresql source needs exactly one of --table or --query");
+  std::string sql = o.query.empty() ? "SELECT * FROM " + pg_quote_name(o.table) : o.query;
+  while (!sql.empty() &&
+         (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
+    sql.pop_back();
+  if (!o.table.empty()) m_name += "#" + o.table;
+  // Describe the query for its column names and types, then stream it with COPY.
+  PGresult* prep = PQprepare(m_conn.handle(), "", sql.c_str(), 0, nullptr);
+  bool ok = PQresultStatus(prep) == PGRES_COMMAND_OK;
+  std::string msg = trimmed_message(PQresultErrorMessage(prep));
+  PQclear(prep);
+  if (!ok) throw UsageError(fmt::format("{}: {}", m_name, msg));
+  std::unique_ptr<PGresult, void (*)(PGresult*)> desc(PQdescribePrepared(m_conn.handle(), ""),
+                                                      PQclear);
+  for (int i = 0; i < PQnfields(desc.get()); ++i) {
+    m_names.emplace_back(PQfname(desc.get(), i));
+    Oid t = PQftype(desc.get(), i);
+    m_kinds.push_back(t == kNumeric || t == kInt2 || t == kInt4 || t == kInt8 || t == kOid
+                          ? Kind::Number
+                      : t == kFloat4 || t == kFloat8 ? Kind::Float
+                      : t == kBool                   ? Kind::Bool
+                      : t == kJson || t == kJsonb    ? Kind::Json
+                      : t == kTimestamp              ? Kind::Timestamp
+                      : t == kTimestampTz            ? Kind::TimestampTz
+                                                     : Kind::Text);
+  }
+  PGresult* copy = PQexec(m_conn.handle(), ("COPY (" + sql + ") TO STDOUT").c_str());
+  ok = PQresultStatus(copy) == PGRES_COPY_OUT;
+  msg = trimmed_message(PQresultErrorMessage(copy));
+  PQclear(copy);
+  if (!ok) throw UsageError(fmt::format("{}: {}", m_name, msg));
+}
+
+PgSource::~PgSource() {
+  if (!m_done) PQrequestCancel(m_conn.handle());
+}
+
+void PgSource::convert(std::size_t col, std::string_view text, Value& v) {
+  decode_copy_field(text, m_field);
+  switch (m_kinds[col]) {
+    case Kind::Number:
+      v.set_number(m_field);
+      break;
+    case Kind::Float:  // NaN and ±Infinity have no JSON number: kept as strings
+      if (is_json_number(m_field))
+        v.set_number(m_field);
+      else
+        v.set_string(m_field);
+      break;
+    case Kind::Bool:
+      v = Value::boolean(m_field == "t");
+      break;
+    case Kind::Json:
+      if (parse_json(m_field, v)) v.set_string(m_field);
+      break;
+    case Kind::Timestamp:
+    case Kind::TimestampTz:
+      v.set_string(iso_timestamp(m_field, m_kinds[col] == Kind::TimestampTz));
+      break;
+    case Kind::Text:
+      v.set_string(m_field);
+  }
+}
+
+bool PgSource::next(Sourced& out) {
+  if (m_done) return false;
+  char* buf = nullptr;
+  int n = PQgetCopyData(m_conn.handle(), &buf, 0);
+  if (n < 0) {
+    m_done = true;
+    std::unique_ptr<PGresult, void (*)(PGresult*)> end(PQgetResult(m_conn.handle()), PQclear);
+    if (n == -2 || PQresultStatus(end.get()) != PGRES_COMMAND_OK)
+      throw IoError(
+          fmt::format("{}: {}", m_name,
+                      end ? trimmed_message(PQresultErrorMessage(end.get())) : m_conn.error()));
+    while (PGresult* r = PQgetResult(m_conn.handle())) PQclear(r);
+    return false;
+  }
+  std::unique_ptr<char, void (*)(void*)> line(buf, PQfreemem);
+  std::string_view row(buf, static_cast<std::size_t>(n));
+  if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
+  ++m_row;
+  out.where.source = m_name;
+  out.where.line = 0;
+  out.where.detail = fmt::format("row {}", m_row);
+  out.reject_reason.clear();
+  out.raw.clear();
+  auto& rec = out.record.fields();
+  if (rec.size() != m_names.size()) {
+    rec.clear();
+    for (const auto& name : m_names) rec.push_back(Member{name, Value()});
+  }
+  std::size_t col = 0, start = 0;
+  for (std::size_t i = 0; i <= row.size(); ++i) {
+    if (i < row.size() && row[i] != '\t') continue;
+    if (col < rec.size()) {
+      std::string_view field = row.substr(start, i - start);
+      if (field == "\\N")
+        rec[col].value.set_null();
+      else
+        convert(col, field, rec[col].value);
+    }
+    ++col;
+    start = i + 1;
+  }
+  if (col != rec.size())
+    throw IoError(
+        fmt::format("{}#row {}: COPY gave {} fields, expected {}", m_name, m_row, col, rec.size()));
+  return true;
+}
+
+}  // namespace etl

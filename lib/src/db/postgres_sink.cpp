@@ -1,0 +1,355 @@
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <algorithm>
+#include <set>
+
+#include "etl/db/postgres.hpp"
+#include "etl/db/table_schema.hpp"
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+const char* pg_type(ColumnType t) {
+  switch (t) {
+    case ColumnType::Number:
+      return "numeric";
+    case ColumnType::Integer:
+      return "bigint";
+    case ColumnType::Boolean:
+      return "boolean";
+    case ColumnType::Json:
+      return "jsonb";
+    default:
+      return "text";
+  }
+}
+
+// A value as PostgreSQL's text input reads it (numbers keep their digits, JSON its text).
+std::string text_of(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Bool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::Number:
+    case Value::Kind::String:
+      return v.text();
+    default:
+      return to_json(v);
+  }
+}
+
+// A field of COPY's text format.
+void append_copy_field(std::string& out, const Value& v) {
+  if (v.is_null()) {
+    out += "\\N";
+    return;
+  }
+  std::string scratch;
+  const std::string& t = v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number
+                             ? v.text()
+                             : (scratch = text_of(v));
+  for (char c : t) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
+// The server's reason for a failed statement: message, and detail when there is one.
+std::string reason_of(const PGresult* r) {
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+  std::string s = primary ? primary : PQresultErrorMessage(r);
+  if (detail) s += fmt::format(" ({})", detail);
+  return s;
+}
+
+}  // namespace
+
+PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
+    : m_conn(url, o.password_file), m_opts(o) {
+  if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
+  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
+    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  m_table = pg_quote_name(o.table);
+}
+
+PgSink::~PgSink() {
+  if (m_in_tx) PQclear(PQexec(m_conn.handle(), "ROLLBACK"));
+}
+
+void PgSink::ensure_table(const Record& first) {
+  m_table_ready = true;
+  std::string quoted = pg_quote_name(m_opts.table);
+  auto r = m_conn.query(
+      "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 "
+      "AND NOT attisdropped ORDER BY attnum",
+      {quoted.c_str()});
+  for (int i = 0; i < PQntuples(r.get()); ++i) m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
+  if (m_columns.empty()) {
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
+    for (const auto& k : m_opts.key)
+      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
+        throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
+    std::string sql = "CREATE TABLE IF NOT EXISTS " + m_table + " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      sql +=
+          fmt::format("{}{} {}", i ? ", " : "", pg_quote_name(cols[i].name), pg_type(cols[i].type));
+      m_columns.push_back(cols[i].name);
+    }
+    if (!m_opts.key.empty()) {
+      sql += ", PRIMARY KEY (";
+      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
+        sql += (i ? ", " : "") + pg_quote_name(m_opts.key[i]);
+      sql += ")";
+    }
+    m_conn.exec(sql + ")");
+  }
+  if (m_opts.mode == "replace") m_conn.exec("DELETE FROM " + m_table);
+  if (m_opts.mode == "upsert" || m_opts.mode == "update") {
+    // The staging table has the target's column types and no constraints; __etl_row says which
+    // input record a staged row is.
+    m_conn.exec("CREATE TEMP TABLE IF NOT EXISTS etl_stage AS SELECT * FROM " + m_table +
+                " WITH NO DATA");
+    m_conn.exec("ALTER TABLE etl_stage ADD COLUMN IF NOT EXISTS __etl_row integer");
+  }
+}
+
+WriteResult PgSink::write(const Sourced& in) {
+  const Record& r = in.record;
+  if (!m_in_tx) {
+    m_conn.exec("BEGIN");
+    m_in_tx = true;
+  }
+  if (!m_table_ready) ensure_table(r);
+  for (const auto& k : m_opts.key) {
+    const Value* v = r.find(k);
+    if (v == nullptr || v->is_null())
+      return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
+  }
+  for (const auto& m : r.fields()) {
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}' has no column in table '{}'", m.key, m_opts.table)};
+    // PostgreSQL text cannot hold U+0000; it would be cut short, never stored as given.
+    if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key)};
+  }
+  // A batch is COPYed with one column list: a record with other fields starts a new batch.
+  bool same = r.size() == m_batch_fields.size();
+  for (std::size_t i = 0; same && i < r.size(); ++i) same = r.fields()[i].key == m_batch_fields[i];
+  if (!same) {
+    flush();
+    m_batch_fields.clear();
+    for (const auto& m : r.fields()) m_batch_fields.push_back(m.key);
+  }
+  m_batch.push_back(in);
+  if (m_batch.size() >= m_opts.batch_size) flush();
+  return {WriteOutcome::Pending, ""};
+}
+
+bool PgSink::copy_batch(const std::string& target, bool with_row_numbers) {
+  std::string cols;
+  for (const auto& f : m_batch_fields) cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
+  if (with_row_numbers) cols += (cols.empty() ? "" : ", ") + std::string("__etl_row");
+  PGresult* start =
+      PQexec(m_conn.handle(), fmt::format("COPY {} ({}) FROM STDIN", target, cols).c_str());
+  bool ok = PQresultStatus(start) == PGRES_COPY_IN;
+  std::string why = reason_of(start);
+  PQclear(start);
+  if (!ok) throw IoError(fmt::format("{}: {}", m_conn.name(), why));
+  m_copy.clear();
+  for (std::size_t n = 0; n < m_batch.size(); ++n) {
+    const auto& fields = m_batch[n].record.fields();
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) m_copy.push_back('\t');
+      append_copy_field(m_copy, fields[i].value);
+    }
+    if (with_row_numbers) m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", n);
+    m_copy.push_back('\n');
+    if (m_copy.size() >= (1 << 16) || n + 1 == m_batch.size()) {
+      if (PQputCopyData(m_conn.handle(), m_copy.data(), static_cast<int>(m_copy.size())) != 1)
+        throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+      m_copy.clear();
+    }
+  }
+  if (PQputCopyEnd(m_conn.handle(), nullptr) != 1)
+    throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+  bool copied = true;
+  while (PGresult* r = PQgetResult(m_conn.handle())) {
+    if (PQresultStatus(r) != PGRES_COMMAND_OK) copied = false;
+    PQclear(r);
+  }
+  return copied;
+}
+
+std::string PgSink::insert_sql(const Record& r, bool upsert) const {
+  std::string names, params, updates;
+  int n = 0;
+  for (const auto& m : r.fields()) {
+    ++n;
+    names += (n > 1 ? ", " : "") + pg_quote_name(m.key);
+    params += fmt::format("{}${}", n > 1 ? ", " : "", n);
+    if (std::find(m_opts.key.begin(), m_opts.key.end(), m.key) == m_opts.key.end())
+      updates += fmt::format("{}{} = EXCLUDED.{}", updates.empty() ? "" : ", ",
+                             pg_quote_name(m.key), pg_quote_name(m.key));
+  }
+  std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", m_table, names, params);
+  if (upsert) {
+    std::string keys;
+    for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
+    sql += fmt::format(" ON CONFLICT ({}) DO {}", keys,
+                       updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
+  }
+  return sql;
+}
+
+std::string PgSink::update_sql(const Record& r) const {
+  std::string set, where;
+  int n = 0;
+  for (const auto& m : r.fields()) {
+    ++n;
+    std::string part = fmt::format("{} = ${}", pg_quote_name(m.key), n);
+    bool key = std::find(m_opts.key.begin(), m_opts.key.end(), m.key) != m_opts.key.end();
+    (key ? where : set) +=
+        (key ? (where.empty() ? "" : " AND ") : (set.empty() ? "" : ", ")) + part;
+  }
+  if (set.empty()) set = pg_quote_name(m_opts.key[0]) + " = " + pg_quote_name(m_opts.key[0]);
+  return fmt::format("UPDATE {} SET {} WHERE {}", m_table, set, where);
+}
+
+// The staged batch into the table: upsert or update; update reports the records with no row.
+void PgSink::merge_staged() {
+  std::string cols, updates, keys, join;
+  for (const auto& f : m_batch_fields) {
+    cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
+    if (std::find(m_opts.key.begin(), m_opts.key.end(), f) == m_opts.key.end())
+      updates += fmt::format("{}{} = {}.{}", updates.empty() ? "" : ", ", pg_quote_name(f),
+                             m_opts.mode == "upsert" ? "EXCLUDED" : "s", pg_quote_name(f));
+  }
+  for (const auto& k : m_opts.key) {
+    keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
+    join += fmt::format("{}t.{} = s.{}", join.empty() ? "" : " AND ", pg_quote_name(k),
+                        pg_quote_name(k));
+  }
+  if (m_opts.mode == "upsert") {
+    m_conn.query(
+        fmt::format("INSERT INTO {} ({}) SELECT {} FROM etl_stage ON CONFLICT ({}) DO {}", m_table,
+                    cols, cols, keys, updates.empty() ? "NOTHING" : "UPDATE SET " + updates),
+        {});
+    for (const auto& in : m_batch)
+      if (m_outcome) m_outcome(in, {WriteOutcome::Written, ""});
+    return;
+  }
+  if (updates.empty())
+    updates = pg_quote_name(m_opts.key[0]) + " = t." + pg_quote_name(m_opts.key[0]);
+  auto r = m_conn.query(fmt::format("UPDATE {} AS t SET {} FROM etl_stage AS s WHERE {} "
+                                    "RETURNING s.__etl_row",
+                                    m_table, updates, join),
+                        {});
+  std::vector<bool> matched(m_batch.size(), false);
+  for (int i = 0; i < PQntuples(r.get()); ++i)
+    matched[static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)))] = true;
+  for (std::size_t n = 0; n < m_batch.size(); ++n)
+    if (m_outcome)
+      m_outcome(m_batch[n], {matched[n] ? WriteOutcome::Written : WriteOutcome::Unmatched, ""});
+}
+
+// The batch failed as a whole: each record in its own savepoint, so only the bad ones fail.
+void PgSink::write_one_by_one() {
+  std::vector<std::string> texts;
+  std::vector<const char*> params;
+  for (const auto& in : m_batch) {
+    const Record& r = in.record;
+    std::string sql =
+        m_opts.mode == "update" ? update_sql(r) : insert_sql(r, m_opts.mode == "upsert");
+    texts.clear();
+    params.clear();
+    for (const auto& m : r.fields()) texts.push_back(text_of(m.value));
+    for (std::size_t i = 0; i < r.size(); ++i)
+      params.push_back(r.fields()[i].value.is_null() ? nullptr : texts[i].c_str());
+    m_conn.exec("SAVEPOINT etl_row");
+    std::unique_ptr<PGresult, void (*)(PGresult*)> res(
+        PQexecParams(m_conn.handle(), sql.c_str(), static_cast<int>(params.size()), nullptr,
+                     params.data(), nullptr, nullptr, 0),
+        PQclear);
+    WriteResult outcome;
+    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+      outcome = {WriteOutcome::Rejected, reason_of(res.get())};
+      m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
+    } else {
+      if (m_opts.mode == "update" && std::string(PQcmdTuples(res.get())) == "0")
+        outcome.outcome = WriteOutcome::Unmatched;
+      m_conn.exec("RELEASE SAVEPOINT etl_row");
+    }
+    if (m_outcome) m_outcome(in, outcome);
+  }
+}
+
+void PgSink::flush() {
+  if (m_batch.empty()) return;
+  bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
+  // Two records with one key in a staged batch would make the merge ambiguous: one by one.
+  bool duplicate_keys = false;
+  if (staged) {
+    std::set<std::string> keys;
+    for (const auto& in : m_batch) {
+      std::string k;
+      for (const auto& f : m_opts.key) k += to_json(*in.record.find(f)) + "\x1f";
+      duplicate_keys = duplicate_keys || !keys.insert(k).second;
+    }
+  }
+  m_conn.exec("SAVEPOINT etl_batch");
+  bool ok = false;
+  if (!duplicate_keys) {
+    if (staged) m_conn.exec("TRUNCATE etl_stage");
+    ok = copy_batch(staged ? "etl_stage" : m_table, staged);
+    if (ok && staged) {
+      try {
+        merge_staged();
+      } catch (const IoError&) {
+        ok = false;  // a constraint of the table: find the record by record
+      }
+    } else if (ok) {
+      for (const auto& in : m_batch)
+        if (m_outcome) m_outcome(in, {WriteOutcome::Written, ""});
+    }
+  }
+  if (ok) {
+    m_conn.exec("RELEASE SAVEPOINT etl_batch");
+  } else {
+    m_conn.exec("ROLLBACK TO SAVEPOINT etl_batch");
+    write_one_by_one();
+  }
+  m_batch.clear();
+  // Each batch is its own transaction, except in replace mode (the emptied table must never be
+  // committed half-loaded).
+  if (m_opts.mode != "replace") {
+    m_conn.exec("COMMIT");
+    m_in_tx = false;
+  }
+}
+
+void PgSink::commit() {
+  if (m_in_tx) flush();
+  if (m_in_tx) m_conn.exec("COMMIT");
+  m_in_tx = false;
+}
+
+}  // namespace etl

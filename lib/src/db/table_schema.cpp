@@ -1,0 +1,70 @@
+#include "etl/db/table_schema.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/error.hpp"
+#include "etl/io.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+
+std::vector<ColumnSpec> read_schema_file(const std::string& path) {
+  InputStream in(path);
+  std::string text;
+  char buf[1 << 14];
+  for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;) text.append(buf, n);
+  Value doc;
+  if (auto err = parse_json(text, doc))
+    throw UsageError(fmt::format("{}:{}:{}: {}", path, err->line, err->column, err->message));
+  if (doc.kind() != Value::Kind::Object || doc.members().empty())
+    throw UsageError(fmt::format("{}: a schema is a JSON object of column: type", path));
+  static const std::pair<const char*, ColumnType> kTypes[] = {{"text", ColumnType::Text},
+                                                              {"number", ColumnType::Number},
+                                                              {"integer", ColumnType::Integer},
+                                                              {"boolean", ColumnType::Boolean},
+                                                              {"json", ColumnType::Json}};
+  std::vector<ColumnSpec> cols;
+  for (const auto& m : doc.members()) {
+    const ColumnType* type = nullptr;
+    for (const auto& [name, t] : kTypes)
+      if (m.value.kind() == Value::Kind::String && m.value.text() == name) type = &t;
+    if (type == nullptr)
+      throw UsageError(
+          fmt::format("{}: column '{}': type must be one of text, number, integer, boolean, json",
+                      path, m.key));
+    cols.push_back({m.key, *type});
+  }
+  return cols;
+}
+
+std::vector<ColumnSpec> columns_from_record(const Record& first) {
+  std::vector<ColumnSpec> cols;
+  for (const auto& m : first.fields()) {
+    ColumnType t = ColumnType::Unknown;
+    switch (m.value.kind()) {
+      case Value::Kind::String:
+        t = ColumnType::Text;
+        break;
+      case Value::Kind::Number:
+        t = ColumnType::Number;
+        break;
+      case Value::Kind::Bool:
+        t = ColumnType::Boolean;
+        break;
+      case Value::Kind::Array:
+      case Value::Kind::Object:
+        t = ColumnType::Json;
+        break;
+      case Value::Kind::Null:
+        break;
+    }
+    cols.push_back({m.key, t});
+  }
+  return cols;
+}
+
+std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, const Record& first) {
+  return schema_file.empty() ? columns_from_record(first) : read_schema_file(schema_file);
+}
+
+}  // namespace etl
