@@ -89,7 +89,7 @@ void register_builtin_connectors(Registry& r) {
          },
          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
            auto [path, opts] = table_target(a.target, o);
-           if (opts.changes) return std::make_unique<SqliteChangeSink>(path, opts);
+           if (opts.changes) return open_sqlite_change_sink(path, opts);
            return std::make_unique<SqliteSink>(path, opts);
          },
          true});

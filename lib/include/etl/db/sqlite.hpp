@@ -81,39 +81,7 @@ class SqliteSink : public Sink {
   std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
 };
 
-// etl-load --changes: applies an etl-diff change set to an existing table, all of it in one
-// transaction. add inserts, change updates the changed fields, remove deletes. A change is a plan
-// applied exactly: when the row no longer holds what the diff saw, the change is a conflict and
-// rejected; when the row already holds the result, it is unchanged, so a second run is a no-op.
-// More deletes than --max-deletes (default 10% of the table) refuse the whole change set.
-class SqliteChangeSink : public Sink {
- public:
-  SqliteChangeSink(const std::string& path, const ConnectorOptions& o);
-  ~SqliteChangeSink() override;  // without commit(): everything is rolled back
-  WriteResult write(const Sourced& in) override;
-  void commit() override;
-  std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
-
- private:
-  struct Found {
-    std::size_t rows = 0;  // 0, 1, or 2 meaning "more than one"
-    Record values;         // the first row's requested columns
-  };
-  Found fetch(const Record& key, const std::vector<const std::string*>& columns);
-  std::string step(sqlite3_stmt* st);
-  sqlite3_stmt* statement(const std::string& sql);
-  void bind(sqlite3_stmt* st, int index, const Value& v, const std::string& column);
-  std::string where_key(const Record& key, int first_param) const;
-  std::string unknown_column(const Record& r) const;
-
-  SqliteDb m_db;
-  ConnectorOptions m_opts;
-  std::string m_table;  // quoted
-  std::map<std::string, ColumnKind> m_columns;
-  std::map<std::string, sqlite3_stmt*> m_statements;  // by SQL text
-  std::deque<std::string> m_keep;
-  std::uint64_t m_rows_at_start = 0;
-  std::uint64_t m_inserted = 0, m_updated = 0, m_deleted = 0, m_unchanged = 0, m_conflicts = 0;
-};
+// etl-load --changes into a SQLite table (see change_set_sink.hpp).
+std::unique_ptr<Sink> open_sqlite_change_sink(const std::string& path, const ConnectorOptions& o);
 
 }  // namespace etl
