@@ -37,9 +37,10 @@ ConnectorInfo postgres_connector(const char* scheme) {
           },
           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
             auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
+            if (opts.changes) return open_pg_change_sink(url, opts);
             return std::make_unique<PgSink>(url, opts);
           },
-          false};
+          true};
 }
 }  // namespace
 

@@ -8,6 +8,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "pg_values.hpp"
 
 namespace etl {
 namespace {
@@ -89,6 +90,62 @@ std::string iso_timestamp(std::string_view t, bool with_zone) {
 }
 
 }  // namespace
+
+PgKind pg_kind(unsigned t) {
+  if (t == kNumeric || t == kInt2 || t == kInt4 || t == kInt8 || t == kOid) return PgKind::Number;
+  if (t == kFloat4 || t == kFloat8) return PgKind::Float;
+  if (t == kBool) return PgKind::Bool;
+  if (t == kJson || t == kJsonb) return PgKind::Json;
+  if (t == kTimestamp) return PgKind::Timestamp;
+  if (t == kTimestampTz) return PgKind::TimestampTz;
+  return PgKind::Text;
+}
+
+void pg_text_to_value(PgKind kind, std::string_view text, Value& v) {
+  switch (kind) {
+    case PgKind::Number:
+      v.set_number(text);
+      break;
+    case PgKind::Float:  // NaN and ±Infinity have no JSON number: kept as strings
+      if (is_json_number(text))
+        v.set_number(text);
+      else
+        v.set_string(text);
+      break;
+    case PgKind::Bool:
+      v = Value::boolean(text == "t");
+      break;
+    case PgKind::Json:
+      if (parse_json(text, v)) v.set_string(text);
+      break;
+    case PgKind::Timestamp:
+    case PgKind::TimestampTz:
+      v.set_string(iso_timestamp(text, kind == PgKind::TimestampTz));
+      break;
+    case PgKind::Text:
+      v.set_string(text);
+  }
+}
+
+std::string pg_param_text(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::Bool:
+      return v.as_bool() ? "true" : "false";
+    case Value::Kind::Number:
+    case Value::Kind::String:
+      return v.text();
+    default:
+      return to_json(v);
+  }
+}
+
+std::string pg_reason(const PGresult* r) {
+  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+  const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
+  std::string s = primary ? primary : trimmed_message(PQresultErrorMessage(r));
+  if (detail) s += fmt::format(" ({})", detail);
+  return s;
+}
 
 std::string mask_password(const std::string& url) {
   static const std::regex userinfo(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
@@ -179,15 +236,7 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
                                                       PQclear);
   for (int i = 0; i < PQnfields(desc.get()); ++i) {
     m_names.emplace_back(PQfname(desc.get(), i));
-    Oid t = PQftype(desc.get(), i);
-    m_kinds.push_back(t == kNumeric || t == kInt2 || t == kInt4 || t == kInt8 || t == kOid
-                          ? Kind::Number
-                      : t == kFloat4 || t == kFloat8 ? Kind::Float
-                      : t == kBool                   ? Kind::Bool
-                      : t == kJson || t == kJsonb    ? Kind::Json
-                      : t == kTimestamp              ? Kind::Timestamp
-                      : t == kTimestampTz            ? Kind::TimestampTz
-                                                     : Kind::Text);
+    m_kinds.push_back(pg_kind(PQftype(desc.get(), i)));
   }
   PGresult* copy = PQexec(m_conn.handle(), ("COPY (" + sql + ") TO STDOUT").c_str());
   ok = PQresultStatus(copy) == PGRES_COPY_OUT;
@@ -202,29 +251,7 @@ PgSource::~PgSource() {
 
 void PgSource::convert(std::size_t col, std::string_view text, Value& v) {
   decode_copy_field(text, m_field);
-  switch (m_kinds[col]) {
-    case Kind::Number:
-      v.set_number(m_field);
-      break;
-    case Kind::Float:  // NaN and ±Infinity have no JSON number: kept as strings
-      if (is_json_number(m_field))
-        v.set_number(m_field);
-      else
-        v.set_string(m_field);
-      break;
-    case Kind::Bool:
-      v = Value::boolean(m_field == "t");
-      break;
-    case Kind::Json:
-      if (parse_json(m_field, v)) v.set_string(m_field);
-      break;
-    case Kind::Timestamp:
-    case Kind::TimestampTz:
-      v.set_string(iso_timestamp(m_field, m_kinds[col] == Kind::TimestampTz));
-      break;
-    case Kind::Text:
-      v.set_string(m_field);
-  }
+  pg_text_to_value(m_kinds[col], m_field, v);
 }
 
 bool PgSource::next(Sourced& out) {

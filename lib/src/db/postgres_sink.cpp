@@ -8,6 +8,7 @@
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "pg_values.hpp"
 
 namespace etl {
 namespace {
@@ -27,19 +28,6 @@ const char* pg_type(ColumnType t) {
   }
 }
 
-// A value as PostgreSQL's text input reads it (numbers keep their digits, JSON its text).
-std::string text_of(const Value& v) {
-  switch (v.kind()) {
-    case Value::Kind::Bool:
-      return v.as_bool() ? "true" : "false";
-    case Value::Kind::Number:
-    case Value::Kind::String:
-      return v.text();
-    default:
-      return to_json(v);
-  }
-}
-
 // A field of COPY's text format.
 void append_copy_field(std::string& out, const Value& v) {
   if (v.is_null()) {
@@ -49,7 +37,7 @@ void append_copy_field(std::string& out, const Value& v) {
   std::string scratch;
   const std::string& t = v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number
                              ? v.text()
-                             : (scratch = text_of(v));
+                             : (scratch = pg_param_text(v));
   for (char c : t) {
     switch (c) {
       case '\\':
@@ -68,15 +56,6 @@ void append_copy_field(std::string& out, const Value& v) {
         out.push_back(c);
     }
   }
-}
-
-// The server's reason for a failed statement: message, and detail when there is one.
-std::string reason_of(const PGresult* r) {
-  const char* primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-  const char* detail = PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL);
-  std::string s = primary ? primary : PQresultErrorMessage(r);
-  if (detail) s += fmt::format(" ({})", detail);
-  return s;
 }
 
 }  // namespace
@@ -171,7 +150,7 @@ bool PgSink::copy_batch(const std::string& target, bool with_row_numbers) {
   PGresult* start =
       PQexec(m_conn.handle(), fmt::format("COPY {} ({}) FROM STDIN", target, cols).c_str());
   bool ok = PQresultStatus(start) == PGRES_COPY_IN;
-  std::string why = reason_of(start);
+  std::string why = pg_reason(start);
   PQclear(start);
   if (!ok) throw IoError(fmt::format("{}: {}", m_conn.name(), why));
   m_copy.clear();
@@ -281,7 +260,7 @@ void PgSink::write_one_by_one() {
         m_opts.mode == "update" ? update_sql(r) : insert_sql(r, m_opts.mode == "upsert");
     texts.clear();
     params.clear();
-    for (const auto& m : r.fields()) texts.push_back(text_of(m.value));
+    for (const auto& m : r.fields()) texts.push_back(pg_param_text(m.value));
     for (std::size_t i = 0; i < r.size(); ++i)
       params.push_back(r.fields()[i].value.is_null() ? nullptr : texts[i].c_str());
     m_conn.exec("SAVEPOINT etl_row");
@@ -291,7 +270,7 @@ void PgSink::write_one_by_one() {
         PQclear);
     WriteResult outcome;
     if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
-      outcome = {WriteOutcome::Rejected, reason_of(res.get())};
+      outcome = {WriteOutcome::Rejected, pg_reason(res.get())};
       m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
     } else {
       if (m_opts.mode == "update" && std::string(PQcmdTuples(res.get())) == "0")

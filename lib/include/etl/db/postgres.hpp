@@ -20,6 +20,8 @@ struct pg_result;
 
 namespace etl {
 
+enum class PgKind;
+
 // The address with any password replaced by ***, for messages and reports.
 std::string mask_password(const std::string& url);
 
@@ -49,6 +51,9 @@ class PgConnection {
 // "public.orders" → "public"."orders"; a name without a dot → "name".
 std::string pg_quote_name(const std::string& name);
 
+// etl-load --changes into a PostgreSQL table (see change_set_sink.hpp).
+std::unique_ptr<Sink> open_pg_change_sink(const std::string& url, const ConnectorOptions& o);
+
 class PgSource : public Source {
  public:
   PgSource(const std::string& url, const ConnectorOptions& o);
@@ -56,12 +61,11 @@ class PgSource : public Source {
   bool next(Sourced& out) override;
 
  private:
-  enum class Kind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz };
   void convert(std::size_t col, std::string_view text, Value& v);
   PgConnection m_conn;
   std::string m_name;
   std::vector<std::string> m_names;
-  std::vector<Kind> m_kinds;
+  std::vector<PgKind> m_kinds;
   std::uint64_t m_row = 0;
   bool m_done = false;
   std::string m_field;  // one decoded field

@@ -1,0 +1,23 @@
+#pragma once
+// Values between etlkit and PostgreSQL's text format, shared by the source, the sink and the
+// change-set target.
+#include <string>
+#include <string_view>
+
+#include "etl/value.hpp"
+
+struct pg_result;
+
+namespace etl {
+
+enum class PgKind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz };
+
+PgKind pg_kind(unsigned type_oid);
+// A value in PostgreSQL's text output (no COPY escaping) as a typed Value.
+void pg_text_to_value(PgKind kind, std::string_view text, Value& v);
+// A value as PostgreSQL's text input reads it: numbers keep their digits, JSON its text.
+std::string pg_param_text(const Value& v);
+// The server's reason for a failed statement: message, and detail when there is one.
+std::string pg_reason(const pg_result* r);
+
+}  // namespace etl
