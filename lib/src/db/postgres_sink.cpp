@@ -69,6 +69,10 @@ PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
 }
 
 PgSink::~PgSink() {
+  if (PQtransactionStatus(m_conn.handle()) == PQTRANS_ACTIVE) {  // a COPY still open
+    PQputCopyEnd(m_conn.handle(), "etl-load stopped");
+    while (PGresult* r = PQgetResult(m_conn.handle())) PQclear(r);
+  }
   if (m_in_tx) PQclear(PQexec(m_conn.handle(), "ROLLBACK"));
 }
 
@@ -138,36 +142,84 @@ WriteResult PgSink::write(const Sourced& in) {
     m_batch_fields.clear();
     for (const auto& m : r.fields()) m_batch_fields.push_back(m.key);
   }
-  m_batch.push_back(in);
+  if (m_batch.empty()) start_batch();
+  copy_record(r, m_batch.size());
+  Held h{m_batch_json.size(), 0, 0, in.where.line, in.where.detail};
+  append_json(m_batch_json, r);
+  h.end = m_batch_json.size();
+  if (m_sources.empty() || m_sources.back() != in.where.source)
+    m_sources.push_back(in.where.source);
+  h.source = m_sources.size() - 1;
+  m_batch.push_back(std::move(h));
+  if (m_opts.mode == "upsert" || m_opts.mode == "update") {
+    std::string k;
+    for (const auto& f : m_opts.key) k += to_json(*r.find(f)) + "\x1f";
+    m_batch_duplicate_keys = m_batch_duplicate_keys || !m_batch_keys.insert(k).second;
+  }
   if (m_batch.size() >= m_opts.batch_size) flush();
   return {WriteOutcome::Pending, ""};
 }
 
-bool PgSink::copy_batch(const std::string& target, bool with_row_numbers) {
+// A batch streams into COPY as its records arrive, so the server parses while we read on.
+Sourced PgSink::held_record(std::size_t i) const {
+  const Held& h = m_batch[i];
+  Sourced s;
+  Value v;
+  if (!parse_json(std::string_view(m_batch_json).substr(h.begin, h.end - h.begin), v))
+    s.record.fields() = std::move(v.members());
+  s.where = Location{m_sources[h.source], h.line, h.detail};
+  return s;
+}
+
+// Tells the pipeline how record i of the batch ended; only a reject needs the record itself.
+void PgSink::report(std::size_t i, const WriteResult& w) {
+  if (!m_outcome) return;
+  static const Sourced nothing;
+  if (w.outcome == WriteOutcome::Rejected)
+    m_outcome(held_record(i), w);
+  else
+    m_outcome(nothing, w);
+}
+
+void PgSink::start_batch() {
+  bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
+  m_conn.exec("SAVEPOINT etl_batch");
+  if (staged) m_conn.exec("TRUNCATE etl_stage");
   std::string cols;
   for (const auto& f : m_batch_fields) cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
-  if (with_row_numbers) cols += (cols.empty() ? "" : ", ") + std::string("__etl_row");
+  if (staged) cols += (cols.empty() ? "" : ", ") + std::string("__etl_row");
   PGresult* start =
-      PQexec(m_conn.handle(), fmt::format("COPY {} ({}) FROM STDIN", target, cols).c_str());
+      PQexec(m_conn.handle(),
+             fmt::format("COPY {} ({}) FROM STDIN", staged ? "etl_stage" : m_table, cols).c_str());
   bool ok = PQresultStatus(start) == PGRES_COPY_IN;
   std::string why = pg_reason(start);
   PQclear(start);
   if (!ok) throw IoError(fmt::format("{}: {}", m_conn.name(), why));
   m_copy.clear();
-  for (std::size_t n = 0; n < m_batch.size(); ++n) {
-    const auto& fields = m_batch[n].record.fields();
-    for (std::size_t i = 0; i < fields.size(); ++i) {
-      if (i > 0) m_copy.push_back('\t');
-      append_copy_field(m_copy, fields[i].value);
-    }
-    if (with_row_numbers) m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", n);
-    m_copy.push_back('\n');
-    if (m_copy.size() >= (1 << 16) || n + 1 == m_batch.size()) {
-      if (PQputCopyData(m_conn.handle(), m_copy.data(), static_cast<int>(m_copy.size())) != 1)
-        throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
-      m_copy.clear();
-    }
+}
+
+void PgSink::copy_record(const Record& r, std::size_t row) {
+  const auto& fields = r.fields();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) m_copy.push_back('\t');
+    append_copy_field(m_copy, fields[i].value);
   }
+  if (m_opts.mode == "upsert" || m_opts.mode == "update")
+    m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
+  m_copy.push_back('\n');
+  if (m_copy.size() >= (1 << 16)) send_copy();
+}
+
+void PgSink::send_copy() {
+  if (m_copy.empty()) return;
+  if (PQputCopyData(m_conn.handle(), m_copy.data(), static_cast<int>(m_copy.size())) != 1)
+    throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+  m_copy.clear();
+}
+
+// Ends the batch's COPY; false when the server refused some row of it.
+bool PgSink::end_copy() {
+  send_copy();
   if (PQputCopyEnd(m_conn.handle(), nullptr) != 1)
     throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
   bool copied = true;
@@ -232,8 +284,7 @@ void PgSink::merge_staged() {
         fmt::format("INSERT INTO {} ({}) SELECT {} FROM etl_stage ON CONFLICT ({}) DO {}", m_table,
                     cols, cols, keys, updates.empty() ? "NOTHING" : "UPDATE SET " + updates),
         {});
-    for (const auto& in : m_batch)
-      if (m_outcome) m_outcome(in, {WriteOutcome::Written, ""});
+    for (std::size_t n = 0; n < m_batch.size(); ++n) report(n, {WriteOutcome::Written, ""});
     return;
   }
   if (updates.empty())
@@ -246,15 +297,15 @@ void PgSink::merge_staged() {
   for (int i = 0; i < PQntuples(r.get()); ++i)
     matched[static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)))] = true;
   for (std::size_t n = 0; n < m_batch.size(); ++n)
-    if (m_outcome)
-      m_outcome(m_batch[n], {matched[n] ? WriteOutcome::Written : WriteOutcome::Unmatched, ""});
+    report(n, {matched[n] ? WriteOutcome::Written : WriteOutcome::Unmatched, ""});
 }
 
 // The batch failed as a whole: each record in its own savepoint, so only the bad ones fail.
 void PgSink::write_one_by_one() {
   std::vector<std::string> texts;
   std::vector<const char*> params;
-  for (const auto& in : m_batch) {
+  for (std::size_t n = 0; n < m_batch.size(); ++n) {
+    Sourced in = held_record(n);
     const Record& r = in.record;
     std::string sql =
         m_opts.mode == "update" ? update_sql(r) : insert_sql(r, m_opts.mode == "upsert");
@@ -283,31 +334,19 @@ void PgSink::write_one_by_one() {
 
 void PgSink::flush() {
   if (m_batch.empty()) return;
+  bool copied = end_copy();
   bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
   // Two records with one key in a staged batch would make the merge ambiguous: one by one.
-  bool duplicate_keys = false;
-  if (staged) {
-    std::set<std::string> keys;
-    for (const auto& in : m_batch) {
-      std::string k;
-      for (const auto& f : m_opts.key) k += to_json(*in.record.find(f)) + "\x1f";
-      duplicate_keys = duplicate_keys || !keys.insert(k).second;
-    }
-  }
-  m_conn.exec("SAVEPOINT etl_batch");
-  bool ok = false;
-  if (!duplicate_keys) {
-    if (staged) m_conn.exec("TRUNCATE etl_stage");
-    ok = copy_batch(staged ? "etl_stage" : m_table, staged);
-    if (ok && staged) {
+  bool ok = copied && !m_batch_duplicate_keys;
+  if (ok) {
+    if (staged) {
       try {
         merge_staged();
       } catch (const IoError&) {
         ok = false;  // a constraint of the table: find the record by record
       }
-    } else if (ok) {
-      for (const auto& in : m_batch)
-        if (m_outcome) m_outcome(in, {WriteOutcome::Written, ""});
+    } else {
+      for (std::size_t n = 0; n < m_batch.size(); ++n) report(n, {WriteOutcome::Written, ""});
     }
   }
   if (ok) {
@@ -317,6 +356,10 @@ void PgSink::flush() {
     write_one_by_one();
   }
   m_batch.clear();
+  m_batch_json.clear();
+  m_sources.clear();
+  m_batch_keys.clear();
+  m_batch_duplicate_keys = false;
   // Each batch is its own transaction, except in replace mode (the emptied table must never be
   // committed half-loaded).
   if (m_opts.mode != "replace") {

@@ -8,6 +8,7 @@
 // data or parameters: nothing in a record or a mapping becomes SQL.
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -82,7 +83,10 @@ class PgSink : public Sink {
  private:
   void ensure_table(const Record& first);
   void flush();
-  bool copy_batch(const std::string& target, bool with_row_numbers);
+  void start_batch();
+  void copy_record(const Record& r, std::size_t row);
+  void send_copy();
+  bool end_copy();
   void merge_staged();
   void write_one_by_one();
   std::string insert_sql(const Record& r, bool upsert) const;
@@ -94,7 +98,22 @@ class PgSink : public Sink {
   std::vector<std::string> m_columns;
   bool m_table_ready = false;
   bool m_in_tx = false;
-  std::vector<Sourced> m_batch;
+  // The batch's records as JSON text (not copies of the records: a million small allocations
+  // cost more than the load), turned back into records only when one must be retried or
+  // rejected.
+  struct Held {
+    std::size_t begin, end;  // in m_batch_json
+    std::size_t source;      // in m_sources
+    std::uint64_t line;
+    std::string detail;
+  };
+  Sourced held_record(std::size_t i) const;
+  void report(std::size_t i, const WriteResult& w);
+  std::vector<Held> m_batch;
+  std::string m_batch_json;
+  std::vector<std::string> m_sources;
+  std::set<std::string> m_batch_keys;  // staged modes: a key twice makes the merge ambiguous
+  bool m_batch_duplicate_keys = false;
   std::vector<std::string> m_batch_fields;  // the field list every record of the batch has
   std::string m_copy;                       // COPY text being built
   OutcomeFn m_outcome;
