@@ -15,45 +15,82 @@ namespace {
 
 // Builds a Value tree from SAX events with an explicit stack (RapidJSON's iterative mode),
 // so nesting depth costs heap, not call stack, and is capped by kMaxJsonDepth.
+// Builds a Value from SAX events. In record mode it fills a Record instead, reusing the
+// previous record's members in place when the keys repeat (they nearly always do, line after
+// line), so a stream of records costs no allocation per field.
 class ValueBuilder {
  public:
-  explicit ValueBuilder(Value& root, bool discard = false) : m_root(root), m_discard(discard) {}
+  explicit ValueBuilder(Value& root, bool discard = false) : m_root(&root), m_discard(discard) {}
+  explicit ValueBuilder(Record& record) : m_record(&record) {}
 
   std::string error;
+  bool not_object = false;  // record mode: the text was JSON but not an object
 
-  bool Null() { return put(Value()); }
-  bool Bool(bool b) { return put(Value::boolean(b)); }
+  bool Null() { return top_level() ? slot().set_null(), true : put(Value()); }
+  bool Bool(bool b) { return top_level() ? slot().set_bool(b), true : put(Value::boolean(b)); }
   bool Int(int) { return false; }  // unused: numbers arrive as strings
   bool Uint(unsigned) { return false; }
   bool Int64(std::int64_t) { return false; }
   bool Uint64(std::uint64_t) { return false; }
   bool Double(double) { return false; }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
-    return put(Value::number(std::string_view(s, n)));
+    std::string_view sv(s, n);
+    if (top_level()) return slot().set_number(sv), true;
+    return put(Value::number(sv));
   }
   bool String(const char* s, rapidjson::SizeType n, bool) {
     std::string_view sv(s, n);
     if (!utf8_ok(sv)) return false;
+    if (top_level()) return slot().set_string(sv), true;
     return put(Value::string(sv));
   }
   bool Key(const char* s, rapidjson::SizeType n, bool) {
     std::string_view sv(s, n);
     if (!utf8_ok(sv)) return false;
+    if (m_record && m_stack.empty()) {
+      auto& f = m_record->fields();
+      if (m_field < f.size()) {
+        if (f[m_field].key != sv) f[m_field].key.assign(sv);
+      } else {
+        f.push_back(Member{std::string(sv), Value()});
+      }
+      return true;
+    }
     m_keys.emplace_back(sv);
     return true;
   }
-  bool StartObject() { return open(Value::object()); }
-  bool EndObject(rapidjson::SizeType) { return close(); }
+  bool StartObject() {
+    if (m_record && !m_in_record) {
+      m_in_record = true;
+      m_field = 0;
+      return true;
+    }
+    return open(Value::object());
+  }
+  bool EndObject(rapidjson::SizeType) {
+    if (m_record && m_stack.empty()) {
+      m_record->fields().resize(m_field);  // drops members the previous record had beyond
+      return true;
+    }
+    return close();
+  }
   bool StartArray() { return open(Value::array()); }
   bool EndArray(rapidjson::SizeType) { return close(); }
 
  private:
+  // A scalar directly under the record's object.
+  bool top_level() const { return m_record && m_in_record && m_stack.empty(); }
+  Value& slot() { return m_record->fields()[m_field++].value; }
   bool utf8_ok(std::string_view sv) {
     if (is_valid_utf8(sv)) return true;
     error = "invalid UTF-8 in string (or a lone surrogate escape)";
     return false;
   }
   bool open(Value v) {
+    if (m_record && !m_in_record) {  // an array at the top: not a record
+      not_object = true;
+      return false;
+    }
     if (m_stack.size() >= kMaxJsonDepth) {
       error = fmt::format("nesting deeper than {} levels", kMaxJsonDepth);
       return false;
@@ -64,12 +101,20 @@ class ValueBuilder {
   bool close() {
     Value done = std::move(m_stack.back());
     m_stack.pop_back();
+    if (m_record && m_stack.empty()) {
+      slot() = std::move(done);
+      return true;
+    }
     return put(std::move(done));
   }
   bool put(Value v) {
+    if (m_record && !m_in_record) {  // a scalar at the top: not a record
+      not_object = true;
+      return false;
+    }
     if (m_discard && m_stack.empty()) return true;
     if (m_stack.empty()) {
-      m_root = std::move(v);
+      *m_root = std::move(v);
       return true;
     }
     Value& parent = m_stack.back();
@@ -86,8 +131,11 @@ class ValueBuilder {
     return true;
   }
 
-  Value& m_root;
-  bool m_discard;
+  Value* m_root = nullptr;
+  Record* m_record = nullptr;
+  bool m_discard = false;
+  bool m_in_record = false;
+  std::size_t m_field = 0;
   std::vector<Value> m_stack;
   std::vector<std::string> m_keys;
 };
@@ -105,8 +153,10 @@ std::string error_message(const rapidjson::ParseResult& r, const ValueBuilder& b
 
 }  // namespace
 
-std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
-  ValueBuilder builder(out);
+namespace {
+
+// Runs the parser over text with builder; fills the error's place when it fails.
+std::optional<JsonParseError> run_parser(std::string_view text, ValueBuilder& builder) {
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(ms, builder);
@@ -123,6 +173,21 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
       ++err.column;
     }
   }
+  return err;
+}
+
+}  // namespace
+
+std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
+  ValueBuilder builder(out);
+  return run_parser(text, builder);
+}
+
+std::optional<JsonParseError> parse_json_record(std::string_view text, Record& out,
+                                                bool& not_object) {
+  ValueBuilder builder(out);
+  auto err = run_parser(text, builder);
+  not_object = builder.not_object;
   return err;
 }
 

@@ -54,6 +54,13 @@ void Value::set_null() {
   m_text.clear();
 }
 
+void Value::set_bool(bool b) {
+  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
+  m_kind = Kind::Bool;
+  m_bool = b;
+  m_text.clear();
+}
+
 bool Value::operator==(const Value& o) const {
   if (m_kind != o.m_kind) return false;
   switch (m_kind) {

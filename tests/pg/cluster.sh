@@ -2,6 +2,7 @@
 # A throwaway PostgreSQL cluster for the integration tests: cluster.sh start DIR | stop DIR.
 # start: initdb in DIR, a free loopback port, password (scram) auth for user etl over TCP;
 # writes DIR/env with ETL_PG_URL (no password in it) and ETL_PG_PASSWORD_FILE.
+# ETL_PG_SERVER_OPTS adds server settings (scripts/bench turns autovacuum off).
 set -euo pipefail
 cmd=$1 dir=$2
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -21,7 +22,7 @@ start)
   for _ in 1 2 3 4 5 6 7 8; do
     port=$((20000 + RANDOM % 40000))
     if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 30 \
-         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null; then
+         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off ${ETL_PG_SERVER_OPTS:-}" start >/dev/null; then
       as_owner "$bindir/psql" -q -h "$dir" -p "$port" -U postgres -d postgres -v ON_ERROR_STOP=1 \
         -c "CREATE ROLE etl LOGIN PASSWORD '$(cat "$dir/password")'" -c "CREATE DATABASE etl OWNER etl" >/dev/null
       {

@@ -57,3 +57,28 @@ TEST_CASE("deep nesting is an error, not a crash", "[json]") {
   REQUIRE(err);
   CHECK(err->message == "nesting deeper than 512 levels");
 }
+
+TEST_CASE("records parse in place: members reused, shapes may change line to line", "[json]") {
+  etl::Record r;
+  bool not_object = false;
+  const char* lines[] = {
+      R"({"id":1,"name":"Anna","tags":["a",{"b":null}],"ok":true})",
+      R"({"id":2,"name":"Bob","tags":[],"ok":false})",
+      R"({"id":3,"other":{"x":1.50}})",
+      R"({"a":1,"a":2,"id":"00123","name":null,"z":-0.0})",
+      R"({})",
+  };
+  for (const char* line : lines) {
+    REQUIRE_FALSE(etl::parse_json_record(line, r, not_object));
+    CHECK(etl::to_json(r) == line);
+  }
+  for (const char* bad : {"[1,2]", "5", "\"text\"", "null", "true"}) {
+    INFO(bad);
+    CHECK(etl::parse_json_record(bad, r, not_object));
+    CHECK(not_object);
+  }
+  CHECK(etl::parse_json_record(R"({"id":1,)", r, not_object));
+  CHECK_FALSE(not_object);
+  CHECK(etl::parse_json_record("{\"s\":\"\xff\"}", r, not_object));
+  CHECK_FALSE(not_object);
+}

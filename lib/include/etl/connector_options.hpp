@@ -18,7 +18,7 @@ struct ConnectorOptions {
   std::string password_file;         // --password-file (PostgreSQL)
   std::vector<std::string> key;      // --key (SQLite sink)
   std::string mode = "insert";       // --mode insert|upsert|update|replace
-  std::size_t batch_size = 10000;    // --batch-size
+  std::size_t batch_size = 0;        // --batch-size; 0: the connector's own default
   std::string schema_file;           // --schema: column types for a table etl-load creates
   bool changes = false;              // --changes: the input is an etl-diff change set
   std::uint64_t max_deletes = 10;    // --max-deletes: how many rows a change set may delete

@@ -22,6 +22,11 @@ struct JsonParseError {
 // Parses one complete JSON text (anything after it but whitespace is an error).
 // Returns the error, or nothing on success with the result in out.
 std::optional<JsonParseError> parse_json(std::string_view text, Value& out);
+// Parses one JSON object into out, reusing out's members where the keys repeat (the fast path
+// of NDJSON readers). not_object is set when the text is JSON but not an object; out is then
+// left in an unspecified state, as it is on any error.
+std::optional<JsonParseError> parse_json_record(std::string_view text, Record& out,
+                                                bool& not_object);
 
 // Appends the JSON serialisation of v to out (compact, UTF-8 passed through).
 void append_json(std::string& out, const Value& v);

@@ -41,6 +41,7 @@ class Value {
   void set_string(std::string_view text);
   void set_number(std::string_view text);
   void set_null();
+  void set_bool(bool b);
 
   bool operator==(const Value& other) const;
 

@@ -87,7 +87,8 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_option("--schema", o.schema_file,
                    "JSON object of column: text|number|integer|boolean|json for a new table")
         ->check(CLI::ExistingFile);
-    app.add_option("--batch-size", o.batch_size, "Records per transaction")
+    app.add_option("--batch-size", o.batch_size,
+                   "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")
         ->check(CLI::PositiveNumber);
   } else {
     app.add_option("--records-path", o.records_path, "JSON Pointer to the records array");

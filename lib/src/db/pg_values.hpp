@@ -17,6 +17,9 @@ PgKind pg_kind(unsigned type_oid);
 void pg_text_to_value(PgKind kind, std::string_view text, Value& v);
 // A value as PostgreSQL's text input reads it: numbers keep their digits, JSON its text.
 std::string pg_param_text(const Value& v);
+// One field of COPY's text format, unescaped (\N, the null marker, is the caller's).
+void decode_copy_field(std::string_view in, std::string& out);
+
 // The server's reason for a failed statement: message, and detail when there is one.
 std::string pg_reason(const pg_result* r);
 

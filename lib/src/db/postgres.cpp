@@ -33,7 +33,8 @@ std::string trimmed_message(const char* m) {
   return s;
 }
 
-// COPY text format: backslash escapes in a field (\N, the null marker, is handled by the caller).
+}  // namespace
+
 void decode_copy_field(std::string_view in, std::string& out) {
   out.clear();
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -74,6 +75,8 @@ void decode_copy_field(std::string_view in, std::string& out) {
     }
   }
 }
+
+namespace {
 
 // "2024-03-01 10:00:00.5+01" → "2024-03-01T10:00:00.5+01:00" (ISO 8601 with offset).
 std::string iso_timestamp(std::string_view t, bool with_zone) {

@@ -63,6 +63,8 @@ void append_copy_field(std::string& out, const Value& v) {
 PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file), m_opts(o) {
   if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
+  // Larger than SQLite's: each batch ends with the client and the server waiting for each other.
+  if (m_opts.batch_size == 0) m_opts.batch_size = 50000;
   if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
     throw UsageError(fmt::format("--mode {} needs --key", o.mode));
   m_table = pg_quote_name(o.table);
@@ -115,11 +117,17 @@ void PgSink::ensure_table(const Record& first) {
 
 WriteResult PgSink::write(const Sourced& in) {
   const Record& r = in.record;
-  if (!m_in_tx) {
+  if (!m_table_ready) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
+    ensure_table(r);
+    // Replace runs as one transaction; otherwise the table is committed now, so a batch that
+    // fails can roll back alone.
+    if (m_opts.mode != "replace") {
+      m_conn.exec("COMMIT");
+      m_in_tx = false;
+    }
   }
-  if (!m_table_ready) ensure_table(r);
   for (const auto& k : m_opts.key) {
     const Value* v = r.find(k);
     if (v == nullptr || v->is_null())
@@ -143,10 +151,8 @@ WriteResult PgSink::write(const Sourced& in) {
     for (const auto& m : r.fields()) m_batch_fields.push_back(m.key);
   }
   if (m_batch.empty()) start_batch();
+  Held h{m_copy.size(), m_kinds.size(), 0, in.where.line, in.where.detail};
   copy_record(r, m_batch.size());
-  Held h{m_batch_json.size(), 0, 0, in.where.line, in.where.detail};
-  append_json(m_batch_json, r);
-  h.end = m_batch_json.size();
   if (m_sources.empty() || m_sources.back() != in.where.source)
     m_sources.push_back(in.where.source);
   h.source = m_sources.size() - 1;
@@ -164,10 +170,23 @@ WriteResult PgSink::write(const Sourced& in) {
 Sourced PgSink::held_record(std::size_t i) const {
   const Held& h = m_batch[i];
   Sourced s;
-  Value v;
-  if (!parse_json(std::string_view(m_batch_json).substr(h.begin, h.end - h.begin), v))
-    s.record.fields() = std::move(v.members());
   s.where = Location{m_sources[h.source], h.line, h.detail};
+  std::string_view line = std::string_view(m_copy).substr(h.line_at);
+  line = line.substr(0, line.find('\n'));
+  std::string text;
+  for (std::size_t f = 0; f < m_batch_fields.size(); ++f) {
+    std::size_t tab = line.find('\t');
+    std::string_view field = line.substr(0, tab);
+    line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
+    Value v;
+    char kind = m_kinds[h.kinds_at + f];
+    if (kind != 'n') decode_copy_field(field, text);
+    if (kind == 's') v = Value::string(text);
+    if (kind == 'd') v = Value::number(text);
+    if (kind == 'b') v = Value::boolean(text == "true");
+    if (kind == 'j' && parse_json(text, v)) v = Value::string(text);
+    s.record.fields().push_back({m_batch_fields[f], std::move(v)});
+  }
   return s;
 }
 
@@ -181,9 +200,15 @@ void PgSink::report(std::size_t i, const WriteResult& w) {
     m_outcome(nothing, w);
 }
 
+// Each batch is its own transaction, except in replace mode, where the emptied table must never
+// be committed half-loaded and a batch is a savepoint instead (savepoints slow COPY down).
 void PgSink::start_batch() {
   bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
-  m_conn.exec("SAVEPOINT etl_batch");
+  if (!m_in_tx) {
+    m_conn.exec("BEGIN");
+    m_in_tx = true;
+  }
+  if (m_opts.mode == "replace") m_conn.exec("SAVEPOINT etl_batch");
   if (staged) m_conn.exec("TRUNCATE etl_stage");
   std::string cols;
   for (const auto& f : m_batch_fields) cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
@@ -195,7 +220,6 @@ void PgSink::start_batch() {
   std::string why = pg_reason(start);
   PQclear(start);
   if (!ok) throw IoError(fmt::format("{}: {}", m_conn.name(), why));
-  m_copy.clear();
 }
 
 void PgSink::copy_record(const Record& r, std::size_t row) {
@@ -203,18 +227,22 @@ void PgSink::copy_record(const Record& r, std::size_t row) {
   for (std::size_t i = 0; i < fields.size(); ++i) {
     if (i > 0) m_copy.push_back('\t');
     append_copy_field(m_copy, fields[i].value);
+    static constexpr char kKind[] = {'n', 'b', 'd', 's', 'j', 'j'};  // by Value::Kind
+    m_kinds.push_back(kKind[static_cast<int>(fields[i].value.kind())]);
   }
   if (m_opts.mode == "upsert" || m_opts.mode == "update")
     m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
   m_copy.push_back('\n');
-  if (m_copy.size() >= (1 << 16)) send_copy();
+  if (m_copy.size() - m_sent >= (1 << 16)) send_copy();
 }
 
+// Sends what is new in m_copy; the text stays for held_record().
 void PgSink::send_copy() {
-  if (m_copy.empty()) return;
-  if (PQputCopyData(m_conn.handle(), m_copy.data(), static_cast<int>(m_copy.size())) != 1)
+  if (m_copy.size() == m_sent) return;
+  if (PQputCopyData(m_conn.handle(), m_copy.data() + m_sent,
+                    static_cast<int>(m_copy.size() - m_sent)) != 1)
     throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
-  m_copy.clear();
+  m_sent = m_copy.size();
 }
 
 // Ends the batch's COPY; false when the server refused some row of it.
@@ -349,27 +377,29 @@ void PgSink::flush() {
       for (std::size_t n = 0; n < m_batch.size(); ++n) report(n, {WriteOutcome::Written, ""});
     }
   }
+  bool replace = m_opts.mode == "replace";
   if (ok) {
-    m_conn.exec("RELEASE SAVEPOINT etl_batch");
-  } else {
+    m_conn.exec(replace ? "RELEASE SAVEPOINT etl_batch" : "COMMIT");
+  } else if (replace) {
     m_conn.exec("ROLLBACK TO SAVEPOINT etl_batch");
-    write_one_by_one();
+  } else {
+    m_conn.exec("ROLLBACK");
+    m_conn.exec("BEGIN");
   }
+  if (!ok) write_one_by_one();
+  if (!ok && !replace) m_conn.exec("COMMIT");
+  if (!replace) m_in_tx = false;
   m_batch.clear();
-  m_batch_json.clear();
+  m_copy.clear();
+  m_kinds.clear();
+  m_sent = 0;
   m_sources.clear();
   m_batch_keys.clear();
   m_batch_duplicate_keys = false;
-  // Each batch is its own transaction, except in replace mode (the emptied table must never be
-  // committed half-loaded).
-  if (m_opts.mode != "replace") {
-    m_conn.exec("COMMIT");
-    m_in_tx = false;
-  }
 }
 
 void PgSink::commit() {
-  if (m_in_tx) flush();
+  flush();
   if (m_in_tx) m_conn.exec("COMMIT");
   m_in_tx = false;
 }

@@ -218,6 +218,7 @@ bool SqliteSource::next(Sourced& out) {
 
 SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
     : m_db(path, true), m_opts(o) {
+  if (m_opts.batch_size == 0) m_opts.batch_size = 10000;
   if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
   static const char* kModes[] = {"insert", "upsert", "update", "replace"};
   if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))

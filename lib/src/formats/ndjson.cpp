@@ -20,14 +20,13 @@ bool NdjsonReader::next(Sourced& out) {
   out.where.line = m_lines.line_number();
   out.reject_reason.clear();
   out.raw.clear();
-  if (auto err = parse_json(line, m_scratch)) {
-    out.reject_reason = fmt::format("invalid JSON at column {}: {}", err->column, err->message);
-  } else if (m_scratch.kind() != Value::Kind::Object) {
+  bool not_object = false;
+  auto err = parse_json_record(line, out.record, not_object);
+  if (!err) return true;
+  if (not_object) {
     out.reject_reason = "not a JSON object";
   } else {
-    out.record.fields() = std::move(m_scratch.members());
-    m_scratch.members().clear();
-    return true;
+    out.reject_reason = fmt::format("invalid JSON at column {}: {}", err->column, err->message);
   }
   out.record.clear();
   out.raw.assign(line);

@@ -98,24 +98,26 @@ class PgSink : public Sink {
   std::vector<std::string> m_columns;
   bool m_table_ready = false;
   bool m_in_tx = false;
-  // The batch's records as JSON text (not copies of the records: a million small allocations
-  // cost more than the load), turned back into records only when one must be retried or
-  // rejected.
+  // The batch's records are kept as their COPY lines plus each field's JSON type (not copies of
+  // the records: a million small allocations cost more than the load), and turned back into
+  // records, exactly, only when one must be retried or rejected.
   struct Held {
-    std::size_t begin, end;  // in m_batch_json
-    std::size_t source;      // in m_sources
+    std::size_t line_at;   // in m_copy
+    std::size_t kinds_at;  // in m_kinds
+    std::size_t source;    // in m_sources
     std::uint64_t line;
     std::string detail;
   };
   Sourced held_record(std::size_t i) const;
   void report(std::size_t i, const WriteResult& w);
   std::vector<Held> m_batch;
-  std::string m_batch_json;
+  std::string m_kinds;     // per field: n(ull) s(tring) d(ecimal number) b(oolean) j(son)
+  std::size_t m_sent = 0;  // bytes of m_copy already sent to the server
   std::vector<std::string> m_sources;
   std::set<std::string> m_batch_keys;  // staged modes: a key twice makes the merge ambiguous
   bool m_batch_duplicate_keys = false;
   std::vector<std::string> m_batch_fields;  // the field list every record of the batch has
-  std::string m_copy;                       // COPY text being built
+  std::string m_copy;                       // the batch's COPY text
   OutcomeFn m_outcome;
 };
 

@@ -17,7 +17,6 @@ class NdjsonReader : public Source {
   InputStream m_in;
   LineReader m_lines;
   std::string m_name;
-  Value m_scratch;
 };
 
 class NdjsonWriter : public Sink {
