@@ -178,6 +178,41 @@ std::optional<JsonParseError> run_parser(std::string_view text, ValueBuilder& bu
 
 }  // namespace
 
+const Value* json_pointer(const Value& root, std::string_view pointer) {
+  const Value* at = &root;
+  while (!pointer.empty()) {
+    if (pointer[0] != '/') return nullptr;
+    pointer.remove_prefix(1);
+    std::size_t end = pointer.find('/');
+    std::string_view raw = pointer.substr(0, end);
+    pointer = end == std::string_view::npos ? std::string_view() : pointer.substr(end);
+    std::string token;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] == '~' && i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+        token.push_back(raw[++i] == '0' ? '~' : '/');
+      } else {
+        token.push_back(raw[i]);
+      }
+    }
+    if (at->kind() == Value::Kind::Object) {
+      const Value* found = nullptr;
+      for (const auto& m : at->members())
+        if (m.key == token) found = &m.value;
+      if (!found) return nullptr;
+      at = found;
+    } else if (at->kind() == Value::Kind::Array) {
+      if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos)
+        return nullptr;
+      std::size_t i = std::stoul(token);
+      if (i >= at->items().size()) return nullptr;
+      at = &at->items()[i];
+    } else {
+      return nullptr;
+    }
+  }
+  return at;
+}
+
 std::optional<JsonParseError> parse_json(std::string_view text, Value& out) {
   ValueBuilder builder(out);
   return run_parser(text, builder);

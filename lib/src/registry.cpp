@@ -30,8 +30,6 @@ Address Registry::parse(std::string_view text, const std::string& format_overrid
   auto colon = text.find(':');
   if (colon != std::string_view::npos && colon > 1) {  // > 1: not a Windows drive letter
     std::string scheme(text.substr(0, colon));
-    if (scheme == "http" || scheme == "https")
-      throw UsageError(fmt::format("'{}': the {} connector is not built yet", a.text, scheme));
     if (find(scheme) != nullptr) {
       a.scheme = scheme;
       a.target = std::string(text.substr(colon + 1));
@@ -75,6 +73,9 @@ std::unique_ptr<Source> Registry::open_source(std::string_view text,
 std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const ConnectorOptions& o) const {
   Address a = parse(text, o.format, o.default_format);
   const ConnectorInfo* c = find(a.scheme);
+  if (!c->open_sink)
+    throw UsageError(
+        fmt::format("'{}': {} is a source only; writing to it is not built yet", a.text, a.scheme));
   if (o.changes && !c->applies_changes)
     throw UsageError(
         fmt::format("'{}': a {} destination cannot apply change sets (--changes); "

@@ -8,6 +8,7 @@
 #include "etl/formats/csv_writer.hpp"
 #include "etl/formats/json_document.hpp"
 #include "etl/formats/ndjson.hpp"
+#include "etl/net/http_source.hpp"
 #include "etl/registry.hpp"
 
 namespace etl {
@@ -94,6 +95,14 @@ void register_builtin_connectors(Registry& r) {
            return std::make_unique<SqliteSink>(path, opts);
          },
          true});
+  for (const char* scheme : {"http", "https"})
+    r.add({scheme,
+           {},
+           "REST API (source): --records-path, --paginate link|page|offset|cursor, --header",
+           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
+             return std::make_unique<HttpSource>(a.scheme + ":" + a.target, o);
+           },
+           nullptr});
   r.add(postgres_connector("postgresql"));
   r.add(postgres_connector("postgres"));
 }

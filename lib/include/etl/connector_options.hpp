@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "etl/net/http_client.hpp"
+
 namespace etl {
 
 // Options that belong to a connector rather than a tool; each is one command-line flag.
@@ -23,6 +25,13 @@ struct ConnectorOptions {
   bool changes = false;              // --changes: the input is an etl-diff change set
   std::uint64_t max_deletes = 10;    // --max-deletes: how many rows a change set may delete
   bool max_deletes_percent = true;   //   … as a percentage of the table's rows
+  // HTTP sources
+  HttpOptions http;
+  std::string paginate = "none";  // none | link | page | offset | cursor
+  std::string page_param = "page", size_param = "per_page";
+  std::size_t page_size = 100;
+  std::string offset_param = "offset", limit_param = "limit";
+  std::string cursor_path, cursor_param = "cursor";  // cursor: JSON Pointer in each page
 };
 
 }  // namespace etl

@@ -28,6 +28,9 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out);
 std::optional<JsonParseError> parse_json_record(std::string_view text, Record& out,
                                                 bool& not_object);
 
+// The value a JSON Pointer (RFC 6901: "", "/data/items", "/a~1b/0") names in root, or nullptr.
+const Value* json_pointer(const Value& root, std::string_view pointer);
+
 // Appends the JSON serialisation of v to out (compact, UTF-8 passed through).
 void append_json(std::string& out, const Value& v);
 void append_json(std::string& out, const Record& r);

@@ -60,6 +60,56 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
       "List the formats and connectors, then exit");
 }
 
+void add_http_options(CLI::App& app, ConnectorOptions& o) {
+  auto* g = app.add_option_group("HTTP sources");
+  g->add_option("--paginate", o.paginate, "none | link | page | offset | cursor")
+      ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor"}));
+  g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
+      ->check(CLI::PositiveNumber);
+  g->add_option("--page-param", o.page_param, "page: the page number parameter (default page)");
+  g->add_option("--size-param", o.size_param, "page: the page size parameter (default per_page)");
+  g->add_option("--offset-param", o.offset_param, "offset: the offset parameter (default offset)");
+  g->add_option("--limit-param", o.limit_param, "offset: the limit parameter (default limit)");
+  g->add_option("--cursor-path", o.cursor_path,
+                "cursor: JSON Pointer to the next cursor in a page");
+  g->add_option("--cursor-param", o.cursor_param,
+                "cursor: the parameter it goes in (default cursor)");
+  g->add_option("--header", o.http.headers,
+                "'Name: value' (repeatable); $VAR in the value comes from the environment")
+      ->allow_extra_args(false);
+  g->add_option("--user-env", o.http.user_env,
+                "Basic auth: the environment variable holding user:password");
+  g->add_option_function<std::string>(
+      "--rate",
+      [&o](const std::string& r) {
+        std::string n =
+            r.size() > 2 && r.substr(r.size() - 2) == "/s" ? r.substr(0, r.size() - 2) : r;
+        try {
+          o.http.rate = std::stod(n);
+        } catch (const std::exception&) {
+          o.http.rate = -1;
+        }
+        if (o.http.rate <= 0)
+          throw CLI::ValidationError("--rate", "must be requests per second, e.g. 5/s");
+      },
+      "At most N requests per second, e.g. 5/s");
+  g->add_option("--retries", o.http.retries,
+                "Retries on connection errors, 429 and 5xx (default 5)")
+      ->check(CLI::NonNegativeNumber);
+  g->add_option("--retry-wait", o.http.retry_wait,
+                "First backoff in seconds, doubled each retry, with jitter (default 0.5)")
+      ->check(CLI::NonNegativeNumber);
+  g->add_option("--connect-timeout", o.http.connect_timeout, "Seconds (default 10)")
+      ->check(CLI::PositiveNumber);
+  g->add_option("--timeout", o.http.timeout, "Seconds per request (default 60)")
+      ->check(CLI::PositiveNumber);
+  g->add_option_function<std::string>(
+      "--max-response",
+      [&o](const std::string& s) { o.http.max_response = parse_size(s, "--max-response"); },
+      "Largest response accepted (default 256M)");
+  g->add_flag("--insecure", o.http.insecure, "Do not verify TLS certificates");
+}
+
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   app.add_option("--format", o.format,
                  "Format when the extension does not tell (csv, tsv, ndjson, json)");
@@ -91,7 +141,9 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                    "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")
         ->check(CLI::PositiveNumber);
   } else {
-    app.add_option("--records-path", o.records_path, "JSON Pointer to the records array");
+    app.add_option("--records-path", o.records_path,
+                   "JSON Pointer to the records array (a JSON file, or each page of an API)");
+    add_http_options(app, o);
     app.add_option("--query", o.query, "SQL query (SQLite or PostgreSQL source)");
   }
 }

@@ -1,0 +1,69 @@
+#pragma once
+// HTTP through libcurl, for REST sources: only http and https (redirects included), TLS
+// verified unless insecure, bounded responses, and retries with exponential backoff and jitter
+// on connection errors, 429 and 5xx, honouring Retry-After. Header values and URL secrets are
+// never printed: messages carry mask_url(url) and no headers.
+#include <cstddef>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace etl {
+
+struct HttpOptions {
+  std::vector<std::string> headers;  // "Name: value"; $VAR and ${VAR} come from the environment
+  std::string user_env;              // basic auth: the variable that holds user:password
+  double rate = 0;                   // requests per second; 0: no limit
+  int retries = 5;                   // attempts after the first
+  double retry_wait = 0.5;           // the first backoff, in seconds (doubles, with jitter)
+  double connect_timeout = 10;
+  double timeout = 60;  // per request, in seconds
+  std::size_t max_response = std::size_t{256} << 20;
+  bool insecure = false;
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+  std::map<std::string, std::string> headers;  // names lower-cased
+};
+
+class HttpClient {
+ public:
+  explicit HttpClient(const HttpOptions& o);
+  ~HttpClient();
+  HttpClient(const HttpClient&) = delete;
+  HttpClient& operator=(const HttpClient&) = delete;
+  // Sends the request, retrying what can be retried; throws IoError naming the masked URL when
+  // the last attempt fails. Any other status (2xx, 3xx, 4xx but 429) is returned.
+  HttpResponse request(const std::string& method, const std::string& url,
+                       const std::string& body = "");
+  int attempts() const { return m_attempts; }  // of the last request
+
+ private:
+  void pace();
+  HttpOptions m_opts;
+  void* m_curl = nullptr;
+  void* m_headers = nullptr;  // curl_slist
+  std::string m_userpwd;
+  double m_last_request = 0;  // steady clock, seconds
+  int m_attempts = 0;
+};
+
+// The URL with the values of secret-looking query parameters (token, key, password, secret,
+// signature, auth…) and any user:password replaced by ***.
+std::string mask_url(const std::string& url);
+
+// Expands $VAR and ${VAR} from the environment; an unset variable is a UsageError naming it.
+std::string expand_env(const std::string& text);
+
+// The target of the rel="next" link in a Link header, or empty.
+std::string next_link(const std::string& link_header);
+
+// url resolved against base (for relative Link targets).
+std::string resolve_url(const std::string& base, const std::string& url);
+
+// url with name=value added to its query (value URL-encoded).
+std::string with_query(const std::string& url, const std::string& name, const std::string& value);
+
+}  // namespace etl

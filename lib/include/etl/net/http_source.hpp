@@ -1,0 +1,36 @@
+#pragma once
+// A REST API as a source: GET pages of JSON, the records at --records-path in each, following
+// --paginate: link (the Link: rel="next" header), page (page number and size parameters),
+// offset (offset and limit), cursor (a JSON Pointer to the next cursor in each page), or none.
+// One page is in memory at a time; a next page already read is a pagination loop, an error.
+#include <set>
+#include <string>
+
+#include "etl/connector_options.hpp"
+#include "etl/net/http_client.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+class HttpSource : public Source {
+ public:
+  HttpSource(const std::string& url, const ConnectorOptions& o);
+  bool next(Sourced& out) override;
+
+ private:
+  bool fetch_page();
+  HttpClient m_client;
+  ConnectorOptions m_opts;
+  std::string m_base;
+  std::string m_name;      // masked
+  std::string m_next_url;  // empty: no more pages
+  std::set<std::string> m_seen;
+  Value m_page;
+  const Value* m_items = nullptr;
+  std::size_t m_pos = 0;
+  std::size_t m_page_no = 0;
+  std::size_t m_page_number = 0;  // --paginate page: the value of the page parameter
+  std::size_t m_offset = 0;
+};
+
+}  // namespace etl

@@ -1,0 +1,245 @@
+#include "etl/net/http_client.hpp"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <regex>
+#include <thread>
+
+#include "etl/error.hpp"
+
+namespace etl {
+namespace {
+
+double now_seconds() {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+}
+
+struct Received {
+  HttpResponse* response;
+  std::size_t limit;
+  bool too_big = false;
+};
+
+std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* r = static_cast<Received*>(user);
+  if (r->response->body.size() + size * n > r->limit) {
+    r->too_big = true;
+    return 0;  // aborts the transfer
+  }
+  r->response->body.append(data, size * n);
+  return size * n;
+}
+
+std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
+  auto* r = static_cast<Received*>(user);
+  std::string line(data, size * n);
+  if (line.rfind("HTTP/", 0) == 0) r->response->headers.clear();  // a new response (redirect)
+  auto colon = line.find(':');
+  if (colon != std::string::npos) {
+    std::string name = line.substr(0, colon);
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::string value = line.substr(colon + 1);
+    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
+    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+      value.pop_back();
+    r->response->headers[name] = value;
+  }
+  return size * n;
+}
+
+bool retryable(CURLcode rc) {
+  switch (rc) {
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_OPERATION_TIMEDOUT:
+    case CURLE_RECV_ERROR:
+    case CURLE_SEND_ERROR:
+    case CURLE_GOT_NOTHING:
+    case CURLE_PARTIAL_FILE:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Retry-After: seconds, or an HTTP date; negative when absent or unreadable.
+double retry_after(const HttpResponse& r) {
+  auto it = r.headers.find("retry-after");
+  if (it == r.headers.end()) return -1;
+  const std::string& v = it->second;
+  if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit)) return std::stod(v);
+  std::tm tm{};
+  if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return -1;
+  double when = static_cast<double>(timegm(&tm));
+  return std::max(0.0, when - static_cast<double>(std::time(nullptr)));
+}
+
+}  // namespace
+
+std::string mask_url(const std::string& url) {
+  static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z+.-]*://[^:/@?#]*):[^@/?#]*@)");
+  static const std::regex secret(
+      R"(([?&](?:[^=&#]*(?:token|key|password|passwd|secret|signature|auth|sig)[^=&#]*)=)[^&#]*)",
+      std::regex::icase);
+  return std::regex_replace(std::regex_replace(url, userinfo, "$1:***@"), secret, "$1***");
+}
+
+std::string expand_env(const std::string& text) {
+  static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))");
+  std::string out;
+  auto begin = std::sregex_iterator(text.begin(), text.end(), var);
+  std::size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    const auto& m = *it;
+    std::string name = m[1].matched ? m[1].str() : m[2].str();
+    const char* value = std::getenv(name.c_str());
+    if (value == nullptr)
+      throw UsageError(fmt::format("environment variable {} is not set (used in --header)", name));
+    out += text.substr(last, static_cast<std::size_t>(m.position()) - last);
+    out += value;
+    last = static_cast<std::size_t>(m.position() + m.length());
+  }
+  return out + text.substr(last);
+}
+
+std::string next_link(const std::string& link_header) {
+  static const std::regex next(R"re(<([^>]*)>\s*;[^,]*rel\s*=\s*"?([^",;]*\s)?next[\s"]?)re",
+                               std::regex::icase);
+  std::smatch m;
+  return std::regex_search(link_header, m, next) ? m[1].str() : "";
+}
+
+std::string resolve_url(const std::string& base, const std::string& url) {
+  CURLU* h = curl_url();
+  std::string out = url;
+  if (curl_url_set(h, CURLUPART_URL, base.c_str(), 0) == CURLUE_OK &&
+      curl_url_set(h, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char* full = nullptr;
+    if (curl_url_get(h, CURLUPART_URL, &full, 0) == CURLUE_OK) out = full;
+    curl_free(full);
+  }
+  curl_url_cleanup(h);
+  return out;
+}
+
+std::string with_query(const std::string& url, const std::string& name, const std::string& value) {
+  CURLU* h = curl_url();
+  std::string out = url;
+  std::string part = name + "=" + value;
+  if (curl_url_set(h, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK &&
+      curl_url_set(h, CURLUPART_QUERY, part.c_str(), CURLU_APPENDQUERY | CURLU_URLENCODE) ==
+          CURLUE_OK) {
+    char* full = nullptr;
+    if (curl_url_get(h, CURLUPART_URL, &full, 0) == CURLUE_OK) out = full;
+    curl_free(full);
+  }
+  curl_url_cleanup(h);
+  return out;
+}
+
+HttpClient::HttpClient(const HttpOptions& o) : m_opts(o) {
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (!initialised) throw IoError("cannot initialise libcurl");
+  m_curl = curl_easy_init();
+  if (!m_curl) throw IoError("cannot initialise libcurl");
+  curl_slist* list = nullptr;
+  for (const auto& h : o.headers) {
+    if (h.find(':') == std::string::npos)
+      throw UsageError(fmt::format("--header must be 'Name: value' (the value is not shown)"));
+    list = curl_slist_append(list, expand_env(h).c_str());
+  }
+  m_headers = list;
+  if (!o.user_env.empty()) {
+    const char* v = std::getenv(o.user_env.c_str());
+    if (v == nullptr)
+      throw UsageError(fmt::format("environment variable {} is not set (--user-env)", o.user_env));
+    m_userpwd = v;
+  }
+}
+
+HttpClient::~HttpClient() {
+  curl_slist_free_all(static_cast<curl_slist*>(m_headers));
+  curl_easy_cleanup(static_cast<CURL*>(m_curl));
+}
+
+void HttpClient::pace() {
+  if (m_opts.rate <= 0) return;
+  double gap = 1.0 / m_opts.rate;
+  double wait = m_last_request + gap - now_seconds();
+  if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+  m_last_request = now_seconds();
+}
+
+HttpResponse HttpClient::request(const std::string& method, const std::string& url,
+                                 const std::string& body) {
+  CURL* c = static_cast<CURL*>(m_curl);
+  static thread_local std::mt19937 jitter_rng{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  std::string why;
+  for (m_attempts = 1;; ++m_attempts) {
+    pace();
+    HttpResponse response;
+    Received received{&response, m_opts.max_response};
+    char error[CURL_ERROR_SIZE] = "";
+    curl_easy_reset(c);
+    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(m_opts.connect_timeout * 1000));
+    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_opts.timeout * 1000));
+    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_opts.max_response));
+    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(m_headers));
+    curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");
+    if (!m_userpwd.empty()) {
+      curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+      curl_easy_setopt(c, CURLOPT_USERPWD, m_userpwd.c_str());
+    }
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
+    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+    curl_easy_setopt(c, CURLOPT_HEADERDATA, &received);
+    if (method != "GET") {
+      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
+    }
+    CURLcode rc = curl_easy_perform(c);
+    double wait = -1;
+    if (received.too_big || rc == CURLE_FILESIZE_EXCEEDED)
+      throw IoError(fmt::format("{} {}: the response is larger than --max-response ({} bytes)",
+                                method, mask_url(url), m_opts.max_response));
+    if (rc != CURLE_OK) {
+      why = error[0] ? error : curl_easy_strerror(rc);
+      if (!retryable(rc)) throw IoError(fmt::format("{} {}: {}", method, mask_url(url), why));
+    } else {
+      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+      if (response.status != 429 && response.status < 500) return response;
+      why = fmt::format("HTTP {}", response.status);
+      wait = retry_after(response);
+    }
+    if (m_attempts > m_opts.retries)
+      throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_url(url), why,
+                                m_attempts));
+    if (wait < 0)
+      wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, m_attempts - 1)) * jitter(jitter_rng);
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 300.0)));
+  }
+}
+
+}  // namespace etl

@@ -1,0 +1,118 @@
+#include "etl/net/http_source.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+// What a 4xx body says, briefly: its "message" or "error" when it is JSON, else its start.
+std::string body_message(const std::string& body) {
+  Value v;
+  if (!parse_json(body, v) && v.kind() == Value::Kind::Object) {
+    for (const char* field : {"message", "error", "detail", "title"}) {
+      const Value* m = json_pointer(v, std::string("/") + field);
+      if (m && m->kind() == Value::Kind::String) return m->text();
+    }
+  }
+  std::string s = body.substr(0, 200);
+  for (auto& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
+
+}  // namespace
+
+HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
+    : m_client(o.http), m_opts(o), m_base(url), m_name(mask_url(url)) {
+  static const char* kStyles[] = {"none", "link", "page", "offset", "cursor"};
+  if (std::find(std::begin(kStyles), std::end(kStyles), o.paginate) == std::end(kStyles))
+    throw UsageError(
+        fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor)", o.paginate));
+  if (o.paginate == "cursor" && o.cursor_path.empty())
+    throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
+  m_next_url = url;
+  if (o.paginate == "page") {
+    m_page_number = 1;
+    m_next_url =
+        with_query(with_query(url, o.page_param, "1"), o.size_param, std::to_string(o.page_size));
+  } else if (o.paginate == "offset") {
+    m_next_url = with_query(with_query(url, o.offset_param, "0"), o.limit_param,
+                            std::to_string(o.page_size));
+  }
+}
+
+bool HttpSource::fetch_page() {
+  if (m_next_url.empty()) return false;
+  std::string url = m_next_url;
+  if (!m_seen.insert(url).second)
+    throw IoError(fmt::format("{}: pagination loop: page {} leads back to {}, already read", m_name,
+                              m_page_no, mask_url(url)));
+  ++m_page_no;
+  std::string where = fmt::format("page {} ({})", m_page_no, mask_url(url));
+  HttpResponse r;
+  try {
+    r = m_client.request("GET", url);
+  } catch (const IoError& e) {  // say which page the run reached
+    throw IoError(fmt::format("page {}: {}", m_page_no, e.what()));
+  }
+  if (r.status >= 300)
+    throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, body_message(r.body)));
+  if (auto err = parse_json(r.body, m_page))
+    throw IoError(fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
+  m_items = json_pointer(m_page, m_opts.records_path);
+  if (m_items == nullptr || m_items->kind() != Value::Kind::Array)
+    throw IoError(fmt::format("{}: no array of records at '{}'{}", where, m_opts.records_path,
+                              m_opts.records_path.empty() ? " (use --records-path)" : ""));
+  m_pos = 0;
+  std::size_t count = m_items->items().size();
+  const std::string& style = m_opts.paginate;
+  m_next_url.clear();
+  if (style == "link") {
+    auto link = r.headers.find("link");
+    if (link != r.headers.end()) {
+      std::string next = next_link(link->second);
+      if (!next.empty()) m_next_url = resolve_url(url, next);
+    }
+  } else if (style == "page" && count > 0 && count >= m_opts.page_size) {
+    ++m_page_number;
+    m_next_url = with_query(with_query(m_base, m_opts.page_param, std::to_string(m_page_number)),
+                            m_opts.size_param, std::to_string(m_opts.page_size));
+  } else if (style == "offset" && count > 0 && count >= m_opts.page_size) {
+    m_offset += count;
+    m_next_url = with_query(with_query(m_base, m_opts.offset_param, std::to_string(m_offset)),
+                            m_opts.limit_param, std::to_string(m_opts.page_size));
+  } else if (style == "cursor") {
+    const Value* cursor = json_pointer(m_page, m_opts.cursor_path);
+    if (cursor &&
+        (cursor->kind() == Value::Kind::String || cursor->kind() == Value::Kind::Number) &&
+        !cursor->text().empty() && count > 0)
+      m_next_url = with_query(m_base, m_opts.cursor_param, cursor->text());
+  }
+  return true;
+}
+
+bool HttpSource::next(Sourced& out) {
+  while (m_items == nullptr || m_pos >= m_items->items().size())
+    if (!fetch_page()) return false;
+  const Value& item = m_items->items()[m_pos++];
+  out.where.source = m_name;
+  out.where.line = 0;
+  out.where.detail = fmt::format("page {} item {}", m_page_no, m_pos);
+  out.reject_reason.clear();
+  out.raw.clear();
+  if (item.kind() != Value::Kind::Object) {
+    out.record.clear();
+    out.reject_reason = "not a JSON object";
+    out.raw = to_json(item);
+    return true;
+  }
+  out.record.fields() = item.members();
+  return true;
+}
+
+}  // namespace etl

@@ -1,0 +1,94 @@
+// The HTTP test server: the sample shop's orders behind every pagination style, and faults on
+// demand (429 with Retry-After, 500/503, a reset connection, a slow answer, a truncated body,
+// invalid JSON, a pagination loop, an oversized body). Node's standard library only.
+// Usage: node server.js DIR  (listens on a free loopback port and writes it to DIR/port)
+'use strict';
+const http = require('http');
+const fs = require('fs');
+const path = require('path');
+
+const orders = [];
+for (let i = 1; i <= 25; i++) {
+  orders.push({ order_no: `SO-${String(i).padStart(8, '0')}`, customer_id: 1000 + (i % 7),
+                total: `${i * 3}.${String((i * 37) % 100).padStart(2, '0')}`, status: i % 5 ? 'paid' : 'cancelled' });
+}
+const calls = {};  // requests per fault id, so each fault strikes only the first times
+const json = (res, status, body, headers = {}) => {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+};
+const num = (v, d) => (v === null || v === undefined || v === '' ? d : Number(v));
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://localhost');
+  const q = url.searchParams;
+  const parts = url.pathname.split('/').filter(Boolean);
+  switch (parts[0]) {
+    case 'orders': {  // page style: ?page=&per_page=, records under /data/items
+      const page = num(q.get('page'), 1), size = num(q.get('per_page'), 10);
+      return json(res, 200, { data: { items: orders.slice((page - 1) * size, page * size) }, page });
+    }
+    case 'orders-link': {  // Link: rel="next", a relative URL; the records are the body
+      const page = num(q.get('page'), 1), size = 10;
+      const headers = page * size < orders.length
+        ? { Link: `</orders-link?page=${page + 1}>; rel="next", </orders-link?page=1>; rel="first"` } : {};
+      return json(res, 200, orders.slice((page - 1) * size, page * size), headers);
+    }
+    case 'orders-offset': {
+      const offset = num(q.get('offset'), 0), limit = num(q.get('limit'), 10);
+      return json(res, 200, { results: orders.slice(offset, offset + limit) });
+    }
+    case 'orders-cursor': {  // the cursor is the next index, opaque to the client
+      const at = q.get('cursor') ? Number(Buffer.from(q.get('cursor'), 'base64').toString()) : 0;
+      const next = at + 10 < orders.length ? Buffer.from(String(at + 10)).toString('base64') : null;
+      return json(res, 200, { items: orders.slice(at, at + 10), meta: { next } });
+    }
+    case 'loop':  // page 2 points back at page 1
+      return json(res, 200, [orders[0]], { Link: `</loop?page=${num(q.get('page'), 1) === 1 ? 2 : 1}>; rel="next"` });
+    case 'auth':
+      if (req.headers.authorization !== 'Bearer s3cret-token') return json(res, 401, { message: 'invalid token' });
+      return json(res, 200, orders.slice(0, 2));
+    case 'basic':
+      if (req.headers.authorization !== 'Basic ' + Buffer.from('shop:pa55').toString('base64'))
+        return json(res, 401, { error: 'who are you?' });
+      return json(res, 200, orders.slice(0, 2));
+    case 'redirect-file':  // a redirect to another protocol must not be followed
+      res.writeHead(302, { Location: 'file:///etc/passwd', 'Content-Length': 0 });
+      return res.end();
+    case 'redirect':
+      res.writeHead(301, { Location: '/orders-link', 'Content-Length': 0 });
+      return res.end();
+    case 'not-found':
+      return json(res, 404, { message: 'no such shop' });
+    case 'invalid-json':
+      return json(res, 200, '[{"order_no": "SO-1"}, {not json');
+    case 'big':
+      return json(res, 200, JSON.stringify([{ blob: 'x'.repeat(2 << 20) }]));
+    case 'not-objects':
+      return json(res, 200, [orders[0], 42, 'text', orders[1]]);
+    case 'stats':  // /stats/ID: how many requests fault ID has had
+      return json(res, 200, { calls: calls[parts[1]] || 0 });
+    case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
+      const [, kind, id] = parts;
+      const n = (calls[id] = (calls[id] || 0) + 1);
+      if (n <= num(q.get('times'), 1)) {
+        if (kind === '429') return json(res, 429, { message: 'slow down' }, { 'Retry-After': q.get('after') || '1' });
+        if (kind === '500' || kind === '503') return json(res, Number(kind), { message: 'try later' });
+        if (kind === 'reset') return req.socket.destroy();
+        if (kind === 'slow') return setTimeout(() => json(res, 200, orders), 3000);
+        if (kind === 'truncated') {
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100000 });
+          res.write(JSON.stringify(orders).slice(0, 300));
+          return setTimeout(() => req.socket.destroy(), 50);
+        }
+      }
+      return json(res, 200, orders);
+    }
+    default:
+      return json(res, 404, { message: `no route ${url.pathname}` });
+  }
+});
+server.listen(0, '127.0.0.1', () => {
+  fs.writeFileSync(path.join(process.argv[2], 'port'), String(server.address().port));
+});
