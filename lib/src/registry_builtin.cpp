@@ -8,6 +8,7 @@
 #include "etl/formats/csv_writer.hpp"
 #include "etl/formats/json_document.hpp"
 #include "etl/formats/ndjson.hpp"
+#include "etl/net/http_sink.hpp"
 #include "etl/net/http_source.hpp"
 #include "etl/registry.hpp"
 
@@ -98,11 +99,13 @@ void register_builtin_connectors(Registry& r) {
   for (const char* scheme : {"http", "https"})
     r.add({scheme,
            {},
-           "REST API (source): --records-path, --paginate link|page|offset|cursor, --header",
+           "REST API: reads pages (--paginate), writes with --method to a URL {field} template",
            [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
              return std::make_unique<HttpSource>(a.scheme + ":" + a.target, o);
            },
-           nullptr});
+           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
+             return std::make_unique<HttpSink>(a.scheme + ":" + a.target, o);
+           }});
   r.add(postgres_connector("postgresql"));
   r.add(postgres_connector("postgres"));
 }

@@ -20,7 +20,25 @@ const json = (res, status, body, headers = {}) => {
 };
 const num = (v, d) => (v === null || v === undefined || v === '' ? d : Number(v));
 
+const customers = [];  // what writes stored, in order
+const store = (record, res) => {
+  const bad = (Array.isArray(record) ? record : [record]).find((r) => !String(r.email || '').includes('@'));
+  if (bad) return json(res, 422, { message: `email is invalid: ${bad.email}` });
+  const saved = (Array.isArray(record) ? record : [record]).map((r) => {
+    const row = { id: customers.length + 1, ...r };
+    customers.push(row);
+    return row;
+  });
+  return json(res, 201, Array.isArray(record) ? saved : saved[0]);
+};
+
 const server = http.createServer((req, res) => {
+  if (req.method !== 'GET') {  // writes: read the body first
+    let text = '';
+    req.on('data', (d) => (text += d));
+    req.on('end', () => write(req, res, text));
+    return;
+  }
   const url = new URL(req.url, 'http://localhost');
   const q = url.searchParams;
   const parts = url.pathname.split('/').filter(Boolean);
@@ -67,6 +85,8 @@ const server = http.createServer((req, res) => {
       return json(res, 200, JSON.stringify([{ blob: 'x'.repeat(2 << 20) }]));
     case 'not-objects':
       return json(res, 200, [orders[0], 42, 'text', orders[1]]);
+    case 'customers':
+      return json(res, 200, customers);
     case 'stats':  // /stats/ID: how many requests fault ID has had
       return json(res, 200, { calls: calls[parts[1]] || 0 });
     case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
@@ -89,6 +109,35 @@ const server = http.createServer((req, res) => {
       return json(res, 404, { message: `no route ${url.pathname}` });
   }
 });
+function write(req, res, text) {
+  const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    return json(res, 400, { message: 'invalid JSON' });
+  }
+  if (parts[0] === 'customers-flaky') {  // the first request fails before anything is stored
+    const n = (calls[parts[1]] = (calls[parts[1]] || 0) + 1);
+    if (n === 1) return json(res, 503, { message: 'try later' });
+    return store(body, res);
+  }
+  if (parts[0] !== 'customers') return json(res, 404, { message: 'no such resource' });
+  if (req.method === 'POST' && parts.length === 1) return store(body, res);
+  const at = customers.findIndex((c) => c.customer_no === parts[1]);
+  if (req.method === 'PUT') {
+    if (at < 0) return store({ ...body, customer_no: parts[1] }, res);
+    customers[at] = { id: customers[at].id, ...body, customer_no: parts[1] };
+    return json(res, 200, customers[at]);
+  }
+  if (req.method === 'PATCH') {
+    if (at < 0) return json(res, 404, { message: `no customer ${parts[1]}` });
+    Object.assign(customers[at], body);
+    return json(res, 200, customers[at]);
+  }
+  return json(res, 405, { message: 'method not allowed' });
+}
+
 server.listen(0, '127.0.0.1', () => {
   fs.writeFileSync(path.join(process.argv[2], 'port'), String(server.address().port));
 });

@@ -32,6 +32,9 @@ struct ConnectorOptions {
   std::size_t page_size = 100;
   std::string offset_param = "offset", limit_param = "limit";
   std::string cursor_path, cursor_param = "cursor";  // cursor: JSON Pointer in each page
+  // HTTP destinations
+  std::string http_method = "POST";  // --method
+  std::string responses;             // --responses FILE
 };
 
 }  // namespace etl

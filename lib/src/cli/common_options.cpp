@@ -60,20 +60,8 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
       "List the formats and connectors, then exit");
 }
 
-void add_http_options(CLI::App& app, ConnectorOptions& o) {
-  auto* g = app.add_option_group("HTTP sources");
-  g->add_option("--paginate", o.paginate, "none | link | page | offset | cursor")
-      ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor"}));
-  g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
-      ->check(CLI::PositiveNumber);
-  g->add_option("--page-param", o.page_param, "page: the page number parameter (default page)");
-  g->add_option("--size-param", o.size_param, "page: the page size parameter (default per_page)");
-  g->add_option("--offset-param", o.offset_param, "offset: the offset parameter (default offset)");
-  g->add_option("--limit-param", o.limit_param, "offset: the limit parameter (default limit)");
-  g->add_option("--cursor-path", o.cursor_path,
-                "cursor: JSON Pointer to the next cursor in a page");
-  g->add_option("--cursor-param", o.cursor_param,
-                "cursor: the parameter it goes in (default cursor)");
+// Flags of every HTTP request, for sources and destinations.
+void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
   g->add_option("--header", o.http.headers,
                 "'Name: value' (repeatable); $VAR in the value comes from the environment")
       ->allow_extra_args(false);
@@ -110,6 +98,23 @@ void add_http_options(CLI::App& app, ConnectorOptions& o) {
   g->add_flag("--insecure", o.http.insecure, "Do not verify TLS certificates");
 }
 
+void add_http_options(CLI::App& app, ConnectorOptions& o) {
+  auto* g = app.add_option_group("HTTP sources");
+  g->add_option("--paginate", o.paginate, "none | link | page | offset | cursor")
+      ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor"}));
+  g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
+      ->check(CLI::PositiveNumber);
+  g->add_option("--page-param", o.page_param, "page: the page number parameter (default page)");
+  g->add_option("--size-param", o.size_param, "page: the page size parameter (default per_page)");
+  g->add_option("--offset-param", o.offset_param, "offset: the offset parameter (default offset)");
+  g->add_option("--limit-param", o.limit_param, "offset: the limit parameter (default limit)");
+  g->add_option("--cursor-path", o.cursor_path,
+                "cursor: JSON Pointer to the next cursor in a page");
+  g->add_option("--cursor-param", o.cursor_param,
+                "cursor: the parameter it goes in (default cursor)");
+  add_http_client_options(g, o);
+}
+
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   app.add_option("--format", o.format,
                  "Format when the extension does not tell (csv, tsv, ndjson, json)");
@@ -137,6 +142,12 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_option("--schema", o.schema_file,
                    "JSON object of column: text|number|integer|boolean|json for a new table")
         ->check(CLI::ExistingFile);
+    auto* http = app.add_option_group("HTTP destinations");
+    http->add_option("--method", o.http_method, "POST, PUT or PATCH (default POST)")
+        ->check(CLI::IsMember({"POST", "PUT", "PATCH"}));
+    http->add_option("--responses", o.responses,
+                     "Write each request and the server's answer (NDJSON), e.g. to keep new ids");
+    add_http_client_options(http, o);
     app.add_option("--batch-size", o.batch_size,
                    "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")
         ->check(CLI::PositiveNumber);
