@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "etl/error.hpp"
+#include "etl/json.hpp"
 
 namespace etl {
 namespace {
@@ -83,6 +84,19 @@ double retry_after(const HttpResponse& r) {
 }
 
 }  // namespace
+
+std::string http_error_message(const std::string& body) {
+  Value v;
+  if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
+    for (const char* field : {"message", "error", "detail", "title"}) {
+      const Value* m = json_pointer(v, std::string("/") + field);
+      if (m && m->kind() == Value::Kind::String) return m->text();
+    }
+  std::string s = body.substr(0, 200);
+  for (auto& c : s)
+    if (c == '\n' || c == '\r') c = ' ';
+  return s;
+}
 
 std::string mask_url(const std::string& url) {
   static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z+.-]*://[^:/@?#]*):[^@/?#]*@)");

@@ -16,20 +16,6 @@ std::string url_encode(const std::string& s) {
   return out;
 }
 
-// What a 4xx body says, briefly: its "message" or "error" when it is JSON, else its start.
-std::string server_message(const std::string& body) {
-  Value v;
-  if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
-    for (const char* field : {"message", "error", "detail", "title"}) {
-      const Value* m = json_pointer(v, std::string("/") + field);
-      if (m && m->kind() == Value::Kind::String) return m->text();
-    }
-  std::string s = body.substr(0, 200);
-  for (auto& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
-}
-
 }  // namespace
 
 HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
@@ -119,8 +105,9 @@ void HttpSink::send_batch() {
   }
   WriteResult result;
   if (!ok)
-    result = {WriteOutcome::Rejected, fmt::format("{} {}: HTTP {}: {}", m_opts.http_method,
-                                                  mask_url(url), r.status, server_message(r.body))};
+    result = {WriteOutcome::Rejected,
+              fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_url(url), r.status,
+                          http_error_message(r.body))};
   for (const auto& in : m_batch)
     if (m_outcome) m_outcome(in, result);
   m_batch.clear();

@@ -8,25 +8,6 @@
 #include "etl/json.hpp"
 
 namespace etl {
-namespace {
-
-// What a 4xx body says, briefly: its "message" or "error" when it is JSON, else its start.
-std::string body_message(const std::string& body) {
-  Value v;
-  if (!parse_json(body, v) && v.kind() == Value::Kind::Object) {
-    for (const char* field : {"message", "error", "detail", "title"}) {
-      const Value* m = json_pointer(v, std::string("/") + field);
-      if (m && m->kind() == Value::Kind::String) return m->text();
-    }
-  }
-  std::string s = body.substr(0, 200);
-  for (auto& c : s)
-    if (c == '\n' || c == '\r') c = ' ';
-  return s;
-}
-
-}  // namespace
-
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_url(url)) {
   static const char* kStyles[] = {"none", "link", "page", "offset", "cursor"};
@@ -61,7 +42,7 @@ bool HttpSource::fetch_page() {
     throw IoError(fmt::format("page {}: {}", m_page_no, e.what()));
   }
   if (r.status >= 300)
-    throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, body_message(r.body)));
+    throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, http_error_message(r.body)));
   if (auto err = parse_json(r.body, m_page))
     throw IoError(fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
   m_items = json_pointer(m_page, m_opts.records_path);

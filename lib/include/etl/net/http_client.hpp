@@ -50,6 +50,10 @@ class HttpClient {
   int m_attempts = 0;
 };
 
+// What an error response says, briefly: its "message", "error", "detail" or "title" when it is
+// JSON, else the start of the body.
+std::string http_error_message(const std::string& body);
+
 // The URL with the values of secret-looking query parameters (token, key, password, secret,
 // signature, auth…) and any user:password replaced by ***.
 std::string mask_url(const std::string& url);
