@@ -160,23 +160,26 @@ std::string with_query(const std::string& url, const std::string& name, const st
 }
 
 HttpClient::HttpClient(const HttpOptions& o) : m_opts(o) {
-  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
-  if (!initialised) throw IoError("cannot initialise libcurl");
-  m_curl = curl_easy_init();
-  if (!m_curl) throw IoError("cannot initialise libcurl");
-  curl_slist* list = nullptr;
+  // Everything that can throw comes before the handles are made (a throwing constructor runs
+  // no destructor).
+  std::vector<std::string> headers;
   for (const auto& h : o.headers) {
     if (h.find(':') == std::string::npos)
-      throw UsageError(fmt::format("--header must be 'Name: value' (the value is not shown)"));
-    list = curl_slist_append(list, expand_env(h).c_str());
+      throw UsageError("--header must be 'Name: value' (the value is not shown)");
+    headers.push_back(expand_env(h));
   }
-  m_headers = list;
   if (!o.user_env.empty()) {
     const char* v = std::getenv(o.user_env.c_str());
     if (v == nullptr)
       throw UsageError(fmt::format("environment variable {} is not set (--user-env)", o.user_env));
     m_userpwd = v;
   }
+  static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  if (initialised) m_curl = curl_easy_init();
+  if (!m_curl) throw IoError("cannot initialise libcurl");
+  curl_slist* list = nullptr;
+  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  m_headers = list;
 }
 
 HttpClient::~HttpClient() {
