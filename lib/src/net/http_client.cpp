@@ -178,12 +178,24 @@ HttpClient::HttpClient(const HttpOptions& o) : m_opts(o) {
   if (initialised) m_curl = curl_easy_init();
   if (!m_curl) throw IoError("cannot initialise libcurl");
   curl_slist* list = nullptr;
-  for (const auto& h : headers) list = curl_slist_append(list, h.c_str());
+  curl_slist* write_list = nullptr;
+  bool content_type = false;
+  for (const auto& h : headers) {
+    list = curl_slist_append(list, h.c_str());
+    write_list = curl_slist_append(write_list, h.c_str());
+    std::string name = h.substr(0, h.find(':'));
+    for (auto& ch : name) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    content_type = content_type || name == "content-type";
+  }
+  // Bodies are JSON; without this libcurl would announce a form.
+  if (!content_type) write_list = curl_slist_append(write_list, "Content-Type: application/json");
   m_headers = list;
+  m_write_headers = write_list;
 }
 
 HttpClient::~HttpClient() {
   curl_slist_free_all(static_cast<curl_slist*>(m_headers));
+  curl_slist_free_all(static_cast<curl_slist*>(m_write_headers));
   curl_easy_cleanup(static_cast<CURL*>(m_curl));
 }
 
@@ -221,7 +233,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(m_headers));
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER,
+                     static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers));
     curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");
     if (!m_userpwd.empty()) {
       curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);

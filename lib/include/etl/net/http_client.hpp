@@ -44,7 +44,8 @@ class HttpClient {
   void pace();
   HttpOptions m_opts;
   void* m_curl = nullptr;
-  void* m_headers = nullptr;  // curl_slist
+  void* m_headers = nullptr;        // curl_slist, for GET
+  void* m_write_headers = nullptr;  // the same with Content-Type: application/json
   std::string m_userpwd;
   double m_last_request = 0;  // steady clock, seconds
   int m_attempts = 0;
