@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingFile);
   app.add_option("--records-path", o.source_options.records_path,
                  "JSON Pointer to the records array (JSON inputs)");
+  etl::cli::add_http_options(app, o.source_options);  // either side may be a REST API
   etl::cli::add_common_options(app, common);
   app.footer(
       "Examples:\n"

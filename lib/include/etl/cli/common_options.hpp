@@ -16,6 +16,8 @@ struct CommonOptions {
 };
 
 void add_common_options(CLI::App& app, CommonOptions& o);
+// Flags of HTTP sources: pagination, headers, retries, timeouts (in an "HTTP sources" group).
+void add_http_options(CLI::App& app, ConnectorOptions& o);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
