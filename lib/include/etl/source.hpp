@@ -1,5 +1,7 @@
 #pragma once
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "etl/location.hpp"
 #include "etl/value.hpp"
@@ -14,6 +16,11 @@ struct Sourced {
   std::string reject_reason;
   std::string raw;
 };
+
+// Prepares out for row `row` of a database result: its place (`source#row N`), no reject, and a
+// record with these column names (kept from the previous row when they are the same).
+void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
+                     const std::vector<std::string>& columns);
 
 // Pull reader: one record at a time, constant memory. Throws only for fatal errors.
 class Source {

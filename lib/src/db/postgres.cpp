@@ -274,17 +274,8 @@ bool PgSource::next(Sourced& out) {
   std::unique_ptr<char, void (*)(void*)> line(buf, PQfreemem);
   std::string_view row(buf, static_cast<std::size_t>(n));
   if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
-  ++m_row;
-  out.where.source = m_name;
-  out.where.line = 0;
-  out.where.detail = fmt::format("row {}", m_row);
-  out.reject_reason.clear();
-  out.raw.clear();
+  start_table_row(out, m_name, ++m_row, m_names);
   auto& rec = out.record.fields();
-  if (rec.size() != m_names.size()) {
-    rec.clear();
-    for (const auto& name : m_names) rec.push_back(Member{name, Value()});
-  }
   std::size_t col = 0, start = 0;
   for (std::size_t i = 0; i <= row.size(); ++i) {
     if (i < row.size() && row[i] != '\t') continue;

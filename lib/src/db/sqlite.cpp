@@ -198,17 +198,8 @@ bool SqliteSource::next(Sourced& out) {
   int rc = sqlite3_step(m_stmt);
   if (rc == SQLITE_DONE) return false;
   if (rc != SQLITE_ROW) throw IoError(fmt::format("{}: {}", m_name, m_db.errmsg()));
-  ++m_row;
-  out.where.source = m_name;
-  out.where.line = 0;
-  out.where.detail = fmt::format("row {}", m_row);
-  out.reject_reason.clear();
-  out.raw.clear();
+  start_table_row(out, m_name, ++m_row, m_names);
   auto& rec = out.record.fields();
-  if (rec.size() != m_names.size()) {
-    rec.clear();
-    for (const auto& n : m_names) rec.push_back(Member{n, Value()});
-  }
   for (std::size_t i = 0; i < m_names.size(); ++i)
     read_column(m_stmt, static_cast<int>(i), m_kinds[i], rec[i].value);
   return true;
