@@ -41,7 +41,6 @@ void SpillFile::append(std::string_view bytes) {
       std::fwrite(bytes.data(), 1, bytes.size(), m_file) != bytes.size())
     throw IoError(
         fmt::format("cannot write a temporary file: {} (disk full?)", std::strerror(errno)));
-  m_bytes += sizeof n + bytes.size();
 }
 
 void SpillFile::rewind() {

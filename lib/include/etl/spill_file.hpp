@@ -21,11 +21,9 @@ class SpillFile {
   void rewind();
   // Fills out with the next record; false at the end.
   bool read(std::string& out);
-  std::size_t bytes_written() const { return m_bytes; }
 
  private:
   std::FILE* m_file = nullptr;
-  std::size_t m_bytes = 0;
 };
 
 }  // namespace etl

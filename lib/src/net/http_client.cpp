@@ -213,7 +213,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
   static thread_local std::mt19937 jitter_rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
   std::string why;
-  for (m_attempts = 1;; ++m_attempts) {
+  for (int attempt = 1;; ++attempt) {
     pace();
     HttpResponse response;
     Received received{&response, m_opts.max_response};
@@ -263,11 +263,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
       why = fmt::format("HTTP {}", response.status);
       wait = retry_after(response);
     }
-    if (m_attempts > m_opts.retries)
+    if (attempt > m_opts.retries)
       throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_url(url), why,
-                                m_attempts));
+                                attempt));
     if (wait < 0)
-      wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, m_attempts - 1)) * jitter(jitter_rng);
+      wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, attempt - 1)) * jitter(jitter_rng);
     std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 300.0)));
   }
 }

@@ -38,7 +38,6 @@ class HttpClient {
   // the last attempt fails. Any other status (2xx, 3xx, 4xx but 429) is returned.
   HttpResponse request(const std::string& method, const std::string& url,
                        const std::string& body = "");
-  int attempts() const { return m_attempts; }  // of the last request
 
  private:
   void pace();
@@ -48,7 +47,6 @@ class HttpClient {
   void* m_write_headers = nullptr;  // the same with Content-Type: application/json
   std::string m_userpwd;
   double m_last_request = 0;  // steady clock, seconds
-  int m_attempts = 0;
 };
 
 // What an error response says, briefly: its "message", "error", "detail" or "title" when it is
