@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   static const char* kTools[][2] = {{"extract", "read sources and write NDJSON"},
                                     {"transform", "map NDJSON through a mapping file"},
                                     {"load", "write NDJSON into a file or database"},
-                                    {"diff", "compare two record sets by key"}};
+                                    {"diff", "compare two record sets by key"},
+                                    {"correlate", "match records of two systems by rules"}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::printf("Usage: etl TOOL [ARGS...]\n\nTools:\n");
     for (auto& t : kTools) std::printf("  %-10s %s\n", t[0], t[1]);

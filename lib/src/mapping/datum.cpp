@@ -188,4 +188,29 @@ int compare_datums(const Datum& a, const Datum& b, std::string_view op) {
                                   : ""));
 }
 
+void append_text(std::string& out, const Datum& d) {
+  switch (d.type()) {
+    case Datum::Type::String:
+      out += d.text();
+      return;
+    case Datum::Type::Number:  // a number read from input keeps its literal text
+      if (!d.text().empty())
+        out += d.text();
+      else
+        out += d.decimal().to_string();
+      return;
+    case Datum::Type::Bool:
+      out += d.as_bool() ? "true" : "false";
+      return;
+    case Datum::Type::Time:
+      out += format_rfc3339(d.time_value());
+      return;
+    case Datum::Type::Json:
+      out += to_json(d.json_value());
+      return;
+    case Datum::Type::Null:
+      return;
+  }
+}
+
 }  // namespace etl::mapping

@@ -8,22 +8,9 @@ namespace etl::mapping {
 namespace {
 
 std::string scalar_text(CallSite& c, std::size_t i) {
-  const Datum& d = c.arg(i);
-  switch (d.type()) {
-    case Datum::Type::String:
-      return std::string(d.text());
-    case Datum::Type::Number:
-      return d.to_value().text();
-    case Datum::Type::Bool:
-      return d.as_bool() ? "true" : "false";
-    case Datum::Type::Time:
-      return format_rfc3339(d.time_value());
-    case Datum::Type::Json:
-      return to_json(d.json_value());
-    case Datum::Type::Null:
-      break;
-  }
-  return "";
+  std::string out;
+  append_text(out, c.arg(i));
+  return out;
 }
 
 Datum fn_string(CallSite& c, EvalContext&) {

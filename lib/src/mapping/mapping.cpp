@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "etl/correlate/xref_store.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
 #include "functions.hpp"
@@ -145,23 +146,45 @@ class Mapping::Compiler {
     if (!n || !expect_object(*n, "lookups")) return;
     for (const auto& m : n->members) {
       if (!expect_object(m.value, "a lookup")) continue;
-      check_keys(m.value, {"file", "key", "value", "table", "default"}, "a lookup");
+      check_keys(m.value, {"file", "key", "value", "table", "default", "xref", "entity"},
+                 "a lookup");
       Lookup l;
       l.name = m.key;
       if (const auto* d = m.value.find("default")) l.default_value = d->to_value();
       const auto* table = m.value.find("table");
       const auto* file = m.value.find("file");
-      if (table && file)
-        error(m.key_pos, fmt::format("lookup '{}' has both a table and a file", m.key));
-      else if (table) {
+      const auto* xref = m.value.find("xref");
+      if ((table != nullptr) + (file != nullptr) + (xref != nullptr) > 1)
+        error(m.key_pos,
+              fmt::format("lookup '{}' needs one of \"table\", \"file\" or \"xref\"", m.key));
+      else if (xref) {
+        xref_lookup(l, m.value, *xref);
+      } else if (table) {
         if (expect_object(*table, "a lookup table"))
           for (const auto& e : table->members) l.entries.emplace(e.key, e.value.to_value());
       } else if (file) {
         csv_lookup(l, m.value, *file);
       } else {
-        error(m.key_pos, fmt::format("lookup '{}' needs a \"table\" or a \"file\"", m.key));
+        error(m.key_pos,
+              fmt::format("lookup '{}' needs a \"table\", a \"file\" or an \"xref\"", m.key));
       }
       m_map.m_lookups.emplace(m.key, std::move(l));
+    }
+  }
+
+  // The pairs etl-correlate --xref kept: left key → right key of one entity.
+  void xref_lookup(Lookup& l, const JsoncNode& def, const JsoncNode& xref) {
+    if (!expect_string(xref, "xref")) return;
+    const auto* entity = def.find("entity");
+    if (!entity)
+      return error(xref.pos,
+                   fmt::format("lookup '{}' needs the \"entity\" whose pairs it reads", l.name));
+    if (!expect_string(*entity, "entity")) return;
+    std::string path = (std::filesystem::path(m_dir) / xref.text).string();
+    try {
+      l.entries = correlate::load_xref_lookup(path, entity->text);
+    } catch (const std::exception& e) {
+      error(xref.pos, fmt::format("lookup '{}': {}", l.name, e.what()));
     }
   }
 

@@ -4,10 +4,9 @@
 
 #include <algorithm>
 #include <exception>
+#include <functional>
 #include <iostream>
 #include <map>
-#include <mutex>
-#include <thread>
 
 #include "diff_run.hpp"
 #include "etl/diff/change_set.hpp"
@@ -16,12 +15,13 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/parallel.hpp"
 #include "etl/run_stats.hpp"
 
 namespace etl::tools {
 
 DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t side_count)
-    : opts(o), common(c), rejects(c.rejects) {
+    : opts(o), common(c), rejects(c.rejects, c.max_errors, o.temp_dir) {
   const std::string* addresses[] = {&o.old_address, &o.new_address, &o.base_address};
   const char* labels[] = {side_count == 2 ? "OLD" : "A", side_count == 2 ? "NEW" : "B", "BASE"};
   for (std::size_t i = 0; i < side_count; ++i) {
@@ -40,18 +40,7 @@ DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t 
 }
 
 void DiffRun::reject(std::size_t side, const Sourced& in, const std::string& reason) {
-  std::lock_guard<std::mutex> lock(m_reject_mutex);
-  ++rejected;
-  if (side < m_held.size()) {
-    std::string line;
-    RejectWriter::append_line(line, in, reason);
-    m_held[side]->append(line);
-  } else {
-    rejects.write(in, reason);
-  }
-  if (common.max_errors >= 0 && rejected > static_cast<std::uint64_t>(common.max_errors))
-    throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects)", in.where.to_string(),
-                                reason, common.max_errors));
+  rejects.reject(side, in, reason);
 }
 
 void DiffRun::reject_entry(std::size_t side, const std::string& blob, const std::string& reason) {
@@ -66,32 +55,16 @@ void DiffRun::reject_entry(std::size_t side, const std::string& blob, const std:
 // Loads the sides in parallel (each reads, keys and sorts its own input), unless presorted.
 void DiffRun::load_sides() {
   if (opts.sorted) return;
-  for (std::size_t i = 0; i < sides.size(); ++i)
-    m_held.push_back(std::make_unique<SpillFile>(opts.temp_dir));
-  std::vector<std::exception_ptr> errors(sides.size());
-  std::vector<std::thread> threads;
-  for (std::size_t i = 1; i < sides.size(); ++i)
-    threads.emplace_back([this, i, &errors] {
-      try {
-        sides[i]->load();
-      } catch (...) {
-        errors[i] = std::current_exception();
-      }
-    });
+  rejects.hold(sides.size());
+  std::vector<std::function<void()>> loads;
+  for (auto& side : sides) loads.emplace_back([&side] { side->load(); });
   try {
-    sides[0]->load();
+    run_parallel(loads);
   } catch (...) {
-    errors[0] = std::current_exception();
+    rejects.release();
+    throw;
   }
-  for (auto& t : threads) t.join();
-  std::string line;
-  for (auto& held : m_held) {
-    held->rewind();
-    while (held->read(line)) rejects.write_line(line);
-  }
-  m_held.clear();
-  for (auto& e : errors)
-    if (e) std::rethrow_exception(e);
+  rejects.release();
 }
 
 // A key held more than once on any side cannot be compared: every record with it is rejected.
@@ -236,7 +209,7 @@ int two_way(DiffRun& run) {
   out.commit();
   run.rejects.commit();
 
-  bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected == 0;
+  bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected() == 0;
   // Fields one side never has (when both have records): a renamed or a new column.
   std::vector<std::string> only_old, only_new;
   const auto& old_columns = run.sides[0]->columns();
@@ -255,7 +228,7 @@ int two_way(DiffRun& run) {
     std::string msg = fmt::format(
         "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{} in {:.2f}s "
         "({:.0f} records/s)",
-        run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected,
+        run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected(),
         run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "", secs,
         secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
     if (!top.empty()) {
@@ -281,7 +254,7 @@ int two_way(DiffRun& run) {
       "\"duplicate_keys\":{},\"fields_changed\":{},\"only_in_old\":{},\"only_in_new\":{},"
       "\"seconds\":{:.3f}}}\n",
       equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
-      run.rejected, run.duplicate_keys, fields_json, names_json(only_old), names_json(only_new),
+      run.rejected(), run.duplicate_keys, fields_json, names_json(only_old), names_json(only_new),
       secs));
   return equal ? 0 : 1;
 }

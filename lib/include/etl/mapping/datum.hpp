@@ -74,6 +74,9 @@ const char* type_name(Datum::Type t);
 bool datums_equal(const Datum& a, const Datum& b);
 // <0, 0, >0; throws EvalError when the types cannot be ordered.
 int compare_datums(const Datum& a, const Datum& b, std::string_view op);
+// Appends the datum as string() writes it: a number's exact text, true/false, RFC 3339 for an
+// instant, JSON for arrays and objects; nothing for null.
+void append_text(std::string& out, const Datum& d);
 // RFC 3339 text of an instant in its zone: 2024-03-01T09:00:00+01:00, Z for UTC.
 std::string format_rfc3339(const TimeValue& t);
 

@@ -1,0 +1,97 @@
+// etl-correlate: match the records of two systems by rules and sync only what both hold.
+#include "etl/cli/common_options.hpp"
+#include "etl/error.hpp"
+#include "etl/tools/correlate.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "Match the records of two sources by rules tried in order (exact keys, expressions, fuzzy "
+      "similarity); write the pairs, and set aside the unmatched, the ambiguous and the "
+      "conflicting."};
+  app.name("etl-correlate");
+  etl::tools::CorrelateOptions o;
+  etl::cli::CommonOptions common;
+  std::string memory = "1G";
+  app.add_option("LEFT", o.left_address, "The left records (e.g. the shop's customers)")
+      ->required();
+  app.add_option("RIGHT", o.right_address, "The right records (e.g. the ERP's customers)")
+      ->required();
+  app.add_option("--on", o.on,
+                 "Rule LEFT=RIGHT, expressions of the mapping language: 'email=EMAIL', "
+                 "'lower(trim(email))=lower(EMAIL)', 'zip,last_name=POSTCODE,SURNAME'; fuzzy: "
+                 "'similar(name, NAME) >= 0.92' (Jaro-Winkler) or 'levenshtein(name, NAME) >= "
+                 "0.8'. Repeatable: tried in order")
+      ->required();
+  app.add_option("--block", o.block,
+                 "LEFT=RIGHT: fuzzy rules compare only records whose blocking keys are equal");
+  app.add_option("--emit", o.emit,
+                 "merged: left fields and right fields (under --right-prefix); pair: "
+                 "{left, right, rule}; xref: {left id, right id, rule}")
+      ->check(CLI::IsMember({"merged", "pair", "xref"}))
+      ->capture_default_str();
+  app.add_option("--join", o.join,
+                 "Which records are written: inner (pairs), left/right (and that side's "
+                 "unmatched), full (all), anti (the left unmatched only)")
+      ->check(CLI::IsMember({"inner", "left", "right", "full", "anti"}))
+      ->capture_default_str();
+  app.add_option("--right-prefix", o.right_prefix, "--emit merged: the right fields' prefix")
+      ->capture_default_str();
+  app.add_option("--right-fields", o.right_fields,
+                 "--emit merged: only these right fields, FROM=TO renames (comma-separated)")
+      ->delimiter(',');
+  app.add_option("--left-key", o.left_key, "The left records' id field(s), for xref")
+      ->delimiter(',');
+  app.add_option("--right-key", o.right_key, "The right records' id field(s), for xref")
+      ->delimiter(',');
+  app.add_option("--compare", o.compare,
+                 "LEFT=RIGHT values a pair should agree on (repeatable); pairs that differ go to "
+                 "--conflicts with the differences");
+  app.add_option("--conflicts", o.conflicts, "Where the conflicting pairs go");
+  app.add_option("--xref", o.xref,
+                 "SQLite file of the id cross-reference: pairs kept from earlier runs match "
+                 "first (rule 'xref'), this run's pairs are added")
+      ->needs(app.add_option("--entity", o.entity, "What the xref pairs are (customer, product…)"));
+  app.add_option("--unmatched-left", o.unmatched_left, "Where left records without a pair go");
+  app.add_option("--unmatched-right", o.unmatched_right, "Where right records without a pair go");
+  app.add_option("--ambiguous", o.ambiguous,
+                 "Where records that match several under one rule go, with their candidates");
+  app.add_flag("--allow-many", o.allow_many,
+               "One-to-many is meant (one customer, many orders): pair every candidate");
+  app.add_option("--memory", memory, "Memory for records and keys before spilling to disk")
+      ->capture_default_str();
+  app.add_option("--temp-dir", o.temp_dir, "Where spilled data goes (default: $TMPDIR or /tmp)");
+  app.add_option("-o,--output", o.output, "Where the output records go (default: stdout)");
+  app.add_option("--format", o.source_options.format,
+                 "Input format when the extension does not tell (csv, tsv, ndjson, json)");
+  app.add_option("--table", o.source_options.table,
+                 "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)");
+  app.add_option("--password-file", o.source_options.password_file,
+                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--records-path", o.source_options.records_path,
+                 "JSON Pointer to the records array (JSON inputs)");
+  etl::cli::add_http_options(app, o.source_options);
+  etl::cli::add_common_options(app, common);
+  app.footer(
+      "Examples:\n"
+      "  etl-correlate shop-customers.csv sqlite:erp.db#customers --on 'lower(trim(email))="
+      "lower(EMAIL)' --on 'phone=PHONE' --unmatched-left new.ndjson --unmatched-right gone.ndjson\n"
+      "  etl-correlate orders.ndjson customers.csv --on 'customer_id=id' --allow-many "
+      "--right-fields name=customer_name\n"
+      "  etl-correlate shop.csv erp.csv --on 'email=EMAIL' --on 'similar(name, NAME) >= 0.92' "
+      "--block 'zip=POSTCODE' --emit xref --left-key id --right-key NO --xref xref.db "
+      "--entity customer");
+  for (auto* opt : app.get_options())
+    if (!opt->get_positional()) opt->allow_extra_args(false);
+  return etl::cli::tool_main("etl-correlate", argc, argv, app, [&] {
+    o.memory = etl::cli::parse_size(memory, "--memory");
+    bool ids_needed = o.emit == "xref" || !o.xref.empty();
+    if (ids_needed && (o.left_key.empty() || o.right_key.empty()))
+      throw etl::UsageError("--emit xref and --xref need --left-key and --right-key");
+    if (!o.compare.empty() && o.conflicts.empty())
+      throw etl::UsageError("--compare needs --conflicts FILE: where the pairs that differ go");
+    if (!o.right_fields.empty() && o.emit != "merged")
+      throw etl::UsageError("--right-fields applies to --emit merged");
+    return etl::tools::run_correlate(o, common);
+  });
+}

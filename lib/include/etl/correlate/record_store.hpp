@@ -1,0 +1,72 @@
+#pragma once
+// The records of one side of a correlation, kept for the output pass and read back by their
+// ordinal (0, 1, 2… in input order). A record is stored compactly: its shape (the field names,
+// kept once per side) and its values' JSON. Within the memory budget the store is one arena;
+// past it everything goes to an unlinked temporary file, read back with pread.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "etl/value.hpp"
+
+namespace etl::correlate {
+
+// How field names are written when a record is merged into another (the right side's fields
+// under a prefix, or only the fields a map names, renamed).
+struct MergedNames {
+  std::string prefix;
+  std::vector<std::pair<std::string, std::string>> map;  // from → to; non-empty: only these
+};
+
+class RecordStore {
+ public:
+  RecordStore(std::size_t memory, std::string temp_dir, MergedNames merged = {});
+  ~RecordStore();
+  RecordStore(const RecordStore&) = delete;
+  RecordStore& operator=(const RecordStore&) = delete;
+
+  // Adds r and returns its ordinal.
+  std::uint32_t add(const Record& r);
+  // Ends adding (flushes the file when spilled).
+  void finish();
+  std::uint32_t size() const { return static_cast<std::uint32_t>(m_offsets.size() - 1); }
+  bool spilled() const { return m_fd >= 0; }
+
+  // The stored form of record n. `sequential` reads ahead (for passes in order); otherwise one
+  // pread of just the record. The view lives until the next call with the same buffer.
+  std::string_view get(std::uint32_t n, std::string& buffer, bool sequential = false) const;
+
+  // Writes the record as a JSON object, or its members only (for merging), under merged names.
+  void append_object(std::string& out, std::string_view stored) const;
+  void append_merged_members(std::string& out, std::string_view stored) const;
+  // The JSON text of field `name`, or an empty view when the record has no such field.
+  std::string_view field_json(std::string_view stored, std::string_view name) const;
+  // The record, parsed back.
+  Record to_record(std::string_view stored) const;
+
+ private:
+  struct Shape {
+    std::vector<std::string> names;
+    std::vector<std::string> plain;   // "name":
+    std::vector<std::string> merged;  // "prefix+name": or "to": ; empty: left out when merging
+  };
+  std::uint32_t shape_of(const Record& r);
+  void spill();
+
+  std::size_t m_memory;
+  std::string m_temp_dir;
+  MergedNames m_names;
+  std::vector<Shape> m_shapes;
+  std::map<std::string, std::uint32_t> m_shape_ids;
+  std::uint32_t m_last_shape = 0;
+  std::string m_arena;  // in memory: every record; spilled: the write buffer
+  std::vector<std::uint64_t> m_offsets{0};
+  int m_fd = -1;
+  std::uint64_t m_file_size = 0;
+  mutable std::uint64_t m_ahead_at = 0;  // file offset of the read-ahead buffer's first byte
+};
+
+}  // namespace etl::correlate

@@ -1,0 +1,33 @@
+#pragma once
+// etl-correlate: match the records of two systems by rules, write the pairs (merged, as pairs
+// or as an id cross-reference), and set aside the leftovers, the ambiguous and the conflicting.
+#include <string>
+#include <vector>
+
+#include "etl/cli/common_options.hpp"
+#include "etl/connector_options.hpp"
+
+namespace etl::tools {
+
+struct CorrelateOptions {
+  std::string left_address, right_address;
+  std::vector<std::string> on;       // the rules, tried in order
+  std::string block;                 // LEFT=RIGHT blocking key of fuzzy rules
+  std::vector<std::string> compare;  // LEFT=RIGHT values matched pairs should agree on
+  std::string emit = "merged";       // merged, pair, xref
+  std::string join = "inner";        // inner, left, right, full, anti
+  std::string right_prefix = "right_";
+  std::vector<std::string> right_fields;         // FROM=TO: merged output takes only these
+  std::vector<std::string> left_key, right_key;  // the records' ids (xref)
+  std::string xref, entity;                      // the cross-reference store
+  std::string unmatched_left, unmatched_right, ambiguous, conflicts;
+  bool allow_many = false;
+  std::size_t memory = std::size_t{1} << 30;
+  std::string temp_dir;
+  std::string output = "-";
+  ConnectorOptions source_options;
+};
+
+int run_correlate(const CorrelateOptions& o, const cli::CommonOptions& c);
+
+}  // namespace etl::tools

@@ -1,0 +1,112 @@
+#include "etl/correlate/key_index.hpp"
+
+#include <cstring>
+
+namespace etl::correlate {
+namespace {
+
+constexpr std::size_t kChunk = std::size_t{32} << 10;
+
+void put_u32(std::string& out, std::size_t n) {
+  auto v = static_cast<std::uint32_t>(n);
+  char b[4];
+  std::memcpy(b, &v, 4);
+  out.append(b, 4);
+}
+
+std::uint32_t get_u32(const char* p) {
+  std::uint32_t v;
+  std::memcpy(&v, p, 4);
+  return v;
+}
+
+// Calls f(rule, entry) for each entry in a run of entries: rule, ordinal, key, text.
+template <typename F>
+void scan(std::string_view run, F&& f) {
+  std::size_t pos = 0;
+  while (pos < run.size()) {
+    auto rule = static_cast<std::uint8_t>(run[pos]);
+    KeyEntry e;
+    e.ordinal = get_u32(run.data() + pos + 1);
+    std::uint32_t n = get_u32(run.data() + pos + 5);
+    e.key = run.substr(pos + 9, n);
+    pos += 9 + n;
+    n = get_u32(run.data() + pos);
+    e.text = run.substr(pos + 4, n);
+    pos += 4 + n;
+    f(rule, e);
+  }
+}
+
+}  // namespace
+
+KeyIndex::KeyIndex(std::size_t memory, std::string temp_dir)
+    : m_memory(memory), m_temp_dir(std::move(temp_dir)) {}
+
+KeyIndex::~KeyIndex() = default;
+
+std::size_t KeyIndex::partition_of(std::string_view key, std::size_t count) {
+  if (count == 1) return 0;
+  // FNV-1a: the same on both sides and in every run, unlike std::hash's unspecified one.
+  std::uint64_t h = 14695981039346656037ull;
+  for (char c : key) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return static_cast<std::size_t>(h % count);
+}
+
+void KeyIndex::append_entry(std::string& out, std::uint8_t rule, std::uint32_t ordinal,
+                            std::string_view key, std::string_view text) {
+  out.push_back(static_cast<char>(rule));
+  put_u32(out, ordinal);
+  put_u32(out, key.size());
+  out += key;
+  put_u32(out, text.size());
+  out += text;
+}
+
+void KeyIndex::add(std::uint8_t rule, std::uint32_t ordinal, std::string_view key,
+                   std::string_view text) {
+  if (m_files.empty()) {
+    append_entry(m_arena, rule, ordinal, key, text);
+    if (m_arena.size() > m_memory) spill();
+    return;
+  }
+  std::string& pending = m_pending[partition_of(key, kPartitions)];
+  append_entry(pending, rule, ordinal, key, text);
+  if (pending.size() >= kChunk) {
+    m_files[partition_of(key, kPartitions)]->append(pending);
+    pending.clear();
+  }
+}
+
+// Moves the arena's entries to the partition files; from now on entries go there directly.
+void KeyIndex::spill() {
+  m_pending.resize(kPartitions);
+  for (std::size_t p = 0; p < kPartitions; ++p)
+    m_files.push_back(std::make_unique<SpillFile>(m_temp_dir));
+  // With files present, add() no longer touches the arena.
+  scan(m_arena, [&](std::uint8_t rule, const KeyEntry& e) { add(rule, e.ordinal, e.key, e.text); });
+  m_arena = std::string();
+}
+
+void KeyIndex::finish() {
+  for (std::size_t p = 0; p < m_files.size(); ++p) {
+    if (!m_pending[p].empty()) m_files[p]->append(m_pending[p]);
+    m_pending[p] = std::string();
+  }
+}
+
+void KeyIndex::for_each(std::uint8_t rule, std::size_t p, std::size_t count,
+                        const std::function<void(const KeyEntry&)>& f) {
+  auto take = [&](std::uint8_t r, const KeyEntry& e) {
+    if (r == rule && (count == 1 || partition_of(e.key, count) == p)) f(e);
+  };
+  if (m_files.empty()) return scan(m_arena, take);
+  m_loaded.clear();
+  SpillFile& file = *m_files[p];
+  file.rewind();
+  std::string chunk;
+  while (file.read(chunk)) m_loaded.push_back(std::move(chunk));
+  for (const auto& c : m_loaded) scan(c, take);
+}
+
+}  // namespace etl::correlate

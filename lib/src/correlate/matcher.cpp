@@ -1,0 +1,226 @@
+#include "etl/correlate/matcher.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <string_view>
+
+#include "etl/correlate/similarity.hpp"
+
+namespace etl::correlate {
+namespace {
+
+constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+
+std::uint64_t pair_id(std::uint32_t l, std::uint32_t r) {
+  return (static_cast<std::uint64_t>(l) << 32) | r;
+}
+
+class RuleMatcher {
+ public:
+  RuleMatcher(MatchResult& res, const RuleSpec& rule, std::size_t index, bool allow_many)
+      : m_res(res),
+        m_rule(rule),
+        m_index(index),
+        m_state(static_cast<std::uint8_t>(index + 1)),
+        m_allow_many(allow_many) {}
+
+  void run(KeyIndex& left, KeyIndex& right) {
+    std::size_t count = std::max(left.partitions(), right.partitions());
+    for (std::size_t p = 0; p < count; ++p) {
+      // Views into each index stay valid until its next for_each: both sides are held at once.
+      m_rights.clear();
+      right.for_each(static_cast<std::uint8_t>(m_index), p, count, [&](const KeyEntry& e) {
+        std::uint8_t s = m_res.right_state[e.ordinal];
+        if (s == kUnmatched || (m_allow_many && s != kAmbiguous)) m_rights.push_back(e);
+      });
+      m_lefts.clear();
+      left.for_each(static_cast<std::uint8_t>(m_index), p, count, [&](const KeyEntry& e) {
+        if (m_res.left_state[e.ordinal] == kUnmatched) m_lefts.push_back(e);
+      });
+      match_partition();
+    }
+  }
+
+ private:
+  struct Group {
+    std::uint32_t first_build = kNone, first_probe = kNone;
+  };
+
+  // Groups by key: the side with fewer entries is hashed, the other probes it.
+  void match_partition() {
+    if (m_lefts.empty() || m_rights.empty()) return;
+    bool build_left = m_lefts.size() < m_rights.size();
+    const auto& build = build_left ? m_lefts : m_rights;
+    const auto& probe = build_left ? m_rights : m_lefts;
+    std::unordered_map<std::string_view, std::uint32_t> group_of;
+    group_of.reserve(build.size());
+    std::vector<Group> groups;
+    std::vector<std::uint32_t> next_build(build.size(), kNone), next_probe(probe.size(), kNone);
+    // Chains are built back to front, so that they list records in input order.
+    for (std::size_t i = build.size(); i-- > 0;) {
+      auto [it, fresh] = group_of.emplace(build[i].key, static_cast<std::uint32_t>(groups.size()));
+      if (fresh) groups.emplace_back();
+      Group& g = groups[it->second];
+      next_build[i] = g.first_build;
+      g.first_build = static_cast<std::uint32_t>(i);
+    }
+    for (std::size_t i = probe.size(); i-- > 0;) {
+      auto it = group_of.find(probe[i].key);
+      if (it == group_of.end()) continue;
+      Group& g = groups[it->second];
+      next_probe[i] = g.first_probe;
+      g.first_probe = static_cast<std::uint32_t>(i);
+    }
+    std::vector<std::uint32_t> bs, ps;
+    for (const Group& g : groups) {
+      if (g.first_probe == kNone) continue;
+      bs.clear();
+      ps.clear();
+      for (auto i = g.first_build; i != kNone; i = next_build[i]) bs.push_back(i);
+      for (auto i = g.first_probe; i != kNone; i = next_probe[i]) ps.push_back(i);
+      const auto& ls = build_left ? bs : ps;
+      const auto& rs = build_left ? ps : bs;
+      if (m_rule.fuzzy)
+        fuzzy_block(ls, rs);
+      else
+        exact_group(ls, rs);
+    }
+  }
+
+  void exact_group(const std::vector<std::uint32_t>& ls, const std::vector<std::uint32_t>& rs) {
+    if (m_allow_many || (ls.size() == 1 && rs.size() == 1)) {
+      for (auto l : ls)
+        for (auto r : rs) pair(m_lefts[l].ordinal, m_rights[r].ordinal, 1.0);
+      return;
+    }
+    AmbiguousGroup a{m_index, {}, {}, {}};
+    for (auto l : ls) a.lefts.push_back(m_lefts[l].ordinal);
+    for (auto r : rs) a.rights.push_back(m_rights[r].ordinal);
+    set_aside(std::move(a));
+  }
+
+  // Scores every left against every right of the block; clusters of linked records are judged
+  // like the groups of exact rules.
+  void fuzzy_block(const std::vector<std::uint32_t>& ls, const std::vector<std::uint32_t>& rs) {
+    std::vector<std::vector<std::uint32_t>> right_points;
+    right_points.reserve(rs.size());
+    for (auto r : rs) right_points.push_back(code_points(m_rights[r].text));
+    std::vector<Link> links;  // left and right as positions in ls and rs
+    for (std::size_t i = 0; i < ls.size(); ++i) {
+      auto points = code_points(m_lefts[ls[i]].text);
+      for (std::size_t j = 0; j < rs.size(); ++j) {
+        double s = similarity(m_rule.metric, points, right_points[j]);
+        if (s >= m_rule.threshold)
+          links.push_back({static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(j), s});
+      }
+    }
+    if (links.empty()) return;
+    if (m_allow_many) {
+      for (const Link& k : links)
+        pair(m_lefts[ls[k.left]].ordinal, m_rights[rs[k.right]].ordinal, k.score);
+      return;
+    }
+    // Union-find over lefts (0..n) and rights (n..n+m).
+    std::vector<std::uint32_t> parent(ls.size() + rs.size());
+    std::iota(parent.begin(), parent.end(), 0u);
+    auto find = [&](std::uint32_t x) {
+      while (parent[x] != x) x = parent[x] = parent[parent[x]];
+      return x;
+    };
+    auto n = static_cast<std::uint32_t>(ls.size());
+    for (const Link& k : links) parent[find(k.left)] = find(n + k.right);
+    std::unordered_map<std::uint32_t, std::vector<Link>> clusters;
+    std::vector<std::uint32_t> order;  // clusters in the order of their first link
+    for (const Link& k : links) {
+      auto root = find(k.left);
+      auto& c = clusters[root];
+      if (c.empty()) order.push_back(root);
+      c.push_back(k);
+    }
+    for (auto root : order) {
+      const auto& c = clusters[root];
+      if (c.size() == 1) {
+        pair(m_lefts[ls[c[0].left]].ordinal, m_rights[rs[c[0].right]].ordinal, c[0].score);
+        continue;
+      }
+      AmbiguousGroup a{m_index, {}, {}, {}};
+      for (const Link& k : c) {
+        std::uint32_t l = m_lefts[ls[k.left]].ordinal, r = m_rights[rs[k.right]].ordinal;
+        a.lefts.push_back(l);
+        a.rights.push_back(r);
+        a.links.push_back({l, r, k.score});
+      }
+      for (auto* v : {&a.lefts, &a.rights}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+      }
+      set_aside(std::move(a));
+    }
+  }
+
+  void pair(std::uint32_t l, std::uint32_t r, double score) {
+    if (m_res.left_state[l] == kUnmatched) {
+      m_res.left_state[l] = m_state;
+      m_res.left_match[l] = r;
+    } else {
+      m_res.more_matches[l].push_back(r);
+    }
+    if (m_res.right_state[r] == kUnmatched) m_res.right_state[r] = m_state;
+    if (m_rule.fuzzy) m_res.scores[pair_id(l, r)] = score;
+    ++m_res.per_rule[m_index].pairs;
+  }
+
+  void set_aside(AmbiguousGroup a) {
+    for (auto l : a.lefts) m_res.left_state[l] = kAmbiguous;
+    for (auto r : a.rights) m_res.right_state[r] = kAmbiguous;
+    m_res.per_rule[m_index].ambiguous_left += a.lefts.size();
+    m_res.per_rule[m_index].ambiguous_right += a.rights.size();
+    m_res.ambiguous.push_back(std::move(a));
+  }
+
+  MatchResult& m_res;
+  const RuleSpec& m_rule;
+  std::size_t m_index;
+  std::uint8_t m_state;
+  bool m_allow_many;
+  std::vector<KeyEntry> m_lefts, m_rights;
+};
+
+}  // namespace
+
+std::vector<std::uint32_t> MatchResult::matches_of(std::uint32_t l) const {
+  std::vector<std::uint32_t> out;
+  std::uint8_t s = left_state[l];
+  if (s == kUnmatched || s == kAmbiguous) return out;
+  out.push_back(left_match[l]);
+  auto it = more_matches.find(l);
+  if (it != more_matches.end()) {
+    out.insert(out.end(), it->second.begin(), it->second.end());
+    std::sort(out.begin(), out.end());
+  }
+  return out;
+}
+
+double MatchResult::score(std::uint32_t l, std::uint32_t r) const {
+  auto it = scores.find(pair_id(l, r));
+  return it == scores.end() ? 1.0 : it->second;
+}
+
+MatchResult match_sides(const std::vector<RuleSpec>& rules, KeyIndex& left, KeyIndex& right,
+                        std::uint32_t left_count, std::uint32_t right_count, bool allow_many) {
+  MatchResult res;
+  res.left_state.assign(left_count, kUnmatched);
+  res.right_state.assign(right_count, kUnmatched);
+  res.left_match.assign(left_count, 0);
+  res.per_rule.resize(rules.size());
+  for (std::size_t i = 0; i < rules.size(); ++i)
+    RuleMatcher(res, rules[i], i, allow_many).run(left, right);
+  std::sort(res.ambiguous.begin(), res.ambiguous.end(),
+            [](const AmbiguousGroup& a, const AmbiguousGroup& b) {
+              return a.lefts.front() != b.lefts.front() ? a.lefts.front() < b.lefts.front()
+                                                        : a.rights.front() < b.rights.front();
+            });
+  return res;
+}
+
+}  // namespace etl::correlate

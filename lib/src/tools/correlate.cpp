@@ -1,0 +1,406 @@
+#include "etl/tools/correlate.hpp"
+
+#include <fmt/format.h>
+
+#include <memory>
+#include <optional>
+
+#include "correlate_side.hpp"
+#include "etl/correlate/matcher.hpp"
+#include "etl/correlate/xref_store.hpp"
+#include "etl/error.hpp"
+#include "etl/io.hpp"
+#include "etl/json.hpp"
+#include "etl/parallel.hpp"
+#include "etl/run_stats.hpp"
+
+namespace etl::tools {
+namespace {
+
+using correlate::kAmbiguous;
+using correlate::kUnmatched;
+
+struct SideCounts {
+  std::uint64_t matched = 0, unmatched = 0, ambiguous = 0;
+};
+
+SideCounts count_states(const std::vector<std::uint8_t>& states) {
+  SideCounts n;
+  for (auto s : states) {
+    if (s == kUnmatched)
+      ++n.unmatched;
+    else if (s == kAmbiguous)
+      ++n.ambiguous;
+    else
+      ++n.matched;
+  }
+  return n;
+}
+
+std::unique_ptr<OutputStream> open_optional(const std::string& path) {
+  return path.empty() ? nullptr : std::make_unique<OutputStream>(path);
+}
+
+// Two values a --compare holds equal: equal datums, or scalars with the same text (a phone
+// number one system keeps as a number and the other as a string).
+bool agree(const mapping::Datum& a, const mapping::Datum& b) {
+  if (mapping::datums_equal(a, b)) return true;
+  if (a.is_null() || b.is_null() || a.type() == mapping::Datum::Type::Json ||
+      b.type() == mapping::Datum::Type::Json)
+    return false;
+  std::string x, y;
+  mapping::append_text(x, a);
+  mapping::append_text(y, b);
+  return x == y;
+}
+
+class CorrelateRun {
+ public:
+  CorrelateRun(const CorrelateOptions& o, const cli::CommonOptions& c)
+      : m_opts(o), m_common(c), m_rejects(c.rejects, c.max_errors, o.temp_dir) {
+    plan();
+    if (!o.xref.empty()) {
+      m_xref = std::make_unique<correlate::XrefStore>(o.xref);
+      m_xref_pairs = m_xref->load(o.entity);
+    }
+    for (std::size_t s = 0; s < 2; ++s)
+      m_sides.push_back(std::make_unique<CorrelateSide>(s, o, s == 0 ? m_plan : m_right_plan,
+                                                        m_rejects, &m_xref_pairs));
+    for (const auto& spec : o.compare)
+      m_compare_names.push_back(correlate::parse_pair(spec, "--compare").left[0]);
+  }
+
+  int run() {
+    m_rejects.hold(2);
+    try {
+      run_parallel({[&] { m_sides[0]->load(); }, [&] { m_sides[1]->load(); }});
+    } catch (...) {
+      m_rejects.release();
+      throw;
+    }
+    m_rejects.release();
+    CorrelateSide& left = *m_sides[0];
+    CorrelateSide& right = *m_sides[1];
+    m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
+                                     right.store().size(), m_opts.allow_many);
+    write_outputs();
+    if (m_xref) m_xref->save(m_opts.entity, m_xref_saves);
+    m_rejects.commit();
+    summary();
+    return 0;
+  }
+
+ private:
+  void plan() {
+    if (!m_opts.xref.empty()) {
+      correlate::RuleSpec x;
+      x.text = "xref";
+      m_plan.rules.push_back(x);
+      m_plan.xref_rule = true;
+    }
+    bool fuzzy = false;
+    for (const auto& text : m_opts.on) {
+      m_plan.rules.push_back(correlate::parse_rule(text));
+      fuzzy = fuzzy || m_plan.rules.back().fuzzy;
+    }
+    if (m_plan.rules.size() > 250) throw UsageError("at most 250 --on rules");
+    if (!m_opts.block.empty()) {
+      if (!fuzzy)
+        throw UsageError("--block applies to fuzzy rules (similar(…) >= SCORE); there is none");
+      auto b = correlate::parse_pair(m_opts.block, "--block");
+      m_plan.block = b.left;
+      m_block_right = b.right;
+    }
+    // The right side reads the right half of the blocking key.
+    m_right_plan = m_plan;
+    m_right_plan.block = m_block_right;
+  }
+
+  const std::string& rule_text(std::uint8_t state) const { return m_plan.rules[state - 1].text; }
+
+  void append_rule_and_score(std::string& out, std::uint8_t state, std::uint32_t l,
+                             std::uint32_t r) const {
+    out += ",\"rule\":";
+    append_json_string(out, rule_text(state));
+    if (m_plan.rules[state - 1].fuzzy) out += fmt::format(",\"score\":{:.4f}", m_match.score(l, r));
+  }
+
+  // One output record of a pair, per --emit.
+  void emit_pair(std::string& out, std::uint32_t l, std::string_view lrec, std::uint32_t r,
+                 std::string_view rrec) const {
+    const auto& left = *m_sides[0];
+    const auto& right = *m_sides[1];
+    std::uint8_t state = m_match.left_state[l];
+    if (m_opts.emit == "merged") {
+      left.store().append_object(out, lrec);
+      out.pop_back();
+      std::size_t mark = out.size();
+      if (out.back() != '{') out.push_back(',');
+      std::size_t before = out.size();
+      right.store().append_merged_members(out, rrec);
+      if (out.size() == before) out.resize(mark);
+      out.push_back('}');
+    } else if (m_opts.emit == "pair") {
+      out += "{\"left\":";
+      left.store().append_object(out, lrec);
+      out += ",\"right\":";
+      right.store().append_object(out, rrec);
+      append_rule_and_score(out, state, l, r);
+      out.push_back('}');
+    } else {
+      out += "{\"left\":";
+      left.append_id(out, lrec);
+      out += ",\"right\":";
+      right.append_id(out, rrec);
+      append_rule_and_score(out, state, l, r);
+      out.push_back('}');
+    }
+    out.push_back('\n');
+  }
+
+  // A record of one side only (left, right, full and anti joins).
+  void emit_single(std::string& out, std::size_t side, std::string_view rec) const {
+    const auto& s = *m_sides[side];
+    if (m_opts.emit == "merged") {
+      if (side == 0) {
+        s.store().append_object(out, rec);
+      } else {
+        out.push_back('{');
+        s.store().append_merged_members(out, rec);
+        out.push_back('}');
+      }
+    } else {
+      out += side == 0 ? "{\"left\":" : "{\"left\":null,\"right\":";
+      if (m_opts.emit == "pair")
+        s.store().append_object(out, rec);
+      else
+        s.append_id(out, rec);
+      out += side == 0 ? ",\"right\":null,\"rule\":null}" : ",\"rule\":null}";
+    }
+    out.push_back('\n');
+  }
+
+  // The fields a --compare finds different, as {"name":{"left":…,"right":…}}; empty when the
+  // pair agrees.
+  std::string differences(std::string_view lrec, std::string_view rrec) const {
+    Record lr = m_sides[0]->store().to_record(lrec);
+    Record rr = m_sides[1]->store().to_record(rrec);
+    std::string out;
+    try {
+      auto a = m_sides[0]->compare_values(lr);
+      auto b = m_sides[1]->compare_values(rr);
+      for (std::size_t i = 0; i < a.size(); ++i) {
+        if (agree(a[i], b[i])) continue;
+        out += out.empty() ? "{" : ",";
+        append_json_string(out, m_compare_names[i]);
+        out += ":{\"left\":";
+        append_json(out, a[i].to_value());
+        out += ",\"right\":";
+        append_json(out, b[i].to_value());
+        out += "}";
+      }
+    } catch (const mapping::EvalError& e) {
+      out = "{\"error\":";
+      append_json_string(out, e.what());
+    }
+    return out.empty() ? out : out + "}";
+  }
+
+  bool join_keeps_left() const {
+    return m_opts.join == "left" || m_opts.join == "full" || m_opts.join == "anti";
+  }
+  bool join_keeps_right() const { return m_opts.join == "right" || m_opts.join == "full"; }
+  bool join_keeps_pairs() const { return m_opts.join != "anti"; }
+
+  void write_outputs() {
+    OutputStream out(m_opts.output);
+    auto unmatched_left = open_optional(m_opts.unmatched_left);
+    auto unmatched_right = open_optional(m_opts.unmatched_right);
+    auto conflicts = open_optional(m_opts.conflicts);
+    auto& left = *m_sides[0];
+    auto& right = *m_sides[1];
+    std::string lbuf, rbuf;
+    for (std::uint32_t l = 0; l < left.store().size(); ++l) {
+      std::uint8_t state = m_match.left_state[l];
+      if (state == kAmbiguous) continue;
+      std::string_view lrec = left.store().get(l, lbuf, true);
+      if (state == kUnmatched) {
+        if (unmatched_left) {
+          left.store().append_object(unmatched_left->buffer(), lrec);
+          unmatched_left->buffer().push_back('\n');
+          unmatched_left->maybe_flush();
+        }
+        if (join_keeps_left()) {
+          emit_single(out.buffer(), 0, lrec);
+          ++m_written;
+        }
+        out.maybe_flush();
+        continue;
+      }
+      for (std::uint32_t r : m_match.matches_of(l)) {
+        std::string_view rrec = right.store().get(r, rbuf);
+        ++m_pairs;
+        if (m_xref) remember(l, lrec, r, rrec);  // a conflict is still the same customer
+        if (!m_compare_names.empty()) {
+          std::string diff = differences(lrec, rrec);
+          if (!diff.empty()) {
+            ++m_conflicting;
+            std::string& c = conflicts->buffer();
+            c += "{\"left\":";
+            left.store().append_object(c, lrec);
+            c += ",\"right\":";
+            right.store().append_object(c, rrec);
+            append_rule_and_score(c, state, l, r);
+            c += ",\"differences\":" + diff + "}\n";
+            conflicts->maybe_flush();
+            continue;
+          }
+        }
+        if (join_keeps_pairs()) {
+          emit_pair(out.buffer(), l, lrec, r, rrec);
+          ++m_written;
+          out.maybe_flush();
+        }
+      }
+    }
+    for (std::uint32_t r = 0; r < right.store().size(); ++r) {
+      if (m_match.right_state[r] != kUnmatched) continue;
+      std::string_view rrec = right.store().get(r, rbuf, true);
+      if (unmatched_right) {
+        right.store().append_object(unmatched_right->buffer(), rrec);
+        unmatched_right->buffer().push_back('\n');
+        unmatched_right->maybe_flush();
+      }
+      if (join_keeps_right()) {
+        emit_single(out.buffer(), 1, rrec);
+        ++m_written;
+        out.maybe_flush();
+      }
+    }
+    write_ambiguous();
+    for (auto* f : {unmatched_left.get(), unmatched_right.get(), conflicts.get()})
+      if (f) f->commit();
+    out.commit();
+  }
+
+  void remember(std::uint32_t l, std::string_view lrec, std::uint32_t r, std::string_view rrec) {
+    correlate::XrefPair p;
+    std::string id;
+    m_sides[0]->append_id(id, lrec);
+    parse_json(id, p.left);
+    id.clear();
+    m_sides[1]->append_id(id, rrec);
+    parse_json(id, p.right);
+    p.rule = rule_text(m_match.left_state[l]);
+    p.score = m_match.score(l, r);
+    m_xref_saves.push_back(std::move(p));
+  }
+
+  void write_ambiguous() {
+    if (m_opts.ambiguous.empty()) return;
+    OutputStream out(m_opts.ambiguous);
+    std::string buf;
+    for (const auto& g : m_match.ambiguous) {
+      std::string& o = out.buffer();
+      o += "{\"rule\":";
+      append_json_string(o, m_plan.rules[g.rule].text);
+      for (std::size_t side = 0; side < 2; ++side) {
+        o += side == 0 ? ",\"left\":[" : "],\"right\":[";
+        const auto& ords = side == 0 ? g.lefts : g.rights;
+        for (std::size_t i = 0; i < ords.size(); ++i) {
+          if (i > 0) o.push_back(',');
+          m_sides[side]->store().append_object(o, m_sides[side]->store().get(ords[i], buf));
+        }
+      }
+      o.push_back(']');
+      if (!g.links.empty()) {
+        o += ",\"scores\":[";
+        for (std::size_t i = 0; i < g.links.size(); ++i) {
+          auto at = [](const std::vector<std::uint32_t>& v, std::uint32_t x) {
+            return std::lower_bound(v.begin(), v.end(), x) - v.begin();
+          };
+          o += fmt::format("{}{{\"left\":{},\"right\":{},\"score\":{:.4f}}}", i > 0 ? "," : "",
+                           at(g.lefts, g.links[i].left), at(g.rights, g.links[i].right),
+                           g.links[i].score);
+        }
+        o.push_back(']');
+      }
+      o += "}\n";
+      out.maybe_flush();
+    }
+    out.commit();
+  }
+
+  void summary() const {
+    SideCounts lc = count_states(m_match.left_state);
+    SideCounts rc = count_states(m_match.right_state);
+    double secs = m_stats.seconds();
+    std::uint64_t read = m_sides[0]->read() + m_sides[1]->read();
+    std::string rules_text, rules_json;
+    for (std::size_t i = 0; i < m_plan.rules.size(); ++i) {
+      const auto& n = m_match.per_rule[i];
+      rules_text += fmt::format("{}{} {}", i ? ", " : "", m_plan.rules[i].text, n.pairs);
+      if (n.ambiguous_left + n.ambiguous_right > 0)
+        rules_text += fmt::format(" (ambiguous {}/{})", n.ambiguous_left, n.ambiguous_right);
+      rules_json += i ? "," : "";
+      rules_json += "{\"rule\":";
+      append_json_string(rules_json, m_plan.rules[i].text);
+      rules_json += fmt::format(",\"pairs\":{},\"ambiguous_left\":{},\"ambiguous_right\":{}}}",
+                                n.pairs, n.ambiguous_left, n.ambiguous_right);
+    }
+    auto side_text = [](const CorrelateSide& s, const SideCounts& n) {
+      return fmt::format("{} {}: read {}, matched {}, unmatched {}, ambiguous {}, rejected {}",
+                         s.label(), s.address(), s.read(), n.matched, n.unmatched, n.ambiguous,
+                         s.rejected());
+    };
+    auto side_json = [](const CorrelateSide& s, const SideCounts& n) {
+      std::string out = "{\"source\":";
+      append_json_string(out, s.address());
+      out += fmt::format(
+          ",\"read\":{},\"matched\":{},\"unmatched\":{},\"ambiguous\":{},\"rejected\":{}}}",
+          s.read(), n.matched, n.unmatched, n.ambiguous, s.rejected());
+      return out;
+    };
+    std::string conflicts_text =
+        m_compare_names.empty()
+            ? ""
+            : fmt::format(" ({} agree, {} conflict)", m_pairs - m_conflicting, m_conflicting);
+    if (!m_common.quiet)
+      fmt::print(stderr,
+                 "etl-correlate: pairs {}{} by rule: {}\n  {}\n  {}\n  written {} in {:.2f}s "
+                 "({:.0f} records/s)\n",
+                 m_pairs, conflicts_text, rules_text, side_text(*m_sides[0], lc),
+                 side_text(*m_sides[1], rc), m_written, secs,
+                 secs > 0 ? static_cast<double>(read) / secs : 0.0);
+    if (m_common.report.empty()) return;
+    OutputStream report(m_common.report);
+    report.write(fmt::format(
+        "{{\"tool\":\"etl-correlate\",\"status\":\"ok\",\"left\":{},\"right\":{},\"rules\":[{}],"
+        "\"pairs\":{},\"agreeing\":{},\"conflicting\":{},\"written\":{},\"seconds\":{:.3f}}}\n",
+        side_json(*m_sides[0], lc), side_json(*m_sides[1], rc), rules_json, m_pairs,
+        m_pairs - m_conflicting, m_conflicting, m_written, secs));
+    report.commit();
+  }
+
+  const CorrelateOptions& m_opts;
+  const cli::CommonOptions& m_common;
+  SideRejects m_rejects;
+  SidePlan m_plan, m_right_plan;
+  std::vector<std::string> m_block_right;
+  std::unique_ptr<correlate::XrefStore> m_xref;
+  std::unordered_map<std::string, std::string> m_xref_pairs;
+  std::vector<correlate::XrefPair> m_xref_saves;
+  std::vector<std::unique_ptr<CorrelateSide>> m_sides;
+  std::vector<std::string> m_compare_names;
+  correlate::MatchResult m_match;
+  RunStats m_stats;  // for the clock
+  std::uint64_t m_pairs = 0, m_conflicting = 0, m_written = 0;
+};
+
+}  // namespace
+
+int run_correlate(const CorrelateOptions& o, const cli::CommonOptions& c) {
+  return CorrelateRun(o, c).run();
+}
+
+}  // namespace etl::tools

@@ -1,0 +1,192 @@
+#include "correlate_side.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "etl/correlate/xref_store.hpp"
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+#include "etl/registry.hpp"
+
+namespace etl::tools {
+namespace {
+
+void put_part(std::string& key, std::string_view part) {
+  auto n = static_cast<std::uint32_t>(part.size());
+  char b[4];
+  std::memcpy(b, &n, 4);
+  key.append(b, 4);
+  key += part;
+}
+
+}  // namespace
+
+std::vector<mapping::ExprPtr> CorrelateSide::compile(const std::vector<std::string>& texts,
+                                                     const char* flag) {
+  std::vector<mapping::ExprPtr> out;
+  for (const auto& text : texts) {
+    mapping::Diagnostics diags;
+    mapping::CompileContext cc;
+    cc.file = flag;
+    cc.diags = &diags;
+    auto e = mapping::compile_expression_text(text, cc);
+    if (!e) {
+      const auto& d = diags.list().front();
+      throw UsageError(
+          fmt::format("{} expression '{}', column {}: {}", flag, text, d.pos.column, d.message));
+    }
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const SidePlan& plan,
+                             SideRejects& rejects,
+                             const std::unordered_map<std::string, std::string>* xref_pairs)
+    : m_side(side),
+      m_label(side == 0 ? "LEFT" : "RIGHT"),
+      m_address(side == 0 ? o.left_address : o.right_address),
+      m_opts(o),
+      m_plan(plan),
+      m_rejects(rejects),
+      m_xref_pairs(xref_pairs),
+      m_id_fields(side == 0 ? o.left_key : o.right_key) {
+  for (const auto& rule : plan.rules) {
+    bool is_xref = plan.xref_rule && m_key_exprs.empty();
+    const auto& texts = side == 0 ? rule.left : rule.right;
+    m_key_exprs.push_back(is_xref || rule.fuzzy ? std::vector<mapping::ExprPtr>{}
+                                                : compile(texts, "--on"));
+    m_text_exprs.push_back(rule.fuzzy ? std::move(compile(texts, "--on").front()) : nullptr);
+  }
+  m_block_exprs = compile(plan.block, "--block");
+  for (const auto& c : o.compare) {
+    auto spec = correlate::parse_pair(c, "--compare");
+    m_compare_exprs.push_back(
+        std::move(compile(side == 0 ? spec.left : spec.right, "--compare").front()));
+  }
+  correlate::MergedNames names;
+  if (side == 1 && o.emit == "merged") {
+    names.prefix = o.right_prefix;
+    for (const auto& f : o.right_fields) {
+      auto eq = f.find('=');
+      names.map.emplace_back(f.substr(0, eq), eq == std::string::npos ? f : f.substr(eq + 1));
+    }
+  }
+  // A quarter of the memory for each side's records and each side's keys.
+  m_store = std::make_unique<correlate::RecordStore>(o.memory / 4, o.temp_dir, std::move(names));
+  m_index = std::make_unique<correlate::KeyIndex>(o.memory / 4, o.temp_dir);
+  m_keys.resize(plan.rules.size());
+  m_texts.resize(plan.rules.size());
+  m_has_key.resize(plan.rules.size());
+}
+
+// Works out the record's key under each rule (and a fuzzy rule's text). A rule whose key is
+// null or empty does not apply to the record; an expression that fails rejects the record.
+bool CorrelateSide::make_keys(const Sourced& in, std::string& reason) {
+  const Record& r = in.record;
+  std::string id_text;
+  if (!m_id_fields.empty()) {
+    Value id = Value::array();
+    for (const auto& f : m_id_fields) {
+      const Value* v = r.find(f);
+      if (!v || v->is_null()) {
+        reason = fmt::format("{}: key field '{}' is missing or null", m_label, f);
+        return false;
+      }
+      id.items().push_back(*v);
+    }
+    id_text = correlate::key_text(id.items().size() == 1 ? id.items()[0] : id);
+  }
+  mapping::EvalContext ctx;
+  ctx.record = &r;
+  std::string part;
+  auto key_of = [&](const std::vector<mapping::ExprPtr>& exprs, std::string& key) {
+    key.clear();
+    for (const auto& e : exprs) {
+      part.clear();
+      mapping::append_text(part, e->eval(ctx));
+      if (part.empty()) return false;
+      if (exprs.size() == 1)
+        key = part;
+      else
+        put_part(key, part);
+    }
+    return true;
+  };
+  std::size_t i = 0;
+  try {
+    for (i = 0; i < m_plan.rules.size(); ++i) {
+      if (m_plan.xref_rule && i == 0) {
+        if (m_side == 1) {
+          m_keys[0] = id_text;
+          m_has_key[0] = true;
+        } else {
+          auto it = m_xref_pairs->find(id_text);
+          m_has_key[0] = it != m_xref_pairs->end();
+          if (m_has_key[0]) m_keys[0] = it->second;
+        }
+      } else if (m_plan.rules[i].fuzzy) {
+        m_texts[i].clear();
+        mapping::append_text(m_texts[i], m_text_exprs[i]->eval(ctx));
+        m_has_key[i] = !m_texts[i].empty();
+        if (m_block_exprs.empty())
+          m_keys[i] = "*";  // no blocking: one block of everything
+        else
+          m_has_key[i] = m_has_key[i] && key_of(m_block_exprs, m_keys[i]);
+      } else {
+        m_has_key[i] = key_of(m_key_exprs[i], m_keys[i]);
+      }
+    }
+  } catch (const mapping::EvalError& e) {
+    reason = fmt::format("{}: rule '{}': {}", m_label, m_plan.rules[i].text, e.what());
+    return false;
+  }
+  return true;
+}
+
+void CorrelateSide::load() {
+  auto source = Registry::builtin().open_source(m_address, m_opts.source_options);
+  Sourced in;
+  std::string reason;
+  while (source->next(in)) {
+    ++m_read;
+    if (!in.reject_reason.empty()) reason = in.reject_reason;
+    if (in.reject_reason.empty() && make_keys(in, reason)) {
+      std::uint32_t ordinal = m_store->add(in.record);
+      for (std::size_t i = 0; i < m_keys.size(); ++i)
+        if (m_has_key[i])
+          m_index->add(static_cast<std::uint8_t>(i), ordinal, m_keys[i], m_texts[i]);
+      continue;
+    }
+    ++m_rejected;
+    m_rejects.reject(m_side, in, reason);
+  }
+  m_store->finish();
+  m_index->finish();
+}
+
+void CorrelateSide::append_id(std::string& out, std::string_view stored) const {
+  if (m_id_fields.size() == 1) {
+    auto v = m_store->field_json(stored, m_id_fields[0]);
+    out += v.empty() ? "null" : v;
+    return;
+  }
+  out.push_back('[');
+  for (std::size_t i = 0; i < m_id_fields.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    auto v = m_store->field_json(stored, m_id_fields[i]);
+    out += v.empty() ? "null" : v;
+  }
+  out.push_back(']');
+}
+
+std::vector<mapping::Datum> CorrelateSide::compare_values(const Record& r) const {
+  mapping::EvalContext ctx;
+  ctx.record = &r;
+  std::vector<mapping::Datum> out;
+  for (const auto& e : m_compare_exprs) out.push_back(e->eval(ctx));
+  return out;
+}
+
+}  // namespace etl::tools

@@ -1,0 +1,67 @@
+#pragma once
+// One side of an etl-correlate run: its rules' expressions, compiled for its records, and the
+// load that reads the source into a record store and a key index.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "etl/correlate/key_index.hpp"
+#include "etl/correlate/record_store.hpp"
+#include "etl/correlate/rule.hpp"
+#include "etl/mapping/expr.hpp"
+#include "etl/side_rejects.hpp"
+#include "etl/tools/correlate.hpp"
+
+namespace etl::tools {
+
+// What a side needs to know of the rules; `xref` is rule 0 when the store is in use.
+struct SidePlan {
+  std::vector<correlate::RuleSpec> rules;
+  bool xref_rule = false;
+  std::vector<std::string> block;  // fuzzy rules' blocking key, one expression per part
+};
+
+class CorrelateSide {
+ public:
+  // side: 0 left, 1 right.
+  CorrelateSide(std::size_t side, const CorrelateOptions& o, const SidePlan& plan,
+                SideRejects& rejects,
+                const std::unordered_map<std::string, std::string>* xref_pairs);
+  void load();
+
+  const std::string& label() const { return m_label; }
+  const std::string& address() const { return m_address; }
+  std::uint64_t read() const { return m_read; }
+  std::uint64_t rejected() const { return m_rejected; }
+  correlate::RecordStore& store() const { return *m_store; }
+  correlate::KeyIndex& index() const { return *m_index; }
+  // The record's id (its key fields' values; an array when several) as JSON.
+  void append_id(std::string& out, std::string_view stored) const;
+  // The compare expressions, evaluated on a record of this side.
+  std::vector<mapping::Datum> compare_values(const Record& r) const;
+
+ private:
+  bool make_keys(const Sourced& in, std::string& reason);
+  std::vector<mapping::ExprPtr> compile(const std::vector<std::string>& texts, const char* flag);
+
+  std::size_t m_side;
+  std::string m_label, m_address;
+  const CorrelateOptions& m_opts;
+  const SidePlan& m_plan;
+  SideRejects& m_rejects;
+  const std::unordered_map<std::string, std::string>* m_xref_pairs;
+  std::vector<std::string> m_id_fields;
+  std::vector<std::vector<mapping::ExprPtr>> m_key_exprs;  // per rule (xref: none)
+  std::vector<mapping::ExprPtr> m_text_exprs;              // per rule; fuzzy rules only
+  std::vector<mapping::ExprPtr> m_block_exprs;
+  std::vector<mapping::ExprPtr> m_compare_exprs;
+  std::unique_ptr<correlate::RecordStore> m_store;
+  std::unique_ptr<correlate::KeyIndex> m_index;
+  std::uint64_t m_read = 0, m_rejected = 0;
+  std::vector<std::string> m_keys, m_texts;  // per rule, for the record being read
+  std::vector<bool> m_has_key;
+};
+
+}  // namespace etl::tools
