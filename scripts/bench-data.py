@@ -2,6 +2,10 @@
 """Seeded benchmark data for scripts/bench.
 
   bench-data.py orders ROWS PATH             orders CSV (quoted names, UTF-8, decimals)
+  bench-data.py customers ORDERS CUSTOMERS ORDERS_PATH CUSTOMERS_PATH
+                                             orders with a customer_id, ~2% of them naming no
+                                             customer; customers keyed by id (no commas inside
+                                             fields, so that GNU join can read them too)
   bench-data.py snapshots SRC OLD NEW [N]    two snapshots of SRC's first N orders: OLD is them
                                              shuffled; NEW has ~1% changed (status), ~0.5%
                                              removed, 0.5% added, shuffled
@@ -26,6 +30,25 @@ def orders(n, path):
                 p * q // 100, p * q % 100, random.choice(["paid", "shipped", "cancelled"]),
                 random.randint(1, 12), random.randint(1, 28), random.randint(0, 23),
                 random.randint(0, 59), random.choice(["eur", "usd", "chf"])))
+
+
+def customers(n_orders, n_customers, orders_path, customers_path):
+    random.seed(11)
+    first = ["Anna", "Zoë", "Łukasz", "José", "Sven", "María", "Chloé", "Jürgen"]
+    last = ["Müller", "O'Brien", "Dubois", "Nowak", "García", "Østergaard", "Rossi", "Lee"]
+    with open(customers_path, "w", encoding="utf-8") as f:
+        f.write("id,name,email,city,postcode\n")
+        for i in range(1, n_customers + 1):
+            f.write('%d,%s %s,c%d@example.com,%s,%05d\n' % (
+                i, random.choice(first), random.choice(last), i,
+                random.choice(["Paris", "Köln", "Kraków", "Genève", "Aarhus"]), random.randint(1000, 99999)))
+    with open(orders_path, "w", encoding="utf-8") as f:
+        f.write("order_no,customer_id,sku,quantity,total,status\n")
+        for i in range(n_orders):
+            p = random.randint(100, 99999)
+            f.write('SO-%08d,%d,%05d,%d,%d.%02d,%s\n' % (
+                i, random.randint(1, n_customers * 102 // 100), random.randint(0, 99999),
+                random.randint(1, 9), p // 100, p % 100, random.choice(["paid", "shipped"])))
 
 
 def snapshots(src, old_path, new_path, limit=None):
@@ -59,6 +82,8 @@ def snapshots(src, old_path, new_path, limit=None):
 if __name__ == "__main__":
     if sys.argv[1] == "orders":
         orders(int(sys.argv[2]), sys.argv[3])
+    elif sys.argv[1] == "customers":
+        customers(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5])
     elif sys.argv[1] == "snapshots":
         snapshots(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "etl/arena.hpp"
+
 namespace etl::correlate {
 namespace {
 
@@ -14,34 +16,22 @@ void put_u32(std::string& out, std::size_t n) {
   out.append(b, 4);
 }
 
-std::uint32_t get_u32(const char* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
-
-// Calls f(rule, entry) for each entry in a run of entries: rule, ordinal, key, text.
+// Calls f(rule, entry) for each entry in a run of entries.
 template <typename F>
 void scan(std::string_view run, F&& f) {
   std::size_t pos = 0;
   while (pos < run.size()) {
     auto rule = static_cast<std::uint8_t>(run[pos]);
-    KeyEntry e;
-    e.ordinal = get_u32(run.data() + pos + 1);
-    std::uint32_t n = get_u32(run.data() + pos + 5);
-    e.key = run.substr(pos + 9, n);
-    pos += 9 + n;
-    n = get_u32(run.data() + pos);
-    e.text = run.substr(pos + 4, n);
-    pos += 4 + n;
-    f(rule, e);
+    f(rule, KeyIndex::decode(run, pos));
   }
 }
 
 }  // namespace
 
 KeyIndex::KeyIndex(std::size_t memory, std::string temp_dir)
-    : m_memory(memory), m_temp_dir(std::move(temp_dir)) {}
+    : m_memory(memory), m_temp_dir(std::move(temp_dir)) {
+  reserve_arena(m_arena, m_memory + 1024);
+}
 
 KeyIndex::~KeyIndex() = default;
 
@@ -65,6 +55,8 @@ void KeyIndex::append_entry(std::string& out, std::uint8_t rule, std::uint32_t o
 
 void KeyIndex::add(std::uint8_t rule, std::uint32_t ordinal, std::string_view key,
                    std::string_view text) {
+  if (rule >= m_counts.size()) m_counts.resize(rule + 1);
+  ++m_counts[rule];
   if (m_files.empty()) {
     append_entry(m_arena, rule, ordinal, key, text);
     if (m_arena.size() > m_memory) spill();
@@ -84,7 +76,10 @@ void KeyIndex::spill() {
   for (std::size_t p = 0; p < kPartitions; ++p)
     m_files.push_back(std::make_unique<SpillFile>(m_temp_dir));
   // With files present, add() no longer touches the arena.
-  scan(m_arena, [&](std::uint8_t rule, const KeyEntry& e) { add(rule, e.ordinal, e.key, e.text); });
+  scan(m_arena, [&](std::uint8_t rule, const KeyEntry& e) {
+    --m_counts[rule];  // add() counts it again
+    add(rule, e.ordinal, e.key(), e.text());
+  });
   m_arena = std::string();
 }
 
@@ -95,18 +90,14 @@ void KeyIndex::finish() {
   }
 }
 
-void KeyIndex::for_each(std::uint8_t rule, std::size_t p, std::size_t count,
-                        const std::function<void(const KeyEntry&)>& f) {
-  auto take = [&](std::uint8_t r, const KeyEntry& e) {
-    if (r == rule && (count == 1 || partition_of(e.key, count) == p)) f(e);
-  };
-  if (m_files.empty()) return scan(m_arena, take);
+std::vector<std::string_view> KeyIndex::load(std::size_t p) {
+  if (m_files.empty()) return {m_arena};
   m_loaded.clear();
   SpillFile& file = *m_files[p];
   file.rewind();
   std::string chunk;
   while (file.read(chunk)) m_loaded.push_back(std::move(chunk));
-  for (const auto& c : m_loaded) scan(c, take);
+  return {m_loaded.begin(), m_loaded.end()};
 }
 
 }  // namespace etl::correlate

@@ -29,11 +29,13 @@ class RuleMatcher {
     for (std::size_t p = 0; p < count; ++p) {
       // Views into each index stay valid until its next for_each: both sides are held at once.
       m_rights.clear();
+      m_rights.reserve(right.count(static_cast<std::uint8_t>(m_index)) / count * 9 / 8 + 16);
       right.for_each(static_cast<std::uint8_t>(m_index), p, count, [&](const KeyEntry& e) {
         std::uint8_t s = m_res.right_state[e.ordinal];
         if (s == kUnmatched || (m_allow_many && s != kAmbiguous)) m_rights.push_back(e);
       });
       m_lefts.clear();
+      m_lefts.reserve(left.count(static_cast<std::uint8_t>(m_index)) / count * 9 / 8 + 16);
       left.for_each(static_cast<std::uint8_t>(m_index), p, count, [&](const KeyEntry& e) {
         if (m_res.left_state[e.ordinal] == kUnmatched) m_lefts.push_back(e);
       });
@@ -43,60 +45,90 @@ class RuleMatcher {
 
  private:
   struct Group {
-    std::uint32_t first_build = kNone, first_probe = kNone;
+    std::string_view key;
+    std::uint32_t first_build, first_probe;
+    std::uint32_t build_count, probe_count;
+  };
+  struct Slot {
+    std::uint32_t hash, group;
   };
 
-  // Groups by key: the side with fewer entries is hashed, the other probes it.
+  // Groups by key: the side with fewer entries is hashed, the other probes it. The table is
+  // open addressing over a flat array (no node per key), so that a million probes stay in cache.
   void match_partition() {
     if (m_lefts.empty() || m_rights.empty()) return;
     bool build_left = m_lefts.size() < m_rights.size();
     const auto& build = build_left ? m_lefts : m_rights;
     const auto& probe = build_left ? m_rights : m_lefts;
-    std::unordered_map<std::string_view, std::uint32_t> group_of;
-    group_of.reserve(build.size());
-    std::vector<Group> groups;
+    std::size_t capacity = 16;
+    while (capacity < build.size() * 2) capacity *= 2;
+    std::size_t mask = capacity - 1;
+    m_slots.assign(capacity, Slot{0, kNone});
+    m_groups.clear();
     std::vector<std::uint32_t> next_build(build.size(), kNone), next_probe(probe.size(), kNone);
+    // Finds key's group; with `add`, makes it when missing. kNone when missing.
+    auto group_of = [&](std::string_view key, bool add) -> std::uint32_t {
+      auto h = static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
+      for (std::size_t i = h & mask;; i = (i + 1) & mask) {
+        Slot& slot = m_slots[i];
+        if (slot.group == kNone) {
+          if (!add) return kNone;
+          slot = Slot{h, static_cast<std::uint32_t>(m_groups.size())};
+          m_groups.push_back(Group{key, kNone, kNone, 0, 0});
+          return slot.group;
+        }
+        if (slot.hash == h && m_groups[slot.group].key == key) return slot.group;
+      }
+    };
     // Chains are built back to front, so that they list records in input order.
     for (std::size_t i = build.size(); i-- > 0;) {
-      auto [it, fresh] = group_of.emplace(build[i].key, static_cast<std::uint32_t>(groups.size()));
-      if (fresh) groups.emplace_back();
-      Group& g = groups[it->second];
+      Group& g = m_groups[group_of(build[i].key(), true)];
       next_build[i] = g.first_build;
       g.first_build = static_cast<std::uint32_t>(i);
+      ++g.build_count;
     }
+    std::vector<std::uint32_t> probe_group(probe.size());
     for (std::size_t i = probe.size(); i-- > 0;) {
-      auto it = group_of.find(probe[i].key);
-      if (it == group_of.end()) continue;
-      Group& g = groups[it->second];
+      std::uint32_t at = probe_group[i] = group_of(probe[i].key(), false);
+      if (at == kNone) continue;
+      Group& g = m_groups[at];
       next_probe[i] = g.first_probe;
       g.first_probe = static_cast<std::uint32_t>(i);
+      ++g.probe_count;
     }
     std::vector<std::uint32_t> bs, ps;
-    for (const Group& g : groups) {
-      if (g.first_probe == kNone) continue;
+    auto members = [&](const Group& g) {
       bs.clear();
       ps.clear();
       for (auto i = g.first_build; i != kNone; i = next_build[i]) bs.push_back(i);
       for (auto i = g.first_probe; i != kNone; i = next_probe[i]) ps.push_back(i);
-      const auto& ls = build_left ? bs : ps;
-      const auto& rs = build_left ? ps : bs;
-      if (m_rule.fuzzy)
-        fuzzy_block(ls, rs);
-      else
-        exact_group(ls, rs);
-    }
-  }
-
-  void exact_group(const std::vector<std::uint32_t>& ls, const std::vector<std::uint32_t>& rs) {
-    if (m_allow_many || (ls.size() == 1 && rs.size() == 1)) {
-      for (auto l : ls)
-        for (auto r : rs) pair(m_lefts[l].ordinal, m_rights[r].ordinal, 1.0);
+    };
+    if (m_rule.fuzzy) {
+      for (const Group& g : m_groups) {
+        if (g.first_probe == kNone) continue;
+        members(g);
+        fuzzy_block(build_left ? bs : ps, build_left ? ps : bs);
+      }
       return;
     }
-    AmbiguousGroup a{m_index, {}, {}, {}};
-    for (auto l : ls) a.lefts.push_back(m_lefts[l].ordinal);
-    for (auto r : rs) a.rights.push_back(m_rights[r].ordinal);
-    set_aside(std::move(a));
+    // Exact: the probe side is walked in order (it is the larger one: in order, it stays in
+    // cache); a group is judged when its first probe record comes up.
+    for (std::size_t i = 0; i < probe.size(); ++i) {
+      std::uint32_t at = probe_group[i];
+      if (at == kNone) continue;
+      const Group& g = m_groups[at];
+      if (m_allow_many || (g.build_count == 1 && g.probe_count == 1)) {
+        for (auto b = g.first_build; b != kNone; b = next_build[b])
+          build_left ? pair(build[b].ordinal, probe[i].ordinal, 1.0)
+                     : pair(probe[i].ordinal, build[b].ordinal, 1.0);
+      } else if (g.first_probe == i) {
+        members(g);
+        AmbiguousGroup amb{m_index, {}, {}, {}};
+        for (auto l : build_left ? bs : ps) amb.lefts.push_back(m_lefts[l].ordinal);
+        for (auto r : build_left ? ps : bs) amb.rights.push_back(m_rights[r].ordinal);
+        set_aside(std::move(amb));
+      }
+    }
   }
 
   // Scores every left against every right of the block; clusters of linked records are judged
@@ -104,10 +136,10 @@ class RuleMatcher {
   void fuzzy_block(const std::vector<std::uint32_t>& ls, const std::vector<std::uint32_t>& rs) {
     std::vector<std::vector<std::uint32_t>> right_points;
     right_points.reserve(rs.size());
-    for (auto r : rs) right_points.push_back(code_points(m_rights[r].text));
+    for (auto r : rs) right_points.push_back(code_points(m_rights[r].text()));
     std::vector<Link> links;  // left and right as positions in ls and rs
     for (std::size_t i = 0; i < ls.size(); ++i) {
-      auto points = code_points(m_lefts[ls[i]].text);
+      auto points = code_points(m_lefts[ls[i]].text());
       for (std::size_t j = 0; j < rs.size(); ++j) {
         double s = similarity(m_rule.metric, points, right_points[j]);
         if (s >= m_rule.threshold)
@@ -184,21 +216,23 @@ class RuleMatcher {
   std::uint8_t m_state;
   bool m_allow_many;
   std::vector<KeyEntry> m_lefts, m_rights;
+  std::vector<Slot> m_slots;
+  std::vector<Group> m_groups;
 };
 
 }  // namespace
 
-std::vector<std::uint32_t> MatchResult::matches_of(std::uint32_t l) const {
-  std::vector<std::uint32_t> out;
+std::span<const std::uint32_t> MatchResult::matches_of(std::uint32_t l,
+                                                       std::vector<std::uint32_t>& buffer) const {
   std::uint8_t s = left_state[l];
-  if (s == kUnmatched || s == kAmbiguous) return out;
-  out.push_back(left_match[l]);
+  if (s == kUnmatched || s == kAmbiguous) return {};
+  if (more_matches.empty()) return {&left_match[l], 1};
   auto it = more_matches.find(l);
-  if (it != more_matches.end()) {
-    out.insert(out.end(), it->second.begin(), it->second.end());
-    std::sort(out.begin(), out.end());
-  }
-  return out;
+  if (it == more_matches.end()) return {&left_match[l], 1};
+  buffer.assign(1, left_match[l]);
+  buffer.insert(buffer.end(), it->second.begin(), it->second.end());
+  std::sort(buffer.begin(), buffer.end());
+  return buffer;
 }
 
 double MatchResult::score(std::uint32_t l, std::uint32_t r) const {

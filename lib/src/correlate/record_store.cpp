@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "etl/arena.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 
@@ -35,74 +36,51 @@ std::string quoted_name(std::string_view name) {
   return out + ":";
 }
 
-// Calls f(field index, value JSON) for each field of a stored record: the shape, then each
-// value's length and text.
-template <typename F>
-std::uint32_t for_each_value(std::string_view stored, F&& f) {
-  std::uint32_t shape = get_u32(stored.data());
-  std::size_t pos = 4;
-  for (std::size_t i = 0; pos < stored.size(); ++i) {
-    std::uint32_t n = get_u32(stored.data() + pos);
-    if (!f(i, stored.substr(pos + 4, n))) break;
-    pos += 4 + n;
-  }
-  return shape;
+// The stored record's two parts: the JSON object, and the merged members.
+std::pair<std::string_view, std::string_view> parts(std::string_view stored) {
+  std::uint32_t n = get_u32(stored.data());
+  return {stored.substr(4, n), stored.substr(4 + n)};
 }
 
 }  // namespace
 
-RecordStore::RecordStore(std::size_t memory, std::string temp_dir, MergedNames merged)
-    : m_memory(memory), m_temp_dir(std::move(temp_dir)), m_names(std::move(merged)) {}
+RecordStore::RecordStore(std::size_t memory, std::string temp_dir, const MergedNames* merged)
+    : m_memory(memory), m_temp_dir(std::move(temp_dir)), m_merged(merged != nullptr) {
+  if (merged) m_names = *merged;
+  reserve_arena(m_arena, m_memory + kWriteBuffer);
+}
 
 RecordStore::~RecordStore() {
   if (m_fd >= 0) close(m_fd);
 }
 
-std::uint32_t RecordStore::shape_of(const Record& r) {
-  const auto& f = r.fields();
-  if (!m_shapes.empty()) {
-    const auto& last = m_shapes[m_last_shape].names;
-    bool same = f.size() == last.size();
-    for (std::size_t i = 0; same && i < f.size(); ++i) same = f[i].key == last[i];
-    if (same) return m_last_shape;
-  }
-  std::string signature;
-  for (const auto& m : f) {
-    signature += m.key;
-    signature.push_back('\0');
-  }
-  auto it = m_shape_ids.find(signature);
-  if (it == m_shape_ids.end()) {
-    Shape sh;
-    for (const auto& m : f) {
-      sh.names.push_back(m.key);
-      sh.plain.push_back(quoted_name(m.key));
-      std::string merged;
-      if (m_names.map.empty()) {
-        merged = quoted_name(m_names.prefix + m.key);
-      } else {
-        for (const auto& [from, to] : m_names.map)
-          if (from == m.key) merged = quoted_name(to);
-      }
-      sh.merged.push_back(std::move(merged));
-    }
-    m_shapes.push_back(std::move(sh));
-    it = m_shape_ids.emplace(signature, static_cast<std::uint32_t>(m_shapes.size() - 1)).first;
-  }
-  m_last_shape = it->second;
-  return m_last_shape;
-}
-
 std::uint32_t RecordStore::add(const Record& r) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");
-  put_u32(m_arena, shape_of(r));
-  for (const auto& m : r.fields()) {
-    std::size_t at = m_arena.size();
-    put_u32(m_arena, 0);
-    append_json(m_arena, m.value);
-    auto n = static_cast<std::uint32_t>(m_arena.size() - at - 4);
-    std::memcpy(m_arena.data() + at, &n, 4);
+  std::size_t at = m_arena.size();
+  put_u32(m_arena, 0);
+  append_json(m_arena, r);
+  auto n = static_cast<std::uint32_t>(m_arena.size() - at - 4);
+  std::memcpy(m_arena.data() + at, &n, 4);
+  if (m_merged) {
+    const auto& f = r.fields();
+    if (f.size() != m_last_names.size()) m_last_names.assign(f.size(), std::string());
+    m_merged_names.resize(f.size());
+    bool first = true;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+      if (f[i].key != m_last_names[i]) {  // records of one source nearly always share names
+        m_last_names[i] = f[i].key;
+        m_merged_names[i].clear();
+        if (m_names.map.empty()) m_merged_names[i] = quoted_name(m_names.prefix + f[i].key);
+        for (const auto& [from, to] : m_names.map)
+          if (from == f[i].key) m_merged_names[i] = quoted_name(to);
+      }
+      if (m_merged_names[i].empty()) continue;
+      if (!first) m_arena.push_back(',');
+      first = false;
+      m_arena += m_merged_names[i];
+      append_json(m_arena, f[i].value);
+    }
   }
   m_offsets.push_back(m_file_size + m_arena.size());
   if (m_fd < 0 ? m_arena.size() > m_memory : m_arena.size() >= kWriteBuffer) spill();
@@ -136,8 +114,11 @@ void RecordStore::spill() {
     left -= static_cast<std::size_t>(n);
   }
   m_file_size += m_arena.size();
+  if (m_arena.capacity() > 2 * kWriteBuffer) {
+    m_arena = std::string();  // give the budget back: from now on the arena is a write buffer
+    m_arena.reserve(kWriteBuffer + (64 << 10));
+  }
   m_arena.clear();
-  if (m_arena.capacity() > 2 * kWriteBuffer) m_arena.shrink_to_fit();
 }
 
 void RecordStore::finish() {
@@ -167,47 +148,60 @@ std::string_view RecordStore::get(std::uint32_t n, std::string& buffer, bool seq
 }
 
 void RecordStore::append_object(std::string& out, std::string_view stored) const {
-  out.push_back('{');
-  const Shape* sh = &m_shapes[get_u32(stored.data())];
-  for_each_value(stored, [&](std::size_t i, std::string_view v) {
-    if (i > 0) out.push_back(',');
-    out += sh->plain[i];
-    out += v;
-    return true;
-  });
-  out.push_back('}');
+  out += parts(stored).first;
 }
 
 void RecordStore::append_merged_members(std::string& out, std::string_view stored) const {
-  const Shape* sh = &m_shapes[get_u32(stored.data())];
-  bool first = true;
-  for_each_value(stored, [&](std::size_t i, std::string_view v) {
-    if (sh->merged[i].empty()) return true;
-    if (!first) out.push_back(',');
-    first = false;
-    out += sh->merged[i];
-    out += v;
-    return true;
-  });
+  out += parts(stored).second;
+}
+
+// The end of the JSON value or key string that starts at i.
+std::size_t value_end(std::string_view json, std::size_t i) {
+  int depth = 0;
+  bool in_string = false;
+  for (; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      else
+        continue;
+      if (!in_string && depth == 0) return i + 1;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;
+      if (--depth == 0) return i + 1;
+    } else if (c == ',' && depth == 0) {
+      return i;
+    }
+  }
+  return i;
 }
 
 std::string_view RecordStore::field_json(std::string_view stored, std::string_view name) const {
-  const Shape* sh = &m_shapes[get_u32(stored.data())];
-  std::string_view found;
-  for_each_value(stored, [&](std::size_t i, std::string_view v) {
-    if (sh->names[i] != name) return true;
-    found = v;
-    return false;
-  });
-  return found;
+  // Only ids ask (--emit xref, --xref): the members are walked without building a record. The
+  // store wrote the text, so its keys are escaped exactly as quoted_name escapes name.
+  std::string_view obj = parts(stored).first;
+  std::string key = quoted_name(name);
+  std::size_t i = 1;  // past '{'
+  while (i < obj.size() && obj[i] == '"') {
+    std::size_t key_end = value_end(obj, i) + 1;  // past ':'
+    std::size_t end = value_end(obj, key_end);
+    if (obj.compare(i, key_end - i, key) == 0) return obj.substr(key_end, end - key_end);
+    i = end + 1;  // past ','
+  }
+  return {};
 }
 
 Record RecordStore::to_record(std::string_view stored) const {
-  std::string json;
-  append_object(json, stored);
   Record r;
   bool not_object = false;
-  if (parse_json_record(json, r, not_object))
+  if (parse_json_record(parts(stored).first, r, not_object))
     throw IoError("a stored record does not read back");  // the store wrote it: a bug
   return r;
 }

@@ -1,11 +1,11 @@
 #include "etl/diff/sorted_side.hpp"
 
 #include <fmt/format.h>
-#include <sys/mman.h>
 
 #include <algorithm>
 #include <cstring>
 
+#include "etl/arena.hpp"
 #include "etl/diff/key.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -91,15 +91,8 @@ bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const
 SortedSide::SortedSide(SideOptions o) : m_opts(std::move(o)) {
   m_source = Registry::builtin().open_source(m_opts.address, m_opts.connector);
   m_source_name = m_opts.address;
-  // Reserved once: the arena never moves while it fills (pages are only touched when used).
   if (!m_opts.presorted) {
-    m_arena.reserve(m_opts.memory);
-    // Transparent huge pages: a 2 MiB page faults in once instead of 512 times.
-    auto begin = reinterpret_cast<std::uintptr_t>(m_arena.data());
-    std::uintptr_t huge = std::uintptr_t{2} << 20;
-    std::uintptr_t first = (begin + huge - 1) & ~(huge - 1);
-    std::uintptr_t last = (begin + m_arena.capacity()) & ~(huge - 1);
-    if (last > first) madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
+    reserve_arena(m_arena, m_opts.memory);
   }
 }
 

@@ -220,6 +220,7 @@ class CorrelateRun {
     auto& left = *m_sides[0];
     auto& right = *m_sides[1];
     std::string lbuf, rbuf;
+    std::vector<std::uint32_t> many;
     for (std::uint32_t l = 0; l < left.store().size(); ++l) {
       std::uint8_t state = m_match.left_state[l];
       if (state == kAmbiguous) continue;
@@ -237,7 +238,8 @@ class CorrelateRun {
         out.maybe_flush();
         continue;
       }
-      for (std::uint32_t r : m_match.matches_of(l)) {
+      prefetch_right(l);
+      for (std::uint32_t r : m_match.matches_of(l, many)) {
         std::string_view rrec = right.store().get(r, rbuf);
         ++m_pairs;
         if (m_xref) remember(l, lrec, r, rrec);  // a conflict is still the same customer
@@ -281,6 +283,17 @@ class CorrelateRun {
     for (auto* f : {unmatched_left.get(), unmatched_right.get(), conflicts.get()})
       if (f) f->commit();
     out.commit();
+  }
+
+  // The right records of later left records are fetched from memory while this one is written.
+  void prefetch_right(std::uint32_t l) const {
+    const auto& states = m_match.left_state;
+    const auto& right = m_sides[1]->store();
+    for (auto [ahead, level] : {std::pair{16u, 0}, std::pair{8u, 1}}) {
+      std::uint32_t at = l + ahead;
+      if (at < states.size() && states[at] != kUnmatched && states[at] != kAmbiguous)
+        right.prefetch(m_match.left_match[at], level);
+    }
   }
 
   void remember(std::uint32_t l, std::string_view lrec, std::uint32_t r, std::string_view rrec) {

@@ -66,7 +66,8 @@ CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const 
         std::move(compile(side == 0 ? spec.left : spec.right, "--compare").front()));
   }
   correlate::MergedNames names;
-  if (side == 1 && o.emit == "merged") {
+  bool merged = side == 1 && o.emit == "merged";
+  if (merged) {
     names.prefix = o.right_prefix;
     for (const auto& f : o.right_fields) {
       auto eq = f.find('=');
@@ -74,7 +75,8 @@ CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const 
     }
   }
   // A quarter of the memory for each side's records and each side's keys.
-  m_store = std::make_unique<correlate::RecordStore>(o.memory / 4, o.temp_dir, std::move(names));
+  m_store =
+      std::make_unique<correlate::RecordStore>(o.memory / 4, o.temp_dir, merged ? &names : nullptr);
   m_index = std::make_unique<correlate::KeyIndex>(o.memory / 4, o.temp_dir);
   m_keys.resize(plan.rules.size());
   m_texts.resize(plan.rules.size());

@@ -7,6 +7,7 @@
 // right record of a block (records with equal blocking keys) and links those that score at
 // least its threshold; each linked cluster is then judged like a group.
 #include <cstdint>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -43,8 +44,9 @@ struct MatchResult {
   std::vector<AmbiguousGroup> ambiguous;             // in the order of their first left record
   std::vector<RuleCounts> per_rule;
 
-  // The right records left record l is paired with, in input order.
-  std::vector<std::uint32_t> matches_of(std::uint32_t l) const;
+  // The right records left record l is paired with, in input order (buffer may hold them).
+  std::span<const std::uint32_t> matches_of(std::uint32_t l,
+                                            std::vector<std::uint32_t>& buffer) const;
   double score(std::uint32_t l, std::uint32_t r) const;
 };
 

@@ -1,10 +1,10 @@
 #pragma once
 // The records of one side of a correlation, kept for the output pass and read back by their
-// ordinal (0, 1, 2… in input order). A record is stored compactly: its shape (the field names,
-// kept once per side) and its values' JSON. Within the memory budget the store is one arena;
-// past it everything goes to an unlinked temporary file, read back with pread.
+// ordinal (0, 1, 2… in input order). A record is stored as the JSON text it is written as, and,
+// when it is merged into other records, as the members it adds (renamed): writing a pair is then
+// two copies. Within the memory budget the store is one arena; past it everything goes to an
+// unlinked temporary file, read back with pread.
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,7 +23,9 @@ struct MergedNames {
 
 class RecordStore {
  public:
-  RecordStore(std::size_t memory, std::string temp_dir, MergedNames merged = {});
+  // merged: how the records' fields are named when merged into another record; without it
+  // (nullptr) records are never merged.
+  RecordStore(std::size_t memory, std::string temp_dir, const MergedNames* merged = nullptr);
   ~RecordStore();
   RecordStore(const RecordStore&) = delete;
   RecordStore& operator=(const RecordStore&) = delete;
@@ -39,6 +41,16 @@ class RecordStore {
   // pread of just the record. The view lives until the next call with the same buffer.
   std::string_view get(std::uint32_t n, std::string& buffer, bool sequential = false) const;
 
+  // Hints that record n will be read soon (in memory: its place, then its bytes), so that
+  // random reads overlap their cache misses. Call with level 0 well ahead, level 1 closer.
+  void prefetch(std::uint32_t n, int level) const {
+    if (m_fd >= 0) return;
+    if (level == 0)
+      __builtin_prefetch(&m_offsets[n]);
+    else
+      __builtin_prefetch(m_arena.data() + m_offsets[n]);
+  }
+
   // Writes the record as a JSON object, or its members only (for merging), under merged names.
   void append_object(std::string& out, std::string_view stored) const;
   void append_merged_members(std::string& out, std::string_view stored) const;
@@ -48,20 +60,14 @@ class RecordStore {
   Record to_record(std::string_view stored) const;
 
  private:
-  struct Shape {
-    std::vector<std::string> names;
-    std::vector<std::string> plain;   // "name":
-    std::vector<std::string> merged;  // "prefix+name": or "to": ; empty: left out when merging
-  };
-  std::uint32_t shape_of(const Record& r);
   void spill();
 
   std::size_t m_memory;
   std::string m_temp_dir;
   MergedNames m_names;
-  std::vector<Shape> m_shapes;
-  std::map<std::string, std::uint32_t> m_shape_ids;
-  std::uint32_t m_last_shape = 0;
+  bool m_merged;                            // the merged form is kept too
+  std::vector<std::string> m_merged_names;  // "to": per field name of the last record seen
+  std::vector<std::string> m_last_names;
   std::string m_arena;  // in memory: every record; spilled: the write buffer
   std::vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;
