@@ -119,13 +119,11 @@ void XrefStore::save(const std::string& entity, const std::vector<XrefPair>& pai
 
 std::unordered_map<std::string, Value> load_xref_lookup(const std::string& path,
                                                         const std::string& entity) {
-  if (!std::filesystem::is_regular_file(path))
-    throw IoError(
-        fmt::format("xref store {} does not exist (etl-correlate --xref makes it)", path));
+  std::unordered_map<std::string, Value> out;
+  if (!std::filesystem::exists(path)) return out;  // no correlation has run yet: no pairs
   SqliteDb db(path, false);
   Statement st(db.prepare("SELECT left_key, right_key FROM xref WHERE entity = ? ORDER BY 1, 2"));
   sqlite3_bind_text(st.get(), 1, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
-  std::unordered_map<std::string, Value> out;
   Value right;
   while (sqlite3_step(st.get()) == SQLITE_ROW) {
     read_column(st.get(), 1, ColumnKind::Plain, right);

@@ -59,6 +59,12 @@ class CorrelateRun {
   CorrelateRun(const CorrelateOptions& o, const cli::CommonOptions& c)
       : m_opts(o), m_common(c), m_rejects(c.rejects, c.max_errors, o.temp_dir) {
     plan();
+    for (const auto& text : o.compare) {
+      auto spec = correlate::parse_pair(text, "--compare");
+      if (spec.left.size() != 1)
+        throw UsageError(fmt::format("--compare '{}': one expression on each side", text));
+      m_compare_names.push_back(spec.left[0]);
+    }
     if (!o.xref.empty()) {
       m_xref = std::make_unique<correlate::XrefStore>(o.xref);
       m_xref_pairs = m_xref->load(o.entity);
@@ -66,8 +72,6 @@ class CorrelateRun {
     for (std::size_t s = 0; s < 2; ++s)
       m_sides.push_back(std::make_unique<CorrelateSide>(s, o, s == 0 ? m_plan : m_right_plan,
                                                         m_rejects, &m_xref_pairs));
-    for (const auto& spec : o.compare)
-      m_compare_names.push_back(correlate::parse_pair(spec, "--compare").left[0]);
   }
 
   int run() {
@@ -370,8 +374,10 @@ class CorrelateRun {
       std::string out = "{\"source\":";
       append_json_string(out, s.address());
       out += fmt::format(
-          ",\"read\":{},\"matched\":{},\"unmatched\":{},\"ambiguous\":{},\"rejected\":{}}}",
-          s.read(), n.matched, n.unmatched, n.ambiguous, s.rejected());
+          ",\"read\":{},\"matched\":{},\"unmatched\":{},\"ambiguous\":{},\"rejected\":{},"
+          "\"spilled\":{}}}",
+          s.read(), n.matched, n.unmatched, n.ambiguous, s.rejected(),
+          s.store().spilled() || s.index().partitions() > 1);
       return out;
     };
     std::string conflicts_text =

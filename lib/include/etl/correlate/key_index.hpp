@@ -36,6 +36,7 @@ class KeyIndex {
  public:
   KeyIndex(std::size_t memory, std::string temp_dir);
   ~KeyIndex();
+  KeyIndex(KeyIndex&&) = default;
   void add(std::uint8_t rule, std::uint32_t ordinal, std::string_view key, std::string_view text);
   void finish();
   // 1 while in memory, kPartitions once spilled.

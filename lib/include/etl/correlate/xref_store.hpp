@@ -33,9 +33,9 @@ class XrefStore {
   std::string m_path;
 };
 
-// For a mapping's lookup: left key text → right key, of one entity. Throws DataError when a left
-// key has several right keys (a lookup must give one answer) and IoError when the store is
-// missing or not a store.
+// For a mapping's lookup: left key text → right key, of one entity. A store that does not exist
+// yet holds no pairs (no correlation has run). Throws DataError when a left key has several right
+// keys (a lookup must give one answer) and IoError when the file is not a store.
 std::unordered_map<std::string, Value> load_xref_lookup(const std::string& path,
                                                         const std::string& entity);
 
