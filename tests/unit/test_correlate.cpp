@@ -53,7 +53,9 @@ MatchResult run(const std::vector<RuleSpec>& rules, const SideKeys& l, const Sid
                      static_cast<std::uint32_t>(r.records.size()), allow_many);
 }
 
-RuleSpec exact(const std::string& text) { return parse_rule(text); }
+RuleSpec exact(const std::string& text) {
+  return parse_rule(text);
+}
 
 }  // namespace
 
@@ -93,8 +95,9 @@ TEST_CASE("rules: malformed ones are usage errors that say what is expected") {
     }
     return std::string("no error");
   };
-  CHECK(message("email") ==
-        "--on 'email': expected LEFT=RIGHT, e.g. 'email=EMAIL' or 'zip,last_name=POSTCODE,SURNAME'");
+  CHECK(
+      message("email") ==
+      "--on 'email': expected LEFT=RIGHT, e.g. 'email=EMAIL' or 'zip,last_name=POSTCODE,SURNAME'");
   CHECK(message("a,b=C") == "--on 'a,b=C': 2 expression(s) on the left but 1 on the right");
   CHECK(message("a,=C,D") == "--on 'a,=C,D': an empty expression");
   CHECK(message("similar(a, B) >= 1.5") ==
@@ -256,8 +259,8 @@ TEST_CASE("matching: fuzzy rules link within a block, clusters with more are amb
   SideKeys r{{{{"10", "Anna Nowack"}}, {{"20", "Sven Lee"}}, {{"40", "Otto Brandt"}}}};
   for (std::size_t memory : {std::size_t{1} << 20, std::size_t{16}}) {
     MatchResult m = run(rules, l, r, false, memory);
-    CHECK(m.left_state == std::vector<std::uint8_t>{1, kAmbiguous, kAmbiguous, kUnmatched,
-                                                    kUnmatched});
+    CHECK(m.left_state ==
+          std::vector<std::uint8_t>{1, kAmbiguous, kAmbiguous, kUnmatched, kUnmatched});
     CHECK(m.right_state == std::vector<std::uint8_t>{1, kAmbiguous, kUnmatched});
     CHECK(m.score(0, 0) == Approx(jw("Anna Nowak", "Anna Nowack")));
     REQUIRE(m.ambiguous.size() == 1);

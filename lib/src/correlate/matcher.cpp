@@ -67,8 +67,11 @@ class RuleMatcher {
     m_groups.clear();
     std::vector<std::uint32_t> next_build(build.size(), kNone), next_probe(probe.size(), kNone);
     // Finds key's group; with `add`, makes it when missing. kNone when missing.
-    auto group_of = [&](std::string_view key, bool add) -> std::uint32_t {
-      auto h = static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
+    auto hash_of = [](std::string_view key) {
+      return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
+    };
+    // Finds key's group; with `add`, makes it when missing. kNone when missing.
+    auto group_of = [&](std::string_view key, std::uint32_t h, bool add) -> std::uint32_t {
       for (std::size_t i = h & mask;; i = (i + 1) & mask) {
         Slot& slot = m_slots[i];
         if (slot.group == kNone) {
@@ -82,14 +85,27 @@ class RuleMatcher {
     };
     // Chains are built back to front, so that they list records in input order.
     for (std::size_t i = build.size(); i-- > 0;) {
-      Group& g = m_groups[group_of(build[i].key(), true)];
+      Group& g = m_groups[group_of(build[i].key(), hash_of(build[i].key()), true)];
       next_build[i] = g.first_build;
       g.first_build = static_cast<std::uint32_t>(i);
       ++g.build_count;
     }
+    // Probing misses the cache at every step (slot, group, key): the probes a few places ahead
+    // have their slot, then their group and key, fetched while this one is looked up.
+    std::vector<std::uint32_t> probe_hash(probe.size());
+    for (std::size_t i = 0; i < probe.size(); ++i) probe_hash[i] = hash_of(probe[i].key());
     std::vector<std::uint32_t> probe_group(probe.size());
+    constexpr std::size_t kSlotAhead = 16, kGroupAhead = 8;
     for (std::size_t i = probe.size(); i-- > 0;) {
-      std::uint32_t at = probe_group[i] = group_of(probe[i].key(), false);
+      if (i >= kSlotAhead) __builtin_prefetch(&m_slots[probe_hash[i - kSlotAhead] & mask]);
+      if (i >= kGroupAhead) {
+        const Slot& ahead = m_slots[probe_hash[i - kGroupAhead] & mask];
+        if (ahead.group != kNone) {
+          __builtin_prefetch(&m_groups[ahead.group]);
+          __builtin_prefetch(m_groups[ahead.group].key.data());
+        }
+      }
+      std::uint32_t at = probe_group[i] = group_of(probe[i].key(), probe_hash[i], false);
       if (at == kNone) continue;
       Group& g = m_groups[at];
       next_probe[i] = g.first_probe;

@@ -54,34 +54,43 @@ RecordStore::~RecordStore() {
   if (m_fd >= 0) close(m_fd);
 }
 
+void RecordStore::append_blob(std::string& out, const Record& r) {
+  std::size_t at = out.size();
+  put_u32(out, 0);
+  append_json(out, r);
+  auto n = static_cast<std::uint32_t>(out.size() - at - 4);
+  std::memcpy(out.data() + at, &n, 4);
+  if (!m_merged) return;
+  const auto& f = r.fields();
+  if (f.size() != m_last_names.size()) m_last_names.assign(f.size(), std::string());
+  m_merged_names.resize(f.size());
+  bool first = true;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i].key != m_last_names[i]) {  // records of one source nearly always share names
+      m_last_names[i] = f[i].key;
+      m_merged_names[i].clear();
+      if (m_names.map.empty()) m_merged_names[i] = quoted_name(m_names.prefix + f[i].key);
+      for (const auto& [from, to] : m_names.map)
+        if (from == f[i].key) m_merged_names[i] = quoted_name(to);
+    }
+    if (m_merged_names[i].empty()) continue;
+    if (!first) out.push_back(',');
+    first = false;
+    out += m_merged_names[i];
+    append_json(out, f[i].value);
+  }
+}
+
+std::string_view RecordStore::encode(const Record& r, std::string& scratch) {
+  scratch.clear();
+  append_blob(scratch, r);
+  return scratch;
+}
+
 std::uint32_t RecordStore::add(const Record& r) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");
-  std::size_t at = m_arena.size();
-  put_u32(m_arena, 0);
-  append_json(m_arena, r);
-  auto n = static_cast<std::uint32_t>(m_arena.size() - at - 4);
-  std::memcpy(m_arena.data() + at, &n, 4);
-  if (m_merged) {
-    const auto& f = r.fields();
-    if (f.size() != m_last_names.size()) m_last_names.assign(f.size(), std::string());
-    m_merged_names.resize(f.size());
-    bool first = true;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-      if (f[i].key != m_last_names[i]) {  // records of one source nearly always share names
-        m_last_names[i] = f[i].key;
-        m_merged_names[i].clear();
-        if (m_names.map.empty()) m_merged_names[i] = quoted_name(m_names.prefix + f[i].key);
-        for (const auto& [from, to] : m_names.map)
-          if (from == f[i].key) m_merged_names[i] = quoted_name(to);
-      }
-      if (m_merged_names[i].empty()) continue;
-      if (!first) m_arena.push_back(',');
-      first = false;
-      m_arena += m_merged_names[i];
-      append_json(m_arena, f[i].value);
-    }
-  }
+  append_blob(m_arena, r);
   m_offsets.push_back(m_file_size + m_arena.size());
   if (m_fd < 0 ? m_arena.size() > m_memory : m_arena.size() >= kWriteBuffer) spill();
   return static_cast<std::uint32_t>(m_offsets.size() - 2);

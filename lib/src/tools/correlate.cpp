@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <optional>
+#include <span>
 
 #include "correlate_side.hpp"
 #include "etl/correlate/matcher.hpp"
@@ -75,19 +76,14 @@ class CorrelateRun {
   }
 
   int run() {
-    m_rejects.hold(2);
+    m_rejects.hold(2);  // left's rejects first, then right's, whichever is read first
     try {
-      run_parallel({[&] { m_sides[0]->load(); }, [&] { m_sides[1]->load(); }});
+      match();
     } catch (...) {
       m_rejects.release();
       throw;
     }
     m_rejects.release();
-    CorrelateSide& left = *m_sides[0];
-    CorrelateSide& right = *m_sides[1];
-    m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
-                                     right.store().size(), m_opts.allow_many);
-    write_outputs();
     if (m_xref) m_xref->save(m_opts.entity, m_xref_saves);
     m_rejects.commit();
     summary();
@@ -120,21 +116,128 @@ class CorrelateRun {
     m_right_plan.block = m_block_right;
   }
 
+  // Both sides are stored and matched rule by rule, in memory or in hash partitions; the
+  // pairs are then written in the left side's order.
+  void match() {
+    CorrelateSide& left = *m_sides[0];
+    CorrelateSide& right = *m_sides[1];
+    run_parallel({[&] { left.load(); }, [&] { right.load(); }});
+    m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
+                                     right.store().size(), m_opts.allow_many);
+    m_left_counts = count_states(m_match.left_state);
+    m_right_counts = count_states(m_match.right_state);
+    Outputs o(m_opts);
+    std::string lbuf;
+    std::vector<std::uint32_t> many;
+    std::vector<double> scores;
+    for (std::uint32_t l = 0; l < left.store().size(); ++l) {
+      std::uint8_t state = m_match.left_state[l];
+      if (state == kAmbiguous) continue;
+      prefetch_right(l);
+      auto rights = m_match.matches_of(l, many);
+      scores.clear();
+      if (state != kUnmatched && m_plan.rules[state - 1].fuzzy)
+        for (auto r : rights) scores.push_back(m_match.score(l, r));
+      write_left(o, left.store().get(l, lbuf, true), state, rights, scores);
+    }
+    finish(o, m_match.right_state);
+  }
+
+  // Where the records go: the output, the leftovers, the conflicts.
+  struct Outputs {
+    explicit Outputs(const CorrelateOptions& opts)
+        : out(opts.output),
+          unmatched_left(open_optional(opts.unmatched_left)),
+          unmatched_right(open_optional(opts.unmatched_right)),
+          conflicts(open_optional(opts.conflicts)) {}
+    OutputStream out;
+    std::unique_ptr<OutputStream> unmatched_left, unmatched_right, conflicts;
+  };
+
+  static void append_line(OutputStream& to, const correlate::RecordStore& store,
+                          std::string_view rec) {
+    store.append_object(to.buffer(), rec);
+    to.buffer().push_back('\n');
+    to.maybe_flush();
+  }
+
+  // A left record and the right records it pairs with (none: it is a leftover).
+  void write_left(Outputs& o, std::string_view lrec, std::uint8_t state,
+                  std::span<const std::uint32_t> rights, std::span<const double> scores) {
+    const auto& left = *m_sides[0];
+    const auto& right = *m_sides[1];
+    if (state == kUnmatched) {
+      if (o.unmatched_left) append_line(*o.unmatched_left, left.store(), lrec);
+      if (join_keeps_left()) {
+        emit_single(o.out.buffer(), 0, lrec);
+        ++m_written;
+        o.out.maybe_flush();
+      }
+      return;
+    }
+    for (std::size_t k = 0; k < rights.size(); ++k) {
+      std::string_view rrec = right.store().get(rights[k], m_rbuf);
+      std::optional<double> score;
+      if (!scores.empty()) score = scores[k];
+      ++m_pairs;
+      if (m_xref) remember(state, score, lrec, rrec);  // a conflict is still the same customer
+      if (!m_compare_names.empty()) {
+        std::string diff = differences(lrec, rrec);
+        if (!diff.empty()) {
+          ++m_conflicting;
+          std::string& c = o.conflicts->buffer();
+          c += "{\"left\":";
+          left.store().append_object(c, lrec);
+          c += ",\"right\":";
+          right.store().append_object(c, rrec);
+          append_rule_and_score(c, state, score);
+          c += ",\"differences\":" + diff + "}\n";
+          o.conflicts->maybe_flush();
+          continue;
+        }
+      }
+      if (join_keeps_pairs()) {
+        emit_pair(o.out.buffer(), state, score, lrec, rrec);
+        ++m_written;
+        o.out.maybe_flush();
+      }
+    }
+  }
+
+  // The right records nothing paired with, the ambiguous groups; then everything is committed.
+  void finish(Outputs& o, const std::vector<std::uint8_t>& right_state) {
+    const auto& right = *m_sides[1];
+    std::string rbuf;
+    for (std::uint32_t r = 0; r < right_state.size(); ++r) {
+      if (right_state[r] != kUnmatched) continue;
+      std::string_view rrec = right.store().get(r, rbuf, true);
+      if (o.unmatched_right) append_line(*o.unmatched_right, right.store(), rrec);
+      if (join_keeps_right()) {
+        emit_single(o.out.buffer(), 1, rrec);
+        ++m_written;
+        o.out.maybe_flush();
+      }
+    }
+    write_ambiguous();
+    for (auto* f : {o.unmatched_left.get(), o.unmatched_right.get(), o.conflicts.get()})
+      if (f) f->commit();
+    o.out.commit();
+  }
+
   const std::string& rule_text(std::uint8_t state) const { return m_plan.rules[state - 1].text; }
 
-  void append_rule_and_score(std::string& out, std::uint8_t state, std::uint32_t l,
-                             std::uint32_t r) const {
+  void append_rule_and_score(std::string& out, std::uint8_t state,
+                             std::optional<double> score) const {
     out += ",\"rule\":";
     append_json_string(out, rule_text(state));
-    if (m_plan.rules[state - 1].fuzzy) out += fmt::format(",\"score\":{:.4f}", m_match.score(l, r));
+    if (score) out += fmt::format(",\"score\":{:.4f}", *score);
   }
 
   // One output record of a pair, per --emit.
-  void emit_pair(std::string& out, std::uint32_t l, std::string_view lrec, std::uint32_t r,
-                 std::string_view rrec) const {
+  void emit_pair(std::string& out, std::uint8_t state, std::optional<double> score,
+                 std::string_view lrec, std::string_view rrec) const {
     const auto& left = *m_sides[0];
     const auto& right = *m_sides[1];
-    std::uint8_t state = m_match.left_state[l];
     if (m_opts.emit == "merged") {
       left.store().append_object(out, lrec);
       out.pop_back();
@@ -149,14 +252,14 @@ class CorrelateRun {
       left.store().append_object(out, lrec);
       out += ",\"right\":";
       right.store().append_object(out, rrec);
-      append_rule_and_score(out, state, l, r);
+      append_rule_and_score(out, state, score);
       out.push_back('}');
     } else {
       out += "{\"left\":";
       left.append_id(out, lrec);
       out += ",\"right\":";
       right.append_id(out, rrec);
-      append_rule_and_score(out, state, l, r);
+      append_rule_and_score(out, state, score);
       out.push_back('}');
     }
     out.push_back('\n');
@@ -216,79 +319,6 @@ class CorrelateRun {
   bool join_keeps_right() const { return m_opts.join == "right" || m_opts.join == "full"; }
   bool join_keeps_pairs() const { return m_opts.join != "anti"; }
 
-  void write_outputs() {
-    OutputStream out(m_opts.output);
-    auto unmatched_left = open_optional(m_opts.unmatched_left);
-    auto unmatched_right = open_optional(m_opts.unmatched_right);
-    auto conflicts = open_optional(m_opts.conflicts);
-    auto& left = *m_sides[0];
-    auto& right = *m_sides[1];
-    std::string lbuf, rbuf;
-    std::vector<std::uint32_t> many;
-    for (std::uint32_t l = 0; l < left.store().size(); ++l) {
-      std::uint8_t state = m_match.left_state[l];
-      if (state == kAmbiguous) continue;
-      std::string_view lrec = left.store().get(l, lbuf, true);
-      if (state == kUnmatched) {
-        if (unmatched_left) {
-          left.store().append_object(unmatched_left->buffer(), lrec);
-          unmatched_left->buffer().push_back('\n');
-          unmatched_left->maybe_flush();
-        }
-        if (join_keeps_left()) {
-          emit_single(out.buffer(), 0, lrec);
-          ++m_written;
-        }
-        out.maybe_flush();
-        continue;
-      }
-      prefetch_right(l);
-      for (std::uint32_t r : m_match.matches_of(l, many)) {
-        std::string_view rrec = right.store().get(r, rbuf);
-        ++m_pairs;
-        if (m_xref) remember(l, lrec, r, rrec);  // a conflict is still the same customer
-        if (!m_compare_names.empty()) {
-          std::string diff = differences(lrec, rrec);
-          if (!diff.empty()) {
-            ++m_conflicting;
-            std::string& c = conflicts->buffer();
-            c += "{\"left\":";
-            left.store().append_object(c, lrec);
-            c += ",\"right\":";
-            right.store().append_object(c, rrec);
-            append_rule_and_score(c, state, l, r);
-            c += ",\"differences\":" + diff + "}\n";
-            conflicts->maybe_flush();
-            continue;
-          }
-        }
-        if (join_keeps_pairs()) {
-          emit_pair(out.buffer(), l, lrec, r, rrec);
-          ++m_written;
-          out.maybe_flush();
-        }
-      }
-    }
-    for (std::uint32_t r = 0; r < right.store().size(); ++r) {
-      if (m_match.right_state[r] != kUnmatched) continue;
-      std::string_view rrec = right.store().get(r, rbuf, true);
-      if (unmatched_right) {
-        right.store().append_object(unmatched_right->buffer(), rrec);
-        unmatched_right->buffer().push_back('\n');
-        unmatched_right->maybe_flush();
-      }
-      if (join_keeps_right()) {
-        emit_single(out.buffer(), 1, rrec);
-        ++m_written;
-        out.maybe_flush();
-      }
-    }
-    write_ambiguous();
-    for (auto* f : {unmatched_left.get(), unmatched_right.get(), conflicts.get()})
-      if (f) f->commit();
-    out.commit();
-  }
-
   // The right records of later left records are fetched from memory while this one is written.
   void prefetch_right(std::uint32_t l) const {
     const auto& states = m_match.left_state;
@@ -300,7 +330,8 @@ class CorrelateRun {
     }
   }
 
-  void remember(std::uint32_t l, std::string_view lrec, std::uint32_t r, std::string_view rrec) {
+  void remember(std::uint8_t state, std::optional<double> score, std::string_view lrec,
+                std::string_view rrec) {
     correlate::XrefPair p;
     std::string id;
     m_sides[0]->append_id(id, lrec);
@@ -308,8 +339,8 @@ class CorrelateRun {
     id.clear();
     m_sides[1]->append_id(id, rrec);
     parse_json(id, p.right);
-    p.rule = rule_text(m_match.left_state[l]);
-    p.score = m_match.score(l, r);
+    p.rule = rule_text(state);
+    p.score = score.value_or(1.0);
     m_xref_saves.push_back(std::move(p));
   }
 
@@ -349,8 +380,8 @@ class CorrelateRun {
   }
 
   void summary() const {
-    SideCounts lc = count_states(m_match.left_state);
-    SideCounts rc = count_states(m_match.right_state);
+    const SideCounts& lc = m_left_counts;
+    const SideCounts& rc = m_right_counts;
     double secs = m_stats.seconds();
     std::uint64_t read = m_sides[0]->read() + m_sides[1]->read();
     std::string rules_text, rules_json;
@@ -412,7 +443,9 @@ class CorrelateRun {
   std::vector<std::unique_ptr<CorrelateSide>> m_sides;
   std::vector<std::string> m_compare_names;
   correlate::MatchResult m_match;
-  RunStats m_stats;  // for the clock
+  SideCounts m_left_counts, m_right_counts;
+  std::string m_rbuf;  // random reads of the right store
+  RunStats m_stats;    // for the clock
   std::uint64_t m_pairs = 0, m_conflicting = 0, m_written = 0;
 };
 

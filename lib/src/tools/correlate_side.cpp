@@ -147,22 +147,25 @@ bool CorrelateSide::make_keys(const Sourced& in, std::string& reason) {
   return true;
 }
 
-void CorrelateSide::load() {
-  auto source = Registry::builtin().open_source(m_address, m_opts.source_options);
-  Sourced in;
+bool CorrelateSide::next(Sourced& in) {
+  if (!m_source) m_source = Registry::builtin().open_source(m_address, m_opts.source_options);
   std::string reason;
-  while (source->next(in)) {
+  while (m_source->next(in)) {
     ++m_read;
     if (!in.reject_reason.empty()) reason = in.reject_reason;
-    if (in.reject_reason.empty() && make_keys(in, reason)) {
-      std::uint32_t ordinal = m_store->add(in.record);
-      for (std::size_t i = 0; i < m_keys.size(); ++i)
-        if (m_has_key[i])
-          m_index->add(static_cast<std::uint8_t>(i), ordinal, m_keys[i], m_texts[i]);
-      continue;
-    }
+    if (in.reject_reason.empty() && make_keys(in, reason)) return true;
     ++m_rejected;
     m_rejects.reject(m_side, in, reason);
+  }
+  return false;
+}
+
+void CorrelateSide::load() {
+  Sourced in;
+  while (next(in)) {
+    std::uint32_t ordinal = m_store->add(in.record);
+    for (std::size_t i = 0; i < m_keys.size(); ++i)
+      if (m_has_key[i]) m_index->add(static_cast<std::uint8_t>(i), ordinal, m_keys[i], m_texts[i]);
   }
   m_store->finish();
   m_index->finish();

@@ -29,7 +29,16 @@ class CorrelateSide {
   CorrelateSide(std::size_t side, const CorrelateOptions& o, const SidePlan& plan,
                 SideRejects& rejects,
                 const std::unordered_map<std::string, std::string>* xref_pairs);
+  // Reads the whole source into the record store and the key index.
   void load();
+  // Reads the next record that can take part, with its keys (see key()); records that cannot
+  // are rejected and counted. False at the end.
+  bool next(Sourced& in);
+  // The current record's key under rule i (empty: the rule does not apply to it), and a fuzzy
+  // rule's text.
+  const std::string& key(std::size_t i) const { return m_keys[i]; }
+  bool has_key(std::size_t i) const { return m_has_key[i]; }
+  const std::string& text(std::size_t i) const { return m_texts[i]; }
 
   const std::string& label() const { return m_label; }
   const std::string& address() const { return m_address; }
@@ -59,6 +68,7 @@ class CorrelateSide {
   std::vector<mapping::ExprPtr> m_compare_exprs;
   std::unique_ptr<correlate::RecordStore> m_store;
   std::unique_ptr<correlate::KeyIndex> m_index;
+  std::unique_ptr<Source> m_source;
   std::uint64_t m_read = 0, m_rejected = 0;
   std::vector<std::string> m_keys, m_texts;  // per rule, for the record being read
   std::vector<bool> m_has_key;
