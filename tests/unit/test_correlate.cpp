@@ -137,7 +137,8 @@ TEST_CASE("record store: the same records back in memory and spilled, merged nam
       for (auto* s : {&plain, &merged, &only}) s->add(rec(in));
     for (auto* s : {&plain, &merged, &only}) s->finish();
     CHECK(plain.spilled() == (memory == 8));
-    std::string buf, seq, out;
+    etl::correlate::ReadBuffer buf, seq;
+    std::string out;
     for (std::uint32_t i = 0; i < inputs.size(); ++i) {
       out.clear();
       plain.append_object(out, plain.get(i, seq, true));

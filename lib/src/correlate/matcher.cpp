@@ -94,17 +94,32 @@ class RuleMatcher {
     // have their slot, then their group and key, fetched while this one is looked up.
     std::vector<std::uint32_t> probe_hash(probe.size());
     for (std::size_t i = 0; i < probe.size(); ++i) probe_hash[i] = hash_of(probe[i].key());
-    std::vector<std::uint32_t> probe_group(probe.size());
     constexpr std::size_t kSlotAhead = 16, kGroupAhead = 8;
-    for (std::size_t i = probe.size(); i-- > 0;) {
-      if (i >= kSlotAhead) __builtin_prefetch(&m_slots[probe_hash[i - kSlotAhead] & mask]);
-      if (i >= kGroupAhead) {
-        const Slot& ahead = m_slots[probe_hash[i - kGroupAhead] & mask];
+    auto prefetch = [&](std::size_t slot_at, std::size_t group_at) {
+      if (slot_at < probe.size()) __builtin_prefetch(&m_slots[probe_hash[slot_at] & mask]);
+      if (group_at < probe.size()) {
+        const Slot& ahead = m_slots[probe_hash[group_at] & mask];
         if (ahead.group != kNone) {
           __builtin_prefetch(&m_groups[ahead.group]);
           __builtin_prefetch(m_groups[ahead.group].key.data());
         }
       }
+    };
+    if (m_allow_many && !m_rule.fuzzy) {
+      // Every candidate pairs: no counts, no chains of the probe side, one pass in order.
+      for (std::size_t i = 0; i < probe.size(); ++i) {
+        prefetch(i + kSlotAhead, i + kGroupAhead);
+        std::uint32_t at = group_of(probe[i].key(), probe_hash[i], false);
+        if (at == kNone) continue;
+        for (auto b = m_groups[at].first_build; b != kNone; b = next_build[b])
+          build_left ? pair(build[b].ordinal, probe[i].ordinal, 1.0)
+                     : pair(probe[i].ordinal, build[b].ordinal, 1.0);
+      }
+      return;
+    }
+    std::vector<std::uint32_t> probe_group(probe.size());
+    for (std::size_t i = probe.size(); i-- > 0;) {
+      prefetch(i - kSlotAhead, i - kGroupAhead);  // wraps past 0 to a huge index: skipped
       std::uint32_t at = probe_group[i] = group_of(probe[i].key(), probe_hash[i], false);
       if (at == kNone) continue;
       Group& g = m_groups[at];

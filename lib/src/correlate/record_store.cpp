@@ -134,26 +134,27 @@ void RecordStore::finish() {
   if (m_fd >= 0 && !m_arena.empty()) spill();
 }
 
-std::string_view RecordStore::get(std::uint32_t n, std::string& buffer, bool sequential) const {
+std::string_view RecordStore::get(std::uint32_t n, ReadBuffer& buffer, bool sequential) const {
   std::uint64_t begin = m_offsets[n], end = m_offsets[n + 1];
   if (m_fd < 0) return std::string_view(m_arena).substr(begin, end - begin);
-  if (sequential && begin >= m_ahead_at && end <= m_ahead_at + buffer.size())
-    return std::string_view(buffer).substr(begin - m_ahead_at, end - begin);
+  std::string& bytes = buffer.bytes;
+  if (sequential && begin >= buffer.at && end <= buffer.at + bytes.size())
+    return std::string_view(bytes).substr(begin - buffer.at, end - begin);
   std::size_t want = static_cast<std::size_t>(end - begin);
   if (sequential) want = std::max<std::size_t>(want, kReadAhead);
-  buffer.resize(want);
+  bytes.resize(want);
   std::size_t got = 0;
   while (got < want) {
-    ssize_t r = ::pread(m_fd, buffer.data() + got, want - got, static_cast<off_t>(begin + got));
+    ssize_t r = ::pread(m_fd, bytes.data() + got, want - got, static_cast<off_t>(begin + got));
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) throw IoError(fmt::format("cannot read a temporary file: {}", std::strerror(errno)));
     if (r == 0) break;
     got += static_cast<std::size_t>(r);
   }
   if (got < end - begin) throw IoError("a temporary file was cut short");
-  buffer.resize(got);
-  if (sequential) m_ahead_at = begin;
-  return std::string_view(buffer).substr(0, end - begin);
+  bytes.resize(got);
+  buffer.at = sequential ? begin : ~std::uint64_t{0};
+  return std::string_view(bytes).substr(0, end - begin);
 }
 
 void RecordStore::append_object(std::string& out, std::string_view stored) const {

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -116,33 +118,6 @@ class CorrelateRun {
     m_right_plan.block = m_block_right;
   }
 
-  // Both sides are stored and matched rule by rule, in memory or in hash partitions; the
-  // pairs are then written in the left side's order.
-  void match() {
-    CorrelateSide& left = *m_sides[0];
-    CorrelateSide& right = *m_sides[1];
-    run_parallel({[&] { left.load(); }, [&] { right.load(); }});
-    m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
-                                     right.store().size(), m_opts.allow_many);
-    m_left_counts = count_states(m_match.left_state);
-    m_right_counts = count_states(m_match.right_state);
-    Outputs o(m_opts);
-    std::string lbuf;
-    std::vector<std::uint32_t> many;
-    std::vector<double> scores;
-    for (std::uint32_t l = 0; l < left.store().size(); ++l) {
-      std::uint8_t state = m_match.left_state[l];
-      if (state == kAmbiguous) continue;
-      prefetch_right(l);
-      auto rights = m_match.matches_of(l, many);
-      scores.clear();
-      if (state != kUnmatched && m_plan.rules[state - 1].fuzzy)
-        for (auto r : rights) scores.push_back(m_match.score(l, r));
-      write_left(o, left.store().get(l, lbuf, true), state, rights, scores);
-    }
-    finish(o, m_match.right_state);
-  }
-
   // Where the records go: the output, the leftovers, the conflicts.
   struct Outputs {
     explicit Outputs(const CorrelateOptions& opts)
@@ -154,6 +129,118 @@ class CorrelateRun {
     std::unique_ptr<OutputStream> unmatched_left, unmatched_right, conflicts;
   };
 
+  static constexpr std::uint32_t kChunk = 16384;
+
+  // What rendering a chunk of left records makes, before it is written in order.
+  struct Rendered {
+    std::string out, unmatched_left, conflicts;
+    std::vector<correlate::XrefPair> saves;
+    std::uint64_t pairs = 0, conflicting = 0, written = 0;
+    correlate::ReadBuffer left_reads, right_reads;
+    std::vector<std::uint32_t> many;
+    std::vector<double> scores;
+  };
+
+  // Both sides are stored and matched rule by rule, in memory or in hash partitions; the
+  // pairs are then written in the left side's order.
+  void match() {
+    CorrelateSide& left = *m_sides[0];
+    CorrelateSide& right = *m_sides[1];
+    run_parallel({[&] { left.load(); }, [&] { right.load(); }});
+    m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
+                                     right.store().size(), m_opts.allow_many);
+    m_left_counts = count_states(m_match.left_state);
+    m_right_counts = count_states(m_match.right_state);
+    // The left records are rendered in chunks, two at a time on two threads (one, when --compare
+    // evaluates expressions: those keep state while they run), and written in order.
+    Outputs o(m_opts);
+    const std::uint32_t n = left.store().size();
+    std::vector<Rendered> parts(m_compare_names.empty() ? 2 : 1);
+    for (std::uint32_t begin = 0; begin < n; begin += kChunk * parts.size()) {
+      std::vector<std::function<void()>> tasks;
+      for (std::size_t t = 0; t < parts.size(); ++t) {
+        std::uint32_t b = begin + static_cast<std::uint32_t>(t) * kChunk;
+        if (b < n)
+          tasks.emplace_back([this, &parts, t, b, n] { render(b, std::min(n, b + kChunk), parts[t]); });
+      }
+      run_parallel(tasks);
+      for (std::size_t t = 0; t < tasks.size(); ++t) flush(o, parts[t]);
+    }
+    finish(o, m_match.right_state);
+  }
+
+  void render(std::uint32_t begin, std::uint32_t end, Rendered& r) const {
+    const auto& left = *m_sides[0];
+    for (std::uint32_t l = begin; l < end; ++l) {
+      std::uint8_t state = m_match.left_state[l];
+      if (state == kAmbiguous) continue;
+      prefetch_right(l);
+      auto rights = m_match.matches_of(l, r.many);
+      r.scores.clear();
+      if (state != kUnmatched && m_plan.rules[state - 1].fuzzy)
+        for (auto x : rights) r.scores.push_back(m_match.score(l, x));
+      write_left(r, left.store().get(l, r.left_reads, true), state, rights, r.scores);
+    }
+  }
+
+  void flush(Outputs& o, Rendered& r) {
+    o.out.write(r.out);
+    if (o.unmatched_left) o.unmatched_left->write(r.unmatched_left);
+    if (o.conflicts) o.conflicts->write(r.conflicts);
+    for (auto& p : r.saves) m_xref_saves.push_back(std::move(p));
+    m_pairs += r.pairs;
+    m_conflicting += r.conflicting;
+    m_written += r.written;
+    r.out.clear();
+    r.unmatched_left.clear();
+    r.conflicts.clear();
+    r.saves.clear();
+    r.pairs = r.conflicting = r.written = 0;
+  }
+
+  // A left record and the right records it pairs with (none: it is a leftover).
+  void write_left(Rendered& out, std::string_view lrec, std::uint8_t state,
+                  std::span<const std::uint32_t> rights, std::span<const double> scores) const {
+    const auto& left = *m_sides[0];
+    const auto& right = *m_sides[1];
+    if (state == kUnmatched) {
+      if (!m_opts.unmatched_left.empty()) {
+        left.store().append_object(out.unmatched_left, lrec);
+        out.unmatched_left.push_back('\n');
+      }
+      if (join_keeps_left()) {
+        emit_single(out.out, 0, lrec);
+        ++out.written;
+      }
+      return;
+    }
+    for (std::size_t k = 0; k < rights.size(); ++k) {
+      std::string_view rrec = right.store().get(rights[k], out.right_reads);
+      std::optional<double> score;
+      if (!scores.empty()) score = scores[k];
+      ++out.pairs;
+      if (m_xref) out.saves.push_back(xref_pair(state, score, lrec, rrec));  // conflicts too
+      if (!m_compare_names.empty()) {
+        std::string diff = differences(lrec, rrec);
+        if (!diff.empty()) {
+          ++out.conflicting;
+          std::string& c = out.conflicts;
+          c += "{\"left\":";
+          left.store().append_object(c, lrec);
+          c += ",\"right\":";
+          right.store().append_object(c, rrec);
+          append_rule_and_score(c, state, score);
+          c += ",\"differences\":" + diff + "}\n";
+          continue;
+        }
+      }
+      if (join_keeps_pairs()) {
+        emit_pair(out.out, state, score, lrec, rrec);
+        ++out.written;
+      }
+    }
+  }
+
   static void append_line(OutputStream& to, const correlate::RecordStore& store,
                           std::string_view rec) {
     store.append_object(to.buffer(), rec);
@@ -161,53 +248,10 @@ class CorrelateRun {
     to.maybe_flush();
   }
 
-  // A left record and the right records it pairs with (none: it is a leftover).
-  void write_left(Outputs& o, std::string_view lrec, std::uint8_t state,
-                  std::span<const std::uint32_t> rights, std::span<const double> scores) {
-    const auto& left = *m_sides[0];
-    const auto& right = *m_sides[1];
-    if (state == kUnmatched) {
-      if (o.unmatched_left) append_line(*o.unmatched_left, left.store(), lrec);
-      if (join_keeps_left()) {
-        emit_single(o.out.buffer(), 0, lrec);
-        ++m_written;
-        o.out.maybe_flush();
-      }
-      return;
-    }
-    for (std::size_t k = 0; k < rights.size(); ++k) {
-      std::string_view rrec = right.store().get(rights[k], m_rbuf);
-      std::optional<double> score;
-      if (!scores.empty()) score = scores[k];
-      ++m_pairs;
-      if (m_xref) remember(state, score, lrec, rrec);  // a conflict is still the same customer
-      if (!m_compare_names.empty()) {
-        std::string diff = differences(lrec, rrec);
-        if (!diff.empty()) {
-          ++m_conflicting;
-          std::string& c = o.conflicts->buffer();
-          c += "{\"left\":";
-          left.store().append_object(c, lrec);
-          c += ",\"right\":";
-          right.store().append_object(c, rrec);
-          append_rule_and_score(c, state, score);
-          c += ",\"differences\":" + diff + "}\n";
-          o.conflicts->maybe_flush();
-          continue;
-        }
-      }
-      if (join_keeps_pairs()) {
-        emit_pair(o.out.buffer(), state, score, lrec, rrec);
-        ++m_written;
-        o.out.maybe_flush();
-      }
-    }
-  }
-
   // The right records nothing paired with, the ambiguous groups; then everything is committed.
   void finish(Outputs& o, const std::vector<std::uint8_t>& right_state) {
     const auto& right = *m_sides[1];
-    std::string rbuf;
+    correlate::ReadBuffer rbuf;
     for (std::uint32_t r = 0; r < right_state.size(); ++r) {
       if (right_state[r] != kUnmatched) continue;
       std::string_view rrec = right.store().get(r, rbuf, true);
@@ -330,8 +374,8 @@ class CorrelateRun {
     }
   }
 
-  void remember(std::uint8_t state, std::optional<double> score, std::string_view lrec,
-                std::string_view rrec) {
+  correlate::XrefPair xref_pair(std::uint8_t state, std::optional<double> score,
+                                std::string_view lrec, std::string_view rrec) const {
     correlate::XrefPair p;
     std::string id;
     m_sides[0]->append_id(id, lrec);
@@ -341,13 +385,13 @@ class CorrelateRun {
     parse_json(id, p.right);
     p.rule = rule_text(state);
     p.score = score.value_or(1.0);
-    m_xref_saves.push_back(std::move(p));
+    return p;
   }
 
   void write_ambiguous() {
     if (m_opts.ambiguous.empty()) return;
     OutputStream out(m_opts.ambiguous);
-    std::string buf;
+    correlate::ReadBuffer buf;
     for (const auto& g : m_match.ambiguous) {
       std::string& o = out.buffer();
       o += "{\"rule\":";
@@ -444,7 +488,6 @@ class CorrelateRun {
   std::vector<std::string> m_compare_names;
   correlate::MatchResult m_match;
   SideCounts m_left_counts, m_right_counts;
-  std::string m_rbuf;  // random reads of the right store
   RunStats m_stats;    // for the clock
   std::uint64_t m_pairs = 0, m_conflicting = 0, m_written = 0;
 };

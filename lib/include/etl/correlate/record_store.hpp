@@ -21,6 +21,13 @@ struct MergedNames {
   std::vector<std::pair<std::string, std::string>> map;  // from → to; non-empty: only these
 };
 
+// Where a caller's reads of a spilled store land (one per thread: the store itself is not
+// changed by reading, so threads may read it at once).
+struct ReadBuffer {
+  std::string bytes;
+  std::uint64_t at = 0;  // file offset of bytes[0] after a read-ahead
+};
+
 class RecordStore {
  public:
   // merged: how the records' fields are named when merged into another record; without it
@@ -41,7 +48,7 @@ class RecordStore {
 
   // The stored form of record n. `sequential` reads ahead (for passes in order); otherwise one
   // pread of just the record. The view lives until the next call with the same buffer.
-  std::string_view get(std::uint32_t n, std::string& buffer, bool sequential = false) const;
+  std::string_view get(std::uint32_t n, ReadBuffer& buffer, bool sequential = false) const;
 
   // Hints that record n will be read soon (in memory: its place, then its bytes), so that
   // random reads overlap their cache misses. Call with level 0 well ahead, level 1 closer.
@@ -75,7 +82,6 @@ class RecordStore {
   std::vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;
   std::uint64_t m_file_size = 0;
-  mutable std::uint64_t m_ahead_at = 0;  // file offset of the read-ahead buffer's first byte
 };
 
 }  // namespace etl::correlate
