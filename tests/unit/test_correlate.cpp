@@ -280,3 +280,32 @@ TEST_CASE("matching: nothing on a side pairs nothing") {
   m = run({exact("a=B")}, some, none, false);
   CHECK(m.left_state == std::vector<std::uint8_t>{kUnmatched});
 }
+
+TEST_CASE("matching: many keys match on two threads with the same result as in partitions") {
+  // Above 100000 keys both sides in memory are matched as two partitions on two threads; a
+  // small budget spills them to 64 partitions matched one by one. Both must agree.
+  std::vector<RuleSpec> rules = {exact("id=ID"), exact("email=EMAIL")};
+  SideKeys l, r;
+  for (int i = 0; i < 90000; ++i)
+    l.records.push_back({{std::to_string(i % 70000), ""}, {"e" + std::to_string(i % 1000), ""}});
+  for (int i = 0; i < 60000; ++i)
+    r.records.push_back({{std::to_string(i * 2), ""}, {"e" + std::to_string(i % 1500), ""}});
+  for (bool many : {false, true}) {
+    MatchResult a = run(rules, l, r, many, std::size_t{64} << 20);
+    MatchResult b = run(rules, l, r, many, 4096);
+    CHECK(a.left_state == b.left_state);
+    CHECK(a.right_state == b.right_state);
+    CHECK(a.left_match == b.left_match);
+    CHECK(a.per_rule[0].pairs == b.per_rule[0].pairs);
+    CHECK(a.per_rule[1].ambiguous_left == b.per_rule[1].ambiguous_left);
+    CHECK(a.ambiguous.size() == b.ambiguous.size());
+    std::vector<std::uint32_t> x, y;
+    for (std::uint32_t i = 0; i < l.records.size(); i += 997) {
+      auto ma = a.matches_of(i, x);
+      auto mb = b.matches_of(i, y);
+      CHECK(std::vector<std::uint32_t>(ma.begin(), ma.end()) ==
+            std::vector<std::uint32_t>(mb.begin(), mb.end()));
+    }
+    CHECK(a.per_rule[0].pairs > 0);
+  }
+}

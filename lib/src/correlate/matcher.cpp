@@ -1,15 +1,19 @@
 #include "etl/correlate/matcher.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <numeric>
 #include <string_view>
 
 #include "etl/correlate/similarity.hpp"
+#include "etl/parallel.hpp"
 
 namespace etl::correlate {
 namespace {
 
 constexpr std::uint32_t kNone = 0xFFFFFFFFu;
+// Below this many keys under a rule one thread matches them (a thread costs more than it saves).
+constexpr std::size_t kParallelFrom = 100000;
 
 std::uint64_t pair_id(std::uint32_t l, std::uint32_t r) {
   return (static_cast<std::uint64_t>(l) << 32) | r;
@@ -17,16 +21,21 @@ std::uint64_t pair_id(std::uint32_t l, std::uint32_t r) {
 
 class RuleMatcher {
  public:
-  RuleMatcher(MatchResult& res, const RuleSpec& rule, std::size_t index, bool allow_many)
+  // res: the per-record arrays, shared by matchers of other partitions (each writes only its
+  // partition's records); own: the pairs' extras, merged into res afterwards.
+  RuleMatcher(MatchResult& res, MatchResult& own, const RuleSpec& rule, std::size_t index,
+              bool allow_many)
       : m_res(res),
+        m_own(own),
         m_rule(rule),
         m_index(index),
         m_state(static_cast<std::uint8_t>(index + 1)),
         m_allow_many(allow_many) {}
 
-  void run(KeyIndex& left, KeyIndex& right) {
-    std::size_t count = std::max(left.partitions(), right.partitions());
-    for (std::size_t p = 0; p < count; ++p) {
+  // Matches partitions first, first + step, … of count.
+  void run(KeyIndex& left, KeyIndex& right, std::size_t first, std::size_t step,
+           std::size_t count) {
+    for (std::size_t p = first; p < count; p += step) {
       // Views into each index stay valid until its next for_each: both sides are held at once.
       m_rights.clear();
       m_rights.reserve(right.count(static_cast<std::uint8_t>(m_index)) / count * 9 / 8 + 16);
@@ -226,22 +235,23 @@ class RuleMatcher {
       m_res.left_state[l] = m_state;
       m_res.left_match[l] = r;
     } else {
-      m_res.more_matches[l].push_back(r);
+      m_own.more_matches[l].push_back(r);
     }
     if (m_res.right_state[r] == kUnmatched) m_res.right_state[r] = m_state;
-    if (m_rule.fuzzy) m_res.scores[pair_id(l, r)] = score;
-    ++m_res.per_rule[m_index].pairs;
+    if (m_rule.fuzzy) m_own.scores[pair_id(l, r)] = score;
+    ++m_own.per_rule[m_index].pairs;
   }
 
   void set_aside(AmbiguousGroup a) {
     for (auto l : a.lefts) m_res.left_state[l] = kAmbiguous;
     for (auto r : a.rights) m_res.right_state[r] = kAmbiguous;
-    m_res.per_rule[m_index].ambiguous_left += a.lefts.size();
-    m_res.per_rule[m_index].ambiguous_right += a.rights.size();
-    m_res.ambiguous.push_back(std::move(a));
+    m_own.per_rule[m_index].ambiguous_left += a.lefts.size();
+    m_own.per_rule[m_index].ambiguous_right += a.rights.size();
+    m_own.ambiguous.push_back(std::move(a));
   }
 
   MatchResult& m_res;
+  MatchResult& m_own;
   const RuleSpec& m_rule;
   std::size_t m_index;
   std::uint8_t m_state;
@@ -250,6 +260,17 @@ class RuleMatcher {
   std::vector<Slot> m_slots;
   std::vector<Group> m_groups;
 };
+
+void merge(MatchResult& into, MatchResult& from) {
+  for (auto& [l, rights] : from.more_matches) into.more_matches[l] = std::move(rights);
+  into.scores.insert(from.scores.begin(), from.scores.end());
+  for (auto& a : from.ambiguous) into.ambiguous.push_back(std::move(a));
+  for (std::size_t i = 0; i < from.per_rule.size(); ++i) {
+    into.per_rule[i].pairs += from.per_rule[i].pairs;
+    into.per_rule[i].ambiguous_left += from.per_rule[i].ambiguous_left;
+    into.per_rule[i].ambiguous_right += from.per_rule[i].ambiguous_right;
+  }
+}
 
 }  // namespace
 
@@ -278,8 +299,24 @@ MatchResult match_sides(const std::vector<RuleSpec>& rules, KeyIndex& left, KeyI
   res.right_state.assign(right_count, kUnmatched);
   res.left_match.assign(left_count, 0);
   res.per_rule.resize(rules.size());
-  for (std::size_t i = 0; i < rules.size(); ++i)
-    RuleMatcher(res, rules[i], i, allow_many).run(left, right);
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    auto rule = static_cast<std::uint8_t>(i);
+    std::size_t count = std::max(left.partitions(), right.partitions());
+    // Both sides in memory and many keys: two partitions, matched at once on two threads.
+    bool in_memory = count == 1;
+    std::size_t threads = in_memory && left.count(rule) + right.count(rule) > kParallelFrom ? 2 : 1;
+    if (threads == 2) count = 2;
+    std::vector<MatchResult> own(threads);
+    std::vector<std::function<void()>> tasks;
+    for (std::size_t t = 0; t < threads; ++t) {
+      own[t].per_rule.resize(rules.size());
+      tasks.emplace_back([&, t] {
+        RuleMatcher(res, own[t], rules[i], i, allow_many).run(left, right, t, threads, count);
+      });
+    }
+    run_parallel(tasks);
+    for (auto& o : own) merge(res, o);
+  }
   std::sort(res.ambiguous.begin(), res.ambiguous.end(),
             [](const AmbiguousGroup& a, const AmbiguousGroup& b) {
               return a.lefts.front() != b.lefts.front() ? a.lefts.front() < b.lefts.front()

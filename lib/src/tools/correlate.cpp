@@ -161,7 +161,8 @@ class CorrelateRun {
       for (std::size_t t = 0; t < parts.size(); ++t) {
         std::uint32_t b = begin + static_cast<std::uint32_t>(t) * kChunk;
         if (b < n)
-          tasks.emplace_back([this, &parts, t, b, n] { render(b, std::min(n, b + kChunk), parts[t]); });
+          tasks.emplace_back(
+              [this, &parts, t, b, n] { render(b, std::min(n, b + kChunk), parts[t]); });
       }
       run_parallel(tasks);
       for (std::size_t t = 0; t < tasks.size(); ++t) flush(o, parts[t]);
@@ -488,7 +489,7 @@ class CorrelateRun {
   std::vector<std::string> m_compare_names;
   correlate::MatchResult m_match;
   SideCounts m_left_counts, m_right_counts;
-  RunStats m_stats;    // for the clock
+  RunStats m_stats;  // for the clock
   std::uint64_t m_pairs = 0, m_conflicting = 0, m_written = 0;
 };
 
