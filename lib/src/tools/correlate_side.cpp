@@ -7,6 +7,7 @@
 #include "etl/correlate/xref_store.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/read_ahead.hpp"
 #include "etl/registry.hpp"
 
 namespace etl::tools {
@@ -148,7 +149,9 @@ bool CorrelateSide::make_keys(const Sourced& in, std::string& reason) {
 }
 
 bool CorrelateSide::next(Sourced& in) {
-  if (!m_source) m_source = Registry::builtin().open_source(m_address, m_opts.source_options);
+  if (!m_source)  // parsed on another core while this one keys and stores
+    m_source = std::make_unique<ReadAheadSource>(
+        Registry::builtin().open_source(m_address, m_opts.source_options));
   std::string reason;
   while (m_source->next(in)) {
     ++m_read;
