@@ -129,8 +129,6 @@ class CorrelateRun {
     std::unique_ptr<OutputStream> unmatched_left, unmatched_right, conflicts;
   };
 
-  static constexpr std::uint32_t kChunk = 16384;
-
   // What rendering a chunk of left records makes, before it is written in order.
   struct Rendered {
     std::string out, unmatched_left, conflicts;
@@ -156,13 +154,20 @@ class CorrelateRun {
     Outputs o(m_opts);
     const std::uint32_t n = left.store().size();
     std::vector<Rendered> parts(m_compare_names.empty() ? 2 : 1);
-    for (std::uint32_t begin = 0; begin < n; begin += kChunk * parts.size()) {
+    // A chunk's output stays within a sixteenth of --memory (a pair is about a left and a
+    // right record), and holds at most 16384 left records.
+    std::uint64_t pair_bytes =
+        64 + left.store().bytes() / std::max<std::uint32_t>(n, 1) +
+        right.store().bytes() / std::max<std::uint32_t>(right.store().size(), 1);
+    const auto chunk = static_cast<std::uint32_t>(
+        std::clamp<std::uint64_t>(m_opts.memory / 16 / parts.size() / pair_bytes, 64, 16384));
+    for (std::uint32_t begin = 0; begin < n; begin += chunk * parts.size()) {
       std::vector<std::function<void()>> tasks;
       for (std::size_t t = 0; t < parts.size(); ++t) {
-        std::uint32_t b = begin + static_cast<std::uint32_t>(t) * kChunk;
+        std::uint32_t b = begin + static_cast<std::uint32_t>(t) * chunk;
         if (b < n)
           tasks.emplace_back(
-              [this, &parts, t, b, n] { render(b, std::min(n, b + kChunk), parts[t]); });
+              [this, &parts, t, b, n, chunk] { render(b, std::min(n, b + chunk), parts[t]); });
       }
       run_parallel(tasks);
       for (std::size_t t = 0; t < tasks.size(); ++t) flush(o, parts[t]);

@@ -44,6 +44,8 @@ class RecordStore {
   // Ends adding (flushes the file when spilled).
   void finish();
   std::uint32_t size() const { return static_cast<std::uint32_t>(m_offsets.size() - 1); }
+  // The bytes of every record stored.
+  std::uint64_t bytes() const { return m_offsets.back(); }
   bool spilled() const { return m_fd >= 0; }
 
   // The stored form of record n. `sequential` reads ahead (for passes in order); otherwise one
