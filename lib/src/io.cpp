@@ -103,7 +103,10 @@ OutputStream::OutputStream(const std::string& path) : m_path(path) {
     return;
   }
   std::filesystem::path p(path);
-  m_tmp = (p.parent_path() / ("." + p.filename().string() + ".tmp-XXXXXX")).string();
+  std::string name = ".";  // (built in steps: GCC 12 -O3 warns falsely about "." + string)
+  name += p.filename().string();
+  name += ".tmp-XXXXXX";
+  m_tmp = (p.parent_path() / name).string();
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   fchmod(m_fd, 0644);
@@ -144,6 +147,11 @@ void OutputStream::raw_write(const char* p, std::size_t n) {
 }
 
 void OutputStream::write(std::string_view bytes) {
+  if (bytes.size() >= kFlushAt) {  // a large block goes out as it is, not through the buffer
+    flush();
+    raw_write(bytes.data(), bytes.size());
+    return;
+  }
   m_buf.append(bytes);
   maybe_flush();
 }

@@ -154,13 +154,16 @@ class CorrelateRun {
     Outputs o(m_opts);
     const std::uint32_t n = left.store().size();
     std::vector<Rendered> parts(m_compare_names.empty() ? 2 : 1);
-    // A chunk's output stays within a sixteenth of --memory (a pair is about a left and a
-    // right record), and holds at most 16384 left records.
+    // Chunks in flight (rendering and being written) stay within a sixteenth of --memory (a
+    // pair is about a left and a right record); a chunk holds at most 16384 left records.
     std::uint64_t pair_bytes =
         64 + left.store().bytes() / std::max<std::uint32_t>(n, 1) +
         right.store().bytes() / std::max<std::uint32_t>(right.store().size(), 1);
     const auto chunk = static_cast<std::uint32_t>(
-        std::clamp<std::uint64_t>(m_opts.memory / 16 / parts.size() / pair_bytes, 64, 16384));
+        std::clamp<std::uint64_t>(m_opts.memory / 32 / parts.size() / pair_bytes, 64, 16384));
+    // While two chunks render, the two before them are written.
+    std::vector<Rendered> written(parts.size());
+    bool pending = false;
     for (std::uint32_t begin = 0; begin < n; begin += chunk * parts.size()) {
       std::vector<std::function<void()>> tasks;
       for (std::size_t t = 0; t < parts.size(); ++t) {
@@ -169,9 +172,15 @@ class CorrelateRun {
           tasks.emplace_back(
               [this, &parts, t, b, n, chunk] { render(b, std::min(n, b + chunk), parts[t]); });
       }
+      if (pending)
+        tasks.emplace_back([&] {
+          for (auto& w : written) flush(o, w);
+        });
       run_parallel(tasks);
-      for (std::size_t t = 0; t < tasks.size(); ++t) flush(o, parts[t]);
+      std::swap(parts, written);
+      pending = true;
     }
+    for (auto& w : written) flush(o, w);
     finish(o, m_match.right_state);
   }
 
