@@ -6,6 +6,8 @@
 #include <iostream>
 
 #include "etl/error.hpp"
+#include "etl/io.hpp"
+#include "etl/json.hpp"
 #include "etl/registry.hpp"
 
 namespace etl::cli {
@@ -45,6 +47,11 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--rejects", o.rejects, "Write rejected records (NDJSON, with reason and place)");
   app.add_option("--report", o.report, "Write a JSON summary of the run");
   app.add_flag("-q,--quiet", o.quiet, "No summary on stderr");
+  app.add_option("--log-format", o.log_format,
+                 "text, or json: the summary and errors on stderr as JSON lines (for log "
+                 "collectors)")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   app.add_option("--max-errors", o.max_errors, "Stop with exit 3 after more than N rejects");
   app.set_version_flag("--version", "etlkit 0.1.0");
   app.add_flag_callback(
@@ -159,6 +166,41 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   }
 }
 
+void write_report(const std::string& path, const std::string& report) {
+  if (path.empty()) return;
+  OutputStream out(path);
+  out.write(report);
+  if (report.empty() || report.back() != '\n') out.write("\n");
+  out.commit();
+}
+
+void report_run(const CommonOptions& c, const std::string& summary, const std::string& report) {
+  write_report(c.report, report);
+  if (c.quiet) return;
+  std::string line = report;
+  if (line.empty() || line.back() != '\n') line.push_back('\n');
+  std::cerr << (c.log_format == "json" ? line : summary + "\n") << std::flush;
+}
+
+namespace {
+
+// An error as the last line on stderr: text, or with --log-format json one JSON object.
+void print_error(const std::string& tool, const CLI::App& app, const std::string& message,
+                 ExitCode code) {
+  const CLI::Option* format = app.get_option_no_throw("--log-format");
+  if (format && format->count() > 0 && format->as<std::string>() == "json") {
+    std::string line =
+        fmt::format("{{\"tool\":\"{}\",\"status\":\"error\",\"exit\":{},\"error\":", tool,
+                    static_cast<int>(code));
+    append_json_string(line, message);
+    std::cerr << line << "}\n";
+    return;
+  }
+  std::cerr << tool << ": " << message << '\n';
+}
+
+}  // namespace
+
 int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
               const std::function<int()>& run) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes EPIPE, handled as a clean stop
@@ -173,13 +215,13 @@ int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
   } catch (const BrokenPipe&) {
     return 0;
   } catch (const Error& e) {
-    std::cerr << tool << ": " << e.what() << '\n';
+    print_error(tool, app, e.what(), e.code());
     return static_cast<int>(e.code());
   } catch (const std::bad_alloc&) {
-    std::cerr << tool << ": out of memory\n";
+    print_error(tool, app, "out of memory", ExitCode::Io);
     return static_cast<int>(ExitCode::Io);
   } catch (const std::exception& e) {
-    std::cerr << tool << ": " << e.what() << '\n';
+    print_error(tool, app, e.what(), ExitCode::Io);
     return static_cast<int>(ExitCode::Io);
   }
 }

@@ -474,21 +474,18 @@ class CorrelateRun {
         m_compare_names.empty()
             ? ""
             : fmt::format(" ({} agree, {} conflict)", m_pairs - m_conflicting, m_conflicting);
-    if (!m_common.quiet)
-      fmt::print(stderr,
-                 "etl-correlate: pairs {}{} by rule: {}\n  {}\n  {}\n  written {} in {:.2f}s "
-                 "({:.0f} records/s)\n",
-                 m_pairs, conflicts_text, rules_text, side_text(*m_sides[0], lc),
-                 side_text(*m_sides[1], rc), m_written, secs,
-                 secs > 0 ? static_cast<double>(read) / secs : 0.0);
-    if (m_common.report.empty()) return;
-    OutputStream report(m_common.report);
-    report.write(fmt::format(
-        "{{\"tool\":\"etl-correlate\",\"status\":\"ok\",\"left\":{},\"right\":{},\"rules\":[{}],"
-        "\"pairs\":{},\"agreeing\":{},\"conflicting\":{},\"written\":{},\"seconds\":{:.3f}}}\n",
-        side_json(*m_sides[0], lc), side_json(*m_sides[1], rc), rules_json, m_pairs,
-        m_pairs - m_conflicting, m_conflicting, m_written, secs));
-    report.commit();
+    cli::report_run(
+        m_common,
+        fmt::format("etl-correlate: pairs {}{} by rule: {}\n  {}\n  {}\n  written {} in {:.2f}s "
+                    "({:.0f} records/s)",
+                    m_pairs, conflicts_text, rules_text, side_text(*m_sides[0], lc),
+                    side_text(*m_sides[1], rc), m_written, secs,
+                    secs > 0 ? static_cast<double>(read) / secs : 0.0),
+        fmt::format("{{\"tool\":\"etl-correlate\",\"status\":\"ok\",\"left\":{},\"right\":{},"
+                    "\"rules\":[{}],\"pairs\":{},\"agreeing\":{},\"conflicting\":{},\"written\":{},"
+                    "\"seconds\":{:.3f}}}",
+                    side_json(*m_sides[0], lc), side_json(*m_sides[1], rc), rules_json, m_pairs,
+                    m_pairs - m_conflicting, m_conflicting, m_written, secs));
   }
 
   const CorrelateOptions& m_opts;

@@ -109,13 +109,6 @@ std::uint64_t DiffRun::records_read() const {
   return n;
 }
 
-void DiffRun::write_report(const std::string& json) const {
-  if (common.report.empty()) return;
-  OutputStream out(common.report);
-  out.write(json);
-  out.commit();
-}
-
 namespace {
 
 // The most often changed fields first, then by name.
@@ -224,23 +217,20 @@ int two_way(DiffRun& run) {
   }
   auto top = by_count(n.fields);
   double secs = run.stats.seconds();
-  if (!run.common.quiet) {
-    std::string msg = fmt::format(
-        "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{} in {:.2f}s "
-        "({:.0f} records/s)",
-        run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected(),
-        run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "", secs,
-        secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
-    if (!top.empty()) {
-      std::string fields;
-      for (std::size_t i = 0; i < top.size() && i < 10; ++i)
-        fields += fmt::format("{}{} {}", i ? ", " : "", top[i].first, top[i].second);
-      msg += "\netl-diff: changed fields: " + fields;
-    }
-    if (!only_old.empty()) msg += "\netl-diff: fields only in OLD: " + join(only_old);
-    if (!only_new.empty()) msg += "\netl-diff: fields only in NEW: " + join(only_new);
-    std::cerr << msg << '\n';
+  std::string msg = fmt::format(
+      "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{} in {:.2f}s "
+      "({:.0f} records/s)",
+      run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected(),
+      run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "", secs,
+      secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
+  if (!top.empty()) {
+    std::string fields;
+    for (std::size_t i = 0; i < top.size() && i < 10; ++i)
+      fields += fmt::format("{}{} {}", i ? ", " : "", top[i].first, top[i].second);
+    msg += "\netl-diff: changed fields: " + fields;
   }
+  if (!only_old.empty()) msg += "\netl-diff: fields only in OLD: " + join(only_old);
+  if (!only_new.empty()) msg += "\netl-diff: fields only in NEW: " + join(only_new);
   std::string fields_json = "{";
   for (std::size_t i = 0; i < top.size(); ++i) {
     if (i > 0) fields_json.push_back(',');
@@ -248,14 +238,16 @@ int two_way(DiffRun& run) {
     fields_json += fmt::format(":{}", top[i].second);
   }
   fields_json += "}";
-  run.write_report(fmt::format(
-      "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
-      "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
-      "\"duplicate_keys\":{},\"fields_changed\":{},\"only_in_old\":{},\"only_in_new\":{},"
-      "\"seconds\":{:.3f}}}\n",
-      equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
-      run.rejected(), run.duplicate_keys, fields_json, names_json(only_old), names_json(only_new),
-      secs));
+  cli::report_run(
+      run.common, msg,
+      fmt::format(
+          "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
+          "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
+          "\"duplicate_keys\":{},\"fields_changed\":{},\"only_in_old\":{},\"only_in_new\":{},"
+          "\"seconds\":{:.3f}}}\n",
+          equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
+          run.rejected(), run.duplicate_keys, fields_json, names_json(only_old),
+          names_json(only_new), secs));
   return equal ? 0 : 1;
 }
 
@@ -278,8 +270,8 @@ int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
   } catch (const std::exception& e) {
     std::string err;
     append_json_string(err, e.what());
-    run.write_report(
-        fmt::format("{{\"tool\":\"etl-diff\",\"status\":\"error\",\"error\":{}}}\n", err));
+    cli::write_report(
+        c.report, fmt::format("{{\"tool\":\"etl-diff\",\"status\":\"error\",\"error\":{}}}", err));
     throw;
   }
 }

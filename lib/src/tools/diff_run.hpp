@@ -26,7 +26,6 @@ struct DiffRun {
   std::string side_json(std::size_t i) const;
   std::string sides_summary() const;
   std::uint64_t records_read() const;
-  void write_report(const std::string& json) const;
 
   const DiffOptions& opts;
   const cli::CommonOptions& common;

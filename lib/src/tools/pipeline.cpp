@@ -9,16 +9,6 @@
 #include "etl/run_stats.hpp"
 
 namespace etl::tools {
-namespace {
-
-void write_report(const std::string& path, const std::string& text) {
-  if (path.empty()) return;
-  OutputStream out(path);
-  out.write(text);
-  out.commit();
-}
-
-}  // namespace
 
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
   const Registry& reg = Registry::builtin();
@@ -110,12 +100,10 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   } catch (const UsageError&) {
     throw;  // nothing was read: no report, no summary
   } catch (const std::exception& e) {
-    write_report(c.report, stats.report_json(tool, "error", e.what()));
-    if (!c.quiet) std::cerr << stats.summary(tool) << '\n';
+    cli::report_run(c, stats.summary(tool), stats.report_json(tool, "error", e.what()));
     throw;
   }
-  write_report(c.report, stats.report_json(tool, "ok", ""));
-  if (!c.quiet) std::cerr << stats.summary(tool) << '\n';
+  cli::report_run(c, stats.summary(tool), stats.report_json(tool, "ok", ""));
   return 0;
 }
 

@@ -224,21 +224,23 @@ int three_way(DiffRun& run) {
   run.rejects.commit();
   std::uint64_t open_conflicts = t.conflicts - t.resolved;
   double secs = run.stats.seconds();
-  if (!run.common.quiet)
-    std::cerr << fmt::format(
-        "etl-diff: {}: to A add {}, remove {}, change {}; to B add {}, remove {}, change {}; "
-        "unchanged {}; conflicts {} ({} resolved by --prefer); rejected {} in {:.2f}s ({:.0f} "
-        "records/s)\n",
-        run.sides_summary(), t.to_a.add, t.to_a.remove, t.to_a.change, t.to_b.add, t.to_b.remove,
-        t.to_b.change, t.unchanged, t.conflicts, t.resolved, run.rejected(), secs,
-        secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
-  run.write_report(fmt::format(
-      "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"merged\":{},\"a\":{},\"b\":{},\"base\":{},"
-      "\"to_a\":{},\"to_b\":{},\"unchanged\":{},\"conflicts\":{},\"resolved\":{},\"rejected\":{},"
-      "\"duplicate_keys\":{},\"seconds\":{:.3f}}}\n",
-      open_conflicts == 0 && run.rejected() == 0, run.side_json(kA), run.side_json(kB),
-      run.side_json(kBase), side_counts_json(t.to_a), side_counts_json(t.to_b), t.unchanged,
-      t.conflicts, t.resolved, run.rejected(), run.duplicate_keys, secs));
+  cli::report_run(
+      run.common,
+      fmt::format(
+          "etl-diff: {}: to A add {}, remove {}, change {}; to B add {}, remove {}, change {}; "
+          "unchanged {}; conflicts {} ({} resolved by --prefer); rejected {} in {:.2f}s ({:.0f} "
+          "records/s)",
+          run.sides_summary(), t.to_a.add, t.to_a.remove, t.to_a.change, t.to_b.add, t.to_b.remove,
+          t.to_b.change, t.unchanged, t.conflicts, t.resolved, run.rejected(), secs,
+          secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0),
+      fmt::format(
+          "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"merged\":{},\"a\":{},\"b\":{},\"base\":{},"
+          "\"to_a\":{},\"to_b\":{},\"unchanged\":{},\"conflicts\":{},\"resolved\":{},\"rejected\":{"
+          "},"
+          "\"duplicate_keys\":{},\"seconds\":{:.3f}}}\n",
+          open_conflicts == 0 && run.rejected() == 0, run.side_json(kA), run.side_json(kB),
+          run.side_json(kBase), side_counts_json(t.to_a), side_counts_json(t.to_b), t.unchanged,
+          t.conflicts, t.resolved, run.rejected(), run.duplicate_keys, secs));
   return open_conflicts == 0 && run.rejected() == 0 ? 0 : 1;
 }
 

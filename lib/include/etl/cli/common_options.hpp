@@ -12,8 +12,15 @@ struct CommonOptions {
   std::string rejects;
   std::string report;
   bool quiet = false;
-  std::int64_t max_errors = -1;  // -1: no limit
+  std::int64_t max_errors = -1;     // -1: no limit
+  std::string log_format = "text";  // or json: the summary and errors as JSON lines on stderr
 };
+
+// The end of a run: the report (JSON) to --report, and the summary to stderr, as text, or with
+// --log-format json as the report itself (one line), unless --quiet.
+void report_run(const CommonOptions& c, const std::string& summary, const std::string& report);
+// Writes the report (a JSON object, one line) to path; nothing when path is empty.
+void write_report(const std::string& path, const std::string& report);
 
 void add_common_options(CLI::App& app, CommonOptions& o);
 // Flags of HTTP sources: pagination, headers, retries, timeouts (in an "HTTP sources" group).
