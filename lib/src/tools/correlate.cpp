@@ -144,7 +144,12 @@ class CorrelateRun {
   void match() {
     CorrelateSide& left = *m_sides[0];
     CorrelateSide& right = *m_sides[1];
-    run_parallel({[&] { left.load(); }, [&] { right.load(); }});
+    {
+      Progress progress("etl-correlate", Progress::wanted(m_common.quiet, m_common.log_format));
+      left.show_progress(&progress);
+      run_parallel({[&] { left.load(); }, [&] { right.load(); }});
+      left.show_progress(nullptr);
+    }
     m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
                                      right.store().size(), m_opts.allow_many);
     m_left_counts = count_states(m_match.left_state);

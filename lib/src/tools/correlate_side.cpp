@@ -155,6 +155,7 @@ bool CorrelateSide::next(Sourced& in) {
   std::string reason;
   while (m_source->next(in)) {
     ++m_read;
+    if (m_progress) m_progress->tick(m_read);
     if (!in.reject_reason.empty()) reason = in.reject_reason;
     if (in.reject_reason.empty() && make_keys(in, reason)) return true;
     ++m_rejected;

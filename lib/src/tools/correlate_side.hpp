@@ -11,6 +11,7 @@
 #include "etl/correlate/record_store.hpp"
 #include "etl/correlate/rule.hpp"
 #include "etl/mapping/expr.hpp"
+#include "etl/progress.hpp"
 #include "etl/side_rejects.hpp"
 #include "etl/tools/correlate.hpp"
 
@@ -31,6 +32,8 @@ class CorrelateSide {
                 const std::unordered_map<std::string, std::string>* xref_pairs);
   // Reads the whole source into the record store and the key index.
   void load();
+  // Shows how far this side's reading got (the left side's, on a terminal).
+  void show_progress(Progress* p) { m_progress = p; }
   // Reads the next record that can take part, with its keys (see key()); records that cannot
   // are rejected and counted. False at the end.
   bool next(Sourced& in);
@@ -69,6 +72,7 @@ class CorrelateSide {
   std::unique_ptr<correlate::RecordStore> m_store;
   std::unique_ptr<correlate::KeyIndex> m_index;
   std::unique_ptr<Source> m_source;
+  Progress* m_progress = nullptr;
   std::uint64_t m_read = 0, m_rejected = 0;
   std::vector<std::string> m_keys, m_texts;  // per rule, for the record being read
   std::vector<bool> m_has_key;

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "etl/error.hpp"
+#include "etl/progress.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
 
@@ -48,10 +49,11 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     };
     sink->on_outcome(account);
     auto write = [&](const Sourced& in) { account(in, sink->write(in)); };
+    Progress progress(tool, Progress::wanted(c.quiet, c.log_format));
     for (const auto& address : p.sources) {
       auto source = reg.open_source(address, p.source_options);
       while (source->next(rec)) {
-        ++stats.read;
+        progress.tick(++stats.read);
         if (!rec.reject_reason.empty()) {
           reject(rec, rec.reject_reason);
           continue;
@@ -92,6 +94,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         write(mapped);
       });
     }
+    progress.clear();
     stats.sink_counts = sink->counts();
     sink->commit();
     rejects.commit();
