@@ -8,7 +8,9 @@ namespace etl {
 Progress::Progress(std::string tool, bool enabled, std::FILE* out)
     : m_tool(std::move(tool)), m_enabled(enabled), m_out(out) {}
 
-Progress::~Progress() { clear(); }
+Progress::~Progress() {
+  clear();
+}
 
 bool Progress::wanted(bool quiet, const std::string& log_format) {
   return !quiet && log_format != "json" && isatty(fileno(stderr));

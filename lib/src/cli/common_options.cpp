@@ -4,11 +4,13 @@
 
 #include <csignal>
 #include <iostream>
+#include <memory>
 
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
 #include "etl/registry.hpp"
+#include "etl/run_lock.hpp"
 
 namespace etl::cli {
 
@@ -53,6 +55,9 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
       ->check(CLI::IsMember({"text", "json"}))
       ->capture_default_str();
   app.add_option("--max-errors", o.max_errors, "Stop with exit 3 after more than N rejects");
+  app.add_option("--lock", o.lock,
+                 "One run at a time: take an flock on FILE, or exit 4 at once when another "
+                 "run holds it (released when the run ends, even if it is killed)");
   app.set_version_flag("--version", "etlkit 0.1.0");
   app.add_flag_callback(
       "--list-formats",
@@ -211,6 +216,9 @@ int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::Usage);
   }
   try {
+    std::unique_ptr<RunLock> lock;
+    if (const CLI::Option* o = app.get_option_no_throw("--lock"); o && o->count() > 0)
+      lock = std::make_unique<RunLock>(o->as<std::string>());
     return run();
   } catch (const BrokenPipe&) {
     return 0;

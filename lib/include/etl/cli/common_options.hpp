@@ -14,6 +14,7 @@ struct CommonOptions {
   bool quiet = false;
   std::int64_t max_errors = -1;     // -1: no limit
   std::string log_format = "text";  // or json: the summary and errors as JSON lines on stderr
+  std::string lock;                 // --lock FILE: taken by tool_main before the run
 };
 
 // The end of a run: the report (JSON) to --report, and the summary to stderr, as text, or with
