@@ -2,18 +2,28 @@
 
 #include <fmt/format.h>
 
+#include <csignal>
 #include <iostream>
 
 #include "etl/error.hpp"
 #include "etl/progress.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
+#include "etl/stop_signal.hpp"
 
 namespace etl::tools {
+namespace {
+
+const char* signal_name(int sig) {
+  return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
+}
+
+}  // namespace
 
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
   const Registry& reg = Registry::builtin();
   RunStats stats;
+  int stopped = 0;  // the signal that stopped the run early
   try {
     // Open everything before moving a record, so address and option errors exit early.
     for (const auto& s : p.sources) reg.parse(s, p.source_options.format);
@@ -50,9 +60,11 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     sink->on_outcome(account);
     auto write = [&](const Sourced& in) { account(in, sink->write(in)); };
     Progress progress(tool, Progress::wanted(c.quiet, c.log_format));
+    StopSignals stop_signals;
     for (const auto& address : p.sources) {
+      if (StopSignals::requested()) break;
       auto source = reg.open_source(address, p.source_options);
-      while (source->next(rec)) {
+      while (!StopSignals::requested() && source->next(rec)) {
         progress.tick(++stats.read);
         if (!rec.reject_reason.empty()) {
           reject(rec, rec.reject_reason);
@@ -86,6 +98,20 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         }
       }
     }
+    stopped = StopSignals::requested();
+    // Groups of part of the input would load wrong totals: an interrupted aggregate commits
+    // nothing. Anything else commits what was read.
+    bool aggregates = p.mapping && p.mapping->has_aggregate();
+    if (stopped && aggregates) {
+      progress.clear();
+      std::string why = fmt::format(
+          "stopped by {} before the end of input: the aggregate is "
+          "not complete, nothing committed",
+          signal_name(stopped));
+      cli::report_run(c, stats.summary(tool) + "\n" + tool + ": " + why,
+                      stats.report_json(tool, "interrupted", why));
+      return 128 + stopped;
+    }
     if (p.mapping) {
       mapped.where = Location{"aggregate", 0, ""};
       p.mapping->finish([&](const Record& group) {
@@ -105,6 +131,13 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   } catch (const std::exception& e) {
     cli::report_run(c, stats.summary(tool), stats.report_json(tool, "error", e.what()));
     throw;
+  }
+  if (stopped) {
+    std::string why = fmt::format("stopped by {}: the {} records read are committed",
+                                  signal_name(stopped), stats.read);
+    cli::report_run(c, stats.summary(tool) + "\n" + tool + ": " + why,
+                    stats.report_json(tool, "interrupted", why));
+    return 128 + stopped;
   }
   cli::report_run(c, stats.summary(tool), stats.report_json(tool, "ok", ""));
   return 0;
