@@ -61,16 +61,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--temp-dir", o.temp_dir, "Where spilled data goes (default: $TMPDIR or /tmp)");
   app.add_option("-o,--output", o.output, "Where the output records go (default: stdout)");
-  app.add_option("--format", o.source_options.format,
-                 "Input format when the extension does not tell (csv, tsv, ndjson, json)");
-  app.add_option("--table", o.source_options.table,
-                 "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)");
-  app.add_option("--password-file", o.source_options.password_file,
-                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
-      ->check(CLI::ExistingFile);
-  app.add_option("--records-path", o.source_options.records_path,
-                 "JSON Pointer to the records array (JSON inputs)");
-  etl::cli::add_http_options(app, o.source_options);
+  etl::cli::add_paired_source_options(app, o.source_options);
   etl::cli::add_common_options(app, common);
   app.footer(
       "Examples:\n"

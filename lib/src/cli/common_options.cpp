@@ -179,6 +179,19 @@ void write_report(const std::string& path, const std::string& report) {
   out.commit();
 }
 
+void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
+  app.add_option("--format", o.format,
+                 "Input format when the extension does not tell (csv, tsv, ndjson, json)");
+  app.add_option("--table", o.table,
+                 "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)");
+  app.add_option("--password-file", o.password_file,
+                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+      ->check(CLI::ExistingFile);
+  app.add_option("--records-path", o.records_path,
+                 "JSON Pointer to the records array (JSON inputs)");
+  add_http_options(app, o);  // either side may be a REST API
+}
+
 void report_run(const CommonOptions& c, const std::string& summary, const std::string& report) {
   write_report(c.report, report);
   if (c.quiet) return;

@@ -3,18 +3,12 @@
 #include <cstring>
 
 #include "etl/arena.hpp"
+#include "etl/bytes.hpp"
 
 namespace etl::correlate {
 namespace {
 
 constexpr std::size_t kChunk = std::size_t{32} << 10;
-
-void put_u32(std::string& out, std::size_t n) {
-  auto v = static_cast<std::uint32_t>(n);
-  char b[4];
-  std::memcpy(b, &v, 4);
-  out.append(b, 4);
-}
 
 // Calls f(rule, entry) for each entry in a run of entries.
 template <typename F>

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "etl/arena.hpp"
+#include "etl/bytes.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 
@@ -16,19 +17,6 @@ namespace {
 
 constexpr std::size_t kWriteBuffer = std::size_t{1} << 20;
 constexpr std::size_t kReadAhead = std::size_t{1} << 20;
-
-void put_u32(std::string& out, std::size_t n) {
-  auto v = static_cast<std::uint32_t>(n);
-  char b[4];
-  std::memcpy(b, &v, 4);
-  out.append(b, 4);
-}
-
-std::uint32_t get_u32(const char* p) {
-  std::uint32_t v;
-  std::memcpy(&v, p, 4);
-  return v;
-}
 
 std::string quoted_name(std::string_view name) {
   std::string out;

@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "etl/arena.hpp"
+#include "etl/bytes.hpp"
 #include "etl/diff/key.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -14,16 +15,8 @@
 namespace etl::diff {
 namespace {
 
-void put_u32(std::string& out, std::size_t n) {
-  auto v = static_cast<std::uint32_t>(n);
-  char b[4];
-  std::memcpy(b, &v, 4);
-  out.append(b, 4);
-}
-
 std::string_view take(std::string_view blob, std::size_t& pos) {
-  std::uint32_t n;
-  std::memcpy(&n, blob.data() + pos, 4);
+  std::uint32_t n = get_u32(blob.data() + pos);
   std::string_view part = blob.substr(pos + 4, n);
   pos += 4 + n;
   return part;

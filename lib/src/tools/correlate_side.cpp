@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "etl/bytes.hpp"
 #include "etl/correlate/xref_store.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -14,10 +15,7 @@ namespace etl::tools {
 namespace {
 
 void put_part(std::string& key, std::string_view part) {
-  auto n = static_cast<std::uint32_t>(part.size());
-  char b[4];
-  std::memcpy(b, &n, 4);
-  key.append(b, 4);
+  put_u32(key, part.size());
   key += part;
 }
 

@@ -26,6 +26,9 @@ void write_report(const std::string& path, const std::string& report);
 void add_common_options(CLI::App& app, CommonOptions& o);
 // Flags of HTTP sources: pagination, headers, retries, timeouts (in an "HTTP sources" group).
 void add_http_options(CLI::App& app, ConnectorOptions& o);
+// Source flags of the tools that read two inputs with one set of options (etl-diff,
+// etl-correlate): --format, --table, --password-file, --records-path and the HTTP flags.
+void add_paired_source_options(CLI::App& app, ConnectorOptions& o);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
