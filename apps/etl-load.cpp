@@ -22,6 +22,10 @@ int main(int argc, char** argv) {
                  "--changes: refuse the whole change set when it deletes more rows than this "
                  "(a count, or a percentage of the table)")
       ->capture_default_str();
+  app.add_flag("--dry-run", p.dry_run,
+               "Everything but the commit: the load runs in one transaction that is rolled back "
+               "(a file is not put in place), and the summary gives the counts it would have "
+               "made (not for HTTP destinations)");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
@@ -30,6 +34,7 @@ int main(int argc, char** argv) {
   return etl::cli::tool_main("etl-load", argc, argv, app, [&] {
     etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
                           p.sink_options.max_deletes_percent);
+    p.sink_options.dry_run = p.dry_run;
     return etl::tools::run_pipeline("etl-load", p, common);
   });
 }

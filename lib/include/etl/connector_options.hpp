@@ -21,10 +21,11 @@ struct ConnectorOptions {
   std::vector<std::string> key;      // --key (SQLite sink)
   std::string mode = "insert";       // --mode insert|upsert|update|replace
   std::size_t batch_size = 0;        // --batch-size; 0: the connector's own default
-  std::string schema_file;           // --schema: column types for a table etl-load creates
-  bool changes = false;              // --changes: the input is an etl-diff change set
-  std::uint64_t max_deletes = 10;    // --max-deletes: how many rows a change set may delete
-  bool max_deletes_percent = true;   //   … as a percentage of the table's rows
+  bool dry_run = false;     // --dry-run: one transaction, rolled back (sinks that can undo only)
+  std::string schema_file;  // --schema: column types for a table etl-load creates
+  bool changes = false;     // --changes: the input is an etl-diff change set
+  std::uint64_t max_deletes = 10;   // --max-deletes: how many rows a change set may delete
+  bool max_deletes_percent = true;  //   … as a percentage of the table's rows
   // HTTP sources
   HttpOptions http;
   std::string paginate = "none";  // none | link | page | offset | cursor

@@ -26,6 +26,9 @@ class Sink {
   virtual WriteResult write(const Sourced& in) = 0;
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
+  // --dry-run: ends the run without making anything durable, once every pending outcome is
+  // reported (the destructor then rolls back, or removes the temporary file).
+  virtual void discard() {}
   // Where a batching sink reports the outcome of each record it answered Pending, by the time
   // commit() returns.
   virtual void on_outcome(OutcomeFn) {}

@@ -122,6 +122,16 @@ WriteResult ChangeSetSink::write(const Sourced& in) {
 }
 
 void ChangeSetSink::commit() {
+  check_deletes();
+  m_target->commit();
+}
+
+// A dry run is refused as the real run would be (the destructor rolls the changes back).
+void ChangeSetSink::discard() {
+  check_deletes();
+}
+
+void ChangeSetSink::check_deletes() const {
   std::uint64_t allowed =
       m_opts.max_deletes_percent
           ? static_cast<std::uint64_t>(std::floor(static_cast<double>(m_rows_at_start) *
@@ -133,7 +143,6 @@ void ChangeSetSink::commit() {
         "nothing was applied (raise --max-deletes to allow it)",
         m_deleted, m_rows_at_start, m_opts.table, m_opts.max_deletes,
         m_opts.max_deletes_percent ? "%" : ""));
-  m_target->commit();
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> ChangeSetSink::counts() const {

@@ -121,9 +121,9 @@ WriteResult PgSink::write(const Sourced& in) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
     ensure_table(r);
-    // Replace runs as one transaction; otherwise the table is committed now, so a batch that
-    // fails can roll back alone.
-    if (m_opts.mode != "replace") {
+    // Replace and --dry-run run as one transaction; otherwise the table is committed now, so a
+    // batch that fails can roll back alone.
+    if (!one_transaction()) {
       m_conn.exec("COMMIT");
       m_in_tx = false;
     }
@@ -201,14 +201,15 @@ void PgSink::report(std::size_t i, const WriteResult& w) {
 }
 
 // Each batch is its own transaction, except in replace mode, where the emptied table must never
-// be committed half-loaded and a batch is a savepoint instead (savepoints slow COPY down).
+// be committed half-loaded, and in a dry run, which must commit nothing: a batch is then a
+// savepoint (savepoints slow COPY down).
 void PgSink::start_batch() {
   bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
   if (!m_in_tx) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
   }
-  if (m_opts.mode == "replace") m_conn.exec("SAVEPOINT etl_batch");
+  if (one_transaction()) m_conn.exec("SAVEPOINT etl_batch");
   if (staged) m_conn.exec("TRUNCATE etl_stage");
   std::string cols;
   for (const auto& f : m_batch_fields) cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
@@ -377,7 +378,7 @@ void PgSink::flush() {
       for (std::size_t n = 0; n < m_batch.size(); ++n) report(n, {WriteOutcome::Written, ""});
     }
   }
-  bool replace = m_opts.mode == "replace";
+  bool replace = one_transaction();
   if (ok) {
     m_conn.exec(replace ? "RELEASE SAVEPOINT etl_batch" : "COMMIT");
   } else if (replace) {
@@ -396,6 +397,10 @@ void PgSink::flush() {
   m_sources.clear();
   m_batch_keys.clear();
   m_batch_duplicate_keys = false;
+}
+
+void PgSink::discard() {
+  flush();  // the outcomes; the destructor rolls the one transaction back
 }
 
 void PgSink::commit() {

@@ -359,7 +359,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
   if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
-  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace") {
+  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run) {
     m_db.exec("COMMIT");
     m_in_tx = false;
     m_in_batch = 0;

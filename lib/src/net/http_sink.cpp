@@ -23,6 +23,9 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
   if (o.http_method != "POST" && o.http_method != "PUT" && o.http_method != "PATCH")
     throw UsageError(fmt::format("--method must be POST, PUT or PATCH, not '{}'", o.http_method));
   m_templated = url_template.find('{') != std::string::npos;
+  if (o.dry_run)
+    throw UsageError(
+        "--dry-run: an HTTP destination's writes cannot be undone, so it has no dry run");
   m_batch_size = o.batch_size == 0 ? 1 : o.batch_size;
   if (m_templated && m_batch_size > 1)
     throw UsageError(

@@ -121,8 +121,11 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       });
     }
     progress.clear();
-    stats.sink_counts = sink->counts();
-    sink->commit();
+    stats.sink_counts = sink->counts();  // known before the commit, which may refuse the set
+    if (p.dry_run)
+      sink->discard();  // reports the outcomes still pending; commits nothing
+    else
+      sink->commit();
     rejects.commit();
   } catch (const BrokenPipe&) {
     throw;
@@ -138,6 +141,13 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     cli::report_run(c, stats.summary(tool) + "\n" + tool + ": " + why,
                     stats.report_json(tool, "interrupted", why));
     return 128 + stopped;
+  }
+  if (p.dry_run) {
+    cli::report_run(c,
+                    stats.summary(tool) + "\n" + tool +
+                        ": dry run: nothing was written; these are the counts it would have made",
+                    stats.report_json(tool, "dry-run", ""));
+    return 0;
   }
   cli::report_run(c, stats.summary(tool), stats.report_json(tool, "ok", ""));
   return 0;

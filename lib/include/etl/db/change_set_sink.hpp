@@ -41,9 +41,12 @@ class ChangeSetSink : public Sink {
   ChangeSetSink(std::unique_ptr<ChangeTarget> target, const ConnectorOptions& o);
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  void discard() override;
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
 
  private:
+  // Throws when the set deletes more than --max-deletes allows.
+  void check_deletes() const;
   std::unique_ptr<ChangeTarget> m_target;
   ConnectorOptions m_opts;
   std::uint64_t m_rows_at_start = 0;

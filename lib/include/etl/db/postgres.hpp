@@ -78,9 +78,12 @@ class PgSink : public Sink {
   ~PgSink() override;  // without commit(): the open transaction is rolled back
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  void discard() override;
   void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
 
  private:
+  // Replace mode and --dry-run run in one transaction, each batch a savepoint.
+  bool one_transaction() const { return m_opts.mode == "replace" || m_opts.dry_run; }
   void ensure_table(const Record& first);
   void flush();
   void start_batch();

@@ -16,6 +16,7 @@ struct PipelineOptions {
   ConnectorOptions source_options;
   ConnectorOptions sink_options;
   mapping::Mapping* mapping = nullptr;  // etl-transform: applied between reading and writing
+  bool dry_run = false;                 // etl-load --dry-run: everything but the commit
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
