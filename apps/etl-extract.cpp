@@ -13,6 +13,16 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)");
   app.add_option("--tag-source", p.tag_source, "Add each record's source name in this field");
+  auto* state = app.add_option(
+      "--state", p.state_file,
+      "Incremental: pass only records whose --cursor lies beyond the watermark in FILE; the "
+      "new watermark goes to FILE.next (etl-load --commit-state FILE moves it)");
+  auto* cursor = app.add_option("--cursor", p.cursor,
+                                "Incremental: the cursor field(s), e.g. updated_at,id (the "
+                                "later ones order ties of the earlier)")
+                     ->delimiter(',');
+  state->needs(cursor);
+  cursor->needs(state);
   etl::cli::add_connector_options(app, p.source_options, false);
   etl::cli::add_common_options(app, common);
   app.footer(

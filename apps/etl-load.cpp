@@ -26,6 +26,9 @@ int main(int argc, char** argv) {
                "Everything but the commit: the load runs in one transaction that is rolled back "
                "(a file is not put in place), and the summary gives the counts it would have "
                "made (not for HTTP destinations)");
+  app.add_option("--commit-state", p.commit_state,
+                 "Incremental: once the load committed, rename FILE.next (etl-extract --state "
+                 "FILE) over FILE, so the watermark moves only with the data");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "

@@ -4,12 +4,14 @@
 
 #include <csignal>
 #include <iostream>
+#include <optional>
 
 #include "etl/error.hpp"
 #include "etl/progress.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
 #include "etl/stop_signal.hpp"
+#include "etl/watermark.hpp"
 
 namespace etl::tools {
 namespace {
@@ -59,6 +61,9 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     };
     sink->on_outcome(account);
     auto write = [&](const Sourced& in) { account(in, sink->write(in)); };
+    std::optional<Watermark> watermark;
+    if (!p.state_file.empty()) watermark.emplace(p.state_file, p.cursor);
+    std::string no_cursor;
     Progress progress(tool, Progress::wanted(c.quiet, c.log_format));
     StopSignals stop_signals;
     for (const auto& address : p.sources) {
@@ -71,6 +76,13 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           continue;
         }
         if (!p.tag_source.empty()) rec.record.set(p.tag_source, Value::string(address));
+        if (watermark && !watermark->beyond(rec.record, no_cursor)) {
+          if (no_cursor.empty())
+            ++stats.filtered;  // at or before the watermark: an earlier run moved it
+          else
+            reject(rec, no_cursor);
+          continue;
+        }
         if (!p.mapping) {
           write(rec);
           continue;
@@ -127,6 +139,10 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     else
       sink->commit();
     rejects.commit();
+    // The watermark moves only after a complete run (an interrupted one may not have read
+    // records below the greatest cursor it saw), and only when the load committed.
+    if (watermark && !stopped) watermark->write_next();
+    if (!p.commit_state.empty() && !stopped && !p.dry_run) Watermark::commit(p.commit_state);
   } catch (const BrokenPipe&) {
     throw;
   } catch (const UsageError&) {

@@ -17,6 +17,10 @@ struct PipelineOptions {
   ConnectorOptions sink_options;
   mapping::Mapping* mapping = nullptr;  // etl-transform: applied between reading and writing
   bool dry_run = false;                 // etl-load --dry-run: everything but the commit
+  // etl-extract --state FILE --cursor F[,F]: only records beyond the watermark; FILE.next
+  std::string state_file;
+  std::vector<std::string> cursor;
+  std::string commit_state;  // etl-load --commit-state FILE: FILE.next over FILE after commit
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
