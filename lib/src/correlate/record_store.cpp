@@ -69,12 +69,6 @@ void RecordStore::append_blob(std::string& out, const Record& r) {
   }
 }
 
-std::string_view RecordStore::encode(const Record& r, std::string& scratch) {
-  scratch.clear();
-  append_blob(scratch, r);
-  return scratch;
-}
-
 std::uint32_t RecordStore::add(const Record& r) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");

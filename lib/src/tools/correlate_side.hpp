@@ -34,14 +34,6 @@ class CorrelateSide {
   void load();
   // Shows how far this side's reading got (the left side's, on a terminal).
   void show_progress(Progress* p) { m_progress = p; }
-  // Reads the next record that can take part, with its keys (see key()); records that cannot
-  // are rejected and counted. False at the end.
-  bool next(Sourced& in);
-  // The current record's key under rule i (empty: the rule does not apply to it), and a fuzzy
-  // rule's text.
-  const std::string& key(std::size_t i) const { return m_keys[i]; }
-  bool has_key(std::size_t i) const { return m_has_key[i]; }
-  const std::string& text(std::size_t i) const { return m_texts[i]; }
 
   const std::string& label() const { return m_label; }
   const std::string& address() const { return m_address; }
@@ -55,6 +47,9 @@ class CorrelateSide {
   std::vector<mapping::Datum> compare_values(const Record& r) const;
 
  private:
+  // Reads the next record that can take part, with its keys in m_keys (and m_texts); records
+  // that cannot are rejected and counted. False at the end.
+  bool next(Sourced& in);
   bool make_keys(const Sourced& in, std::string& reason);
   std::vector<mapping::ExprPtr> compile(const std::vector<std::string>& texts, const char* flag);
 

@@ -39,8 +39,6 @@ class RecordStore {
 
   // Adds r and returns its ordinal.
   std::uint32_t add(const Record& r);
-  // The stored form of r, made in scratch without storing it (for records that stream past).
-  std::string_view encode(const Record& r, std::string& scratch);
   // Ends adding (flushes the file when spilled).
   void finish();
   std::uint32_t size() const { return static_cast<std::uint32_t>(m_offsets.size() - 1); }
