@@ -391,4 +391,31 @@ std::string to_json(const Record& r) {
   return s;
 }
 
+std::size_t json_value_end(std::string_view json, std::size_t i) {
+  int depth = 0;
+  bool in_string = false;
+  for (; i < json.size(); ++i) {
+    char c = json[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+      else
+        continue;
+      if (!in_string && depth == 0) return i + 1;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if (c == '}' || c == ']') {
+      if (depth == 0) return i;
+      if (--depth == 0) return i + 1;
+    } else if (c == ',' && depth == 0) {
+      return i;
+    }
+  }
+  return i;
+}
+
 }  // namespace etl

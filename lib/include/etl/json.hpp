@@ -37,6 +37,11 @@ void append_json(std::string& out, const Record& r);
 void append_json_string(std::string& out, std::string_view s);
 
 std::string to_json(const Value& v);
+
+// Where the JSON value (or key string) that starts at `at` ends, in text as append_json writes
+// it (compact): past its closing quote or bracket, or at the ',' or closing bracket after a
+// scalar. For walking stored JSON without parsing it.
+std::size_t json_value_end(std::string_view text, std::size_t at);
 std::string to_json(const Record& r);
 
 }  // namespace etl

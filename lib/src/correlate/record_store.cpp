@@ -147,34 +147,6 @@ void RecordStore::append_merged_members(std::string& out, std::string_view store
   out += parts(stored).second;
 }
 
-// The end of the JSON value or key string that starts at i.
-std::size_t value_end(std::string_view json, std::size_t i) {
-  int depth = 0;
-  bool in_string = false;
-  for (; i < json.size(); ++i) {
-    char c = json[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-      else
-        continue;
-      if (!in_string && depth == 0) return i + 1;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '{' || c == '[') {
-      ++depth;
-    } else if (c == '}' || c == ']') {
-      if (depth == 0) return i;
-      if (--depth == 0) return i + 1;
-    } else if (c == ',' && depth == 0) {
-      return i;
-    }
-  }
-  return i;
-}
-
 std::string_view RecordStore::field_json(std::string_view stored, std::string_view name) const {
   // Only ids ask (--emit xref, --xref): the members are walked without building a record. The
   // store wrote the text, so its keys are escaped exactly as quoted_name escapes name.
@@ -182,8 +154,8 @@ std::string_view RecordStore::field_json(std::string_view stored, std::string_vi
   std::string key = quoted_name(name);
   std::size_t i = 1;  // past '{'
   while (i < obj.size() && obj[i] == '"') {
-    std::size_t key_end = value_end(obj, i) + 1;  // past ':'
-    std::size_t end = value_end(obj, key_end);
+    std::size_t key_end = json_value_end(obj, i) + 1;  // past ':'
+    std::size_t end = json_value_end(obj, key_end);
     if (obj.compare(i, key_end - i, key) == 0) return obj.substr(key_end, end - key_end);
     i = end + 1;  // past ','
   }

@@ -40,28 +40,12 @@ std::size_t blob_size(std::string_view at) {
 void split_values(std::string_view s, std::size_t count, std::vector<std::string_view>& out) {
   out.clear();
   if (count == 0) return;
-  std::size_t start = 0;
-  int depth = 0;
-  bool in_string = false;
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    char c = s[i];
-    if (in_string) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        in_string = false;
-    } else if (c == '"') {
-      in_string = true;
-    } else if (c == '[' || c == '{') {
-      ++depth;
-    } else if (c == ']' || c == '}') {
-      --depth;
-    } else if (c == ',' && depth == 0) {
-      out.push_back(s.substr(start, i - start));
-      start = i + 1;
-    }
+  for (std::size_t start = 0;;) {
+    std::size_t end = json_value_end(s, start);
+    out.push_back(s.substr(start, end - start));
+    if (end >= s.size()) return;
+    start = end + 1;  // past ','
   }
-  out.push_back(s.substr(start));
 }
 
 }  // namespace

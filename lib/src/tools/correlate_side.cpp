@@ -88,16 +88,19 @@ bool CorrelateSide::make_keys(const Sourced& in, std::string& reason) {
   const Record& r = in.record;
   std::string id_text;
   if (!m_id_fields.empty()) {
-    Value id = Value::array();
+    Value id = Value::array();  // several fields: the JSON array of their values
     for (const auto& f : m_id_fields) {
       const Value* v = r.find(f);
       if (!v || v->is_null()) {
         reason = fmt::format("{}: key field '{}' is missing or null", m_label, f);
         return false;
       }
-      id.items().push_back(*v);
+      if (m_id_fields.size() == 1)
+        id_text = correlate::key_text(*v);
+      else
+        id.items().push_back(*v);
     }
-    id_text = correlate::key_text(id.items().size() == 1 ? id.items()[0] : id);
+    if (m_id_fields.size() > 1) id_text = correlate::key_text(id);
   }
   mapping::EvalContext ctx;
   ctx.record = &r;
