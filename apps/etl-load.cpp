@@ -29,6 +29,11 @@ int main(int argc, char** argv) {
   app.add_option("--commit-state", p.commit_state,
                  "Incremental: once the load committed, rename FILE.next (etl-extract --state "
                  "FILE) over FILE, so the watermark moves only with the data");
+  app.add_option("--checkpoint", p.checkpoint,
+                 "Resumable: keep how far the input is committed as row NAME of the "
+                 "destination's etl_checkpoint table, written with each batch; rerun a killed "
+                 "load on the same input and it goes on after the last committed batch")
+      ->type_name("NAME");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "

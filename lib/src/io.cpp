@@ -88,10 +88,17 @@ bool LineReader::next(std::string_view& line) {
   }
 }
 
-OutputStream::OutputStream(const std::string& path) : m_path(path) {
+OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path) {
   if (path == "-") {
     m_fd = 1;
     widen_pipe(1);
+    return;
+  }
+  if (mode == Mode::Append) {
+    if (ends_with(path, ".gz")) throw UsageError(fmt::format("{}: cannot append to gzip", path));
+    m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    m_special = true;
     return;
   }
   struct stat st {};

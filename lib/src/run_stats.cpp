@@ -13,6 +13,7 @@ double RunStats::seconds() const {
 std::string RunStats::summary(const std::string& tool) const {
   double s = seconds();
   std::string unmatched_note = unmatched ? fmt::format(" ({} unmatched)", unmatched) : "";
+  if (resumed) unmatched_note += fmt::format(" ({} committed by an earlier run)", resumed);
   std::string unnested_note = unnested ? fmt::format(" (+{} by unnest)", unnested) : "";
   std::string aggregated_note =
       aggregated ? fmt::format(", aggregated {} into {} groups", aggregated, groups) : "";
@@ -35,6 +36,7 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       tool, status, read, written, filtered, unmatched, rejected, unnested, aggregated, groups,
       seconds());
   for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+  if (resumed) out += fmt::format(",\"resumed\":{}", resumed);
   if (!error.empty()) {
     out += ",\"error\":";
     append_json_string(out, error);
@@ -43,8 +45,10 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
   return out;
 }
 
-RejectWriter::RejectWriter(const std::string& path) {
-  if (!path.empty()) m_out = std::make_unique<OutputStream>(path);
+RejectWriter::RejectWriter(const std::string& path, bool durable) : m_durable(durable) {
+  if (!path.empty())
+    m_out = std::make_unique<OutputStream>(
+        path, durable ? OutputStream::Mode::Append : OutputStream::Mode::Replace);
 }
 
 void RejectWriter::append_line(std::string& b, const Sourced& in, const std::string& reason) {
@@ -65,7 +69,10 @@ void RejectWriter::append_line(std::string& b, const Sourced& in, const std::str
 void RejectWriter::write(const Sourced& in, const std::string& reason) {
   if (!m_out) return;
   append_line(m_out->buffer(), in, reason);
-  m_out->maybe_flush();
+  if (m_durable)
+    m_out->flush();
+  else
+    m_out->maybe_flush();
 }
 
 void RejectWriter::write_line(std::string_view line) {

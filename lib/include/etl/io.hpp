@@ -42,7 +42,10 @@ class LineReader {
 
 class OutputStream {
  public:
-  explicit OutputStream(const std::string& path);  // "-" = stdout
+  // "-" = stdout. Append: written in place at the end of the file, which is created if missing
+  // (for logs a killed run must not lose); otherwise a temporary file renamed by commit().
+  enum class Mode { Replace, Append };
+  explicit OutputStream(const std::string& path, Mode mode = Mode::Replace);
   ~OutputStream();  // without commit(): the temporary file is removed
   OutputStream(const OutputStream&) = delete;
   OutputStream& operator=(const OutputStream&) = delete;
@@ -66,7 +69,7 @@ class OutputStream {
   int m_fd = -1;
   void* m_gz = nullptr;
   bool m_done = false;
-  bool m_special = false;  // a device or FIFO: written in place
+  bool m_special = false;  // a device, a FIFO or Mode::Append: written in place
 };
 
 bool ends_with(std::string_view s, std::string_view suffix);

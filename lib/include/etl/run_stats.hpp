@@ -18,6 +18,7 @@ struct RunStats {
   std::uint64_t written = 0;
   std::uint64_t filtered = 0;
   std::uint64_t unmatched = 0;  // part of filtered: update mode found no row
+  std::uint64_t resumed = 0;    // part of filtered: --checkpoint, committed by an earlier run
   std::uint64_t rejected = 0;
   // Records beyond the first that unnest made of one input: read + unnested = written +
   // filtered + rejected.
@@ -39,7 +40,10 @@ struct RunStats {
 // NDJSON: {"reason":…,"where":"orders.csv:12","record":{…}} or "raw":"…" when no record was made.
 class RejectWriter {
  public:
-  explicit RejectWriter(const std::string& path);  // empty path: count only
+  // Empty path: count only. Durable (etl-load --checkpoint): appended to and written line by
+  // line, so a killed run keeps the rejects of the batches it committed; a record rejected in a
+  // batch that did not commit is rejected again by the rerun, and can show twice.
+  explicit RejectWriter(const std::string& path, bool durable = false);
   void write(const Sourced& in, const std::string& reason);
   // One reject line (with its newline), for writers that hold rejects back to order them.
   static void append_line(std::string& out, const Sourced& in, const std::string& reason);
@@ -48,6 +52,7 @@ class RejectWriter {
 
  private:
   std::unique_ptr<OutputStream> m_out;
+  bool m_durable = false;
 };
 
 }  // namespace etl

@@ -10,6 +10,8 @@
 
 namespace etl {
 
+class Checkpoint;
+
 // Unchanged: the destination already held it (a change applied before, an unchanged record).
 // Pending: the sink holds the record in a batch and reports its outcome later (on_outcome).
 enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected, Pending };
@@ -32,6 +34,9 @@ class Sink {
   // Where a batching sink reports the outcome of each record it answered Pending, by the time
   // commit() returns.
   virtual void on_outcome(OutcomeFn) {}
+  // etl-load --checkpoint: the sink reads the checkpoint's row from its destination now, and
+  // writes the row in the same transaction as each commit. Sinks without transactions refuse.
+  virtual void use_checkpoint(Checkpoint& checkpoint);
   // Counts beyond written/filtered/rejected that this sink keeps (inserted, updated …), for the
   // summary and the report.
   virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "etl/checkpoint.hpp"
 #include "etl/db/postgres.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
@@ -117,6 +118,7 @@ void PgSink::ensure_table(const Record& first) {
 
 WriteResult PgSink::write(const Sourced& in) {
   const Record& r = in.record;
+  ++m_handed;
   if (!m_table_ready) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
@@ -146,7 +148,7 @@ WriteResult PgSink::write(const Sourced& in) {
   bool same = r.size() == m_batch_fields.size();
   for (std::size_t i = 0; same && i < r.size(); ++i) same = r.fields()[i].key == m_batch_fields[i];
   if (!same) {
-    flush();
+    flush(m_handed - 1);
     m_batch_fields.clear();
     for (const auto& m : r.fields()) m_batch_fields.push_back(m.key);
   }
@@ -162,7 +164,7 @@ WriteResult PgSink::write(const Sourced& in) {
     for (const auto& f : m_opts.key) k += to_json(*r.find(f)) + "\x1f";
     m_batch_duplicate_keys = m_batch_duplicate_keys || !m_batch_keys.insert(k).second;
   }
-  if (m_batch.size() >= m_opts.batch_size) flush();
+  if (m_batch.size() >= m_opts.batch_size) flush(m_handed);
   return {WriteOutcome::Pending, ""};
 }
 
@@ -361,7 +363,7 @@ void PgSink::write_one_by_one() {
   }
 }
 
-void PgSink::flush() {
+void PgSink::flush(std::uint64_t settled) {
   if (m_batch.empty()) return;
   bool copied = end_copy();
   bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
@@ -380,6 +382,7 @@ void PgSink::flush() {
   }
   bool replace = one_transaction();
   if (ok) {
+    if (!replace) store_checkpoint(settled);
     m_conn.exec(replace ? "RELEASE SAVEPOINT etl_batch" : "COMMIT");
   } else if (replace) {
     m_conn.exec("ROLLBACK TO SAVEPOINT etl_batch");
@@ -388,7 +391,10 @@ void PgSink::flush() {
     m_conn.exec("BEGIN");
   }
   if (!ok) write_one_by_one();
-  if (!ok && !replace) m_conn.exec("COMMIT");
+  if (!ok && !replace) {
+    store_checkpoint(settled);
+    m_conn.exec("COMMIT");
+  }
   if (!replace) m_in_tx = false;
   m_batch.clear();
   m_copy.clear();
@@ -400,13 +406,51 @@ void PgSink::flush() {
 }
 
 void PgSink::discard() {
-  flush();  // the outcomes; the destructor rolls the one transaction back
+  flush(m_handed);  // the outcomes; the destructor rolls the one transaction back
 }
 
 void PgSink::commit() {
-  flush();
+  flush(m_handed);
+  if (m_checkpoint) {
+    if (!m_in_tx) m_conn.exec("BEGIN");
+    m_in_tx = true;
+    store_checkpoint(m_handed);
+  }
   if (m_in_tx) m_conn.exec("COMMIT");
   m_in_tx = false;
+}
+
+void PgSink::use_checkpoint(Checkpoint& checkpoint) {
+  if (one_transaction())
+    throw UsageError(
+        "--checkpoint: --mode replace loads in one transaction, there is nothing "
+        "to resume");
+  m_checkpoint = &checkpoint;
+  m_conn.exec(
+      "CREATE TABLE IF NOT EXISTS etl_checkpoint (name text PRIMARY KEY, records bigint NOT "
+      "NULL, first_record text, last_record text, complete boolean NOT NULL, updated_at "
+      "timestamptz NOT NULL DEFAULT now())");
+  auto r = m_conn.query(
+      "SELECT records, first_record, last_record, complete FROM etl_checkpoint WHERE name = $1",
+      {checkpoint.name().c_str()});
+  if (PQntuples(r.get()) == 1)
+    checkpoint.found(CheckpointRow{std::stoull(PQgetvalue(r.get(), 0, 0)),
+                                   PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 2),
+                                   PQgetvalue(r.get(), 0, 3)[0] == 't'});
+}
+
+// In the batch's transaction, so the row and the batch commit together.
+void PgSink::store_checkpoint(std::uint64_t settled) {
+  if (!m_checkpoint) return;
+  CheckpointRow row = m_checkpoint->row(settled);
+  std::string records = std::to_string(row.records);
+  m_conn.query(
+      "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete) "
+      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET records = "
+      "EXCLUDED.records, first_record = EXCLUDED.first_record, last_record = "
+      "EXCLUDED.last_record, complete = EXCLUDED.complete, updated_at = now()",
+      {m_checkpoint->name().c_str(), records.c_str(), row.first.c_str(), row.last.c_str(),
+       row.complete ? "true" : "false"});
 }
 
 }  // namespace etl

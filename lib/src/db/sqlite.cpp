@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 
+#include "etl/checkpoint.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
@@ -322,6 +323,7 @@ sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
 
 WriteResult SqliteSink::write(const Sourced& in) {
   const Record& r = in.record;
+  ++m_handed;
   if (!m_table_ready) {
     if (!m_in_tx) {
       m_db.exec("BEGIN");
@@ -360,6 +362,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
     result.outcome = WriteOutcome::Unmatched;
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
   if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run) {
+    if (m_checkpoint) store_checkpoint();
     m_db.exec("COMMIT");
     m_in_tx = false;
     m_in_batch = 0;
@@ -368,8 +371,55 @@ WriteResult SqliteSink::write(const Sourced& in) {
 }
 
 void SqliteSink::commit() {
+  if (m_checkpoint) {
+    if (!m_in_tx) m_db.exec("BEGIN");
+    m_in_tx = true;
+    store_checkpoint();
+  }
   if (m_in_tx) m_db.exec("COMMIT");
   m_in_tx = false;
+}
+
+void SqliteSink::use_checkpoint(Checkpoint& checkpoint) {
+  if (m_opts.mode == "replace")
+    throw UsageError(
+        "--checkpoint: --mode replace loads in one transaction, there is nothing "
+        "to resume");
+  m_checkpoint = &checkpoint;
+  m_db.exec(
+      "CREATE TABLE IF NOT EXISTS etl_checkpoint (name TEXT PRIMARY KEY, records INTEGER NOT "
+      "NULL, first_record TEXT, last_record TEXT, complete INTEGER NOT NULL, updated_at TEXT NOT "
+      "NULL)");
+  sqlite3_stmt* st = m_db.prepare(
+      "SELECT records, first_record, last_record, complete FROM etl_checkpoint WHERE name = ?1");
+  sqlite3_bind_text(st, 1, checkpoint.name().c_str(), -1, SQLITE_TRANSIENT);
+  if (sqlite3_step(st) == SQLITE_ROW) {
+    auto text = [&](int col) {
+      const auto* t = sqlite3_column_text(st, col);
+      return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+    };
+    checkpoint.found(CheckpointRow{static_cast<std::uint64_t>(sqlite3_column_int64(st, 0)), text(1),
+                                   text(2), sqlite3_column_int(st, 3) != 0});
+  }
+  sqlite3_finalize(st);
+}
+
+// In the open transaction, so the row and the batch commit together.
+void SqliteSink::store_checkpoint() {
+  CheckpointRow row = m_checkpoint->row(m_handed);
+  sqlite3_stmt* st = m_db.prepare(
+      "INSERT INTO etl_checkpoint VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ')) "
+      "ON CONFLICT (name) DO UPDATE SET records = excluded.records, first_record = "
+      "excluded.first_record, last_record = excluded.last_record, complete = excluded.complete, "
+      "updated_at = excluded.updated_at");
+  sqlite3_bind_text(st, 1, m_checkpoint->name().c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(row.records));
+  sqlite3_bind_text(st, 3, row.first.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 4, row.last.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int(st, 5, row.complete ? 1 : 0);
+  int rc = sqlite3_step(st);
+  sqlite3_finalize(st);
+  if (rc != SQLITE_DONE) throw IoError(fmt::format("--checkpoint: {}", m_db.errmsg()));
 }
 
 }  // namespace etl

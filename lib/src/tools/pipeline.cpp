@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
 #include "etl/progress.hpp"
 #include "etl/registry.hpp"
@@ -26,16 +27,18 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   const Registry& reg = Registry::builtin();
   RunStats stats;
   int stopped = 0;  // the signal that stopped the run early
+  std::optional<RejectWriter> rejects_file;
   try {
     // Open everything before moving a record, so address and option errors exit early.
     for (const auto& s : p.sources) reg.parse(s, p.source_options.format);
     auto sink = reg.open_sink(p.destination, p.sink_options);
-    RejectWriter rejects(c.rejects);
+    // With --checkpoint, rejects append as they happen: a rerun skips what they were part of.
+    RejectWriter& rejects = rejects_file.emplace(c.rejects, !p.checkpoint.empty());
     auto reject = [&](const Sourced& in, const std::string& reason) {
       ++stats.rejected;
       rejects.write(in, reason);
       if (c.max_errors >= 0 && stats.rejected > static_cast<std::uint64_t>(c.max_errors))
-        throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; nothing committed)",
+        throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; the run stopped)",
                                     in.where.to_string(), reason, c.max_errors));
     };
     Sourced rec, mapped;
@@ -60,7 +63,21 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       }
     };
     sink->on_outcome(account);
-    auto write = [&](const Sourced& in) { account(in, sink->write(in)); };
+    std::optional<Checkpoint> checkpoint;
+    if (!p.checkpoint.empty()) {
+      if (p.dry_run)
+        throw UsageError("--checkpoint and --dry-run: a dry run commits nothing to resume from");
+      checkpoint.emplace(p.checkpoint);
+      sink->use_checkpoint(*checkpoint);
+    }
+    auto write = [&](const Sourced& in) {
+      if (checkpoint && checkpoint->already_committed(in.record)) {
+        ++stats.filtered;
+        ++stats.resumed;
+        return;
+      }
+      account(in, sink->write(in));
+    };
     std::optional<Watermark> watermark;
     if (!p.state_file.empty()) watermark.emplace(p.state_file, p.cursor);
     std::string no_cursor;
@@ -132,6 +149,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         write(mapped);
       });
     }
+    if (checkpoint && !stopped) checkpoint->end_of_input();
     progress.clear();
     stats.sink_counts = sink->counts();  // known before the commit, which may refuse the set
     if (p.dry_run)
@@ -148,6 +166,12 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   } catch (const UsageError&) {
     throw;  // nothing was read: no report, no summary
   } catch (const std::exception& e) {
+    // The rejects so far are whole records with their reasons: kept, they show what stopped it.
+    try {
+      if (rejects_file) rejects_file->commit();
+    } catch (const std::exception&) {
+      // the run's own error is the one to report
+    }
     cli::report_run(c, stats.summary(tool), stats.report_json(tool, "error", e.what()));
     throw;
   }

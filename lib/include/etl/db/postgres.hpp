@@ -80,12 +80,15 @@ class PgSink : public Sink {
   void commit() override;
   void discard() override;
   void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
+  void use_checkpoint(Checkpoint& checkpoint) override;
 
  private:
   // Replace mode and --dry-run run in one transaction, each batch a savepoint.
   bool one_transaction() const { return m_opts.mode == "replace" || m_opts.dry_run; }
   void ensure_table(const Record& first);
-  void flush();
+  // Ends the batch; its commit covers the first `settled` records this sink was handed.
+  void flush(std::uint64_t settled);
+  void store_checkpoint(std::uint64_t settled);
   void start_batch();
   void copy_record(const Record& r, std::size_t row);
   void send_copy();
@@ -122,6 +125,8 @@ class PgSink : public Sink {
   std::vector<std::string> m_batch_fields;  // the field list every record of the batch has
   std::string m_copy;                       // the batch's COPY text
   OutcomeFn m_outcome;
+  Checkpoint* m_checkpoint = nullptr;
+  std::uint64_t m_handed = 0;  // records written to this sink
 };
 
 }  // namespace etl

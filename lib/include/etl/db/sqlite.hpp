@@ -64,9 +64,11 @@ class SqliteSink : public Sink {
   ~SqliteSink() override;  // without commit(): the open batch is rolled back
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  void use_checkpoint(Checkpoint& checkpoint) override;
 
  private:
   void ensure_table(const Record& first);
+  void store_checkpoint();
   sqlite3_stmt* statement_for(const Record& r);
   sqlite3_stmt* prepare_for(const Record& r);
   SqliteDb m_db;
@@ -79,6 +81,8 @@ class SqliteSink : public Sink {
   std::vector<std::string> m_last_keys;
   sqlite3_stmt* m_last_statement = nullptr;
   std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
+  Checkpoint* m_checkpoint = nullptr;
+  std::uint64_t m_handed = 0;  // records written to this sink
 };
 
 // etl-load --changes into a SQLite table (see change_set_sink.hpp).

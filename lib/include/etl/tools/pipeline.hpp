@@ -20,7 +20,9 @@ struct PipelineOptions {
   // etl-extract --state FILE --cursor F[,F]: only records beyond the watermark; FILE.next
   std::string state_file;
   std::vector<std::string> cursor;
-  std::string commit_state;  // etl-load --commit-state FILE: FILE.next over FILE after commit
+  std::string commit_state;
+  std::string checkpoint;  // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
+                           // etl-load --commit-state FILE: FILE.next over FILE after commit
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
