@@ -34,6 +34,11 @@ int main(int argc, char** argv) {
                  "destination's etl_checkpoint table, written with each batch; rerun a killed "
                  "load on the same input and it goes on after the last committed batch")
       ->type_name("NAME");
+  app.add_option("--audit", p.audit,
+                 "Append one JSON line per record to FILE: its --key, its outcome (inserted, "
+                 "upserted, updated, unchanged, unmatched, rejected with the reason) and where "
+                 "it was read, stamped with the run's start")
+      ->type_name("FILE");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
@@ -43,6 +48,7 @@ int main(int argc, char** argv) {
     etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
                           p.sink_options.max_deletes_percent);
     p.sink_options.dry_run = p.dry_run;
+    p.sink_options.outcome_records = !p.audit.empty();
     return etl::tools::run_pipeline("etl-load", p, common);
   });
 }

@@ -192,11 +192,12 @@ Sourced PgSink::held_record(std::size_t i) const {
   return s;
 }
 
-// Tells the pipeline how record i of the batch ended; only a reject needs the record itself.
+// Tells the pipeline how record i of the batch ended; only a reject (or --audit) needs the record
+// itself.
 void PgSink::report(std::size_t i, const WriteResult& w) {
   if (!m_outcome) return;
   static const Sourced nothing;
-  if (w.outcome == WriteOutcome::Rejected)
+  if (w.outcome == WriteOutcome::Rejected || m_opts.outcome_records)
     m_outcome(held_record(i), w);
   else
     m_outcome(nothing, w);

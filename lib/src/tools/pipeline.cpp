@@ -6,6 +6,7 @@
 #include <iostream>
 #include <optional>
 
+#include "etl/audit_log.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
 #include "etl/progress.hpp"
@@ -28,14 +29,23 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   RunStats stats;
   int stopped = 0;  // the signal that stopped the run early
   std::optional<RejectWriter> rejects_file;
+  std::optional<AuditLog> audit;
   try {
     // Open everything before moving a record, so address and option errors exit early.
     for (const auto& s : p.sources) reg.parse(s, p.source_options.format);
     auto sink = reg.open_sink(p.destination, p.sink_options);
     // With --checkpoint, rejects append as they happen: a rerun skips what they were part of.
     RejectWriter& rejects = rejects_file.emplace(c.rejects, !p.checkpoint.empty());
+    if (!p.audit.empty() && p.dry_run)
+      throw UsageError("--audit and --dry-run: the audit log records what runs did");
+    if (!p.audit.empty())
+      audit.emplace(p.audit, p.sink_options.key,
+                    p.sink_options.changes         ? "changes"
+                    : p.sink_options.table.empty() ? "file"
+                                                   : p.sink_options.mode);
     auto reject = [&](const Sourced& in, const std::string& reason) {
       ++stats.rejected;
+      if (audit) audit->record(in, {WriteOutcome::Rejected, reason});
       rejects.write(in, reason);
       if (c.max_errors >= 0 && stats.rejected > static_cast<std::uint64_t>(c.max_errors))
         throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; the run stopped)",
@@ -44,6 +54,8 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     Sourced rec, mapped;
     std::vector<mapping::Mapping::Output> outputs;
     auto account = [&](const Sourced& in, const WriteResult& w) {
+      if (audit && w.outcome != WriteOutcome::Rejected && w.outcome != WriteOutcome::Pending)
+        audit->record(in, w);
       switch (w.outcome) {
         case WriteOutcome::Written:
           ++stats.written;
@@ -157,6 +169,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     else
       sink->commit();
     rejects.commit();
+    if (audit) audit->flush();
     // The watermark moves only after a complete run (an interrupted one may not have read
     // records below the greatest cursor it saw), and only when the load committed.
     if (watermark && !stopped) watermark->write_next();
@@ -168,6 +181,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   } catch (const std::exception& e) {
     // The rejects so far are whole records with their reasons: kept, they show what stopped it.
     try {
+      if (audit) audit->flush();
       if (rejects_file) rejects_file->commit();
     } catch (const std::exception&) {
       // the run's own error is the one to report

@@ -21,8 +21,10 @@ struct PipelineOptions {
   std::string state_file;
   std::vector<std::string> cursor;
   std::string commit_state;
-  std::string checkpoint;  // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
-                           // etl-load --commit-state FILE: FILE.next over FILE after commit
+  std::string checkpoint;
+  std::string audit;  // etl-load --audit FILE: one line per record and its outcome (audit_log.hpp)
+                      // // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
+                      // etl-load --commit-state FILE: FILE.next over FILE after commit
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).

@@ -1,0 +1,39 @@
+#pragma once
+// etl-load --audit FILE: one JSON line per record the run processed, appended, so "what
+// happened to order 1042 last night" has an answer:
+//   {"run":"2026-11-29T02:00:01.204Z","key":{"order_no":"1042"},"outcome":"updated",
+//    "where":"orders.ndjson:12"}
+// The outcome is inserted, upserted (insert or update by key), updated, deleted (a change set),
+// unchanged, unmatched (update mode found no row), written (files and HTTP), or rejected with
+// its reason.
+// The key is the --key fields' values (a change set's own key), else absent: "where" then says
+// which record it was.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "etl/io.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+class AuditLog {
+ public:
+  // mode: etl-load's --mode, or "changes" for a change set; names what Written means.
+  AuditLog(const std::string& path, std::vector<std::string> key, std::string mode);
+  ~AuditLog();  // writes what is buffered, whatever ended the run
+  AuditLog(const AuditLog&) = delete;
+  AuditLog& operator=(const AuditLog&) = delete;
+  void record(const Sourced& in, const WriteResult& result);
+  void flush() { m_out->flush(); }
+
+ private:
+  std::unique_ptr<OutputStream> m_out;
+  std::vector<std::string> m_key;
+  std::string m_written;  // the name of WriteOutcome::Written in this mode
+  std::string m_prefix;   // {"run":"…", the same on every line of the run
+  bool m_changes = false;
+};
+
+}  // namespace etl
