@@ -1,15 +1,33 @@
 // etl-load: read NDJSON and write it to a file or a database table.
 #include "etl/cli/common_options.hpp"
+#include "etl/error.hpp"
 #include "etl/tools/pipeline.hpp"
 
 int main(int argc, char** argv) {
   CLI::App app{"Load NDJSON records into a file (format by extension) or a SQLite table."};
   app.name("etl-load");
   etl::tools::PipelineOptions p;
+  p.destination.clear();
   p.sources = {"-"};
   p.source_options.format = "ndjson";
   etl::cli::CommonOptions common;
-  app.add_option("DEST", p.destination, "Destination: a file or sqlite:PATH")->required();
+  app.add_option("DEST", p.destination,
+                 "Destination: a file, sqlite:PATH, postgresql://… or http(s)://… (or --to)");
+  std::vector<std::string> to;
+  std::string targets_file;
+  app.add_option("--to", to,
+                 "Broadcast: load the stream into this destination too (repeatable): a name in "
+                 "--targets FILE, with its own options, or an address with the command line's")
+      ->type_name("NAME|DEST");
+  app.add_option("--targets", targets_file,
+                 "Broadcast: a JSON file of destinations by name, {\"erp\": {\"to\": "
+                 "\"sqlite:erp.db\", \"table\": \"orders\", \"key\": \"order_no\", \"mode\": "
+                 "\"upsert\"}, …}; without --to, all of them")
+      ->type_name("FILE");
+  app.add_flag("--all-or-nothing", p.all_or_nothing,
+               "Broadcast: every destination loads in one transaction, committed only once all "
+               "of them took the whole stream; one failing rolls all back (default: a failing "
+               "destination stops alone and the others are loaded)");
   app.add_option_function<std::string>(
       "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
       "Input NDJSON (default: stdin)");
@@ -43,12 +61,17 @@ int main(int argc, char** argv) {
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
       "--key customer_no --mode upsert\n"
-      "  etl-diff --key id erp.ndjson shop.ndjson | etl-load --changes sqlite:erp.db --table t");
+      "  etl-diff --key id erp.ndjson shop.ndjson | etl-load --changes sqlite:erp.db --table t\n"
+      "  etl-load -i orders.ndjson --targets targets.json --to erp --to archive");
   return etl::cli::tool_main("etl-load", argc, argv, app, [&] {
     etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
                           p.sink_options.max_deletes_percent);
     p.sink_options.dry_run = p.dry_run;
     p.sink_options.outcome_records = !p.audit.empty();
+    bool broadcast = !to.empty() || !targets_file.empty();
+    if (broadcast == !p.destination.empty())
+      throw etl::UsageError("give one destination as DEST, or several with --to/--targets");
+    if (broadcast) p.targets = etl::tools::select_targets(targets_file, to, p.sink_options);
     return etl::tools::run_pipeline("etl-load", p, common);
   });
 }

@@ -37,6 +37,7 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       seconds());
   for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
   if (resumed) out += fmt::format(",\"resumed\":{}", resumed);
+  if (!targets_json.empty()) out += ",\"targets\":" + targets_json;
   if (!error.empty()) {
     out += ",\"error\":";
     append_json_string(out, error);
@@ -51,9 +52,14 @@ RejectWriter::RejectWriter(const std::string& path, bool durable) : m_durable(du
         path, durable ? OutputStream::Mode::Append : OutputStream::Mode::Replace);
 }
 
-void RejectWriter::append_line(std::string& b, const Sourced& in, const std::string& reason) {
+void RejectWriter::append_line(std::string& b, const Sourced& in, const std::string& reason,
+                               const std::string& target) {
   b += "{\"reason\":";
   append_json_string(b, reason);
+  if (!target.empty()) {
+    b += ",\"target\":";
+    append_json_string(b, target);
+  }
   b += ",\"where\":";
   append_json_string(b, in.where.to_string());
   if (!in.raw.empty() || in.record.empty()) {
@@ -66,9 +72,9 @@ void RejectWriter::append_line(std::string& b, const Sourced& in, const std::str
   b += "}\n";
 }
 
-void RejectWriter::write(const Sourced& in, const std::string& reason) {
+void RejectWriter::write(const Sourced& in, const std::string& reason, const std::string& target) {
   if (!m_out) return;
-  append_line(m_out->buffer(), in, reason);
+  append_line(m_out->buffer(), in, reason, target);
   if (m_durable)
     m_out->flush();
   else

@@ -29,6 +29,8 @@ struct RunStats {
   std::uint64_t groups = 0;
   // What the sink counted besides (e.g. a change set: inserted, updated, deleted).
   std::vector<std::pair<std::string, std::uint64_t>> sink_counts;
+  // A broadcast's destinations and their counts, a JSON array (the report's "targets").
+  std::string targets_json;
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   double seconds() const;
@@ -44,9 +46,11 @@ class RejectWriter {
   // line, so a killed run keeps the rejects of the batches it committed; a record rejected in a
   // batch that did not commit is rejected again by the rerun, and can show twice.
   explicit RejectWriter(const std::string& path, bool durable = false);
-  void write(const Sourced& in, const std::string& reason);
+  // target: the broadcast destination that rejected it (empty: none, or the only one).
+  void write(const Sourced& in, const std::string& reason, const std::string& target = "");
   // One reject line (with its newline), for writers that hold rejects back to order them.
-  static void append_line(std::string& out, const Sourced& in, const std::string& reason);
+  static void append_line(std::string& out, const Sourced& in, const std::string& reason,
+                          const std::string& target = "");
   void write_line(std::string_view line);
   void commit();
 

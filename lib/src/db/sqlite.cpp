@@ -361,7 +361,8 @@ WriteResult SqliteSink::write(const Sourced& in) {
   if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
-  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run) {
+  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
+      !m_opts.one_transaction) {
     if (m_checkpoint) store_checkpoint();
     m_db.exec("COMMIT");
     m_in_tx = false;

@@ -26,6 +26,10 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
   if (o.dry_run)
     throw UsageError(
         "--dry-run: an HTTP destination's writes cannot be undone, so it has no dry run");
+  if (o.one_transaction)
+    throw UsageError(
+        "--all-or-nothing: an HTTP destination's writes cannot be undone, so it cannot wait for "
+        "the others");
   m_batch_size = o.batch_size == 0 ? 1 : o.batch_size;
   if (m_templated && m_batch_size > 1)
     throw UsageError(

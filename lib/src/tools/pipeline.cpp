@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <optional>
@@ -9,6 +10,7 @@
 #include "etl/audit_log.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
+#include "etl/json.hpp"
 #include "etl/progress.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
@@ -22,6 +24,56 @@ const char* signal_name(int sig) {
   return sig == SIGINT ? "SIGINT" : sig == SIGTERM ? "SIGTERM" : "a signal";
 }
 
+// One destination of the run. etl-load --to loads one stream into several (broadcast): each
+// counts its own outcomes, and one that fails stops alone unless --all-or-nothing.
+struct Target {
+  std::string name;
+  std::unique_ptr<Sink> sink;  // null once it failed
+  RunStats own;                // a broadcast target's counts
+  RunStats* counts = nullptr;  // &own, or the run's own stats when it is the only destination
+  std::string failure;         // why it stopped
+  ExitCode failure_code = ExitCode::Ok;
+};
+
+// "erp: written 5, filtered 1, rejected 2" — what never reached a destination counts for each.
+std::string target_line(const Target& t, const RunStats& run) {
+  std::string extra;
+  for (const auto& [name, n] : t.own.sink_counts)
+    extra += fmt::format("{}{} {}", extra.empty() ? " (" : ", ", name, n);
+  if (!extra.empty()) extra += ")";
+  std::string line =
+      fmt::format("{}: written {}{}, filtered {}, rejected {}", t.name, t.own.written, extra,
+                  run.filtered + t.own.filtered, run.rejected + t.own.rejected);
+  if (!t.failure.empty())
+    line += fmt::format(
+        " — FAILED: {} (its batches committed before stay; nothing more was written to it)",
+        t.failure);
+  return line;
+}
+
+std::string targets_json(const std::vector<Target>& targets, const RunStats& run, bool dry_run) {
+  std::string out = "[";
+  for (const auto& t : targets) {
+    if (out.size() > 1) out += ',';
+    out += "{\"name\":";
+    append_json_string(out, t.name);
+    out += fmt::format(
+        ",\"status\":\"{}\",\"written\":{},\"filtered\":{},\"unmatched\":{},\"rejected\":{}",
+        !t.failure.empty() ? "failed"
+        : dry_run          ? "dry-run"
+                           : "ok",
+        t.own.written, run.filtered + t.own.filtered, t.own.unmatched,
+        run.rejected + t.own.rejected);
+    for (const auto& [name, n] : t.own.sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+    if (!t.failure.empty()) {
+      out += ",\"error\":";
+      append_json_string(out, t.failure);
+    }
+    out += '}';
+  }
+  return out + "]";
+}
+
 }  // namespace
 
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
@@ -30,10 +82,40 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   int stopped = 0;  // the signal that stopped the run early
   std::optional<RejectWriter> rejects_file;
   std::optional<AuditLog> audit;
+  std::vector<Target> targets;
+  std::vector<TargetSpec> specs = p.targets;
+  if (specs.empty()) specs.push_back({p.destination, p.destination, p.sink_options});
+  const bool broadcast = specs.size() > 1;
+  // A broadcast's summary has a line per destination, and its report a "targets" array.
+  auto summary = [&] {
+    if (!broadcast) return stats.summary(tool);
+    double secs = stats.seconds();
+    std::string out = fmt::format(
+        "{}: read {}, filtered {}, rejected {} before the destinations in {:.2f}s ({:.0f} "
+        "records/s)",
+        tool, stats.read, stats.filtered, stats.rejected, secs,
+        secs > 0 ? static_cast<double>(stats.read) / secs : 0.0);
+    for (const auto& t : targets) out += "\n" + tool + ": to " + target_line(t, stats);
+    return out;
+  };
+  auto report = [&](const std::string& status, const std::string& error) {
+    if (broadcast) stats.targets_json = targets_json(targets, stats, p.dry_run);
+    return stats.report_json(tool, status, error);
+  };
   try {
     // Open everything before moving a record, so address and option errors exit early.
     for (const auto& s : p.sources) reg.parse(s, p.source_options.format);
-    auto sink = reg.open_sink(p.destination, p.sink_options);
+    if (broadcast && (!p.checkpoint.empty() || !p.audit.empty()))
+      throw UsageError("--checkpoint and --audit take one destination, not several --to");
+    targets.resize(specs.size());
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      specs[i].options.dry_run = p.dry_run;
+      specs[i].options.one_transaction = p.all_or_nothing;
+      targets[i].name = specs[i].name;
+      targets[i].sink = reg.open_sink(specs[i].address, specs[i].options);
+      targets[i].counts = broadcast ? &targets[i].own : &stats;
+    }
+    Sink* sink = targets[0].sink.get();  // the only one, where broadcasting is refused
     // With --checkpoint, rejects append as they happen: a rerun skips what they were part of.
     RejectWriter& rejects = rejects_file.emplace(c.rejects, !p.checkpoint.empty());
     if (!p.audit.empty() && p.dry_run)
@@ -43,38 +125,59 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
                     p.sink_options.changes         ? "changes"
                     : p.sink_options.table.empty() ? "file"
                                                    : p.sink_options.mode);
-    auto reject = [&](const Sourced& in, const std::string& reason) {
-      ++stats.rejected;
+    // A reject before any destination (counts stats), or by target t (counts t's own when
+    // broadcasting). Beyond --max-errors the run stops; a broadcast target stops alone.
+    auto reject = [&](const Sourced& in, const std::string& reason, Target* t = nullptr) {
+      RunStats& counts = t ? *t->counts : stats;
+      ++counts.rejected;
       if (audit) audit->record(in, {WriteOutcome::Rejected, reason});
-      rejects.write(in, reason);
-      if (c.max_errors >= 0 && stats.rejected > static_cast<std::uint64_t>(c.max_errors))
-        throw DataError(fmt::format("{}: {} (more than --max-errors {} rejects; the run stopped)",
-                                    in.where.to_string(), reason, c.max_errors));
+      rejects.write(in, reason, broadcast && t ? t->name : "");
+      std::uint64_t total = stats.rejected + (broadcast && t ? t->own.rejected : 0);
+      if (c.max_errors >= 0 && total > static_cast<std::uint64_t>(c.max_errors))
+        throw DataError(fmt::format(
+            "{}: {} (more than --max-errors {} rejects; {} stopped)", in.where.to_string(), reason,
+            c.max_errors, broadcast && t && !p.all_or_nothing ? "this destination" : "the run"));
     };
     Sourced rec, mapped;
     std::vector<mapping::Mapping::Output> outputs;
-    auto account = [&](const Sourced& in, const WriteResult& w) {
+    auto account = [&](Target& t, const Sourced& in, const WriteResult& w) {
       if (audit && w.outcome != WriteOutcome::Rejected && w.outcome != WriteOutcome::Pending)
         audit->record(in, w);
+      RunStats& counts = *t.counts;
       switch (w.outcome) {
         case WriteOutcome::Written:
-          ++stats.written;
+          ++counts.written;
           break;
         case WriteOutcome::Unchanged:
-          ++stats.filtered;
+          ++counts.filtered;
           break;
         case WriteOutcome::Unmatched:
-          ++stats.filtered;
-          ++stats.unmatched;
+          ++counts.filtered;
+          ++counts.unmatched;
           break;
         case WriteOutcome::Rejected:
-          reject(in, w.reason);
+          reject(in, w.reason, &t);
           break;
         case WriteOutcome::Pending:
           break;  // counted when the sink reports it
       }
     };
-    sink->on_outcome(account);
+    for (auto& t : targets)
+      t.sink->on_outcome(
+          [&account, &t](const Sourced& in, const WriteResult& w) { account(t, in, w); });
+    // A broadcast target that fails is closed (its open batch rolls back) and the others go on;
+    // with --all-or-nothing, or a single destination, the failure is the run's.
+    auto guarded = [&](Target& t, auto&& step) {
+      if (!t.sink) return;
+      if (!broadcast || p.all_or_nothing) return step();
+      try {
+        step();
+      } catch (const Error& e) {
+        t.failure = e.what();
+        t.failure_code = e.code();
+        t.sink.reset();
+      }
+    };
     std::optional<Checkpoint> checkpoint;
     if (!p.checkpoint.empty()) {
       if (p.dry_run)
@@ -88,7 +191,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         ++stats.resumed;
         return;
       }
-      account(in, sink->write(in));
+      for (auto& t : targets) guarded(t, [&] { account(t, in, t.sink->write(in)); });
     };
     std::optional<Watermark> watermark;
     if (!p.state_file.empty()) watermark.emplace(p.state_file, p.cursor);
@@ -149,8 +252,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           "stopped by {} before the end of input: the aggregate is "
           "not complete, nothing committed",
           signal_name(stopped));
-      cli::report_run(c, stats.summary(tool) + "\n" + tool + ": " + why,
-                      stats.report_json(tool, "interrupted", why));
+      cli::report_run(c, summary() + "\n" + tool + ": " + why, report("interrupted", why));
       return 128 + stopped;
     }
     if (p.mapping) {
@@ -163,17 +265,24 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     }
     if (checkpoint && !stopped) checkpoint->end_of_input();
     progress.clear();
-    stats.sink_counts = sink->counts();  // known before the commit, which may refuse the set
-    if (p.dry_run)
-      sink->discard();  // reports the outcomes still pending; commits nothing
-    else
-      sink->commit();
+    for (auto& t : targets)
+      guarded(t, [&] {
+        // The counts are known before the commit, which may refuse a change set.
+        t.counts->sink_counts = t.sink->counts();
+        if (p.dry_run)
+          t.sink->discard();  // reports the outcomes still pending; commits nothing
+        else
+          t.sink->commit();
+      });
     rejects.commit();
     if (audit) audit->flush();
     // The watermark moves only after a complete run (an interrupted one may not have read
     // records below the greatest cursor it saw), and only when the load committed.
     if (watermark && !stopped) watermark->write_next();
-    if (!p.commit_state.empty() && !stopped && !p.dry_run) Watermark::commit(p.commit_state);
+    bool all_committed =
+        std::all_of(targets.begin(), targets.end(), [](auto& t) { return t.failure.empty(); });
+    if (!p.commit_state.empty() && !stopped && !p.dry_run && all_committed)
+      Watermark::commit(p.commit_state);
   } catch (const BrokenPipe&) {
     throw;
   } catch (const UsageError&) {
@@ -186,24 +295,33 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     } catch (const std::exception&) {
       // the run's own error is the one to report
     }
-    cli::report_run(c, stats.summary(tool), stats.report_json(tool, "error", e.what()));
+    cli::report_run(c, summary(), report("error", e.what()));
     throw;
   }
   if (stopped) {
     std::string why = fmt::format("stopped by {}: the {} records read are committed",
                                   signal_name(stopped), stats.read);
-    cli::report_run(c, stats.summary(tool) + "\n" + tool + ": " + why,
-                    stats.report_json(tool, "interrupted", why));
+    cli::report_run(c, summary() + "\n" + tool + ": " + why, report("interrupted", why));
     return 128 + stopped;
+  }
+  auto failed =
+      std::find_if(targets.begin(), targets.end(), [](auto& t) { return !t.failure.empty(); });
+  if (failed != targets.end()) {
+    std::size_t n = static_cast<std::size_t>(
+        std::count_if(targets.begin(), targets.end(), [](auto& t) { return !t.failure.empty(); }));
+    std::string why =
+        fmt::format("{} of {} destinations failed; the others are loaded", n, targets.size());
+    cli::report_run(c, summary() + "\n" + tool + ": " + why, report("partial", why));
+    return static_cast<int>(failed->failure_code);
   }
   if (p.dry_run) {
     cli::report_run(c,
-                    stats.summary(tool) + "\n" + tool +
+                    summary() + "\n" + tool +
                         ": dry run: nothing was written; these are the counts it would have made",
-                    stats.report_json(tool, "dry-run", ""));
+                    report("dry-run", ""));
     return 0;
   }
-  cli::report_run(c, stats.summary(tool), stats.report_json(tool, "ok", ""));
+  cli::report_run(c, summary(), report("ok", ""));
   return 0;
 }
 

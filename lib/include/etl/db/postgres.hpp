@@ -83,8 +83,10 @@ class PgSink : public Sink {
   void use_checkpoint(Checkpoint& checkpoint) override;
 
  private:
-  // Replace mode and --dry-run run in one transaction, each batch a savepoint.
-  bool one_transaction() const { return m_opts.mode == "replace" || m_opts.dry_run; }
+  // Replace mode, --dry-run and --all-or-nothing run in one transaction, each batch a savepoint.
+  bool one_transaction() const {
+    return m_opts.mode == "replace" || m_opts.dry_run || m_opts.one_transaction;
+  }
   void ensure_table(const Record& first);
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);

@@ -6,6 +6,7 @@
 #include "etl/cli/common_options.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/mapping/mapping.hpp"
+#include "etl/tools/targets.hpp"
 
 namespace etl::tools {
 
@@ -22,9 +23,14 @@ struct PipelineOptions {
   std::vector<std::string> cursor;
   std::string commit_state;
   std::string checkpoint;
-  std::string audit;  // etl-load --audit FILE: one line per record and its outcome (audit_log.hpp)
-                      // // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
-                      // etl-load --commit-state FILE: FILE.next over FILE after commit
+  std::string audit;
+  // etl-load --to (broadcast): the destinations, when there are several; else destination.
+  std::vector<TargetSpec> targets;
+  bool all_or_nothing =
+      false;  // every destination in one transaction, committed only if all took all  // etl-load
+              // --audit FILE: one line per record and its outcome (audit_log.hpp)
+              // // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
+              // etl-load --commit-state FILE: FILE.next over FILE after commit
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
