@@ -1,0 +1,33 @@
+-- The marketplace's order lines as its connector left them in a local SQLite database.
+-- Money is TEXT: the marketplace sends decimal strings and they stay exact.
+CREATE TABLE marketplace_lines (order_ref TEXT, sku TEXT, quantity INTEGER, line_total TEXT);
+INSERT INTO marketplace_lines VALUES ('MP-90211', '00104', 1, '155.32');
+INSERT INTO marketplace_lines VALUES ('MP-90212', '00107', 4, '601.35');
+INSERT INTO marketplace_lines VALUES ('MP-90213', '00102', 4, '297.01');
+INSERT INTO marketplace_lines VALUES ('MP-90214', '00107', 1, '150.34');
+INSERT INTO marketplace_lines VALUES ('MP-90215', '00101', 2, '54.13');
+INSERT INTO marketplace_lines VALUES ('MP-90216', '00110', 2, '175.08');
+INSERT INTO marketplace_lines VALUES ('MP-90217', '00101', 1, '27.07');
+INSERT INTO marketplace_lines VALUES ('MP-90218', '00103', 4, '472.72');
+INSERT INTO marketplace_lines VALUES ('MP-90219', '00110', 1, '87.54');
+INSERT INTO marketplace_lines VALUES ('MP-90220', '00101', 1, '27.07');
+INSERT INTO marketplace_lines VALUES ('MP-90221', '00104', 4, '621.26');
+INSERT INTO marketplace_lines VALUES ('MP-90222', '00105', 1, '151.89');
+INSERT INTO marketplace_lines VALUES ('MP-90223', '00110', 2, '175.08');
+INSERT INTO marketplace_lines VALUES ('MP-90224', '00105', 4, '607.54');
+INSERT INTO marketplace_lines VALUES ('MP-90225', '00102', 1, '74.25');
+INSERT INTO marketplace_lines VALUES ('MP-90226', '00102', 1, '74.25');
+INSERT INTO marketplace_lines VALUES ('MP-90227', '00110', 1, '87.54');
+INSERT INTO marketplace_lines VALUES ('MP-90228', '00101', 2, '54.13');
+INSERT INTO marketplace_lines VALUES ('MP-90229', '00106', 4, '624.26');
+INSERT INTO marketplace_lines VALUES ('MP-90230', '00103', 4, '472.72');
+INSERT INTO marketplace_lines VALUES ('MP-90231', '00110', 1, '87.54');
+INSERT INTO marketplace_lines VALUES ('MP-90232', '00107', 1, '150.34');
+INSERT INTO marketplace_lines VALUES ('MP-90233', '00111', 1, '176.93');
+INSERT INTO marketplace_lines VALUES ('MP-90234', '00105', 1, '151.89');
+INSERT INTO marketplace_lines VALUES ('MP-90235', '00110', 1, '87.54');
+INSERT INTO marketplace_lines VALUES ('MP-90236', '00112', 1, '185.12');
+INSERT INTO marketplace_lines VALUES ('MP-90237', '00103', 1, '118.18');
+INSERT INTO marketplace_lines VALUES ('MP-90238', '00111', 4, '707.71');
+INSERT INTO marketplace_lines VALUES ('MP-90239', '00108', 1, '45.33');
+INSERT INTO marketplace_lines VALUES ('MP-90240', '00107', 1, '150.34');
