@@ -23,6 +23,12 @@ int main(int argc, char** argv) {
                      ->delimiter(',');
   state->needs(cursor);
   cursor->needs(state);
+  app.add_option("--since-param", p.source_options.since_param,
+                 "Incremental, HTTP: the API's query parameter that asks for records at or after "
+                 "a value (e.g. updated_since); it gets the watermark's first cursor value "
+                 "(SQLite and PostgreSQL --table sources filter in their query by themselves)")
+      ->needs(state)
+      ->type_name("NAME");
   etl::cli::add_connector_options(app, p.source_options, false);
   etl::cli::add_common_options(app, common);
   app.footer(

@@ -59,6 +59,17 @@ Watermark::Watermark(std::string path, std::vector<std::string> fields)
   m_after = after->items();
 }
 
+bool Watermark::compares_as_number(const Value& v) {
+  if (v.kind() != Value::Kind::String && v.kind() != Value::Kind::Number) return false;
+  if (!is_json_number(v.text())) return false;
+  try {
+    Decimal::parse(v.text());
+    return true;
+  } catch (const DecimalError&) {
+    return false;  // past 38 digits: compared as text
+  }
+}
+
 int Watermark::compare(const std::vector<Value>& a, const std::vector<Value>& b) {
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
     std::string x = text_of(a[i]), y = text_of(b[i]);

@@ -1,10 +1,12 @@
 #pragma once
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "etl/net/http_client.hpp"
+#include "etl/value.hpp"
 
 namespace etl {
 
@@ -28,6 +30,13 @@ struct ConnectorOptions {
   bool outcome_records = false;     // --audit: batching sinks report every outcome with its record
   std::uint64_t max_deletes = 10;   // --max-deletes: how many rows a change set may delete
   bool max_deletes_percent = true;  //   … as a percentage of the table's rows
+  // Incremental extraction (etl-extract --state): the watermark's first cursor field and value.
+  // A source that can ask its system for the records at or beyond it does (SQLite and
+  // PostgreSQL with --table, HTTP with --since-param); the watermark still filters each record
+  // exactly, so this only saves reading what an earlier run moved.
+  std::string since_field;
+  std::optional<Value> since_value;
+  std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
   // HTTP sources
   HttpOptions http;
   std::string paginate = "none";  // none | link | page | offset | cursor

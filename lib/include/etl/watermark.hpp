@@ -26,6 +26,12 @@ class Watermark {
   // Renames FILE.next over FILE; false when there is no FILE.next.
   static bool commit(const std::string& path);
 
+  // The watermark's first cursor value (null when no run has committed yet): sources push
+  // `first field >= it` into their query.
+  const Value* first_after() const { return m_after ? &m_after->front() : nullptr; }
+  // Whether v compares by value (a number, or a string that is one), as compare() does.
+  static bool compares_as_number(const Value& v);
+
   // <0, 0, >0: component by component; two numbers (or strings that are numbers, as a CSV's
   // ids are) by value, anything else by its text (ISO 8601 times in one format sort so).
   static int compare(const std::vector<Value>& a, const std::vector<Value>& b);

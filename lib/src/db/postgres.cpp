@@ -8,6 +8,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/watermark.hpp"
 #include "pg_values.hpp"
 
 namespace etl {
@@ -241,11 +242,36 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
     m_names.emplace_back(PQfname(desc.get(), i));
     m_kinds.push_back(pg_kind(PQftype(desc.get(), i)));
   }
+  if (!o.table.empty() && o.since_value) sql += since_clause(o);
   PGresult* copy = PQexec(m_conn.handle(), ("COPY (" + sql + ") TO STDOUT").c_str());
   ok = PQresultStatus(copy) == PGRES_COPY_OUT;
   msg = trimmed_message(PQresultErrorMessage(copy));
   PQclear(copy);
   if (!ok) throw UsageError(fmt::format("{}: {}", m_name, msg));
+}
+
+// etl-extract --state: ask only for the rows whose first cursor field may lie at or beyond the
+// watermark, compared as Watermark::compare compares the text this source writes, so no row it
+// would pass is left out. Numbers, floats and timestamps compare in their own type (the literal
+// is cast to it); anything else as its text, bytewise (COLLATE "C"), unless the watermark is a
+// number: text ids compare by value ("10" after "9"), which SQL text order does not do.
+std::string PgSource::since_clause(const ConnectorOptions& o) const {
+  auto at = std::find(m_names.begin(), m_names.end(), o.since_field);
+  const Value& after = *o.since_value;
+  if (at == m_names.end() ||
+      (after.kind() != Value::Kind::String && after.kind() != Value::Kind::Number))
+    return "";
+  PgKind kind = m_kinds[static_cast<std::size_t>(at - m_names.begin())];
+  bool typed = kind == PgKind::Number || kind == PgKind::Float || kind == PgKind::Timestamp ||
+               kind == PgKind::TimestampTz;
+  if (!typed && (kind != PgKind::Text || Watermark::compares_as_number(after))) return "";
+  char* literal = PQescapeLiteral(m_conn.handle(), after.text().c_str(), after.text().size());
+  if (literal == nullptr) return "";
+  std::string column = pg_quote_name(o.since_field);
+  std::string clause = typed ? fmt::format(" WHERE {} >= {}", column, literal)
+                             : fmt::format(" WHERE {}::text COLLATE \"C\" >= {}", column, literal);
+  PQfreemem(literal);
+  return clause;
 }
 
 PgSource::~PgSource() {

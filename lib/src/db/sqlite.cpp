@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 
@@ -13,6 +15,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/watermark.hpp"
 
 namespace etl {
 namespace {
@@ -189,6 +192,35 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
     m_kinds.push_back(column_kind(sqlite3_column_decltype(m_stmt, i)));
   }
+  if (!o.table.empty() && o.since_value &&
+      std::find(m_names.begin(), m_names.end(), o.since_field) != m_names.end())
+    push_since(o);
+}
+
+// etl-extract --state: ask only for the rows whose first cursor field may lie at or beyond the
+// watermark, compared as Watermark::compare compares, so no row it would pass is left out: by
+// value when the watermark is a number (rows holding text are all kept: "10" is after "9"), and
+// bytewise when it is text (rows holding numbers are all kept).
+void SqliteSource::push_since(const ConnectorOptions& o) {
+  const Value& after = *o.since_value;
+  if (after.kind() != Value::Kind::String && after.kind() != Value::Kind::Number) return;
+  bool numeric = Watermark::compares_as_number(after);
+  std::string c = quote_identifier(o.since_field);
+  std::string sql =
+      fmt::format("SELECT * FROM {} WHERE CASE WHEN typeof({}) IN ({}) THEN {} >= ?1 {} ELSE 1 END",
+                  quote_identifier(o.table), c, numeric ? "'integer', 'real'" : "'text'", c,
+                  numeric ? "" : "COLLATE BINARY");
+  sqlite3_finalize(m_stmt);
+  m_stmt = m_db.prepare(sql);
+  const std::string& t = after.text();
+  std::int64_t i = 0;
+  auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), i);
+  if (!numeric)
+    sqlite3_bind_text(m_stmt, 1, t.data(), static_cast<int>(t.size()), SQLITE_TRANSIENT);
+  else if (ec == std::errc() && end == t.data() + t.size())
+    sqlite3_bind_int64(m_stmt, 1, i);
+  else  // rounded down, so a double just above the watermark's decimal is not left out
+    sqlite3_bind_double(m_stmt, 1, std::nextafter(std::strtod(t.c_str(), nullptr), -HUGE_VAL));
 }
 
 SqliteSource::~SqliteSource() {

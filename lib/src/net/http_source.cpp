@@ -16,13 +16,22 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
         fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor)", o.paginate));
   if (o.paginate == "cursor" && o.cursor_path.empty())
     throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
-  m_next_url = url;
+  // etl-extract --state … --since-param NAME: the API filters to the records at or after the
+  // watermark (NAME is its "updated since" parameter); every page's URL carries it.
+  if (!o.since_param.empty() && o.since_value)
+    m_base = with_query(
+        m_base, o.since_param,
+        o.since_value->kind() == Value::Kind::String || o.since_value->kind() == Value::Kind::Number
+            ? o.since_value->text()
+            : to_json(*o.since_value));
+  const std::string& start = m_base;
+  m_next_url = start;
   if (o.paginate == "page") {
     m_page_number = 1;
     m_next_url =
-        with_query(with_query(url, o.page_param, "1"), o.size_param, std::to_string(o.page_size));
+        with_query(with_query(start, o.page_param, "1"), o.size_param, std::to_string(o.page_size));
   } else if (o.paginate == "offset") {
-    m_next_url = with_query(with_query(url, o.offset_param, "0"), o.limit_param,
+    m_next_url = with_query(with_query(start, o.offset_param, "0"), o.limit_param,
                             std::to_string(o.page_size));
   }
 }

@@ -194,13 +194,20 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       for (auto& t : targets) guarded(t, [&] { account(t, in, t.sink->write(in)); });
     };
     std::optional<Watermark> watermark;
-    if (!p.state_file.empty()) watermark.emplace(p.state_file, p.cursor);
+    ConnectorOptions source_options = p.source_options;
+    if (!p.state_file.empty()) {
+      watermark.emplace(p.state_file, p.cursor);
+      if (const Value* after = watermark->first_after()) {
+        source_options.since_field = p.cursor.front();
+        source_options.since_value = *after;
+      }
+    }
     std::string no_cursor;
     Progress progress(tool, Progress::wanted(c.quiet, c.log_format));
     StopSignals stop_signals;
     for (const auto& address : p.sources) {
       if (StopSignals::requested()) break;
-      auto source = reg.open_source(address, p.source_options);
+      auto source = reg.open_source(address, source_options);
       while (!StopSignals::requested() && source->next(rec)) {
         progress.tick(++stats.read);
         if (!rec.reject_reason.empty()) {

@@ -63,6 +63,7 @@ class PgSource : public Source {
 
  private:
   void convert(std::size_t col, std::string_view text, Value& v);
+  std::string since_clause(const ConnectorOptions& o) const;
   PgConnection m_conn;
   std::string m_name;
   std::vector<std::string> m_names;

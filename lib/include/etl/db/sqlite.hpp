@@ -50,6 +50,7 @@ class SqliteSource : public Source {
   bool next(Sourced& out) override;
 
  private:
+  void push_since(const ConnectorOptions& o);
   SqliteDb m_db;
   sqlite3_stmt* m_stmt = nullptr;
   std::string m_name;
