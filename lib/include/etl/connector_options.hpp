@@ -24,8 +24,11 @@ struct ConnectorOptions {
   std::string mode = "insert";       // --mode insert|upsert|update|replace
   std::size_t batch_size = 0;        // --batch-size; 0: the connector's own default
   bool dry_run = false;  // --dry-run: one transaction, rolled back (sinks that can undo only)
-  bool one_transaction = false;     // --all-or-nothing: one transaction, committed at the end
-  std::string schema_file;          // --schema: column types for a table etl-load creates
+  bool one_transaction = false;  // --all-or-nothing: one transaction, committed at the end
+  std::string schema_file;       // --schema: column types for a table etl-load creates
+  // --add-columns: a field the existing table lacks becomes a new column (a table this run
+  // creates without --schema always grows so: its columns come from all the records)
+  bool add_columns = false;
   bool changes = false;             // --changes: the input is an etl-diff change set
   bool outcome_records = false;     // --audit: batching sinks report every outcome with its record
   std::uint64_t max_deletes = 10;   // --max-deletes: how many rows a change set may delete

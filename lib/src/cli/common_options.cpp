@@ -151,6 +151,9 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
     app.add_option("--mode", o.mode, "insert | upsert | update | replace")
         ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));
+    app.add_flag("--add-columns", o.add_columns,
+                 "A field the existing table has no column for adds one (nullable), instead of "
+                 "rejecting the record; a table etl-load creates without --schema always does");
     app.add_option("--schema", o.schema_file,
                    "JSON object of column: text|number|integer|boolean|json for a new table")
         ->check(CLI::ExistingFile);

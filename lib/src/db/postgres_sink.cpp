@@ -87,7 +87,9 @@ void PgSink::ensure_table(const Record& first) {
       "AND NOT attisdropped ORDER BY attnum",
       {quoted.c_str()});
   for (int i = 0; i < PQntuples(r.get()); ++i) m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
+  m_grows = m_opts.add_columns;
   if (m_columns.empty()) {
+    m_grows = m_opts.add_columns || m_opts.schema_file.empty();  // see ConnectorOptions
     std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
     for (const auto& k : m_opts.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
@@ -136,14 +138,16 @@ WriteResult PgSink::write(const Sourced& in) {
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
   }
   for (const auto& m : r.fields()) {
-    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end() && !m_grows)
       return {WriteOutcome::Rejected,
-              fmt::format("field '{}' has no column in table '{}'", m.key, m_opts.table)};
+              fmt::format("field '{}' has no column in table '{}' (--add-columns adds it)", m.key,
+                          m_opts.table)};
     // PostgreSQL text cannot hold U+0000; it would be cut short, never stored as given.
     if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)
       return {WriteOutcome::Rejected,
               fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key)};
   }
+  add_missing_columns(r);
   // A batch is COPYed with one column list: a record with other fields starts a new batch.
   bool same = r.size() == m_batch_fields.size();
   for (std::size_t i = 0; same && i < r.size(); ++i) same = r.fields()[i].key == m_batch_fields[i];
@@ -166,6 +170,23 @@ WriteResult PgSink::write(const Sourced& in) {
   }
   if (m_batch.size() >= m_opts.batch_size) flush(m_handed);
   return {WriteOutcome::Pending, ""};
+}
+
+// A field without a column (m_grows): the batch so far is flushed (its COPY names the old
+// columns), then the column is added to the table and to the staging table.
+void PgSink::add_missing_columns(const Record& r) {
+  for (const auto& m : r.fields()) {
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) != m_columns.end()) continue;
+    flush(m_handed - 1);
+    m_batch_fields.clear();
+    std::string column = pg_quote_name(m.key);
+    m_conn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", m_table, column,
+                            pg_type(column_type_of(m.value))));
+    if (m_opts.mode == "upsert" || m_opts.mode == "update")
+      m_conn.exec(fmt::format("ALTER TABLE etl_stage ADD COLUMN IF NOT EXISTS {} {}", column,
+                              pg_type(column_type_of(m.value))));
+    m_columns.push_back(m.key);
+  }
 }
 
 // A batch streams into COPY as its records arrive, so the server parses while we read on.

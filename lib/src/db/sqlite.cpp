@@ -265,9 +265,11 @@ void SqliteSink::ensure_table(const Record& first) {
   while (sqlite3_step(info) == SQLITE_ROW)
     m_columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info, 0)));
   sqlite3_finalize(info);
+  m_grows = m_opts.add_columns;
   if (m_columns.empty()) {
     // Column types from --schema, else from the first record; numbers get no declared type
-    // (see sqlite.hpp).
+    // (see sqlite.hpp). Without --schema, a later record's new field adds its column.
+    m_grows = m_opts.add_columns || m_opts.schema_file.empty();
     std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
     for (const auto& k : m_opts.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
@@ -368,13 +370,20 @@ WriteResult SqliteSink::write(const Sourced& in) {
     if (v == nullptr || v->is_null())
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
   }
-  for (const auto& m : r.fields())
-    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
-      return {WriteOutcome::Rejected,
-              fmt::format("field '{}' has no column in table '{}'", m.key, m_opts.table)};
   if (!m_in_tx) {
     m_db.exec("BEGIN");
     m_in_tx = true;
+  }
+  for (const auto& m : r.fields()) {
+    if (std::find(m_columns.begin(), m_columns.end(), m.key) != m_columns.end()) continue;
+    if (!m_grows)
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}' has no column in table '{}' (--add-columns adds it)", m.key,
+                          m_opts.table)};
+    // In the batch's transaction: the column and the first rows that fill it commit together.
+    m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", quote_identifier(m_opts.table),
+                          quote_identifier(m.key), declared_type(column_type_of(m.value))));
+    m_columns.push_back(m.key);
   }
   sqlite3_stmt* st = statement_for(r);
   int n = 0;

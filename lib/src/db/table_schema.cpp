@@ -37,29 +37,26 @@ std::vector<ColumnSpec> read_schema_file(const std::string& path) {
   return cols;
 }
 
+ColumnType column_type_of(const Value& v) {
+  switch (v.kind()) {
+    case Value::Kind::String:
+      return ColumnType::Text;
+    case Value::Kind::Number:
+      return ColumnType::Number;
+    case Value::Kind::Bool:
+      return ColumnType::Boolean;
+    case Value::Kind::Array:
+    case Value::Kind::Object:
+      return ColumnType::Json;
+    case Value::Kind::Null:
+      break;
+  }
+  return ColumnType::Unknown;
+}
+
 std::vector<ColumnSpec> columns_from_record(const Record& first) {
   std::vector<ColumnSpec> cols;
-  for (const auto& m : first.fields()) {
-    ColumnType t = ColumnType::Unknown;
-    switch (m.value.kind()) {
-      case Value::Kind::String:
-        t = ColumnType::Text;
-        break;
-      case Value::Kind::Number:
-        t = ColumnType::Number;
-        break;
-      case Value::Kind::Bool:
-        t = ColumnType::Boolean;
-        break;
-      case Value::Kind::Array:
-      case Value::Kind::Object:
-        t = ColumnType::Json;
-        break;
-      case Value::Kind::Null:
-        break;
-    }
-    cols.push_back({m.key, t});
-  }
+  for (const auto& m : first.fields()) cols.push_back({m.key, column_type_of(m.value)});
   return cols;
 }
 

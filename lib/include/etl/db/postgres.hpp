@@ -89,6 +89,7 @@ class PgSink : public Sink {
     return m_opts.mode == "replace" || m_opts.dry_run || m_opts.one_transaction;
   }
   void ensure_table(const Record& first);
+  void add_missing_columns(const Record& r);
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);
   void store_checkpoint(std::uint64_t settled);
@@ -106,6 +107,7 @@ class PgSink : public Sink {
   std::string m_table;  // quoted
   std::vector<std::string> m_columns;
   bool m_table_ready = false;
+  bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)
   bool m_in_tx = false;
   // The batch's records are kept as their COPY lines plus each field's JSON type (not copies of
   // the records: a million small allocations cost more than the load), and turned back into

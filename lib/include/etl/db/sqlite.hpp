@@ -77,6 +77,7 @@ class SqliteSink : public Sink {
   std::vector<std::string> m_columns;  // the table's columns
   bool m_in_tx = false;
   bool m_table_ready = false;
+  bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)
   std::size_t m_in_batch = 0;
   std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
   std::vector<std::string> m_last_keys;

@@ -18,6 +18,7 @@ struct ColumnSpec {
 
 std::vector<ColumnSpec> read_schema_file(const std::string& path);
 // string → Text, number → Number, boolean → Boolean, array/object → Json, null → Unknown.
+ColumnType column_type_of(const Value& v);
 std::vector<ColumnSpec> columns_from_record(const Record& first);
 // --schema when given, else the first record.
 std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, const Record& first);
