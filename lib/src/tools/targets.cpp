@@ -36,32 +36,34 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
   if (m.value.kind() != Value::Kind::Object)
     throw UsageError(fmt::format("{}: an object of options", at));
   TargetSpec t{m.key, "", defaults};
+  // The options a target may set, by the name it gives them.
+  static const std::pair<const char*, std::string ConnectorOptions::*> kText[] = {
+      {"table", &ConnectorOptions::table},
+      {"mode", &ConnectorOptions::mode},
+      {"schema", &ConnectorOptions::schema_file},
+      {"format", &ConnectorOptions::format},
+      {"password_file", &ConnectorOptions::password_file},
+      {"method", &ConnectorOptions::http_method}};
+  static const std::pair<const char*, std::vector<std::string> ConnectorOptions::*> kLists[] = {
+      {"key", &ConnectorOptions::key}, {"columns", &ConnectorOptions::columns}};
   for (const auto& o : m.value.members()) {
     std::string where = fmt::format("{}: \"{}\"", at, o.key);
-    if (o.key == "to")
+    auto text = std::find_if(std::begin(kText), std::end(kText),
+                             [&](const auto& e) { return o.key == e.first; });
+    auto list = std::find_if(std::begin(kLists), std::end(kLists),
+                             [&](const auto& e) { return o.key == e.first; });
+    if (o.key == "to") {
       t.address = string_of(o.value, where);
-    else if (o.key == "table")
-      t.options.table = string_of(o.value, where);
-    else if (o.key == "key")
-      t.options.key = strings_of(o.value, where);
-    else if (o.key == "mode")
-      t.options.mode = string_of(o.value, where);
-    else if (o.key == "schema")
-      t.options.schema_file = string_of(o.value, where);
-    else if (o.key == "columns")
-      t.options.columns = strings_of(o.value, where);
-    else if (o.key == "format")
-      t.options.format = string_of(o.value, where);
-    else if (o.key == "password_file")
-      t.options.password_file = string_of(o.value, where);
-    else if (o.key == "method")
-      t.options.http_method = string_of(o.value, where);
-    else if (o.key == "batch_size") {
+    } else if (text != std::end(kText)) {
+      t.options.*(text->second) = string_of(o.value, where);
+    } else if (list != std::end(kLists)) {
+      t.options.*(list->second) = strings_of(o.value, where);
+    } else if (o.key == "batch_size") {
       std::size_t n = 0;
-      const std::string& text = o.value.text();
-      auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+      const std::string& digits = o.value.text();
+      auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
       if (o.value.kind() != Value::Kind::Number || ec != std::errc() ||
-          end != text.data() + text.size() || n == 0)
+          end != digits.data() + digits.size() || n == 0)
         throw UsageError(fmt::format("{}: a positive whole number", where));
       t.options.batch_size = n;
     } else {
