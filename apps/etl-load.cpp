@@ -4,7 +4,9 @@
 #include "etl/tools/pipeline.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Load NDJSON records into a file (format by extension) or a SQLite table."};
+  CLI::App app{
+      "Load NDJSON records into a file (format by extension), a SQLite or PostgreSQL table or an "
+      "HTTP API, or into several of them at once (--targets)"};
   app.name("etl-load");
   etl::tools::PipelineOptions p;
   p.destination.clear();
