@@ -120,11 +120,10 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     RejectWriter& rejects = rejects_file.emplace(c.rejects, !p.checkpoint.empty());
     if (!p.audit.empty() && p.dry_run)
       throw UsageError("--audit and --dry-run: the audit log records what runs did");
-    if (!p.audit.empty())
-      audit.emplace(p.audit, p.sink_options.key,
-                    p.sink_options.changes         ? "changes"
-                    : p.sink_options.table.empty() ? "file"
-                                                   : p.sink_options.mode);
+    if (!p.audit.empty()) {
+      const ConnectorOptions& o = specs[0].options;  // the only destination
+      audit.emplace(p.audit, o.key, o.changes ? "changes" : o.table.empty() ? "file" : o.mode);
+    }
     // A reject before any destination (counts stats), or by target t (counts t's own when
     // broadcasting). Beyond --max-errors the run stops; a broadcast target stops alone.
     auto reject = [&](const Sourced& in, const std::string& reason, Target* t = nullptr) {
