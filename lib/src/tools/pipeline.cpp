@@ -46,7 +46,8 @@ std::string target_line(const Target& t, const RunStats& run) {
                   run.filtered + t.own.filtered, run.rejected + t.own.rejected);
   if (!t.failure.empty())
     line += fmt::format(
-        " — FAILED: {} (its batches committed before stay; nothing more was written to it)",
+        " — FAILED: {} (the batches it committed stay, its open batch was rolled back: "
+        "\"written\" counts that batch too)",
         t.failure);
   return line;
 }
@@ -124,18 +125,34 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       const ConnectorOptions& o = specs[0].options;  // the only destination
       audit.emplace(p.audit, o.key, o.changes ? "changes" : o.table.empty() ? "file" : o.mode);
     }
+    // A broadcast target that fails is closed (its open batch rolls back); the others go on.
+    auto fail_target = [](Target& t, const Error& e) {
+      t.failure = e.what();
+      t.failure_code = e.code();
+      t.sink.reset();
+    };
+    auto beyond_max = [&](std::uint64_t n) {
+      return c.max_errors >= 0 && n > static_cast<std::uint64_t>(c.max_errors);
+    };
     // A reject before any destination (counts stats), or by target t (counts t's own when
-    // broadcasting). Beyond --max-errors the run stops; a broadcast target stops alone.
+    // broadcasting). Beyond --max-errors the run stops; a broadcast target stops alone, when
+    // its own rejects with the run's pass the limit.
     auto reject = [&](const Sourced& in, const std::string& reason, Target* t = nullptr) {
       RunStats& counts = t ? *t->counts : stats;
       ++counts.rejected;
       if (audit) audit->record(in, {WriteOutcome::Rejected, reason});
       rejects.write(in, reason, broadcast && t ? t->name : "");
-      std::uint64_t total = stats.rejected + (broadcast && t ? t->own.rejected : 0);
-      if (c.max_errors >= 0 && total > static_cast<std::uint64_t>(c.max_errors))
-        throw DataError(fmt::format(
-            "{}: {} (more than --max-errors {} rejects; {} stopped)", in.where.to_string(), reason,
-            c.max_errors, broadcast && t && !p.all_or_nothing ? "this destination" : "the run"));
+      auto error = [&](const char* what) {
+        return DataError(fmt::format("{}: {} (more than --max-errors {} rejects; {} stopped)",
+                                     in.where.to_string(), reason, c.max_errors, what));
+      };
+      bool alone = broadcast && !p.all_or_nothing;
+      if (beyond_max(stats.rejected + (broadcast && t ? t->own.rejected : 0)))
+        throw error(alone && t ? "this destination" : "the run");
+      if (alone && !t)
+        for (auto& other : targets)
+          if (other.sink && beyond_max(stats.rejected + other.own.rejected))
+            fail_target(other, error("this destination"));
     };
     Sourced rec, mapped;
     std::vector<mapping::Mapping::Output> outputs;
@@ -164,17 +181,15 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     for (auto& t : targets)
       t.sink->on_outcome(
           [&account, &t](const Sourced& in, const WriteResult& w) { account(t, in, w); });
-    // A broadcast target that fails is closed (its open batch rolls back) and the others go on;
-    // with --all-or-nothing, or a single destination, the failure is the run's.
+    // A broadcast target's step: its failure is its own, except with --all-or-nothing (or a
+    // single destination), where it is the run's.
     auto guarded = [&](Target& t, auto&& step) {
       if (!t.sink) return;
       if (!broadcast || p.all_or_nothing) return step();
       try {
         step();
       } catch (const Error& e) {
-        t.failure = e.what();
-        t.failure_code = e.code();
-        t.sink.reset();
+        fail_target(t, e);
       }
     };
     std::optional<Checkpoint> checkpoint;
