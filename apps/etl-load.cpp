@@ -18,7 +18,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> to;
   std::string targets_file;
   app.add_option("--to", to,
-                 "Broadcast: load the stream into this destination too (repeatable): a name in "
+                 "Broadcast: one of the destinations the stream goes to (repeatable): a name in "
                  "--targets FILE, with its own options, or an address with the command line's")
       ->type_name("NAME|DEST");
   app.add_option("--targets", targets_file,
@@ -56,7 +56,8 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_option("--audit", p.audit,
                  "Append one JSON line per record to FILE: its --key, its outcome (inserted, "
-                 "upserted, updated, unchanged, unmatched, rejected with the reason) and where "
+                 "upserted, updated, deleted, unchanged, unmatched, written, rejected with the "
+                 "reason) and where "
                  "it was read, stamped with the run's start")
       ->type_name("FILE");
   etl::cli::add_common_options(app, common);
