@@ -72,8 +72,7 @@ int main(int argc, char** argv) {
       "  etl-correlate shop.csv erp.csv --on 'email=EMAIL' --on 'similar(name, NAME) >= 0.92' "
       "--block 'zip=POSTCODE' --emit xref --left-key id --right-key NO --xref xref.db "
       "--entity customer");
-  for (auto* opt : app.get_options())
-    if (!opt->get_positional()) opt->allow_extra_args(false);
+  etl::cli::one_value_per_option(app);
   return etl::cli::tool_main("etl-correlate", argc, argv, app, [&] {
     o.memory = etl::cli::parse_size(memory, "--memory");
     bool ids_needed = o.emit == "xref" || !o.xref.empty();

@@ -54,8 +54,7 @@ int main(int argc, char** argv) {
       "  etl-diff --key id a.ndjson b.ndjson | etl-load --changes sqlite:a.db --table t --key id\n"
       "  etl-diff --key id --base base.ndjson a.ndjson b.ndjson --changes-a to-a.ndjson "
       "--changes-b to-b.ndjson --conflicts conflicts.ndjson");
-  for (auto* opt : app.get_options())
-    if (!opt->get_positional()) opt->allow_extra_args(false);
+  etl::cli::one_value_per_option(app);
   return etl::cli::tool_main("etl-diff", argc, argv, app, [&] {
     o.memory = etl::cli::parse_size(memory, "--memory");
     o.rules.ignore.insert(ignore.begin(), ignore.end());

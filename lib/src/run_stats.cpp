@@ -10,6 +10,17 @@ double RunStats::seconds() const {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 }
 
+std::string RunStats::sink_note() const {
+  std::string note;
+  for (const auto& [name, n] : sink_counts)
+    note += fmt::format("{}{} {}", note.empty() ? " (" : ", ", name, n);
+  return note.empty() ? note : note + ")";
+}
+
+void RunStats::append_sink_counts_json(std::string& out) const {
+  for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+}
+
 std::string RunStats::summary(const std::string& tool) const {
   double s = seconds();
   std::string unmatched_note = unmatched ? fmt::format(" ({} unmatched)", unmatched) : "";
@@ -17,13 +28,9 @@ std::string RunStats::summary(const std::string& tool) const {
   std::string unnested_note = unnested ? fmt::format(" (+{} by unnest)", unnested) : "";
   std::string aggregated_note =
       aggregated ? fmt::format(", aggregated {} into {} groups", aggregated, groups) : "";
-  std::string sink_note;
-  for (const auto& [name, n] : sink_counts)
-    sink_note += fmt::format("{}{} {}", sink_note.empty() ? " (" : ", ", name, n);
-  if (!sink_note.empty()) sink_note += ")";
   return fmt::format(
       "{}: read {}{}{}, written {}{}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)",
-      tool, read, unnested_note, aggregated_note, written, sink_note, filtered, unmatched_note,
+      tool, read, unnested_note, aggregated_note, written, sink_note(), filtered, unmatched_note,
       rejected, s, s > 0 ? static_cast<double>(read) / s : 0.0);
 }
 
@@ -35,7 +42,7 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       "\"seconds\":{:.3f}",
       tool, status, read, written, filtered, unmatched, rejected, unnested, aggregated, groups,
       seconds());
-  for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+  append_sink_counts_json(out);
   if (resumed) out += fmt::format(",\"resumed\":{}", resumed);
   if (!targets_json.empty()) out += ",\"targets\":" + targets_json;
   if (!error.empty()) {

@@ -34,6 +34,10 @@ struct RunStats {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
 
   double seconds() const;
+  // " (inserted 3, updated 1)": sink_counts for a summary line; empty when there are none.
+  std::string sink_note() const;
+  // ,"inserted":3,"updated":1 — sink_counts as members of a JSON object.
+  void append_sink_counts_json(std::string& out) const;
   std::string summary(const std::string& tool) const;
   std::string report_json(const std::string& tool, const std::string& status,
                           const std::string& error) const;

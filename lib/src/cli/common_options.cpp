@@ -182,6 +182,11 @@ void write_report(const std::string& path, const std::string& report) {
   out.commit();
 }
 
+void one_value_per_option(CLI::App& app) {
+  for (auto* opt : app.get_options())
+    if (!opt->get_positional()) opt->allow_extra_args(false);
+}
+
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
                  "Input format when the extension does not tell (csv, tsv, ndjson, json)");

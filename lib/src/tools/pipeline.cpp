@@ -37,13 +37,9 @@ struct Target {
 
 // "erp: written 5, filtered 1, rejected 2" — what never reached a destination counts for each.
 std::string target_line(const Target& t, const RunStats& run) {
-  std::string extra;
-  for (const auto& [name, n] : t.own.sink_counts)
-    extra += fmt::format("{}{} {}", extra.empty() ? " (" : ", ", name, n);
-  if (!extra.empty()) extra += ")";
   std::string line =
-      fmt::format("{}: written {}{}, filtered {}, rejected {}", t.name, t.own.written, extra,
-                  run.filtered + t.own.filtered, run.rejected + t.own.rejected);
+      fmt::format("{}: written {}{}, filtered {}, rejected {}", t.name, t.own.written,
+                  t.own.sink_note(), run.filtered + t.own.filtered, run.rejected + t.own.rejected);
   if (!t.failure.empty())
     line += fmt::format(
         " — FAILED: {} (the batches it committed stay, its open batch was rolled back: "
@@ -65,7 +61,7 @@ std::string targets_json(const std::vector<Target>& targets, const RunStats& run
                            : "ok",
         t.own.written, run.filtered + t.own.filtered, t.own.unmatched,
         run.rejected + t.own.rejected);
-    for (const auto& [name, n] : t.own.sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+    t.own.append_sink_counts_json(out);
     if (!t.failure.empty()) {
       out += ",\"error\":";
       append_json_string(out, t.failure);

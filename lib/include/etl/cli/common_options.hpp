@@ -29,6 +29,9 @@ void add_http_options(CLI::App& app, ConnectorOptions& o);
 // Source flags of the tools that read two inputs with one set of options (etl-diff,
 // etl-correlate): --format, --table, --password-file, --records-path and the HTTP flags.
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o);
+// For tools with two positional inputs (LEFT RIGHT, OLD NEW): every option takes one value per
+// use, so `--ignore a b.csv c.csv` cannot swallow the inputs. Call after adding all options.
+void one_value_per_option(CLI::App& app);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
