@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -26,28 +27,130 @@ void widen_pipe(int fd) {
   if (fstat(fd, &st) == 0 && S_ISFIFO(st.st_mode)) fcntl(fd, F_SETPIPE_SZ, 1 << 20);
 }
 
+struct InputStream::Gzip {
+  z_stream zs{};
+  std::string in;          // compressed bytes read
+  std::size_t used = 0;    // of them, inflated
+  bool in_member = false;  // inside a member: its end (with CRC and length) is still to come
+  Gzip() {
+    if (inflateInit2(&zs, 15 + 16) != Z_OK) throw IoError("cannot start a gzip decoder");
+  }
+  ~Gzip() { inflateEnd(&zs); }
+};
+
 InputStream::InputStream(const std::string& path) : m_name(path == "-" ? "stdin" : path) {
-  if (path == "-") widen_pipe(0);
-  gzFile gz = path == "-" ? gzdopen(dup(0), "rb") : gzopen(path.c_str(), "rb");
-  if (gz == nullptr)
-    throw IoError(fmt::format("{}: cannot open: {}", m_name, std::strerror(errno)));
-  gzbuffer(gz, 1 << 17);
-  m_gz = gz;
+  if (path == "-") {
+    widen_pipe(0);
+    m_fd = 0;
+    return;
+  }
+  m_fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", m_name, std::strerror(errno)));
+  m_own_fd = true;
+  struct stat st {};
+  if (fstat(m_fd, &st) == 0 && S_ISREG(st.st_mode)) {
+    m_size_at_open = static_cast<std::int64_t>(st.st_size);
+    posix_fadvise(m_fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+  }
 }
 
 InputStream::~InputStream() {
-  gzclose(static_cast<gzFile>(m_gz));
+  if (m_own_fd) close(m_fd);
+}
+
+// One read(2); at the end of a regular file, checks that it was not cut under the reader.
+std::size_t InputStream::read_raw(char* buf, std::size_t n) {
+  if (m_raw_eof) return 0;
+  for (;;) {
+    ssize_t got = ::read(m_fd, buf, n);
+    if (got > 0) {
+      m_raw_read += static_cast<std::uint64_t>(got);
+      return static_cast<std::size_t>(got);
+    }
+    if (got == 0) break;
+    if (errno == EINTR) continue;
+    throw IoError(fmt::format("{}: read error: {}", m_name, std::strerror(errno)));
+  }
+  m_raw_eof = true;
+  if (m_size_at_open >= 0 && m_raw_read < static_cast<std::uint64_t>(m_size_at_open))
+    throw IoError(
+        fmt::format("{}: the file shrank while it was read ({} of its {} bytes read): "
+                    "it was truncated or rewritten under the reader",
+                    m_name, m_raw_read, m_size_at_open));
+  return 0;
+}
+
+// Reads until two bytes (or the end) decide whether the input is gzip.
+void InputStream::sniff() {
+  m_sniffed = true;
+  char head[1 << 16];
+  while (m_pending.size() < 2) {
+    std::size_t got = read_raw(head, sizeof head);
+    if (got == 0) break;
+    m_pending.append(head, got);
+  }
+  if (m_pending.size() >= 2 && static_cast<unsigned char>(m_pending[0]) == 0x1f &&
+      static_cast<unsigned char>(m_pending[1]) == 0x8b) {
+    m_gz = std::make_unique<Gzip>();
+    m_gz->in = std::move(m_pending);
+    m_pending.clear();
+  }
 }
 
 std::size_t InputStream::read(char* buf, std::size_t n) {
-  int got = gzread(static_cast<gzFile>(m_gz), buf, static_cast<unsigned>(n));
-  if (got < 0) {
-    int zerr = 0;
-    const char* msg = gzerror(static_cast<gzFile>(m_gz), &zerr);
-    throw IoError(
-        fmt::format("{}: read error: {}", m_name, zerr == Z_ERRNO ? std::strerror(errno) : msg));
+  if (!m_sniffed) sniff();
+  if (m_gz) return read_gzip(buf, n);
+  if (m_pending_pos < m_pending.size()) {
+    std::size_t take = std::min(n, m_pending.size() - m_pending_pos);
+    std::memcpy(buf, m_pending.data() + m_pending_pos, take);
+    m_pending_pos += take;
+    return take;
   }
-  return static_cast<std::size_t>(got);
+  return read_raw(buf, n);
+}
+
+// Inflates until some output is produced or the stream ends where a member ends.
+std::size_t InputStream::read_gzip(char* buf, std::size_t n) {
+  Gzip& g = *m_gz;
+  z_stream& zs = g.zs;
+  zs.next_out = reinterpret_cast<Bytef*>(buf);
+  zs.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+  const uInt wanted = zs.avail_out;
+  std::size_t& used = g.used;
+  auto consumed_at = [&] { return m_raw_read - (g.in.size() - used); };
+  while (zs.avail_out == wanted) {
+    if (used == g.in.size()) {
+      g.in.resize(1 << 17);
+      used = 0;
+      std::size_t got = read_raw(g.in.data(), g.in.size());
+      g.in.resize(got);
+      if (got == 0) {
+        if (g.in_member)
+          throw DataError(
+              fmt::format("{}: truncated gzip stream after {} bytes", m_name, m_raw_read));
+        break;
+      }
+    }
+    if (!g.in_member) {
+      // A member ended (or none began): what follows must be another member.
+      if (static_cast<unsigned char>(g.in[used]) != 0x1f)
+        throw DataError(fmt::format("{}: bytes that are not gzip after the gzip stream, at byte {}",
+                                    m_name, consumed_at()));
+      inflateReset(&zs);
+      g.in_member = true;
+    }
+    zs.next_in = reinterpret_cast<Bytef*>(g.in.data() + used);
+    zs.avail_in = static_cast<uInt>(g.in.size() - used);
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    used = g.in.size() - zs.avail_in;
+    if (rc == Z_STREAM_END) {
+      g.in_member = false;
+    } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      throw DataError(fmt::format("{}: corrupt gzip stream at byte {}: {}", m_name, consumed_at(),
+                                  zs.msg != nullptr ? zs.msg : "inflate failed"));
+    }
+  }
+  return wanted - zs.avail_out;
 }
 
 bool LineReader::fill() {

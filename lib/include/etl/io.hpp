@@ -1,13 +1,21 @@
 #pragma once
-// Byte streams under the readers and writers. Files ending in .gz are (de)compressed with zlib;
-// `-` is stdin/stdout. Output files are written under a temporary name and renamed on commit,
-// so a failed run never leaves a half-written file under the final name.
+// Byte streams under the readers and writers. Gzip input is recognised by its magic bytes and
+// output ending in .gz is compressed (zlib); `-` is stdin/stdout. Output files are written under a
+// temporary name and renamed on commit, so a failed run never leaves a half-written file under the
+// final name.
 #include <cstddef>
+#include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
 namespace etl {
 
+// Reads a file or stdin with read(2), so a pipe that trickles is processed as it arrives.
+// Input that starts with the gzip magic is inflated, member after member; a stream that does
+// not end at a member's end with a valid CRC and length, or has bytes after it that are not
+// another member, is a DataError, never a clean end. A regular file that ends before the size
+// it had when opened was truncated under the reader: an IoError naming it.
 class InputStream {
  public:
   explicit InputStream(const std::string& path);  // "-" = stdin
@@ -15,13 +23,25 @@ class InputStream {
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
-  // Reads up to n bytes; returns 0 at the end. Throws IoError.
+  // Reads up to n bytes; returns 0 at the end. Throws IoError or DataError.
   std::size_t read(char* buf, std::size_t n);
   const std::string& name() const { return m_name; }
 
  private:
+  struct Gzip;
+  std::size_t read_raw(char* buf, std::size_t n);
+  std::size_t read_gzip(char* buf, std::size_t n);
+  void sniff();
   std::string m_name;
-  void* m_gz = nullptr;  // gzFile: zlib reads plain files transparently
+  int m_fd = -1;
+  bool m_own_fd = false;
+  bool m_sniffed = false;
+  bool m_raw_eof = false;
+  std::int64_t m_size_at_open = -1;  // a regular file's; -1 for pipes and devices
+  std::uint64_t m_raw_read = 0;      // bytes read from the file (compressed, for gzip)
+  std::string m_pending;             // bytes read while sniffing, handed out first
+  std::size_t m_pending_pos = 0;
+  std::unique_ptr<Gzip> m_gz;
 };
 
 // Hands out lines (without the line end; a trailing CR is kept for the caller to decide).

@@ -25,6 +25,8 @@ class JsonStream {
   std::size_t PutEnd(Ch*) { return 0; }
 
   void skip_whitespace();
+  // True at the end of input (a NUL byte in the input is not the end).
+  bool at_end() { return Peek() == '\0' && m_pos == m_buf.size(); }
   std::uint64_t line() const { return m_line; }
   std::uint64_t column() const { return m_column; }
 

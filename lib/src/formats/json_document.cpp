@@ -30,23 +30,43 @@ std::vector<std::string> pointer_tokens(const std::string& pointer) {
 }  // namespace
 
 JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::string& records_path)
-    : m_in(path), m_json(m_in), m_name(m_in.name()) {
-  seek_records(records_path);
+    : m_in(path),
+      m_json(m_in),
+      m_name(m_in.name()),
+      m_pointer(records_path.empty() ? "/" : records_path),
+      m_tokens(pointer_tokens(records_path)) {
+  start_document();
 }
 
 void JsonDocumentReader::fail(const std::string& message) const {
   throw DataError(fmt::format("{}:{}:{}: {}", m_name, m_json.line(), m_json.column(), message));
 }
 
+// Opens the next document at its records array; false at the end of input after a document.
+bool JsonDocumentReader::start_document() {
+  m_json.skip_whitespace();
+  if (m_documents > 0) {
+    if (m_json.at_end()) return false;
+    char c = m_json.Peek();
+    if (c != '{' && c != '[')
+      fail(fmt::format("unexpected '{}' after the end of the JSON document", c));
+  }
+  ++m_documents;
+  seek_records();
+  m_index_in_array = 0;
+  m_in_array = true;
+  return true;
+}
+
 // Walks to the records array without building the values it passes over.
-void JsonDocumentReader::seek_records(const std::string& pointer) {
-  const std::string shown = pointer.empty() ? "/" : pointer;
-  for (const std::string& token : pointer_tokens(pointer)) {
+void JsonDocumentReader::seek_records() {
+  m_levels.clear();
+  for (const std::string& token : m_tokens) {
     m_json.skip_whitespace();
     char open = m_json.Peek();
-    if (open != '{' && open != '[')
-      throw DataError(fmt::format("{}: records path '{}' not found", m_name, shown));
+    if (open != '{' && open != '[') fail(fmt::format("records path '{}' not found", m_pointer));
     m_json.Take();
+    m_levels.push_back({open, token});
     bool found = false;
     for (std::size_t index = 0;; ++index) {
       m_json.skip_whitespace();
@@ -73,27 +93,63 @@ void JsonDocumentReader::seek_records(const std::string& pointer) {
       }
       if (auto err = m_json.skip_value()) fail(err->message);
     }
-    if (!found) throw DataError(fmt::format("{}: records path '{}' not found", m_name, shown));
+    if (!found) fail(fmt::format("records path '{}' not found", m_pointer));
   }
   m_json.skip_whitespace();
   if (m_json.Take() != '[')
-    throw DataError(
-        fmt::format("{}: records path '{}' is not an array (use --records-path)", m_name, shown));
+    throw DataError(fmt::format("{}: records path '{}' is not an array (use --records-path)",
+                                m_name, m_pointer));
+}
+
+// Reads the rest of every container around the records array, so that a document cut off
+// after its records, or a second value under the records path's key, is not passed over.
+void JsonDocumentReader::finish_document() {
+  for (auto level = m_levels.rbegin(); level != m_levels.rend(); ++level) {
+    char close = level->open == '{' ? '}' : ']';
+    auto check_not_at_end = [&] {
+      m_json.skip_whitespace();
+      if (m_json.at_end()) fail(fmt::format("the document ends before its closing '{}'", close));
+    };
+    for (;;) {
+      check_not_at_end();
+      if (m_json.Peek() == close) {
+        m_json.Take();
+        break;
+      }
+      if (m_json.Take() != ',') fail(fmt::format("expected ',' or '{}'", close));
+      check_not_at_end();
+      if (level->open == '{') {
+        Value key;
+        if (auto err = m_json.parse_value(key)) fail(err->message);
+        if (key.kind() != Value::Kind::String) fail("expected an object key");
+        if (key.text() == level->token)
+          fail(fmt::format("key '{}' of the records path '{}' appears twice", key.text(),
+                           m_pointer));
+        m_json.skip_whitespace();
+        if (m_json.Take() != ':') fail("expected ':' after an object key");
+      }
+      check_not_at_end();
+      if (auto err = m_json.skip_value()) fail(err->message);
+    }
+  }
 }
 
 bool JsonDocumentReader::next(Sourced& out) {
-  if (m_done) return false;
-  m_json.skip_whitespace();
-  if (m_json.Peek() == ']') {
+  for (;;) {
+    if (!m_in_array) return false;
+    m_json.skip_whitespace();
+    if (m_json.Peek() != ']') break;
     m_json.Take();
-    m_done = true;
-    return false;
+    m_in_array = false;
+    finish_document();
+    if (!start_document()) return false;
   }
-  if (m_index > 0) {
+  if (m_index_in_array > 0) {
     if (m_json.Take() != ',') fail("expected ',' or ']' after a record");
     m_json.skip_whitespace();
   }
-  if (m_json.Peek() == '\0') fail("unexpected end of input inside the records array");
+  if (m_json.at_end()) fail("unexpected end of input inside the records array");
+  ++m_index_in_array;
   ++m_index;
   out.where.source = m_name;
   out.where.line = 0;

@@ -1,7 +1,9 @@
 #pragma once
 // A JSON document holding the records: a top-level array of objects, or an array found by a
 // JSON Pointer (`--records-path /data/items`), as REST APIs return pages. Streamed: one
-// element is in memory at a time.
+// element is in memory at a time. Documents written one after another (`cat page*.json`) are
+// read in turn, each through the records path; the rest of each document is checked to its
+// end, so trailing bytes, a cut-off document or a repeated key on the path are errors.
 #include <string>
 #include <vector>
 
@@ -18,14 +20,26 @@ class JsonDocumentReader : public Source {
   bool next(Sourced& out) override;
 
  private:
-  void seek_records(const std::string& pointer);
+  // A container the records path passed through, and the key or index it took there.
+  struct Level {
+    char open;
+    std::string token;
+  };
+  bool start_document();
+  void seek_records();
+  void finish_document();
   [[noreturn]] void fail(const std::string& message) const;
   InputStream m_in;
   JsonStream m_json;
   std::string m_name;
+  std::string m_pointer;
+  std::vector<std::string> m_tokens;
+  std::vector<Level> m_levels;
   Value m_item;
-  std::uint64_t m_index = 0;
-  bool m_done = false;
+  std::uint64_t m_index = 0;           // records handed out, over all documents
+  std::uint64_t m_index_in_array = 0;  // elements read from the current records array
+  std::uint64_t m_documents = 0;
+  bool m_in_array = false;
 };
 
 // Writes the records as one JSON array, one record a line.

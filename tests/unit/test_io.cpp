@@ -1,0 +1,87 @@
+#include <fcntl.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include <catch2/catch.hpp>
+#include <cstdio>
+#include <fstream>
+#include <string>
+
+#include "etl/error.hpp"
+#include "etl/io.hpp"
+
+namespace {
+
+std::string temp_path(const char* name) {
+  return (std::string(P_tmpdir) + "/etl-test-io-" + std::to_string(getpid()) + "-") + name;
+}
+
+void write_file(const std::string& path, const std::string& bytes) {
+  std::ofstream(path, std::ios::binary) << bytes;
+}
+
+std::string gzip(const std::string& plain) {
+  z_stream zs{};
+  REQUIRE(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+  std::string out(deflateBound(&zs, plain.size()), '\0');
+  zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(plain.data()));
+  zs.avail_in = static_cast<uInt>(plain.size());
+  zs.next_out = reinterpret_cast<Bytef*>(out.data());
+  zs.avail_out = static_cast<uInt>(out.size());
+  REQUIRE(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+  out.resize(zs.total_out);
+  deflateEnd(&zs);
+  return out;
+}
+
+std::string read_all(etl::InputStream& in) {
+  std::string all;
+  char buf[4096];
+  while (std::size_t got = in.read(buf, sizeof buf)) all.append(buf, got);
+  return all;
+}
+
+}  // namespace
+
+TEST_CASE("a file truncated while it is read is an error naming it", "[io]") {
+  std::string path = temp_path("shrinks.csv");
+  write_file(path, std::string(1 << 20, 'x'));
+  etl::InputStream in(path);
+  char buf[4096];
+  REQUIRE(in.read(buf, sizeof buf) > 0);
+  REQUIRE(truncate(path.c_str(), 8192) == 0);  // as logrotate's copytruncate does
+  try {
+    while (in.read(buf, sizeof buf) > 0) {
+    }
+    FAIL("no error at the end of a truncated file");
+  } catch (const etl::IoError& e) {
+    CHECK_THAT(e.what(), Catch::Contains(path) && Catch::Contains("shrank while it was read"));
+  }
+  std::remove(path.c_str());
+}
+
+TEST_CASE("gzip input is inflated member after member; plain input passes as it is", "[io]") {
+  std::string path = temp_path("members.gz");
+  std::string text(100000, 'a');
+  write_file(path, gzip(text) + gzip("tail\n"));
+  etl::InputStream gz(path);
+  CHECK(read_all(gz) == text + "tail\n");
+  write_file(path, "\x1f");  // one byte that could start gzip: plain
+  etl::InputStream one(path);
+  CHECK(read_all(one) == "\x1f");
+  write_file(path, "");
+  etl::InputStream empty(path);
+  CHECK(read_all(empty).empty());
+  std::remove(path.c_str());
+}
+
+TEST_CASE("a gzip stream cut anywhere before its trailer's end is a data error", "[io]") {
+  std::string path = temp_path("cut.gz");
+  std::string whole = gzip(std::string(5000, 'z') + "\n");
+  for (std::size_t keep = 2; keep < whole.size(); keep += 3) {
+    write_file(path, whole.substr(0, keep));
+    etl::InputStream in(path);
+    CHECK_THROWS_AS(read_all(in), etl::DataError);
+  }
+  std::remove(path.c_str());
+}
