@@ -43,8 +43,7 @@ Aggregator::State state_from_value(const Value& v) {
 
 Aggregator::~Aggregator() = default;
 
-void Aggregator::add(const Record& rec, EvalContext ctx) {
-  ctx.record = &rec;
+std::string Aggregator::group_key(const Record& rec) const {
   std::string key = "[";
   for (std::size_t i = 0; i < m_group_by.size(); ++i) {
     if (i) key += ',';
@@ -55,9 +54,92 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
       key += "null";
   }
   key += ']';
-  auto [it, inserted] = m_groups.try_emplace(key);
-  Group& g = it->second;
-  if (inserted) {
+  return key;
+}
+
+// What one record does to one field's state, decided without changing it: everything that can
+// fail (an argument, a type, an overflow, an order between types) fails here.
+Aggregator::Step Aggregator::decide(const AggField& f, const State* s, Datum d) const {
+  Step step;
+  switch (f.kind) {
+    case AggKind::Count:
+      step.apply = !f.arg || !d.is_null();
+      break;
+    case AggKind::Sum:
+    case AggKind::Avg:
+      if (d.is_null()) break;
+      if (d.type() != Datum::Type::Number)
+        throw EvalError(fmt::format("aggregate '{}': {} needs numbers, got {}", f.name,
+                                    f.kind == AggKind::Sum ? "sum()" : "avg()", d.describe()));
+      try {
+        step.sum = (s ? s->sum : Decimal()) + d.decimal();
+      } catch (const DecimalError& e) {
+        throw EvalError(fmt::format("aggregate '{}': {}", f.name, e.what()));
+      }
+      step.apply = true;
+      break;
+    case AggKind::Min:
+    case AggKind::Max:
+      if (d.is_null()) break;
+      step.value = d.to_value();
+      step.apply = !s || !s->has || better(step.value, s->value, f.kind == AggKind::Max);
+      break;
+    case AggKind::First:
+      step.apply = !s || !s->has;
+      if (step.apply) step.value = d.to_value();
+      break;
+    case AggKind::Last:
+    case AggKind::Collect:
+      step.value = d.to_value();
+      step.apply = true;
+      break;
+  }
+  return step;
+}
+
+void Aggregator::apply(AggKind kind, State& s, Step& step) {
+  if (!step.apply) return;
+  switch (kind) {
+    case AggKind::Count:
+      ++s.count;
+      break;
+    case AggKind::Sum:
+    case AggKind::Avg:
+      s.sum = step.sum;
+      ++s.count;
+      s.has = true;
+      break;
+    case AggKind::Collect:
+      m_bytes += step.value.text().size() + 64;
+      s.list.items().push_back(std::move(step.value));
+      break;
+    case AggKind::Last:
+      s.value = std::move(step.value);
+      s.has = true;
+      break;
+    default:  // min, max, first
+      m_bytes += step.value.text().size();
+      s.value = std::move(step.value);
+      s.has = true;
+  }
+}
+
+void Aggregator::add(const Record& rec, EvalContext ctx) {
+  ctx.record = &rec;
+  std::string key = group_key(rec);
+  auto found = m_groups.find(key);
+  const Group* group = found == m_groups.end() ? nullptr : &found->second;
+  // Every argument is evaluated and every step decided before any group changes, so a record
+  // rejected on any field leaves no trace in any group (and creates none).
+  m_steps.clear();
+  for (std::size_t i = 0; i < m_fields->size(); ++i) {
+    const AggField& f = (*m_fields)[i];
+    m_steps.push_back(
+        decide(f, group ? &group->states[i] : nullptr, f.arg ? f.arg->eval(ctx) : Datum()));
+  }
+  if (!group) {
+    found = m_groups.try_emplace(key).first;
+    Group& g = found->second;
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);
       g.keys.push_back(v ? *v : Value());
@@ -65,58 +147,8 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
     g.states.resize(m_fields->size());
     m_bytes += 2 * key.size() + kGroupOverhead + 96 * m_fields->size();
   }
-  for (std::size_t i = 0; i < m_fields->size(); ++i) {
-    const AggField& f = (*m_fields)[i];
-    State& s = g.states[i];
-    Datum d = f.arg ? f.arg->eval(ctx) : Datum();
-    switch (f.kind) {
-      case AggKind::Count:
-        if (!f.arg || !d.is_null()) ++s.count;
-        break;
-      case AggKind::Sum:
-      case AggKind::Avg:
-        if (d.is_null()) break;
-        if (d.type() != Datum::Type::Number)
-          throw EvalError(fmt::format("aggregate '{}': {} needs numbers, got {}", f.name,
-                                      f.kind == AggKind::Sum ? "sum()" : "avg()", d.describe()));
-        try {
-          s.sum = s.sum + d.decimal();
-        } catch (const DecimalError& e) {
-          throw EvalError(fmt::format("aggregate '{}': {}", f.name, e.what()));
-        }
-        ++s.count;
-        s.has = true;
-        break;
-      case AggKind::Min:
-      case AggKind::Max: {
-        if (d.is_null()) break;
-        Value v = d.to_value();
-        if (!s.has || better(v, s.value, f.kind == AggKind::Max)) {
-          m_bytes += v.text().size();
-          s.value = std::move(v);
-        }
-        s.has = true;
-        break;
-      }
-      case AggKind::First:
-        if (!s.has) {
-          s.value = d.to_value();
-          m_bytes += s.value.text().size();
-          s.has = true;
-        }
-        break;
-      case AggKind::Last:
-        s.value = d.to_value();
-        s.has = true;
-        break;
-      case AggKind::Collect: {
-        Value v = d.to_value();
-        m_bytes += v.text().size() + 64;
-        s.list.items().push_back(std::move(v));
-        break;
-      }
-    }
-  }
+  for (std::size_t i = 0; i < m_fields->size(); ++i)
+    apply((*m_fields)[i].kind, found->second.states[i], m_steps[i]);
   if (m_bytes > m_budget) spill();
 }
 

@@ -52,6 +52,16 @@ class Aggregator {
   void spill();
   void merge(Group& into, Group&& from) const;
   Record finish_group(const Group& g) const;
+  // One record's effect on one field's state, decided before it is applied.
+  struct Step {
+    bool apply = false;
+    Decimal sum;
+    Value value;
+  };
+  std::string group_key(const Record& rec) const;
+  Step decide(const AggField& f, const State* s, Datum d) const;
+  void apply(AggKind kind, State& s, Step& step);
+  std::vector<Step> m_steps;
 
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
