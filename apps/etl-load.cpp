@@ -42,6 +42,10 @@ int main(int argc, char** argv) {
                  "--changes: refuse the whole change set when it deletes more rows than this "
                  "(a count, or a percentage of the table)")
       ->capture_default_str();
+  app.add_flag("--delete-despite-unreadable", p.sink_options.delete_despite_unreadable,
+               "--changes: apply the removes even when etl-diff could not read the key of some "
+               "records of the side the changes come from (by default the whole change set is "
+               "refused then: a record it could not read may be one of the rows it removes)");
   app.add_flag("--dry-run", p.dry_run,
                "Everything but the commit: the load runs in one transaction that is rolled back "
                "(a file is not put in place), and the summary gives the counts it would have "

@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include "etl/base64.hpp"
 #include "etl/json.hpp"
+#include "etl/utf8.hpp"
 
 namespace etl {
 
@@ -69,7 +71,11 @@ void RejectWriter::append_line(std::string& b, const Sourced& in, const std::str
   }
   b += ",\"where\":";
   append_json_string(b, in.where.to_string());
-  if (!in.raw.empty() || in.record.empty()) {
+  if (!in.raw.empty() && !is_valid_utf8(in.raw)) {
+    b += ",\"raw_base64\":\"";  // the bytes as read, which NDJSON cannot hold as text
+    b += base64_encode(in.raw);
+    b += '"';
+  } else if (!in.raw.empty() || in.record.empty()) {
     b += ",\"raw\":";
     append_json_string(b, in.raw);
   } else {

@@ -33,6 +33,9 @@ struct ConnectorOptions {
   bool outcome_records = false;     // --audit: batching sinks report every outcome with its record
   std::uint64_t max_deletes = 10;   // --max-deletes: how many rows a change set may delete
   bool max_deletes_percent = true;  //   … as a percentage of the table's rows
+  // --delete-despite-unreadable: apply a change set's removes although the side they come from
+  // had records etl-diff could not key
+  bool delete_despite_unreadable = false;
   // Incremental extraction (etl-extract --state): the watermark's first cursor field and value.
   // A source that can ask its system for the records at or beyond it does (SQLite and
   // PostgreSQL with --table, HTTP with --since-param); the watermark still filters each record

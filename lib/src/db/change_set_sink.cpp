@@ -35,6 +35,7 @@ WriteResult ChangeSetSink::write(const Sourced& in) {
   diff::Change c;
   std::string problem = diff::parse_change(in.record, c);
   if (!problem.empty()) return {WriteOutcome::Rejected, problem};
+  if (c.op == diff::ChangeOp::Unreadable) return unreadable(c);
   std::string bad;
   auto check = [&](const std::string& f) {
     if (bad.empty() && !m_target->has_column(f)) bad = f;
@@ -116,9 +117,25 @@ WriteResult ChangeSetSink::write(const Sourced& in) {
       return done(m_deleted, m_target->remove(c.key));
     }
     case diff::ChangeOp::Same:
+    case diff::ChangeOp::Unreadable:
       break;
   }
   return unchanged();
+}
+
+// A record etl-diff could not read is not a change: it is rejected, so it is seen and fixed.
+WriteResult ChangeSetSink::unreadable(const diff::Change& c) {
+  ++m_unreadable;
+  std::string what =
+      fmt::format("etl-diff could not read {}'s record at {} ({})", c.side, c.where, c.reason);
+  if (!c.key.empty())
+    return {
+        WriteOutcome::Rejected,
+        fmt::format("{}: key {} was not compared; its row is left as it is", what, to_json(c.key))};
+  if (c.deletes_unsafe) ++m_deletes_unsafe;
+  return {WriteOutcome::Rejected,
+          fmt::format("{}, nor its key{}", what,
+                      c.deletes_unsafe ? ": the change set may not delete rows" : "")};
 }
 
 void ChangeSetSink::commit() {
@@ -143,14 +160,22 @@ void ChangeSetSink::check_deletes() const {
         "nothing was applied (raise --max-deletes to allow it)",
         m_deleted, m_rows_at_start, m_opts.table, m_opts.max_deletes,
         m_opts.max_deletes_percent ? "%" : ""));
+  if (m_deleted > 0 && m_deletes_unsafe > 0 && !m_opts.delete_despite_unreadable)
+    throw DataError(fmt::format(
+        "the change set deletes {} rows of '{}', but etl-diff could not read the key of {} "
+        "records of the side it comes from: a row it deletes may be one of them; nothing was "
+        "applied (fix those records and diff again, or --delete-despite-unreadable)",
+        m_deleted, m_opts.table, m_deletes_unsafe));
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> ChangeSetSink::counts() const {
-  return {{"inserted", m_inserted},
-          {"updated", m_updated},
-          {"deleted", m_deleted},
-          {"unchanged", m_unchanged},
-          {"conflicts", m_conflicts}};
+  std::vector<std::pair<std::string, std::uint64_t>> out = {{"inserted", m_inserted},
+                                                            {"updated", m_updated},
+                                                            {"deleted", m_deleted},
+                                                            {"unchanged", m_unchanged},
+                                                            {"conflicts", m_conflicts}};
+  if (m_unreadable > 0) out.emplace_back("unreadable", m_unreadable);
+  return out;
 }
 
 }  // namespace etl

@@ -14,10 +14,25 @@ const char* op_name(ChangeOp op) {
       return "remove";
     case ChangeOp::Change:
       return "change";
+    case ChangeOp::Unreadable:
+      return "unreadable";
     case ChangeOp::Same:
       break;
   }
   return "same";
+}
+
+void append_unreadable(std::string& out, std::string_view side, std::string_view key_json,
+                       std::string_view where, std::string_view reason, bool deletes_unsafe) {
+  out += "{\"op\":\"unreadable\",\"side\":";
+  append_json_string(out, side);
+  out += ",\"key\":";
+  out += key_json;
+  out += ",\"where\":";
+  append_json_string(out, where);
+  out += ",\"reason\":";
+  append_json_string(out, reason);
+  out += deletes_unsafe ? ",\"deletes_unsafe\":true}\n" : ",\"deletes_unsafe\":false}\n";
 }
 
 void append_change(std::string& out, ChangeOp op, std::string_view key_json,
@@ -59,6 +74,25 @@ bool take_object(const Value* v, Record& out) {
   return true;
 }
 
+std::string text_of(const Record& in, const char* name) {
+  const Value* v = in.find(name);
+  return v && v->kind() == Value::Kind::String ? v->text() : std::string();
+}
+
+std::string parse_unreadable(const Record& in, Change& out) {
+  out.op = ChangeOp::Unreadable;
+  const Value* key = in.find("key");
+  if (key == nullptr || (key->kind() != Value::Kind::Null && !take_object(key, out.key)))
+    return "an unreadable line needs a \"key\" object or null";
+  if (key->kind() == Value::Kind::Null) out.key.clear();
+  out.side = text_of(in, "side");
+  out.where = text_of(in, "where");
+  out.reason = text_of(in, "reason");
+  const Value* unsafe = in.find("deletes_unsafe");
+  out.deletes_unsafe = unsafe && unsafe->kind() == Value::Kind::Bool && unsafe->as_bool();
+  return {};
+}
+
 }  // namespace
 
 std::string parse_change(const Record& in, Change& out) {
@@ -74,8 +108,10 @@ std::string parse_change(const Record& in, Change& out) {
     out.op = ChangeOp::Change;
   } else if (name == "same") {
     out.op = ChangeOp::Same;
+  } else if (name == "unreadable") {
+    return parse_unreadable(in, out);
   } else {
-    return fmt::format("unknown op '{}' (add, remove, change, same)", name);
+    return fmt::format("unknown op '{}' (add, remove, change, same, unreadable)", name);
   }
   if (!take_object(in.find("key"), out.key) || out.key.empty())
     return "a change record needs a \"key\" object";

@@ -15,6 +15,9 @@
 namespace etl::diff {
 namespace {
 
+// Set in a blob's ordinal for an unreadable entry (ordinals stay far below 2^63).
+constexpr std::uint64_t kUnreadableBit = std::uint64_t{1} << 63;
+
 std::string_view take(std::string_view blob, std::size_t& pos) {
   std::uint32_t n = get_u32(blob.data() + pos);
   std::string_view part = blob.substr(pos + 4, n);
@@ -58,6 +61,8 @@ Entry Entry::decode(std::string_view blob) {
   pos += 4;
   e.values = take(blob, pos);
   std::memcpy(&e.ordinal, blob.data() + pos, 8);
+  e.unreadable = (e.ordinal & kUnreadableBit) != 0;
+  e.ordinal &= ~kUnreadableBit;
   return e;
 }
 
@@ -78,6 +83,10 @@ SortedSide::~SortedSide() = default;
 std::string SortedSide::where(std::uint64_t ordinal) const {
   return m_lines ? fmt::format("{}:{}", m_source_name, ordinal)
                  : fmt::format("{}#row {}", m_source_name, ordinal);
+}
+
+const std::string& SortedSide::unreadable_reason(const Entry& e) const {
+  return m_unreadable.at(e.ordinal);
 }
 
 std::set<std::string> SortedSide::columns() const {
@@ -155,18 +164,16 @@ std::string SortedSide::key_json(const Entry& e) const {
   return out;
 }
 
-// Reads records until one makes an entry; rejects the ones that cannot.
+// Reads records until one makes an entry. A record that cannot take part is rejected; when its
+// key can still be read (a CSV row with a field too many, invalid UTF-8 in another field), it
+// stays as an unreadable entry of its key alone, so the key is reported as unreadable and never
+// as added or removed. The key of a reader's reject is read from the fields it could read.
 bool SortedSide::read_entry(std::string& blob) {
   while (m_source->next(m_rec)) {
     ++m_read;
     if (m_read == 1) {
       m_lines = m_rec.where.line > 0;
       if (!m_rec.where.source.empty()) m_source_name = m_rec.where.source;
-    }
-    if (!m_rec.reject_reason.empty()) {
-      ++m_rejected;
-      m_opts.reject(m_rec, m_rec.reject_reason);
-      continue;
     }
     Record& r = m_rec.record;
     for (auto& m : r.fields())
@@ -175,34 +182,49 @@ bool SortedSide::read_entry(std::string& blob) {
           m.key = to;
           break;
         }
+    std::uint64_t ordinal = m_lines ? m_rec.where.line : m_read;
     std::string missing = make_key(r, m_opts.key, m_sort_key);
+    std::string reason = m_rec.reject_reason;
+    if (reason.empty() && !missing.empty())
+      reason = fmt::format("{}: key field '{}' is missing or null", m_opts.label, missing);
+    if (reason.empty()) {
+      append_entry(blob, r, ordinal);
+      return true;
+    }
+    ++m_rejected;
+    m_opts.reject(m_rec, reason);
     if (!missing.empty()) {
-      ++m_rejected;
-      m_opts.reject(m_rec,
-                    fmt::format("{}: key field '{}' is missing or null", m_opts.label, missing));
+      m_unkeyed.push_back({where(ordinal), reason});
       continue;
     }
-    std::uint32_t shape = shape_of(r);
-    put_u32(blob, m_sort_key.size());
-    blob += m_sort_key;
-    put_u32(blob, shape);
-    std::size_t len_at = blob.size();
-    put_u32(blob, 0);
-    bool first = true;
-    for (const auto& m : r.fields()) {
-      if (!first) blob.push_back(',');
-      first = false;
-      append_json(blob, m.value);
-    }
-    auto rec_len = static_cast<std::uint32_t>(blob.size() - len_at - 4);
-    std::memcpy(blob.data() + len_at, &rec_len, 4);
-    std::uint64_t ordinal = m_lines ? m_rec.where.line : m_read;
-    char b[8];
-    std::memcpy(b, &ordinal, 8);
-    blob.append(b, 8);
+    Record key;
+    for (const auto& k : m_opts.key) key.set(k, *r.find(k));
+    m_unreadable.emplace(ordinal, reason);
+    append_entry(blob, key, ordinal | kUnreadableBit);
     return true;
   }
   return false;
+}
+
+// sort key, shape, values, ordinal (see Entry::decode)
+void SortedSide::append_entry(std::string& blob, const Record& r, std::uint64_t ordinal) {
+  std::uint32_t shape = shape_of(r);
+  put_u32(blob, m_sort_key.size());
+  blob += m_sort_key;
+  put_u32(blob, shape);
+  std::size_t len_at = blob.size();
+  put_u32(blob, 0);
+  bool first = true;
+  for (const auto& m : r.fields()) {
+    if (!first) blob.push_back(',');
+    first = false;
+    append_json(blob, m.value);
+  }
+  auto rec_len = static_cast<std::uint32_t>(blob.size() - len_at - 4);
+  std::memcpy(blob.data() + len_at, &rec_len, 4);
+  char b[8];
+  std::memcpy(b, &ordinal, 8);
+  blob.append(b, 8);
 }
 
 void SortedSide::sort_index() {

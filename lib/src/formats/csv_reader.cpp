@@ -108,16 +108,6 @@ bool CsvReader::next(Sourced& out) {
   out.where.line = m_row_line;
   out.reject_reason.clear();
   out.raw.clear();
-  if (m_fields.size() != m_header.size()) {
-    out.record.clear();
-    out.reject_reason =
-        fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
-    for (std::size_t i = 0; i < m_fields.size(); ++i) {
-      if (i > 0) out.raw.push_back(m_delim);
-      append_csv_field(out.raw, m_fields[i], m_delim);
-    }
-    return true;
-  }
   auto& rec = out.record.fields();
   bool same_header = rec.size() == m_header.size();
   for (std::size_t i = 0; same_header && i < rec.size(); ++i)
@@ -126,15 +116,37 @@ bool CsvReader::next(Sourced& out) {
     rec.clear();
     for (const auto& h : m_header) rec.push_back(Member{h, Value()});
   }
-  for (std::size_t i = 0; i < m_fields.size(); ++i) {
-    if (!is_valid_utf8(m_fields[i])) {
-      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
-      out.record.clear();
-      return true;
-    }
-    rec[i].value.set_string(m_fields[i]);
+  if (m_fields.size() != m_header.size()) {
+    out.reject_reason =
+        fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
+  } else {
+    for (std::size_t i = 0; i < m_fields.size() && out.reject_reason.empty(); ++i)
+      if (!is_valid_utf8(m_fields[i]))
+        out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
   }
+  if (!out.reject_reason.empty()) {
+    reject_row(out);
+    return true;
+  }
+  for (std::size_t i = 0; i < m_fields.size(); ++i) rec[i].value.set_string(m_fields[i]);
   return true;
+}
+
+// A row that is not a record: raw holds it as read (rewritten as one CSV line), and the record
+// the fields that could be read by their position, so a key before a stray delimiter is known.
+void CsvReader::reject_row(Sourced& out) {
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    if (i > 0) out.raw.push_back(m_delim);
+    append_csv_field(out.raw, m_fields[i], m_delim);
+  }
+  auto& rec = out.record.fields();
+  std::size_t kept = 0;
+  for (std::size_t i = 0; i < m_header.size() && i < m_fields.size(); ++i) {
+    if (!is_valid_utf8(m_fields[i])) continue;
+    rec[kept].key = m_header[i];
+    rec[kept++].value.set_string(m_fields[i]);
+  }
+  rec.resize(kept);
 }
 
 }  // namespace etl

@@ -87,6 +87,27 @@ bool DiffRun::reject_duplicates(diff::KeyedMerge& merge) {
   return true;
 }
 
+bool DiffRun::skip_unreadable(diff::KeyedMerge& merge, const std::vector<std::string*>& outs) {
+  bool found = false;
+  for (std::size_t i = 0; i < sides.size(); ++i)
+    for (std::size_t n = 0; n < merge.count(i); ++n) {
+      diff::Entry e = diff::Entry::decode(merge.blob(i, n));
+      if (!e.unreadable) continue;
+      found = true;
+      for (std::string* out : outs)
+        diff::append_unreadable(*out, sides[i]->options().label, sides[i]->key_json(e),
+                                sides[i]->where(e.ordinal), sides[i]->unreadable_reason(e), false);
+    }
+  if (found) ++unreadable_keys;
+  return found;
+}
+
+void DiffRun::append_unkeyed(std::string& out, std::size_t side, bool deletes_unsafe) const {
+  for (const auto& u : sides[side]->unkeyed())
+    diff::append_unreadable(out, sides[side]->options().label, "null", u.where, u.reason,
+                            deletes_unsafe);
+}
+
 std::string DiffRun::side_json(std::size_t i) const {
   std::string out = "{\"source\":";
   append_json_string(out, sides[i]->options().address);
@@ -140,6 +161,18 @@ std::string join(const std::vector<std::string>& names) {
   return out;
 }
 
+// ", 2 keys not compared (unreadable), 1 record without a readable key"
+std::string unreadable_note(const DiffRun& run) {
+  std::string note;
+  if (run.unreadable_keys)
+    note += fmt::format(", {} key{} not compared (unreadable)", run.unreadable_keys,
+                        run.unreadable_keys == 1 ? "" : "s");
+  if (run.unkeyed())
+    note += fmt::format(", {} record{} without a readable key", run.unkeyed(),
+                        run.unkeyed() == 1 ? "" : "s");
+  return note;
+}
+
 struct TwoWayCounts {
   std::uint64_t added = 0, removed = 0, changed = 0, same = 0;
   std::map<std::string, std::uint64_t> fields;
@@ -164,8 +197,27 @@ int two_way(DiffRun& run) {
     side.append_record(new_json, e);
     diff::append_change(out.buffer(), op, key_json, new_json, changes);
   };
+  // When the reader of the output goes away (`etl-diff … | head -1`), the exit status still
+  // says whether there were differences: at once when one was found, else after comparing the
+  // rest without writing it.
+  bool reader_gone = false;
+  auto flush_unless_gone = [&] {
+    if (!reader_gone) {
+      try {
+        out.maybe_flush();
+        return true;
+      } catch (const BrokenPipe&) {
+        reader_gone = true;
+      }
+    }
+    out.buffer().clear();
+    return n.added + n.removed + n.changed + run.rejected() == 0;
+  };
   while (merge.next()) {
-    if (run.reject_duplicates(merge)) continue;
+    if (run.skip_unreadable(merge, {&out.buffer()}) || run.reject_duplicates(merge)) {
+      if (!flush_unless_gone()) break;
+      continue;
+    }
     changes.clear();
     if (merge.count(1) == 0) {
       ++n.removed;
@@ -197,9 +249,22 @@ int two_way(DiffRun& run) {
         write(diff::ChangeOp::Change, new_side, b);
       }
     }
-    out.maybe_flush();
+    if (!flush_unless_gone()) break;
   }
-  out.commit();
+  if (reader_gone && !flush_unless_gone()) {
+    run.rejects.commit();
+    return 1;
+  }
+  run.append_unkeyed(out.buffer(), 0, false);
+  run.append_unkeyed(out.buffer(), 1, true);
+  if (!reader_gone) {
+    try {
+      out.commit();
+    } catch (const BrokenPipe&) {
+      run.rejects.commit();
+      return 1;  // the last lines held differences (or unreadable records)
+    }
+  }
   run.rejects.commit();
 
   bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected() == 0;
@@ -218,11 +283,11 @@ int two_way(DiffRun& run) {
   auto top = by_count(n.fields);
   double secs = run.stats.seconds();
   std::string msg = fmt::format(
-      "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{} in {:.2f}s "
+      "etl-diff: {}: added {}, removed {}, changed {}, unchanged {}; rejected {}{}{} in {:.2f}s "
       "({:.0f} records/s)",
       run.sides_summary(), n.added, n.removed, n.changed, n.same, run.rejected(),
-      run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "", secs,
-      secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
+      run.duplicate_keys ? fmt::format(" ({} duplicate keys)", run.duplicate_keys) : "",
+      unreadable_note(run), secs, secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0);
   if (!top.empty()) {
     std::string fields;
     for (std::size_t i = 0; i < top.size() && i < 10; ++i)
@@ -243,11 +308,11 @@ int two_way(DiffRun& run) {
       fmt::format(
           "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
           "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
-          "\"duplicate_keys\":{},\"fields_changed\":{},\"only_in_old\":{},\"only_in_new\":{},"
-          "\"seconds\":{:.3f}}}\n",
+          "\"duplicate_keys\":{},\"unreadable_keys\":{},\"unkeyed\":{},\"fields_changed\":{},"
+          "\"only_in_old\":{},\"only_in_new\":{},\"seconds\":{:.3f}}}\n",
           equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
-          run.rejected(), run.duplicate_keys, fields_json, names_json(only_old),
-          names_json(only_new), secs));
+          run.rejected(), run.duplicate_keys, run.unreadable_keys, run.unkeyed(), fields_json,
+          names_json(only_old), names_json(only_new), secs));
   return equal ? 0 : 1;
 }
 

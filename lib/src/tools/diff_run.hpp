@@ -22,6 +22,12 @@ struct DiffRun {
   void load_sides();
   // Rejects every record of the current key when a side holds it more than once.
   bool reject_duplicates(diff::KeyedMerge& merge);
+  // When a side could not read its record of the current key, appends an "unreadable" line for
+  // it to each change set in outs (the key is then neither added, removed nor changed).
+  bool skip_unreadable(diff::KeyedMerge& merge, const std::vector<std::string*>& outs);
+  // Appends an "unreadable" line with a null key for each record that side could not key;
+  // deletes_unsafe marks the side the change set's changes come from.
+  void append_unkeyed(std::string& out, std::size_t side, bool deletes_unsafe) const;
 
   std::string side_json(std::size_t i) const;
   std::string sides_summary() const;
@@ -33,7 +39,13 @@ struct DiffRun {
   SideRejects rejects;
   RunStats stats;  // for the clock
   std::uint64_t duplicate_keys = 0;
+  std::uint64_t unreadable_keys = 0;
   std::uint64_t rejected() const { return rejects.count(); }
+  std::uint64_t unkeyed() const {
+    std::uint64_t n = 0;
+    for (const auto& s : sides) n += s->unkeyed().size();
+    return n;
+  }
 };
 
 int three_way(DiffRun& run);

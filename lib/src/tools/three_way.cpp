@@ -215,8 +215,16 @@ int three_way(DiffRun& run) {
   run.load_sides();
   diff::KeyedMerge merge({run.sides[kA].get(), run.sides[kB].get(), run.sides[kBase].get()});
   while (merge.next()) {
-    if (run.reject_duplicates(merge)) continue;
+    if (run.skip_unreadable(merge, {&t.out_a.buffer(), &t.out_b.buffer()}) ||
+        run.reject_duplicates(merge))
+      continue;
     t.step(merge);
+  }
+  // The changes to A come from B, those to B from A: records either could not key make
+  // deleting from the other unsafe.
+  for (std::size_t side : {kA, kB, kBase}) {
+    run.append_unkeyed(t.out_a.buffer(), side, side == kB);
+    run.append_unkeyed(t.out_b.buffer(), side, side == kA);
   }
   t.out_a.commit();
   t.out_b.commit();

@@ -45,12 +45,15 @@ class ChangeSetSink : public Sink {
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
 
  private:
-  // Throws when the set deletes more than --max-deletes allows.
+  // Throws when the set deletes more than --max-deletes allows, or deletes at all while the
+  // side it comes from had records whose key etl-diff could not read.
   void check_deletes() const;
+  WriteResult unreadable(const diff::Change& c);
   std::unique_ptr<ChangeTarget> m_target;
   ConnectorOptions m_opts;
   std::uint64_t m_rows_at_start = 0;
   std::uint64_t m_inserted = 0, m_updated = 0, m_deleted = 0, m_unchanged = 0, m_conflicts = 0;
+  std::uint64_t m_unreadable = 0, m_deletes_unsafe = 0;
 };
 
 }  // namespace etl

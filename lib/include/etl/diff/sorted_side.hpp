@@ -26,6 +26,9 @@ struct Entry {
   std::uint32_t shape = 0;    // which field names, in which order (SortedSide::shape)
   std::string_view values;    // the values' JSON, comma-separated, in the shape's order
   std::uint64_t ordinal = 0;  // the line, or the record number when the source has no lines
+  // A record the side could not read whole, held by its key alone (values are the key's), so
+  // that its key is never reported as added or removed.
+  bool unreadable = false;
 
   static Entry decode(std::string_view blob);
 };
@@ -73,9 +76,17 @@ class SortedSide {
   std::string key_json(const Entry& e) const;
   // "orders.csv:12" or "sqlite:erp.db#orders row 12" for an entry's ordinal.
   std::string where(std::uint64_t ordinal) const;
+  // Why an unreadable entry could not be read.
+  const std::string& unreadable_reason(const Entry& e) const;
+  // Rejected records whose key could not be read either: where, and why.
+  struct Unkeyed {
+    std::string where, reason;
+  };
+  const std::vector<Unkeyed>& unkeyed() const { return m_unkeyed; }
 
  private:
   bool read_entry(std::string& blob);
+  void append_entry(std::string& blob, const Record& r, std::uint64_t ordinal);
   std::uint32_t shape_of(const Record& r);
   void sort_and_spill();
   void sort_index();
@@ -109,7 +120,9 @@ class SortedSide {
   std::vector<Head> m_heads;
   std::vector<std::size_t> m_heap;  // run numbers, a min-heap by their head's key
   bool m_merging = false;
-  std::string m_prev_key;  // presorted: the order check
+  std::string m_prev_key;                             // presorted: the order check
+  std::map<std::uint64_t, std::string> m_unreadable;  // reasons, by ordinal
+  std::vector<Unkeyed> m_unkeyed;
 };
 
 // True when both entries hold the same field names, in the same order, with the same values

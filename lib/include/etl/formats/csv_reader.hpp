@@ -18,7 +18,8 @@ class CsvReader : public Source {
 
  private:
   bool read_row();  // into m_fields; false at end of input
-  int get();        // next byte or -1
+  void reject_row(Sourced& out);
+  int get();  // next byte or -1
   int peek();
   InputStream m_in;
   std::string m_name;
