@@ -5,7 +5,9 @@
 #include <rapidjson/memorystream.h>
 #include <rapidjson/reader.h>
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 
 #include "etl/json_stream.hpp"
 #include "etl/utf8.hpp"
@@ -26,6 +28,18 @@ class ValueBuilder {
   std::string error;
   bool not_object = false;  // record mode: the text was JSON but not an object
 
+  // Starts over for a second parse of the same text with its numbers masked (see mask_numbers).
+  void restart(const std::vector<std::string>* numbers) {
+    error.clear();
+    not_object = false;
+    m_in_record = false;
+    m_field = 0;
+    m_stack.clear();
+    m_keys.clear();
+    m_numbers = numbers;
+    m_number_at = 0;
+  }
+
   bool Null() { return top_level() ? slot().set_null(), true : put(Value()); }
   bool Bool(bool b) { return top_level() ? slot().set_bool(b), true : put(Value::boolean(b)); }
   bool Int(int) { return false; }  // unused: numbers arrive as strings
@@ -35,6 +49,7 @@ class ValueBuilder {
   bool Double(double) { return false; }
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     std::string_view sv(s, n);
+    if (m_numbers) sv = (*m_numbers)[m_number_at++];  // the text that was masked
     if (top_level()) return slot().set_number(sv), true;
     return put(Value::number(sv));
   }
@@ -138,6 +153,8 @@ class ValueBuilder {
   std::size_t m_field = 0;
   std::vector<Value> m_stack;
   std::vector<std::string> m_keys;
+  const std::vector<std::string>* m_numbers = nullptr;
+  std::size_t m_number_at = 0;
 };
 
 // No kParseValidateEncodingFlag: ValueBuilder checks every string and key itself, faster.
@@ -155,11 +172,74 @@ std::string error_message(const rapidjson::ParseResult& r, const ValueBuilder& b
 
 namespace {
 
+// The length of the JSON number at the start of s (RFC 8259 grammar), or 0 when none is.
+std::size_t number_length(std::string_view s) {
+  std::size_t i = 0;
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - from;
+  };
+  if (i < s.size() && s[i] == '-') ++i;
+  if (i < s.size() && s[i] == '0') {
+    ++i;
+  } else if (digits() == 0) {
+    return 0;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    if (digits() == 0) return 0;
+  }
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) return 0;
+  }
+  return i;
+}
+
+// RapidJSON refuses numbers beyond a double's range (1e400, 309 digits) even when it hands
+// numbers over as text. So that every valid JSON number keeps its exact text, a text it
+// refused is parsed again with each number outside strings replaced by a 0 padded with spaces
+// to the same length (so error offsets stay true); the builder puts the originals back in order.
+bool mask_numbers(std::string& text, std::vector<std::string>& originals) {
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '-' || (c >= '0' && c <= '9')) {
+      std::size_t n = number_length(std::string_view(text).substr(i));
+      if (n == 0) return false;  // not a number: let the parser say where
+      originals.emplace_back(text, i, n);
+      text[i] = '0';
+      std::fill_n(text.begin() + static_cast<std::ptrdiff_t>(i) + 1, n - 1, ' ');
+      i += n - 1;
+    }
+  }
+  return true;
+}
+
 // Runs the parser over text with builder; fills the error's place when it fails.
 std::optional<JsonParseError> run_parser(std::string_view text, ValueBuilder& builder) {
   rapidjson::MemoryStream ms(text.data(), text.size());
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kFlags>(ms, builder);
+  std::string masked;
+  std::vector<std::string> numbers;
+  if (!ok && ok.Code() == rapidjson::kParseErrorNumberTooBig) {
+    masked.assign(text);
+    if (mask_numbers(masked, numbers)) {
+      builder.restart(&numbers);
+      ms = rapidjson::MemoryStream(masked.data(), masked.size());
+      ok = reader.Parse<kFlags>(ms, builder);
+    }
+  }
   // RapidJSON's memory stream ends at a NUL byte; anything left after it is not JSON.
   if (ok && ms.Tell() >= text.size()) return std::nullopt;
   JsonParseError err;
@@ -228,6 +308,10 @@ std::optional<JsonParseError> parse_json_record(std::string_view text, Record& o
 
 char JsonStream::Peek() {
   if (m_pos == m_buf.size()) {
+    if (m_capturing) {
+      m_capture.append(m_buf, m_capture_from);
+      m_capture_from = 0;
+    }
     m_buf.resize(1 << 17);
     m_buf.resize(m_in.read(m_buf.data(), m_buf.size()));
     m_pos = 0;
@@ -266,17 +350,79 @@ std::optional<JsonParseError> parse_from_stream(JsonStream& in, Value& out, bool
   err.line = in.line();
   err.column = in.column();
   err.message = error_message(ok, builder);
+  err.number_too_big = ok.Code() == rapidjson::kParseErrorNumberTooBig;
   return err;
 }
 }  // namespace
 
 std::optional<JsonParseError> JsonStream::parse_value(Value& out) {
-  return parse_from_stream(*this, out, false);
+  return parse_or_recover(out, false);
 }
 
 std::optional<JsonParseError> JsonStream::skip_value() {
   Value ignored;
-  return parse_from_stream(*this, ignored, true);
+  return parse_or_recover(ignored, true);
+}
+
+// The bytes of the value are kept as it is parsed, so that a number RapidJSON refuses as too
+// big can be parsed again from its text (parse_json masks numbers; see mask_numbers).
+std::optional<JsonParseError> JsonStream::parse_or_recover(Value& out, bool discard) {
+  m_capturing = true;
+  m_capture.clear();
+  m_capture_from = m_pos;
+  std::optional<JsonParseError> err = parse_from_stream(*this, out, discard);
+  m_capturing = false;
+  if (!err || !err->number_too_big) return err;
+  std::string text = m_capture;
+  text.append(m_buf, m_capture_from, m_pos - m_capture_from);
+  read_rest_of_value(text);
+  auto again = parse_json(text, out);
+  if (!again) return std::nullopt;
+  err->message = again->message;
+  return err;
+}
+
+// Reads up to the end of the value that text begins, appending what it takes: past the
+// bracket that closes it, or up to the first byte after a scalar.
+void JsonStream::read_rest_of_value(std::string& text) {
+  int depth = 0;
+  bool in_string = false, escaped = false, started = false, scalar = false, done = false;
+  // One byte of the value; false when the value ended before it (a scalar's end).
+  auto step = [&](char c) {
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+        done = depth == 0;
+      }
+      return true;
+    }
+    if (!started) {
+      if (c == ' ' || c == '\t' || c == '\n' || c == '\r') return true;
+      started = true;
+      scalar = c != '{' && c != '[' && c != '"';
+    }
+    if (scalar) {
+      done = !(std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.');
+      return !done;
+    }
+    if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      done = true;
+    }
+    return true;
+  };
+  for (char c : text) step(c);
+  while (!done && !at_end()) {
+    if (!step(Peek())) break;
+    text.push_back(Take());
+  }
 }
 
 namespace {

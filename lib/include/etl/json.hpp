@@ -17,6 +17,7 @@ struct JsonParseError {
   std::size_t line = 1;    // 1-based line of offset
   std::size_t column = 1;  // 1-based byte column of offset
   std::string message;
+  bool number_too_big = false;  // RapidJSON refused a number beyond a double's range
 };
 
 // Parses one complete JSON text (anything after it but whitespace is an error).

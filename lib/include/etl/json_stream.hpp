@@ -36,8 +36,14 @@ class JsonStream {
   std::optional<JsonParseError> skip_value();
 
  private:
+  std::optional<JsonParseError> parse_or_recover(Value& out, bool discard);
+  void read_rest_of_value(std::string& text);
   InputStream& m_in;
   std::string m_buf;
+  // While a value is parsed, the bytes of it that a refill of m_buf moved out (see Peek).
+  bool m_capturing = false;
+  std::string m_capture;
+  std::size_t m_capture_from = 0;
   std::size_t m_pos = 0;
   std::size_t m_offset = 0;
   std::uint64_t m_line = 1;
