@@ -21,6 +21,10 @@ constexpr int128 kLimit = kPow10[Decimal::kMaxDigits];  // coefficients stay bel
   throw DecimalError("decimal overflow (more than 38 significant digits)");
 }
 
+[[noreturn]] void too_small() {
+  throw DecimalError("decimal result needs more than 76 digits after the point (round first)");
+}
+
 int128 checked(int128 v) {
   if (v >= kLimit || v <= -kLimit) overflow();
   return v;
@@ -51,6 +55,27 @@ int digit_count(uint128 v) {
     ++n;
   }
   return n;
+}
+
+// The next quotient digit of long division, floor(10r / d), leaving r = 10r mod d; r < d < 10^38.
+// Ten times r can pass 2^128, so then it is built up one r at a time (below 2d each step).
+int next_digit(uint128& r, uint128 d) {
+  if (r <= ~uint128(0) / 10) {
+    uint128 r10 = r * 10;
+    r = r10 % d;
+    return static_cast<int>(r10 / d);
+  }
+  uint128 acc = 0;
+  int digit = 0;
+  for (int k = 0; k < 10; ++k) {
+    acc += r;
+    if (acc >= d) {
+      acc -= d;
+      ++digit;
+    }
+  }
+  r = acc;
+  return digit;
 }
 
 }  // namespace
@@ -103,7 +128,7 @@ std::optional<Decimal> Decimal::parse(std::string_view t) {
     coef = scale_up(coef, static_cast<int>(std::min(-scale, 1000L)));
     scale = 0;
   }
-  if (scale > 2 * kMaxDigits) {
+  if (scale > kMaxScale) {
     if (coef != 0) throw DecimalError("number is too small for a decimal (scale above 76)");
     scale = 0;
   }
@@ -116,25 +141,61 @@ bool Decimal::is_integer() const {
   return m_coef % kPow10[static_cast<std::size_t>(m_scale)] == 0;
 }
 
+// Exact, or an error. The operands are brought to the larger scale as magnitudes: one may pass
+// 10^38 there (1 - 1E-38) while the sum still fits; past 2·10^38 no sum with the other can.
 Decimal operator+(const Decimal& a, const Decimal& b) {
-  int128 ca, cb, r;
-  int s = align(a, b, ca, cb);
-  if (__builtin_add_overflow(ca, cb, &r)) overflow();
-  return Decimal(checked(r), s);
+  int s = std::max(a.scale(), b.scale());
+  auto magnitude = [s](const Decimal& x) {
+    auto m = static_cast<uint128>(x.coefficient() < 0 ? -x.coefficient() : x.coefficient());
+    int by = s - x.scale();
+    if (m == 0 || by == 0) return m;
+    uint128 r;
+    if (by > Decimal::kMaxDigits ||
+        __builtin_mul_overflow(m, static_cast<uint128>(kPow10[static_cast<std::size_t>(by)]), &r) ||
+        r > 2 * static_cast<uint128>(kLimit))
+      overflow();
+    return r;
+  };
+  uint128 ma = magnitude(a), mb = magnitude(b);
+  bool na = a.coefficient() < 0, nb = b.coefficient() < 0;
+  uint128 m = na == nb ? ma + mb : ma >= mb ? ma - mb : mb - ma;
+  bool negative = na == nb ? na : ma >= mb ? na : nb;
+  if (m >= static_cast<uint128>(kLimit)) overflow();
+  auto coef = static_cast<int128>(m);
+  return Decimal(negative ? -coef : coef, s);
 }
 
 Decimal operator-(const Decimal& a, const Decimal& b) {
   return a + (-b);
 }
 
+// Exact, or an error: a product is never rounded (round() it, or its factors, first). Its scale
+// is the sum of the factors' scales; past 76, only as many trailing zeros as needed are dropped,
+// taken as factors of 2 and 5 out of the factors before they are multiplied.
 Decimal operator*(const Decimal& a, const Decimal& b) {
+  int128 ca = a.coefficient(), cb = b.coefficient();
+  int scale = a.scale() + b.scale();
+  if (ca == 0 || cb == 0) return Decimal(0, std::min(scale, Decimal::kMaxScale));
+  if (scale > Decimal::kMaxScale) {
+    int zeros = scale - Decimal::kMaxScale;
+    for (int prime : {2, 5}) {
+      int need = zeros;
+      for (int128* c : {&ca, &cb})
+        while (need > 0 && *c % prime == 0) {
+          *c /= prime;
+          --need;
+        }
+      if (need > 0) too_small();
+    }
+    scale = Decimal::kMaxScale;
+  }
   int128 r;
-  if (__builtin_mul_overflow(a.coefficient(), b.coefficient(), &r)) overflow();
-  Decimal d(checked(r), a.scale() + b.scale());
-  if (d.scale() > Decimal::kMaxDigits) d = d.round(Decimal::kMaxDigits);
-  return d;
+  if (__builtin_mul_overflow(ca, cb, &r)) overflow();
+  return Decimal(checked(r), scale);
 }
 
+// Exact when the quotient ends within 28 significant digits; otherwise rounded half-even at the
+// 28th, or at the units when the integer part is longer (integer digits are never rounded away).
 Decimal operator/(const Decimal& a, const Decimal& b) {
   if (b.is_zero()) throw DecimalError("division by zero");
   bool negative = (a.coefficient() < 0) != (b.coefficient() < 0);
@@ -142,18 +203,29 @@ Decimal operator/(const Decimal& a, const Decimal& b) {
   uint128 d = static_cast<uint128>(b.coefficient() < 0 ? -b.coefficient() : b.coefficient());
   int scale = a.scale() - b.scale();
   uint128 q = n / d, r = n % d;
-  // Long division, one digit at a time: exact when the quotient terminates within 28
-  // significant digits, otherwise rounded half-even at the 28th.
-  while (scale < 0 ||
-         (r != 0 && digit_count(q) < Decimal::kDivisionDigits && scale < Decimal::kMaxDigits)) {
-    uint128 r10;
-    if (__builtin_mul_overflow(r, uint128(10), &r10)) break;
-    q = q * 10 + r10 / d;
-    r = r10 % d;
+  // Long division, one digit at a time, up to the units and then to 28 significant digits.
+  while (scale < 0 || (r != 0 && digit_count(q) < Decimal::kDivisionDigits)) {
+    if (scale >= Decimal::kMaxScale) break;
+    if (q >= static_cast<uint128>(kLimit / 10)) overflow();
+    q = q * 10 + static_cast<uint128>(next_digit(r, d));
     ++scale;
-    if (q >= static_cast<uint128>(kLimit)) overflow();
   }
-  if (r != 0 && (2 * r > d || (2 * r == d && (q & 1) != 0))) ++q;
+  if (r != 0 && digit_count(q) < Decimal::kDivisionDigits) too_small();
+  // Where the rounding falls: at q's last digit (the rest is r/d), or further left when q has
+  // more than 28 significant digits after the point.
+  int extra = std::min(digit_count(q) - Decimal::kDivisionDigits, scale);
+  int half;  // the part dropped against one half: <0, 0, >0
+  if (extra > 0) {
+    uint128 unit = static_cast<uint128>(kPow10[static_cast<std::size_t>(extra)]);
+    uint128 dropped = q % unit;
+    q /= unit;
+    scale -= extra;
+    half = 2 * dropped > unit ? 1 : 2 * dropped < unit ? -1 : (r != 0 ? 1 : 0);
+  } else {
+    half = 2 * r > d ? 1 : 2 * r < d ? -1 : 0;
+  }
+  if (r != 0 || extra > 0)
+    if (half > 0 || (half == 0 && (q & 1) != 0)) ++q;
   int128 coef = checked(static_cast<int128>(q));
   return Decimal(negative ? -coef : coef, scale).trimmed(std::max(a.scale(), b.scale()));
 }
@@ -168,18 +240,34 @@ Decimal operator%(const Decimal& a, const Decimal& b) {
 int compare(const Decimal& a, const Decimal& b) {
   if (a.scale() == b.scale())
     return a.coefficient() < b.coefficient() ? -1 : a.coefficient() > b.coefficient() ? 1 : 0;
-  // Integer parts first, then fractions at scale 38: no step can overflow.
-  auto split = [](const Decimal& x, int128& whole, int128& fraction) {
+  // Integer parts first (a scale above 38 has none), then the fractions digit by digit.
+  auto split = [](const Decimal& x, int128& whole, uint128& fraction) {
     int s = std::min(x.scale(), Decimal::kMaxDigits);
-    int128 p = kPow10[static_cast<std::size_t>(s)];
-    whole = x.coefficient() / p;
-    fraction = (x.coefficient() % p) * kPow10[static_cast<std::size_t>(Decimal::kMaxDigits - s)];
+    whole = x.coefficient() / kPow10[static_cast<std::size_t>(s)];
+    int128 f = x.coefficient() - whole * kPow10[static_cast<std::size_t>(s)];
+    fraction = static_cast<uint128>(f < 0 ? -f : f);
   };
-  int128 wa, fa, wb, fb;
+  auto sign_of = [](const Decimal& x) { return x.coefficient() < 0 ? -1 : x.is_zero() ? 0 : 1; };
+  int sign = sign_of(a);
+  if (sign != sign_of(b)) return sign < sign_of(b) ? -1 : 1;
+  int128 wa, wb;
+  uint128 fa, fb;
   split(a, wa, fa);
   split(b, wb, fb);
   if (wa != wb) return wa < wb ? -1 : 1;
-  return fa < fb ? -1 : fa > fb ? 1 : 0;
+  // Digit i after the point of fraction f at scale s (both below 10^38).
+  auto digit = [](uint128 f, int s, int i) -> int {
+    if (i >= s) return 0;
+    int from_end = s - 1 - i;
+    for (int k = 0; k < from_end && f != 0; ++k) f /= 10;
+    return static_cast<int>(f % 10);
+  };
+  int sa = a.scale(), sb = b.scale();
+  for (int i = 0; i < std::max(sa, sb); ++i) {
+    int da = digit(fa, sa, i), db = digit(fb, sb, i);
+    if (da != db) return da < db ? -sign : sign;
+  }
+  return 0;
 }
 
 Decimal Decimal::round(int places, RoundingMode mode) const {
@@ -242,6 +330,7 @@ Decimal Decimal::trimmed(int min_scale) const {
 
 std::optional<std::int64_t> Decimal::to_int64() const {
   if (!is_integer()) return std::nullopt;
+  if (m_coef == 0) return 0;
   int128 v = m_scale == 0 ? m_coef : m_coef / kPow10[static_cast<std::size_t>(m_scale)];
   if (v > INT64_MAX || v < INT64_MIN) return std::nullopt;
   return static_cast<std::int64_t>(v);

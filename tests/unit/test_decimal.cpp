@@ -83,3 +83,27 @@ TEST_CASE("decimal comparison across scales", "[decimal]") {
   CHECK_FALSE(d("5.5").to_int64());
   CHECK(d("5.00").to_int64() == 5);
 }
+
+TEST_CASE("decimal results are exact or an error, never silently rounded", "[decimal]") {
+  // A product keeps the sum of the scales up to 76 places, then drops only trailing zeros.
+  CHECK(str(d("1E-38") * d("1E-38")) == "0." + std::string(75, '0') + "1");
+  CHECK_THROWS_WITH(d("1E-38") * d("1E-39"), Catch::Contains("more than 76 digits"));
+  CHECK(str(d("0.5E-39") * d("0.2E-36")) == "0." + std::string(75, '0') + "1");
+  CHECK(str(d("0") * d("1E-70") * d("1E-70")) == "0." + std::string(76, '0'));
+  // Aligned operands may pass 38 digits while the sum fits.
+  CHECK(str(d("1") - d("1E-38")) == "0." + std::string(38, '9'));
+  CHECK_THROWS_WITH(d("10") - d("1E-38"), Catch::Contains("decimal overflow"));
+  // Quotients: 28 significant digits at any scale, integer digits never rounded away.
+  CHECK(str(d("1") / d("3E30")) == "0." + std::string(30, '0') + std::string(28, '3'));
+  CHECK(str(d("2.2076927521447167211869941378980153672e-10") / d("-3440772.94")) ==
+        "-0.00000000000000006416269805193006200481785171");
+  CHECK(str(d("980110126257756495849268215466731.8815") / d("589820")) ==
+        "1661710566372378854310244169");
+  CHECK_THROWS_WITH(d("-7.0184324067328060819960598003998e-2") / d("1e-40"),
+                    Catch::Contains("decimal overflow"));
+  CHECK_THROWS_WITH(d("1E-60") / d("3E+20"), Catch::Contains("more than 76 digits"));
+  // Comparison past 38 places, and zero at any scale.
+  CHECK(compare(d("1e-40"), d("1e-39")) < 0);
+  CHECK(compare(d("-1e-40"), d("1e-70")) < 0);
+  CHECK(d("0e-50").to_int64() == 0);
+}

@@ -1,6 +1,8 @@
 #pragma once
 // Exact decimal arithmetic for money: a 128-bit coefficient and a decimal scale, so 0.1 + 0.2 is
-// 0.3 and 19.99 * 3 is 59.97. Up to 38 significant digits; overflow is an error, never a wrap.
+// 0.3 and 19.99 * 3 is 59.97. Up to 38 significant digits and 76 digits after the point; + - *
+// are exact or an error (never a wrap, never a silent rounding); / is exact when the quotient
+// ends within 28 significant digits, else rounded half-even at the 28th.
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +25,7 @@ std::optional<RoundingMode> parse_rounding_mode(std::string_view name);
 class Decimal {
  public:
   static constexpr int kMaxDigits = 38;
+  static constexpr int kMaxScale = 76;        // digits after the point
   static constexpr int kDivisionDigits = 28;  // significant digits of a non-terminating quotient
 
   Decimal() = default;

@@ -45,7 +45,8 @@ void prepare_rounding(CallSite& c, const CompileContext& cc) {
 
 std::int64_t places(CallSite& c, std::size_t i) {
   std::int64_t p = c.integer(i);
-  if (p < -38 || p > 38) c.fail(fmt::format("{} decimal places is out of range (-38 to 38)", p));
+  if (p < -38 || p > Decimal::kMaxScale)
+    c.fail(fmt::format("{} decimal places is out of range (-38 to 76)", p));
   return p;
 }
 
