@@ -1,6 +1,7 @@
-// The HTTP test server: the sample shop's orders behind every pagination style, and faults on
+// The HTTP test server: the sample shop's orders behind every pagination style, faults on
 // demand (429 with Retry-After, 500/503, a reset connection, a slow answer, a truncated body,
-// invalid JSON, a pagination loop, an oversized body). Node's standard library only.
+// invalid JSON, a pagination loop, an oversized body) and writes with a body limit (413).
+// Node's standard library only.
 // Usage: node server.js DIR  (listens on a free loopback port and writes it to DIR/port)
 'use strict';
 const http = require('http');
@@ -120,6 +121,11 @@ function write(req, res, text) {
   if (parts[0] === 'customers-flaky') {  // the first request fails before anything is stored
     const n = (calls[parts[1]] = (calls[parts[1]] || 0) + 1);
     if (n === 1) return json(res, 503, { message: 'try later' });
+    return store(body, res);
+  }
+  if (parts[0] === 'customers-limited') {  // a body limit: more than 2 records or 400 bytes is 413
+    if ((Array.isArray(body) ? body.length : 1) > 2 || text.length > 400)
+      return json(res, 413, { message: 'request entity too large' });
     return store(body, res);
   }
   if (parts[0] !== 'customers') return json(res, 404, { message: 'no such resource' });

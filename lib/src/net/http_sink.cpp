@@ -75,15 +75,22 @@ WriteResult HttpSink::write(const Sourced& in) {
 
 void HttpSink::send_batch() {
   if (m_batch.empty()) return;
+  send(0, m_batch.size());
+  m_batch.clear();
+}
+
+// Sends m_batch[from, to) as one request. A batch the server finds too large (413) is split in
+// halves and each sent again; only a single record it refuses is rejected.
+void HttpSink::send(std::size_t from, std::size_t to) {
   std::string missing;
-  std::string url = m_templated ? url_for(m_batch.front().record, missing) : m_template;
+  std::string url = m_templated ? url_for(m_batch[from].record, missing) : m_template;
   std::string body;
   if (m_batch_size == 1) {
-    append_json(body, m_batch.front().record);
+    append_json(body, m_batch[from].record);
   } else {
     body = "[";
-    for (std::size_t i = 0; i < m_batch.size(); ++i) {
-      if (i > 0) body.push_back(',');
+    for (std::size_t i = from; i < to; ++i) {
+      if (i > from) body.push_back(',');
       append_json(body, m_batch[i].record);
     }
     body += "]";
@@ -92,13 +99,19 @@ void HttpSink::send_batch() {
   try {
     r = m_client.request(m_opts.http_method, url, body);
   } catch (const IoError& e) {  // say which record the run reached
-    throw IoError(fmt::format("{}: {}", m_batch.front().where.to_string(), e.what()));
+    throw IoError(fmt::format("{}: {}", m_batch[from].where.to_string(), e.what()));
+  }
+  if (r.status == 413 && to - from > 1) {
+    std::size_t middle = from + (to - from) / 2;
+    send(from, middle);
+    send(middle, to);
+    return;
   }
   bool ok = r.status >= 200 && r.status < 300;
   if (m_responses) {
     std::string& o = m_responses->buffer();
     o += "{\"where\":";
-    append_json_string(o, m_batch.front().where.to_string());
+    append_json_string(o, m_batch[from].where.to_string());
     o += fmt::format(",\"status\":{},\"request\":", r.status);
     o += body;
     o += ",\"response\":";
@@ -115,9 +128,8 @@ void HttpSink::send_batch() {
     result = {WriteOutcome::Rejected,
               fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_url(url), r.status,
                           http_error_message(r.body))};
-  for (const auto& in : m_batch)
-    if (m_outcome) m_outcome(in, result);
-  m_batch.clear();
+  for (std::size_t i = from; i < to; ++i)
+    if (m_outcome) m_outcome(m_batch[i], result);
 }
 
 void HttpSink::commit() {

@@ -331,6 +331,20 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     cli::report_run(c, summary() + "\n" + tool + ": " + why, report("partial", why));
     return static_cast<int>(failed->failure_code);
   }
+  // Records read, none written and some rejected: the data never arrived, whatever the reason
+  // (a cron job must not take that for a quiet night).
+  std::uint64_t written = 0, rejected = stats.rejected;
+  for (const auto& t : targets) {
+    written += t.counts->written;
+    if (broadcast) rejected += t.own.rejected;
+  }
+  if (stats.read > 0 && written == 0 && rejected > 0) {
+    std::string why = fmt::format("every record read was rejected{}: nothing {} written",
+                                  stats.filtered > 0 ? " or filtered" : "",
+                                  p.dry_run ? "would have been" : "was");
+    cli::report_run(c, summary(), report("error", why));
+    throw DataError(why);  // shown even with --quiet, as every error is
+  }
   if (p.dry_run) {
     cli::report_run(c,
                     summary() + "\n" + tool +

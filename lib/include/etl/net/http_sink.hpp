@@ -1,8 +1,9 @@
 #pragma once
 // A REST API as a destination: each record (or --batch-size records as one JSON array) is sent
 // with --method POST|PUT|PATCH to a URL template whose {field} parts come from the record
-// (https://erp/api/customers/{customer_no}). A 4xx other than 429 rejects the records of that
-// request with the status and the server's message; 429, 5xx and connection errors are retried
+// (https://erp/api/customers/{customer_no}). A batch answered 413 (too large) is split in halves
+// and sent again. A 4xx other than 429 rejects the records of that request with the status and
+// the server's message; 429, 5xx and connection errors are retried
 // (HttpClient); --responses FILE keeps what the server answered, so ids the target assigns are
 // not lost.
 #include <memory>
@@ -26,6 +27,7 @@ class HttpSink : public Sink {
  private:
   std::string url_for(const Record& r, std::string& missing) const;
   void send_batch();
+  void send(std::size_t from, std::size_t to);
   HttpClient m_client;
   ConnectorOptions m_opts;
   std::string m_template;
