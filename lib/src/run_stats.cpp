@@ -30,10 +30,25 @@ std::string RunStats::summary(const std::string& tool) const {
   std::string unnested_note = unnested ? fmt::format(" (+{} by unnest)", unnested) : "";
   std::string aggregated_note =
       aggregated ? fmt::format(", aggregated {} into {} groups", aggregated, groups) : "";
-  return fmt::format(
-      "{}: read {}{}{}, written {}{}, filtered {}{}, rejected {} in {:.2f}s ({:.0f} records/s)",
+  std::string line = fmt::format(
+      "{}: read {}{}{}, written {}{}, filtered {}{}, rejected {}{} in {:.2f}s ({:.0f} records/s)",
       tool, read, unnested_note, aggregated_note, written, sink_note(), filtered, unmatched_note,
-      rejected, s, s > 0 ? static_cast<double>(read) / s : 0.0);
+      rejected, failed && in_flight ? fmt::format(", in flight {}", in_flight) : "", s,
+      s > 0 ? static_cast<double>(read) / s : 0.0);
+  if (!failed || written == 0) return line;
+  if (!committed)
+    return line + fmt::format(
+                      "\n{}: the run failed: the output is written in place, so what reached it "
+                      "before the failure stays there",
+                      tool);
+  if (*committed == 0)
+    return line + fmt::format("\n{}: the run failed: nothing was committed", tool);
+  if (*committed >= written)
+    return line + fmt::format("\n{}: the run failed: the {} written are committed", tool, written);
+  return line + fmt::format(
+                    "\n{}: the run failed: {} of the {} written are committed (the batches before "
+                    "the failure), the rest were rolled back",
+                    tool, *committed, written);
 }
 
 std::string RunStats::report_json(const std::string& tool, const std::string& status,
@@ -46,6 +61,9 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       seconds());
   append_sink_counts_json(out);
   if (resumed) out += fmt::format(",\"resumed\":{}", resumed);
+  if (failed)
+    out += fmt::format(",\"in_flight\":{},\"committed\":{}", in_flight,
+                       committed ? std::to_string(*committed) : "null");
   if (!targets_json.empty()) out += ",\"targets\":" + targets_json;
   if (!error.empty()) {
     out += ",\"error\":";

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -79,6 +80,13 @@ class OutputStream {
   void flush();
   // Flushes, closes and renames the temporary file over the final name.
   void commit();
+  // Written as it goes (stdout, a device, a FIFO, an append), not put in place by commit().
+  bool in_place() const { return m_path == "-" || m_special; }
+  // Records a failed run leaves in it: none in a file put in place only by commit(); unknown
+  // when it is written in place (see Sink::committed).
+  std::optional<std::uint64_t> kept_on_failure() const {
+    return in_place() ? std::nullopt : std::optional<std::uint64_t>(0);
+  }
 
  private:
   static constexpr std::size_t kFlushAt = 1 << 16;

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,11 @@ struct RunStats {
   // read + unnested = (written - groups) + aggregated + filtered + rejected.
   std::uint64_t aggregated = 0;
   std::uint64_t groups = 0;
+  // A run that failed: the records in hand when it failed (read but neither written, filtered
+  // nor rejected), and how many of those written its destination keeps (Sink::committed).
+  bool failed = false;
+  std::uint64_t in_flight = 0;
+  std::optional<std::uint64_t> committed;  // nullopt: a stream
   // What the sink counted besides (e.g. a change set: inserted, updated, deleted).
   std::vector<std::pair<std::string, std::uint64_t>> sink_counts;
   // A broadcast's destinations and their counts, a JSON array (the report's "targets").

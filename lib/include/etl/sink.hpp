@@ -37,6 +37,10 @@ class Sink {
   // etl-load --checkpoint: the sink reads the checkpoint's row from its destination now, and
   // writes the row in the same transaction as each commit. Sinks without transactions refuse.
   virtual void use_checkpoint(Checkpoint& checkpoint);
+  // How many of the records it answered Written are durable now: what a failed run leaves in the
+  // destination (databases commit batch by batch, an API keeps each accepted request, a file or
+  // a change set keeps nothing); nullopt for a stream, where what went out stays out.
+  virtual std::optional<std::uint64_t> committed() const { return std::nullopt; }
   // Counts beyond written/filtered/rejected that this sink keeps (inserted, updated …), for the
   // summary and the report.
   virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }

@@ -216,6 +216,7 @@ Sourced PgSink::held_record(std::size_t i) const {
 // Tells the pipeline how record i of the batch ended; only a reject (or --audit) needs the record
 // itself.
 void PgSink::report(std::size_t i, const WriteResult& w) {
+  if (w.outcome == WriteOutcome::Written) ++m_batch_written;
   if (!m_outcome) return;
   static const Sourced nothing;
   if (w.outcome == WriteOutcome::Rejected || m_opts.outcome_records)
@@ -381,6 +382,7 @@ void PgSink::write_one_by_one() {
         outcome.outcome = WriteOutcome::Unmatched;
       m_conn.exec("RELEASE SAVEPOINT etl_row");
     }
+    if (outcome.outcome == WriteOutcome::Written) ++m_batch_written;
     if (m_outcome) m_outcome(in, outcome);
   }
 }
@@ -406,6 +408,7 @@ void PgSink::flush(std::uint64_t settled) {
   if (ok) {
     if (!replace) store_checkpoint(settled);
     m_conn.exec(replace ? "RELEASE SAVEPOINT etl_batch" : "COMMIT");
+    if (!replace) count_committed();
   } else if (replace) {
     m_conn.exec("ROLLBACK TO SAVEPOINT etl_batch");
   } else {
@@ -416,6 +419,7 @@ void PgSink::flush(std::uint64_t settled) {
   if (!ok && !replace) {
     store_checkpoint(settled);
     m_conn.exec("COMMIT");
+    count_committed();
   }
   if (!replace) m_in_tx = false;
   m_batch.clear();
@@ -440,6 +444,12 @@ void PgSink::commit() {
   }
   if (m_in_tx) m_conn.exec("COMMIT");
   m_in_tx = false;
+  count_committed();
+}
+
+void PgSink::count_committed() {
+  m_committed += m_batch_written;
+  m_batch_written = 0;
 }
 
 void PgSink::use_checkpoint(Checkpoint& checkpoint) {

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <utility>
 
 #include "etl/checkpoint.hpp"
 #include "etl/db/table_schema.hpp"
@@ -401,6 +402,8 @@ WriteResult SqliteSink::write(const Sourced& in) {
   WriteResult result;
   if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
+  else
+    ++m_batch_written;
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
   if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
       !m_opts.one_transaction) {
@@ -408,6 +411,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
     m_db.exec("COMMIT");
     m_in_tx = false;
     m_in_batch = 0;
+    m_committed += std::exchange(m_batch_written, 0);
   }
   return result;
 }
@@ -420,6 +424,7 @@ void SqliteSink::commit() {
   }
   if (m_in_tx) m_db.exec("COMMIT");
   m_in_tx = false;
+  m_committed += std::exchange(m_batch_written, 0);
 }
 
 void SqliteSink::use_checkpoint(Checkpoint& checkpoint) {

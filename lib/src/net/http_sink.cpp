@@ -124,6 +124,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     m_responses->maybe_flush();
   }
   WriteResult result;
+  if (ok) m_accepted += to - from;
   if (!ok)
     result = {WriteOutcome::Rejected,
               fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_url(url), r.status,

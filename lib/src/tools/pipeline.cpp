@@ -71,6 +71,16 @@ std::string targets_json(const std::vector<Target>& targets, const RunStats& run
   return out + "]";
 }
 
+// A failed run's summary still adds up: what was in hand when it failed, and what the
+// destination keeps of what was written.
+void note_failure(RunStats& stats, const Sink* sink) {
+  stats.failed = true;
+  std::uint64_t in = stats.read + stats.unnested + stats.groups;
+  std::uint64_t out = stats.written + stats.aggregated + stats.filtered + stats.rejected;
+  stats.in_flight = in > out ? in - out : 0;
+  stats.committed = sink ? sink->committed() : std::optional<std::uint64_t>(0);
+}
+
 }  // namespace
 
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
@@ -312,6 +322,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     } catch (const std::exception&) {
       // the run's own error is the one to report
     }
+    if (!broadcast) note_failure(stats, targets.empty() ? nullptr : targets[0].sink.get());
     cli::report_run(c, summary(), report("error", e.what()));
     throw;
   }

@@ -43,6 +43,7 @@ class ChangeSetSink : public Sink {
   void commit() override;
   void discard() override;
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
+  std::optional<std::uint64_t> committed() const override { return 0; }  // all, or nothing
 
  private:
   // Throws when the set deletes more than --max-deletes allows, or deletes at all while the

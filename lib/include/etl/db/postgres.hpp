@@ -81,6 +81,7 @@ class PgSink : public Sink {
   void commit() override;
   void discard() override;
   void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
+  std::optional<std::uint64_t> committed() const override { return m_committed; }
   void use_checkpoint(Checkpoint& checkpoint) override;
 
  private:
@@ -109,6 +110,9 @@ class PgSink : public Sink {
   bool m_table_ready = false;
   bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)
   bool m_in_tx = false;
+  void count_committed();
+  std::uint64_t m_batch_written = 0;  // Written outcomes since the last COMMIT
+  std::uint64_t m_committed = 0;
   // The batch's records are kept as their COPY lines plus each field's JSON type (not copies of
   // the records: a million small allocations cost more than the load), and turned back into
   // records, exactly, only when one must be retried or rejected.

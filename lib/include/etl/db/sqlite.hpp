@@ -66,6 +66,7 @@ class SqliteSink : public Sink {
   WriteResult write(const Sourced& in) override;
   void commit() override;
   void use_checkpoint(Checkpoint& checkpoint) override;
+  std::optional<std::uint64_t> committed() const override { return m_committed; }
 
  private:
   void ensure_table(const Record& first);
@@ -84,7 +85,9 @@ class SqliteSink : public Sink {
   sqlite3_stmt* m_last_statement = nullptr;
   std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
   Checkpoint* m_checkpoint = nullptr;
-  std::uint64_t m_handed = 0;  // records written to this sink
+  std::uint64_t m_handed = 0;         // records written to this sink
+  std::uint64_t m_batch_written = 0;  // Written outcomes since the last COMMIT
+  std::uint64_t m_committed = 0;
 };
 
 // etl-load --changes into a SQLite table (see change_set_sink.hpp).

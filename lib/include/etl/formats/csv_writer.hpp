@@ -15,6 +15,7 @@ class CsvWriter : public Sink {
   CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns);
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
 
  private:
   void append_field(std::string_view s);

@@ -48,6 +48,7 @@ class JsonArrayWriter : public Sink {
   explicit JsonArrayWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
 
  private:
   OutputStream m_out;

@@ -24,6 +24,7 @@ class NdjsonWriter : public Sink {
   explicit NdjsonWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
   void commit() override { m_out.commit(); }
+  std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
 
  private:
   OutputStream m_out;

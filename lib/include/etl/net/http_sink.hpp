@@ -23,6 +23,7 @@ class HttpSink : public Sink {
   WriteResult write(const Sourced& in) override;
   void commit() override;
   void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
+  std::optional<std::uint64_t> committed() const override { return m_accepted; }
 
  private:
   std::string url_for(const Record& r, std::string& missing) const;
@@ -36,6 +37,7 @@ class HttpSink : public Sink {
   std::vector<Sourced> m_batch;  // a few records: one request's worth
   std::unique_ptr<OutputStream> m_responses;
   OutcomeFn m_outcome;
+  std::uint64_t m_accepted = 0;  // records of requests the server answered 2xx
 };
 
 }  // namespace etl
