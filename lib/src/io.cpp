@@ -9,12 +9,22 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 
 #include "etl/error.hpp"
 
 namespace etl {
+
+// A rename is durable once the directory that holds the name is synced. Best effort: some
+// file systems refuse to sync a directory.
+void sync_directory(const std::string& dir) {
+  int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return;
+  fsync(fd);
+  close(fd);
+}
 
 bool ends_with(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -191,28 +201,84 @@ bool LineReader::next(std::string_view& line) {
   }
 }
 
-OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path) {
+namespace {
+
+bool starts_with(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+// The descriptor a path names by itself (/dev/stdout, /dev/fd/3, /proc/self/fd/2): written
+// through a copy of it, so `--rejects /dev/stderr 2>>job.log` appends to the log.
+int named_descriptor(const std::string& path) {
+  if (path == "/dev/stdout") return 1;
+  if (path == "/dev/stderr") return 2;
+  for (std::string_view prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    if (!starts_with(path, prefix) || path.size() == prefix.size()) continue;
+    std::string_view digits = std::string_view(path).substr(prefix.size());
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos || digits.size() > 6)
+      return -1;
+    return std::stoi(std::string(digits));
+  }
+  return -1;
+}
+
+// Where the system keeps its devices and processes: never a place to create or rename a file.
+bool system_path(const std::string& path) {
+  return starts_with(path, "/dev/") || starts_with(path, "/proc/") || starts_with(path, "/sys/");
+}
+
+// The file a symbolic link names, which may not exist yet (its directory must).
+std::string link_target(const std::string& link) {
+  std::error_code ec;
+  std::filesystem::path target = std::filesystem::read_symlink(link, ec);
+  if (!ec && target.is_relative()) target = std::filesystem::path(link).parent_path() / target;
+  std::filesystem::path dir;
+  if (!ec)
+    dir = std::filesystem::canonical(target.parent_path().empty() ? "." : target.parent_path(), ec);
+  if (ec) throw IoError(fmt::format("{}: cannot follow the link: {}", link, ec.message()));
+  std::filesystem::path resolved = dir / target.filename();
+  // A chain of links: follow the rest of it where it exists.
+  if (std::filesystem::exists(resolved, ec)) resolved = std::filesystem::canonical(resolved, ec);
+  if (ec) throw IoError(fmt::format("{}: cannot follow the link: {}", link, ec.message()));
+  return resolved.string();
+}
+
+}  // namespace
+
+// Only a regular file this stream created itself, in the directory of the file it replaces, is
+// ever renamed: a device, a FIFO or anything under /dev, /proc or /sys is written in place, and
+// a symbolic link is followed to its target, which is replaced in its own directory.
+OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m_target(path) {
   if (path == "-") {
     m_fd = 1;
     widen_pipe(1);
     return;
   }
-  if (mode == Mode::Append) {
-    if (ends_with(path, ".gz")) throw UsageError(fmt::format("{}: cannot append to gzip", path));
-    m_fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+  if (mode == Mode::Append && ends_with(path, ".gz"))
+    throw UsageError(fmt::format("{}: cannot append to gzip", path));
+  int append = mode == Mode::Append ? O_APPEND : 0;
+  if (int fd = named_descriptor(path); fd >= 0) {
+    m_fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+    if (m_fd < 0) throw IoError(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));
     m_special = true;
     return;
   }
   struct stat st {};
-  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
-    // A device or FIFO (/dev/null, a named pipe) is written in place, never renamed over.
-    m_fd = ::open(path.c_str(), O_WRONLY);
+  if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode)) m_target = link_target(path);
+  bool exists = ::stat(m_target.c_str(), &st) == 0;
+  if ((exists && !S_ISREG(st.st_mode)) || system_path(m_target)) {
+    m_fd = ::open(m_target.c_str(), O_WRONLY | O_CLOEXEC | append);  // never created there
     if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
     m_special = true;
     return;
   }
-  std::filesystem::path p(path);
+  if (mode == Mode::Append) {
+    m_fd = ::open(m_target.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND, 0644);
+    if (m_fd < 0) throw IoError(fmt::format("{}: cannot open: {}", path, std::strerror(errno)));
+    m_special = true;
+    return;
+  }
+  std::filesystem::path p(m_target);
   std::string name = ".";  // (built in steps: GCC 12 -O3 warns falsely about "." + string)
   name += p.filename().string();
   name += ".tmp-XXXXXX";
@@ -221,7 +287,7 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path) {
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   fchmod(m_fd, 0644);
   if (ends_with(path, ".gz")) {
-    m_gz = gzdopen(m_fd, "wb6");
+    m_gz = gzdopen(dup(m_fd), "wb6");  // its own descriptor: ours stays open to fsync
     if (m_gz == nullptr) throw IoError(fmt::format("{}: cannot start gzip stream", path));
   }
 }
@@ -229,11 +295,8 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path) {
 OutputStream::~OutputStream() {
   if (m_special) close(m_fd);
   if (m_done || m_path == "-" || m_special) return;
-  if (m_gz != nullptr) {
-    gzclose(static_cast<gzFile>(m_gz));
-  } else if (m_fd >= 0) {
-    close(m_fd);
-  }
+  if (m_gz != nullptr) gzclose(static_cast<gzFile>(m_gz));
+  if (m_fd >= 0) close(m_fd);
   std::remove(m_tmp.c_str());
 }
 
@@ -275,16 +338,22 @@ void OutputStream::commit() {
   flush();
   if (m_path == "-" || m_special) return;
   if (m_gz != nullptr) {
-    if (gzclose(static_cast<gzFile>(m_gz)) != Z_OK)
-      throw IoError(fmt::format("{}: gzip close failed", m_path));
-  } else if (close(m_fd) != 0) {
-    throw IoError(fmt::format("{}: close failed: {}", m_path, std::strerror(errno)));
+    int rc = gzclose(static_cast<gzFile>(m_gz));
+    m_gz = nullptr;
+    if (rc != Z_OK) throw IoError(fmt::format("{}: gzip close failed", m_path));
   }
+  // Durable before it is in place: a crash leaves the old file or the whole new one.
+  if (fsync(m_fd) != 0)
+    throw IoError(fmt::format("{}: cannot sync to disk: {}", m_path, std::strerror(errno)));
+  int rc = close(m_fd);
+  m_fd = -1;
+  if (rc != 0) throw IoError(fmt::format("{}: close failed: {}", m_path, std::strerror(errno)));
   m_done = true;
-  if (std::rename(m_tmp.c_str(), m_path.c_str()) != 0) {
+  if (std::rename(m_tmp.c_str(), m_target.c_str()) != 0) {
     std::remove(m_tmp.c_str());
     throw IoError(fmt::format("{}: cannot rename into place: {}", m_path, std::strerror(errno)));
   }
+  sync_directory(std::filesystem::path(m_target).parent_path().string());
 }
 
 }  // namespace etl

@@ -13,6 +13,25 @@
 #include "etl/utf8.hpp"
 
 namespace etl {
+
+const std::string* repeated_key(const std::vector<Member>& members) {
+  std::size_t n = members.size();
+  if (n < 2) return nullptr;
+  if (n <= 32) {
+    for (std::size_t i = 1; i < n; ++i)
+      for (std::size_t j = 0; j < i; ++j)
+        if (members[i].key == members[j].key) return &members[i].key;
+    return nullptr;
+  }
+  std::vector<const std::string*> keys;
+  keys.reserve(n);
+  for (const auto& m : members) keys.push_back(&m.key);
+  std::sort(keys.begin(), keys.end(), [](auto* a, auto* b) { return *a < *b; });
+  for (std::size_t i = 1; i < n; ++i)
+    if (*keys[i] == *keys[i - 1]) return keys[i];
+  return nullptr;
+}
+
 namespace {
 
 // Builds a Value tree from SAX events with an explicit stack (RapidJSON's iterative mode),
@@ -38,6 +57,7 @@ class ValueBuilder {
     m_keys.clear();
     m_numbers = numbers;
     m_number_at = 0;
+    m_shape_changed = true;
   }
 
   bool Null() { return top_level() ? slot().set_null(), true : put(Value()); }
@@ -65,9 +85,13 @@ class ValueBuilder {
     if (m_record && m_stack.empty()) {
       auto& f = m_record->fields();
       if (m_field < f.size()) {
-        if (f[m_field].key != sv) f[m_field].key.assign(sv);
+        if (f[m_field].key != sv) {
+          f[m_field].key.assign(sv);
+          m_shape_changed = true;
+        }
       } else {
         f.push_back(Member{std::string(sv), Value()});
+        m_shape_changed = true;
       }
       return true;
     }
@@ -84,9 +108,17 @@ class ValueBuilder {
   }
   bool EndObject(rapidjson::SizeType) {
     if (m_record && m_stack.empty()) {
-      m_record->fields().resize(m_field);  // drops members the previous record had beyond
+      auto& f = m_record->fields();
+      if (m_field < f.size()) {
+        f.resize(m_field);  // drops members the previous record had beyond
+        m_shape_changed = true;
+      }
+      // Keys laid out as the previous record's, which had none twice, cannot repeat.
+      if (m_shape_changed && !unique_keys(f)) return false;
+      m_shape_changed = false;
       return true;
     }
+    if (!unique_keys(m_stack.back().members())) return false;
     return close();
   }
   bool StartArray() { return open(Value::array()); }
@@ -96,6 +128,14 @@ class ValueBuilder {
   // A scalar directly under the record's object.
   bool top_level() const { return m_record && m_in_record && m_stack.empty(); }
   Value& slot() { return m_record->fields()[m_field++].value; }
+  // A key twice in one object is refused: which value counts would be a guess.
+  bool unique_keys(const std::vector<Member>& members) {
+    const std::string* twice = repeated_key(members);
+    if (twice == nullptr) return true;
+    error = "duplicate key \"" + *twice + "\" in an object";
+    m_shape_changed = true;  // the record is refused: check the next one afresh
+    return false;
+  }
   bool utf8_ok(std::string_view sv) {
     if (is_valid_utf8(sv)) return true;
     error = "invalid UTF-8 in string (or a lone surrogate escape)";
@@ -155,6 +195,7 @@ class ValueBuilder {
   std::vector<std::string> m_keys;
   const std::vector<std::string>* m_numbers = nullptr;
   std::size_t m_number_at = 0;
+  bool m_shape_changed = true;  // record mode: a key differs from the previous record's
 };
 
 // No kParseValidateEncodingFlag: ValueBuilder checks every string and key itself, faster.

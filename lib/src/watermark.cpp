@@ -134,6 +134,7 @@ bool Watermark::commit(const std::string& path) {
   if (!std::filesystem::exists(next)) return false;
   if (std::rename(next.c_str(), path.c_str()) != 0)
     throw IoError(fmt::format("--commit-state {}: cannot rename {} over it", path, next));
+  sync_directory(std::filesystem::path(path).parent_path().string());
   return true;
 }
 

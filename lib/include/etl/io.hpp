@@ -92,6 +92,7 @@ class OutputStream {
   static constexpr std::size_t kFlushAt = 1 << 16;
   void raw_write(const char* p, std::size_t n);
   std::string m_path;
+  std::string m_target;  // the file replaced: m_path, or the file a symbolic link points to
   std::string m_tmp;
   std::string m_buf;
   int m_fd = -1;
@@ -101,5 +102,7 @@ class OutputStream {
 };
 
 bool ends_with(std::string_view s, std::string_view suffix);
+// fsyncs a directory, so that a rename in it survives a crash (best effort).
+void sync_directory(const std::string& dir);
 
 }  // namespace etl

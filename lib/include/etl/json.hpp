@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "etl/value.hpp"
 
@@ -28,6 +29,10 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out);
 // left in an unspecified state, as it is on any error.
 std::optional<JsonParseError> parse_json_record(std::string_view text, Record& out,
                                                 bool& not_object);
+
+// The first key that an object's members hold twice, or nullptr. A JSON text with a key twice
+// in one object is refused by every parser here (RFC 8259 leaves its meaning open).
+const std::string* repeated_key(const std::vector<Member>& members);
 
 // The value a JSON Pointer (RFC 6901: "", "/data/items", "/a~1b/0") names in root, or nullptr.
 const Value* json_pointer(const Value& root, std::string_view pointer);
