@@ -121,6 +121,8 @@ void PgSink::ensure_table(const Record& first) {
 WriteResult PgSink::write(const Sourced& in) {
   const Record& r = in.record;
   ++m_handed;
+  if (std::string why = unstorable_names(r, false); !why.empty())
+    return {WriteOutcome::Rejected, why};
   if (!m_table_ready) {
     m_conn.exec("BEGIN");
     m_in_tx = true;

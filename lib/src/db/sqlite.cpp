@@ -359,6 +359,8 @@ sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
 WriteResult SqliteSink::write(const Sourced& in) {
   const Record& r = in.record;
   ++m_handed;
+  if (std::string why = unstorable_names(r, true); !why.empty())
+    return {WriteOutcome::Rejected, why};
   if (!m_table_ready) {
     if (!m_in_tx) {
       m_db.exec("BEGIN");
@@ -376,7 +378,9 @@ WriteResult SqliteSink::write(const Sourced& in) {
     m_in_tx = true;
   }
   for (const auto& m : r.fields()) {
-    if (std::find(m_columns.begin(), m_columns.end(), m.key) != m_columns.end()) continue;
+    if (std::any_of(m_columns.begin(), m_columns.end(),
+                    [&](const std::string& c) { return same_identifier_ignoring_case(c, m.key); }))
+      continue;
     if (!m_grows)
       return {WriteOutcome::Rejected,
               fmt::format("field '{}' has no column in table '{}' (--add-columns adds it)", m.key,

@@ -64,4 +64,30 @@ std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, co
   return schema_file.empty() ? columns_from_record(first) : read_schema_file(schema_file);
 }
 
+bool same_identifier_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
+std::string unstorable_names(const Record& r, bool ignore_case) {
+  const auto& f = r.fields();
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    if (f[i].key.find('\0') != std::string::npos)
+      return fmt::format("field name '{}' holds a NUL byte, which no column name can",
+                         f[i].key.substr(0, f[i].key.find('\0')) + "\\u0000");
+    if (!ignore_case) continue;
+    for (std::size_t j = 0; j < i; ++j)
+      if (same_identifier_ignoring_case(f[i].key, f[j].key))
+        return fmt::format("fields '{}' and '{}' would be one column (column names ignore case)",
+                           f[j].key, f[i].key);
+  }
+  return {};
+}
+
 }  // namespace etl

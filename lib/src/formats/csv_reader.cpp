@@ -13,11 +13,19 @@ namespace etl {
 
 CsvReader::CsvReader(const std::string& path, char delimiter)
     : m_in(path), m_name(m_in.name()), m_delim(delimiter) {
+  // A byte-order mark goes before the header is parsed, so a quoted first name is unquoted.
+  if (peek() == 0xEF && m_buf.compare(m_pos, 3, "\xEF\xBB\xBF") == 0) m_pos += 3;
   if (!read_row()) return;  // an empty file has no header and no records
   m_header = m_fields;
-  if (!m_header.empty() && m_header[0].rfind("\xEF\xBB\xBF", 0) == 0) m_header[0].erase(0, 3);
-  for (const auto& h : m_header)
+  for (std::size_t i = 0; i < m_header.size(); ++i) {
+    const std::string& h = m_header[i];
     if (!is_valid_utf8(h)) throw DataError(fmt::format("{}:1: invalid UTF-8 in header", m_name));
+    // Two columns of one name: which one a record's field holds would be a guess.
+    for (std::size_t j = 0; j < i; ++j)
+      if (m_header[j] == h)
+        throw DataError(fmt::format("{}:1: the header names column '{}' twice (columns {} and {})",
+                                    m_name, h, j + 1, i + 1));
+  }
 }
 
 int CsvReader::peek() {
@@ -34,7 +42,7 @@ int CsvReader::get() {
   int c = peek();
   if (c >= 0) {
     ++m_pos;
-    if (c == '\n') ++m_line;
+    if (c == '\n' || (c == '\r' && peek() != '\n')) ++m_line;  // LF, CRLF or a lone CR
   }
   return c;
 }

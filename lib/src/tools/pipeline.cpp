@@ -234,7 +234,14 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           reject(rec, rec.reject_reason);
           continue;
         }
-        if (!p.tag_source.empty()) rec.record.set(p.tag_source, Value::string(address));
+        if (!p.tag_source.empty()) {
+          if (rec.record.find(p.tag_source) != nullptr) {  // never overwrite what was read
+            reject(rec, fmt::format("--tag-source {0}: the record has a field '{0}' already",
+                                    p.tag_source));
+            continue;
+          }
+          rec.record.set(p.tag_source, Value::string(address));
+        }
         if (watermark && !watermark->beyond(rec.record, no_cursor)) {
           if (no_cursor.empty())
             ++stats.filtered;  // at or before the watermark: an earlier run moved it

@@ -3,6 +3,7 @@
 // number | integer | boolean | json), else from the first record's values. Each database maps
 // these logical types to its own.
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "etl/value.hpp"
@@ -22,5 +23,12 @@ ColumnType column_type_of(const Value& v);
 std::vector<ColumnSpec> columns_from_record(const Record& first);
 // --schema when given, else the first record.
 std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, const Record& first);
+
+// Why a database cannot hold a record's field names as columns, or empty: a NUL byte in a name,
+// and with ignore_case (SQLite, whose names ignore ASCII case) two names that differ only in
+// case. The sink rejects that record alone.
+std::string unstorable_names(const Record& r, bool ignore_case);
+// Column names as SQLite compares them: ASCII letters in either case are the same.
+bool same_identifier_ignoring_case(std::string_view a, std::string_view b);
 
 }  // namespace etl
