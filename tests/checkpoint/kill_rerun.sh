@@ -65,7 +65,12 @@ for ((k = 1; k <= kills; k++)); do
   echo "kill $k at $target: checkpoint ${c:-none}, table rows $r"
   [ "${c:-0}" = "${r:-0}" ] || fail "after kill $k the table holds $r rows but the checkpoint committed ${c:-0}"
 done
-"${load[@]}" || fail "the last rerun failed"
+# A complete checkpoint never resumes (a rerun would be a new input): rerun only a load the
+# last kill stopped part-way.
+complete=$(sql "SELECT complete FROM etl_checkpoint WHERE name = 'kill-test'")
+if [ "$complete" != 1 ] && [ "$complete" != t ]; then
+  "${load[@]}" || fail "the last rerun failed"
+fi
 read -r total distinct sum <<<"$(sql "SELECT count(*), count(DISTINCT id), sum(id) FROM $table" | tr '|' ' ')"
 echo "$killed loads killed part-way; after the last rerun: $total rows, $distinct ids, sum $sum"
 [ "$total" = "$n" ] || fail "$total rows, expected $n"

@@ -463,14 +463,17 @@ void PgSink::use_checkpoint(Checkpoint& checkpoint) {
   m_conn.exec(
       "CREATE TABLE IF NOT EXISTS etl_checkpoint (name text PRIMARY KEY, records bigint NOT "
       "NULL, first_record text, last_record text, complete boolean NOT NULL, updated_at "
-      "timestamptz NOT NULL DEFAULT now())");
+      "timestamptz NOT NULL DEFAULT now(), digest text)");
+  // A table made by an older version has no digest column yet.
+  m_conn.exec("ALTER TABLE etl_checkpoint ADD COLUMN IF NOT EXISTS digest text");
   auto r = m_conn.query(
-      "SELECT records, first_record, last_record, complete FROM etl_checkpoint WHERE name = $1",
+      "SELECT records, first_record, last_record, complete, coalesce(digest, '') FROM "
+      "etl_checkpoint WHERE name = $1",
       {checkpoint.name().c_str()});
   if (PQntuples(r.get()) == 1)
     checkpoint.found(CheckpointRow{std::stoull(PQgetvalue(r.get(), 0, 0)),
                                    PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 2),
-                                   PQgetvalue(r.get(), 0, 3)[0] == 't'});
+                                   PQgetvalue(r.get(), 0, 3)[0] == 't', PQgetvalue(r.get(), 0, 4)});
 }
 
 // In the batch's transaction, so the row and the batch commit together.
@@ -479,12 +482,13 @@ void PgSink::store_checkpoint(std::uint64_t settled) {
   CheckpointRow row = m_checkpoint->row(settled);
   std::string records = std::to_string(row.records);
   m_conn.query(
-      "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete) "
-      "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO UPDATE SET records = "
+      "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete, digest) "
+      "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET records = "
       "EXCLUDED.records, first_record = EXCLUDED.first_record, last_record = "
-      "EXCLUDED.last_record, complete = EXCLUDED.complete, updated_at = now()",
+      "EXCLUDED.last_record, complete = EXCLUDED.complete, digest = EXCLUDED.digest, "
+      "updated_at = now()",
       {m_checkpoint->name().c_str(), records.c_str(), row.first.c_str(), row.last.c_str(),
-       row.complete ? "true" : "false"});
+       row.complete ? "true" : "false", row.digest.c_str()});
 }
 
 }  // namespace etl

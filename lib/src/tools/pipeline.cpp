@@ -205,13 +205,25 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       checkpoint.emplace(p.checkpoint);
       sink->use_checkpoint(*checkpoint);
     }
-    auto write = [&](const Sourced& in) {
-      if (checkpoint && checkpoint->already_committed(in.record)) {
-        ++stats.filtered;
-        ++stats.resumed;
-        return;
-      }
+    auto hand = [&](const Sourced& in) {
       for (auto& t : targets) guarded(t, [&] { account(t, in, t.sink->write(in)); });
+    };
+    // With --checkpoint, records an earlier run may have committed are held until that is
+    // known: then skipped (counted as filtered), or handed on when this is another input.
+    auto write = [&](const Sourced& in) {
+      if (!checkpoint) return hand(in);
+      switch (checkpoint->offer(in)) {
+        case Checkpoint::Verdict::Pass:
+          return hand(in);
+        case Checkpoint::Verdict::Hold:
+          return;
+        case Checkpoint::Verdict::Committed:
+          stats.filtered += checkpoint->skipped();
+          stats.resumed += checkpoint->skipped();
+          return;
+        case Checkpoint::Verdict::Replay:
+          return checkpoint->replay(hand);
+      }
     };
     std::optional<Watermark> watermark;
     ConnectorOptions source_options = p.source_options;
@@ -297,7 +309,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         write(mapped);
       });
     }
-    if (checkpoint && !stopped) checkpoint->end_of_input();
+    if (checkpoint && !stopped && checkpoint->end_of_input()) checkpoint->replay(hand);
     progress.clear();
     for (auto& t : targets)
       guarded(t, [&] {
