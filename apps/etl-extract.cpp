@@ -23,6 +23,11 @@ int main(int argc, char** argv) {
                      ->delimiter(',');
   state->needs(cursor);
   cursor->needs(state);
+  app.add_option("--cursor-format", p.cursor_format,
+                 "Incremental: how time cursors are written, strptime-style (e.g. "
+                 "'%d/%m/%Y %H:%M'); without it ISO 8601 and RFC 2822 times are read as instants")
+      ->needs(state)
+      ->type_name("FMT");
   app.add_option("--since-param", p.source_options.since_param,
                  "Incremental, HTTP: the API's query parameter that asks for records at or after "
                  "a value (e.g. updated_since); it gets the watermark's first cursor value "

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "etl/digest.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/sink.hpp"
@@ -9,23 +10,6 @@
 
 namespace etl {
 namespace {
-
-constexpr std::uint64_t kDigestSeed = 14695981039346656037ull;  // FNV-1a 64 offset basis
-
-// A running FNV-1a digest of records' JSON text, each ended by a newline: the same records in
-// the same order digest the same, and any change of one almost surely does not.
-std::uint64_t digest(std::uint64_t h, std::string_view text) {
-  for (char c : text) {
-    h ^= static_cast<unsigned char>(c);
-    h *= 1099511628211ull;
-  }
-  h ^= '\n';
-  return h * 1099511628211ull;
-}
-
-std::string hex(std::uint64_t h) {
-  return fmt::format("{:016x}", h);
-}
 
 std::string json_text(const Record& r) {
   std::string out;
@@ -90,12 +74,12 @@ Checkpoint::Verdict Checkpoint::offer(const Sourced& in) {
     m_hold_digest = kDigestSeed;
   }
   ++m_held;
-  m_hold_digest = digest(m_hold_digest, m_text);
+  m_hold_digest = digest_text(m_hold_digest, m_text);
   spool(*m_spool, in, m_text);
   if (m_held < m_found->records) return Verdict::Hold;
   // The committed count is reached: the same records, or another input.
   bool same = m_found->digest.empty() ? m_text == m_found->last  // a row of an older version
-                                      : hex(m_hold_digest) == m_found->digest;
+                                      : digest_hex(m_hold_digest) == m_found->digest;
   if (!same) return Verdict::Replay;
   m_decided = true;
   m_base = m_held;
@@ -132,7 +116,7 @@ void Checkpoint::note_handed(const Record& r) {
   append_json(m_text, r);
   if (m_first.empty()) m_first = m_text;
   m_digest_previous = m_digest_current;
-  m_digest_current = digest(m_digest_current, m_text);
+  m_digest_current = digest_text(m_digest_current, m_text);
   std::swap(m_previous, m_current);
   m_current = r;
 }
@@ -143,11 +127,11 @@ CheckpointRow Checkpoint::row(std::uint64_t settled) const {
   out.first = m_first;
   if (settled == 0) {
     out.last = m_base > 0 ? m_found->last : "";
-    out.digest = hex(m_base_digest);
+    out.digest = digest_hex(m_base_digest);
   } else {
     bool current = settled == m_handed;
     out.last = json_text(current ? m_current : m_previous);
-    out.digest = hex(current ? m_digest_current : m_digest_previous);
+    out.digest = digest_hex(current ? m_digest_current : m_digest_previous);
   }
   out.complete = m_complete && settled == m_handed;
   return out;

@@ -42,6 +42,13 @@ struct ConnectorOptions {
   // exactly, so this only saves reading what an earlier run moved.
   std::string since_field;
   std::optional<Value> since_value;
+  // When the first cursor is a time: the watermark as an RFC 3339 UTC instant. Databases push
+  // down only into timestamp columns then (text holding times in other forms or offsets does
+  // not sort as the instants do).
+  std::string since_instant;
+  // ... and a date (YYYY-MM-DD) that every ISO 8601 text of an instant at or after it sorts at
+  // or above, whatever its offset (the day before, in UTC): text columns are asked for that.
+  std::string since_iso_floor;
   std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
   // HTTP sources
   HttpOptions http;

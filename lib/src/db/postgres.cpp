@@ -265,7 +265,11 @@ std::string PgSource::since_clause(const ConnectorOptions& o) const {
   bool typed = kind == PgKind::Number || kind == PgKind::Float || kind == PgKind::Timestamp ||
                kind == PgKind::TimestampTz;
   if (!typed && (kind != PgKind::Text || Watermark::compares_as_number(after))) return "";
-  char* literal = PQescapeLiteral(m_conn.handle(), after.text().c_str(), after.text().size());
+  // A time cursor: only a timestamp column compares as the instants do, given in RFC 3339.
+  bool time = !o.since_instant.empty();
+  if (time && kind != PgKind::Timestamp && kind != PgKind::TimestampTz) return "";
+  const std::string& text = time ? o.since_instant : after.text();
+  char* literal = PQescapeLiteral(m_conn.handle(), text.c_str(), text.size());
   if (literal == nullptr) return "";
   std::string column = pg_quote_name(o.since_field);
   std::string clause = typed ? fmt::format(" WHERE {} >= {}", column, literal)

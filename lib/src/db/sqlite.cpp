@@ -205,6 +205,7 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
 void SqliteSource::push_since(const ConnectorOptions& o) {
   const Value& after = *o.since_value;
   if (after.kind() != Value::Kind::String && after.kind() != Value::Kind::Number) return;
+  if (!o.since_instant.empty()) return push_since_time(o);
   bool numeric = Watermark::compares_as_number(after);
   std::string c = quote_identifier(o.since_field);
   std::string sql =
@@ -222,6 +223,20 @@ void SqliteSource::push_since(const ConnectorOptions& o) {
     sqlite3_bind_int64(m_stmt, 1, i);
   else  // rounded down, so a double just above the watermark's decimal is not left out
     sqlite3_bind_double(m_stmt, 1, std::nextafter(std::strtod(t.c_str(), nullptr), -HUGE_VAL));
+}
+
+// A time cursor: SQLite holds times as text, in any form and offset. Rows whose text starts
+// with an ISO 8601 date are asked for from the day before the watermark on (no offset moves a
+// later instant's date below that); rows in any other form are all fetched.
+void SqliteSource::push_since_time(const ConnectorOptions& o) {
+  std::string c = quote_identifier(o.since_field);
+  std::string sql = fmt::format(
+      "SELECT * FROM {} WHERE CASE WHEN typeof({}) = 'text' AND {} GLOB "
+      "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN {} >= ?1 COLLATE BINARY ELSE 1 END",
+      quote_identifier(o.table), c, c, c);
+  sqlite3_finalize(m_stmt);
+  m_stmt = m_db.prepare(sql);
+  sqlite3_bind_text(m_stmt, 1, o.since_iso_floor.c_str(), -1, SQLITE_TRANSIENT);
 }
 
 SqliteSource::~SqliteSource() {

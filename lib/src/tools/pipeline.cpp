@@ -228,10 +228,12 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     std::optional<Watermark> watermark;
     ConnectorOptions source_options = p.source_options;
     if (!p.state_file.empty()) {
-      watermark.emplace(p.state_file, p.cursor);
+      watermark.emplace(p.state_file, p.cursor, p.cursor_format);
       if (const Value* after = watermark->first_after()) {
         source_options.since_field = p.cursor.front();
         source_options.since_value = *after;
+        source_options.since_instant = watermark->first_after_instant();
+        source_options.since_iso_floor = watermark->first_after_iso_floor();
       }
     }
     std::string no_cursor;

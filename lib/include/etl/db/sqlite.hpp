@@ -51,6 +51,7 @@ class SqliteSource : public Source {
 
  private:
   void push_since(const ConnectorOptions& o);
+  void push_since_time(const ConnectorOptions& o);
   SqliteDb m_db;
   sqlite3_stmt* m_stmt = nullptr;
   std::string m_name;

@@ -21,6 +21,7 @@ struct PipelineOptions {
   // etl-extract --state FILE --cursor F[,F]: only records beyond the watermark; FILE.next
   std::string state_file;
   std::vector<std::string> cursor;
+  std::string cursor_format;  // --cursor-format: how time cursors are written (strptime-style)
   std::string commit_state;
   std::string checkpoint;
   std::string audit;
