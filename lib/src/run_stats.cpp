@@ -35,6 +35,7 @@ std::string RunStats::summary(const std::string& tool) const {
       tool, read, unnested_note, aggregated_note, written, sink_note(), filtered, unmatched_note,
       rejected, failed && in_flight ? fmt::format(", in flight {}", in_flight) : "", s,
       s > 0 ? static_cast<double>(read) / s : 0.0);
+  for (const auto& n : notes) line += fmt::format("\n{}: note: {}", tool, n);
   if (!failed || written == 0) return line;
   if (!committed)
     return line + fmt::format(
@@ -65,6 +66,14 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
     out += fmt::format(",\"in_flight\":{},\"committed\":{}", in_flight,
                        committed ? std::to_string(*committed) : "null");
   if (!targets_json.empty()) out += ",\"targets\":" + targets_json;
+  if (!notes.empty()) {
+    out += ",\"notes\":[";
+    for (std::size_t i = 0; i < notes.size(); ++i) {
+      if (i > 0) out += ',';
+      append_json_string(out, notes[i]);
+    }
+    out += ']';
+  }
   if (!error.empty()) {
     out += ",\"error\":";
     append_json_string(out, error);

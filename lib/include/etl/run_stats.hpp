@@ -33,6 +33,8 @@ struct RunStats {
   bool failed = false;
   std::uint64_t in_flight = 0;
   std::optional<std::uint64_t> committed;  // nullopt: a stream
+  // Lines the sink asks the summary to show (Sink::notes).
+  std::vector<std::string> notes;
   // What the sink counted besides (e.g. a change set: inserted, updated, deleted).
   std::vector<std::pair<std::string, std::uint64_t>> sink_counts;
   // A broadcast's destinations and their counts, a JSON array (the report's "targets").

@@ -41,6 +41,9 @@ class Sink {
   // destination (databases commit batch by batch, an API keeps each accepted request, a file or
   // a change set keeps nothing); nullopt for a stream, where what went out stays out.
   virtual std::optional<std::uint64_t> committed() const { return std::nullopt; }
+  // What the summary must say besides the counts: values the destination stored as another
+  // type (a number into a text column), one line each.
+  virtual std::vector<std::string> notes() const { return {}; }
   // Counts beyond written/filtered/rejected that this sink keeps (inserted, updated …), for the
   // summary and the report.
   virtual std::vector<std::pair<std::string, std::uint64_t>> counts() const { return {}; }

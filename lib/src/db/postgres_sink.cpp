@@ -14,6 +14,22 @@
 namespace etl {
 namespace {
 
+StoredAs stored_as(PgKind k) {
+  switch (k) {
+    case PgKind::Text:
+      return StoredAs::Text;
+    case PgKind::Number:
+    case PgKind::Float:
+      return StoredAs::Number;
+    case PgKind::Bool:
+      return StoredAs::Boolean;
+    case PgKind::Json:
+      return StoredAs::Json;
+    default:
+      return StoredAs::Other;  // times: strings in, strings out
+  }
+}
+
 const char* pg_type(ColumnType t) {
   switch (t) {
     case ColumnType::Number:
@@ -83,10 +99,14 @@ void PgSink::ensure_table(const Record& first) {
   m_table_ready = true;
   std::string quoted = pg_quote_name(m_opts.table);
   auto r = m_conn.query(
-      "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 "
-      "AND NOT attisdropped ORDER BY attnum",
+      "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > "
+      "0 AND NOT attisdropped ORDER BY attnum",
       {quoted.c_str()});
-  for (int i = 0; i < PQntuples(r.get()); ++i) m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
+    m_typing.add(m_columns.back(),
+                 stored_as(pg_kind(static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))))));
+  }
   m_grows = m_opts.add_columns;
   if (m_columns.empty()) {
     m_grows = m_opts.add_columns || m_opts.schema_file.empty();  // see ConnectorOptions
@@ -99,6 +119,8 @@ void PgSink::ensure_table(const Record& first) {
       sql +=
           fmt::format("{}{} {}", i ? ", " : "", pg_quote_name(cols[i].name), pg_type(cols[i].type));
       m_columns.push_back(cols[i].name);
+      // A column whose first value is null is typed by its first value later (retype).
+      m_typing.add(cols[i].name, stored_as(cols[i].type), cols[i].type == ColumnType::Unknown);
     }
     if (!m_opts.key.empty()) {
       sql += ", PRIMARY KEY (";
@@ -150,6 +172,7 @@ WriteResult PgSink::write(const Sourced& in) {
               fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key)};
   }
   add_missing_columns(r);
+  if (m_typing.any_provisional()) retype_columns(r);
   // A batch is COPYed with one column list: a record with other fields starts a new batch.
   bool same = r.size() == m_batch_fields.size();
   for (std::size_t i = 0; same && i < r.size(); ++i) same = r.fields()[i].key == m_batch_fields[i];
@@ -157,7 +180,9 @@ WriteResult PgSink::write(const Sourced& in) {
     flush(m_handed - 1);
     m_batch_fields.clear();
     for (const auto& m : r.fields()) m_batch_fields.push_back(m.key);
+    m_batch_kinds = m_typing.kinds_of(r);
   }
+  m_typing.count(r, m_batch_kinds);
   if (m_batch.empty()) start_batch();
   Held h{m_copy.size(), m_kinds.size(), 0, in.where.line, in.where.detail};
   copy_record(r, m_batch.size());
@@ -182,12 +207,32 @@ void PgSink::add_missing_columns(const Record& r) {
     flush(m_handed - 1);
     m_batch_fields.clear();
     std::string column = pg_quote_name(m.key);
+    ColumnType type = column_type_of(m.value);
     m_conn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", m_table, column,
-                            pg_type(column_type_of(m.value))));
+                            pg_type(type)));
     if (m_opts.mode == "upsert" || m_opts.mode == "update")
       m_conn.exec(fmt::format("ALTER TABLE etl_stage ADD COLUMN IF NOT EXISTS {} {}", column,
-                              pg_type(column_type_of(m.value))));
+                              pg_type(type)));
     m_columns.push_back(m.key);
+    m_typing.add(m.key, stored_as(type), type == ColumnType::Unknown);
+  }
+}
+
+// Columns this run created while they held only nulls take the type of their first value: the
+// batch so far is flushed, and the column (all NULL, so nothing converts) changes its type.
+void PgSink::retype_columns(const Record& r) {
+  for (const auto& m : r.fields()) {
+    if (m.value.is_null() || !m_typing.provisional(m.key)) continue;
+    flush(m_handed - 1);
+    m_batch_fields.clear();
+    ColumnType type = column_type_of(m.value);
+    std::string column = pg_quote_name(m.key);
+    for (const std::string& table : {m_table, std::string("etl_stage")}) {
+      if (table == "etl_stage" && m_opts.mode != "upsert" && m_opts.mode != "update") continue;
+      m_conn.exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING NULL", table, column,
+                              pg_type(type)));
+    }
+    m_typing.settle(m.key, stored_as(type));
   }
 }
 

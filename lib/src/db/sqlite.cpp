@@ -60,6 +60,19 @@ std::string declared_type(ColumnType type) {
   }
 }
 
+StoredAs stored_as(ColumnKind k) {
+  switch (k) {
+    case ColumnKind::Boolean:
+      return StoredAs::Boolean;
+    case ColumnKind::Json:
+      return StoredAs::Json;
+    case ColumnKind::Numeric:
+      return StoredAs::Number;  // no declared type: text that is a JSON number reads back one
+    default:
+      return StoredAs::Text;
+  }
+}
+
 }  // namespace
 
 std::string quote_identifier(const std::string& name) {
@@ -276,10 +289,14 @@ SqliteSink::~SqliteSink() {
 void SqliteSink::ensure_table(const Record& first) {
   m_table_ready = true;
   const std::string table = quote_identifier(m_opts.table);
-  sqlite3_stmt* info = m_db.prepare("SELECT name FROM pragma_table_info(?1)");
+  sqlite3_stmt* info = m_db.prepare("SELECT name, type FROM pragma_table_info(?1)");
   sqlite3_bind_text(info, 1, m_opts.table.c_str(), -1, SQLITE_TRANSIENT);
-  while (sqlite3_step(info) == SQLITE_ROW)
+  while (sqlite3_step(info) == SQLITE_ROW) {
     m_columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info, 0)));
+    m_typing.add(
+        m_columns.back(),
+        stored_as(column_kind(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)))));
+  }
   sqlite3_finalize(info);
   m_grows = m_opts.add_columns;
   if (m_columns.empty()) {
@@ -295,6 +312,9 @@ void SqliteSink::ensure_table(const Record& first) {
       if (i > 0) sql += ", ";
       sql += quote_identifier(cols[i].name) + declared_type(cols[i].type);
       m_columns.push_back(cols[i].name);
+      // A column whose first value is null is typed by its first value later (retype).
+      m_typing.add(cols[i].name, stored_as(column_kind(declared_type(cols[i].type).c_str())),
+                   cols[i].type == ColumnType::Unknown);
     }
     if (!m_opts.key.empty()) {
       sql += ", PRIMARY KEY (";
@@ -316,8 +336,28 @@ sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
   if (same) return m_last_statement;
   m_last_keys.clear();
   for (const auto& m : fields) m_last_keys.push_back(m.key);
+  m_last_kinds = m_typing.kinds_of(r);
   m_last_statement = prepare_for(r);
   return m_last_statement;
+}
+
+// Columns this run created while they held only nulls take the type of their first value. SQLite
+// cannot change a column's declared type, so the column (all NULL: nothing is lost) is dropped
+// and added again with it; the prepared statements, which name it, are made anew.
+void SqliteSink::retype_columns(const Record& r) {
+  for (const auto& m : r.fields()) {
+    if (m.value.is_null() || !m_typing.provisional(m.key)) continue;
+    std::string declared = declared_type(column_type_of(m.value));
+    if (!declared.empty()) {
+      for (auto& [signature, st] : m_statements) sqlite3_finalize(st);
+      m_statements.clear();
+      m_last_statement = nullptr;
+      std::string table = quote_identifier(m_opts.table), column = quote_identifier(m.key);
+      m_db.exec(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, column));
+      m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", table, column, declared));
+    }
+    m_typing.settle(m.key, stored_as(column_kind(declared.c_str())));
+  }
 }
 
 sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
@@ -401,11 +441,16 @@ WriteResult SqliteSink::write(const Sourced& in) {
               fmt::format("field '{}' has no column in table '{}' (--add-columns adds it)", m.key,
                           m_opts.table)};
     // In the batch's transaction: the column and the first rows that fill it commit together.
+    ColumnType type = column_type_of(m.value);
     m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", quote_identifier(m_opts.table),
-                          quote_identifier(m.key), declared_type(column_type_of(m.value))));
+                          quote_identifier(m.key), declared_type(type)));
     m_columns.push_back(m.key);
+    m_typing.add(m.key, stored_as(column_kind(declared_type(type).c_str())),
+                 type == ColumnType::Unknown);
   }
+  if (m_typing.any_provisional()) retype_columns(r);
   sqlite3_stmt* st = statement_for(r);
+  m_typing.count(r, m_last_kinds);
   int n = 0;
   for (const auto& m : r.fields()) bind_value(st, ++n, m.value, m_bound_text);
   int rc = sqlite3_step(st);

@@ -317,6 +317,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       guarded(t, [&] {
         // The counts are known before the commit, which may refuse a change set.
         t.counts->sink_counts = t.sink->counts();
+        t.counts->notes = t.sink->notes();
         if (p.dry_run)
           t.sink->discard();  // reports the outcomes still pending; commits nothing
         else

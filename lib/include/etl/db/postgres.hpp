@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "etl/connector_options.hpp"
+#include "etl/db/column_typing.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -83,6 +84,7 @@ class PgSink : public Sink {
   void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
   std::optional<std::uint64_t> committed() const override { return m_committed; }
   void use_checkpoint(Checkpoint& checkpoint) override;
+  std::vector<std::string> notes() const override { return m_typing.notes(); }
 
  private:
   // Replace mode, --dry-run and --all-or-nothing run in one transaction, each batch a savepoint.
@@ -91,6 +93,7 @@ class PgSink : public Sink {
   }
   void ensure_table(const Record& first);
   void add_missing_columns(const Record& r);
+  void retype_columns(const Record& r);
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);
   void store_checkpoint(std::uint64_t settled);
@@ -107,6 +110,8 @@ class PgSink : public Sink {
   ConnectorOptions m_opts;
   std::string m_table;  // quoted
   std::vector<std::string> m_columns;
+  ColumnTyping m_typing;
+  std::vector<StoredAs> m_batch_kinds;  // of m_batch_fields' columns
   bool m_table_ready = false;
   bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)
   bool m_in_tx = false;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "etl/connector_options.hpp"
+#include "etl/db/column_typing.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -68,9 +69,11 @@ class SqliteSink : public Sink {
   void commit() override;
   void use_checkpoint(Checkpoint& checkpoint) override;
   std::optional<std::uint64_t> committed() const override { return m_committed; }
+  std::vector<std::string> notes() const override { return m_typing.notes(); }
 
  private:
   void ensure_table(const Record& first);
+  void retype_columns(const Record& r);
   void store_checkpoint();
   sqlite3_stmt* statement_for(const Record& r);
   sqlite3_stmt* prepare_for(const Record& r);
@@ -83,6 +86,8 @@ class SqliteSink : public Sink {
   std::size_t m_in_batch = 0;
   std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
   std::vector<std::string> m_last_keys;
+  std::vector<StoredAs> m_last_kinds;  // of m_last_keys' columns
+  ColumnTyping m_typing;
   sqlite3_stmt* m_last_statement = nullptr;
   std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
   Checkpoint* m_checkpoint = nullptr;
