@@ -11,3 +11,27 @@ TEST_CASE("utf8 validation finds the first bad byte", "[utf8]") {
   CHECK(etl::find_invalid_utf8("\xF4\x90\x80\x80") == 0);  // past U+10FFFF
   CHECK(etl::find_invalid_utf8("caf\xE9") == 3);           // Latin-1
 }
+
+#include "etl/base64.hpp"
+#include "etl/binary.hpp"
+
+TEST_CASE("bytes travel as {\"$base64\": …} and come back exactly", "[binary]") {
+  std::string all;
+  for (int c = 0; c < 256; ++c) all.push_back(static_cast<char>(c));
+  for (std::size_t n : {0, 1, 2, 3, 4, 255, 256}) {
+    std::string bytes = all.substr(0, n);
+    etl::Value v = etl::bytes_value(bytes);
+    CHECK(etl::is_bytes(v));
+    CHECK(etl::bytes_of(v) == bytes);
+    CHECK(etl::from_bytea_hex(etl::bytea_hex(bytes)) == bytes);
+  }
+  CHECK(etl::base64_encode("\xff\xd8\xff") == "/9j/");
+  CHECK_FALSE(etl::base64_decode("/9j"));    // not padded
+  CHECK_FALSE(etl::base64_decode("/9j/ "));  // a space
+  CHECK_FALSE(etl::base64_decode("AB=="));   // stray bits: not canonical
+  CHECK_FALSE(etl::from_bytea_hex("\\x0"));  // half a byte
+  etl::Value two = etl::Value::object();
+  two.members().push_back({"$base64", etl::Value::string("")});
+  two.members().push_back({"x", etl::Value::string("")});
+  CHECK_FALSE(etl::is_bytes(two));
+}

@@ -15,6 +15,7 @@ StoredAs stored_as(ColumnType t) {
       return StoredAs::Boolean;
     case ColumnType::Json:
       return StoredAs::Json;
+    case ColumnType::Bytes:
     case ColumnType::Unknown:
       break;
   }
@@ -47,11 +48,11 @@ const char* ColumnTyping::conversion(StoredAs k, const Value& v) {
     case Value::Kind::Null:
       return nullptr;
     case Value::Kind::Number:
-      return k == StoredAs::Text ? "numbers stored as text"
+      return k == StoredAs::Text      ? "numbers stored as text"
              : k == StoredAs::Boolean ? "numbers stored as booleans"
                                       : nullptr;
     case Value::Kind::Bool:
-      return k == StoredAs::Text ? "booleans stored as text"
+      return k == StoredAs::Text     ? "booleans stored as text"
              : k == StoredAs::Number ? "booleans stored as numbers"
                                      : nullptr;
     case Value::Kind::String:

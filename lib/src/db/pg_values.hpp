@@ -10,7 +10,7 @@ struct pg_result;
 
 namespace etl {
 
-enum class PgKind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz };
+enum class PgKind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz, Bytes };
 
 PgKind pg_kind(unsigned type_oid);
 // A value in PostgreSQL's text output (no COPY escaping) as a typed Value.

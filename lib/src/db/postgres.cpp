@@ -6,6 +6,7 @@
 #include <fstream>
 #include <regex>
 
+#include "etl/binary.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/watermark.hpp"
@@ -15,8 +16,9 @@ namespace etl {
 namespace {
 
 // Type OIDs from pg_type.h (stable across server versions).
-constexpr Oid kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114, kFloat4 = 700,
-              kFloat8 = 701, kTimestamp = 1114, kTimestampTz = 1184, kNumeric = 1700, kJsonb = 3802;
+constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
+              kFloat4 = 700, kFloat8 = 701, kTimestamp = 1114, kTimestampTz = 1184, kNumeric = 1700,
+              kJsonb = 3802;
 
 std::string read_password_file(const std::string& path) {
   std::ifstream f(path);
@@ -102,6 +104,7 @@ PgKind pg_kind(unsigned t) {
   if (t == kJson || t == kJsonb) return PgKind::Json;
   if (t == kTimestamp) return PgKind::Timestamp;
   if (t == kTimestampTz) return PgKind::TimestampTz;
+  if (t == kBytea) return PgKind::Bytes;
   return PgKind::Text;
 }
 
@@ -126,12 +129,19 @@ void pg_text_to_value(PgKind kind, std::string_view text, Value& v) {
     case PgKind::TimestampTz:
       v.set_string(iso_timestamp(text, kind == PgKind::TimestampTz));
       break;
+    case PgKind::Bytes:
+      if (auto bytes = from_bytea_hex(text)) {
+        v = bytes_value(*bytes);
+        break;
+      }
+      throw IoError("a bytea value is not in hex form (bytea_output = 'escape'?)");
     case PgKind::Text:
       v.set_string(text);
   }
 }
 
 std::string pg_param_text(const Value& v) {
+  if (auto bytes = bytes_of(v)) return bytea_hex(*bytes);
   switch (v.kind()) {
     case Value::Kind::Bool:
       return v.as_bool() ? "true" : "false";

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <set>
 
+#include "etl/binary.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/db/postgres.hpp"
 #include "etl/db/table_schema.hpp"
@@ -26,7 +27,7 @@ StoredAs stored_as(PgKind k) {
     case PgKind::Json:
       return StoredAs::Json;
     default:
-      return StoredAs::Other;  // times: strings in, strings out
+      return StoredAs::Other;  // times and bytes: as they came
   }
 }
 
@@ -40,6 +41,8 @@ const char* pg_type(ColumnType t) {
       return "boolean";
     case ColumnType::Json:
       return "jsonb";
+    case ColumnType::Bytes:
+      return "bytea";
     default:
       return "text";
   }
@@ -255,6 +258,7 @@ Sourced PgSink::held_record(std::size_t i) const {
     if (kind == 'd') v = Value::number(text);
     if (kind == 'b') v = Value::boolean(text == "true");
     if (kind == 'j' && parse_json(text, v)) v = Value::string(text);
+    if (kind == 'x') v = bytes_value(from_bytea_hex(text).value_or(text));
     s.record.fields().push_back({m_batch_fields[f], std::move(v)});
   }
   return s;
@@ -301,7 +305,8 @@ void PgSink::copy_record(const Record& r, std::size_t row) {
     if (i > 0) m_copy.push_back('\t');
     append_copy_field(m_copy, fields[i].value);
     static constexpr char kKind[] = {'n', 'b', 'd', 's', 'j', 'j'};  // by Value::Kind
-    m_kinds.push_back(kKind[static_cast<int>(fields[i].value.kind())]);
+    m_kinds.push_back(is_bytes(fields[i].value) ? 'x'
+                                                : kKind[static_cast<int>(fields[i].value.kind())]);
   }
   if (m_opts.mode == "upsert" || m_opts.mode == "update")
     m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);

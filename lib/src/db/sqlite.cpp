@@ -11,11 +11,13 @@
 #include <deque>
 #include <utility>
 
+#include "etl/binary.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/utf8.hpp"
 #include "etl/watermark.hpp"
 
 namespace etl {
@@ -55,6 +57,8 @@ std::string declared_type(ColumnType type) {
       return " BOOLEAN";
     case ColumnType::Json:
       return " JSON";
+    case ColumnType::Bytes:
+      return " BLOB";
     default:
       return "";
   }
@@ -143,6 +147,12 @@ void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v) {
     case SQLITE_FLOAT:
       v.set_number(double_text(sqlite3_column_double(st, col)));
       break;
+    case SQLITE_BLOB: {
+      const auto* p = static_cast<const char*>(sqlite3_column_blob(st, col));
+      v = bytes_value(
+          std::string_view(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col))));
+      break;
+    }
     default: {
       const auto* p = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
       std::string_view t(p ? p : "", static_cast<std::size_t>(sqlite3_column_bytes(st, col)));
@@ -186,6 +196,12 @@ void bind_value(sqlite3_stmt* st, int index, const Value& v, std::deque<std::str
       break;
     }
     default:
+      if (auto bytes = bytes_of(v)) {  // {"$base64": …}: a BLOB
+        keep.push_back(std::move(*bytes));
+        sqlite3_bind_blob(st, index, keep.back().data(), static_cast<int>(keep.back().size()),
+                          SQLITE_STATIC);
+        break;
+      }
       keep.push_back(to_json(v));
       sqlite3_bind_text(st, index, keep.back().data(), static_cast<int>(keep.back().size()),
                         SQLITE_STATIC);
@@ -262,8 +278,17 @@ bool SqliteSource::next(Sourced& out) {
   if (rc != SQLITE_ROW) throw IoError(fmt::format("{}: {}", m_name, m_db.errmsg()));
   start_table_row(out, m_name, ++m_row, m_names);
   auto& rec = out.record.fields();
-  for (std::size_t i = 0; i < m_names.size(); ++i)
-    read_column(m_stmt, static_cast<int>(i), m_kinds[i], rec[i].value);
+  for (std::size_t i = 0; i < m_names.size(); ++i) {
+    Value& v = rec[i].value;
+    read_column(m_stmt, static_cast<int>(i), m_kinds[i], v);
+    // SQLite does not check that TEXT is UTF-8; NDJSON must be. The row is rejected, its value
+    // shown as bytes, so that nothing invalid is ever written.
+    if (v.kind() == Value::Kind::String && !is_valid_utf8(v.text()) && out.reject_reason.empty()) {
+      out.reject_reason = fmt::format(
+          "column '{}' holds TEXT that is not UTF-8 (bytes belong in a BLOB)", m_names[i]);
+      v = bytes_value(v.text());
+    }
+  }
   return true;
 }
 

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "etl/binary.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
@@ -18,20 +19,19 @@ std::vector<ColumnSpec> read_schema_file(const std::string& path) {
     throw UsageError(fmt::format("{}:{}:{}: {}", path, err->line, err->column, err->message));
   if (doc.kind() != Value::Kind::Object || doc.members().empty())
     throw UsageError(fmt::format("{}: a schema is a JSON object of column: type", path));
-  static const std::pair<const char*, ColumnType> kTypes[] = {{"text", ColumnType::Text},
-                                                              {"number", ColumnType::Number},
-                                                              {"integer", ColumnType::Integer},
-                                                              {"boolean", ColumnType::Boolean},
-                                                              {"json", ColumnType::Json}};
+  static const std::pair<const char*, ColumnType> kTypes[] = {
+      {"text", ColumnType::Text},       {"number", ColumnType::Number},
+      {"integer", ColumnType::Integer}, {"boolean", ColumnType::Boolean},
+      {"json", ColumnType::Json},       {"bytes", ColumnType::Bytes}};
   std::vector<ColumnSpec> cols;
   for (const auto& m : doc.members()) {
     const ColumnType* type = nullptr;
     for (const auto& [name, t] : kTypes)
       if (m.value.kind() == Value::Kind::String && m.value.text() == name) type = &t;
     if (type == nullptr)
-      throw UsageError(
-          fmt::format("{}: column '{}': type must be one of text, number, integer, boolean, json",
-                      path, m.key));
+      throw UsageError(fmt::format(
+          "{}: column '{}': type must be one of text, number, integer, boolean, json, bytes", path,
+          m.key));
     cols.push_back({m.key, *type});
   }
   return cols;
@@ -45,8 +45,9 @@ ColumnType column_type_of(const Value& v) {
       return ColumnType::Number;
     case Value::Kind::Bool:
       return ColumnType::Boolean;
-    case Value::Kind::Array:
     case Value::Kind::Object:
+      return is_bytes(v) ? ColumnType::Bytes : ColumnType::Json;
+    case Value::Kind::Array:
       return ColumnType::Json;
     case Value::Kind::Null:
       break;

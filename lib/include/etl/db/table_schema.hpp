@@ -1,7 +1,7 @@
 #pragma once
 // The columns of a table etl-load creates: from --schema FILE (a JSON object of column: text |
-// number | integer | boolean | json), else from the first record's values. Each database maps
-// these logical types to its own.
+// number | integer | boolean | json | bytes), else from the first record's values. Each database
+// maps these logical types to its own.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,7 +10,7 @@
 
 namespace etl {
 
-enum class ColumnType { Text, Number, Integer, Boolean, Json, Unknown };
+enum class ColumnType { Text, Number, Integer, Boolean, Json, Bytes, Unknown };
 
 struct ColumnSpec {
   std::string name;
@@ -18,7 +18,8 @@ struct ColumnSpec {
 };
 
 std::vector<ColumnSpec> read_schema_file(const std::string& path);
-// string → Text, number → Number, boolean → Boolean, array/object → Json, null → Unknown.
+// string → Text, number → Number, boolean → Boolean, {"$base64": …} → Bytes, other arrays and
+// objects → Json, null → Unknown.
 ColumnType column_type_of(const Value& v);
 std::vector<ColumnSpec> columns_from_record(const Record& first);
 // --schema when given, else the first record.
