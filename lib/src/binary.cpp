@@ -12,8 +12,7 @@ Value bytes_value(std::string_view bytes) {
 
 bool is_bytes(const Value& v) {
   return v.kind() == Value::Kind::Object && v.members().size() == 1 &&
-         v.members()[0].key == kBytesMember &&
-         v.members()[0].value.kind() == Value::Kind::String;
+         v.members()[0].key == kBytesMember && v.members()[0].value.kind() == Value::Kind::String;
 }
 
 std::optional<std::string> bytes_of(const Value& v) {

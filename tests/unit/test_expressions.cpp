@@ -302,3 +302,34 @@ TEST_CASE("compile errors name the place and suggest a fix", "[expr][errors]") {
         "m.json:1:1: error: unknown function 'lowr' (did you mean 'lower'?)\n"
         "m.json:1:11: error: unknown function 'uppr' (did you mean 'upper'?)\n");
 }
+
+#include "etl/mapping/zone_rules.hpp"
+
+TEST_CASE("POSIX TZ rules from zone files' footers", "[time]") {
+  using etl::mapping::parse_posix_rule;
+  auto ny = parse_posix_rule("EST5EDT,M3.2.0,M11.1.0");
+  REQUIRE(ny);
+  CHECK(ny->std_offset == -5 * 3600);
+  CHECK(ny->dst_offset == -4 * 3600);
+  CHECK(ny->start.month == 3);
+  CHECK(ny->start.week == 2);
+  CHECK(ny->end.time == 7200);
+  auto lord_howe = parse_posix_rule("<+1030>-10:30<+11>-11,M10.1.0,M4.1.0");
+  REQUIRE(lord_howe);
+  CHECK(lord_howe->std_abbrev == "+1030");
+  CHECK(lord_howe->std_offset == 10 * 3600 + 30 * 60);
+  CHECK(lord_howe->dst_offset == 11 * 3600);
+  auto godthab = parse_posix_rule("<-02>2<-01>,M3.5.0/-1,M10.5.0/0");
+  REQUIRE(godthab);
+  CHECK(godthab->start.time == -3600);
+  auto dublin = parse_posix_rule("IST-1GMT0,M10.5.0,M3.5.0/1");  // negative DST: GMT in winter
+  REQUIRE(dublin);
+  CHECK(dublin->std_offset == 3600);
+  CHECK(dublin->dst_offset == 0);
+  auto no_dst = parse_posix_rule("IST-5:30");
+  REQUIRE(no_dst);
+  CHECK_FALSE(no_dst->has_dst);
+  CHECK(no_dst->std_offset == 5 * 3600 + 30 * 60);
+  for (const char* bad : {"", "E5", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0", "<+03"})
+    CHECK_FALSE(parse_posix_rule(bad));
+}

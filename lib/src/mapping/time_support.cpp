@@ -6,6 +6,8 @@
 
 #include <sstream>
 
+#include "etl/mapping/zone_rules.hpp"
+
 namespace etl::mapping {
 namespace {
 
@@ -29,6 +31,18 @@ bool digits(std::string_view s, std::size_t at, std::size_t n, int& out) {
   return true;
 }
 
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+// +01:00, -04:56:02: the seconds of a local mean time are kept, so the text reads back exactly.
+std::string offset_text(std::int32_t off) {
+  int a = std::abs(off);
+  std::string out = fmt::format("{}{:02}:{:02}", off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+  if (a % 60 != 0) out += fmt::format(":{:02}", a % 60);
+  return out;
+}
+
 }  // namespace
 
 std::optional<DstPolicy> parse_dst_policy(std::string_view name) {
@@ -49,8 +63,7 @@ const date::time_zone* find_zone(std::string_view name) {
 std::string zone_name(const TimeValue& t) {
   if (t.zone) return std::string(t.zone->name());
   if (t.offset_seconds == 0) return "UTC";
-  int m = std::abs(t.offset_seconds) / 60;
-  return fmt::format("{}{:02}:{:02}", t.offset_seconds < 0 ? '-' : '+', m / 60, m % 60);
+  return offset_text(t.offset_seconds);
 }
 
 TimeValue utc_instant(std::int64_t micros) {
@@ -59,34 +72,30 @@ TimeValue utc_instant(std::int64_t micros) {
 
 TimeValue from_local(std::int64_t local, const ZoneSettings& z) {
   if (!z.zone) return utc_instant(local);
-  date::local_time<microseconds> lt{microseconds(local)};
-  auto info = z.zone->get_info(lt);
-  date::sys_time<microseconds> st;
-  switch (info.result) {
-    case date::local_info::unique:
-      st = date::sys_time<microseconds>(lt.time_since_epoch() - info.first.offset);
+  std::int64_t secs = floor_div(local, kMicrosPerSecond);
+  LocalAt at = local_at(z.zone, secs);
+  std::int64_t offset = at.first;
+  switch (at.kind) {
+    case LocalAt::Unique:
       break;
-    case date::local_info::nonexistent:
+    case LocalAt::Nonexistent:
       if (z.dst == DstPolicy::Reject)
         throw EvalError(fmt::format(
             "local time {} does not exist in {} (skipped by a daylight-saving change); the "
             "mapping's dst policy is reject",
             show_local(local), z.zone->name()));
       // earliest/latest: the instant of the gap, as both sides name it
-      st = date::sys_time<microseconds>(info.first.end);
-      break;
-    case date::local_info::ambiguous:
+      return TimeValue{at.gap_end * kMicrosPerSecond, z.zone, 0};
+    case LocalAt::Ambiguous:
       if (z.dst == DstPolicy::Reject)
         throw EvalError(fmt::format(
             "local time {} happens twice in {} (repeated by a daylight-saving change); the "
             "mapping's dst policy is reject",
             show_local(local), z.zone->name()));
-      st = date::sys_time<microseconds>(lt.time_since_epoch() - (z.dst == DstPolicy::Earliest
-                                                                     ? info.first.offset
-                                                                     : info.second.offset));
+      offset = z.dst == DstPolicy::Earliest ? at.first : at.second;
       break;
   }
-  return TimeValue{st.time_since_epoch().count(), z.zone, 0};
+  return TimeValue{local - offset * kMicrosPerSecond, z.zone, 0};
 }
 
 TimeValue in_zone(const TimeValue& t, const date::time_zone* zone) {
@@ -95,8 +104,7 @@ TimeValue in_zone(const TimeValue& t, const date::time_zone* zone) {
 
 std::int32_t utc_offset(const TimeValue& t) {
   if (!t.zone) return t.offset_seconds;
-  auto info = t.zone->get_info(date::sys_time<microseconds>(microseconds(t.micros)));
-  return static_cast<std::int32_t>(info.offset.count());
+  return offset_at(t.zone, floor_div(t.micros, kMicrosPerSecond)).offset;
 }
 
 std::int64_t local_micros(const TimeValue& t) {
@@ -139,16 +147,21 @@ std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z
   if (s[i] == 'Z' || s[i] == 'z') {
     ++i;
   } else if (s[i] == '+' || s[i] == '-') {
-    int oh, om = 0;
+    int oh, om = 0, os = 0;
     if (!digits(s, i + 1, 2, oh)) return std::nullopt;
     std::size_t j = i + 3;
-    if (j < s.size() && s[j] == ':') ++j;
+    bool colon = j < s.size() && s[j] == ':';
+    if (colon) ++j;
     if (j < s.size()) {
       if (!digits(s, j, 2, om)) return std::nullopt;
       j += 2;
     }
-    if (oh > 23 || om > 59) return std::nullopt;
-    offset = (oh * 3600 + om * 60) * (s[i] == '-' ? -1 : 1);
+    if (colon && j < s.size() && s[j] == ':') {  // seconds, as a local mean time has them
+      if (!digits(s, j + 1, 2, os)) return std::nullopt;
+      j += 3;
+    }
+    if (oh > 23 || om > 59 || os > 59) return std::nullopt;
+    offset = (oh * 3600 + om * 60 + os) * (s[i] == '-' ? -1 : 1);
     i = j;
   } else {
     return std::nullopt;
@@ -181,7 +194,7 @@ std::string format_time(const TimeValue& t, std::string_view format) {
   std::int32_t off = utc_offset(t);
   std::string abbrev;
   if (t.zone)
-    abbrev = t.zone->get_info(date::sys_time<microseconds>(microseconds(t.micros))).abbrev;
+    abbrev = offset_at(t.zone, floor_div(t.micros, kMicrosPerSecond)).abbrev;
   else
     abbrev = off == 0 ? "UTC" : zone_name(t);
   seconds off_s(off);
@@ -214,8 +227,7 @@ std::string format_rfc3339(const TimeValue& t) {
     out += "." + f;
   }
   if (off == 0) return out + "Z";
-  int m = std::abs(off) / 60;
-  return out + fmt::format("{}{:02}:{:02}", off < 0 ? '-' : '+', m / 60, m % 60);
+  return out + offset_text(off);
 }
 
 }  // namespace etl::mapping
