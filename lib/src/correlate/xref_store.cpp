@@ -65,12 +65,12 @@ std::string key_text(const Value& key) {
 }
 
 XrefStore::XrefStore(std::string path) : m_path(std::move(path)) {
-  SqliteDb db(m_path, true);
+  SqliteDb db(m_path, SqliteOpen::Create);
   db.exec(kCreate);
 }
 
 std::unordered_map<std::string, std::string> XrefStore::load(const std::string& entity) const {
-  SqliteDb db(m_path, false);
+  SqliteDb db(m_path, SqliteOpen::ReadOnly);
   Statement st(db.prepare("SELECT left_key, right_key FROM xref WHERE entity = ?"));
   sqlite3_bind_text(st.get(), 1, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
   std::unordered_map<std::string, std::string> out;
@@ -79,7 +79,7 @@ std::unordered_map<std::string, std::string> XrefStore::load(const std::string& 
 }
 
 void XrefStore::save(const std::string& entity, const std::vector<XrefPair>& pairs) const {
-  SqliteDb db(m_path, false);
+  SqliteDb db(m_path, SqliteOpen::ReadWrite);
   std::string now = now_text();
   db.exec("BEGIN IMMEDIATE");
   Statement upsert(db.prepare(
@@ -121,7 +121,7 @@ std::unordered_map<std::string, Value> load_xref_lookup(const std::string& path,
                                                         const std::string& entity) {
   std::unordered_map<std::string, Value> out;
   if (!std::filesystem::exists(path)) return out;  // no correlation has run yet: no pairs
-  SqliteDb db(path, false);
+  SqliteDb db(path, SqliteOpen::ReadOnly);
   Statement st(db.prepare("SELECT left_key, right_key FROM xref WHERE entity = ? ORDER BY 1, 2"));
   sqlite3_bind_text(st.get(), 1, entity.data(), static_cast<int>(entity.size()), SQLITE_STATIC);
   Value right;

@@ -240,12 +240,20 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
          (sql.back() == ';' || std::isspace(static_cast<unsigned char>(sql.back()))))
     sql.pop_back();
   if (!o.table.empty()) m_name += "#" + o.table;
+  // Sources only read: every statement of this session runs in a read-only transaction, so a
+  // --query that would write (DELETE … RETURNING) fails instead.
+  m_conn.exec("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY");
+  auto refused = [&](const std::string& msg) {
+    bool writes = msg.find("read-only transaction") != std::string::npos;
+    return UsageError(fmt::format("{}: {}{}", m_name, msg,
+                                  writes ? " (sources are read-only: --query may only read)" : ""));
+  };
   // Describe the query for its column names and types, then stream it with COPY.
   PGresult* prep = PQprepare(m_conn.handle(), "", sql.c_str(), 0, nullptr);
   bool ok = PQresultStatus(prep) == PGRES_COMMAND_OK;
   std::string msg = trimmed_message(PQresultErrorMessage(prep));
   PQclear(prep);
-  if (!ok) throw UsageError(fmt::format("{}: {}", m_name, msg));
+  if (!ok) throw refused(msg);
   std::unique_ptr<PGresult, void (*)(PGresult*)> desc(PQdescribePrepared(m_conn.handle(), ""),
                                                       PQclear);
   for (int i = 0; i < PQnfields(desc.get()); ++i) {
@@ -257,7 +265,7 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
   ok = PQresultStatus(copy) == PGRES_COPY_OUT;
   msg = trimmed_message(PQresultErrorMessage(copy));
   PQclear(copy);
-  if (!ok) throw UsageError(fmt::format("{}: {}", m_name, msg));
+  if (!ok) throw refused(msg);
 }
 
 // etl-extract --state: ask only for the rows whose first cursor field may lie at or beyond the

@@ -89,8 +89,10 @@ std::string quote_identifier(const std::string& name) {
   return q;
 }
 
-SqliteDb::SqliteDb(const std::string& path, bool create) : m_path(path) {
-  int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+SqliteDb::SqliteDb(const std::string& path, SqliteOpen mode) : m_path(path) {
+  int flags = mode == SqliteOpen::ReadOnly ? SQLITE_OPEN_READONLY
+              : mode == SqliteOpen::Create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+                                           : SQLITE_OPEN_READWRITE;
   if (sqlite3_open_v2(path.c_str(), &m_db, flags, nullptr) != SQLITE_OK) {
     std::string msg = m_db ? sqlite3_errmsg(m_db) : "out of memory";
     sqlite3_close(m_db);
@@ -211,12 +213,15 @@ void bind_value(sqlite3_stmt* st, int index, const Value& v, std::deque<std::str
 // ---- source ----
 
 SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
-    : m_db(path, false), m_name("sqlite:" + path) {
+    : m_db(path, SqliteOpen::ReadOnly), m_name("sqlite:" + path) {
   if (o.table.empty() == o.query.empty())
     throw UsageError("a sqlite source needs exactly one of --table or --query");
   std::string sql = o.query.empty() ? "SELECT * FROM " + quote_identifier(o.table) : o.query;
   if (!o.table.empty()) m_name += "#" + o.table;
   m_stmt = m_db.prepare(sql);
+  if (!sqlite3_stmt_readonly(m_stmt))
+    throw UsageError(
+        fmt::format("{}: --query would write to the database; sources are read-only", m_name));
   int n = sqlite3_column_count(m_stmt);
   for (int i = 0; i < n; ++i) {
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
@@ -295,7 +300,7 @@ bool SqliteSource::next(Sourced& out) {
 // ---- sink ----
 
 SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
-    : m_db(path, true), m_opts(o) {
+    : m_db(path, SqliteOpen::Create), m_opts(o) {
   if (m_opts.batch_size == 0) m_opts.batch_size = 10000;
   if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
   static const char* kModes[] = {"insert", "upsert", "update", "replace"};

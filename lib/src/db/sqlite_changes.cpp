@@ -15,7 +15,7 @@ namespace {
 class SqliteChangeTarget : public ChangeTarget {
  public:
   SqliteChangeTarget(const std::string& path, const ConnectorOptions& o)
-      : m_db(path, false), m_name(o.table), m_table(quote_identifier(o.table)) {
+      : m_db(path, SqliteOpen::ReadWrite), m_name(o.table), m_table(quote_identifier(o.table)) {
     if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
     sqlite3_stmt* info = m_db.prepare("SELECT name, type FROM pragma_table_info(?1)");
     sqlite3_bind_text(info, 1, o.table.c_str(), -1, SQLITE_TRANSIENT);

@@ -30,7 +30,8 @@ bool read_hms(std::string_view s, std::size_t& i, std::int32_t& out) {
       ++i;
     }
     std::size_t from = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - from < 3) parts[p] = parts[p] * 10 + (s[i++] - '0');
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - from < 3)
+      parts[p] = parts[p] * 10 + (s[i++] - '0');
     if (i == from) return false;
   }
   if (parts[0] > 167 || parts[1] > 59 || parts[2] > 59) return false;
@@ -55,7 +56,8 @@ bool read_abbrev(std::string_view s, std::size_t& i, std::string& out) {
 bool read_number(std::string_view s, std::size_t& i, int& out) {
   std::size_t from = i;
   out = 0;
-  while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - from < 4) out = out * 10 + (s[i++] - '0');
+  while (i < s.size() && s[i] >= '0' && s[i] <= '9' && i - from < 4)
+    out = out * 10 + (s[i++] - '0');
   return i > from;
 }
 
@@ -91,7 +93,8 @@ std::int64_t rule_day(const PosixRule::When& w, int y) {
         .time_since_epoch()
         .count();
   }
-  if (w.kind == 'D') return (sys_days(year(y) / January / 1) + days(w.day)).time_since_epoch().count();
+  if (w.kind == 'D')
+    return (sys_days(year(y) / January / 1) + days(w.day)).time_since_epoch().count();
   auto month_start = year(y) / month(static_cast<unsigned>(w.month)) / 1;
   weekday first{sys_days(month_start)};
   int to_first = (w.weekday - static_cast<int>(first.c_encoding()) + 7) % 7;
@@ -108,9 +111,9 @@ struct Transition {
 
 // The rule's transitions in the years around UTC instant t, in order.
 std::vector<Transition> transitions_around(const PosixRule& r, std::int64_t t) {
-  int y = static_cast<int>(date::year_month_day(date::sys_days(date::days(
-                                                    t >= 0 ? t / kDay : (t - kDay + 1) / kDay)))
-                               .year());
+  int y = static_cast<int>(
+      date::year_month_day(date::sys_days(date::days(t >= 0 ? t / kDay : (t - kDay + 1) / kDay)))
+          .year());
   std::vector<Transition> out;
   for (int year = y - 1; year <= y + 1; ++year) {
     // The change to DST happens on standard time, the change back on DST.
@@ -136,9 +139,9 @@ const PosixRule* footer_rule(const date::time_zone* zone) {
   auto it = cache.find(zone);
   if (it == cache.end()) {
     const char* dir = std::getenv("TZDIR");
-    std::ifstream in(std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" +
-                         std::string(zone->name()),
-                     std::ios::binary);
+    std::ifstream in(
+        std::string(dir && *dir ? dir : "/usr/share/zoneinfo") + "/" + std::string(zone->name()),
+        std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     std::string file = bytes.str();
@@ -208,8 +211,8 @@ LocalAt local_at(const date::time_zone* zone, std::int64_t local) {
   }
   // An offset is this local time's when the instant it gives has that offset.
   std::vector<std::int32_t> valid;
-  for (std::int32_t o : {std::max(rule->std_offset, rule->dst_offset),
-                         std::min(rule->std_offset, rule->dst_offset)})
+  for (std::int32_t o :
+       {std::max(rule->std_offset, rule->dst_offset), std::min(rule->std_offset, rule->dst_offset)})
     if (rule_offset(*rule, local - o).offset == o &&
         std::find(valid.begin(), valid.end(), o) == valid.end())
       valid.push_back(o);

@@ -19,9 +19,13 @@ struct sqlite3_stmt;
 
 namespace etl {
 
+// How a database file is opened: sources read it only (a query that would write is refused),
+// sinks may create it.
+enum class SqliteOpen { ReadOnly, ReadWrite, Create };
+
 class SqliteDb {
  public:
-  explicit SqliteDb(const std::string& path, bool create);
+  SqliteDb(const std::string& path, SqliteOpen mode);
   ~SqliteDb();
   SqliteDb(const SqliteDb&) = delete;
   SqliteDb& operator=(const SqliteDb&) = delete;
