@@ -333,3 +333,24 @@ TEST_CASE("POSIX TZ rules from zone files' footers", "[time]") {
   for (const char* bad : {"", "E5", "EST", "EST5EDT,M13.1.0,M11.1.0", "EST5EDT,M3.2.0", "<+03"})
     CHECK_FALSE(parse_posix_rule(bad));
 }
+
+TEST_CASE("expressions nested past the limit are a compile error, never a crash",
+          "[expr][errors]") {
+  const int n = 20000;
+  auto repeat = [](const std::string& s, int times) {
+    std::string out;
+    for (int i = 0; i < times; ++i) out += s;
+    return out;
+  };
+  std::string chain_plus = "1";
+  for (int i = 0; i < n; ++i) chain_plus += " + 1";
+  for (const std::string& deep :
+       {repeat("(", n) + "1" + repeat(")", n), repeat("-", n) + "1", repeat("not ", n) + "true",
+        repeat("abs(", n) + "1" + repeat(")", n), repeat("true ? ", n) + "1" + repeat(" : 2", n),
+        "tags" + repeat("[0]", n), chain_plus}) {
+    INFO(deep.substr(0, 20));
+    Result r = run(deep);
+    CHECK_THAT(r.compile, Catch::Contains("expression nested deeper than 500 levels"));
+  }
+  CHECK(run(repeat("(", 400) + "1" + repeat(")", 400)).value == "1");  // deep, but allowed
+}

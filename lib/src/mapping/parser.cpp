@@ -273,10 +273,32 @@ class Parser {
     take();
   }
 
+  // Expressions nest at most this deep (parentheses, operators, calls, a chain of `+` or of
+  // `[0]`): evaluating, copying and freeing a tree recurses once per level, and a hostile mapping
+  // must not overflow the stack. Real mappings stay far below.
+  static constexpr int kMaxDepth = 500;
+  // One more level at offset: inside an expression (nested), or on the spine a loop builds.
+  void deeper(int spine, std::size_t offset) {
+    if (m_depth + spine > kMaxDepth)
+      syntax(offset, fmt::format("expression nested deeper than {} levels", kMaxDepth));
+  }
+  struct Nested {
+    explicit Nested(Parser& p, std::size_t offset) : parser(p) {
+      parser.deeper(1, offset);
+      ++parser.m_depth;
+    }
+    ~Nested() { --parser.m_depth; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    Parser& parser;
+  };
+
   // Binding powers, low to high: ?: 1, ?? 2, or 3, and 4, not 5, comparison 6, + - 7, * / % 8.
   ExprPtr expression(int min_power) {
     if (m_tok.kind == Tok::Error) syntax(m_tok.offset, m_tok.text);
+    Nested nested(*this, m_tok.offset);
     ExprPtr left = prefix();
+    int spine = 0;
     for (;;) {
       Tok k = m_tok.kind;
       std::size_t off = m_tok.offset;
@@ -292,6 +314,7 @@ class Parser {
                   : (k == Tok::Star || k == Tok::Slash || k == Tok::Percent) ? 8
                                                                              : 0;
       if (power == 0 || power <= min_power) break;  // ?: nests to the right through its branches
+      deeper(++spine, off);
       take();
       if (k == Tok::Question) {
         ExprPtr a = expression(0);
@@ -412,8 +435,9 @@ class Parser {
   }
 
   ExprPtr postfix(ExprPtr base) {
-    for (;;) {
+    for (int spine = 1;; ++spine) {
       SourcePos p = at(m_tok.offset);
+      if (m_tok.kind == Tok::Dot || m_tok.kind == Tok::LBracket) deeper(spine, m_tok.offset);
       if (m_tok.kind == Tok::Dot) {
         take();
         if (m_tok.kind != Tok::Ident && m_tok.kind != Tok::QuotedIdent)
@@ -524,6 +548,7 @@ class Parser {
   const JsoncNode* m_node;
   const CompileContext& m_cc;
   bool m_failed = false;
+  int m_depth = 0;  // expression() calls open
 };
 
 ExprPtr compile(std::string_view text, const JsoncNode* node, const CompileContext& cc) {
