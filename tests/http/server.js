@@ -63,6 +63,16 @@ const server = http.createServer((req, res) => {
       const next = at + 10 < orders.length ? Buffer.from(String(at + 10)).toString('base64') : null;
       return json(res, 200, { items: orders.slice(at, at + 10), meta: { next } });
     }
+    case 'empty-next':  // empty pages that always link to one more (a broken API)
+      return json(res, 200, [], { Link: `</empty-next?page=${num(q.get('page'), 1) + 1}>; rel="next"` });
+    case 'same-page':  // the same records on every page, each linking to one more
+      return json(res, 200, [orders[0]], { Link: `</same-page?page=${num(q.get('page'), 1) + 1}>; rel="next"` });
+    case 'cross-origin': {  // the next page is on another origin: localhost, not 127.0.0.1
+      const port = req.socket.localPort;
+      return json(res, 200, [orders[0]], { Link: `<http://localhost:${port}/echo-auth>; rel="next"` });
+    }
+    case 'echo-auth':  // what credentials the request carried
+      return json(res, 200, [{ authorization: req.headers.authorization || null }]);
     case 'loop':  // page 2 points back at page 1
       return json(res, 200, [orders[0]], { Link: `</loop?page=${num(q.get('page'), 1) === 1 ? 2 : 1}>; rel="next"` });
     case 'auth':

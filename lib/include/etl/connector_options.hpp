@@ -52,7 +52,10 @@ struct ConnectorOptions {
   std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
   // HTTP sources
   HttpOptions http;
-  std::string paginate = "none";  // none | link | page | offset | cursor
+  std::string paginate = "none";    // none | link | page | offset | cursor
+  std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
+  bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins
+                                    // (without the credentials, which stay with the first)
   std::string page_param = "page", size_param = "per_page";
   std::size_t page_size = 100;
   std::string offset_param = "offset", limit_param = "limit";

@@ -99,6 +99,17 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
   g->add_option("--retry-wait", o.http.retry_wait,
                 "First backoff in seconds, doubled each retry, with jitter (default 0.5)")
       ->check(CLI::NonNegativeNumber);
+  g->add_option("--max-retry-wait", o.http.max_retry_wait,
+                "Longest wait a Retry-After may ask for, in seconds; longer fails the request "
+                "(default 60)")
+      ->check(CLI::NonNegativeNumber);
+  g->add_option("--max-pages", o.max_pages,
+                "More pages than N is an error (a safety against endless pagination; default "
+                "no limit)")
+      ->check(CLI::PositiveNumber);
+  g->add_flag("--allow-cross-origin", o.allow_cross_origin,
+              "Follow a next page to another scheme, host or port (sent without --header and "
+              "--user-env, which go only to the first URL's origin); refused by default");
   g->add_option("--connect-timeout", o.http.connect_timeout, "Seconds (default 10)")
       ->check(CLI::PositiveNumber);
   g->add_option("--timeout", o.http.timeout, "Seconds per request (default 60)")

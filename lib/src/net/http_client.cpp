@@ -14,6 +14,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/stop_signal.hpp"
 
 namespace etl {
 namespace {
@@ -76,7 +77,8 @@ double retry_after(const HttpResponse& r) {
   auto it = r.headers.find("retry-after");
   if (it == r.headers.end()) return -1;
   const std::string& v = it->second;
-  if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit)) return std::stod(v);
+  if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit))
+    return v.size() > 9 ? 1e9 : std::stod(v);  // longer is beyond any wait anyway
   std::tm tm{};
   if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return -1;
   double when = static_cast<double>(timegm(&tm));
@@ -199,16 +201,47 @@ HttpClient::~HttpClient() {
   curl_easy_cleanup(static_cast<CURL*>(m_curl));
 }
 
+namespace {
+
+// Sleeps in short steps, so that a stop signal is noticed within a tenth of a second.
+void wait_for(double seconds) {
+  double until = now_seconds() + seconds;
+  for (double left = seconds; left > 0; left = until - now_seconds()) {
+    if (StopSignals::requested()) throw StopRequested{};
+    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(left, 0.1)));
+  }
+  if (StopSignals::requested()) throw StopRequested{};
+}
+
+}  // namespace
+
 void HttpClient::pace() {
   if (m_opts.rate <= 0) return;
   double gap = 1.0 / m_opts.rate;
   double wait = m_last_request + gap - now_seconds();
-  if (wait > 0) std::this_thread::sleep_for(std::chrono::duration<double>(wait));
+  if (wait > 0) wait_for(wait);
   m_last_request = now_seconds();
 }
 
+std::string url_origin(const std::string& url) {
+  CURLU* h = curl_url();
+  std::string out;
+  if (curl_url_set(h, CURLUPART_URL, url.c_str(), 0) == CURLUE_OK) {
+    char *scheme = nullptr, *host = nullptr, *port = nullptr;
+    curl_url_get(h, CURLUPART_SCHEME, &scheme, 0);
+    curl_url_get(h, CURLUPART_HOST, &host, 0);
+    curl_url_get(h, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT);
+    out = fmt::format("{}://{}:{}", scheme ? scheme : "", host ? host : "", port ? port : "");
+    curl_free(scheme);
+    curl_free(host);
+    curl_free(port);
+  }
+  curl_url_cleanup(h);
+  return out;
+}
+
 HttpResponse HttpClient::request(const std::string& method, const std::string& url,
-                                 const std::string& body) {
+                                 const std::string& body, bool with_credentials) {
   CURL* c = static_cast<CURL*>(m_curl);
   static thread_local std::mt19937 jitter_rng{std::random_device{}()};
   std::uniform_real_distribution<double> jitter(0.5, 1.0);
@@ -233,10 +266,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
-    curl_easy_setopt(c, CURLOPT_HTTPHEADER,
-                     static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers));
+    if (with_credentials)
+      curl_easy_setopt(c, CURLOPT_HTTPHEADER,
+                       static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers));
     curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");
-    if (!m_userpwd.empty()) {
+    if (with_credentials && !m_userpwd.empty()) {
       curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
       curl_easy_setopt(c, CURLOPT_USERPWD, m_userpwd.c_str());
     }
@@ -262,13 +296,18 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
       if (response.status != 429 && response.status < 500) return response;
       why = fmt::format("HTTP {}", response.status);
       wait = retry_after(response);
+      if (wait > m_opts.max_retry_wait)
+        throw IoError(fmt::format(
+            "{} {}: HTTP {}: the server asks to retry after {:.0f} s, more than --max-retry-wait "
+            "{:g} s",
+            method, mask_url(url), response.status, wait, m_opts.max_retry_wait));
     }
     if (attempt > m_opts.retries)
       throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_url(url), why,
                                 attempt));
     if (wait < 0)
       wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, attempt - 1)) * jitter(jitter_rng);
-    std::this_thread::sleep_for(std::chrono::duration<double>(std::min(wait, 300.0)));
+    wait_for(std::min(wait, m_opts.max_retry_wait));
   }
 }
 

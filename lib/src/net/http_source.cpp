@@ -4,8 +4,10 @@
 
 #include <algorithm>
 
+#include "etl/digest.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/stop_signal.hpp"
 
 namespace etl {
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
@@ -26,6 +28,7 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
             : to_json(*o.since_value));
   const std::string& start = m_base;
   m_next_url = start;
+  m_origin = url_origin(start);
   if (o.paginate == "page") {
     m_page_number = 1;
     m_next_url =
@@ -37,16 +40,28 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
 }
 
 bool HttpSource::fetch_page() {
-  if (m_next_url.empty()) return false;
+  if (m_next_url.empty() || StopSignals::requested()) return false;
   std::string url = m_next_url;
   if (!m_seen.insert(url).second)
     throw IoError(fmt::format("{}: pagination loop: page {} leads back to {}, already read", m_name,
                               m_page_no, mask_url(url)));
+  if (m_opts.max_pages > 0 && m_page_no >= m_opts.max_pages)
+    throw IoError(fmt::format("{}: more than --max-pages {} pages", m_name, m_opts.max_pages));
   ++m_page_no;
   std::string where = fmt::format("page {} ({})", m_page_no, mask_url(url));
+  // Credentials go only to the first URL's origin: a next page elsewhere is refused, or read
+  // without them when --allow-cross-origin says so.
+  bool same_origin = url_origin(url) == m_origin;
+  if (!same_origin && !m_opts.allow_cross_origin)
+    throw IoError(fmt::format(
+        "{}: the next page is on another origin ({}); credentials go only to {}, so it is not "
+        "read (--allow-cross-origin reads it without them)",
+        where, url_origin(url), m_origin));
   HttpResponse r;
   try {
-    r = m_client.request("GET", url);
+    r = m_client.request("GET", url, "", same_origin);
+  } catch (const StopRequested&) {
+    return false;  // a stop signal while waiting to retry: the pipeline sees it and stops
   } catch (const IoError& e) {  // say which page the run reached
     throw IoError(fmt::format("page {}: {}", m_page_no, e.what()));
   }
@@ -60,11 +75,16 @@ bool HttpSource::fetch_page() {
                               m_opts.records_path.empty() ? " (use --records-path)" : ""));
   m_pos = 0;
   std::size_t count = m_items->items().size();
+  // A server that hands out the same page again (with a new next link) would be read for ever.
+  std::uint64_t body_digest = digest_text(kDigestSeed, r.body);
+  if (count > 0 && m_page_no > 1 && body_digest == m_last_page_digest)
+    throw IoError(fmt::format("{}: the page repeats page {} word for word", where, m_page_no - 1));
+  m_last_page_digest = body_digest;
   const std::string& style = m_opts.paginate;
   m_next_url.clear();
   if (style == "link") {
     auto link = r.headers.find("link");
-    if (link != r.headers.end()) {
+    if (link != r.headers.end() && count > 0) {  // an empty page ends it, next link or not
       std::string next = next_link(link->second);
       if (!next.empty()) m_next_url = resolve_url(url, next);
     }

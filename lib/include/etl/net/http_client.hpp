@@ -16,6 +16,7 @@ struct HttpOptions {
   double rate = 0;                   // requests per second; 0: no limit
   int retries = 5;                   // attempts after the first
   double retry_wait = 0.5;           // the first backoff, in seconds (doubles, with jitter)
+  double max_retry_wait = 60;        // a Retry-After longer than this fails the request
   double connect_timeout = 10;
   double timeout = 60;  // per request, in seconds
   std::size_t max_response = std::size_t{256} << 20;
@@ -35,9 +36,10 @@ class HttpClient {
   HttpClient(const HttpClient&) = delete;
   HttpClient& operator=(const HttpClient&) = delete;
   // Sends the request, retrying what can be retried; throws IoError naming the masked URL when
-  // the last attempt fails. Any other status (2xx, 3xx, 4xx but 429) is returned.
+  // the last attempt fails. Any other status (2xx, 3xx, 4xx but 429) is returned. A stop signal
+  // during a wait throws StopRequested. with_credentials false: no --header, no --user-env.
   HttpResponse request(const std::string& method, const std::string& url,
-                       const std::string& body = "");
+                       const std::string& body = "", bool with_credentials = true);
 
  private:
   void pace();
@@ -62,6 +64,12 @@ std::string expand_env(const std::string& text);
 
 // The target of the rel="next" link in a Link header, or empty.
 std::string next_link(const std::string& link_header);
+
+// Thrown when SIGINT or SIGTERM arrives while a request waits (backoff, Retry-After, pacing).
+struct StopRequested {};
+
+// scheme://host:port of a URL (the default port filled in), for keeping credentials to it.
+std::string url_origin(const std::string& url);
 
 // url resolved against base (for relative Link targets).
 std::string resolve_url(const std::string& base, const std::string& url);

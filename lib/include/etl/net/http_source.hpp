@@ -3,6 +3,7 @@
 // --paginate: link (the Link: rel="next" header), page (page number and size parameters),
 // offset (offset and limit), cursor (a JSON Pointer to the next cursor in each page), or none.
 // One page is in memory at a time; a next page already read is a pagination loop, an error.
+#include <cstdint>
 #include <set>
 #include <string>
 
@@ -31,6 +32,8 @@ class HttpSource : public Source {
   std::size_t m_page_no = 0;
   std::size_t m_page_number = 0;  // --paginate page: the value of the page parameter
   std::size_t m_offset = 0;
+  std::string m_origin;                  // the first URL's: where credentials may go
+  std::uint64_t m_last_page_digest = 0;  // of the previous page's body
 };
 
 }  // namespace etl
