@@ -74,7 +74,7 @@ const server = http.createServer((req, res) => {
     case 'echo-auth':  // what credentials the request carried
       return json(res, 200, [{ authorization: req.headers.authorization || null }]);
     case 'loop':  // page 2 points back at page 1
-      return json(res, 200, [orders[0]], { Link: `</loop?page=${num(q.get('page'), 1) === 1 ? 2 : 1}>; rel="next"` });
+      return json(res, 200, [orders[num(q.get('page'), 1) - 1]], { Link: `</loop?page=${num(q.get('page'), 1) === 1 ? 2 : 1}>; rel="next"` });
     case 'auth':
       if (req.headers.authorization !== 'Bearer s3cret-token') return json(res, 401, { message: 'invalid token' });
       return json(res, 200, orders.slice(0, 2));
