@@ -80,6 +80,13 @@ class OutputStream {
   void flush();
   // Flushes, closes and renames the temporary file over the final name.
   void commit();
+  // An interrupted run: commit() puts the file under NAME.partial instead of its name, which
+  // keeps what it held before. Returns that path, or "" for output written in place.
+  std::string keep_as_partial() {
+    if (in_place()) return "";
+    m_target += ".partial";
+    return m_path + ".partial";
+  }
   // Written as it goes (stdout, a device, a FIFO, an append), not put in place by commit().
   bool in_place() const { return m_path == "-" || m_special; }
   // Records a failed run leaves in it: none in a file put in place only by commit(); unknown

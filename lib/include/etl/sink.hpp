@@ -28,6 +28,9 @@ class Sink {
   virtual WriteResult write(const Sourced& in) = 0;
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
+  // A stop signal ended the input early: a file about to be put in place goes under
+  // NAME.partial instead (returned, for the summary); databases commit what they were given.
+  virtual std::string interrupted() { return ""; }
   // --dry-run: ends the run without making anything durable, once every pending outcome is
   // reported (the destructor then rolls back, or removes the temporary file).
   virtual void discard() {}

@@ -90,6 +90,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   std::optional<RejectWriter> rejects_file;
   std::optional<AuditLog> audit;
   std::vector<Target> targets;
+  std::vector<std::string> partial_files;  // outputs an interrupted run kept as NAME.partial
   std::vector<TargetSpec> specs = p.targets;
   if (specs.empty()) specs.push_back({p.destination, p.destination, p.sink_options});
   const bool broadcast = specs.size() > 1;
@@ -313,6 +314,12 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
     }
     if (checkpoint && !stopped && checkpoint->end_of_input()) checkpoint->replay(hand);
     progress.clear();
+    // A file cut short by a stop signal never goes under its name.
+    if (stopped)
+      for (auto& t : targets)
+        if (t.sink)
+          if (std::string partial = t.sink->interrupted(); !partial.empty())
+            partial_files.push_back(partial);
     for (auto& t : targets)
       guarded(t, [&] {
         // The counts are known before the commit, which may refuse a change set.
@@ -351,6 +358,8 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
   if (stopped) {
     std::string why = fmt::format("stopped by {}: the {} records read are committed",
                                   signal_name(stopped), stats.read);
+    for (const auto& partial : partial_files)
+      why += fmt::format("; the output is kept as {}, not under its name", partial);
     cli::report_run(c, summary() + "\n" + tool + ": " + why, report("interrupted", why));
     return 128 + stopped;
   }

@@ -16,6 +16,7 @@ class CsvWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   void commit() override;
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
+  std::string interrupted() override { return m_out.keep_as_partial(); }
 
  private:
   void append_field(std::string_view s);

@@ -25,6 +25,7 @@ class NdjsonWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   void commit() override { m_out.commit(); }
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
+  std::string interrupted() override { return m_out.keep_as_partial(); }
 
  private:
   OutputStream m_out;
