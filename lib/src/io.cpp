@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -12,6 +13,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <iostream>
 
 #include "etl/error.hpp"
 
@@ -243,6 +245,27 @@ std::string link_target(const std::string& link) {
   return resolved.string();
 }
 
+// Temporary files of this output that a run killed before its commit left behind
+// (.NAME.tmp-PID-XXXXXX, PID no longer running) are removed, and the removal is said.
+void remove_dead_temporaries(const std::filesystem::path& dir, const std::string& prefix) {
+  std::error_code ec;
+  std::filesystem::directory_iterator it(dir.empty() ? "." : dir, ec);
+  for (; !ec && it != std::filesystem::directory_iterator(); it.increment(ec)) {
+    std::string name = it->path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    std::size_t dash = name.find('-', prefix.size());
+    if (dash == std::string::npos) continue;
+    std::string pid = name.substr(prefix.size(), dash - prefix.size());
+    if (pid.empty() || pid.size() > 9 || pid.find_first_not_of("0123456789") != std::string::npos)
+      continue;
+    if (::kill(static_cast<pid_t>(std::stol(pid)), 0) == 0 || errno != ESRCH) continue;  // alive
+    std::error_code gone;
+    if (std::filesystem::remove(it->path(), gone))
+      std::cerr << "etlkit: removed " << it->path().string() << ", left by a run (pid " << pid
+                << ") that died before its commit\n";
+  }
+}
+
 }  // namespace
 
 // Only a regular file this stream created itself, in the directory of the file it replaces, is
@@ -279,10 +302,11 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
     return;
   }
   std::filesystem::path p(m_target);
-  std::string name = ".";  // (built in steps: GCC 12 -O3 warns falsely about "." + string)
-  name += p.filename().string();
-  name += ".tmp-XXXXXX";
-  m_tmp = (p.parent_path() / name).string();
+  std::string prefix = ".";  // (built in steps: GCC 12 -O3 warns falsely about "." + string)
+  prefix += p.filename().string();
+  prefix += ".tmp-";
+  remove_dead_temporaries(p.parent_path(), prefix);
+  m_tmp = (p.parent_path() / (prefix + std::to_string(getpid()) + "-XXXXXX")).string();
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   fchmod(m_fd, 0644);
