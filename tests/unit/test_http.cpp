@@ -6,12 +6,12 @@
 #include "etl/net/http_client.hpp"
 
 TEST_CASE("URLs are printed without their secrets", "[http]") {
-  using etl::mask_url;
-  CHECK(mask_url("https://shop.example/api?api_key=k3y&page=2") ==
+  using etl::mask_address;
+  CHECK(mask_address("https://shop.example/api?api_key=k3y&page=2") ==
         "https://shop.example/api?api_key=***&page=2");
-  CHECK(mask_url("https://u:pw@shop.example/x?access_token=t&Signature=s") ==
+  CHECK(mask_address("https://u:pw@shop.example/x?access_token=t&Signature=s") ==
         "https://u:***@shop.example/x?access_token=***&Signature=***");
-  CHECK(mask_url("https://shop.example/orders?page=1&per_page=100") ==
+  CHECK(mask_address("https://shop.example/orders?page=1&per_page=100") ==
         "https://shop.example/orders?page=1&per_page=100");
 }
 

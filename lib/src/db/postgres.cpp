@@ -161,13 +161,6 @@ std::string pg_reason(const PGresult* r) {
   return s;
 }
 
-std::string mask_password(const std::string& url) {
-  static const std::regex userinfo(R"(^([a-z]+://[^:/@]*):[^@/]*@)");
-  static const std::regex param(R"(([?&]password=)[^&]*)");
-  std::string out = std::regex_replace(url, userinfo, "$1:***@");
-  return std::regex_replace(out, param, "$1***");
-}
-
 std::string pg_quote_name(const std::string& name) {
   auto quote = [](std::string_view n) {
     std::string q = "\"";
@@ -184,7 +177,7 @@ std::string pg_quote_name(const std::string& name) {
 }
 
 PgConnection::PgConnection(const std::string& url, const std::string& password_file)
-    : m_name(mask_password(url)) {
+    : m_name(mask_address(url)) {
   std::string password = password_file.empty() ? "" : read_password_file(password_file);
   const char* keys[] = {"dbname", password.empty() ? nullptr : "password", nullptr};
   const char* values[] = {url.c_str(), password.c_str(), nullptr};

@@ -10,6 +10,7 @@
 #include "etl/diff/key.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
 #include "etl/registry.hpp"
 
 namespace etl::diff {
@@ -72,7 +73,7 @@ bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const
 
 SortedSide::SortedSide(SideOptions o) : m_opts(std::move(o)) {
   m_source = Registry::builtin().open_source(m_opts.address, m_opts.connector);
-  m_source_name = m_opts.address;
+  m_source_name = mask_address(m_opts.address);
   if (!m_opts.presorted) {
     reserve_arena(m_arena, m_opts.memory);
   }

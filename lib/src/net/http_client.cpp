@@ -100,14 +100,6 @@ std::string http_error_message(const std::string& body) {
   return s;
 }
 
-std::string mask_url(const std::string& url) {
-  static const std::regex userinfo(R"(^([a-zA-Z][a-zA-Z+.-]*://[^:/@?#]*):[^@/?#]*@)");
-  static const std::regex secret(
-      R"(([?&](?:[^=&#]*(?:token|key|password|passwd|secret|signature|auth|sig)[^=&#]*)=)[^&#]*)",
-      std::regex::icase);
-  return std::regex_replace(std::regex_replace(url, userinfo, "$1:***@"), secret, "$1***");
-}
-
 std::string expand_env(const std::string& text) {
   static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))");
   std::string out;
@@ -287,10 +279,10 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     double wait = -1;
     if (received.too_big || rc == CURLE_FILESIZE_EXCEEDED)
       throw IoError(fmt::format("{} {}: the response is larger than --max-response ({} bytes)",
-                                method, mask_url(url), m_opts.max_response));
+                                method, mask_address(url), m_opts.max_response));
     if (rc != CURLE_OK) {
       why = error[0] ? error : curl_easy_strerror(rc);
-      if (!retryable(rc)) throw IoError(fmt::format("{} {}: {}", method, mask_url(url), why));
+      if (!retryable(rc)) throw IoError(fmt::format("{} {}: {}", method, mask_address(url), why));
     } else {
       curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
       if (response.status != 429 && response.status < 500) return response;
@@ -300,11 +292,11 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
         throw IoError(fmt::format(
             "{} {}: HTTP {}: the server asks to retry after {:.0f} s, more than --max-retry-wait "
             "{:g} s",
-            method, mask_url(url), response.status, wait, m_opts.max_retry_wait));
+            method, mask_address(url), response.status, wait, m_opts.max_retry_wait));
     }
     if (attempt > m_opts.retries)
-      throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_url(url), why,
-                                attempt));
+      throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_address(url),
+                                why, attempt));
     if (wait < 0)
       wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, attempt - 1)) * jitter(jitter_rng);
     wait_for(std::min(wait, m_opts.max_retry_wait));

@@ -127,7 +127,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
   if (ok) m_accepted += to - from;
   if (!ok)
     result = {WriteOutcome::Rejected,
-              fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_url(url), r.status,
+              fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_address(url), r.status,
                           http_error_message(r.body))};
   for (std::size_t i = from; i < to; ++i)
     if (m_outcome) m_outcome(m_batch[i], result);

@@ -11,7 +11,7 @@
 
 namespace etl {
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
-    : m_client(o.http), m_opts(o), m_base(url), m_name(mask_url(url)) {
+    : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
   static const char* kStyles[] = {"none", "link", "page", "offset", "cursor"};
   if (std::find(std::begin(kStyles), std::end(kStyles), o.paginate) == std::end(kStyles))
     throw UsageError(
@@ -44,11 +44,11 @@ bool HttpSource::fetch_page() {
   std::string url = m_next_url;
   if (!m_seen.insert(url).second)
     throw IoError(fmt::format("{}: pagination loop: page {} leads back to {}, already read", m_name,
-                              m_page_no, mask_url(url)));
+                              m_page_no, mask_address(url)));
   if (m_opts.max_pages > 0 && m_page_no >= m_opts.max_pages)
     throw IoError(fmt::format("{}: more than --max-pages {} pages", m_name, m_opts.max_pages));
   ++m_page_no;
-  std::string where = fmt::format("page {} ({})", m_page_no, mask_url(url));
+  std::string where = fmt::format("page {} ({})", m_page_no, mask_address(url));
   // Credentials go only to the first URL's origin: a next page elsewhere is refused, or read
   // without them when --allow-cross-origin says so.
   bool same_origin = url_origin(url) == m_origin;

@@ -14,6 +14,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
 #include "etl/parallel.hpp"
 #include "etl/run_stats.hpp"
 
@@ -462,12 +463,12 @@ class CorrelateRun {
     }
     auto side_text = [](const CorrelateSide& s, const SideCounts& n) {
       return fmt::format("{} {}: read {}, matched {}, unmatched {}, ambiguous {}, rejected {}",
-                         s.label(), s.address(), s.read(), n.matched, n.unmatched, n.ambiguous,
-                         s.rejected());
+                         s.label(), mask_address(s.address()), s.read(), n.matched, n.unmatched,
+                         n.ambiguous, s.rejected());
     };
     auto side_json = [](const CorrelateSide& s, const SideCounts& n) {
       std::string out = "{\"source\":";
-      append_json_string(out, s.address());
+      append_json_string(out, mask_address(s.address()));
       out += fmt::format(
           ",\"read\":{},\"matched\":{},\"unmatched\":{},\"ambiguous\":{},\"rejected\":{},"
           "\"spilled\":{}}}",

@@ -15,6 +15,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
 #include "etl/parallel.hpp"
 #include "etl/run_stats.hpp"
 
@@ -110,7 +111,7 @@ void DiffRun::append_unkeyed(std::string& out, std::size_t side, bool deletes_un
 
 std::string DiffRun::side_json(std::size_t i) const {
   std::string out = "{\"source\":";
-  append_json_string(out, sides[i]->options().address);
+  append_json_string(out, mask_address(sides[i]->options().address));
   out += fmt::format(",\"read\":{},\"rejected\":{},\"spilled_runs\":{}}}", sides[i]->read(),
                      sides[i]->rejected(), sides[i]->runs());
   return out;
@@ -120,7 +121,7 @@ std::string DiffRun::sides_summary() const {
   std::string out;
   for (const auto& s : sides)
     out += fmt::format("{}{} {} {} records", out.empty() ? "" : ", ", s->options().label,
-                       s->options().address, s->read());
+                       mask_address(s->options().address), s->read());
   return out;
 }
 

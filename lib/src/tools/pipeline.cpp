@@ -11,6 +11,7 @@
 #include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
 #include "etl/progress.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
@@ -255,7 +256,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
                                     p.tag_source));
             continue;
           }
-          rec.record.set(p.tag_source, Value::string(address));
+          rec.record.set(p.tag_source, Value::string(mask_address(address)));
         }
         if (watermark && !watermark->beyond(rec.record, no_cursor)) {
           if (no_cursor.empty())

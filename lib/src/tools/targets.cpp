@@ -9,6 +9,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
 
 namespace etl::tools {
 namespace {
@@ -105,7 +106,7 @@ std::vector<TargetSpec> select_targets(const std::string& targets_file,
     if (it != file_targets.end())
       out.push_back(*it);
     else
-      out.push_back({name, name, defaults});  // an address, with the command line's options
+      out.push_back({mask_address(name), name, defaults});  // an address, with the CLI's options
   }
   return out;
 }

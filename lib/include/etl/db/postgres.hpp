@@ -14,6 +14,7 @@
 
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
+#include "etl/mask.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -23,9 +24,6 @@ struct pg_result;
 namespace etl {
 
 enum class PgKind;
-
-// The address with any password replaced by ***, for messages and reports.
-std::string mask_password(const std::string& url);
 
 class PgConnection {
  public:

@@ -2,11 +2,13 @@
 // HTTP through libcurl, for REST sources: only http and https (redirects included), TLS
 // verified unless insecure, bounded responses, and retries with exponential backoff and jitter
 // on connection errors, 429 and 5xx, honouring Retry-After. Header values and URL secrets are
-// never printed: messages carry mask_url(url) and no headers.
+// never printed: messages carry mask_address(url) and no headers.
 #include <cstddef>
 #include <map>
 #include <string>
 #include <vector>
+
+#include "etl/mask.hpp"
 
 namespace etl {
 
@@ -54,10 +56,6 @@ class HttpClient {
 // What an error response says, briefly: its "message", "error", "detail" or "title" when it is
 // JSON, else the start of the body.
 std::string http_error_message(const std::string& body);
-
-// The URL with the values of secret-looking query parameters (token, key, password, secret,
-// signature, auth…) and any user:password replaced by ***.
-std::string mask_url(const std::string& url);
 
 // Expands $VAR and ${VAR} from the environment; an unset variable is a UsageError naming it.
 std::string expand_env(const std::string& text);
