@@ -1,5 +1,6 @@
 #include "etl/utf8.hpp"
 
+#include <fmt/format.h>
 #include <locale.h>
 #include <wctype.h>
 
@@ -89,6 +90,35 @@ std::string utf8_change_case(std::string_view s, bool upper) {
                                             : towlower_l(static_cast<wint_t>(cp), utf8));
     append_utf8(out, cp);
     i += static_cast<std::size_t>(n);
+  }
+  return out;
+}
+
+std::string terminal_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x80) {
+      if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f)
+        out += fmt::format("\\x{:02x}", c);
+      else
+        out.push_back(static_cast<char>(c));
+      ++i;
+      continue;
+    }
+    std::size_t bad = find_invalid_utf8(text.substr(i, 4));
+    std::size_t len = c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    if (bad != std::string_view::npos && bad < len) {  // not UTF-8: the byte, escaped
+      out += fmt::format("\\x{:02x}", c);
+      ++i;
+      continue;
+    }
+    if (c == 0xc2 && static_cast<unsigned char>(text[i + 1]) < 0xa0)  // U+0080..U+009F
+      out += fmt::format("\\u00{:02x}", static_cast<unsigned char>(text[i + 1]));
+    else
+      out.append(text.substr(i, len));
+    i += len;
   }
   return out;
 }

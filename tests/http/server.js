@@ -90,6 +90,8 @@ const server = http.createServer((req, res) => {
       return res.end();
     case 'not-found':
       return json(res, 404, { message: 'no such shop' });
+    case 'hostile-error':  // escape sequences that would recolour or retitle a terminal
+      return json(res, 400, { message: '\u001b[31mred\u001b]0;owned\u0007 \u009b2J' });
     case 'invalid-json':
       return json(res, 200, '[{"order_no": "SO-1"}, {not json');
     case 'big':

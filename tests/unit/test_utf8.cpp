@@ -35,3 +35,13 @@ TEST_CASE("bytes travel as {\"$base64\": …} and come back exactly", "[binary]"
   two.members().push_back({"x", etl::Value::string("")});
   CHECK_FALSE(etl::is_bytes(two));
 }
+
+TEST_CASE("terminal_safe escapes control characters and bytes that are not UTF-8", "[utf8]") {
+  CHECK(etl::terminal_safe("plain Zoë\tline\nnext") == "plain Zoë\tline\nnext");
+  CHECK(etl::terminal_safe("\x1b[31mred\x07") == "\\x1b[31mred\\x07");
+  CHECK(etl::terminal_safe("a\r\x7f") == "a\\x0d\\x7f");
+  CHECK(etl::terminal_safe("\xc2\x9b"
+                           "2J") == "\\u009b2J");  // C1 CSI
+  CHECK(etl::terminal_safe("caf\xe9!") == "caf\\xe9!");
+  CHECK(etl::terminal_safe("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80");
+}

@@ -11,6 +11,7 @@
 #include "etl/json.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_lock.hpp"
+#include "etl/utf8.hpp"
 
 namespace etl::cli {
 
@@ -216,7 +217,7 @@ void report_run(const CommonOptions& c, const std::string& summary, const std::s
   if (c.quiet) return;
   std::string line = report;
   if (line.empty() || line.back() != '\n') line.push_back('\n');
-  std::cerr << (c.log_format == "json" ? line : summary + "\n") << std::flush;
+  std::cerr << (c.log_format == "json" ? line : terminal_safe(summary) + "\n") << std::flush;
 }
 
 namespace {
@@ -233,7 +234,7 @@ void print_error(const std::string& tool, const CLI::App& app, const std::string
     std::cerr << line << "}\n";
     return;
   }
-  std::cerr << tool << ": " << message << '\n';
+  std::cerr << tool << ": " << terminal_safe(message) << '\n';
 }
 
 }  // namespace
