@@ -21,13 +21,14 @@ const json = (res, status, body, headers = {}) => {
 };
 const num = (v, d) => (v === null || v === undefined || v === '' ? d : Number(v));
 
-const customers = [];  // what writes stored, in order
-const store = (record, res) => {
+const customers = [];  // what writes to /customers stored, in order
+const others = [];  // what writes to other resources stored, so as not to shift customers' ids
+const store = (record, res, list = customers) => {
   const bad = (Array.isArray(record) ? record : [record]).find((r) => !String(r.email || '').includes('@'));
   if (bad) return json(res, 422, { message: `email is invalid: ${bad.email}` });
   const saved = (Array.isArray(record) ? record : [record]).map((r) => {
-    const row = { id: customers.length + 1, ...r };
-    customers.push(row);
+    const row = { id: list.length + 1, ...r };
+    list.push(row);
     return row;
   });
   return json(res, 201, Array.isArray(record) ? saved : saved[0]);
@@ -100,6 +101,8 @@ const server = http.createServer((req, res) => {
       return json(res, 200, [orders[0], 42, 'text', orders[1]]);
     case 'customers':
       return json(res, 200, customers);
+    case 'others':  // what /customers-limited and /sink stored
+      return json(res, 200, others);
     case 'stats':  // /stats/ID: how many requests fault ID has had
       return json(res, 200, { calls: calls[parts[1]] || 0 });
     case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
@@ -138,8 +141,9 @@ function write(req, res, text) {
   if (parts[0] === 'customers-limited') {  // a body limit: more than 2 records or 400 bytes is 413
     if ((Array.isArray(body) ? body.length : 1) > 2 || text.length > 400)
       return json(res, 413, { message: 'request entity too large' });
-    return store(body, res);
+    return store(body, res, others);
   }
+  if (parts[0] === 'sink') return store(body, res, others);  // takes anything valid, apart
   if (parts[0] !== 'customers') return json(res, 404, { message: 'no such resource' });
   if (req.method === 'POST' && parts.length === 1) return store(body, res);
   const at = customers.findIndex((c) => c.customer_no === parts[1]);
