@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   app.add_option("--memory", memory, "Memory for records and keys before spilling to disk")
       ->capture_default_str();
   app.add_option("--temp-dir", o.temp_dir, "Where spilled data goes (default: $TMPDIR or /tmp)");
-  app.add_option("-o,--output", o.output, "Where the output records go (default: stdout)");
+  app.add_option("-o,--output", o.output, "Where the output records go (default: stdout)")
+      ->check(etl::cli::non_empty_path());
   etl::cli::add_paired_source_options(app, o.source_options);
   etl::cli::add_common_options(app, common);
   app.footer(

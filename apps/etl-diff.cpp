@@ -17,7 +17,8 @@ int main(int argc, char** argv) {
   app.add_option("NEW", o.new_address, "The new (or actual) records; with --base: side B")
       ->required();
   app.add_option("-k,--key", o.key, "Key field(s), comma-separated")->delimiter(',')->required();
-  app.add_option("-o,--output", o.output, "Where the change records go (default: stdout)");
+  app.add_option("-o,--output", o.output, "Where the change records go (default: stdout)")
+      ->check(etl::cli::non_empty_path());
   app.add_flag("--all", o.all, "Also write unchanged keys as {\"op\":\"same\",…}");
   app.add_option("--ignore", ignore, "Field not compared (repeatable, or comma-separated)")
       ->delimiter(',');

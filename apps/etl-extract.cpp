@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
   app.add_option("SRC", p.sources,
                  "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")
       ->required();
-  app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)");
+  app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)")
+      ->check(etl::cli::non_empty_path());
   app.add_option("--tag-source", p.tag_source, "Add each record's source name in this field");
   auto* state = app.add_option(
       "--state", p.state_file,

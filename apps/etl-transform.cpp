@@ -14,7 +14,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, check_paths, test_paths;
   app.add_option("-m,--mapping", mapping_path, "The mapping file to run");
   app.add_option("INPUT", inputs, "Input NDJSON files (default: stdin)");
-  app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)");
+  app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)")
+      ->check(etl::cli::non_empty_path());
   auto* check = app.add_option("--check", check_paths,
                                "Compile mapping files without data and report every error; exit 1 "
                                "on errors");

@@ -322,8 +322,9 @@ const Value* json_pointer(const Value& root, std::string_view pointer) {
       if (!found) return nullptr;
       at = found;
     } else if (at->kind() == Value::Kind::Array) {
-      if (token.empty() || token.find_first_not_of("0123456789") != std::string::npos)
-        return nullptr;
+      if (token.empty() || token.size() > 18 ||
+          token.find_first_not_of("0123456789") != std::string::npos)
+        return nullptr;  // not an index, or one beyond any array
       std::size_t i = std::stoul(token);
       if (i >= at->items().size()) return nullptr;
       at = &at->items()[i];

@@ -4,6 +4,7 @@
 
 #include <csignal>
 #include <iostream>
+#include <limits>
 #include <memory>
 
 #include "etl/error.hpp"
@@ -14,6 +15,13 @@
 #include "etl/utf8.hpp"
 
 namespace etl::cli {
+
+const CLI::Validator& non_empty_path() {
+  static const CLI::Validator v(
+      [](std::string& path) { return path.empty() ? std::string("an empty path") : std::string(); },
+      "PATH");
+  return v;
+}
 
 std::size_t parse_size(const std::string& text, const char* flag) {
   std::size_t used = 0;
@@ -29,9 +37,11 @@ std::size_t parse_size(const std::string& text, const char* flag) {
               : unit == "M"                ? 20
               : unit == "G"                ? 30
                                            : -1;
-  if (used == 0 || shift < 0 || n == 0)
+  if (used == 0 || shift < 0 || n == 0 || text[0] == '-')
     throw UsageError(std::string(flag) + " must be a size such as 64M, 2G or 512K, not '" + text +
                      "'");
+  if (n > (std::numeric_limits<std::size_t>::max() >> shift))  // would wrap to a small size
+    throw UsageError(std::string(flag) + " '" + text + "' is larger than any memory");
   return static_cast<std::size_t>(n) << shift;
 }
 
@@ -147,8 +157,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
       [&o](const std::string& d) {
         if (d == "\\t" || d == "tab") {
           o.delimiter = '\t';
+        } else if (d.size() == 1 && d[0] != '"' && d[0] != '\n' && d[0] != '\r') {
+          o.delimiter = d[0];  // a quote or a line end cannot also separate fields
         } else if (d.size() == 1) {
-          o.delimiter = d[0];
+          throw CLI::ValidationError("--delimiter", "cannot be the quote character or a line end");
         } else {
           throw CLI::ValidationError("--delimiter", "must be one character (or 'tab')");
         }

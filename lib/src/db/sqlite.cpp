@@ -120,8 +120,10 @@ void SqliteDb::exec(const std::string& sql) {
 
 sqlite3_stmt* SqliteDb::prepare(const std::string& sql) {
   sqlite3_stmt* st = nullptr;
-  if (sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr) != SQLITE_OK)
-    throw UsageError(fmt::format("sqlite:{}: {}", m_path, errmsg()));
+  int rc = sqlite3_prepare_v2(m_db, sql.c_str(), -1, &st, nullptr);
+  if (rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT)  // the file, not the command line, is wrong
+    throw DataError(fmt::format("sqlite:{}: {}", m_path, errmsg()));
+  if (rc != SQLITE_OK) throw UsageError(fmt::format("sqlite:{}: {}", m_path, errmsg()));
   return st;
 }
 

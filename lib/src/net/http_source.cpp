@@ -67,12 +67,14 @@ bool HttpSource::fetch_page() {
   }
   if (r.status >= 300)
     throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, http_error_message(r.body)));
+  // A page that is not the JSON it should be is bad data (exit 3), not a failed connection.
   if (auto err = parse_json(r.body, m_page))
-    throw IoError(fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
+    throw DataError(
+        fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
   m_items = json_pointer(m_page, m_opts.records_path);
   if (m_items == nullptr || m_items->kind() != Value::Kind::Array)
-    throw IoError(fmt::format("{}: no array of records at '{}'{}", where, m_opts.records_path,
-                              m_opts.records_path.empty() ? " (use --records-path)" : ""));
+    throw DataError(fmt::format("{}: no array of records at '{}'{}", where, m_opts.records_path,
+                                m_opts.records_path.empty() ? " (use --records-path)" : ""));
   m_pos = 0;
   std::size_t count = m_items->items().size();
   // A server that hands out the same page again (with a new next link) would be read for ever.

@@ -322,6 +322,8 @@ int two_way(DiffRun& run) {
 int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
   if (o.key.empty()) throw UsageError("--key is required");
   for (const auto& k : o.key)
+    if (k.empty()) throw UsageError("--key: a key field has no name");
+  for (const auto& k : o.key)
     if (!o.rules.compares(k) && o.rules.ignore.count(k))
       throw UsageError(fmt::format("--ignore {}: a key field is always compared", k));
   if (!o.base_address.empty()) {

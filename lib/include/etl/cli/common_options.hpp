@@ -8,6 +8,9 @@
 
 namespace etl::cli {
 
+// A path option given as '' fails when the options are read, not at the end of the run.
+const CLI::Validator& non_empty_path();
+
 struct CommonOptions {
   std::string rejects;
   std::string report;
