@@ -354,3 +354,11 @@ TEST_CASE("expressions nested past the limit are a compile error, never a crash"
   }
   CHECK(run(repeat("(", 400) + "1" + repeat(")", 400)).value == "1");  // deep, but allowed
 }
+
+TEST_CASE("a time format with an unknown conversion is a compile error", "[time][errors]") {
+  CHECK_THAT(run("format_time(parse_time(created), '%Y-%Q')").compile,
+             Catch::Contains("'%Q' is not a time format conversion"));
+  CHECK_THAT(run("parse_time('2024', '%Y %')").compile,
+             Catch::Contains("'%%' is not a time format conversion"));
+  CHECK(run("format_time(parse_time(created), '%Y-%m-%d %H:%M:%S %z %%')").compile.empty());
+}

@@ -30,7 +30,35 @@ void prepare_zone_at(CallSite& c, const CompileContext& cc, std::size_t at) {
     cc.error(c.args[at]->pos(), fmt::format("unknown time zone '{}'{}", d->text(),
                                             did_you_mean(d->text(), all_zone_names())));
 }
+
+// The first conversion in a time format that neither strftime nor strptime knows, or 0.
+char unknown_conversion(std::string_view format) {
+  static constexpr std::string_view kKnown = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (++i == format.size()) return '%';  // a lone % at the end
+    if ((format[i] == 'E' || format[i] == 'O') && i + 1 < format.size()) ++i;
+    if (kKnown.find(format[i]) == std::string_view::npos) return format[i];
+  }
+  return 0;
+}
+
+// A literal format is checked now; an unknown conversion (%Q) would write or read garbage.
+void prepare_format_at(CallSite& c, const CompileContext& cc, std::size_t at) {
+  if (at >= c.args.size()) return;
+  const Datum* d = c.args[at]->literal();
+  if (!d || d->type() != Datum::Type::String) return;
+  if (char bad = unknown_conversion(d->text()))
+    cc.error(c.args[at]->pos(),
+             fmt::format("{}(): '%{}' is not a time format conversion (use %Y %m %d %H %M %S %z "
+                         "…)",
+                         c.spec->name, bad));
+}
+void prepare_format_time(CallSite& c, const CompileContext& cc) {
+  prepare_format_at(c, cc, 1);
+}
 void prepare_parse_time(CallSite& c, const CompileContext& cc) {
+  prepare_format_at(c, cc, 1);
   prepare_zone_at(c, cc, 2);
 }
 void prepare_to_zone(CallSite& c, const CompileContext& cc) {
@@ -89,6 +117,8 @@ Datum fn_epoch_ms(CallSite& c, EvalContext&) {
 
 Datum fn_format_time(CallSite& c, EvalContext&) {
   const TimeValue& t = c.time(0);
+  if (char bad = unknown_conversion(c.text(1)))  // a format computed at run time
+    c.fail(fmt::format("'%{}' is not a time format conversion", bad));
   return Datum::string(format_time(t, c.text(1)));
 }
 
@@ -147,7 +177,7 @@ const FunctionSpec kTimeFunctions[] = {
     {"from_epoch_ms", 1, 1, true, fn_from_epoch_ms, nullptr},
     {"epoch", 1, 1, true, fn_epoch, nullptr},
     {"epoch_ms", 1, 1, true, fn_epoch_ms, nullptr},
-    {"format_time", 2, 2, true, fn_format_time, nullptr},
+    {"format_time", 2, 2, true, fn_format_time, prepare_format_time},
     {"to_zone", 2, 2, true, fn_to_zone, prepare_to_zone},
     {"add_days", 2, 2, true, fn_add_days, nullptr},
     {"add_hours", 2, 2, true, fn_add_hours, nullptr},
