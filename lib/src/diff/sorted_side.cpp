@@ -248,8 +248,10 @@ void SortedSide::sort_and_spill() {
     run->append(at.substr(0, blob_size(at)));
   }
   m_runs.push_back(std::move(run));
+  m_levels.push_back(0);
   m_arena.clear();
   m_index.clear();
+  compact_runs();
 }
 
 void SortedSide::load() {
@@ -269,9 +271,14 @@ void SortedSide::load() {
   if (!m_index.empty()) sort_and_spill();
   std::string().swap(m_arena);
   std::vector<Slot>().swap(m_index);
-  // k-way merge: a heap of runs by their head's key; ties go to the earlier run, so records
-  // with the same key keep their input order.
-  m_heads.resize(m_runs.size());
+  start_merge();
+}
+
+// k-way merge of every run: a heap of runs by their head's key; ties go to the earlier run, so
+// records with the same key keep their input order.
+void SortedSide::start_merge() {
+  m_heads.assign(m_runs.size(), Head{});
+  m_heap.clear();
   for (std::size_t r = 0; r < m_runs.size(); ++r) {
     m_runs[r]->rewind();
     m_heads[r].live = m_runs[r]->read(m_heads[r].blob);
@@ -279,6 +286,46 @@ void SortedSide::load() {
   }
   std::make_heap(m_heap.begin(), m_heap.end(), heap_order());
   m_merging = true;
+}
+
+bool SortedSide::merge_next(std::string& blob) {
+  if (m_heap.empty()) return false;
+  auto later = heap_order();
+  std::pop_heap(m_heap.begin(), m_heap.end(), later);
+  std::size_t r = m_heap.back();
+  blob.swap(m_heads[r].blob);
+  if (m_runs[r]->read(m_heads[r].blob))
+    std::push_heap(m_heap.begin(), m_heap.end(), later);
+  else
+    m_heap.pop_back();
+  return true;
+}
+
+// At most kFanIn runs are ever open: when the newest kFanIn runs are of one level, they are
+// merged into one run of the next level (the runs stay in input order, so ties keep theirs).
+// However small --memory is, the files open stay few and each record is rewritten
+// log_kFanIn(runs) times.
+void SortedSide::compact_runs() {
+  constexpr std::size_t kFanIn = 64;
+  while (m_runs.size() >= kFanIn &&
+         std::all_of(m_levels.end() - kFanIn, m_levels.end(),
+                     [&](int level) { return level == m_levels.back(); })) {
+    std::vector<std::unique_ptr<SpillFile>> all = std::move(m_runs);
+    std::vector<std::unique_ptr<SpillFile>> tail(std::make_move_iterator(all.end() - kFanIn),
+                                                 std::make_move_iterator(all.end()));
+    all.resize(all.size() - kFanIn);
+    int level = m_levels.back() + 1;
+    m_levels.resize(m_levels.size() - kFanIn);
+    m_runs = std::move(tail);
+    start_merge();
+    auto merged = std::make_unique<SpillFile>(m_opts.temp_dir);
+    std::string blob;
+    while (merge_next(blob)) merged->append(blob);
+    m_merging = false;
+    all.push_back(std::move(merged));
+    m_runs = std::move(all);
+    m_levels.push_back(level);
+  }
 }
 
 std::function<bool(std::size_t, std::size_t)> SortedSide::heap_order() const {
@@ -315,16 +362,7 @@ bool SortedSide::next(std::string& blob) {
     blob.assign(at.substr(0, blob_size(at)));
     return true;
   }
-  if (m_heap.empty()) return false;
-  auto later = heap_order();
-  std::pop_heap(m_heap.begin(), m_heap.end(), later);
-  std::size_t r = m_heap.back();
-  blob.swap(m_heads[r].blob);
-  if (m_runs[r]->read(m_heads[r].blob))
-    std::push_heap(m_heap.begin(), m_heap.end(), later);
-  else
-    m_heap.pop_back();
-  return true;
+  return merge_next(blob);
 }
 
 }  // namespace etl::diff

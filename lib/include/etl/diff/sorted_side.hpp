@@ -90,6 +90,9 @@ class SortedSide {
   std::uint32_t shape_of(const Record& r);
   void sort_and_spill();
   void sort_index();
+  void start_merge();
+  bool merge_next(std::string& blob);
+  void compact_runs();
   // Orders the merge heap: the run whose head has the least key on top, earlier runs first.
   std::function<bool(std::size_t, std::size_t)> heap_order() const;
 
@@ -113,6 +116,7 @@ class SortedSide {
   std::vector<Slot> m_index;  // sorted by key
   std::size_t m_pos = 0;      // next index position to hand out
   std::vector<std::unique_ptr<SpillFile>> m_runs;
+  std::vector<int> m_levels;  // of each run: how many merges made it
   struct Head {
     std::string blob;
     bool live = false;
