@@ -85,7 +85,7 @@ RuleSpec parse_rule(const std::string& text, const char* flag) {
     auto usage = [&](const std::string& why) {
       return UsageError(fmt::format(
           "{} '{}': {}; a fuzzy rule is {}(LEFT, RIGHT) >= SCORE, SCORE between 0 and 1", flag,
-          text, why, name));
+          text, why, head));  // (head, not the binding: clang 14 cannot capture bindings)
     };
     if (args_and_rest.size() != 2) throw usage("unbalanced parentheses");
     auto args = split_top_level(args_and_rest[0], ',');

@@ -221,9 +221,11 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
   std::string sql = o.query.empty() ? "SELECT * FROM " + quote_identifier(o.table) : o.query;
   if (!o.table.empty()) m_name += "#" + o.table;
   m_stmt = m_db.prepare(sql);
-  if (!sqlite3_stmt_readonly(m_stmt))
+  if (!sqlite3_stmt_readonly(m_stmt)) {
+    sqlite3_finalize(m_stmt);  // the destructor does not run for a constructor that throws
     throw UsageError(
         fmt::format("{}: --query would write to the database; sources are read-only", m_name));
+  }
   int n = sqlite3_column_count(m_stmt);
   for (int i = 0; i < n; ++i) {
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
