@@ -25,8 +25,8 @@ inline const std::string& as_file(std::string_view bytes, const char* suffix = "
   static std::string path;
   const char* dir = std::getenv("TMPDIR");
   path = std::string(dir && *dir ? dir : "/tmp") + "/etl-fuzz-" + std::to_string(getpid()) + suffix;
-  std::ofstream(path, std::ios::binary | std::ios::trunc).write(bytes.data(),
-                                                                 static_cast<std::streamsize>(bytes.size()));
+  std::ofstream(path, std::ios::binary | std::ios::trunc)
+      .write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   return path;
 }
 

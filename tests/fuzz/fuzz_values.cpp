@@ -11,19 +11,30 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   std::string rest(fuzz::text(data + 1, size - 1));
   std::size_t space = rest.find(' ');
-  std::string a = rest.substr(0, space), b = space == std::string::npos ? "" : rest.substr(space + 1);
+  std::string a = rest.substr(0, space),
+              b = space == std::string::npos ? "" : rest.substr(space + 1);
   switch (data[0] % 4) {
     case 0:
       fuzz::tolerate([&] {
         auto x = etl::Decimal::parse(a), y = etl::Decimal::parse(b);
         if (!x || !y) return;
-        for (auto op : {0, 1, 2, 3, 4}) fuzz::tolerate([&] {
+        for (auto op : {0, 1, 2, 3, 4})
+          fuzz::tolerate([&] {
             switch (op) {
-              case 0: (void)(*x + *y); break;
-              case 1: (void)(*x * *y); break;
-              case 2: (void)(*x / *y); break;
-              case 3: (void)compare(*x, *y); break;
-              default: (void)x->round(static_cast<int>(y->coefficient() % 80) - 38).to_string();
+              case 0:
+                (void)(*x + *y);
+                break;
+              case 1:
+                (void)(*x * *y);
+                break;
+              case 2:
+                (void)(*x / *y);
+                break;
+              case 3:
+                (void)compare(*x, *y);
+                break;
+              default:
+                (void)x->round(static_cast<int>(y->coefficient() % 80) - 38).to_string();
             }
           });
       });

@@ -31,24 +31,12 @@ void prepare_zone_at(CallSite& c, const CompileContext& cc, std::size_t at) {
                                             did_you_mean(d->text(), all_zone_names())));
 }
 
-// The first conversion in a time format that neither strftime nor strptime knows, or 0.
-char unknown_conversion(std::string_view format) {
-  static constexpr std::string_view kKnown = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
-  for (std::size_t i = 0; i < format.size(); ++i) {
-    if (format[i] != '%') continue;
-    if (++i == format.size()) return '%';  // a lone % at the end
-    if ((format[i] == 'E' || format[i] == 'O') && i + 1 < format.size()) ++i;
-    if (kKnown.find(format[i]) == std::string_view::npos) return format[i];
-  }
-  return 0;
-}
-
 // A literal format is checked now; an unknown conversion (%Q) would write or read garbage.
 void prepare_format_at(CallSite& c, const CompileContext& cc, std::size_t at) {
   if (at >= c.args.size()) return;
   const Datum* d = c.args[at]->literal();
   if (!d || d->type() != Datum::Type::String) return;
-  if (char bad = unknown_conversion(d->text()))
+  if (char bad = unknown_time_conversion(d->text()))
     cc.error(c.args[at]->pos(),
              fmt::format("{}(): '%{}' is not a time format conversion (use %Y %m %d %H %M %S %z "
                          "…)",
@@ -117,7 +105,7 @@ Datum fn_epoch_ms(CallSite& c, EvalContext&) {
 
 Datum fn_format_time(CallSite& c, EvalContext&) {
   const TimeValue& t = c.time(0);
-  if (char bad = unknown_conversion(c.text(1)))  // a format computed at run time
+  if (char bad = unknown_time_conversion(c.text(1)))  // a format computed at run time
     c.fail(fmt::format("'%{}' is not a time format conversion", bad));
   return Datum::string(format_time(t, c.text(1)));
 }

@@ -170,11 +170,23 @@ std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z
   return TimeValue{local - std::int64_t{offset} * kMicrosPerSecond, nullptr, offset};
 }
 
+char unknown_time_conversion(std::string_view format) {
+  static constexpr std::string_view kKnown = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] != '%') continue;
+    if (++i == format.size()) return '%';  // a lone % at the end
+    if ((format[i] == 'E' || format[i] == 'O') && i + 1 < format.size()) ++i;
+    if (kKnown.find(format[i]) == std::string_view::npos) return format[i];
+  }
+  return 0;
+}
+
 // date::from_stream inlines a read of a seconds field that GCC 12 cannot prove is initialised.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view format,
                                            const ZoneSettings& z) {
+  if (unknown_time_conversion(format)) return std::nullopt;
   std::istringstream in{std::string(s)};
   date::local_time<microseconds> lt;
   std::string abbrev;
@@ -191,6 +203,7 @@ std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view 
 #pragma GCC diagnostic pop
 
 std::string format_time(const TimeValue& t, std::string_view format) {
+  if (unknown_time_conversion(format)) return "";
   std::int32_t off = utc_offset(t);
   std::string abbrev;
   if (t.zone)

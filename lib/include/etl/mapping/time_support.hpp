@@ -35,9 +35,15 @@ std::int64_t local_micros(const TimeValue& t);
 // ISO 8601 / RFC 3339: 2024-03-01, 2024-03-01T10:00[:00[.123]][Z|+01:00|+0100]; a space may
 // stand for T. No offset: read in z. nullopt when s is not such a timestamp.
 std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z);
-// strptime-style format (%Y %m %d %H %M %S %z …); without %z the time is read in z.
+// The first conversion in a time format that neither strftime nor strptime knows (%Q, a width
+// such as %9999Y, a lone % at the end), or 0. Such formats are refused before they reach the
+// date library, whose parser overflows on them.
+char unknown_time_conversion(std::string_view format);
+// strptime-style format (%Y %m %d %H %M %S %z …); without %z the time is read in z. nullopt when
+// s does not match, or the format has an unknown conversion.
 std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view format,
                                            const ZoneSettings& z);
+// "" when the format has an unknown conversion.
 std::string format_time(const TimeValue& t, std::string_view format);
 
 }  // namespace etl::mapping
