@@ -42,7 +42,7 @@ int CsvReader::get() {
   int c = peek();
   if (c >= 0) {
     ++m_pos;
-    if (c == '\n' || (c == '\r' && peek() != '\n')) ++m_line;  // LF, CRLF or a lone CR
+    if (c == '\n') ++m_line;  // (a lone CR is counted where a row or a blank line ends)
   }
   return c;
 }
@@ -54,6 +54,7 @@ bool CsvReader::read_row() {
     if (c < 0) return false;
     if (c != '\n' && c != '\r') break;
     get();
+    if (c == '\r' && peek() != '\n') ++m_line;
   }
   m_row_line = m_line;
   std::size_t count = 0;  // m_fields keeps its strings between rows to reuse their capacity
@@ -101,7 +102,10 @@ bool CsvReader::read_row() {
     }
     if (c == '\r') {
       get();
-      if (peek() == '\n') get();
+      if (peek() == '\n')
+        get();
+      else
+        ++m_line;  // a lone CR ends the line (old Mac files)
     } else if (c == '\n') {
       get();
     }
