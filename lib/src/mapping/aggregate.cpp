@@ -162,27 +162,57 @@ std::vector<const std::pair<const std::string, Aggregator::Group>*> Aggregator::
   return out;
 }
 
+namespace {
+
+// One group as a line of a run: its key text, its key values and its states.
+void write_group(SpillFile& run, const std::string& key, const Aggregator::Group& g,
+                 std::string& line) {
+  Value v = Value::object();
+  v.members().push_back({"k", Value::string(key)});
+  Value keys = Value::array();
+  keys.items() = g.keys;
+  v.members().push_back({"g", std::move(keys)});
+  Value states = Value::array();
+  for (const auto& s : g.states) states.items().push_back(state_to_value(s));
+  v.members().push_back({"s", std::move(states)});
+  line.clear();
+  append_json(line, v);
+  run.append(line);
+}
+
+}  // namespace
+
 void Aggregator::spill() {
   if (m_groups.empty()) return;
   auto run = std::make_unique<SpillFile>();
   std::string line;
-  for (const auto* entry : sorted_groups()) {
-    const auto& [key, g] = *entry;
-    Value v = Value::object();
-    v.members().push_back({"k", Value::string(key)});
-    Value keys = Value::array();
-    keys.items() = g.keys;
-    v.members().push_back({"g", std::move(keys)});
-    Value states = Value::array();
-    for (const auto& s : g.states) states.items().push_back(state_to_value(s));
-    v.members().push_back({"s", std::move(states)});
-    line.clear();
-    append_json(line, v);
-    run->append(line);
-  }
+  for (const auto* entry : sorted_groups()) write_group(*run, entry->first, entry->second, line);
   m_runs.push_back(std::move(run));
+  m_levels.push_back(0);
   m_groups.clear();
   m_bytes = 0;
+  compact_runs();
+}
+
+// At most kFanIn runs are kept: when the newest kFanIn are of one level they are merged into
+// one of the next (in run order, so first and last stay right), however small the budget.
+void Aggregator::compact_runs() {
+  constexpr std::size_t kFanIn = 64;
+  while (m_runs.size() >= kFanIn &&
+         std::all_of(m_levels.end() - kFanIn, m_levels.end(),
+                     [&](int level) { return level == m_levels.back(); })) {
+    std::vector<std::unique_ptr<SpillFile>> tail;
+    for (std::size_t i = m_runs.size() - kFanIn; i < m_runs.size(); ++i)
+      tail.push_back(std::move(m_runs[i]));
+    m_runs.resize(m_runs.size() - kFanIn);
+    int level = m_levels.back() + 1;
+    m_levels.resize(m_levels.size() - kFanIn);
+    auto merged = std::make_unique<SpillFile>();
+    std::string line;
+    merge_runs(tail, [&](const std::string& key, Group& g) { write_group(*merged, key, g, line); });
+    m_runs.push_back(std::move(merged));
+    m_levels.push_back(level);
+  }
 }
 
 void Aggregator::merge(Group& into, Group&& from) const {
@@ -261,17 +291,24 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
     return;
   }
   spill();
-  // k-way merge of the sorted runs; groups with the same key are merged in run order.
+  merge_runs(m_runs, [&](const std::string&, Group& g) { emit(finish_group(g)); });
+  m_runs.clear();
+  m_levels.clear();
+}
+
+// k-way merge of sorted runs; groups with the same key are merged in run order.
+void Aggregator::merge_runs(std::vector<std::unique_ptr<SpillFile>>& runs,
+                            const std::function<void(const std::string&, Group&)>& emit) const {
   struct Head {
     std::string key;
     Group group;
     bool live = false;
   };
-  std::vector<Head> heads(m_runs.size());
+  std::vector<Head> heads(runs.size());
   std::string buf;
   auto advance = [&](std::size_t r) {
     heads[r].live = false;
-    if (!m_runs[r]->read(buf)) return;
+    if (!runs[r]->read(buf)) return;
     Value v;
     if (parse_json(buf, v)) throw IoError("aggregate: a spill file was damaged");
     heads[r].key = v.members().at(0).value.text();
@@ -281,8 +318,8 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
       heads[r].group.states.push_back(state_from_value(s));
     heads[r].live = true;
   };
-  for (std::size_t r = 0; r < m_runs.size(); ++r) {
-    m_runs[r]->rewind();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    runs[r]->rewind();
     advance(r);
   }
   for (;;) {
@@ -302,9 +339,8 @@ void Aggregator::finish(const std::function<void(const Record&)>& emit) {
       first = false;
       advance(r);
     }
-    emit(finish_group(acc));
+    emit(key, acc);
   }
-  m_runs.clear();
 }
 
 }  // namespace etl::mapping

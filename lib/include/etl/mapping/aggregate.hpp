@@ -50,6 +50,9 @@ class Aggregator {
 
  private:
   void spill();
+  void compact_runs();
+  void merge_runs(std::vector<std::unique_ptr<SpillFile>>& runs,
+                  const std::function<void(const std::string&, Group&)>& emit) const;
   void merge(Group& into, Group&& from) const;
   Record finish_group(const Group& g) const;
   // One record's effect on one field's state, decided before it is applied.
@@ -71,6 +74,7 @@ class Aggregator {
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::unique_ptr<SpillFile>> m_runs;
+  std::vector<int> m_levels;  // of each run: how many merges made it
 };
 
 }  // namespace etl::mapping
