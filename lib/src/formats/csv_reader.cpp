@@ -131,16 +131,18 @@ bool CsvReader::next(Sourced& out) {
   if (m_fields.size() != m_header.size()) {
     out.reject_reason =
         fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
-  } else {
-    for (std::size_t i = 0; i < m_fields.size() && out.reject_reason.empty(); ++i)
-      if (!is_valid_utf8(m_fields[i]))
-        out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
-  }
-  if (!out.reject_reason.empty()) {
     reject_row(out);
     return true;
   }
-  for (std::size_t i = 0; i < m_fields.size(); ++i) rec[i].value.set_string(m_fields[i]);
+  // One pass: a field that is not UTF-8 turns the row into a reject, which rebuilds the record.
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    if (!is_valid_utf8(m_fields[i])) {
+      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
+      reject_row(out);
+      return true;
+    }
+    rec[i].value.set_string(m_fields[i]);
+  }
   return true;
 }
 
