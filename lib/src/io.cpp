@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <vector>
 
 #include "etl/error.hpp"
 
@@ -41,8 +42,9 @@ void widen_pipe(int fd) {
 
 struct InputStream::Gzip {
   z_stream zs{};
-  std::string in;          // compressed bytes read
-  std::size_t used = 0;    // of them, inflated
+  std::vector<char> in = std::vector<char>(1 << 17);  // compressed bytes, read once each
+  std::size_t filled = 0;                             // of in, read
+  std::size_t used = 0;                               // of them, inflated
   bool in_member = false;  // inside a member: its end (with CRC and length) is still to come
   Gzip() {
     if (inflateInit2(&zs, 15 + 16) != Z_OK) throw IoError("cannot start a gzip decoder");
@@ -104,7 +106,9 @@ void InputStream::sniff() {
   if (m_pending.size() >= 2 && static_cast<unsigned char>(m_pending[0]) == 0x1f &&
       static_cast<unsigned char>(m_pending[1]) == 0x8b) {
     m_gz = std::make_unique<Gzip>();
-    m_gz->in = std::move(m_pending);
+    if (m_pending.size() > m_gz->in.size()) m_gz->in.resize(m_pending.size());
+    std::copy(m_pending.begin(), m_pending.end(), m_gz->in.begin());
+    m_gz->filled = m_pending.size();
     m_pending.clear();
   }
 }
@@ -129,14 +133,12 @@ std::size_t InputStream::read_gzip(char* buf, std::size_t n) {
   zs.avail_out = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
   const uInt wanted = zs.avail_out;
   std::size_t& used = g.used;
-  auto consumed_at = [&] { return m_raw_read - (g.in.size() - used); };
+  auto consumed_at = [&] { return m_raw_read - (g.filled - used); };
   while (zs.avail_out == wanted) {
-    if (used == g.in.size()) {
-      g.in.resize(1 << 17);
+    if (used == g.filled) {
       used = 0;
-      std::size_t got = read_raw(g.in.data(), g.in.size());
-      g.in.resize(got);
-      if (got == 0) {
+      g.filled = read_raw(g.in.data(), g.in.size());
+      if (g.filled == 0) {
         if (g.in_member)
           throw DataError(
               fmt::format("{}: truncated gzip stream after {} bytes", m_name, m_raw_read));
@@ -152,9 +154,9 @@ std::size_t InputStream::read_gzip(char* buf, std::size_t n) {
       g.in_member = true;
     }
     zs.next_in = reinterpret_cast<Bytef*>(g.in.data() + used);
-    zs.avail_in = static_cast<uInt>(g.in.size() - used);
+    zs.avail_in = static_cast<uInt>(g.filled - used);
     int rc = inflate(&zs, Z_NO_FLUSH);
-    used = g.in.size() - zs.avail_in;
+    used = g.filled - zs.avail_in;
     if (rc == Z_STREAM_END) {
       g.in_member = false;
     } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
