@@ -62,9 +62,10 @@ Checkpoint::Verdict Checkpoint::offer(const Sourced& in) {
   if (!m_resuming) {
     m_resuming = true;
     m_first = m_text;
-    // Only an unfinished row whose first record is this one may be resumed.
-    bool may_resume =
-        m_found && !m_found->complete && m_found->records > 0 && m_found->first == m_first;
+    // Only a row whose first record is this one may be resumed, and a complete one only when
+    // a watermark moves after it.
+    bool may_resume = m_found && (!m_found->complete || m_resume_complete) &&
+                      m_found->records > 0 && m_found->first == m_first;
     if (!may_resume) {
       m_decided = true;
       note_handed(in.record);

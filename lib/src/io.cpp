@@ -361,6 +361,12 @@ void OutputStream::flush() {
 }
 
 void OutputStream::commit() {
+  prepare();
+  publish();
+}
+
+void OutputStream::prepare() {
+  if (m_prepared) return;
   flush();
   if (m_path == "-" || m_special) return;
   if (m_gz != nullptr) {
@@ -374,6 +380,11 @@ void OutputStream::commit() {
   int rc = close(m_fd);
   m_fd = -1;
   if (rc != 0) throw IoError(fmt::format("{}: close failed: {}", m_path, std::strerror(errno)));
+  m_prepared = true;
+}
+
+void OutputStream::publish() {
+  if (m_path == "-" || m_special) return;
   m_done = true;
   if (std::rename(m_tmp.c_str(), m_target.c_str()) != 0) {
     std::remove(m_tmp.c_str());

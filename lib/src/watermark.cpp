@@ -247,10 +247,10 @@ std::string Watermark::first_after_iso_floor() const {
   return mapping::format_time(mapping::utc_instant(m_after_keys.front().micros - kDay), "%Y-%m-%d");
 }
 
-void Watermark::write_next() const {
+std::unique_ptr<OutputStream> Watermark::prepare_next() const {
   if (!m_max && !m_after) {  // nothing ever moved: no watermark to commit yet
     std::filesystem::remove(m_path + ".next");
-    return;
+    return nullptr;
   }
   // The records at the new watermark that this run passed, and those at it passed before.
   const auto& wm = m_max ? *m_max : *m_after;
@@ -273,9 +273,10 @@ void Watermark::write_next() const {
   std::string text;
   append_json(text, doc);
   text += "\n";
-  OutputStream out(m_path + ".next");
-  out.write(text);
-  out.commit();
+  auto out = std::make_unique<OutputStream>(m_path + ".next");
+  out->write(text);
+  out->prepare();
+  return out;
 }
 
 bool Watermark::commit(const std::string& path) {

@@ -94,7 +94,7 @@ TEST_CASE("watermark: ties at the watermark are read again, each record passed o
     Watermark night1(path, {"updated_at"});
     CHECK(night1.beyond(at("2024-03-01T10:00:00Z", "A"), why));
     CHECK(night1.beyond(at("2024-03-01T10:00:05Z", "B"), why));
-    night1.write_next();
+    night1.prepare_next()->publish();
     REQUIRE(Watermark::commit(path));
   }
   // Night 2: B again, and C, which arrived later with B's timestamp.
@@ -103,7 +103,7 @@ TEST_CASE("watermark: ties at the watermark are read again, each record passed o
     CHECK_FALSE(night2.beyond(at("2024-03-01T10:00:00Z", "A"), why));
     CHECK_FALSE(night2.beyond(at("2024-03-01T10:00:05Z", "B"), why));
     CHECK(night2.beyond(at("2024-03-01T10:00:05Z", "C"), why));
-    night2.write_next();
+    night2.prepare_next()->publish();
     REQUIRE(Watermark::commit(path));
   }
   // Night 3: the same three: nothing again; a changed B (same timestamp) passes.
@@ -122,7 +122,7 @@ TEST_CASE("watermark: FILE.next holds the greatest cursor, its types and the rec
   CHECK_FALSE(w.beyond(rec({{"at", s("2024-01-02")}, {"id", n("5")}}), why));  // older file
   CHECK(w.beyond(rec({{"at", s("2024-01-02")}, {"id", n("6")}}), why));
   CHECK(w.beyond(rec({{"at", s("2024-01-03")}, {"id", n("1")}}), why));
-  w.write_next();
+  w.prepare_next()->publish();
   std::string scratch;
   std::string digest = etl::digest_hex(etl::digest_record(
       etl::kDigestSeed, rec({{"at", s("2024-01-03")}, {"id", n("1")}}), scratch));

@@ -7,11 +7,14 @@
 // The row holds the count of records the sink was handed and committed, a running digest of
 // them, the first and the last (for people), and whether the run reached the end of its input.
 // A complete row never resumes: the next input loads from its start (a nightly job keeps one
-// name). Otherwise a rerun holds back its first records, as many as the row counts, digesting
-// them: when they digest as the committed ones did, they were committed and are skipped; when
-// they do not (or the input ends first), the input is another one, and the held records are
-// handed on from the first, so a new input is loaded whole even when it starts with the same
-// records. Held records wait in an unlinked temporary file, not in memory.
+// name) — unless the load also moves a watermark (--commit-state): then a stream that starts
+// with the whole of the completed input is that input again, read by an extract whose
+// watermark the completed load was killed before it moved, and it resumes. Otherwise a rerun holds
+// back its first records, as many as the row counts, digesting them: when they digest as the
+// committed ones did, they were committed and are skipped; when they do not (or the input ends
+// first), the input is another one, and the held records are handed on from the first, so a new
+// input is loaded whole even when it starts with the same records. Held records wait in an unlinked
+// temporary file, not in memory.
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -38,6 +41,8 @@ class Checkpoint {
   ~Checkpoint();
   const std::string& name() const { return m_name; }
 
+  // The load moves a watermark too (--commit-state): a complete row may resume (see above).
+  void resume_complete() { m_resume_complete = true; }
   // The sink, before the first record: the row it found for name() in the destination.
   void found(std::optional<CheckpointRow> row) { m_found = std::move(row); }
 
@@ -65,6 +70,7 @@ class Checkpoint {
   void note_handed(const Record& r);
   std::string m_name;
   std::optional<CheckpointRow> m_found;
+  bool m_resume_complete = false;
   bool m_resuming = false;   // the first record came, and a resume is being checked
   bool m_decided = false;    // resumed or not: offer() passes every record now
   std::uint64_t m_base = 0;  // records committed before this run (0 for a new input)

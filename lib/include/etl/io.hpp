@@ -78,8 +78,12 @@ class OutputStream {
     if (m_buf.size() >= kFlushAt) flush();
   }
   void flush();
-  // Flushes, closes and renames the temporary file over the final name.
+  // Flushes, closes and renames the temporary file over the final name: prepare(), publish().
   void commit();
+  // Everything that can fail for want of space or a bad disk (flush, sync, close), so that what
+  // commits together can be prepared first; publish() then only renames.
+  void prepare();
+  void publish();
   // An interrupted run: commit() puts the file under NAME.partial instead of its name, which
   // keeps what it held before. Returns that path, or "" for output written in place.
   std::string keep_as_partial() {
@@ -104,6 +108,7 @@ class OutputStream {
   std::string m_buf;
   int m_fd = -1;
   void* m_gz = nullptr;
+  bool m_prepared = false;
   bool m_done = false;
   bool m_special = false;  // a device, a FIFO or Mode::Append: written in place
 };

@@ -28,6 +28,9 @@ class Sink {
   virtual WriteResult write(const Sourced& in) = 0;
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
+  // What can fail in commit() for want of space or a bad disk, done first, so that a run puts
+  // nothing in place until everything it commits together is ready (a file's flush and sync).
+  virtual void prepare() {}
   // A stop signal ended the input early: a file about to be put in place goes under
   // NAME.partial instead (returned, for the summary); databases commit what they were given.
   virtual std::string interrupted() { return ""; }

@@ -14,12 +14,14 @@
 // it, with the same cursor, is passed on; the ones that run passed (FILE keeps their digests)
 // are not passed twice.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "etl/decimal.hpp"
+#include "etl/io.hpp"
 #include "etl/value.hpp"
 
 namespace etl {
@@ -37,8 +39,9 @@ class Watermark {
   // remembers the greatest cursor passed. Sets why (and returns false) when r's cursor is
   // missing or cannot be read as its type.
   bool beyond(const Record& r, std::string& why);
-  // Writes the new watermark to FILE.next (through a temporary file and a rename).
-  void write_next() const;
+  // Writes the new watermark to a temporary file, synced, whose publish() puts it in place as
+  // FILE.next; null (and no FILE.next) when no run ever passed a record.
+  std::unique_ptr<OutputStream> prepare_next() const;
   // Renames FILE.next over FILE; false when there is no FILE.next.
   static bool commit(const std::string& path);
 

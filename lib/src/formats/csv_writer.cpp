@@ -75,8 +75,9 @@ WriteResult CsvWriter::write(const Sourced& in) {
   return {};
 }
 
-void CsvWriter::commit() {
+void CsvWriter::prepare() {
   if (!m_header_done && !m_columns.empty()) {
+    m_header_done = true;
     std::string& b = m_out.buffer();
     for (std::size_t i = 0; i < m_columns.size(); ++i) {
       if (i > 0) b.push_back(m_delim);
@@ -84,7 +85,12 @@ void CsvWriter::commit() {
     }
     b.push_back('\n');
   }
-  m_out.commit();
+  m_out.prepare();
+}
+
+void CsvWriter::commit() {
+  prepare();
+  m_out.publish();
 }
 
 }  // namespace etl

@@ -177,9 +177,16 @@ WriteResult JsonArrayWriter::write(const Sourced& in) {
   return {};
 }
 
-void JsonArrayWriter::commit() {
+void JsonArrayWriter::prepare() {
+  if (m_closed) return;
+  m_closed = true;
   m_out.buffer() += m_first ? "[]\n" : "\n]\n";
-  m_out.commit();
+  m_out.prepare();
+}
+
+void JsonArrayWriter::commit() {
+  prepare();
+  m_out.publish();
 }
 
 }  // namespace etl

@@ -205,6 +205,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       if (p.dry_run)
         throw UsageError("--checkpoint and --dry-run: a dry run commits nothing to resume from");
       checkpoint.emplace(p.checkpoint);
+      if (!p.commit_state.empty()) checkpoint->resume_complete();
       sink->use_checkpoint(*checkpoint);
     }
     auto hand = [&](const Sourced& in) {
@@ -321,6 +322,14 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
         if (t.sink)
           if (std::string partial = t.sink->interrupted(); !partial.empty())
             partial_files.push_back(partial);
+    // What may fail for want of space goes first (the outputs' flush and sync, the new
+    // watermark written), so that a full disk puts nothing in place. The watermark moves only
+    // after a complete run (an interrupted one may not have read records below the greatest
+    // cursor it saw), and after the outputs: a crash between leaves the data, not the mark.
+    if (!p.dry_run)
+      for (auto& t : targets) guarded(t, [&] { t.sink->prepare(); });
+    std::unique_ptr<OutputStream> next_watermark;
+    if (watermark && !stopped) next_watermark = watermark->prepare_next();
     for (auto& t : targets)
       guarded(t, [&] {
         // The counts are known before the commit, which may refuse a change set.
@@ -333,9 +342,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       });
     rejects.commit();
     if (audit) audit->flush();
-    // The watermark moves only after a complete run (an interrupted one may not have read
-    // records below the greatest cursor it saw), and only when the load committed.
-    if (watermark && !stopped) watermark->write_next();
+    if (next_watermark) next_watermark->publish();
     bool all_committed =
         std::all_of(targets.begin(), targets.end(), [](auto& t) { return t.failure.empty(); });
     if (!p.commit_state.empty() && !stopped && !p.dry_run && all_committed)

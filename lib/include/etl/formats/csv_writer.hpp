@@ -14,6 +14,7 @@ class CsvWriter : public Sink {
  public:
   CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns);
   WriteResult write(const Sourced& in) override;
+  void prepare() override;
   void commit() override;
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
   std::string interrupted() override { return m_out.keep_as_partial(); }

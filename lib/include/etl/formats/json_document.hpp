@@ -47,6 +47,7 @@ class JsonArrayWriter : public Sink {
  public:
   explicit JsonArrayWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
+  void prepare() override;
   void commit() override;
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
   std::string interrupted() override { return m_out.keep_as_partial(); }
@@ -54,6 +55,7 @@ class JsonArrayWriter : public Sink {
  private:
   OutputStream m_out;
   bool m_first = true;
+  bool m_closed = false;
 };
 
 }  // namespace etl

@@ -23,6 +23,7 @@ class NdjsonWriter : public Sink {
  public:
   explicit NdjsonWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
+  void prepare() override { m_out.prepare(); }
   void commit() override { m_out.commit(); }
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
   std::string interrupted() override { return m_out.keep_as_partial(); }
