@@ -48,9 +48,12 @@ Plan parse_plan() {
   }
   for (int i = 0; i < kOps; ++i)
     if (strcmp(op, kOpNames[i]) == 0) plan.op = i;
-  if (strcmp(kind, "ENOSPC") == 0) plan.error = ENOSPC;
-  else if (strcmp(kind, "EIO") == 0) plan.error = EIO;
-  else if (strcmp(kind, "short") != 0) plan.op = -1;
+  if (strcmp(kind, "ENOSPC") == 0)
+    plan.error = ENOSPC;
+  else if (strcmp(kind, "EIO") == 0)
+    plan.error = EIO;
+  else if (strcmp(kind, "short") != 0)
+    plan.op = -1;
   if (plan.op < 0 || (plan.error == 0 && (plan.op == kFsync || plan.op == kRename))) {
     fprintf(stderr, "fault_inject: bad ETL_FAULT '%s'\n", spec);
     abort();

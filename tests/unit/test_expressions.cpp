@@ -220,6 +220,16 @@ TEST_CASE("dates, times and zones", "[expr]") {
   CHECK(value("parse_time('01.03.2024 10:30', '%d.%m.%Y %H:%M')") == "\"2024-03-01T10:30:00Z\"");
   CHECK(value("parse_time('2024-03-01 10:30 +0200', '%Y-%m-%d %H:%M %z')") ==
         "\"2024-03-01T10:30:00+02:00\"");
+  CHECK(value("parse_time('01-Mar-2024 10:30 -0530', '%d-%b-%Y %H:%M %z')") ==
+        "\"2024-03-01T10:30:00-05:30\"");
+  CHECK(value("parse_time('2024-03-01 10:30 -5:30', '%Y-%m-%d %H:%M %Ez')") ==
+        "\"2024-03-01T10:30:00-05:30\"");
+  // A minus sign without the offset's digits does not match (and the date library, which
+  // overflows on it, never reads it).
+  CHECK(run("parse_time('2024-03-01 10:30 -x', '%Y-%m-%d %H:%M %z')").error ==
+        "parse_time(): '2024-03-01 10:30 -x' does not match the format '%Y-%m-%d %H:%M %z'");
+  CHECK(run("parse_time('2024-03-01 10:30 -', '%Y-%m-%d %H:%M %Ez')").error ==
+        "parse_time(): '2024-03-01 10:30 -' does not match the format '%Y-%m-%d %H:%M %Ez'");
   CHECK(value("parse_time('2024-07-01 10:00', '%Y-%m-%d %H:%M', 'Europe/Berlin')") ==
         "\"2024-07-01T10:00:00+02:00\"");
   CHECK(value("from_epoch(1700000000)") == "\"2023-11-14T22:13:20Z\"");

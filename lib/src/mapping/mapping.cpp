@@ -284,7 +284,14 @@ class Mapping::Compiler {
         if (const auto* d = m.value.find("default")) {
           std::vector<ExprPtr> args;
           args.push_back(std::move(f.expr));
-          args.push_back(std::make_unique<LiteralExpr>(d->pos, literal_of(d->to_value())));
+          Datum value;
+          try {
+            value = literal_of(d->to_value());
+          } catch (const DecimalError& e) {
+            error(d->pos, fmt::format("default {} does not fit a decimal: {}", d->to_value().text(),
+                                      e.what()));
+          }
+          args.push_back(std::make_unique<LiteralExpr>(d->pos, std::move(value)));
           std::vector<Branch*> b{
               cc.branch(fmt::format("field '{}' has a value", m.key), d->pos),
               cc.branch(fmt::format("field '{}' takes its default", m.key), d->pos)};

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "date_parse.hpp"
 #include "etl/mapping/zone_rules.hpp"
 
 namespace etl::mapping {
@@ -181,26 +182,15 @@ char unknown_time_conversion(std::string_view format) {
   return 0;
 }
 
-// date::from_stream inlines a read of a seconds field that GCC 12 cannot prove is initialised.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view format,
                                            const ZoneSettings& z) {
   if (unknown_time_conversion(format)) return std::nullopt;
-  std::istringstream in{std::string(s)};
-  date::local_time<microseconds> lt;
-  std::string abbrev;
-  std::chrono::minutes offset{std::chrono::minutes::min()};
-  date::from_stream(in, std::string(format).c_str(), lt, &abbrev, &offset);
-  if (in.fail()) return std::nullopt;
-  in.peek();
-  if (!in.eof()) return std::nullopt;  // text left over
-  std::int64_t local = lt.time_since_epoch().count();
-  if (offset == std::chrono::minutes::min()) return from_local(local, z);
-  auto off = static_cast<std::int32_t>(offset.count() * 60);
-  return TimeValue{local - std::int64_t{off} * kMicrosPerSecond, nullptr, off};
+  auto parsed = date_parse(s, format);
+  if (!parsed) return std::nullopt;
+  if (!parsed->offset_secs) return from_local(parsed->local_micros, z);
+  std::int32_t off = *parsed->offset_secs;
+  return TimeValue{parsed->local_micros - std::int64_t{off} * kMicrosPerSecond, nullptr, off};
 }
-#pragma GCC diagnostic pop
 
 std::string format_time(const TimeValue& t, std::string_view format) {
   if (unknown_time_conversion(format)) return "";
