@@ -14,7 +14,9 @@
 namespace etl::mapping {
 namespace {
 
-bool digit(std::string_view s, std::size_t i) { return i < s.size() && s[i] >= '0' && s[i] <= '9'; }
+bool digit(std::string_view s, std::size_t i) {
+  return i < s.size() && s[i] >= '0' && s[i] <= '9';
+}
 
 // Whether every %z of `format` (%Ez, %Oz) meets an offset the library reads without the overflow:
 // the text before each is read by the format before it, which says where the offset starts.

@@ -57,15 +57,18 @@ const Datum* CallSite::literal_string(std::size_t i, const CompileContext& cc,
 }
 
 const FunctionSpec* find_function(std::string_view name) {
-  for (auto group : {text_functions(), number_functions(), time_functions(), other_functions()})
+  for (auto group : {text_functions(), number_functions(), time_functions(), other_functions(),
+                     collection_functions()})
     for (const auto& f : group)
       if (f.name == name) return &f;
   return nullptr;
 }
 
 std::vector<std::string> function_names() {
-  std::vector<std::string> names{"if", "coalesce"};
-  for (auto group : {text_functions(), number_functions(), time_functions(), other_functions()})
+  std::vector<std::string> names{"if",  "coalesce", "filter", "map",    "find",
+                                 "any", "all",      "sum",    "sort_by"};
+  for (auto group : {text_functions(), number_functions(), time_functions(), other_functions(),
+                     collection_functions()})
     for (const auto& f : group) names.emplace_back(f.name);
   std::sort(names.begin(), names.end());
   return names;

@@ -58,6 +58,7 @@ std::span<const FunctionSpec> text_functions();
 std::span<const FunctionSpec> number_functions();
 std::span<const FunctionSpec> time_functions();
 std::span<const FunctionSpec> other_functions();
+std::span<const FunctionSpec> collection_functions();
 // nullptr when there is no such function.
 const FunctionSpec* find_function(std::string_view name);
 

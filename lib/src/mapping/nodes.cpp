@@ -3,10 +3,6 @@
 namespace etl::mapping {
 namespace {
 
-Datum child(const Datum& base, const Value& part) {
-  return base.keeper() ? Datum::borrow_within(part, base.keeper()) : Datum::borrow(part);
-}
-
 Decimal arithmetic(BinaryExpr::Op op, const Decimal& a, const Decimal& b) {
   switch (op) {
     case BinaryExpr::Op::Add:
@@ -51,6 +47,10 @@ const char* symbol(BinaryExpr::Op op) {
 }
 
 }  // namespace
+
+Datum child(const Datum& base, const Value& part) {
+  return base.keeper() ? Datum::borrow_within(part, base.keeper()) : Datum::borrow(part);
+}
 
 bool truthy(const Datum& d, const char* where) {
   if (d.is_null()) return false;

@@ -142,7 +142,85 @@ class CallExpr : public Expr {
   mutable CallSite m_site;  // holds the reusable argument buffer
 };
 
+// A lambda's parameter, by its slot: the number of lambdas around its own (ctx.vars).
+class VarExpr : public Expr {
+ public:
+  VarExpr(SourcePos p, std::size_t slot) : Expr(p), m_slot(slot) {}
+  Datum eval(EvalContext& ctx) const override { return ctx.vars[m_slot]; }
+
+ private:
+  std::size_t m_slot;
+};
+
+// `x -> body`: only ever an argument of a function over arrays, which binds x to each element
+// in turn (ctx.vars[slot]) and evaluates the body.
+class LambdaExpr : public Expr {
+ public:
+  LambdaExpr(SourcePos p, std::size_t slot, ExprPtr body)
+      : Expr(p), m_slot(slot), m_body(std::move(body)) {}
+  Datum eval(EvalContext&) const override;  // an error: the parser lets none be evaluated
+  Datum apply(EvalContext& ctx, Datum element) const;
+
+ private:
+  std::size_t m_slot;
+  ExprPtr m_body;
+};
+
+// [a, b, …]
+class ArrayLiteralExpr : public Expr {
+ public:
+  ArrayLiteralExpr(SourcePos p, std::vector<ExprPtr> items) : Expr(p), m_items(std::move(items)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  std::vector<ExprPtr> m_items;
+};
+
+// {name: value, 'odd key': value, …}: members in the order written.
+class ObjectLiteralExpr : public Expr {
+ public:
+  ObjectLiteralExpr(SourcePos p, std::vector<std::pair<std::string, ExprPtr>> members)
+      : Expr(p), m_members(std::move(members)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  std::vector<std::pair<std::string, ExprPtr>> m_members;
+};
+
+// x in array, x not in array: whether an element equals x (==). A null array gives null.
+class InExpr : public Expr {
+ public:
+  InExpr(SourcePos p, bool negated, ExprPtr l, ExprPtr r)
+      : Expr(p), m_negated(negated), m_left(std::move(l)), m_right(std::move(r)) {}
+  Datum eval(EvalContext& ctx) const override;
+
+ private:
+  bool m_negated;
+  ExprPtr m_left, m_right;
+};
+
+// The functions over an array that take a lambda: filter, map, find, any, all, sum, sort_by.
+// A null array gives null (any: false, all: true, sum: 0 are for empty arrays only).
+class ArrayFnExpr : public Expr {
+ public:
+  enum class Fn { Filter, Map, Find, Any, All, Sum, SortBy };
+  ArrayFnExpr(SourcePos p, Fn fn, ExprPtr array, std::unique_ptr<LambdaExpr> lambda)
+      : Expr(p), m_fn(fn), m_array(std::move(array)), m_lambda(std::move(lambda)) {}
+  Datum eval(EvalContext& ctx) const override;
+  static const char* name(Fn fn);
+
+ private:
+  Datum sort(EvalContext& ctx, const Datum& array) const;
+  Fn m_fn;
+  ExprPtr m_array;
+  std::unique_ptr<LambdaExpr> m_lambda;  // null for sum(array) of numbers
+};
+
 // Condition values must be bool or null; anything else is an error, not a guess.
 bool truthy(const Datum& d, const char* where);
+// A part (member, element) of an array or object datum, borrowed and kept alive with it.
+Datum child(const Datum& base, const Value& part);
+// The elements of an array datum; throws EvalError naming `what` for anything else.
+const std::vector<Value>& array_items(const Datum& d, std::string_view what);
 
 }  // namespace etl::mapping

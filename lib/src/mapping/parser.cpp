@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "nodes.hpp"
 
@@ -19,6 +20,10 @@ enum class Tok {
   RParen,
   LBracket,
   RBracket,
+  LBrace,
+  RBrace,
+  Arrow,
+  In,
   Comma,
   Dot,
   Plus,
@@ -81,6 +86,7 @@ class Lexer {
                : t.text == "true"  ? Tok::True
                : t.text == "false" ? Tok::False
                : t.text == "null"  ? Tok::Null
+               : t.text == "in"    ? Tok::In
                                    : Tok::Ident;
       return t;
     }
@@ -98,6 +104,10 @@ class Lexer {
         return simple(Tok::LBracket, 1);
       case ']':
         return simple(Tok::RBracket, 1);
+      case '{':
+        return simple(Tok::LBrace, 1);
+      case '}':
+        return simple(Tok::RBrace, 1);
       case ',':
         return simple(Tok::Comma, 1);
       case '.':
@@ -105,7 +115,7 @@ class Lexer {
       case '+':
         return simple(Tok::Plus, 1);
       case '-':
-        return simple(Tok::Minus, 1);
+        return two('>') ? simple(Tok::Arrow, 2) : simple(Tok::Minus, 1);
       case '*':
         return simple(Tok::Star, 1);
       case '/':
@@ -222,6 +232,10 @@ const char* describe(Tok k) {
       return "')'";
     case Tok::RBracket:
       return "']'";
+    case Tok::RBrace:
+      return "'}'";
+    case Tok::Arrow:
+      return "'->'";
     case Tok::Comma:
       return "','";
     case Tok::Colon:
@@ -267,6 +281,11 @@ class Parser {
     if (m_tok.kind == Tok::Error) syntax(m_tok.offset, m_tok.text);
     return t;
   }
+  // The kind of the token after the current one.
+  Tok peek() const {
+    Lexer ahead = m_lexer;
+    return ahead.next().kind;
+  }
   void expect(Tok k, const char* what) {
     if (m_tok.kind != k)
       syntax(m_tok.offset, fmt::format("expected {}, found {}", what, describe(m_tok.kind)));
@@ -308,7 +327,7 @@ class Parser {
                   : k == Tok::Or       ? 3
                   : k == Tok::And      ? 4
                   : (k == Tok::Eq || k == Tok::Ne || k == Tok::Lt || k == Tok::Le || k == Tok::Gt ||
-                     k == Tok::Ge)
+                     k == Tok::Ge || k == Tok::In || (k == Tok::Not && peek() == Tok::In))
                       ? 6
                   : (k == Tok::Plus || k == Tok::Minus)                      ? 7
                   : (k == Tok::Star || k == Tok::Slash || k == Tok::Percent) ? 8
@@ -332,6 +351,11 @@ class Parser {
         std::vector<Branch*> branches{m_cc.branch("?? left side", p),
                                       m_cc.branch("?? fallback", p)};
         left = std::make_unique<CoalesceExpr>(p, std::move(args), std::move(branches));
+        continue;
+      }
+      if (k == Tok::In || k == Tok::Not) {  // x in list, x not in list
+        if (k == Tok::Not) take();
+        left = std::make_unique<InExpr>(p, k == Tok::Not, std::move(left), expression(power));
         continue;
       }
       if (k == Tok::And || k == Tok::Or) {
@@ -420,6 +444,10 @@ class Parser {
         expect(Tok::RParen, "')'");
         return postfix(std::move(e));
       }
+      case Tok::LBracket:
+        return postfix(array_literal(p));
+      case Tok::LBrace:
+        return postfix(object_literal(off, p));
       case Tok::QuotedIdent:
         return postfix(field(take().text, off, p));
       case Tok::Ident: {
@@ -455,7 +483,58 @@ class Parser {
     }
   }
 
+  ExprPtr array_literal(SourcePos p) {
+    take();  // [
+    std::vector<ExprPtr> items;
+    while (m_tok.kind != Tok::RBracket) {
+      items.push_back(expression(0));
+      if (m_tok.kind != Tok::Comma) break;
+      take();
+    }
+    expect(Tok::RBracket, "',' or ']'");
+    return std::make_unique<ArrayLiteralExpr>(p, std::move(items));
+  }
+
+  ExprPtr object_literal(std::size_t off, SourcePos p) {
+    take();  // {
+    std::vector<std::pair<std::string, ExprPtr>> members;
+    while (m_tok.kind != Tok::RBrace) {
+      if (m_tok.kind != Tok::Ident && m_tok.kind != Tok::QuotedIdent && m_tok.kind != Tok::String)
+        syntax(m_tok.offset, fmt::format("expected a member name, found {}", describe(m_tok.kind)));
+      std::size_t key_at = m_tok.offset;
+      std::string key = take().text;
+      for (const auto& m : members)
+        if (m.first == key) error(key_at, fmt::format("member '{}' twice in one object", key));
+      expect(Tok::Colon, "':' after the member name");
+      members.emplace_back(std::move(key), expression(0));
+      if (m_tok.kind != Tok::Comma) break;
+      take();
+    }
+    (void)off;
+    expect(Tok::RBrace, "',' or '}'");
+    return std::make_unique<ObjectLiteralExpr>(p, std::move(members));
+  }
+
+  // x -> body, as an argument: x names each element of the array while body runs.
+  ExprPtr lambda() {
+    SourcePos p = at(m_tok.offset);
+    std::string name = take().text;
+    take();  // ->
+    m_scope.push_back(name);
+    ExprPtr body;
+    try {
+      body = expression(0);
+    } catch (const SyntaxError&) {
+      m_scope.pop_back();
+      throw;
+    }
+    m_scope.pop_back();
+    return std::make_unique<LambdaExpr>(p, m_scope.size(), std::move(body));
+  }
+
   ExprPtr field(const std::string& name, std::size_t off, SourcePos p) {
+    for (std::size_t i = m_scope.size(); i-- > 0;)
+      if (m_scope[i] == name) return std::make_unique<VarExpr>(p, i);
     if (!m_cc.item_name.empty()) {
       if (name == m_cc.item_name) return std::make_unique<ItemExpr>(p, false);
       if (name == m_cc.item_name + "_index") return std::make_unique<ItemExpr>(p, true);
@@ -488,7 +567,8 @@ class Parser {
       return args;
     }
     for (;;) {
-      args.push_back(expression(0));
+      bool is_lambda = m_tok.kind == Tok::Ident && peek() == Tok::Arrow;
+      args.push_back(is_lambda ? lambda() : expression(0));
       if (m_tok.kind == Tok::Comma) {
         take();
         continue;
@@ -515,6 +595,11 @@ class Parser {
           p, std::move(args[0]), std::move(args[1]), std::move(args[2]),
           m_cc.branch("if() true branch", p), m_cc.branch("if() false branch", p));
     }
+    if (auto fn = array_function(name)) return array_call(*fn, name, std::move(args), off, p);
+    for (const auto& a : args)
+      if (dynamic_cast<const LambdaExpr*>(a.get()))
+        error(off,
+              fmt::format("{}() takes no lambda (x -> …): only {} do", name, kLambdaFunctions));
     if (name == "coalesce") {
       if (!arity(1, SIZE_MAX)) return std::make_unique<LiteralExpr>(p, Datum());
       std::vector<Branch*> branches;
@@ -543,8 +628,40 @@ class Parser {
     return std::make_unique<CallExpr>(p, std::move(site));
   }
 
+  static constexpr const char* kLambdaFunctions = "filter, map, find, any, all, sum and sort_by";
+  static std::optional<ArrayFnExpr::Fn> array_function(const std::string& name) {
+    using Fn = ArrayFnExpr::Fn;
+    for (Fn fn : {Fn::Filter, Fn::Map, Fn::Find, Fn::Any, Fn::All, Fn::Sum, Fn::SortBy})
+      if (name == ArrayFnExpr::name(fn)) return fn;
+    return std::nullopt;
+  }
+
+  // filter(array, x -> condition) and its kind: the second argument must be a lambda (sum's may
+  // be left out: the sum of the array's numbers).
+  ExprPtr array_call(ArrayFnExpr::Fn fn, const std::string& name, std::vector<ExprPtr> args,
+                     std::size_t off, SourcePos p) {
+    bool optional = fn == ArrayFnExpr::Fn::Sum;
+    std::unique_ptr<LambdaExpr> lambda;
+    if (args.size() == 2 && dynamic_cast<LambdaExpr*>(args[1].get()))
+      lambda.reset(static_cast<LambdaExpr*>(args[1].release()));
+    bool first_is_lambda = !args.empty() && dynamic_cast<const LambdaExpr*>(args[0].get());
+    if (args.empty() || args.size() > 2 || first_is_lambda || (args.size() == 2 && !lambda) ||
+        (args.size() == 1 && !optional)) {
+      error(off, fmt::format(
+                     "{}() takes an array and a lambda: {}(items, i -> {}){}", name, name,
+                     fn == ArrayFnExpr::Fn::Map      ? "i.sku"
+                     : fn == ArrayFnExpr::Fn::SortBy ? "i.line_no"
+                     : fn == ArrayFnExpr::Fn::Sum    ? "decimal(i.row_total)"
+                                                     : "i.qty > 0",
+                     optional ? fmt::format(", or an array of numbers: {}(amounts)", name) : ""));
+      return std::make_unique<LiteralExpr>(p, Datum());
+    }
+    return std::make_unique<ArrayFnExpr>(p, fn, std::move(args[0]), std::move(lambda));
+  }
+
   Lexer m_lexer;
   Token m_tok;
+  std::vector<std::string> m_scope;  // lambda parameters, innermost last: a name's slot
   const JsoncNode* m_node;
   const CompileContext& m_cc;
   bool m_failed = false;

@@ -21,6 +21,7 @@ struct EvalContext {
   std::int64_t item_index = 0;
   ZoneSettings zones;
   TimeValue now;
+  std::vector<Datum> vars;  // the lambda parameters in scope, innermost last (see LambdaExpr)
 };
 
 // One way through a conditional (an if branch, a lookup default, a filter outcome, a validate
