@@ -105,8 +105,10 @@ TEST_CASE("functions over arrays take lambdas", "[collections]") {
 TEST_CASE("lambdas see the record and the names around them", "[collections]") {
   // The record's fields, an enclosing lambda's name, and an inner name shadowing an outer one.
   CHECK(value("map(nums, n -> n * qty)") == "[9,3,6]");
-  CHECK(value("map(items, i -> map(filter(items, j -> j.parent_item_id == i.item_id), j -> j.sku))") ==
-        R"([["B-1-a"],[],[]])");
+  CHECK(
+      value(
+          "map(items, i -> map(filter(items, j -> j.parent_item_id == i.item_id), j -> j.sku))") ==
+      R"([["B-1-a"],[],[]])");
   CHECK(value("map(nums, x -> map([10], x -> x))") == "[[10],[10],[10]]");
   // Outside its lambda the name is a field again.
   CHECK(value("[map(nums, qty -> qty), qty]") == "[[3,1,2],3]");
@@ -147,8 +149,10 @@ TEST_CASE("functions over collections without lambdas", "[collections]") {
   CHECK(value("from_entries([['a', 1], {name: 'b', value: 2}, {key: 'c'}])") ==
         R"({"a":1,"b":2,"c":null})");
   CHECK(value("to_entries({a: 1})") == R"([{"key":"a","value":1}])");
-  CHECK(run("from_entries([['a', 1], ['a', 2]])").error == "from_entries(): the key 'a' comes twice");
+  CHECK(run("from_entries([['a', 1], ['a', 2]])").error ==
+        "from_entries(): the key 'a' comes twice");
   CHECK(run("from_entries([{v: 1}])").error ==
         "from_entries(): element 0 has no \"key\" or \"name\" string to name its member");
-  CHECK(run("keys(tags)").error == "keys(): argument 1 must be an object, got array [\"a\",\"b\",\"a\"]");
+  CHECK(run("keys(tags)").error ==
+        "keys(): argument 1 must be an object, got array [\"a\",\"b\",\"a\"]");
 }

@@ -10,6 +10,7 @@
 #include "etl/correlate/xref_store.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
+#include "etl/json.hpp"
 #include "functions.hpp"
 #include "nodes.hpp"
 
@@ -17,8 +18,8 @@ namespace etl::mapping {
 namespace {
 
 const std::vector<std::string> kTopKeys{
-    "$schema", "name",    "description", "key",      "timezone",  "dst",  "filter",
-    "unnest",  "lookups", "fields",      "validate", "aggregate", "tests"};
+    "$schema", "name",   "description", "key",       "timezone", "dst",  "filter", "unnest",
+    "lookups", "fields", "validate",    "aggregate", "tests",    "keep", "drop"};
 
 // Structured validate rules: each checks one output field; null passes unless `required`.
 class FieldRule : public Expr {
@@ -77,18 +78,35 @@ class Mapping::Compiler {
     zones(root);
     lookups(root.find("lookups"));
     CompileContext cc = context();
-    if (const auto* f = root.find("filter"); f && expect_string(*f, "filter")) {
-      m_map.m_filter = compile_expression(*f, cc);
-      m_map.m_filter_pass = cc.branch("filter passes", f->pos);
-      m_map.m_filter_drop = cc.branch("filter drops", f->pos);
+    keep(root);
+    std::vector<std::string> filter_reads;
+    const JsoncNode* filter = root.find("filter");
+    if (filter && expect_string(*filter, "filter")) {
+      cc.fields_read = &filter_reads;
+      m_map.m_filter = compile_expression(*filter, cc);
+      cc.fields_read = nullptr;
+      m_map.m_filter_pass = cc.branch("filter passes", filter->pos);
+      m_map.m_filter_drop = cc.branch("filter drops", filter->pos);
     }
     if (const auto* u = root.find("unnest")) unnest(*u, cc);
+    // The filter runs before unnest: the element does not exist yet, and its name would read a
+    // missing field (null) and let every element through.
+    for (const auto& name : filter_reads)
+      if (!m_item.empty() && (name == m_item || name == m_item + "_index"))
+        error(filter->pos,
+              fmt::format("the filter runs before unnest and cannot read '{}': put conditions on "
+                          "the elements in unnest's \"where\"",
+                          name));
     cc.item_name = m_item;
     const JsoncNode* fields = root.find("fields");
     if (!fields)
       error(root.pos, "the mapping has no \"fields\"");
     else
       this->fields(*fields, cc);
+    for (const auto& name : m_map.m_drop)
+      if (std::find(m_field_names.begin(), m_field_names.end(), name) != m_field_names.end())
+        error(root.find("drop")->pos,
+              fmt::format("drop names '{}', a field the mapping makes: remove it from one", name));
     key(root.find("key"));
     if (const auto* v = root.find("validate")) validate(*v);
     if (const auto* a = root.find("aggregate")) aggregate(*a);
@@ -230,14 +248,48 @@ class Mapping::Compiler {
     }
   }
 
+  // "keep": "*" passes the input's fields through (fields add or replace), "drop" removes some.
+  void keep(const JsoncNode& root) {
+    if (const auto* k = root.find("keep")) {
+      if (!k->is_string() || k->text != "*")
+        error(k->pos, "keep must be \"*\" (every field of the input)");
+      else
+        m_map.m_keep = true;
+    }
+    const auto* d = root.find("drop");
+    if (!d) return;
+    if (!m_map.m_keep)
+      error(d->pos,
+            "drop removes fields that \"keep\": \"*\" passes through; without keep, "
+            "leave them out of \"fields\"");
+    if (d->kind != JsoncNode::Kind::Array) return error(d->pos, "drop must be an array of names");
+    for (const auto& i : d->items)
+      if (expect_string(i, "a field to drop")) m_map.m_drop.push_back(i.text);
+  }
+
+  // Whether a name is a field of the output: a mapped one, or (with keep) any.
+  bool is_output_field(const std::string& name) const {
+    return m_map.m_keep ||
+           std::find(m_field_names.begin(), m_field_names.end(), name) != m_field_names.end();
+  }
+  // The fields an expression over the output may read; null when the input decides (keep).
+  const std::vector<std::string>* output_fields() const {
+    return m_map.m_keep ? nullptr : &m_field_names;
+  }
+
   void unnest(const JsoncNode& n, const CompileContext& cc) {
     if (!expect_object(n, "unnest")) return;
-    check_keys(n, {"path", "as"}, "unnest");
+    check_keys(n, {"path", "as", "where"}, "unnest");
     const auto* path = n.find("path");
     if (!path) return error(n.pos, "unnest needs a \"path\"");
     if (expect_string(*path, "unnest path")) m_map.m_unnest = compile_expression(*path, cc);
     m_item = "item";
     if (const auto* as = n.find("as"); as && expect_string(*as, "unnest as")) m_item = as->text;
+    if (const auto* w = n.find("where"); w && expect_string(*w, "unnest where")) {
+      CompileContext element = cc;
+      element.item_name = m_item;
+      m_map.m_unnest_where = compile_expression(*w, element);
+    }
     m_map.m_unnest_empty = cc.branch("unnest finds no elements", n.pos);
   }
 
@@ -269,46 +321,91 @@ class Mapping::Compiler {
       FieldPlan f;
       f.name = m.key;
       f.pos = m.key_pos;
-      const JsoncNode* expr = &m.value;
-      if (m.value.is_object()) {
-        check_keys(m.value, {"expr", "type", "default", "required", "scale"}, "a field");
-        expr = m.value.find("expr");
-        if (!expr) {
-          error(m.value.pos, fmt::format("field '{}' needs an \"expr\"", m.key));
-          continue;
-        }
-      }
-      if (!expect_string(*expr, "an expression")) continue;
-      f.expr = compile_expression(*expr, cc);
-      if (f.expr && m.value.is_object()) {
-        if (const auto* d = m.value.find("default")) {
-          std::vector<ExprPtr> args;
-          args.push_back(std::move(f.expr));
-          Datum value;
-          try {
-            value = literal_of(d->to_value());
-          } catch (const DecimalError& e) {
-            error(d->pos, fmt::format("default {} does not fit a decimal: {}", d->to_value().text(),
-                                      e.what()));
-          }
-          args.push_back(std::make_unique<LiteralExpr>(d->pos, std::move(value)));
-          std::vector<Branch*> b{
-              cc.branch(fmt::format("field '{}' has a value", m.key), d->pos),
-              cc.branch(fmt::format("field '{}' takes its default", m.key), d->pos)};
-          f.expr = std::make_unique<CoalesceExpr>(d->pos, std::move(args), std::move(b));
-        }
-        if (const auto* t = m.value.find("type"); t && expect_string(*t, "type"))
-          f.expr = cast(t->text, std::move(f.expr), t->pos, m.value.find("scale"));
-        if (const auto* r = m.value.find("required")) {
-          if (r->kind != JsoncNode::Kind::Bool)
-            error(r->pos, "required must be true or false");
-          else
-            f.required = r->boolean;
-        }
-      }
+      f.expr = field_expr(m.value, m.key, cc, &f.required);
       m_field_names.push_back(f.name);
       m_map.m_fields.push_back(std::move(f));
     }
+  }
+
+  // An object of fields without "expr": a nested object, built member by member. One that has
+  // the keys of a field but no "expr" is a mistake (reported; false), not an object with a
+  // "type" member.
+  bool is_nested(const JsoncNode& v, const std::string& path) {
+    if (!v.is_object() || v.find("expr")) return false;
+    static const std::vector<std::string> types{"string", "int", "decimal", "bool", "date", "time"};
+    for (const auto& m : v.members) {
+      bool cast = m.key == "type" && m.value.is_string() &&
+                  std::find(types.begin(), types.end(), m.value.text) != types.end();
+      if (cast || m.key == "default" || m.key == "required" || m.key == "scale") {
+        error(v.pos, fmt::format("field '{}' needs an \"expr\" (\"{}\" makes it a field, not a "
+                                 "nested object)",
+                                 path, m.key));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // A field's value: an expression, an object with "expr" and its options, or a nested object
+  // of fields. `required` is set for a top-level field; a nested one checks its own.
+  ExprPtr field_expr(const JsoncNode& v, const std::string& path, const CompileContext& cc,
+                     bool* required) {
+    if (is_nested(v, path)) {
+      std::vector<std::pair<std::string, ExprPtr>> members;
+      bool ok = true;
+      for (const auto& m : v.members) {
+        bool member_required = false;
+        ExprPtr e = field_expr(m.value, path + "." + m.key, cc, &member_required);
+        if (!e) {
+          ok = false;
+          continue;
+        }
+        if (member_required)
+          e = std::make_unique<RequiredExpr>(m.value.pos, path + "." + m.key, std::move(e));
+        members.emplace_back(m.key, std::move(e));
+      }
+      if (!ok) return nullptr;
+      return std::make_unique<ObjectLiteralExpr>(v.pos, std::move(members));
+    }
+    const JsoncNode* expr = &v;
+    if (v.is_object()) {
+      check_keys(v, {"expr", "type", "default", "required", "scale"}, "a field");
+      expr = v.find("expr");
+      if (!expr) return nullptr;  // reported by is_nested
+    }
+    if (!expect_string(*expr, "an expression")) return nullptr;
+    ExprPtr out = compile_expression(*expr, cc);
+    if (out && v.is_object()) out = field_options(v, path, std::move(out), cc, required);
+    return out;
+  }
+
+  // "default", "type" (with "scale") and "required" of a field object, around its expression.
+  ExprPtr field_options(const JsoncNode& spec, const std::string& path, ExprPtr e,
+                        const CompileContext& cc, bool* required) {
+    if (const auto* d = spec.find("default")) {
+      std::vector<ExprPtr> args;
+      args.push_back(std::move(e));
+      Datum value;
+      try {
+        value = literal_of(d->to_value());
+      } catch (const DecimalError& err) {
+        error(d->pos, fmt::format("default {} does not fit a decimal: {}", d->to_value().text(),
+                                  err.what()));
+      }
+      args.push_back(std::make_unique<LiteralExpr>(d->pos, std::move(value)));
+      std::vector<Branch*> b{cc.branch(fmt::format("field '{}' has a value", path), d->pos),
+                             cc.branch(fmt::format("field '{}' takes its default", path), d->pos)};
+      e = std::make_unique<CoalesceExpr>(d->pos, std::move(args), std::move(b));
+    }
+    if (const auto* t = spec.find("type"); t && expect_string(*t, "type"))
+      e = cast(t->text, std::move(e), t->pos, spec.find("scale"));
+    if (const auto* r = spec.find("required")) {
+      if (r->kind != JsoncNode::Kind::Bool)
+        error(r->pos, "required must be true or false");
+      else
+        *required = r->boolean;
+    }
+    return e;
   }
 
   static Datum literal_of(const Value& v) {
@@ -337,7 +434,7 @@ class Mapping::Compiler {
       return error(n->pos, "key must be a field name or an array of field names");
     for (const auto* k : names) {
       if (!expect_string(*k, "a key")) continue;
-      if (std::find(m_field_names.begin(), m_field_names.end(), k->text) == m_field_names.end())
+      if (!is_output_field(k->text))
         error(k->pos, fmt::format("key field '{}' is not one of the mapping's fields{}", k->text,
                                   did_you_mean(k->text, m_field_names)));
       m_map.m_key.push_back(k->text);
@@ -347,7 +444,7 @@ class Mapping::Compiler {
   void validate(const JsoncNode& n) {
     if (!expect_object(n, "validate")) return;
     CompileContext cc = context();
-    cc.known_fields = &m_field_names;
+    cc.known_fields = output_fields();
     cc.sample_fields = nullptr;
     for (const auto& m : n.members) {
       ValidateRule r;
@@ -376,7 +473,7 @@ class Mapping::Compiler {
       if (!field) error(n.pos, "a validate rule object needs a \"field\"");
       return nullptr;
     }
-    if (std::find(m_field_names.begin(), m_field_names.end(), field->text) == m_field_names.end())
+    if (!is_output_field(field->text))
       error(field->pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}",
                                     field->text, did_you_mean(field->text, m_field_names)));
     r.field = field->text;
@@ -411,7 +508,9 @@ class Mapping::Compiler {
       if (e->kind != JsoncNode::Kind::Array) return error(e->pos, "enum must be an array"), nullptr;
       auto rule = std::make_unique<FieldRule>(e->pos, FieldRule::Kind::Enum, field->text);
       for (const auto& i : e->items) rule->values.push_back(i.to_value());
-      r.text = "enum";
+      Value listed = Value::array();
+      listed.items() = rule->values;
+      r.text = "enum " + to_json(listed);
       return rule;
     }
     error(n.pos, "a validate rule object needs one of required, pattern, min/max, enum");
@@ -428,7 +527,7 @@ class Mapping::Compiler {
       else
         for (const auto& k : g->items) {
           if (!expect_string(k, "a group_by field")) continue;
-          if (std::find(m_field_names.begin(), m_field_names.end(), k.text) == m_field_names.end())
+          if (!is_output_field(k.text))
             error(k.pos, fmt::format("unknown field '{}' (not one of the mapping's fields){}",
                                      k.text, did_you_mean(k.text, m_field_names)));
           group_by.push_back(k.text);
@@ -442,7 +541,7 @@ class Mapping::Compiler {
     static const std::vector<std::string> kinds{"sum", "count", "min",  "max",
                                                 "avg", "first", "last", "collect"};
     CompileContext cc = context();
-    cc.known_fields = &m_field_names;
+    cc.known_fields = output_fields();
     cc.sample_fields = nullptr;
     for (const auto& m : fields->members) {
       if (!expect_string(m.value, "an aggregate")) continue;
@@ -530,8 +629,9 @@ class Mapping::Compiler {
             if (!expect_object(rec, "an expected record")) continue;
             Record r;
             for (const auto& m : rec.members) {
-              if (std::find(m_output_names.begin(), m_output_names.end(), m.key) ==
-                  m_output_names.end())
+              if (!(m_map.m_keep && !m_map.m_aggregator) &&
+                  std::find(m_output_names.begin(), m_output_names.end(), m.key) ==
+                      m_output_names.end())
                 error(m.key_pos, fmt::format("the mapping has no field '{}'{}", m.key,
                                              did_you_mean(m.key, m_output_names)));
               r.set(m.key, m.value.to_value());
@@ -596,7 +696,7 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
   out.reject_reason.clear();
   out.aggregated = false;
   auto& fields = out.record.fields();
-  if (fields.size() != m_fields.size()) {
+  if (m_keep || fields.size() != m_fields.size()) {  // keep leaves other fields in it
     fields.clear();
     for (const auto& f : m_fields) fields.push_back({f.name, Value()});
   }
@@ -614,6 +714,7 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
       return;
     }
   }
+  if (m_keep) pass_through(in, out);
   for (const auto& k : m_key)
     if (const Value* v = out.record.find(k); !v || v->is_null()) {
       out.reject_reason = fmt::format("key field '{}' is null", k);
@@ -650,6 +751,29 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
       out.reject_reason = e.what();
     }
   }
+}
+
+// The input's fields in their order, a mapped field of the same name in its place, then the
+// other mapped fields in the mapping's order; dropped fields left out.
+void Mapping::pass_through(const Record& in, Output& out) {
+  auto& mapped = out.record.fields();
+  auto& result = out.scratch.fields();
+  result.clear();
+  m_mapped_used.assign(mapped.size(), 0);
+  for (const auto& f : in.fields()) {
+    if (std::find(m_drop.begin(), m_drop.end(), f.key) != m_drop.end()) continue;
+    auto at =
+        std::find_if(mapped.begin(), mapped.end(), [&](const auto& m) { return m.key == f.key; });
+    if (at == mapped.end()) {
+      result.push_back(f);
+    } else {
+      m_mapped_used[static_cast<std::size_t>(at - mapped.begin())] = 1;
+      result.push_back(*at);
+    }
+  }
+  for (std::size_t i = 0; i < mapped.size(); ++i)
+    if (!m_mapped_used[i]) result.push_back(mapped[i]);
+  std::swap(mapped, result);
 }
 
 void Mapping::finish(const std::function<void(const Record&)>& emit) {
@@ -695,18 +819,36 @@ bool Mapping::apply(const Record& in, std::vector<Output>& out, std::size_t& cou
     count = 1;
     return true;
   }
-  if (list.is_null() || list.json_value().items().empty()) {
+  const std::vector<Value> none;
+  const auto& items = list.is_null() ? none : list.json_value().items();
+  // "where" decides which elements make records; <as>_index then counts the kept ones.
+  m_kept.clear();
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (m_unnest_where) {
+      EvalContext w{&in, &items[i], static_cast<std::int64_t>(i), m_zones, m_now};
+      try {
+        if (!truthy(m_unnest_where->eval(w), "unnest's where")) continue;
+      } catch (const EvalError& e) {
+        if (out.empty()) out.resize(1);
+        out[0].reject_reason = fmt::format("unnest element {}: where: {}", i, e.what());
+        count = 1;
+        return true;
+      }
+    }
+    m_kept.push_back(i);
+  }
+  if (m_kept.empty()) {
     ++m_unnest_empty->taken;
     return false;
   }
-  const auto& items = list.json_value().items();
-  if (out.size() < items.size()) out.resize(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) {
-    map_one(in, &items[i], static_cast<std::int64_t>(i), out[i]);
-    if (!out[i].reject_reason.empty())
-      out[i].reject_reason = fmt::format("unnest element {}: {}", i, out[i].reject_reason);
+  if (out.size() < m_kept.size()) out.resize(m_kept.size());
+  for (std::size_t k = 0; k < m_kept.size(); ++k) {
+    std::size_t i = m_kept[k];
+    map_one(in, &items[i], static_cast<std::int64_t>(k), out[k]);
+    if (!out[k].reject_reason.empty())
+      out[k].reject_reason = fmt::format("unnest element {}: {}", i, out[k].reject_reason);
   }
-  count = items.size();
+  count = m_kept.size();
   return true;
 }
 

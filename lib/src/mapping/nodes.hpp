@@ -133,6 +133,22 @@ class CoalesceExpr : public Expr {
   std::vector<Branch*> m_branches;  // one per argument: "argument i was the first non-null"
 };
 
+// A nested field with "required": true; null rejects the record naming its path.
+class RequiredExpr : public Expr {
+ public:
+  RequiredExpr(SourcePos p, std::string path, ExprPtr e)
+      : Expr(p), m_path(std::move(path)), m_expr(std::move(e)) {}
+  Datum eval(EvalContext& ctx) const override {
+    Datum d = m_expr->eval(ctx);
+    if (d.is_null()) throw EvalError(fmt::format("'{}' is required but null", m_path));
+    return d;
+  }
+
+ private:
+  std::string m_path;
+  ExprPtr m_expr;
+};
+
 class CallExpr : public Expr {
  public:
   CallExpr(SourcePos p, CallSite site) : Expr(p), m_site(std::move(site)) {}

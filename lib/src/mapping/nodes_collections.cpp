@@ -41,7 +41,8 @@ Datum InExpr::eval(EvalContext& ctx) const {
   Datum x = m_left->eval(ctx);
   Datum list = m_right->eval(ctx);
   if (list.is_null()) return list;
-  const auto& items = array_items(list, m_negated ? "the right side of not in" : "the right side of in");
+  const auto& items =
+      array_items(list, m_negated ? "the right side of not in" : "the right side of in");
   bool found = std::any_of(items.begin(), items.end(),
                            [&](const Value& v) { return datums_equal(x, child(list, v)); });
   return Datum::boolean(found != m_negated);
@@ -101,11 +102,9 @@ Datum ArrayFnExpr::eval(EvalContext& ctx) const {
       case Fn::Sum:
         if (result.is_null()) break;  // as SQL's sum and the aggregate's
         if (result.type() != Datum::Type::Number)
-          throw EvalError(fmt::format("sum(): element {} gives {}, not a number{}", i,
-                                      result.describe(),
-                                      result.type() == Datum::Type::String
-                                          ? " (convert with decimal() or int())"
-                                          : ""));
+          throw EvalError(fmt::format(
+              "sum(): element {} gives {}, not a number{}", i, result.describe(),
+              result.type() == Datum::Type::String ? " (convert with decimal() or int())" : ""));
         try {
           sum = sum + result.decimal();
         } catch (const DecimalError& e) {

@@ -57,6 +57,7 @@ class Mapping {
     Record record;
     std::string reject_reason;  // empty: the record passed
     bool aggregated = false;    // folded into a group; the group is emitted by finish()
+    Record scratch;             // reused to build the record with "keep"
   };
   // Runs one input record. Returns false when the filter drops it (or unnest finds nothing);
   // otherwise out[0..count) are the output records, each passed or rejected with a reason.
@@ -81,6 +82,7 @@ class Mapping {
   Mapping() = default;
   class Compiler;
   void map_one(const Record& in, const Value* item, std::int64_t index, Output& out);
+  void pass_through(const Record& in, Output& out);
 
   std::string m_file;
   std::string m_name;
@@ -94,6 +96,11 @@ class Mapping {
   Branch* m_filter_drop = nullptr;
   ExprPtr m_unnest;
   Branch* m_unnest_empty = nullptr;
+  ExprPtr m_unnest_where;           // which elements make records; null: all of them
+  std::vector<std::size_t> m_kept;  // the elements it kept, reused from record to record
+  bool m_keep = false;              // "keep": "*": the input's fields pass through
+  std::vector<std::string> m_drop;  // … but these
+  std::vector<char> m_mapped_used;  // reused by the pass-through
   std::vector<FieldPlan> m_fields;
   std::vector<ValidateRule> m_rules;
   std::vector<MappingTest> m_tests;
