@@ -26,10 +26,6 @@ std::optional<CursorType> type_named(const std::string& name) {
   return std::nullopt;
 }
 
-// RFC 2822 / RFC 1123 dates, as BigCommerce's date_modified and HTTP headers write them.
-constexpr const char* kRfc2822[] = {"%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z",
-                                    "%a, %d %b %Y %H:%M:%S GMT", "%a, %d %b %Y %H:%M:%S UTC"};
-
 // An instant in microseconds: with the format when there is one, else ISO 8601 or RFC 2822.
 // Zone-less times are read as UTC (every value of one cursor the same way).
 std::optional<std::int64_t> read_time(const std::string& s, const std::string& format) {
@@ -38,9 +34,7 @@ std::optional<std::int64_t> read_time(const std::string& s, const std::string& f
   if (!format.empty()) {
     t = mapping::parse_with_format(s, format, utc);
   } else {
-    t = mapping::parse_iso8601(s, utc);
-    for (const char* f : kRfc2822)
-      if (!t) t = mapping::parse_with_format(s, f, utc);
+    t = mapping::parse_timestamp(s, utc);
   }
   if (!t) return std::nullopt;
   return t->micros;

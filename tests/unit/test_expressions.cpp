@@ -195,7 +195,7 @@ TEST_CASE("number functions and casts", "[expr]") {
   CHECK(run("int('12abc')").error == "int(): cannot convert string '12abc' to a number");
   CHECK(run("decimal(' 1')").error == "decimal(): cannot convert string ' 1' to a number");
   CHECK(run("bool('maybe')").error ==
-        "bool(): cannot convert string 'maybe' to a boolean (true/false, yes/no, y/n, 1/0)");
+        "bool(): cannot convert string 'maybe' to a boolean (true/false, t/f, yes/no, y/n, 1/0)");
   CHECK(
       run("round(price, 2)").error ==
       "round(): argument 1 must be a number (convert with decimal() or int()), got string '19.99'");
@@ -232,6 +232,13 @@ TEST_CASE("dates, times and zones", "[expr]") {
         "parse_time(): '2024-03-01 10:30 -' does not match the format '%Y-%m-%d %H:%M %Ez'");
   CHECK(value("parse_time('2024-07-01 10:00', '%Y-%m-%d %H:%M', 'Europe/Berlin')") ==
         "\"2024-07-01T10:00:00+02:00\"");
+  // %S has one width whatever the fraction; %f asks for the microseconds.
+  CHECK(value("format_time('2024-03-01T10:00:05.25Z', '%H:%M:%S')") == "\"10:00:05\"");
+  CHECK(value("format_time('2024-03-01T10:00:05Z', '%H:%M:%S.%f')") == "\"10:00:05.000000\"");
+  CHECK(value("format_time('1969-12-31T23:59:59.25Z', '%S.%f %%f')") == "\"59.250000 %f\"");
+  CHECK(run("parse_time('1', '%f')").compile ==
+        "m.json:1:16: error: parse_time(): '%f' is not a time format conversion (use %Y %m %d %H "
+        "%M %S %z …)\n");
   CHECK(value("from_epoch(1700000000)") == "\"2023-11-14T22:13:20Z\"");
   CHECK(value("from_epoch_ms(1700000000123)") == "\"2023-11-14T22:13:20.123Z\"");
   CHECK(value("epoch(created)") == "1709283600");
@@ -246,7 +253,18 @@ TEST_CASE("dates, times and zones", "[expr]") {
   CHECK(value("add_days(to_zone('2024-03-30T10:00:00Z', 'Europe/Berlin'), 1)") ==
         "\"2024-03-31T11:00:00+02:00\"");
   CHECK(run("parse_time('2024-13-01')").error ==
-        "parse_time(): '2024-13-01' is not an ISO 8601 timestamp");
+        "parse_time(): '2024-13-01' is not an ISO 8601 or RFC 2822 timestamp");
+  // What platforms write: BigCommerce's RFC 2822, NetSuite's one-digit hour, a list of formats.
+  CHECK(value("parse_time('Tue, 19 Jan 2021 08:50:25 +0000')") == "\"2021-01-19T08:50:25Z\"");
+  CHECK(value("parse_time('Tue, 19 Jan 2021 08:50:25 -0500')") == "\"2021-01-19T08:50:25-05:00\"");
+  CHECK(value("parse_time('2017-05-09 6:07:35')") == "\"2017-05-09T06:07:35Z\"");
+  CHECK(value("parse_time('2017-05-09T6:07')") == "\"2017-05-09T06:07:00Z\"");
+  CHECK(value("parse_time('2024-03-01 10:30:00.25+01:00')") == "\"2024-03-01T10:30:00.25+01:00\"");
+  CHECK(value("parse_time('20240301', ['%d.%m.%Y', '%Y%m%d'])") == "\"2024-03-01T00:00:00Z\"");
+  CHECK(run("parse_time('x', ['%d.%m.%Y', '%Y%m%d'])").error ==
+        "parse_time(): 'x' does not match the formats [\"%d.%m.%Y\",\"%Y%m%d\"]");
+  CHECK(run("parse_time('2017-05-09 6:7:35')").error ==
+        "parse_time(): '2017-05-09 6:7:35' is not an ISO 8601 or RFC 2822 timestamp");
   CHECK(run("parse_time('1.3.2024', '%Y')").error ==
         "parse_time(): '1.3.2024' does not match the format '%Y'");
   CHECK(run("date('2023-02-29')").error == "date(): cannot convert string '2023-02-29' to a date");

@@ -24,15 +24,16 @@ Datum fn_bool(CallSite& c, EvalContext&) {
     std::string s;
     for (char ch : d.text())
       s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
-    if (s == "true" || s == "1" || s == "yes" || s == "y") return Datum::boolean(true);
-    if (s == "false" || s == "0" || s == "no" || s == "n") return Datum::boolean(false);
+    // t/f: NetSuite writes its booleans as T and F.
+    if (s == "true" || s == "1" || s == "yes" || s == "y" || s == "t") return Datum::boolean(true);
+    if (s == "false" || s == "0" || s == "no" || s == "n" || s == "f") return Datum::boolean(false);
   } else if (d.type() == Datum::Type::Number) {
     Decimal v = d.decimal();
     if (v.is_zero()) return Datum::boolean(false);
     if (compare(v, Decimal::from_int(1)) == 0) return Datum::boolean(true);
   }
-  c.fail(
-      fmt::format("cannot convert {} to a boolean (true/false, yes/no, y/n, 1/0)", d.describe()));
+  c.fail(fmt::format("cannot convert {} to a boolean (true/false, t/f, yes/no, y/n, 1/0)",
+                     d.describe()));
 }
 
 Datum fn_is_null(CallSite& c, EvalContext&) {

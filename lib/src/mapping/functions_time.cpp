@@ -32,21 +32,35 @@ void prepare_zone_at(CallSite& c, const CompileContext& cc, std::size_t at) {
 }
 
 // A literal format is checked now; an unknown conversion (%Q) would write or read garbage.
-void prepare_format_at(CallSite& c, const CompileContext& cc, std::size_t at) {
+void prepare_format_at(CallSite& c, const CompileContext& cc, std::size_t at, bool printing) {
   if (at >= c.args.size()) return;
   const Datum* d = c.args[at]->literal();
   if (!d || d->type() != Datum::Type::String) return;
-  if (char bad = unknown_time_conversion(d->text()))
+  if (char bad = unknown_time_conversion(d->text(), printing))
     cc.error(c.args[at]->pos(),
              fmt::format("{}(): '%{}' is not a time format conversion (use %Y %m %d %H %M %S %z "
                          "…)",
                          c.spec->name, bad));
 }
+
+// parse_time's formats: one, or a list tried in order (the first that matches wins).
+std::optional<TimeValue> parse_with_formats(CallSite& c, std::string_view s,
+                                            const ZoneSettings& zones) {
+  const Datum& f = c.arg(1);
+  if (f.type() == Datum::Type::String) return parse_with_format(s, f.text(), zones);
+  if (f.type() != Datum::Type::Json || f.json_value().kind() != Value::Kind::Array)
+    c.wrong_type(1, "a format or a list of formats");
+  for (const auto& one : f.json_value().items()) {
+    if (one.kind() != Value::Kind::String) c.wrong_type(1, "a list of formats (strings)");
+    if (auto t = parse_with_format(s, one.text(), zones)) return t;
+  }
+  return std::nullopt;
+}
 void prepare_format_time(CallSite& c, const CompileContext& cc) {
-  prepare_format_at(c, cc, 1);
+  prepare_format_at(c, cc, 1, true);
 }
 void prepare_parse_time(CallSite& c, const CompileContext& cc) {
-  prepare_format_at(c, cc, 1);
+  prepare_format_at(c, cc, 1, false);
   prepare_zone_at(c, cc, 2);
 }
 void prepare_to_zone(CallSite& c, const CompileContext& cc) {
@@ -66,10 +80,15 @@ Datum fn_parse_time(CallSite& c, EvalContext& ctx) {
   ZoneSettings zones = ctx.zones;
   if (c.count() > 2) zones.zone = zone_arg(c, 2);
   std::optional<TimeValue> t =
-      c.count() > 1 ? parse_with_format(s, c.text(1), zones) : parse_iso8601(s, zones);
-  if (!t)
-    c.fail(c.count() > 1 ? fmt::format("'{}' does not match the format '{}'", s, c.arg(1).text())
-                         : fmt::format("'{}' is not an ISO 8601 timestamp", s));
+      c.count() > 1 ? parse_with_formats(c, s, zones) : parse_timestamp(s, zones);
+  if (!t) {
+    if (c.count() == 1) c.fail(fmt::format("'{}' is not an ISO 8601 or RFC 2822 timestamp", s));
+    std::string formats;
+    append_text(formats, c.arg(1));
+    c.fail(fmt::format("'{}' does not match the format{} {}", s,
+                       c.arg(1).type() == Datum::Type::String ? "" : "s",
+                       c.arg(1).type() == Datum::Type::String ? "'" + formats + "'" : formats));
+  }
   return Datum::time(*t);
 }
 
@@ -105,7 +124,7 @@ Datum fn_epoch_ms(CallSite& c, EvalContext&) {
 
 Datum fn_format_time(CallSite& c, EvalContext&) {
   const TimeValue& t = c.time(0);
-  if (char bad = unknown_time_conversion(c.text(1)))  // a format computed at run time
+  if (char bad = unknown_time_conversion(c.text(1), true))  // a format computed at run time
     c.fail(fmt::format("'%{}' is not a time format conversion", bad));
   return Datum::string(format_time(t, c.text(1)));
 }

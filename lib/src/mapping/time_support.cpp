@@ -4,6 +4,7 @@
 #include <date/tz.h>
 #include <fmt/format.h>
 
+#include <cctype>
 #include <sstream>
 
 #include "date_parse.hpp"
@@ -123,8 +124,13 @@ std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z
   std::size_t i = 10;
   std::int64_t fraction = 0;
   if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
-    if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, mi))
+    if (i + 2 < s.size() && s[i + 2] == ':') {  // a one-digit hour: read as if it had two
+      if (!digits(s, i + 1, 1, h)) return std::nullopt;
+      --i;
+    } else if (!digits(s, i + 1, 2, h)) {
       return std::nullopt;
+    }
+    if (i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, mi)) return std::nullopt;
     i += 6;
     if (i < s.size() && s[i] == ':') {
       if (!digits(s, i + 1, 2, sec)) return std::nullopt;
@@ -171,11 +177,23 @@ std::optional<TimeValue> parse_iso8601(std::string_view s, const ZoneSettings& z
   return TimeValue{local - std::int64_t{offset} * kMicrosPerSecond, nullptr, offset};
 }
 
-char unknown_time_conversion(std::string_view format) {
+std::optional<TimeValue> parse_timestamp(std::string_view s, const ZoneSettings& z) {
+  static constexpr const char* kRfc2822[] = {"%a, %d %b %Y %H:%M:%S %z", "%d %b %Y %H:%M:%S %z",
+                                             "%a, %d %b %Y %H:%M:%S GMT",
+                                             "%a, %d %b %Y %H:%M:%S UTC", "%a, %d %b %Y %H:%M %z"};
+  if (auto t = parse_iso8601(s, z)) return t;
+  if (s.empty() || !std::isalnum(static_cast<unsigned char>(s[0]))) return std::nullopt;
+  for (const char* f : kRfc2822)
+    if (auto t = parse_with_format(s, f, z)) return t;
+  return std::nullopt;
+}
+
+char unknown_time_conversion(std::string_view format, bool printing) {
   static constexpr std::string_view kKnown = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
   for (std::size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%') continue;
     if (++i == format.size()) return '%';  // a lone % at the end
+    if (printing && format[i] == 'f') continue;
     if ((format[i] == 'E' || format[i] == 'O') && i + 1 < format.size()) ++i;
     if (kKnown.find(format[i]) == std::string_view::npos) return format[i];
   }
@@ -193,7 +211,7 @@ std::optional<TimeValue> parse_with_format(std::string_view s, std::string_view 
 }
 
 std::string format_time(const TimeValue& t, std::string_view format) {
-  if (unknown_time_conversion(format)) return "";
+  if (unknown_time_conversion(format, true)) return "";
   std::int32_t off = utc_offset(t);
   std::string abbrev;
   if (t.zone)
@@ -203,14 +221,23 @@ std::string format_time(const TimeValue& t, std::string_view format) {
   seconds off_s(off);
   std::ostringstream out;
   std::int64_t local = local_micros(t);
-  std::string fmt_text(format);
-  // Whole seconds print as "05", not "05.000000".
-  if (local % kMicrosPerSecond == 0)
-    date::to_stream(out, fmt_text.c_str(),
-                    date::local_time<seconds>(seconds(local / kMicrosPerSecond)), &abbrev, &off_s);
-  else
-    date::to_stream(out, fmt_text.c_str(), date::local_time<microseconds>(microseconds(local)),
-                    &abbrev, &off_s);
+  std::int64_t whole = floor_div(local, kMicrosPerSecond);
+  // %S is whole seconds, always two digits wide; %f writes the microseconds (six digits, as
+  // Python's strftime), so a column of times has one width whatever their fractions.
+  std::string fmt_text;
+  for (std::size_t i = 0; i < format.size(); ++i) {
+    if (format[i] == '%' && i + 1 < format.size()) {
+      if (format[i + 1] == 'f')
+        fmt_text += fmt::format("{:06d}", local - whole * kMicrosPerSecond);
+      else
+        fmt_text.append(format.substr(i, 2));
+      ++i;
+      continue;
+    }
+    fmt_text.push_back(format[i]);
+  }
+  date::to_stream(out, fmt_text.c_str(), date::local_time<seconds>(seconds(whole)), &abbrev,
+                  &off_s);
   return out.str();
 }
 
