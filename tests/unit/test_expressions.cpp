@@ -237,7 +237,7 @@ TEST_CASE("dates, times and zones", "[expr]") {
   CHECK(value("format_time('2024-03-01T10:00:05Z', '%H:%M:%S.%f')") == "\"10:00:05.000000\"");
   CHECK(value("format_time('1969-12-31T23:59:59.25Z', '%S.%f %%f')") == "\"59.250000 %f\"");
   CHECK(run("parse_time('1', '%f')").compile ==
-        "m.json:1:16: error: parse_time(): '%f' is not a time format conversion (use %Y %m %d %H "
+        "m.json:1:17: error: parse_time(): '%f' is not a time format conversion (use %Y %m %d %H "
         "%M %S %z …)\n");
   CHECK(value("from_epoch(1700000000)") == "\"2023-11-14T22:13:20Z\"");
   CHECK(value("from_epoch_ms(1700000000123)") == "\"2023-11-14T22:13:20.123Z\"");
