@@ -228,6 +228,8 @@ TEST_CASE("dates, times and zones", "[expr]") {
   // overflows on it, never reads it).
   CHECK(run("parse_time('2024-03-01 10:30 -x', '%Y-%m-%d %H:%M %z')").error ==
         "parse_time(): '2024-03-01 10:30 -x' does not match the format '%Y-%m-%d %H:%M %z'");
+  CHECK(run("parse_time('1', '%Y%t22222222222')").error ==
+        "parse_time(): '1' does not match the format '%Y%t22222222222'");
   CHECK(run("parse_time('2024-03-01 10:30 -', '%Y-%m-%d %H:%M %Ez')").error ==
         "parse_time(): '2024-03-01 10:30 -' does not match the format '%Y-%m-%d %H:%M %Ez'");
   CHECK(value("parse_time('2024-07-01 10:00', '%Y-%m-%d %H:%M', 'Europe/Berlin')") ==
