@@ -34,6 +34,7 @@ JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::strin
       m_json(m_in),
       m_name(m_in.name()),
       m_pointer(records_path.empty() ? "/" : records_path),
+      m_path_given(!records_path.empty()),
       m_tokens(pointer_tokens(records_path)) {
   start_document();
 }
@@ -96,9 +97,15 @@ void JsonDocumentReader::seek_records() {
     if (!found) fail(fmt::format("records path '{}' not found", m_pointer));
   }
   m_json.skip_whitespace();
-  if (m_json.Take() != '[')
-    throw DataError(fmt::format("{}: records path '{}' is not an array (use --records-path)",
-                                m_name, m_pointer));
+  // An object at a records path given is one record; a document that is an object and no
+  // records path may be a page whose array is wanted: reading it as one record is not guessed.
+  m_single = m_json.Peek() == '{' && m_path_given;
+  if (!m_single && m_json.Take() != '[')
+    throw DataError(fmt::format(
+        "{}: records path '{}' is not an array{}", m_name, m_pointer,
+        m_path_given ? " or an object"
+                     : " (use --records-path: the path of the array, or / to read the object as "
+                       "one record)"));
 }
 
 // Reads the rest of every container around the records array, so that a document cut off
@@ -138,8 +145,8 @@ bool JsonDocumentReader::next(Sourced& out) {
   for (;;) {
     if (!m_in_array) return false;
     m_json.skip_whitespace();
-    if (m_json.Peek() != ']') break;
-    m_json.Take();
+    if (m_single ? m_index_in_array == 0 : m_json.Peek() != ']') break;
+    if (!m_single) m_json.Take();
     m_in_array = false;
     finish_document();
     if (!start_document()) return false;

@@ -72,9 +72,20 @@ bool HttpSource::fetch_page() {
     throw DataError(
         fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
   m_items = json_pointer(m_page, m_opts.records_path);
+  if (m_items != nullptr && m_items->kind() == Value::Kind::Object &&
+      !m_opts.records_path.empty()) {
+    // One record (GET /V1/orders/3, Shopify's {"order": {…}}): an array of it. Only when a
+    // records path says so: a page's wrapper object read as one record would be a guess.
+    m_single = Value::array();
+    m_single.items().push_back(*m_items);
+    m_items = &m_single;
+  }
   if (m_items == nullptr || m_items->kind() != Value::Kind::Array)
-    throw DataError(fmt::format("{}: no array of records at '{}'{}", where, m_opts.records_path,
-                                m_opts.records_path.empty() ? " (use --records-path)" : ""));
+    throw DataError(fmt::format(
+        "{}: no array of records at '{}'{}", where, m_opts.records_path,
+        m_opts.records_path.empty()
+            ? " (use --records-path: the path of the array, or / to read the object as one record)"
+            : ""));
   m_pos = 0;
   std::size_t count = m_items->items().size();
   // A server that hands out the same page again (with a new next link) would be read for ever.

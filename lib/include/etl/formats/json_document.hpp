@@ -1,9 +1,11 @@
 #pragma once
 // A JSON document holding the records: a top-level array of objects, or an array found by a
-// JSON Pointer (`--records-path /data/items`), as REST APIs return pages. Streamed: one
-// element is in memory at a time. Documents written one after another (`cat page*.json`) are
-// read in turn, each through the records path; the rest of each document is checked to its
-// end, so trailing bytes, a cut-off document or a repeated key on the path are errors.
+// JSON Pointer (`--records-path /data/items`), as REST APIs return pages; an object at the records
+// path (`--records-path /` for a document that is one object) is one record, as APIs return one.
+// Streamed: one element is in memory at a time. Documents written one after another (`cat
+// page*.json`) are read in turn, each through the records path; the rest of each document is
+// checked to its end, so trailing bytes, a cut-off document or a repeated key on the path are
+// errors.
 #include <string>
 #include <vector>
 
@@ -33,6 +35,7 @@ class JsonDocumentReader : public Source {
   JsonStream m_json;
   std::string m_name;
   std::string m_pointer;
+  bool m_path_given;
   std::vector<std::string> m_tokens;
   std::vector<Level> m_levels;
   Value m_item;
@@ -40,6 +43,7 @@ class JsonDocumentReader : public Source {
   std::uint64_t m_index_in_array = 0;  // elements read from the current records array
   std::uint64_t m_documents = 0;
   bool m_in_array = false;
+  bool m_single = false;  // the records path names one object: one record
 };
 
 // Writes the records as one JSON array, one record a line.

@@ -27,6 +27,7 @@ class HttpSource : public Source {
   std::string m_next_url;  // empty: no more pages
   std::set<std::string> m_seen;
   Value m_page;
+  Value m_single;  // a page whose records path names one object: that record
   const Value* m_items = nullptr;
   std::size_t m_pos = 0;
   std::size_t m_page_no = 0;
