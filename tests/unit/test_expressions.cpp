@@ -228,6 +228,26 @@ TEST_CASE("dates, times and zones", "[expr]") {
   // overflows on it, never reads it).
   CHECK(run("parse_time('2024-03-01 10:30 -x', '%Y-%m-%d %H:%M %z')").error ==
         "parse_time(): '2024-03-01 10:30 -x' does not match the format '%Y-%m-%d %H:%M %z'");
+  // parse_time's own strptime, conversion by conversion.
+  CHECK(value("parse_time('5/9/2017 6:07 pm', '%m/%d/%Y %I:%M %p')") == "\"2017-05-09T18:07:00Z\"");
+  CHECK(value("parse_time('12:30 AM 01-Mar-24', '%I:%M %p %d-%b-%y')") ==
+        "\"2024-03-01T00:30:00Z\"");
+  CHECK(value("parse_time('Friday, 1 March 2024', '%A, %e %B %Y')") == "\"2024-03-01T00:00:00Z\"");
+  CHECK(value("parse_time('2024/061 10:00:05.5', '%Y/%j %T')") == "\"2024-03-01T10:00:05.5Z\"");
+  CHECK(value("parse_time('03/01/69', '%D')") == "\"1969-03-01T00:00:00Z\"");
+  CHECK(value("parse_time('2024-03-01   10:00 +05:30', '%F %R %Ez')") ==
+        "\"2024-03-01T10:00:00+05:30\"");
+  CHECK(value("parse_time('2024-03-01 10:00 Z', '%F %R %z')") == "\"2024-03-01T10:00:00Z\"");
+  CHECK(value("parse_time('2024-03-01 10:00 CET', '%F %R %Z', 'Europe/Berlin')") ==
+        "\"2024-03-01T10:00:00+01:00\"");
+  for (const char* bad :
+       {"parse_time('2023-02-29', '%F')", "parse_time('13:00 pm 2024-03-01', '%I:%M %p %F')",
+        "parse_time('2024-03-01 24:00', '%F %R')", "parse_time('10:00', '%R')",
+        "parse_time('2023/366', '%Y/%j')", "parse_time('2024-03-01x', '%F')",
+        "parse_time('2024-03-01 +2400', '%F %z')"})
+    CHECK(run(bad).error.find("does not match the format") != std::string::npos);
+  CHECK(run("parse_time('1', '%U')").compile.find("'%U' is not a time format conversion") !=
+        std::string::npos);
   CHECK(run("parse_time('1', '%Y%t22222222222')").error ==
         "parse_time(): '1' does not match the format '%Y%t22222222222'");
   CHECK(run("parse_time('2024-03-01 10:30 -', '%Y-%m-%d %H:%M %Ez')").error ==

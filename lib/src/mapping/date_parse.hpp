@@ -1,5 +1,5 @@
 #pragma once
-// The date library's parser behind one call, in a file of its own (see date_parse.cpp).
+// parse_time's strptime (date_parse.cpp).
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -12,8 +12,9 @@ struct ParsedLocal {
   std::optional<std::int32_t> offset_secs;  // the UTC offset the text gave (%z), if any
 };
 
-// Reads all of s as strptime-style `format` (date::from_stream); nullopt when it does not
-// match or text is left over.
+// Reads all of s as strptime-style `format`; nullopt when it does not match, text is left
+// over, or the fields name no real date and time. Conversions: %Y %y %C %m %d %e %j %b %B %h %a
+// %A %H %I %p %M %S (with a fraction) %z %Ez %Z %T %R %D %F %n %t %%.
 std::optional<ParsedLocal> date_parse(std::string_view s, std::string_view format);
 
 }  // namespace etl::mapping
