@@ -39,7 +39,7 @@ class Reader {
   }
   void skip(std::size_t n) { m_i += n; }
   bool literal(char c) {
-    if (peek() != c) return false;
+    if (at_end() || m_s[m_i] != c) return false;  // (peek() is '\0' at the end, as c may be)
     ++m_i;
     return true;
   }
