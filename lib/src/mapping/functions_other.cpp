@@ -57,29 +57,49 @@ void prepare_lookup(CallSite& c, const CompileContext& cc) {
     return;
   }
   c.lookup = found;
+  std::size_t keys = found->key_count;
+  if (c.args.size() != keys + 1 && c.args.size() != keys + 2) {
+    std::string args = "key";
+    if (keys > 1) {
+      args = "key1";
+      for (std::size_t i = 2; i <= keys; ++i) args += ", key" + std::to_string(i);
+    }
+    cc.error(c.pos, fmt::format("lookup '{}' is keyed on {} field{}: lookup('{}', {}[, default])",
+                                name->text(), keys, keys == 1 ? "" : "s", name->text(), args));
+  }
   c.hit = cc.branch(fmt::format("lookup '{}' found", name->text()), c.pos);
   c.miss = cc.branch(fmt::format("lookup '{}' default", name->text()), c.pos);
 }
 
 // Not null-propagating: a null key is a miss, so the default applies.
 Datum fn_lookup(CallSite& c, EvalContext&) {
-  const Datum& key = c.arg(1);
-  if (key.type() == Datum::Type::String || key.type() == Datum::Type::Number) {
-    std::string k =
-        key.type() == Datum::Type::String ? std::string(key.text()) : key.to_value().text();
-    auto it = c.lookup->entries.find(k);
-    if (it != c.lookup->entries.end()) {
+  std::size_t keys = c.lookup->key_count;
+  std::string k;
+  bool null_key = false;
+  for (std::size_t i = 1; i <= keys; ++i) {
+    const Datum& key = c.arg(i);
+    if (i > 1) k.push_back(Lookup::kKeySeparator);
+    if (key.type() == Datum::Type::String)
+      k += key.text();
+    else if (key.type() == Datum::Type::Number)
+      k += key.to_value().text();
+    else if (key.is_null())
+      null_key = true;
+    else
+      c.wrong_type(i, "a string or number");
+  }
+  if (!null_key)
+    if (auto it = c.lookup->entries.find(k); it != c.lookup->entries.end()) {
       ++c.hit->taken;
       return Datum::borrow(it->second);  // the table outlives every record
     }
-  } else if (!key.is_null()) {
-    c.wrong_type(1, "a string or number");
-  }
   ++c.miss->taken;
-  if (c.count() > 2) return c.arg(2);
+  if (c.count() > keys + 1) return c.arg(keys + 1);
   if (c.lookup->default_value) return Datum::borrow(*c.lookup->default_value);
+  std::vector<std::string> shown;
+  for (std::size_t i = 1; i <= keys; ++i) shown.push_back(c.arg(i).describe());
   c.fail(fmt::format("lookup '{}' has no entry for {} and no default", c.lookup->name,
-                     key.describe()));
+                     fmt::join(shown, ", ")));
 }
 
 // sha256(a, b, …): hex digest of the arguments' text joined by the unit separator (0x1F), so
@@ -107,7 +127,7 @@ const FunctionSpec kOtherFunctions[] = {
     {"string", 1, 1, true, fn_string, nullptr},
     {"bool", 1, 1, true, fn_bool, nullptr},
     {"is_null", 1, 1, false, fn_is_null, nullptr},
-    {"lookup", 2, 3, false, fn_lookup, prepare_lookup},
+    {"lookup", 2, -1, false, fn_lookup, prepare_lookup},
     {"sha256", 1, -1, true, fn_sha256, nullptr},
 };
 

@@ -11,6 +11,8 @@
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
+#include "etl/mask.hpp"
+#include "etl/registry.hpp"
 #include "functions.hpp"
 #include "nodes.hpp"
 
@@ -19,7 +21,7 @@ namespace {
 
 const std::vector<std::string> kTopKeys{
     "$schema", "name",   "description", "key",       "timezone", "dst",  "filter", "unnest",
-    "lookups", "fields", "validate",    "aggregate", "tests",    "keep", "drop"};
+    "lookups", "fields", "validate",    "aggregate", "tests",    "keep", "drop",   "input"};
 
 // Structured validate rules: each checks one output field; null passes unless `required`.
 class FieldRule : public Expr {
@@ -76,6 +78,7 @@ class Mapping::Compiler {
               fmt::format("unknown key '{}'{}", member.key, did_you_mean(member.key, kTopKeys)));
     if (const auto* n = root.find("name"); n && expect_string(*n, "name")) m_map.m_name = n->text;
     zones(root);
+    if (const auto* in = root.find("input")) input(*in);
     lookups(root.find("lookups"));
     CompileContext cc = context();
     keep(root);
@@ -142,7 +145,12 @@ class Mapping::Compiler {
     cc.lookups = &m_map.m_lookups;
     cc.branches = &m_map.m_branches;
     cc.zones = m_map.m_zones;
-    if (!m_options.sample_fields.empty()) cc.sample_fields = &m_options.sample_fields;
+    if (!m_options.sample_fields.empty()) {
+      cc.sample_fields = &m_options.sample_fields;
+    } else if (m_input_declared) {
+      cc.sample_fields = &m_input_fields;
+      cc.sample_name = "the mapping's input";
+    }
     return cc;
   }
 
@@ -177,6 +185,8 @@ class Mapping::Compiler {
               fmt::format("lookup '{}' needs one of \"table\", \"file\" or \"xref\"", m.key));
       else if (xref) {
         xref_lookup(l, m.value, *xref);
+      } else if (table && table->is_string()) {
+        db_lookup(l, m.value, *table);
       } else if (table) {
         if (expect_object(*table, "a lookup table"))
           for (const auto& e : table->members) l.entries.emplace(e.key, e.value.to_value());
@@ -206,14 +216,86 @@ class Mapping::Compiler {
     }
   }
 
+  // "key" (one column, or several) and "value" of a file or database lookup; false when bad.
+  bool lookup_columns(Lookup& l, const JsoncNode& def, SourcePos at,
+                      std::vector<const JsoncNode*>& keys, const JsoncNode*& value) {
+    const auto* key = def.find("key");
+    value = def.find("value");
+    if (!key || !value) {
+      error(at, fmt::format("lookup '{}' needs \"key\" and \"value\" columns", l.name));
+      return false;
+    }
+    if (key->kind == JsoncNode::Kind::Array && !key->items.empty())
+      for (const auto& k : key->items) keys.push_back(&k);
+    else
+      keys.push_back(key);
+    for (const auto* k : keys)
+      if (!expect_string(*k, "a key column")) return false;
+    l.key_count = keys.size();
+    return expect_string(*value, "value");
+  }
+
+  // Reads every row of a lookup's source into its entries: the key columns' texts → value.
+  void fill_lookup(Lookup& l, Source& source, const std::vector<const JsoncNode*>& keys,
+                   const JsoncNode& value, const JsoncNode& from, const std::string& what) {
+    Sourced row;
+    bool checked = false;
+    while (source.next(row)) {
+      if (!row.reject_reason.empty())
+        return error(from.pos,
+                     fmt::format("lookup {}: {}", row.where.to_string(), row.reject_reason));
+      if (!checked) {  // the first row tells the columns
+        checked = true;
+        std::vector<std::string> have;
+        for (const auto& f : row.record.fields()) have.push_back(f.key);
+        bool ok = true;
+        for (const auto* col : keys)
+          if (!row.record.find(col->text)) {
+            error(col->pos,
+                  fmt::format("lookup {} has no column '{}' (it has: {}){}", what, col->text,
+                              fmt::join(have, ", "), did_you_mean(col->text, have)));
+            ok = false;
+          }
+        if (!row.record.find(value.text)) {
+          error(value.pos,
+                fmt::format("lookup {} has no column '{}' (it has: {}){}", what, value.text,
+                            fmt::join(have, ", "), did_you_mean(value.text, have)));
+          ok = false;
+        }
+        if (!ok) return;
+      }
+      std::string k;
+      bool null_key = false;
+      for (std::size_t i = 0; i < keys.size(); ++i) {
+        const Value* v = row.record.find(keys[i]->text);
+        if (i > 0) k.push_back(Lookup::kKeySeparator);
+        if (v->is_null()) null_key = true;
+        k += v->kind() == Value::Kind::String || v->kind() == Value::Kind::Number ? v->text()
+                                                                                  : to_json(*v);
+      }
+      if (null_key) continue;  // a null key is never looked up (lookup() misses on null)
+      const Value* v = row.record.find(value.text);
+      auto [it, inserted] = l.entries.emplace(k, *v);
+      if (!inserted && !(it->second == *v))
+        return error(from.pos,
+                     fmt::format("lookup {}: key '{}' appears twice with different values",
+                                 row.where.to_string(), k));
+    }
+  }
+
+  bool has_column(const std::vector<std::string>& header, const JsoncNode& col,
+                  const std::string& file) {
+    if (std::find(header.begin(), header.end(), col.text) != header.end()) return true;
+    error(col.pos, fmt::format("lookup file '{}' has no column '{}' (it has: {}){}", file, col.text,
+                               fmt::join(header, ", "), did_you_mean(col.text, header)));
+    return false;
+  }
+
   void csv_lookup(Lookup& l, const JsoncNode& def, const JsoncNode& file) {
     if (!expect_string(file, "file")) return;
-    const auto* key = def.find("key");
-    const auto* value = def.find("value");
-    if (!key || !value)
-      return error(file.pos,
-                   fmt::format("lookup '{}' needs \"key\" and \"value\" columns", l.name));
-    if (!expect_string(*key, "key") || !expect_string(*value, "value")) return;
+    std::vector<const JsoncNode*> keys;
+    const JsoncNode* value = nullptr;
+    if (!lookup_columns(l, def, file.pos, keys, value)) return;
     std::string path = (std::filesystem::path(m_dir) / file.text).string();
     if (!std::filesystem::is_regular_file(path))
       return error(file.pos,
@@ -222,30 +304,68 @@ class Mapping::Compiler {
       CsvReader reader(path, ',');
       const auto& header = reader.header();
       bool ok = true;
-      for (const auto* col : {key, value})
-        if (std::find(header.begin(), header.end(), col->text) == header.end()) {
-          error(col->pos,
-                fmt::format("lookup file '{}' has no column '{}' (it has: {}){}", file.text,
-                            col->text, fmt::join(header, ", "), did_you_mean(col->text, header)));
-          ok = false;
-        }
-      if (!ok) return;
-      Sourced row;
-      while (reader.next(row)) {
-        if (!row.reject_reason.empty())
-          return error(file.pos,
-                       fmt::format("lookup file {}: {}", row.where.to_string(), row.reject_reason));
-        const Value* k = row.record.find(key->text);
-        const Value* v = row.record.find(value->text);
-        auto [it, inserted] = l.entries.emplace(k->text(), *v);
-        if (!inserted && !(it->second == *v))
-          return error(file.pos,
-                       fmt::format("lookup file {}: key '{}' appears twice with different values",
-                                   row.where.to_string(), k->text()));
-      }
+      for (const auto* col : keys)  // checked here too: a file of no rows has a header
+        ok = has_column(header, *col, file.text) && ok;
+      if (!has_column(header, *value, file.text) || !ok) return;
+      fill_lookup(l, reader, keys, *value, file, fmt::format("file '{}'", file.text));
     } catch (const std::exception& e) {
       error(file.pos, fmt::format("lookup file '{}': {}", file.text, e.what()));
     }
+  }
+
+  // "table": "sqlite:erp.db#items" (a path relative to the mapping) or "postgresql://…#items":
+  // read once, when the mapping is compiled.
+  void db_lookup(Lookup& l, const JsoncNode& def, const JsoncNode& table) {
+    std::vector<const JsoncNode*> keys;
+    const JsoncNode* value = nullptr;
+    if (!lookup_columns(l, def, table.pos, keys, value)) return;
+    std::string address = table.text;
+    if (address.rfind("sqlite:", 0) == 0) {
+      std::filesystem::path p(address.substr(7));
+      if (p.is_relative()) address = "sqlite:" + (std::filesystem::path(m_dir) / p).string();
+    } else if (address.rfind("postgresql:", 0) != 0 && address.rfind("postgres:", 0) != 0) {
+      return error(table.pos, fmt::format("lookup '{}': a table lookup reads sqlite:PATH#TABLE "
+                                          "or postgresql://…#TABLE, not '{}'",
+                                          l.name, mask_address(table.text)));
+    }
+    if (address.find('#') == std::string::npos)
+      return error(table.pos, fmt::format("lookup '{}': name the table after '#': {}#TABLE", l.name,
+                                          mask_address(table.text)));
+    try {
+      auto source = Registry::builtin().open_source(address, ConnectorOptions{});
+      fill_lookup(l, *source, keys, *value, table,
+                  fmt::format("table '{}'", mask_address(table.text)));
+    } catch (const std::exception& e) {
+      error(table.pos, fmt::format("lookup '{}': {}", l.name, e.what()));
+    }
+  }
+
+  // "input": {"fields": [...]} or a JSON Schema file beside the mapping (its "properties"): the
+  // fields a source record has, so --check flags any other field an expression reads.
+  void input(const JsoncNode& n) {
+    m_input_declared = true;
+    if (n.is_string()) {
+      std::string path = (std::filesystem::path(m_dir) / n.text).string();
+      std::ifstream in(path, std::ios::binary);
+      std::stringstream text;
+      text << in.rdbuf();
+      Value schema;
+      if (!in || parse_json(text.str(), schema) || schema.kind() != Value::Kind::Object)
+        return error(n.pos, fmt::format("input: cannot read the JSON Schema {}", path));
+      for (const auto& m : schema.members())
+        if (m.key == "properties" && m.value.kind() == Value::Kind::Object)
+          for (const auto& p : m.value.members()) m_input_fields.push_back(p.key);
+      if (m_input_fields.empty())
+        error(n.pos, fmt::format("input: the JSON Schema {} has no \"properties\"", path));
+      return;
+    }
+    if (!expect_object(n, "input")) return;
+    check_keys(n, {"fields"}, "input");
+    const auto* fields = n.find("fields");
+    if (!fields || fields->kind != JsoncNode::Kind::Array)
+      return error(n.pos, "input needs \"fields\": an array of the source's field names");
+    for (const auto& f : fields->items)
+      if (expect_string(f, "an input field")) m_input_fields.push_back(f.text);
   }
 
   // "keep": "*" passes the input's fields through (fields add or replace), "drop" removes some.
@@ -659,6 +779,8 @@ class Mapping::Compiler {
   std::string m_dir;
   const CompileOptions& m_options;
   std::string m_item;
+  bool m_input_declared = false;
+  std::vector<std::string> m_input_fields;
   std::vector<std::string> m_field_names;
   std::vector<std::string> m_output_names;  // what comes out: fields, or groups when aggregating
 };

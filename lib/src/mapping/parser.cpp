@@ -548,9 +548,9 @@ class Parser {
       const auto& sample = *m_cc.sample_fields;
       if (std::find(sample.begin(), sample.end(), name) == sample.end()) {
         std::string near = closest(name, sample);
-        error(off,
-              fmt::format("unknown field '{}' ({})", name,
-                          near.empty() ? "not in the sample" : "the sample has '" + near + "'"));
+        error(off, fmt::format("unknown field '{}' ({})", name,
+                               near.empty() ? fmt::format("not in {}", m_cc.sample_name)
+                                            : fmt::format("{} has '{}'", m_cc.sample_name, near)));
       }
     }
     if (m_cc.fields_read && std::find(m_cc.fields_read->begin(), m_cc.fields_read->end(), name) ==

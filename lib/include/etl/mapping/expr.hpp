@@ -58,6 +58,7 @@ struct CompileContext {
   const std::vector<std::string>* known_fields = nullptr;
   // Fields of a sample record (--check --sample), for hints on unknown source fields.
   const std::vector<std::string>* sample_fields = nullptr;
+  const char* sample_name = "the sample";  // or "the mapping's input" (its "input" declaration)
   // When set, the top-level fields the expression reads are added here (for reject reasons).
   std::vector<std::string>* fields_read = nullptr;
   ZoneSettings zones;
