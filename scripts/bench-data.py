@@ -6,10 +6,13 @@
                                              orders with a customer_id, ~2% of them naming no
                                              customer; customers keyed by id (no commas inside
                                              fields, so that GNU join can read them too)
+  bench-data.py nested ROWS PATH             orders as NDJSON with 10 items each, some the
+                                             children of others (Magento's bundles)
   bench-data.py snapshots SRC OLD NEW [N]    two snapshots of SRC's first N orders: OLD is them
                                              shuffled; NEW has ~1% changed (status), ~0.5%
                                              removed, 0.5% added, shuffled
 """
+import json
 import random
 import re
 import sys
@@ -30,6 +33,21 @@ def orders(n, path):
                 p * q // 100, p * q % 100, random.choice(["paid", "shipped", "cancelled"]),
                 random.randint(1, 12), random.randint(1, 28), random.randint(0, 23),
                 random.randint(0, 59), random.choice(["eur", "usd", "chf"])))
+
+
+def nested(n, path):
+    random.seed(7)
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            items = []
+            for k in range(10):
+                parent = items[k - 1]["item_id"] if k % 4 == 3 else None
+                p = random.randint(100, 99999)
+                items.append({"item_id": i * 10 + k, "parent_item_id": parent,
+                              "sku": "%05d" % random.randint(0, 99999), "qty_ordered": random.randint(1, 9),
+                              "price": "%d.%02d" % (p // 100, p % 100)})
+            f.write(json.dumps({"increment_id": "%09d" % i, "status": random.choice(["processing", "complete"]),
+                                "items": items}, separators=(",", ":")) + "\n")
 
 
 def customers(n_orders, n_customers, orders_path, customers_path):
@@ -84,6 +102,8 @@ if __name__ == "__main__":
         orders(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "customers":
         customers(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5])
+    elif sys.argv[1] == "nested":
+        nested(int(sys.argv[2]), sys.argv[3])
     elif sys.argv[1] == "snapshots":
         snapshots(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]) if len(sys.argv) > 5 else None)
     else:

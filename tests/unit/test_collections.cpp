@@ -102,6 +102,23 @@ TEST_CASE("functions over arrays take lambdas", "[collections]") {
   CHECK(value("map(missing, i -> i)") == "null");
 }
 
+TEST_CASE("a filter inside another function over arrays gives the same results", "[collections]") {
+  // These run as one pass (the filter's elements are not copied into an array first).
+  CHECK(value("sum(filter(nums, n -> n > 1))") == "5");
+  CHECK(value("sum(filter(items, i -> i.parent_item_id == null), i -> decimal(i.row_total))") ==
+        "14.75");
+  CHECK(value("find(filter(items, i -> i.qty_ordered > 1), i -> i.parent_item_id == null).sku") ==
+        "\"C-9\"");
+  CHECK(value("any(filter(nums, n -> n > 2), n -> n == 1)") == "false");
+  CHECK(value("all(filter(nums, n -> n > 5), n -> n == 1)") == "true");
+  CHECK(value("filter(filter(nums, n -> n > 1), n -> n < 3)") == "[2]");
+  CHECK(value("sort_by(filter(nums, n -> n > 1), n -> -n)") == "[3,2]");
+  CHECK(run("map(filter(items, i -> i.sku), i -> i)").error ==
+        "filter()'s condition must be true or false, got string 'B-1'");
+  CHECK(run("map(filter(qty, i -> i), i -> i)").error ==
+        "filter(): argument 1 must be an array, got number 3");
+}
+
 TEST_CASE("lambdas see the record and the names around them", "[collections]") {
   // The record's fields, an enclosing lambda's name, and an inner name shadowing an outer one.
   CHECK(value("map(nums, n -> n * qty)") == "[9,3,6]");

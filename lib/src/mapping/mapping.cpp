@@ -332,7 +332,8 @@ class Mapping::Compiler {
       return error(table.pos, fmt::format("lookup '{}': name the table after '#': {}#TABLE", l.name,
                                           mask_address(table.text)));
     try {
-      auto source = Registry::builtin().open_source(address, ConnectorOptions{});
+      ConnectorOptions options;
+      auto source = Registry::builtin().open_source(address, options);
       fill_lookup(l, *source, keys, *value, table,
                   fmt::format("table '{}'", mask_address(table.text)));
     } catch (const std::exception& e) {

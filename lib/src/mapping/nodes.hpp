@@ -224,12 +224,17 @@ class ArrayFnExpr : public Expr {
       : Expr(p), m_fn(fn), m_array(std::move(array)), m_lambda(std::move(lambda)) {}
   Datum eval(EvalContext& ctx) const override;
   static const char* name(Fn fn);
+  // map(filter(a, p), f) and the like run as one pass over a that skips what p drops, instead
+  // of copying the kept elements into an array first: when this node's array is such a filter
+  // (and this is not sort_by), it takes the filter's array and condition.
+  void absorb_filter();
 
  private:
   Datum sort(EvalContext& ctx, const Datum& array) const;
   Fn m_fn;
   ExprPtr m_array;
   std::unique_ptr<LambdaExpr> m_lambda;  // null for sum(array) of numbers
+  std::unique_ptr<LambdaExpr> m_where;   // an absorbed filter's condition
 };
 
 // Condition values must be bool or null; anything else is an error, not a guess.

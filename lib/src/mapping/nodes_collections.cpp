@@ -68,15 +68,25 @@ const char* ArrayFnExpr::name(Fn fn) {
   return "?";
 }
 
+void ArrayFnExpr::absorb_filter() {
+  auto* filter = dynamic_cast<ArrayFnExpr*>(m_array.get());
+  if (m_fn == Fn::SortBy || !filter || filter->m_fn != Fn::Filter || filter->m_where) return;
+  m_where = std::move(filter->m_lambda);
+  ExprPtr inner = std::move(m_array);  // keeps the filter alive while its array moves out
+  m_array = std::move(filter->m_array);
+}
+
 Datum ArrayFnExpr::eval(EvalContext& ctx) const {
   Datum array = m_array->eval(ctx);
   if (array.is_null()) return array;
-  const auto& items = array_items(array, fmt::format("{}(): argument 1", name(m_fn)));
+  const auto& items =
+      array_items(array, fmt::format("{}(): argument 1", name(m_where ? Fn::Filter : m_fn)));
   if (m_fn == Fn::SortBy) return sort(ctx, array);
   Value out = Value::array();
   Decimal sum;
   for (std::size_t i = 0; i < items.size(); ++i) {
     Datum element = child(array, items[i]);
+    if (m_where && !truthy(m_where->apply(ctx, element), "filter()'s condition")) continue;
     Datum result = m_lambda ? m_lambda->apply(ctx, element) : element;
     auto condition = [&] {
       return truthy(result, m_fn == Fn::Filter ? "filter()'s condition"

@@ -656,7 +656,9 @@ class Parser {
                      optional ? fmt::format(", or an array of numbers: {}(amounts)", name) : ""));
       return std::make_unique<LiteralExpr>(p, Datum());
     }
-    return std::make_unique<ArrayFnExpr>(p, fn, std::move(args[0]), std::move(lambda));
+    auto out = std::make_unique<ArrayFnExpr>(p, fn, std::move(args[0]), std::move(lambda));
+    out->absorb_filter();
+    return out;
   }
 
   Lexer m_lexer;
