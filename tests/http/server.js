@@ -34,6 +34,52 @@ const store = (record, res, list = customers) => {
   return json(res, 201, Array.isArray(record) ? saved : saved[0]);
 };
 
+// The platforms' paging, over the same 25 orders: what their API references describe.
+const platform = (name, q, req, res) => {
+  const here = `http://${req.headers.host}/platform/${name}`;
+  switch (name) {
+    case 'magento': {  // searchCriteria paging; past the last page Magento answers the last again
+      const size = num(q.get('searchCriteria[pageSize]'), 20);
+      const last = Math.max(1, Math.ceil(orders.length / size));
+      const page = Math.min(num(q.get('searchCriteria[currentPage]'), 1), last);
+      return json(res, 200, { items: orders.slice((page - 1) * size, page * size),
+        search_criteria: { current_page: num(q.get('searchCriteria[currentPage]'), 1), page_size: size },
+        total_count: orders.length });
+    }
+    case 'bigcommerce-v2': {  // a bare array; 204 No Content past the last page
+      const page = num(q.get('page'), 1), limit = num(q.get('limit'), 50);
+      const items = orders.slice((page - 1) * limit, page * limit);
+      if (items.length === 0) { res.writeHead(204); return res.end(); }
+      return json(res, 200, items);
+    }
+    case 'bigcommerce-v3': {  // data + meta.pagination, the next page as a relative query
+      const page = num(q.get('page'), 1), limit = num(q.get('limit'), 50);
+      const pages = Math.ceil(orders.length / limit);
+      const links = { current: `?page=${page}&limit=${limit}` };
+      if (page < pages) links.next = `?page=${page + 1}&limit=${limit}`;
+      return json(res, 200, { data: orders.slice((page - 1) * limit, page * limit),
+        meta: { pagination: { total: orders.length, count: Math.min(limit, orders.length - (page - 1) * limit),
+                              per_page: limit, current_page: page, total_pages: pages, links } } });
+    }
+    case 'netsuite': {  // SuiteQL: hasMore, offset/limit, and a links array with rel "next"
+      const offset = num(q.get('offset'), 0), limit = num(q.get('limit'), 1000);
+      const items = orders.slice(offset, offset + limit);
+      const hasMore = offset + limit < orders.length;
+      const links = [{ rel: 'self', href: `${here}?limit=${limit}&offset=${offset}` }];
+      if (hasMore) links.push({ rel: 'next', href: `${here}?limit=${limit}&offset=${offset + limit}` });
+      return json(res, 200, { links, count: items.length, hasMore, items, offset, totalResults: orders.length });
+    }
+    case 'odata': {  // server-driven paging: @odata.nextLink while there is more
+      const skip = num(q.get('$skip'), 0), top = 10;
+      const body = { '@odata.context': `${here}/$metadata#Orders`, value: orders.slice(skip, skip + top) };
+      if (skip + top < orders.length) body['@odata.nextLink'] = `${here}?$skip=${skip + top}`;
+      return json(res, 200, body);
+    }
+    default:
+      return json(res, 404, { message: `no platform ${name}` });
+  }
+};
+
 const server = http.createServer((req, res) => {
   if (req.method !== 'GET') {  // writes: read the body first
     let text = '';
@@ -121,6 +167,8 @@ const server = http.createServer((req, res) => {
       }
       return json(res, 200, orders);
     }
+    case 'platform':  // /platform/NAME: paging as each platform documents it
+      return platform(parts[1], q, req, res);
     default:
       return json(res, 404, { message: `no route ${url.pathname}` });
   }

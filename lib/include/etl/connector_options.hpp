@@ -52,7 +52,7 @@ struct ConnectorOptions {
   std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
   // HTTP sources
   HttpOptions http;
-  std::string paginate = "none";    // none | link | page | offset | cursor
+  std::string paginate = "none";    // none | link | page | offset | cursor | next
   std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
   bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins
                                     // (without the credentials, which stay with the first)
@@ -60,6 +60,9 @@ struct ConnectorOptions {
   std::size_t page_size = 100;
   std::string offset_param = "offset", limit_param = "limit";
   std::string cursor_path, cursor_param = "cursor";  // cursor: JSON Pointer in each page
+  std::string next_path;      // next: JSON Pointer to the next page's URL (or a links array)
+  std::string total_path;     // page, offset: JSON Pointer to the number of records in all
+  std::string has_more_path;  // page, offset: JSON Pointer to a boolean, true while more
   // HTTP destinations
   std::string http_method = "POST";  // --method
   std::string responses;             // --responses FILE

@@ -28,6 +28,8 @@ class Source {
   virtual ~Source() = default;
   // Fills out and returns true, or returns false at the end of input.
   virtual bool next(Sourced& out) = 0;
+  // What the summary must say about the reading besides the counts, one line each.
+  virtual std::vector<std::string> notes() const { return {}; }
 };
 
 }  // namespace etl

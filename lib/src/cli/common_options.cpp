@@ -134,8 +134,9 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
 
 void add_http_options(CLI::App& app, ConnectorOptions& o) {
   auto* g = app.add_option_group("HTTP sources");
-  g->add_option("--paginate", o.paginate, "none | link | page | offset | cursor")
-      ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor"}));
+  g->add_option("--paginate", o.paginate,
+                "none | link (Link header) | page | offset | cursor | next (a link in the body)")
+      ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor", "next"}));
   g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
       ->check(CLI::PositiveNumber);
   g->add_option("--page-param", o.page_param, "page: the page number parameter (default page)");
@@ -146,6 +147,16 @@ void add_http_options(CLI::App& app, ConnectorOptions& o) {
                 "cursor: JSON Pointer to the next cursor in a page");
   g->add_option("--cursor-param", o.cursor_param,
                 "cursor: the parameter it goes in (default cursor)");
+  g->add_option("--next-path", o.next_path,
+                "next: JSON Pointer to the next page's URL in a page, absolute or relative "
+                "(/meta/pagination/links/next, /@odata.nextLink), or to a links array whose "
+                "rel \"next\" entry has it (NetSuite's /links)");
+  g->add_option("--total-path", o.total_path,
+                "page, offset: JSON Pointer to the total number of records (/total_count, "
+                "/meta/pagination/total, /totalResults): paging stops exactly there");
+  g->add_option("--has-more-path", o.has_more_path,
+                "page, offset: JSON Pointer to a boolean that is true while there are more pages "
+                "(NetSuite's /hasMore)");
   add_http_client_options(g, o);
 }
 

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "etl/decimal.hpp"
 #include "etl/digest.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -12,12 +13,18 @@
 namespace etl {
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
-  static const char* kStyles[] = {"none", "link", "page", "offset", "cursor"};
+  static const char* kStyles[] = {"none", "link", "page", "offset", "cursor", "next"};
   if (std::find(std::begin(kStyles), std::end(kStyles), o.paginate) == std::end(kStyles))
     throw UsageError(
-        fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor)", o.paginate));
+        fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor, next)",
+                    o.paginate));
   if (o.paginate == "cursor" && o.cursor_path.empty())
     throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
+  if (o.paginate == "next" && o.next_path.empty())
+    throw UsageError("--paginate next needs --next-path, the JSON Pointer to the next page's URL");
+  if ((!o.total_path.empty() || !o.has_more_path.empty()) && o.paginate != "page" &&
+      o.paginate != "offset")
+    throw UsageError("--total-path and --has-more-path go with --paginate page or offset");
   // etl-extract --state … --since-param NAME: the API filters to the records at or after the
   // watermark (NAME is its "updated since" parameter); every page's URL carries it.
   if (!o.since_param.empty() && o.since_value)
@@ -67,13 +74,19 @@ bool HttpSource::fetch_page() {
   }
   if (r.status >= 300)
     throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, http_error_message(r.body)));
+  m_next_url.clear();
+  // 204 No Content (BigCommerce past its last page) or an empty body: no more records.
+  if (r.status == 204 || r.body.find_first_not_of(" \t\r\n") == std::string::npos) {
+    m_items = &m_empty;
+    m_pos = 0;
+    return true;
+  }
   // A page that is not the JSON it should be is bad data (exit 3), not a failed connection.
   if (auto err = parse_json(r.body, m_page))
     throw DataError(
         fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
   m_items = json_pointer(m_page, m_opts.records_path);
-  if (m_items != nullptr && m_items->kind() == Value::Kind::Object &&
-      !m_opts.records_path.empty()) {
+  if (m_items != nullptr && m_items->kind() == Value::Kind::Object && !m_opts.records_path.empty()) {
     // One record (GET /V1/orders/3, Shopify's {"order": {…}}): an array of it. Only when a
     // records path says so: a page's wrapper object read as one record would be a guess.
     m_single = Value::array();
@@ -88,24 +101,59 @@ bool HttpSource::fetch_page() {
             : ""));
   m_pos = 0;
   std::size_t count = m_items->items().size();
-  // A server that hands out the same page again (with a new next link) would be read for ever.
-  std::uint64_t body_digest = digest_text(kDigestSeed, r.body);
-  if (count > 0 && m_page_no > 1 && body_digest == m_last_page_digest)
-    throw IoError(fmt::format("{}: the page repeats page {} word for word", where, m_page_no - 1));
-  m_last_page_digest = body_digest;
+  std::uint64_t records_digest = digest_text(kDigestSeed, to_json(*m_items));
+  if (count > 0 && m_page_no > 1 && records_digest == m_last_page_digest) {
+    const std::string& style = m_opts.paginate;
+    if (style != "page" && style != "offset")  // the server said where to go, and it loops
+      throw IoError(
+          fmt::format("{}: the page repeats page {} word for word", where, m_page_no - 1));
+    // Magento answers a page past its last with the last page again: the end, not new records.
+    m_notes.push_back(fmt::format(
+        "{} repeats the records of page {}: taken as the end of the pages, not read twice", where,
+        m_page_no - 1));
+    m_items = &m_empty;
+    return true;
+  }
+  m_last_page_digest = records_digest;
+  m_read += count;
+  find_next_page(url, r, count);
+  return true;
+}
+
+// Whether a page/offset page says there is more: --has-more-path, else --total-path, else a
+// full page.
+bool HttpSource::more_in_body(std::size_t count) const {
+  if (count == 0) return false;
+  if (!m_opts.has_more_path.empty()) {
+    const Value* more = json_pointer(m_page, m_opts.has_more_path);
+    return more && more->kind() == Value::Kind::Bool && more->as_bool();
+  }
+  if (!m_opts.total_path.empty()) {
+    const Value* total = json_pointer(m_page, m_opts.total_path);
+    auto n = total && total->kind() == Value::Kind::Number ? Decimal::parse(total->text())
+                                                            : std::nullopt;
+    auto whole = n ? n->to_int64() : std::nullopt;
+    if (!whole)
+      throw DataError(fmt::format("{}: page {} has no number of records at --total-path '{}'",
+                                  m_name, m_page_no, m_opts.total_path));
+    return static_cast<std::int64_t>(m_read) < *whole;
+  }
+  return count >= m_opts.page_size;
+}
+
+void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, std::size_t count) {
   const std::string& style = m_opts.paginate;
-  m_next_url.clear();
   if (style == "link") {
     auto link = r.headers.find("link");
     if (link != r.headers.end() && count > 0) {  // an empty page ends it, next link or not
       std::string next = next_link(link->second);
       if (!next.empty()) m_next_url = resolve_url(url, next);
     }
-  } else if (style == "page" && count > 0 && count >= m_opts.page_size) {
+  } else if (style == "page" && more_in_body(count)) {
     ++m_page_number;
     m_next_url = with_query(with_query(m_base, m_opts.page_param, std::to_string(m_page_number)),
                             m_opts.size_param, std::to_string(m_opts.page_size));
-  } else if (style == "offset" && count > 0 && count >= m_opts.page_size) {
+  } else if (style == "offset" && more_in_body(count)) {
     m_offset += count;
     m_next_url = with_query(with_query(m_base, m_opts.offset_param, std::to_string(m_offset)),
                             m_opts.limit_param, std::to_string(m_opts.page_size));
@@ -115,8 +163,23 @@ bool HttpSource::fetch_page() {
         (cursor->kind() == Value::Kind::String || cursor->kind() == Value::Kind::Number) &&
         !cursor->text().empty() && count > 0)
       m_next_url = with_query(m_base, m_opts.cursor_param, cursor->text());
+  } else if (style == "next" && count > 0) {
+    // A URL (relative ones resolve against this page's), or a links array with rel "next".
+    const Value* next = json_pointer(m_page, m_opts.next_path);
+    if (next && next->kind() == Value::Kind::Array) {
+      const Value* href = nullptr;
+      for (const auto& link : next->items()) {
+        const Value* rel = json_pointer(link, "/rel");
+        if (rel && rel->kind() == Value::Kind::String && rel->text() == "next") {
+          href = json_pointer(link, "/href");
+          break;
+        }
+      }
+      next = href;
+    }
+    if (next && next->kind() == Value::Kind::String && !next->text().empty())
+      m_next_url = resolve_url(url, next->text());
   }
-  return true;
 }
 
 bool HttpSource::next(Sourced& out) {

@@ -292,6 +292,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           std::swap(mapped.record, outputs[i].record);
         }
       }
+      for (auto& note : source->notes()) stats.notes.push_back(std::move(note));
     }
     stopped = StopSignals::requested();
     // Groups of part of the input would load wrong totals: an interrupted aggregate commits
@@ -334,7 +335,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       guarded(t, [&] {
         // The counts are known before the commit, which may refuse a change set.
         t.counts->sink_counts = t.sink->counts();
-        t.counts->notes = t.sink->notes();
+        for (auto& note : t.sink->notes()) t.counts->notes.push_back(std::move(note));
         if (p.dry_run)
           t.sink->discard();  // reports the outcomes still pending; commits nothing
         else

@@ -17,9 +17,12 @@ class HttpSource : public Source {
  public:
   HttpSource(const std::string& url, const ConnectorOptions& o);
   bool next(Sourced& out) override;
+  std::vector<std::string> notes() const override { return m_notes; }
 
  private:
   bool fetch_page();
+  void find_next_page(const std::string& url, const HttpResponse& r, std::size_t count);
+  bool more_in_body(std::size_t count) const;
   HttpClient m_client;
   ConnectorOptions m_opts;
   std::string m_base;
@@ -34,7 +37,10 @@ class HttpSource : public Source {
   std::size_t m_page_number = 0;  // --paginate page: the value of the page parameter
   std::size_t m_offset = 0;
   std::string m_origin;                  // the first URL's: where credentials may go
-  std::uint64_t m_last_page_digest = 0;  // of the previous page's body
+  std::uint64_t m_last_page_digest = 0;  // of the previous page's records
+  std::uint64_t m_read = 0;              // records on the pages read so far
+  Value m_empty = Value::array();        // the records of a 204 or an empty body
+  std::vector<std::string> m_notes;
 };
 
 }  // namespace etl
