@@ -6,6 +6,7 @@
 'use strict';
 const http = require('http');
 const fs = require('fs');
+const crypto = require('crypto');
 const path = require('path');
 
 const orders = [];
@@ -34,9 +35,35 @@ const store = (record, res, list = customers) => {
   return json(res, 201, Array.isArray(record) ? saved : saved[0]);
 };
 
+// OAuth 1.0a (RFC 5849) as NetSuite checks it: the signature recomputed from the request with
+// the secrets the server knows, HMAC-SHA256 or -SHA1, and a nonce never used twice.
+const oauthSecrets = { consumer: { 'ck-4711': 'cs-secret' }, token: { 'tk-0815': 'ts-secret' } };
+const nonces = new Set();
+const enc = (s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => '%' + c.charCodeAt(0).toString(16).toUpperCase());
+const oauthCheck = (req) => {
+  const h = req.headers.authorization || '';
+  if (!h.startsWith('OAuth ')) return 'no OAuth header';
+  const params = {};
+  for (const m of h.slice(6).matchAll(/([a-z_]+)="([^"]*)"/g)) params[m[1]] = decodeURIComponent(m[2]);
+  const cs = oauthSecrets.consumer[params.oauth_consumer_key], ts = oauthSecrets.token[params.oauth_token];
+  if (cs === undefined || ts === undefined) return 'unknown consumer or token';
+  if (nonces.has(params.oauth_nonce)) return 'nonce used before';
+  const url = new URL(req.url, `http://${req.headers.host}`);
+  const all = [...url.searchParams.entries()];
+  for (const [k, v] of Object.entries(params)) if (k !== 'oauth_signature' && k !== 'realm') all.push([k, v]);
+  const norm = all.map(([k, v]) => [enc(k), enc(v)]).sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : 1));
+  const base = [req.method, enc(`http://${req.headers.host}${url.pathname}`), enc(norm.map(([k, v]) => `${k}=${v}`).join('&'))].join('&');
+  const algo = { 'HMAC-SHA256': 'sha256', 'HMAC-SHA1': 'sha1' }[params.oauth_signature_method];
+  if (!algo) return 'unsupported signature method';
+  const want = crypto.createHmac(algo, `${enc(cs)}&${enc(ts)}`).update(base).digest('base64');
+  if (want !== params.oauth_signature) return 'invalid signature';
+  nonces.add(params.oauth_nonce);
+  return null;
+};
+
 // The platforms' paging, over the same 25 orders: what their API references describe.
-const platform = (name, q, req, res) => {
-  const here = `http://${req.headers.host}/platform/${name}`;
+const platform = (name, q, req, res, route = 'platform') => {
+  const here = `http://${req.headers.host}/${route}/${name}`;
   switch (name) {
     case 'magento': {  // searchCriteria paging; past the last page Magento answers the last again
       const size = num(q.get('searchCriteria[pageSize]'), 20);
@@ -169,6 +196,11 @@ const server = http.createServer((req, res) => {
     }
     case 'platform':  // /platform/NAME: paging as each platform documents it
       return platform(parts[1], q, req, res);
+    case 'oauth1': {  // /oauth1/NAME: the platform NAME's paging behind OAuth 1.0a
+      const why = oauthCheck(req);
+      if (why) return json(res, 401, { 'o:errorDetails': [{ detail: `Invalid login attempt: ${why}` }] });
+      return platform(parts[1], q, req, res, 'oauth1');
+    }
     default:
       return json(res, 404, { message: `no route ${url.pathname}` });
   }

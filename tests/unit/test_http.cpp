@@ -4,6 +4,7 @@
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/net/http_client.hpp"
+#include "etl/net/oauth1.hpp"
 
 TEST_CASE("URLs are printed without their secrets", "[http]") {
   using etl::mask_address;
@@ -43,4 +44,44 @@ TEST_CASE("JSON Pointers find records in a page", "[http][json]") {
   CHECK(etl::json_pointer(v, "/data/items/2") == nullptr);
   CHECK(etl::json_pointer(v, "/nothing") == nullptr);
   CHECK(etl::json_pointer(v, "data") == nullptr);
+}
+
+TEST_CASE("OAuth 1.0a signs as the specification's worked example", "[http]") {
+  // OAuth Core 1.0 Appendix A.5 (the same request RFC 5849 walks through): HMAC-SHA1.
+  etl::OAuth1Credentials c{
+      "dpf43f3p2l4k3l03", "kd94hf93k423kf44", "nnch734d00sl2jdk", "pfkkdhi9sl3r4s00", "",
+      "HMAC-SHA1"};
+  std::string url = "http://photos.example.net/photos?file=vacation.jpg&size=original";
+  CHECK(etl::oauth1_base_string("GET", url, c, "kllo9940pd9333jh", "1191242096") ==
+        "GET&http%3A%2F%2Fphotos.example.net%2Fphotos&file%3Dvacation.jpg%26oauth_consumer_key%"
+        "3Ddpf43f3p2l4k3l03%26oauth_nonce%3Dkllo9940pd9333jh%26oauth_signature_method%3DHMAC-"
+        "SHA1%26oauth_timestamp%3D1191242096%26oauth_token%3Dnnch734d00sl2jdk%26oauth_version%"
+        "3D1.0%26size%3Doriginal");
+  std::string header = etl::oauth1_header("GET", url, c, "kllo9940pd9333jh", "1191242096");
+  CHECK(header.find("oauth_signature=\"tR3%2BTy81lMeYAr%2FFid0kMTYa%2FWM%3D\"") !=
+        std::string::npos);
+  // The default port, upper-case host and encoded query parameters normalise away.
+  CHECK(etl::oauth1_base_string(
+            "GET", "HTTP://Photos.Example.NET:80/photos?size=original&file=vacation%2Ejpg", c,
+            "kllo9940pd9333jh", "1191242096") ==
+        etl::oauth1_base_string("GET", url, c, "kllo9940pd9333jh", "1191242096"));
+  CHECK(etl::oauth1_encode("a b+c/~é") == "a%20b%2Bc%2F~%C3%A9");
+  // The realm (NetSuite's account) is in the header, not in the signature.
+  c.realm = "123456_SB1";
+  c.method = "HMAC-SHA256";
+  CHECK(etl::oauth1_header("GET", url, c, "n", "1").rfind("OAuth realm=\"123456_SB1\",", 0) == 0);
+}
+
+TEST_CASE("OAuth 1.0a secrets come only from the environment", "[http]") {
+  unsetenv("T_OAUTH_TOKEN");
+  setenv("T_OAUTH_CONSUMER_KEY", "k", 1);
+  setenv("T_OAUTH_CONSUMER_SECRET", "s", 1);
+  setenv("T_OAUTH_TOKEN_SECRET", "ts", 1);
+  CHECK_THROWS_WITH(etl::oauth1_from_env("T_OAUTH", "HMAC-SHA256", ""),
+                    "environment variable T_OAUTH_TOKEN is not set (--oauth1-env)");
+  setenv("T_OAUTH_TOKEN", "t", 1);
+  auto c = etl::oauth1_from_env("T_OAUTH", "HMAC-SHA256", "");
+  CHECK(c.token == "t");
+  CHECK_THROWS_WITH(etl::oauth1_from_env("T_OAUTH", "PLAINTEXT", ""),
+                    "--oauth1-signature must be HMAC-SHA256 or HMAC-SHA1, not 'PLAINTEXT'");
 }

@@ -90,6 +90,15 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
       ->allow_extra_args(false);
   g->add_option("--user-env", o.http.user_env,
                 "Basic auth: the environment variable holding user:password");
+  g->add_option("--oauth1-env", o.http.oauth1_env,
+                "OAuth 1.0a signed requests (NetSuite TBA, Magento integrations): PREFIX of the "
+                "environment variables PREFIX_CONSUMER_KEY, PREFIX_CONSUMER_SECRET, PREFIX_TOKEN, "
+                "PREFIX_TOKEN_SECRET");
+  g->add_option("--oauth1-signature", o.http.oauth1_signature,
+                "OAuth 1.0a: HMAC-SHA256 (default) or HMAC-SHA1")
+      ->check(CLI::IsMember({"HMAC-SHA256", "HMAC-SHA1"}));
+  g->add_option("--oauth1-realm", o.http.oauth1_realm,
+                "OAuth 1.0a: the realm (NetSuite: the account id)");
   g->add_option_function<std::string>(
       "--rate",
       [&o](const std::string& r) {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <ctime>
+#include <memory>
 #include <random>
 #include <regex>
 #include <thread>
@@ -168,6 +169,8 @@ HttpClient::HttpClient(const HttpOptions& o) : m_opts(o) {
       throw UsageError(fmt::format("environment variable {} is not set (--user-env)", o.user_env));
     m_userpwd = v;
   }
+  if (!o.oauth1_env.empty())
+    m_oauth = oauth1_from_env(o.oauth1_env, o.oauth1_signature, o.oauth1_realm);
   static const bool initialised = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
   if (initialised) m_curl = curl_easy_init();
   if (!m_curl) throw IoError("cannot initialise libcurl");
@@ -258,7 +261,21 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
-    if (with_credentials)
+    // OAuth 1.0a signs each request afresh (its nonce and time): the headers plus its own.
+    curl_slist* signed_headers = nullptr;
+    if (with_credentials && m_oauth) {
+      for (auto* h = static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers); h;
+           h = h->next)
+        signed_headers = curl_slist_append(signed_headers, h->data);
+      std::string auth = "Authorization: " +
+                         oauth1_header(method, url, *m_oauth, oauth1_nonce(), oauth1_timestamp());
+      signed_headers = curl_slist_append(signed_headers, auth.c_str());
+    }
+    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> signed_guard(signed_headers,
+                                                                             curl_slist_free_all);
+    if (signed_headers)
+      curl_easy_setopt(c, CURLOPT_HTTPHEADER, signed_headers);
+    else if (with_credentials)
       curl_easy_setopt(c, CURLOPT_HTTPHEADER,
                        static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers));
     curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");

@@ -15,9 +15,8 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
   static const char* kStyles[] = {"none", "link", "page", "offset", "cursor", "next"};
   if (std::find(std::begin(kStyles), std::end(kStyles), o.paginate) == std::end(kStyles))
-    throw UsageError(
-        fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor, next)",
-                    o.paginate));
+    throw UsageError(fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor, next)",
+                                 o.paginate));
   if (o.paginate == "cursor" && o.cursor_path.empty())
     throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
   if (o.paginate == "next" && o.next_path.empty())
@@ -86,7 +85,8 @@ bool HttpSource::fetch_page() {
     throw DataError(
         fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
   m_items = json_pointer(m_page, m_opts.records_path);
-  if (m_items != nullptr && m_items->kind() == Value::Kind::Object && !m_opts.records_path.empty()) {
+  if (m_items != nullptr && m_items->kind() == Value::Kind::Object &&
+      !m_opts.records_path.empty()) {
     // One record (GET /V1/orders/3, Shopify's {"order": {…}}): an array of it. Only when a
     // records path says so: a page's wrapper object read as one record would be a guess.
     m_single = Value::array();
@@ -131,7 +131,7 @@ bool HttpSource::more_in_body(std::size_t count) const {
   if (!m_opts.total_path.empty()) {
     const Value* total = json_pointer(m_page, m_opts.total_path);
     auto n = total && total->kind() == Value::Kind::Number ? Decimal::parse(total->text())
-                                                            : std::nullopt;
+                                                           : std::nullopt;
     auto whole = n ? n->to_int64() : std::nullopt;
     if (!whole)
       throw DataError(fmt::format("{}: page {} has no number of records at --total-path '{}'",

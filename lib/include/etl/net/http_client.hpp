@@ -5,20 +5,25 @@
 // never printed: messages carry mask_address(url) and no headers.
 #include <cstddef>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "etl/mask.hpp"
+#include "etl/net/oauth1.hpp"
 
 namespace etl {
 
 struct HttpOptions {
   std::vector<std::string> headers;  // "Name: value"; $VAR and ${VAR} come from the environment
   std::string user_env;              // basic auth: the variable that holds user:password
-  double rate = 0;                   // requests per second; 0: no limit
-  int retries = 5;                   // attempts after the first
-  double retry_wait = 0.5;           // the first backoff, in seconds (doubles, with jitter)
-  double max_retry_wait = 60;        // a Retry-After longer than this fails the request
+  std::string oauth1_env;            // OAuth 1.0a: PREFIX of the variables with its secrets
+  std::string oauth1_signature = "HMAC-SHA256";
+  std::string oauth1_realm;
+  double rate = 0;             // requests per second; 0: no limit
+  int retries = 5;             // attempts after the first
+  double retry_wait = 0.5;     // the first backoff, in seconds (doubles, with jitter)
+  double max_retry_wait = 60;  // a Retry-After longer than this fails the request
   double connect_timeout = 10;
   double timeout = 60;  // per request, in seconds
   std::size_t max_response = std::size_t{256} << 20;
@@ -50,6 +55,7 @@ class HttpClient {
   void* m_headers = nullptr;        // curl_slist, for GET
   void* m_write_headers = nullptr;  // the same with Content-Type: application/json
   std::string m_userpwd;
+  std::optional<OAuth1Credentials> m_oauth;
   double m_last_request = 0;  // steady clock, seconds
 };
 
