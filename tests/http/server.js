@@ -61,6 +61,37 @@ const oauthCheck = (req) => {
   return null;
 };
 
+// The quotas platforms announce. BigCommerce: a window of 3 requests per second, with the
+// requests left and the milliseconds to the window's reset on every answer. Shopify: a bucket
+// of 4 calls that leaks 2 a second, announced as "used/4". A request over quota is refused
+// (429) and counted: a client that reads the headers is never refused.
+const quota = { refused: 0, window: { start: 0, used: 0 }, bucket: { level: 0, at: Date.now() } };
+const quotaGate = (name, res) => {
+  const now = Date.now();
+  if (name === 'bigcommerce') {
+    const w = quota.window;
+    if (now - w.start >= 1000) { w.start = now; w.used = 0; }
+    const reset = String(Math.max(1, 1000 - (now - w.start)));
+    if (w.used >= 3) {
+      quota.refused++;
+      json(res, 429, { title: 'Too many requests' }, { 'X-Rate-Limit-Requests-Left': '0', 'X-Rate-Limit-Time-Reset-Ms': reset });
+      return null;
+    }
+    w.used++;
+    return { 'X-Rate-Limit-Requests-Left': String(3 - w.used), 'X-Rate-Limit-Time-Reset-Ms': reset };
+  }
+  const b = quota.bucket;  // shopify
+  b.level = Math.max(0, b.level - ((now - b.at) / 1000) * 2);
+  b.at = now;
+  if (b.level + 1 > 4) {
+    quota.refused++;
+    json(res, 429, { errors: 'Exceeded 2 calls per second for api client' }, { 'Retry-After': '1.0' });
+    return null;
+  }
+  b.level += 1;
+  return { 'X-Shopify-Shop-Api-Call-Limit': `${Math.ceil(b.level)}/4` };
+};
+
 // The platforms' paging, over the same 25 orders: what their API references describe.
 const platform = (name, q, req, res, route = 'platform') => {
   const here = `http://${req.headers.host}/${route}/${name}`;
@@ -196,6 +227,14 @@ const server = http.createServer((req, res) => {
     }
     case 'platform':  // /platform/NAME: paging as each platform documents it
       return platform(parts[1], q, req, res);
+    case 'quota': {  // /quota/NAME: 25 orders, 2 a page (page/limit), behind NAME's quota
+      if (parts[1] === 'stats') return json(res, 200, { refused: quota.refused });
+      const headers = quotaGate(parts[1], res);
+      if (!headers) return;
+      const page = num(q.get('page'), 1), limit = 2;
+      const items = orders.slice((page - 1) * limit, page * limit);
+      return json(res, 200, items, headers);
+    }
     case 'oauth1': {  // /oauth1/NAME: the platform NAME's paging behind OAuth 1.0a
       const why = oauthCheck(req);
       if (why) return json(res, 401, { 'o:errorDetails': [{ detail: `Invalid login attempt: ${why}` }] });

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <ctime>
 #include <memory>
@@ -210,7 +211,42 @@ void wait_for(double seconds) {
 
 }  // namespace
 
+// The quotas platforms announce, read after each answer so the next request waits instead of
+// being refused: BigCommerce's X-Rate-Limit-Requests-Left and X-Rate-Limit-Time-Reset-Ms, and
+// Shopify's X-Shopify-Shop-Api-Call-Limit ("39/40": a bucket that leaks two calls a second).
+void HttpClient::note_quota(const HttpResponse& r) {
+  auto header = [&](const char* name) -> const std::string* {
+    auto it = r.headers.find(name);
+    return it == r.headers.end() ? nullptr : &it->second;
+  };
+  double wait = 0;
+  const std::string* left = header("x-rate-limit-requests-left");
+  const std::string* reset = header("x-rate-limit-time-reset-ms");
+  if (left && reset) {
+    char* end = nullptr;
+    long n = std::strtol(left->c_str(), &end, 10);
+    double ms = std::strtod(reset->c_str(), nullptr);
+    if (end != left->c_str() && n <= 0 && ms > 0) wait = ms / 1000;
+  }
+  if (const std::string* calls = header("x-shopify-shop-api-call-limit")) {
+    long used = 0, limit = 0;
+    if (std::sscanf(calls->c_str(), "%ld/%ld", &used, &limit) == 2 && limit > 0 &&
+        used >= limit - 1)
+      wait = std::max(wait, 0.5 * static_cast<double>(used - limit + 2));
+  }
+  if (wait > m_opts.max_retry_wait)
+    throw IoError(
+        fmt::format("the server's quota resets in {:.0f} s, more than --max-retry-wait {:g} s",
+                    wait, m_opts.max_retry_wait));
+  if (wait > 0) m_quota_until = now_seconds() + wait;
+}
+
 void HttpClient::pace() {
+  if (m_quota_until > 0) {
+    double wait = m_quota_until - now_seconds();
+    m_quota_until = 0;
+    if (wait > 0) wait_for(wait);
+  }
   if (m_opts.rate <= 0) return;
   double gap = 1.0 / m_opts.rate;
   double wait = m_last_request + gap - now_seconds();
@@ -302,6 +338,7 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& u
       if (!retryable(rc)) throw IoError(fmt::format("{} {}: {}", method, mask_address(url), why));
     } else {
       curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
+      note_quota(response);
       if (response.status != 429 && response.status < 500) return response;
       why = fmt::format("HTTP {}", response.status);
       wait = retry_after(response);

@@ -105,10 +105,10 @@ OAuth1Credentials oauth1_from_env(const std::string& prefix, const std::string& 
   OAuth1Credentials c;
   c.method = method;
   c.realm = realm;
-  for (auto [suffix, field] : {std::pair{"_CONSUMER_KEY", &c.consumer_key},
-                               std::pair{"_CONSUMER_SECRET", &c.consumer_secret},
-                               std::pair{"_TOKEN", &c.token},
-                               std::pair{"_TOKEN_SECRET", &c.token_secret}}) {
+  for (auto [suffix, field] :
+       {std::pair{"_CONSUMER_KEY", &c.consumer_key},
+        std::pair{"_CONSUMER_SECRET", &c.consumer_secret}, std::pair{"_TOKEN", &c.token},
+        std::pair{"_TOKEN_SECRET", &c.token_secret}}) {
     std::string name = prefix + suffix;
     const char* v = std::getenv(name.c_str());
     if (v == nullptr || *v == '\0')

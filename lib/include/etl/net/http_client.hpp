@@ -57,6 +57,8 @@ class HttpClient {
   std::string m_userpwd;
   std::optional<OAuth1Credentials> m_oauth;
   double m_last_request = 0;  // steady clock, seconds
+  double m_quota_until = 0;   // a platform said its quota is spent until then (steady clock)
+  void note_quota(const HttpResponse& r);
 };
 
 // What an error response says, briefly: its "message", "error", "detail" or "title" when it is
