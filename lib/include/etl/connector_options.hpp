@@ -52,6 +52,7 @@ struct ConnectorOptions {
   std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
   // HTTP sources
   HttpOptions http;
+  std::string profile;              // --profile NAME|FILE (etl/cli/profile.hpp)
   std::string paginate = "none";    // none | link | page | offset | cursor | next
   std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
   bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins

@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 
+#include "etl/cli/profile.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
@@ -143,6 +144,11 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
 
 void add_http_options(CLI::App& app, ConnectorOptions& o) {
   auto* g = app.add_option_group("HTTP sources");
+  g->add_option("--profile", o.profile,
+                "A platform's paging, records path, headers and auth (magento2, bigcommerce-v2, "
+                "bigcommerce-v3, shopify, netsuite-rest, odata, or a JSON file); options given "
+                "on the command line win");
+  app.parse_complete_callback([&app, &o] { apply_profile(app, o); });
   g->add_option("--paginate", o.paginate,
                 "none | link (Link header) | page | offset | cursor | next (a link in the body)")
       ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor", "next"}));
@@ -279,6 +285,9 @@ int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+  } catch (const Error& e) {  // from a parse callback (--profile)
+    print_error(tool, app, e.what(), e.code());
+    return static_cast<int>(e.code());
   }
   try {
     std::unique_ptr<RunLock> lock;
