@@ -24,6 +24,7 @@ const num = (v, d) => (v === null || v === undefined || v === '' ? d : Number(v)
 
 const customers = [];  // what writes to /customers stored, in order
 const others = [];  // what writes to other resources stored, so as not to shift customers' ids
+const batched = [];  // what /batch/* stored
 const store = (record, res, list = customers) => {
   const bad = (Array.isArray(record) ? record : [record]).find((r) => !String(r.email || '').includes('@'));
   if (bad) return json(res, 422, { message: `email is invalid: ${bad.email}` });
@@ -207,6 +208,8 @@ const server = http.createServer((req, res) => {
       return json(res, 200, customers);
     case 'others':  // what /customers-limited and /sink stored
       return json(res, 200, others);
+    case 'batched':  // what /batch/* stored
+      return json(res, 200, batched);
     case 'stats':  // /stats/ID: how many requests fault ID has had
       return json(res, 200, { calls: calls[parts[1]] || 0 });
     case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
@@ -256,6 +259,17 @@ function write(req, res, text) {
     const n = (calls[parts[1]] = (calls[parts[1]] || 0) + 1);
     if (n === 1) return json(res, 503, { message: 'try later' });
     return store(body, res);
+  }
+  if (parts[0] === 'batch') {  // /batch/STYLE: a 207 that says which records failed (bad email)
+    const list = Array.isArray(body) ? body : [body];
+    const bad = list.map((r) => !String(r.email || '').includes('@'));
+    const good = list.filter((r, i) => !bad[i]);
+    good.forEach((r) => batched.push({ id: batched.length + 1, ...r }));
+    if (parts[1] === 'array')  // one result per record, in order (as Magento's bulk API answers)
+      return json(res, 207, list.map((r, i) => (bad[i] ? { status: 422, message: `email is invalid: ${r.email}` } : { status: 201 })));
+    if (parts[1] === 'errors')  // the accepted ones, and errors naming their index
+      return json(res, 207, { data: good, errors: list.map((r, i) => (bad[i] ? { index: i, status: 422, title: `email is invalid: ${r.email}` } : null)).filter(Boolean) });
+    return json(res, 207, { message: 'some records failed' });  // opaque: cannot be told apart
   }
   if (parts[0] === 'customers-limited') {  // a body limit: more than 2 records or 400 bytes is 413
     if ((Array.isArray(body) ? body.length : 1) > 2 || text.length > 400)

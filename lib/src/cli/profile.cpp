@@ -48,8 +48,9 @@ fs::path find_profile(const std::string& name) {
       if (e.path().extension() == ".json") known.push_back(e.path().stem().string());
   }
   std::sort(known.begin(), known.end());
-  throw UsageError(fmt::format("unknown --profile '{}' (profiles: {})", name,
-                               known.empty() ? "none found" : fmt::format("{}", fmt::join(known, ", "))));
+  throw UsageError(
+      fmt::format("unknown --profile '{}' (profiles: {})", name,
+                  known.empty() ? "none found" : fmt::format("{}", fmt::join(known, ", "))));
 }
 
 std::string text_of(const Value& v, const std::string& key, const fs::path& file) {
@@ -71,37 +72,63 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
     throw UsageError(fmt::format("--profile: cannot read {} as a JSON object", file.string()));
   auto unset = [&](const char* option) { return app.count(option) == 0; };
   // Each key, the option it stands for, and how it is set; the command line wins.
-  std::vector<std::tuple<std::string, const char*, std::function<void(const Value&, const std::string&)>>> keys{
-      {"records_path", "--records-path", [&](const Value& v, const std::string& k) { o.records_path = text_of(v, k, file); }},
-      {"paginate", "--paginate", [&](const Value& v, const std::string& k) { o.paginate = text_of(v, k, file); }},
-      {"page_param", "--page-param", [&](const Value& v, const std::string& k) { o.page_param = text_of(v, k, file); }},
-      {"size_param", "--size-param", [&](const Value& v, const std::string& k) { o.size_param = text_of(v, k, file); }},
-      {"offset_param", "--offset-param", [&](const Value& v, const std::string& k) { o.offset_param = text_of(v, k, file); }},
-      {"limit_param", "--limit-param", [&](const Value& v, const std::string& k) { o.limit_param = text_of(v, k, file); }},
-      {"cursor_path", "--cursor-path", [&](const Value& v, const std::string& k) { o.cursor_path = text_of(v, k, file); }},
-      {"cursor_param", "--cursor-param", [&](const Value& v, const std::string& k) { o.cursor_param = text_of(v, k, file); }},
-      {"next_path", "--next-path", [&](const Value& v, const std::string& k) { o.next_path = text_of(v, k, file); }},
-      {"total_path", "--total-path", [&](const Value& v, const std::string& k) { o.total_path = text_of(v, k, file); }},
-      {"has_more_path", "--has-more-path", [&](const Value& v, const std::string& k) { o.has_more_path = text_of(v, k, file); }},
-      {"oauth1_env", "--oauth1-env", [&](const Value& v, const std::string& k) { o.http.oauth1_env = text_of(v, k, file); }},
-      {"oauth1_signature", "--oauth1-signature", [&](const Value& v, const std::string& k) { o.http.oauth1_signature = text_of(v, k, file); }},
-      {"page_size", "--page-size", [&](const Value& v, const std::string& k) {
-         auto n = v.kind() == Value::Kind::Number ? std::strtoull(v.text().c_str(), nullptr, 10) : 0;
-         if (n == 0) throw UsageError(fmt::format("--profile {}: \"{}\" must be a positive number", file.string(), k));
-         o.page_size = n;
-       }},
-      {"headers", "--header", [&](const Value& v, const std::string& k) {
-         if (v.kind() != Value::Kind::Array) throw UsageError(fmt::format("--profile {}: \"{}\" must be an array", file.string(), k));
-         for (const auto& h : v.items()) o.http.headers.push_back(text_of(h, k, file));
-       }},
-  };
+  std::vector<
+      std::tuple<std::string, const char*, std::function<void(const Value&, const std::string&)>>>
+      keys{
+          {"records_path", "--records-path",
+           [&](const Value& v, const std::string& k) { o.records_path = text_of(v, k, file); }},
+          {"paginate", "--paginate",
+           [&](const Value& v, const std::string& k) { o.paginate = text_of(v, k, file); }},
+          {"page_param", "--page-param",
+           [&](const Value& v, const std::string& k) { o.page_param = text_of(v, k, file); }},
+          {"size_param", "--size-param",
+           [&](const Value& v, const std::string& k) { o.size_param = text_of(v, k, file); }},
+          {"offset_param", "--offset-param",
+           [&](const Value& v, const std::string& k) { o.offset_param = text_of(v, k, file); }},
+          {"limit_param", "--limit-param",
+           [&](const Value& v, const std::string& k) { o.limit_param = text_of(v, k, file); }},
+          {"cursor_path", "--cursor-path",
+           [&](const Value& v, const std::string& k) { o.cursor_path = text_of(v, k, file); }},
+          {"cursor_param", "--cursor-param",
+           [&](const Value& v, const std::string& k) { o.cursor_param = text_of(v, k, file); }},
+          {"next_path", "--next-path",
+           [&](const Value& v, const std::string& k) { o.next_path = text_of(v, k, file); }},
+          {"total_path", "--total-path",
+           [&](const Value& v, const std::string& k) { o.total_path = text_of(v, k, file); }},
+          {"has_more_path", "--has-more-path",
+           [&](const Value& v, const std::string& k) { o.has_more_path = text_of(v, k, file); }},
+          {"oauth1_env", "--oauth1-env",
+           [&](const Value& v, const std::string& k) { o.http.oauth1_env = text_of(v, k, file); }},
+          {"oauth1_signature", "--oauth1-signature",
+           [&](const Value& v, const std::string& k) {
+             o.http.oauth1_signature = text_of(v, k, file);
+           }},
+          {"page_size", "--page-size",
+           [&](const Value& v, const std::string& k) {
+             auto n =
+                 v.kind() == Value::Kind::Number ? std::strtoull(v.text().c_str(), nullptr, 10) : 0;
+             if (n == 0)
+               throw UsageError(
+                   fmt::format("--profile {}: \"{}\" must be a positive number", file.string(), k));
+             o.page_size = n;
+           }},
+          {"headers", "--header",
+           [&](const Value& v, const std::string& k) {
+             if (v.kind() != Value::Kind::Array)
+               throw UsageError(
+                   fmt::format("--profile {}: \"{}\" must be an array", file.string(), k));
+             for (const auto& h : v.items()) o.http.headers.push_back(text_of(h, k, file));
+           }},
+      };
   for (const auto& m : doc.members()) {
     if (m.key == "description") continue;
-    auto it = std::find_if(keys.begin(), keys.end(), [&](const auto& k) { return std::get<0>(k) == m.key; });
+    auto it = std::find_if(keys.begin(), keys.end(),
+                           [&](const auto& k) { return std::get<0>(k) == m.key; });
     if (it == keys.end())
       throw UsageError(fmt::format("--profile {}: unknown key \"{}\"", file.string(), m.key));
-    if (app.get_option_no_throw(std::get<1>(*it)) == nullptr) continue;  // not an option of this tool
-    if (unset(std::get<1>(*it))) std::get<2>(*it)(m.value, m.key);
+    if (app.get_option_no_throw(std::get<1>(*it)) == nullptr)
+      continue;  // not an option of this tool
+    if (unset(std::get<1>(*it))) std::get<2> (*it)(m.value, m.key);
   }
 }
 

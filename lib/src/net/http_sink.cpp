@@ -3,6 +3,11 @@
 #include <curl/curl.h>
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <optional>
+#include <vector>
+
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 
@@ -14,6 +19,62 @@ std::string url_encode(const std::string& s) {
   std::string out = e ? e : "";
   curl_free(e);
   return out;
+}
+
+// What an item of a batch answer says went wrong: its message, title or detail, else itself.
+std::string item_message(const Value& item) {
+  for (const char* key : {"message", "title", "detail", "error"})
+    if (const Value* m = json_pointer(item, std::string("/") + key);
+        m && m->kind() == Value::Kind::String)
+      return m->text();
+  return to_json(item);
+}
+
+bool item_failed(const Value& item) {
+  const Value* status = json_pointer(item, "/status");
+  if (!status) return false;
+  if (status->kind() == Value::Kind::Number)
+    return std::strtol(status->text().c_str(), nullptr, 10) >= 300;
+  if (status->kind() == Value::Kind::String)
+    return status->text() == "rejected" || status->text() == "failed" || status->text() == "error";
+  return false;
+}
+
+// A batch's answer that says which of its records failed, as platforms write it: one result per
+// record in order (a bare array, or under "request_items" or "results") with a status, or an
+// "errors" list whose entries name the record's index. Sets failed[i] to the message of each
+// record that failed; false when the answer says nothing per record.
+bool per_item_results(const Value& body, std::size_t count,
+                      std::vector<std::optional<std::string>>& failed) {
+  failed.assign(count, std::nullopt);
+  const Value* items = body.kind() == Value::Kind::Array ? &body : nullptr;
+  for (const char* key : {"/request_items", "/results"})
+    if (!items)
+      if (const Value* v = json_pointer(body, key); v && v->kind() == Value::Kind::Array) items = v;
+  if (items && items->items().size() == count &&
+      std::all_of(items->items().begin(), items->items().end(),
+                  [](const Value& i) { return json_pointer(i, "/status") != nullptr; })) {
+    for (std::size_t i = 0; i < count; ++i)
+      if (item_failed(items->items()[i])) failed[i] = item_message(items->items()[i]);
+    return true;
+  }
+  const Value* errors = json_pointer(body, "/errors");
+  if (!errors || errors->kind() != Value::Kind::Array || errors->items().empty()) return false;
+  for (const auto& e : errors->items()) {
+    const Value* index = nullptr;
+    for (const char* key : {"/index", "/item_index", "/itemIndex"})
+      if (!index) index = json_pointer(e, key);
+    auto at = index && index->kind() == Value::Kind::Number
+                  ? std::strtoull(index->text().c_str(), nullptr, 10)
+                  : count;
+    if (at >= count)
+      throw IoError(
+          fmt::format("the answer lists an error without the index of its record "
+                      "({}): which records were written cannot be told",
+                      to_json(e)));
+    failed[at] = item_message(e);
+  }
+  return true;
 }
 
 }  // namespace
@@ -124,13 +185,38 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     m_responses->maybe_flush();
   }
   WriteResult result;
-  if (ok) m_accepted += to - from;
   if (!ok)
     result = {WriteOutcome::Rejected,
               fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_address(url), r.status,
                           http_error_message(r.body))};
-  for (std::size_t i = from; i < to; ++i)
-    if (m_outcome) m_outcome(m_batch[i], result);
+  // A batch accepted as a whole may still say that some of its records failed (207
+  // Multi-Status, or errors per record): those are rejected, the others written.
+  std::vector<std::optional<std::string>> failed;
+  if (ok && m_batch_size > 1) {
+    Value answer;
+    bool parsed = !r.body.empty() && !parse_json(r.body, answer);
+    bool per_item = false;
+    try {
+      per_item = parsed && per_item_results(answer, to - from, failed);
+    } catch (const IoError& e) {
+      throw IoError(
+          fmt::format("{}: HTTP {}: {}", m_batch[from].where.to_string(), r.status, e.what()));
+    }
+    if (r.status == 207 && !per_item)
+      throw IoError(fmt::format(
+          "{}: HTTP 207 Multi-Status without a result per record: which of the {} records were "
+          "written cannot be told",
+          m_batch[from].where.to_string(), to - from));
+  }
+  for (std::size_t i = from; i < to; ++i) {
+    WriteResult each = result;
+    if (ok && !failed.empty() && failed[i - from])
+      each = {WriteOutcome::Rejected,
+              fmt::format("{} {}: HTTP {}: record {} of the batch: {}", m_opts.http_method,
+                          mask_address(url), r.status, i - from + 1, *failed[i - from])};
+    if (ok && each.outcome != WriteOutcome::Rejected) ++m_accepted;
+    if (m_outcome) m_outcome(m_batch[i], each);
+  }
 }
 
 void HttpSink::commit() {
