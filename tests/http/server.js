@@ -25,6 +25,7 @@ const num = (v, d) => (v === null || v === undefined || v === '' ? d : Number(v)
 const customers = [];  // what writes to /customers stored, in order
 const others = [];  // what writes to other resources stored, so as not to shift customers' ids
 const batched = [];  // what /batch/* stored
+const accounts = [];  // /accounts: created with ids the server assigns
 const store = (record, res, list = customers) => {
   const bad = (Array.isArray(record) ? record : [record]).find((r) => !String(r.email || '').includes('@'));
   if (bad) return json(res, 422, { message: `email is invalid: ${bad.email}` });
@@ -210,6 +211,8 @@ const server = http.createServer((req, res) => {
       return json(res, 200, others);
     case 'batched':  // what /batch/* stored
       return json(res, 200, batched);
+    case 'accounts':
+      return json(res, 200, accounts);
     case 'stats':  // /stats/ID: how many requests fault ID has had
       return json(res, 200, { calls: calls[parts[1]] || 0 });
     case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
@@ -277,6 +280,15 @@ function write(req, res, text) {
     return store(body, res, others);
   }
   if (parts[0] === 'sink') return store(body, res, others);  // takes anything valid, apart
+  if (parts[0] === 'accounts') {  // POST creates with a new id (one or an array); PUT /accounts/ID updates
+    if (req.method === 'POST' && parts.length === 1) return store(body, res, accounts);
+    const at = accounts.findIndex((a) => String(a.id) === parts[1]);
+    if (req.method === 'PUT' && at >= 0) {
+      accounts[at] = { ...body, id: accounts[at].id };
+      return json(res, 200, accounts[at]);
+    }
+    return json(res, 404, { message: `no account ${parts[1]}` });
+  }
   if (parts[0] !== 'customers') return json(res, 404, { message: 'no such resource' });
   if (req.method === 'POST' && parts.length === 1) return store(body, res);
   const at = customers.findIndex((c) => c.customer_no === parts[1]);

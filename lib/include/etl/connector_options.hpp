@@ -67,6 +67,9 @@ struct ConnectorOptions {
   // HTTP destinations
   std::string http_method = "POST";  // --method
   std::string responses;             // --responses FILE
+  // --xref DB --entity NAME --xref-key FIELD --id-path PTR: the id the API gives each record it
+  // creates goes into etl-correlate's cross-reference store, paired with the record's FIELD
+  std::string xref, xref_entity, xref_key, id_path;
 };
 
 }  // namespace etl

@@ -212,6 +212,15 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
         ->check(CLI::IsMember({"POST", "PUT", "PATCH"}));
     http->add_option("--responses", o.responses,
                      "Write each request and the server's answer (NDJSON), e.g. to keep new ids");
+    http->add_option("--xref", o.xref,
+                     "Keep the id the API gives each record it accepts in this cross-reference "
+                     "store (etl-correlate --xref), paired with the record's --xref-key, as "
+                     "entity --entity: the next run looks it up and updates instead of creating");
+    http->add_option("--entity", o.xref_entity, "--xref: the entity the pairs are kept as");
+    http->add_option("--xref-key", o.xref_key, "--xref: the record's own key field");
+    http->add_option("--id-path", o.id_path,
+                     "--xref: JSON Pointer to the new id in the answer (default /id); for a batch, "
+                     "in each element of the answer's array");
     add_http_client_options(http, o);
     app.add_option("--batch-size", o.batch_size,
                    "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")

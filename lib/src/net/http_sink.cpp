@@ -96,6 +96,50 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
     throw UsageError(
         "--batch-size above 1 needs a URL without {field} parts (one URL per request)");
   if (!o.responses.empty()) m_responses = std::make_unique<OutputStream>(o.responses);
+  if (!o.xref.empty() && (o.xref_entity.empty() || o.xref_key.empty()))
+    throw UsageError("--xref needs --entity and --xref-key (the record's own key field)");
+  if (o.xref.empty() && (!o.xref_entity.empty() || !o.xref_key.empty() || !o.id_path.empty()))
+    throw UsageError("--entity, --xref-key and --id-path go with --xref");
+}
+
+// --xref: the ids the server gave the records it wrote, paired with each record's own key. One
+// record: the id at --id-path in the answer; a batch: in each element of the answer's array, or
+// of its request_items/results/data array, in order. Saved with each request, so a run that
+// fails later keeps the ids of what it created. A record written without an id to keep stops
+// the run: the next run would create it again.
+void HttpSink::keep_ids(std::size_t from, std::size_t to, const std::string& answer,
+                        const std::vector<bool>& written) {
+  std::string path = m_opts.id_path.empty() ? "/id" : m_opts.id_path;
+  Value body;
+  bool parsed = !answer.empty() && !parse_json(answer, body);
+  const Value* items = nullptr;
+  if (parsed && to - from > 1) {
+    items = body.kind() == Value::Kind::Array ? &body : nullptr;
+    for (const char* key : {"/request_items", "/results", "/data"})
+      if (!items)
+        if (const Value* v = json_pointer(body, key); v && v->kind() == Value::Kind::Array)
+          items = v;
+  }
+  std::vector<correlate::XrefPair> pairs;
+  std::string missing;
+  for (std::size_t i = from; i < to && missing.empty(); ++i) {
+    if (!written[i - from]) continue;
+    const Value* key = m_batch[i].record.find(m_opts.xref_key);
+    const Value* element = to - from == 1 ? (parsed ? &body : nullptr)
+                           : items && items->items().size() == to - from ? &items->items()[i - from]
+                                                                         : nullptr;
+    const Value* id = element ? json_pointer(*element, path) : nullptr;
+    if (!key || key->is_null() || !id || id->is_null())
+      missing = fmt::format(
+          "{}: --xref: the server wrote the record but {}: the next run would create it again",
+          m_batch[i].where.to_string(),
+          !key || key->is_null() ? fmt::format("it has no --xref-key {}", m_opts.xref_key)
+                                 : fmt::format("its answer has no id at {}", path));
+    else
+      pairs.push_back({*key, *id, "created", 1});
+  }
+  if (!pairs.empty()) correlate::XrefStore(m_opts.xref).save(m_opts.xref_entity, pairs);
+  if (!missing.empty()) throw IoError(missing);
 }
 
 std::string HttpSink::url_for(const Record& r, std::string& missing) const {
@@ -208,15 +252,20 @@ void HttpSink::send(std::size_t from, std::size_t to) {
           "written cannot be told",
           m_batch[from].where.to_string(), to - from));
   }
+  std::vector<bool> written(to - from, false);
   for (std::size_t i = from; i < to; ++i) {
     WriteResult each = result;
     if (ok && !failed.empty() && failed[i - from])
       each = {WriteOutcome::Rejected,
               fmt::format("{} {}: HTTP {}: record {} of the batch: {}", m_opts.http_method,
                           mask_address(url), r.status, i - from + 1, *failed[i - from])};
-    if (ok && each.outcome != WriteOutcome::Rejected) ++m_accepted;
+    if (ok && each.outcome != WriteOutcome::Rejected) {
+      ++m_accepted;
+      written[i - from] = true;
+    }
     if (m_outcome) m_outcome(m_batch[i], each);
   }
+  if (ok && !m_opts.xref.empty()) keep_ids(from, to, r.body, written);
 }
 
 void HttpSink::commit() {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "etl/connector_options.hpp"
+#include "etl/correlate/xref_store.hpp"
 #include "etl/io.hpp"
 #include "etl/net/http_client.hpp"
 #include "etl/sink.hpp"
@@ -38,6 +39,8 @@ class HttpSink : public Sink {
   std::unique_ptr<OutputStream> m_responses;
   OutcomeFn m_outcome;
   std::uint64_t m_accepted = 0;  // records of requests the server answered 2xx
+  void keep_ids(std::size_t from, std::size_t to, const std::string& answer,
+                const std::vector<bool>& written);
 };
 
 }  // namespace etl
