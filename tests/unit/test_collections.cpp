@@ -4,6 +4,7 @@
 
 #include "etl/json.hpp"
 #include "etl/mapping/expr.hpp"
+#include "expression_runner.hpp"
 
 using namespace etl::mapping;
 
@@ -18,34 +19,10 @@ const char* kOrder = R"({"increment_id":"000000012","status":"processing","qty":
   "custom_attributes":[{"attribute_code":"color","value":"red"},{"attribute_code":"size","value":"L"}],
   "tags":["a","b","a"],"nums":[3,1,2]})";
 
-struct Result {
-  std::string value, error, compile;
-};
+using Result = etl::test::ExprResult;
 
 Result run(const std::string& expr) {
-  Diagnostics diags;
-  std::deque<Branch> branches;
-  CompileContext cc;
-  cc.file = "m.json";
-  cc.diags = &diags;
-  cc.branches = &branches;
-  ExprPtr e = compile_expression_text(expr, cc);
-  Result r;
-  if (!e) {
-    r.compile = diags.to_text();
-    return r;
-  }
-  etl::Value input;
-  REQUIRE_FALSE(etl::parse_json(kOrder, input));
-  etl::Record rec;
-  for (auto& m : input.members()) rec.set(m.key, m.value);
-  EvalContext ctx{&rec, nullptr, 0, cc.zones, {}};
-  try {
-    r.value = etl::to_json(e->eval(ctx).to_value());
-  } catch (const EvalError& err) {
-    r.error = err.what();
-  }
-  return r;
+  return etl::test::run_expression(expr, kOrder, CompileContext{});
 }
 
 std::string value(const std::string& expr) {

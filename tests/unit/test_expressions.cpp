@@ -3,16 +3,13 @@
 
 #include "etl/json.hpp"
 #include "etl/mapping/expr.hpp"
+#include "expression_runner.hpp"
 
 using namespace etl::mapping;
 
 namespace {
 
-struct Result {
-  std::string value;    // JSON of the result
-  std::string error;    // the record-level error, when evaluation failed
-  std::string compile;  // compile diagnostics
-};
+using Result = etl::test::ExprResult;
 
 const char* kInput = R"({"id":7,"name":" Ada Lovelace ","email":"ADA@Example.COM","price":"19.99",
   "qty":3,"total":59.97,"status":"paid","zip":"01234","tags":["a","b"],"missing_not":null,
@@ -20,37 +17,14 @@ const char* kInput = R"({"id":7,"name":" Ada Lovelace ","email":"ADA@Example.COM
   "odd key":"odd","created":"2024-03-01T10:00:00+01:00","flag":"yes"})";
 
 Result run(const std::string& expr, const char* zone = nullptr, DstPolicy dst = DstPolicy::Reject) {
-  Diagnostics diags;
-  std::deque<Branch> branches;
-  std::map<std::string, Lookup> lookups;
-  Lookup uom{"uom", {{"pcs", etl::Value::string("EA")}}, etl::Value::string("XX")};
-  Lookup strict{"strict", {{"1", etl::Value::string("one")}}, std::nullopt};
-  lookups.emplace("uom", uom);
-  lookups.emplace("strict", strict);
+  static std::map<std::string, Lookup> lookups{
+      {"uom", Lookup{"uom", {{"pcs", etl::Value::string("EA")}}, etl::Value::string("XX")}},
+      {"strict", Lookup{"strict", {{"1", etl::Value::string("one")}}, std::nullopt}}};
   CompileContext cc;
-  cc.file = "m.json";
-  cc.diags = &diags;
   cc.lookups = &lookups;
-  cc.branches = &branches;
   if (zone) cc.zones.zone = find_zone(zone);
   cc.zones.dst = dst;
-  ExprPtr e = compile_expression_text(expr, cc);
-  Result r;
-  if (!e) {
-    r.compile = diags.to_text();
-    return r;
-  }
-  etl::Value input;
-  REQUIRE_FALSE(etl::parse_json(kInput, input));
-  etl::Record rec;
-  for (auto& m : input.members()) rec.set(m.key, m.value);
-  EvalContext ctx{&rec, nullptr, 0, cc.zones, *parse_iso8601("2026-01-02T03:04:05Z", {})};
-  try {
-    r.value = etl::to_json(e->eval(ctx).to_value());
-  } catch (const EvalError& err) {
-    r.error = err.what();
-  }
-  return r;
+  return etl::test::run_expression(expr, kInput, cc, *parse_iso8601("2026-01-02T03:04:05Z", {}));
 }
 
 std::string value(const std::string& expr) {
