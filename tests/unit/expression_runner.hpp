@@ -2,7 +2,6 @@
 // Compiles one expression and evaluates it over one JSON record, for the expression tests:
 // the value as JSON, the record-level error, or the compile diagnostics.
 #include <catch2/catch.hpp>
-
 #include <deque>
 #include <string>
 

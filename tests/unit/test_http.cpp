@@ -22,6 +22,14 @@ TEST_CASE("the next page comes from the Link header's rel=next", "[http]") {
         "https://a/x?page=2");
   CHECK(next_link(R"(<https://a/x?page=1>; rel="prev", </x?page=3>; rel=next)") == "/x?page=3");
   CHECK(next_link(R"(<https://a/x?page=1>; rel="first")").empty());
+  CHECK(next_link(R"(<https://a/x?page=2>; rel="prev next")") == "https://a/x?page=2");
+  CHECK(next_link(R"(<https://a/x?page=2>; rel="nextish")").empty());
+  // A server's header of any length is read in linear time, without recursion (std::regex
+  // overflowed the stack on one; found by fuzz_values).
+  std::string hostile = "<" + std::string(1 << 20, '/') + ">; rel=" + std::string(1 << 20, 'n');
+  CHECK(next_link(hostile).empty());
+  CHECK(etl::mask_address("http://u:" + std::string(1 << 20, 'p') + "@h/x?token=" +
+                          std::string(1 << 20, 't')) == "http://u:***@h/x?token=***");
   CHECK(etl::resolve_url("http://h:8/a/b?page=1", "/a/b?page=2") == "http://h:8/a/b?page=2");
   CHECK(etl::with_query("http://h/x?a=1", "cursor", "a b&c") == "http://h/x?a=1&cursor=a+b%26c");
 }

@@ -2,6 +2,7 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <re2/re2.h>
 
 #include <algorithm>
 #include <chrono>
@@ -11,7 +12,6 @@
 #include <ctime>
 #include <memory>
 #include <random>
-#include <regex>
 #include <thread>
 
 #include "etl/error.hpp"
@@ -103,28 +103,33 @@ std::string http_error_message(const std::string& body) {
 }
 
 std::string expand_env(const std::string& text) {
-  static const std::regex var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))");
+  static const RE2 var(R"(\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*))");
   std::string out;
-  auto begin = std::sregex_iterator(text.begin(), text.end(), var);
-  std::size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    const auto& m = *it;
-    std::string name = m[1].matched ? m[1].str() : m[2].str();
+  re2::StringPiece rest(text);
+  std::string braced, bare;
+  for (;;) {
+    re2::StringPiece before = rest;
+    if (!RE2::FindAndConsume(&rest, var, &braced, &bare)) break;
+    // FindAndConsume consumed up to the end of the match; the match is its last part.
+    std::string name = braced.empty() ? bare : braced;
+    std::size_t match_len = name.size() + (braced.empty() ? 1 : 3);
+    out.append(before.data(), static_cast<std::size_t>(rest.data() - before.data()) - match_len);
     const char* value = std::getenv(name.c_str());
     if (value == nullptr)
       throw UsageError(fmt::format("environment variable {} is not set (used in --header)", name));
-    out += text.substr(last, static_cast<std::size_t>(m.position()) - last);
     out += value;
-    last = static_cast<std::size_t>(m.position() + m.length());
   }
-  return out + text.substr(last);
+  out.append(rest.data(), rest.size());
+  return out;
 }
 
+// RE2, not std::regex: the header comes from the server, and libstdc++'s regex recursion
+// overflowed the stack on a long hostile one (found by fuzz_values).
 std::string next_link(const std::string& link_header) {
-  static const std::regex next(R"re(<([^>]*)>\s*;[^,]*rel\s*=\s*"?([^",;]*\s)?next[\s"]?)re",
-                               std::regex::icase);
-  std::smatch m;
-  return std::regex_search(link_header, m, next) ? m[1].str() : "";
+  static const RE2 next(
+      R"re((?i)<([^>]*)>\s*;[^,]*rel\s*=\s*"?(?:[^",;]*\s)?next(?:[\s"]|$|[,;]))re");
+  std::string url;
+  return RE2::PartialMatch(link_header, next, &url) ? url : "";
 }
 
 std::string resolve_url(const std::string& base, const std::string& url) {
