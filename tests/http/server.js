@@ -280,6 +280,10 @@ function write(req, res, text) {
     return store(body, res, others);
   }
   if (parts[0] === 'sink') return store(body, res, others);  // takes anything valid, apart
+  if (parts[0] === 'busy') {  // /busy/ID: every write answered 503, retry in 2 s; counted in /stats/ID
+    calls[parts[1]] = (calls[parts[1]] || 0) + 1;
+    return json(res, 503, { message: 'busy' }, { 'Retry-After': '2' });
+  }
   if (parts[0] === 'accounts') {  // POST creates with a new id (one or an array); PUT /accounts/ID updates
     if (req.method === 'POST' && parts.length === 1) return store(body, res, accounts);
     const at = accounts.findIndex((a) => String(a.id) === parts[1]);

@@ -205,6 +205,16 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     r = m_client.request(m_opts.http_method, url, body);
   } catch (const IoError& e) {  // say which record the run reached
     throw IoError(fmt::format("{}: {}", m_batch[from].where.to_string(), e.what()));
+  } catch (const StopRequested&) {
+    // A stop signal while waiting to retry: the last attempt failed, so these records were not
+    // written. They go to the rejects (to be sent again) and the run stops as it does for any
+    // stop signal.
+    WriteResult unsent{WriteOutcome::Rejected,
+                       fmt::format("{} {}: not sent: a stop signal came while waiting to retry",
+                                   m_opts.http_method, mask_address(url))};
+    for (std::size_t i = from; i < to; ++i)
+      if (m_outcome) m_outcome(m_batch[i], unsent);
+    return;
   }
   if (r.status == 413 && to - from > 1) {
     std::size_t middle = from + (to - from) / 2;
