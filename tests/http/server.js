@@ -107,8 +107,13 @@ const platform = (name, q, req, res, route = 'platform') => {
         total_count: orders.length });
     }
     case 'bigcommerce-v2': {  // a bare array; 204 No Content past the last page
+      // ?upto=N: only the first N orders exist yet; min_date_modified filters as BigCommerce does
       const page = num(q.get('page'), 1), limit = num(q.get('limit'), 50);
-      const items = orders.slice((page - 1) * limit, page * limit);
+      const since = q.get('min_date_modified') ? Date.parse(q.get('min_date_modified')) : -Infinity;
+      const all = orders.slice(0, num(q.get('upto'), orders.length))
+        .map((o, i) => ({ ...o, date_modified: new Date(Date.UTC(2024, 2, 1 + i, 12)).toUTCString().replace('GMT', '+0000') }))
+        .filter((o) => Date.parse(o.date_modified) >= since);
+      const items = all.slice((page - 1) * limit, page * limit);
       if (items.length === 0) { res.writeHead(204); return res.end(); }
       return json(res, 200, items);
     }

@@ -91,6 +91,8 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
            [&](const Value& v, const std::string& k) { o.cursor_path = text_of(v, k, file); }},
           {"cursor_param", "--cursor-param",
            [&](const Value& v, const std::string& k) { o.cursor_param = text_of(v, k, file); }},
+          {"since_param", "--since-param",
+           [&](const Value& v, const std::string& k) { o.since_param = text_of(v, k, file); }},
           {"next_path", "--next-path",
            [&](const Value& v, const std::string& k) { o.next_path = text_of(v, k, file); }},
           {"total_path", "--total-path",
