@@ -197,7 +197,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                  "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
       ->check(CLI::ExistingFile);
   if (for_sink) {
-    app.add_option("--columns", o.columns, "CSV column order")->delimiter(',');
+    app.add_option("--columns", o.columns,
+                   "CSV: the columns to write, in this order; other fields are left out (default: "
+                   "the first record's fields, and a record with another field is rejected)")
+        ->delimiter(',');
     app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
     app.add_option("--mode", o.mode, "insert | upsert | update | replace")
         ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));

@@ -24,7 +24,10 @@ void append_csv_field(std::string& out, std::string_view s, char delimiter) {
 }
 
 CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
-    : m_out(path), m_delim(delimiter), m_columns(std::move(columns)) {}
+    : m_out(path),
+      m_delim(delimiter),
+      m_columns(std::move(columns)),
+      m_projection(!m_columns.empty()) {}
 
 WriteResult CsvWriter::write(const Sourced& in) {
   const auto& fields = in.record.fields();
@@ -39,10 +42,16 @@ WriteResult CsvWriter::write(const Sourced& in) {
     b.push_back('\n');
     m_header_done = true;
   }
-  for (const auto& m : fields)
-    if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
-      return {WriteOutcome::Rejected,
-              fmt::format("field '{}' is not one of the CSV columns", m.key)};
+  // --columns names the columns to write (a projection, as Miller's cut): other fields are left
+  // out. Without it the first record's fields are the columns, and a later record with another
+  // field is rejected rather than lose it.
+  if (!m_projection)
+    for (const auto& m : fields)
+      if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+        return {WriteOutcome::Rejected,
+                fmt::format("field '{}' is not one of the CSV columns (the first record's; "
+                            "--columns chooses them)",
+                            m.key)};
   std::string& b = m_out.buffer();
   // Fast path: the record's fields are exactly the columns, in order.
   bool in_order = fields.size() == m_columns.size();

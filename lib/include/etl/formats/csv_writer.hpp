@@ -24,6 +24,7 @@ class CsvWriter : public Sink {
   OutputStream m_out;
   char m_delim;
   std::vector<std::string> m_columns;
+  bool m_projection;  // --columns given: write those, leave other fields out
   bool m_header_done = false;
   std::string m_scratch;
 };
