@@ -118,12 +118,26 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       throw UsageError("--checkpoint and --audit take one destination, not several --to");
     targets.resize(specs.size());
     for (std::size_t i = 0; i < specs.size(); ++i) {
-      specs[i].options.dry_run = p.dry_run;
-      specs[i].options.one_transaction = p.all_or_nothing;
       targets[i].name = specs[i].name;
-      targets[i].sink = reg.open_sink(specs[i].address, specs[i].options);
       targets[i].counts = broadcast ? &targets[i].own : &stats;
     }
+    for (std::size_t i = 0; i < specs.size(); ++i) {
+      specs[i].options.dry_run = p.dry_run;
+      specs[i].options.one_transaction = p.all_or_nothing;
+      // A broadcast destination that cannot be opened (its server is down, its file cannot be
+      // made) fails alone, as one that fails later does; a usage mistake stops the run.
+      try {
+        targets[i].sink = reg.open_sink(specs[i].address, specs[i].options);
+      } catch (const UsageError&) {
+        throw;
+      } catch (const Error& e) {
+        if (!broadcast || p.all_or_nothing) throw;
+        targets[i].failure = e.what();
+        targets[i].failure_code = e.code();
+      }
+    }
+    if (broadcast && std::all_of(targets.begin(), targets.end(), [](auto& t) { return !t.sink; }))
+      throw IoError("no destination could be opened");
     Sink* sink = targets[0].sink.get();  // the only one, where broadcasting is refused
     // With --checkpoint, rejects append as they happen: a rerun skips what they were part of.
     RejectWriter& rejects = rejects_file.emplace(c.rejects, !p.checkpoint.empty());
@@ -187,8 +201,9 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
       }
     };
     for (auto& t : targets)
-      t.sink->on_outcome(
-          [&account, &t](const Sourced& in, const WriteResult& w) { account(t, in, w); });
+      if (t.sink)  // (a broadcast target that could not be opened has none)
+        t.sink->on_outcome(
+            [&account, &t](const Sourced& in, const WriteResult& w) { account(t, in, w); });
     // A broadcast target's step: its failure is its own, except with --all-or-nothing (or a
     // single destination), where it is the run's.
     auto guarded = [&](Target& t, auto&& step) {
