@@ -138,11 +138,6 @@ bool conversion(Reader& in, char c, bool modified, Fields& f) {
       f.year = v < 69 ? 2000 + v : 1900 + v;
       f.has_year = true;
       return true;
-    case 'C':
-      if (!in.number(1, 2, v)) return false;
-      f.year = v * 100 + f.year % 100;
-      f.has_year = true;
-      return true;
     case 'm':
       return in.number(1, 2, f.month);
     case 'd':

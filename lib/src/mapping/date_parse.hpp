@@ -13,7 +13,7 @@ struct ParsedLocal {
 };
 
 // Reads all of s as strptime-style `format`; nullopt when it does not match, text is left
-// over, or the fields name no real date and time. Conversions: %Y %y %C %m %d %e %j %b %B %h %a
+// over, or the fields name no real date and time. Conversions: %Y %y %m %d %e %j %b %B %h %a
 // %A %H %I %p %M %S (with a fraction) %z %Ez %Z %T %R %D %F %n %t %%.
 std::optional<ParsedLocal> date_parse(std::string_view s, std::string_view format);
 

@@ -190,7 +190,7 @@ std::optional<TimeValue> parse_timestamp(std::string_view s, const ZoneSettings&
 
 char unknown_time_conversion(std::string_view format, bool printing) {
   static constexpr std::string_view kPrinted = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
-  static constexpr std::string_view kParsed = "aAbBCdDeFhHIjmMnpRStTyYzZ%";  // date_parse.cpp
+  static constexpr std::string_view kParsed = "aAbBdDeFhHIjmMnpRStTyYzZ%";  // date_parse.cpp
   const std::string_view kKnown = printing ? kPrinted : kParsed;
   for (std::size_t i = 0; i < format.size(); ++i) {
     if (format[i] != '%') continue;

@@ -101,10 +101,14 @@ bool HttpSource::fetch_page() {
             : ""));
   m_pos = 0;
   std::size_t count = m_items->items().size();
-  std::uint64_t records_digest = digest_text(kDigestSeed, to_json(*m_items));
-  if (count > 0 && m_page_no > 1 && records_digest == m_last_page_digest) {
-    const std::string& style = m_opts.paginate;
-    if (style != "page" && style != "offset")  // the server said where to go, and it loops
+  // Where the client counts pages (page, offset) a repeat is told by its records, as Magento's
+  // repeated last page differs in its search_criteria; where the server said where to go, a
+  // page whose body repeats word for word loops. Only the first needs the records serialised.
+  const std::string& style = m_opts.paginate;
+  bool client_counts = style == "page" || style == "offset";
+  std::uint64_t page_digest = digest_text(kDigestSeed, client_counts ? to_json(*m_items) : r.body);
+  if (count > 0 && m_page_no > 1 && page_digest == m_last_page_digest) {
+    if (!client_counts)
       throw IoError(
           fmt::format("{}: the page repeats page {} word for word", where, m_page_no - 1));
     // Magento answers a page past its last with the last page again: the end, not new records.
@@ -114,7 +118,7 @@ bool HttpSource::fetch_page() {
     m_items = &m_empty;
     return true;
   }
-  m_last_page_digest = records_digest;
+  m_last_page_digest = page_digest;
   m_read += count;
   find_next_page(url, r, count);
   return true;

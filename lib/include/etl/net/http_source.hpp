@@ -37,7 +37,7 @@ class HttpSource : public Source {
   std::size_t m_page_number = 0;  // --paginate page: the value of the page parameter
   std::size_t m_offset = 0;
   std::string m_origin;                  // the first URL's: where credentials may go
-  std::uint64_t m_last_page_digest = 0;  // of the previous page's records
+  std::uint64_t m_last_page_digest = 0;  // of the previous page (its records, or its body)
   std::uint64_t m_read = 0;              // records on the pages read so far
   Value m_empty = Value::array();        // the records of a 204 or an empty body
   std::vector<std::string> m_notes;
