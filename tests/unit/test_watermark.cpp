@@ -1,3 +1,5 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -15,7 +17,9 @@ using etl::Watermark;
 namespace {
 
 struct StateDir {
-  std::filesystem::path dir = std::filesystem::temp_directory_path() / "etl-watermark-test";
+  // One directory per process: CTest runs the test cases in parallel processes.
+  std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("etl-watermark-test-" + std::to_string(getpid()));
   StateDir() {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);
