@@ -510,6 +510,7 @@ void PgSink::use_checkpoint(Checkpoint& checkpoint) {
         "--checkpoint: --mode replace loads in one transaction, there is nothing "
         "to resume");
   m_checkpoint = &checkpoint;
+  hold_checkpoint_lock(checkpoint.name());
   m_conn.exec(
       "CREATE TABLE IF NOT EXISTS etl_checkpoint (name text PRIMARY KEY, records bigint NOT "
       "NULL, first_record text, last_record text, complete boolean NOT NULL, updated_at "
@@ -524,6 +525,27 @@ void PgSink::use_checkpoint(Checkpoint& checkpoint) {
     checkpoint.found(CheckpointRow{std::stoull(PQgetvalue(r.get(), 0, 0)),
                                    PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 2),
                                    PQgetvalue(r.get(), 0, 3)[0] == 't', PQgetvalue(r.get(), 0, 4)});
+}
+
+// A load killed just after sending its COMMIT leaves a backend that is still committing; a
+// rerun reading the checkpoint before that commit lands would resume too early and load a batch
+// twice. Two loads of one checkpoint at once would do the same. So the load holds an advisory
+// lock on the checkpoint's name for its session: a dead client's backend lets go as soon as it
+// ends, a live load does not, and waiting for it longer than a while is an error.
+void PgSink::hold_checkpoint_lock(const std::string& name) {
+  m_conn.exec("BEGIN");
+  m_conn.exec("SET LOCAL lock_timeout = '30s'");
+  try {
+    m_conn.query("SELECT pg_advisory_lock(hashtext('etl_checkpoint'), hashtext($1))",
+                 {name.c_str()});
+  } catch (const IoError&) {
+    m_conn.exec("ROLLBACK");
+    throw IoError(fmt::format(
+        "--checkpoint {}: another load of this checkpoint is still running on this database "
+        "(waited 30 s for it)",
+        name));
+  }
+  m_conn.exec("COMMIT");
 }
 
 // In the batch's transaction, so the row and the batch commit together.

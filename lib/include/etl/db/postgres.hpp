@@ -95,6 +95,7 @@ class PgSink : public Sink {
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);
   void store_checkpoint(std::uint64_t settled);
+  void hold_checkpoint_lock(const std::string& name);
   void start_batch();
   void copy_record(const Record& r, std::size_t row);
   void send_copy();
