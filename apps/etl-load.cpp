@@ -60,9 +60,8 @@ int main(int argc, char** argv) {
       ->type_name("NAME");
   app.add_option("--audit", p.audit,
                  "Append one JSON line per record to FILE: its --key, its outcome (inserted, "
-                 "upserted, updated, deleted, unchanged, unmatched, written, rejected with the "
-                 "reason) and where "
-                 "it was read, stamped with the run's start")
+                 "updated, unchanged, deleted, unmatched, written, rejected with the reason) and "
+                 "where it was read, stamped with the run's start")
       ->type_name("FILE");
   etl::cli::add_common_options(app, common);
   app.footer(

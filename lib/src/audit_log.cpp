@@ -62,7 +62,9 @@ void AuditLog::record(const Sourced& in, const WriteResult& result) {
   static const char* kNames[] = {nullptr, "unchanged", "unmatched", "rejected", "pending"};
   const char* outcome = kNames[static_cast<int>(result.outcome)];
   if (result.outcome == WriteOutcome::Written) {
-    outcome = m_written.c_str();
+    outcome = result.change == RowChange::Inserted  ? "inserted"
+              : result.change == RowChange::Updated ? "updated"
+                                                    : m_written.c_str();
     if (const Value* op = m_changes ? r.find("op") : nullptr;
         op && op->kind() == Value::Kind::String)
       outcome = op->text() == "add" ? "inserted" : op->text() == "remove" ? "deleted" : "updated";

@@ -3,9 +3,9 @@
 // happened to order 1042 last night" has an answer:
 //   {"run":"2026-11-29T02:00:01.204Z","key":{"order_no":"1042"},"outcome":"updated",
 //    "where":"orders.ndjson:12"}
-// The outcome is inserted, upserted (insert or update by key), updated, deleted (a change set),
-// unchanged, unmatched (update mode found no row), written (files and HTTP), or rejected with
-// its reason.
+// The outcome is inserted, updated, unchanged (upsert tells the three apart), deleted (a change
+// set), unmatched (update mode found no row), written (files and HTTP), upserted (an upsert
+// whose sink cannot tell), or rejected with its reason.
 // The key is the --key fields' values (a change set's own key), else absent: "where" then says
 // which record it was.
 #include <memory>

@@ -15,10 +15,13 @@ class Checkpoint;
 // Unchanged: the destination already held it (a change applied before, an unchanged record).
 // Pending: the sink holds the record in a batch and reports its outcome later (on_outcome).
 enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected, Pending };
+// What a Written record did to its row, where the sink can tell (upsert into a database).
+enum class RowChange { Unknown, Inserted, Updated };
 
 struct WriteResult {
   WriteOutcome outcome = WriteOutcome::Written;
   std::string reason;  // for Rejected
+  RowChange change = RowChange::Unknown;
 };
 
 class Sink {

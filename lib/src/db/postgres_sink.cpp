@@ -336,25 +336,35 @@ bool PgSink::end_copy() {
   return copied;
 }
 
+// One record's INSERT; an upsert answers one row: whether the row existed, and whether the
+// statement wrote it (see merge_upsert).
 std::string PgSink::insert_sql(const Record& r, bool upsert) const {
-  std::string names, params, updates;
+  std::string names, params, updates, where;
+  std::vector<std::string> fields;
   int n = 0;
   for (const auto& m : r.fields()) {
     ++n;
+    fields.push_back(m.key);
     names += (n > 1 ? ", " : "") + pg_quote_name(m.key);
     params += fmt::format("{}${}", n > 1 ? ", " : "", n);
     if (std::find(m_opts.key.begin(), m_opts.key.end(), m.key) == m_opts.key.end())
       updates += fmt::format("{}{} = EXCLUDED.{}", updates.empty() ? "" : ", ",
                              pg_quote_name(m.key), pg_quote_name(m.key));
+    else
+      where += fmt::format("{}{} = ${}", where.empty() ? "" : " AND ", pg_quote_name(m.key), n);
   }
-  std::string sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", m_table, names, params);
-  if (upsert) {
-    std::string keys;
-    for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
-    sql += fmt::format(" ON CONFLICT ({}) DO {}", keys,
-                       updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
-  }
-  return sql;
+  std::string sql = fmt::format("INSERT INTO {} AS etl_t ({}) VALUES ({})", m_table, names, params);
+  if (!upsert) return sql;
+  std::string keys;
+  for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
+  std::string action =
+      updates.empty() ? "NOTHING"
+                      : fmt::format("UPDATE SET {} WHERE {}", updates, changed_condition(fields));
+  return fmt::format(
+      "WITH existing AS (SELECT 1 FROM {} WHERE {}), written AS ({} ON CONFLICT ({}) DO {} "
+      "RETURNING 1) SELECT (SELECT count(*) FROM existing) > 0, (SELECT count(*) FROM written) > "
+      "0",
+      m_table, where, sql, keys, action);
 }
 
 std::string PgSink::update_sql(const Record& r) const {
@@ -385,14 +395,7 @@ void PgSink::merge_staged() {
     join += fmt::format("{}t.{} = s.{}", join.empty() ? "" : " AND ", pg_quote_name(k),
                         pg_quote_name(k));
   }
-  if (m_opts.mode == "upsert") {
-    m_conn.query(
-        fmt::format("INSERT INTO {} ({}) SELECT {} FROM etl_stage ON CONFLICT ({}) DO {}", m_table,
-                    cols, cols, keys, updates.empty() ? "NOTHING" : "UPDATE SET " + updates),
-        {});
-    for (std::size_t n = 0; n < m_batch.size(); ++n) report(n, {WriteOutcome::Written, ""});
-    return;
-  }
+  if (m_opts.mode == "upsert") return merge_upsert(cols, updates, keys, join);
   if (updates.empty())
     updates = pg_quote_name(m_opts.key[0]) + " = t." + pg_quote_name(m_opts.key[0]);
   auto r = m_conn.query(fmt::format("UPDATE {} AS t SET {} FROM etl_stage AS s WHERE {} "
@@ -404,6 +407,61 @@ void PgSink::merge_staged() {
     matched[static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)))] = true;
   for (std::size_t n = 0; n < m_batch.size(); ++n)
     report(n, {matched[n] ? WriteOutcome::Written : WriteOutcome::Unmatched, ""});
+}
+
+// "and some value differs", for ON CONFLICT … DO UPDATE … WHERE: compared as text, so that
+// it is exact (1.0 is not 1.00) and works for types without equality (json).
+std::string PgSink::changed_condition(const std::vector<std::string>& fields) const {
+  std::string changed;
+  for (const auto& f : fields)
+    if (std::find(m_opts.key.begin(), m_opts.key.end(), f) == m_opts.key.end())
+      changed += fmt::format("{0}etl_t.{1}::text IS DISTINCT FROM EXCLUDED.{1}::text",
+                             changed.empty() ? "" : " OR ", pg_quote_name(f));
+  return changed;
+}
+
+// Upsert of the staged batch, telling inserted, updated and unchanged apart: every part of one
+// statement sees the table as it was before it, so "existing" lists the rows already there, and
+// the INSERT returns only the rows it inserted or changed (not the ones that were equal).
+void PgSink::merge_upsert(const std::string& cols, const std::string& updates,
+                          const std::string& keys, const std::string& join) {
+  std::string written_join;
+  for (const auto& k : m_opts.key)
+    written_join +=
+        fmt::format("{0}w.{1} = s.{1}", written_join.empty() ? "" : " AND ", pg_quote_name(k));
+  std::string action = updates.empty() ? "NOTHING"
+                                       : fmt::format("UPDATE SET {} WHERE {}", updates,
+                                                     changed_condition(m_batch_fields));
+  auto r = m_conn.query(
+      fmt::format("WITH existing AS (SELECT s.__etl_row FROM etl_stage s JOIN {0} t ON {4}), "
+                  "written AS (INSERT INTO {0} AS etl_t ({1}) SELECT {1} FROM etl_stage ON "
+                  "CONFLICT ({2}) DO {3} RETURNING {2}) "
+                  "SELECT s.__etl_row, e.__etl_row IS NOT NULL, w.{5} IS NOT NULL FROM etl_stage "
+                  "s LEFT JOIN existing e ON e.__etl_row = s.__etl_row LEFT JOIN written w ON {6}",
+                  m_table, cols, keys, action, join, pg_quote_name(m_opts.key[0]), written_join),
+      {});
+  std::vector<WriteResult> results(m_batch.size());
+  for (int i = 0; i < PQntuples(r.get()); ++i) {
+    auto n = static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)));
+    bool existed = PQgetvalue(r.get(), i, 1)[0] == 't';
+    bool written = PQgetvalue(r.get(), i, 2)[0] == 't';
+    results.at(n) = upsert_result(existed, written);
+  }
+  for (std::size_t n = 0; n < results.size(); ++n) report(n, results[n]);  // in input order
+}
+
+WriteResult PgSink::upsert_result(bool existed, bool written) {
+  if (existed && !written) {
+    ++m_unchanged;
+    return {WriteOutcome::Unchanged, "", RowChange::Updated};
+  }
+  ++(existed ? m_updated : m_inserted);
+  return {WriteOutcome::Written, "", existed ? RowChange::Updated : RowChange::Inserted};
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> PgSink::counts() const {
+  if (m_opts.mode != "upsert") return {};
+  return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
 // The batch failed as a whole: each record in its own savepoint, so only the bad ones fail.
@@ -426,12 +484,16 @@ void PgSink::write_one_by_one() {
                      params.data(), nullptr, nullptr, 0),
         PQclear);
     WriteResult outcome;
-    if (PQresultStatus(res.get()) != PGRES_COMMAND_OK) {
+    ExecStatusType status = PQresultStatus(res.get());
+    if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
       outcome = {WriteOutcome::Rejected, pg_reason(res.get())};
       m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
     } else {
       if (m_opts.mode == "update" && std::string(PQcmdTuples(res.get())) == "0")
         outcome.outcome = WriteOutcome::Unmatched;
+      if (m_opts.mode == "upsert")
+        outcome = upsert_result(PQgetvalue(res.get(), 0, 0)[0] == 't',
+                                PQgetvalue(res.get(), 0, 1)[0] == 't');
       m_conn.exec("RELEASE SAVEPOINT etl_row");
     }
     if (outcome.outcome == WriteOutcome::Written) ++m_batch_written;

@@ -316,7 +316,7 @@ SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
 }
 
 SqliteSink::~SqliteSink() {
-  for (auto& [k, st] : m_statements) sqlite3_finalize(st);
+  finalize_statements();
   if (m_in_tx) sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
 }
 
@@ -362,17 +362,33 @@ void SqliteSink::ensure_table(const Record& first) {
   if (m_opts.mode == "replace") m_db.exec("DELETE FROM " + table);
 }
 
-sqlite3_stmt* SqliteSink::statement_for(const Record& r) {
-  // Records of one stream mostly share their field list: reuse the last statement then.
+void SqliteSink::finalize_statements() {
+  for (auto& [signature, st] : m_statements) {
+    sqlite3_finalize(st.write);
+    sqlite3_finalize(st.update_changed);
+  }
+  m_statements.clear();
+  m_last_statements = nullptr;
+}
+
+const SqliteSink::Statements& SqliteSink::statements_for(const Record& r) {
+  // Records of one stream mostly share their field list: reuse the last statements then.
   const auto& fields = r.fields();
-  bool same = m_last_statement != nullptr && fields.size() == m_last_keys.size();
+  bool same = m_last_statements != nullptr && fields.size() == m_last_keys.size();
   for (std::size_t i = 0; same && i < fields.size(); ++i) same = fields[i].key == m_last_keys[i];
-  if (same) return m_last_statement;
+  if (same) return *m_last_statements;
   m_last_keys.clear();
   for (const auto& m : fields) m_last_keys.push_back(m.key);
   m_last_kinds = m_typing.kinds_of(r);
-  m_last_statement = prepare_for(r);
-  return m_last_statement;
+  std::string signature;
+  for (const auto& m : fields) {
+    signature += m.key;
+    signature.push_back('\0');
+  }
+  auto it = m_statements.find(signature);
+  if (it == m_statements.end()) it = m_statements.emplace(signature, prepare_for(r)).first;
+  m_last_statements = &it->second;
+  return it->second;
 }
 
 // Columns this run created while they held only nulls take the type of their first value. SQLite
@@ -383,9 +399,7 @@ void SqliteSink::retype_columns(const Record& r) {
     if (m.value.is_null() || !m_typing.provisional(m.key)) continue;
     std::string declared = declared_type(column_type_of(m.value));
     if (!declared.empty()) {
-      for (auto& [signature, st] : m_statements) sqlite3_finalize(st);
-      m_statements.clear();
-      m_last_statement = nullptr;
+      finalize_statements();
       std::string table = quote_identifier(m_opts.table), column = quote_identifier(m.key);
       m_db.exec(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, column));
       m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", table, column, declared));
@@ -394,55 +408,67 @@ void SqliteSink::retype_columns(const Record& r) {
   }
 }
 
-sqlite3_stmt* SqliteSink::prepare_for(const Record& r) {
-  std::string signature;
-  for (const auto& m : r.fields()) {
-    signature += m.key;
-    signature.push_back('\0');
-  }
-  auto it = m_statements.find(signature);
-  if (it != m_statements.end()) return it->second;
-  const std::string table = quote_identifier(m_opts.table);
+// UPDATE … SET each non-key field WHERE the key matches; only_if_changed adds "and some value
+// differs" (IS NOT: null-safe, and exact, so 1.0 is not 1.00).
+std::string SqliteSink::update_sql(const Record& r, bool only_if_changed) const {
   auto is_key = [&](const std::string& c) {
     return std::find(m_opts.key.begin(), m_opts.key.end(), c) != m_opts.key.end();
   };
-  std::string sql;
-  if (m_opts.mode == "update") {
-    std::string set, where;
-    int n = 0;
-    for (const auto& m : r.fields()) {
-      ++n;
-      std::string part = fmt::format("{} = ?{}", quote_identifier(m.key), n);
-      if (is_key(m.key))
-        where += (where.empty() ? "" : " AND ") + part;
-      else
-        set += (set.empty() ? "" : ", ") + part;
+  std::string set, where, changed;
+  int n = 0;
+  for (const auto& m : r.fields()) {
+    ++n;
+    std::string column = quote_identifier(m.key);
+    if (is_key(m.key)) {
+      where += fmt::format("{}{} = ?{}", where.empty() ? "" : " AND ", column, n);
+      continue;
     }
-    if (set.empty())
-      set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
-    sql = fmt::format("UPDATE {} SET {} WHERE {}", table, set, where);
-  } else {
-    std::string names, params, updates;
-    int n = 0;
-    for (const auto& m : r.fields()) {
-      ++n;
-      names += (n > 1 ? ", " : "") + quote_identifier(m.key);
-      params += fmt::format("{}?{}", n > 1 ? ", " : "", n);
-      if (!is_key(m.key))
-        updates += (updates.empty() ? "" : ", ") +
-                   fmt::format("{0} = excluded.{0}", quote_identifier(m.key));
-    }
-    sql = fmt::format("INSERT INTO {} ({}) VALUES ({})", table, names, params);
-    if (m_opts.mode == "upsert") {
-      std::string keys;
-      for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + quote_identifier(k);
-      sql += fmt::format(" ON CONFLICT ({}) DO {}", keys,
-                         updates.empty() ? "NOTHING" : "UPDATE SET " + updates);
-    }
+    set += fmt::format("{}{} = ?{}", set.empty() ? "" : ", ", column, n);
+    changed += fmt::format("{}{} IS NOT ?{}", changed.empty() ? "" : " OR ", column, n);
   }
-  sqlite3_stmt* st = m_db.prepare(sql);
-  m_statements.emplace(signature, st);
+  if (set.empty()) {
+    if (only_if_changed) return "";  // nothing but the key: an existing row is unchanged
+    set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
+  }
+  if (only_if_changed) where += " AND (" + changed + ")";
+  return fmt::format("UPDATE {} SET {} WHERE {}", quote_identifier(m_opts.table), set, where);
+}
+
+SqliteSink::Statements SqliteSink::prepare_for(const Record& r) {
+  if (m_opts.mode == "update") return {m_db.prepare(update_sql(r, false)), nullptr};
+  std::string names, params;
+  int n = 0;
+  for (const auto& m : r.fields()) {
+    ++n;
+    names += (n > 1 ? ", " : "") + quote_identifier(m.key);
+    params += fmt::format("{}?{}", n > 1 ? ", " : "", n);
+  }
+  std::string sql =
+      fmt::format("INSERT INTO {} ({}) VALUES ({})", quote_identifier(m_opts.table), names, params);
+  if (m_opts.mode != "upsert") return {m_db.prepare(sql), nullptr};
+  std::string keys;
+  for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + quote_identifier(k);
+  Statements st{m_db.prepare(sql + fmt::format(" ON CONFLICT ({}) DO NOTHING", keys)), nullptr};
+  if (std::string update = update_sql(r, true); !update.empty())
+    st.update_changed = m_db.prepare(update);
   return st;
+}
+
+// Binds the record to st and steps it once; the SQLite result code.
+int SqliteSink::step(sqlite3_stmt* st, const Record& r) {
+  int n = 0;
+  for (const auto& m : r.fields()) bind_value(st, ++n, m.value, m_bound_text);
+  int rc = sqlite3_step(st);
+  if (rc != SQLITE_DONE) m_step_error = m_db.errmsg();  // before the reset
+  sqlite3_reset(st);
+  sqlite3_clear_bindings(st);
+  m_bound_text.clear();
+  return rc;
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> SqliteSink::counts() const {
+  if (m_opts.mode != "upsert") return {};
+  return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
 WriteResult SqliteSink::write(const Sourced& in) {
@@ -483,25 +509,30 @@ WriteResult SqliteSink::write(const Sourced& in) {
                  type == ColumnType::Unknown);
   }
   if (m_typing.any_provisional()) retype_columns(r);
-  sqlite3_stmt* st = statement_for(r);
+  const Statements& st = statements_for(r);
   m_typing.count(r, m_last_kinds);
-  int n = 0;
-  for (const auto& m : r.fields()) bind_value(st, ++n, m.value, m_bound_text);
-  int rc = sqlite3_step(st);
-  std::string reason = rc == SQLITE_DONE ? "" : m_db.errmsg();
-  sqlite3_reset(st);
-  sqlite3_clear_bindings(st);
-  m_bound_text.clear();
+  int rc = step(st.write, r);
+  WriteResult result;
+  if (m_opts.mode == "upsert" && rc == SQLITE_DONE) {
+    bool inserted = sqlite3_changes(m_db.handle()) > 0;
+    if (!inserted && st.update_changed) rc = step(st.update_changed, r);
+    result.change = inserted ? RowChange::Inserted : RowChange::Updated;
+    if (!inserted && (!st.update_changed || sqlite3_changes(m_db.handle()) == 0))
+      result.outcome = WriteOutcome::Unchanged;
+  }
   if (rc != SQLITE_DONE) {
+    const std::string& reason = m_step_error;
     if (rc == SQLITE_CONSTRAINT || rc == SQLITE_MISMATCH || rc == SQLITE_TOOBIG)
       return {WriteOutcome::Rejected, reason};
     throw IoError(fmt::format("sqlite:{}: {}", m_opts.table, reason));
   }
-  WriteResult result;
   if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
-  else
-    ++m_batch_written;
+  if (result.outcome == WriteOutcome::Written) ++m_batch_written;
+  if (m_opts.mode == "upsert")
+    ++(result.outcome == WriteOutcome::Unchanged ? m_unchanged
+       : result.change == RowChange::Inserted    ? m_inserted
+                                                 : m_updated);
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
   if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
       !m_opts.one_transaction) {

@@ -355,6 +355,7 @@ int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::C
           t.sink->discard();  // reports the outcomes still pending; commits nothing
         else
           t.sink->commit();
+        t.counts->sink_counts = t.sink->counts();  // with the last batch's outcomes
       });
     rejects.commit();
     if (audit) audit->flush();

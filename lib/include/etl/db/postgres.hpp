@@ -83,6 +83,7 @@ class PgSink : public Sink {
   std::optional<std::uint64_t> committed() const override { return m_committed; }
   void use_checkpoint(Checkpoint& checkpoint) override;
   std::vector<std::string> notes() const override { return m_typing.notes(); }
+  std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
 
  private:
   // Replace mode, --dry-run and --all-or-nothing run in one transaction, each batch a savepoint.
@@ -101,6 +102,10 @@ class PgSink : public Sink {
   void send_copy();
   bool end_copy();
   void merge_staged();
+  void merge_upsert(const std::string& cols, const std::string& updates, const std::string& keys,
+                    const std::string& join);
+  std::string changed_condition(const std::vector<std::string>& fields) const;
+  WriteResult upsert_result(bool existed, bool written);
   void write_one_by_one();
   std::string insert_sql(const Record& r, bool upsert) const;
   std::string update_sql(const Record& r) const;
@@ -117,6 +122,7 @@ class PgSink : public Sink {
   void count_committed();
   std::uint64_t m_batch_written = 0;  // Written outcomes since the last COMMIT
   std::uint64_t m_committed = 0;
+  std::uint64_t m_inserted = 0, m_updated = 0, m_unchanged = 0;  // upsert's outcomes
   // The batch's records are kept as their COPY lines plus each field's JSON type (not copies of
   // the records: a million small allocations cost more than the load), and turned back into
   // records, exactly, only when one must be retried or rejected.

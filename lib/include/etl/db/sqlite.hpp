@@ -74,13 +74,23 @@ class SqliteSink : public Sink {
   void use_checkpoint(Checkpoint& checkpoint) override;
   std::optional<std::uint64_t> committed() const override { return m_committed; }
   std::vector<std::string> notes() const override { return m_typing.notes(); }
+  std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
 
  private:
   void ensure_table(const Record& first);
   void retype_columns(const Record& r);
   void store_checkpoint();
-  sqlite3_stmt* statement_for(const Record& r);
-  sqlite3_stmt* prepare_for(const Record& r);
+  // Upsert is two statements, so that the outcome says what happened: an INSERT that does
+  // nothing on the key's conflict, then an UPDATE of that row only where a value differs.
+  struct Statements {
+    sqlite3_stmt* write = nullptr;
+    sqlite3_stmt* update_changed = nullptr;  // upsert only
+  };
+  const Statements& statements_for(const Record& r);
+  Statements prepare_for(const Record& r);
+  std::string update_sql(const Record& r, bool only_if_changed) const;
+  int step(sqlite3_stmt* st, const Record& r);
+  void finalize_statements();
   SqliteDb m_db;
   ConnectorOptions m_opts;
   std::vector<std::string> m_columns;  // the table's columns
@@ -88,11 +98,13 @@ class SqliteSink : public Sink {
   bool m_table_ready = false;
   bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)
   std::size_t m_in_batch = 0;
-  std::map<std::string, sqlite3_stmt*> m_statements;  // by the record's column list
+  std::map<std::string, Statements> m_statements;  // by the record's column list
   std::vector<std::string> m_last_keys;
   std::vector<StoredAs> m_last_kinds;  // of m_last_keys' columns
   ColumnTyping m_typing;
-  sqlite3_stmt* m_last_statement = nullptr;
+  const Statements* m_last_statements = nullptr;
+  std::string m_step_error;                                      // of the last step that failed
+  std::uint64_t m_inserted = 0, m_updated = 0, m_unchanged = 0;  // upsert's outcomes
   std::deque<std::string> m_bound_text;  // keeps JSON text alive until the step
   Checkpoint* m_checkpoint = nullptr;
   std::uint64_t m_handed = 0;         // records written to this sink
