@@ -1,4 +1,6 @@
 // etl-correlate: match the records of two systems by rules and sync only what both hold.
+#include <algorithm>
+
 #include "etl/cli/common_options.hpp"
 #include "etl/error.hpp"
 #include "etl/tools/correlate.hpp"
@@ -55,6 +57,11 @@ int main(int argc, char** argv) {
   app.add_option("--unmatched-right", o.unmatched_right, "Where right records without a pair go");
   app.add_option("--ambiguous", o.ambiguous,
                  "Where records that match several under one rule go, with their candidates");
+  app.add_option("--fail-on", o.fail_on,
+                 "Exit 1 when any of these sets is not empty, after writing everything: "
+                 "unmatched-left, unmatched-right, ambiguous, conflicts (comma-separated)")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"unmatched-left", "unmatched-right", "ambiguous", "conflicts"}));
   app.add_flag("--allow-many", o.allow_many,
                "One-to-many is meant (one customer, many orders): pair every candidate");
   app.add_option("--memory", memory, "Memory for records and keys before spilling to disk")
@@ -81,6 +88,9 @@ int main(int argc, char** argv) {
       throw etl::UsageError("--emit xref and --xref need --left-key and --right-key");
     if (!o.compare.empty() && o.conflicts.empty())
       throw etl::UsageError("--compare needs --conflicts FILE: where the pairs that differ go");
+    if (std::find(o.fail_on.begin(), o.fail_on.end(), "conflicts") != o.fail_on.end() &&
+        o.compare.empty())
+      throw etl::UsageError("--fail-on conflicts needs --compare: without it no pair conflicts");
     if (!o.right_fields.empty() && o.emit != "merged")
       throw etl::UsageError("--right-fields applies to --emit merged");
     return etl::tools::run_correlate(o, common);

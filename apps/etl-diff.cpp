@@ -20,6 +20,13 @@ int main(int argc, char** argv) {
   app.add_option("-o,--output", o.output, "Where the change records go (default: stdout)")
       ->check(etl::cli::non_empty_path());
   app.add_flag("--all", o.all, "Also write unchanged keys as {\"op\":\"same\",…}");
+  app.add_flag("--subset", o.subset,
+               "Check that every OLD record is in NEW with OLD's fields equal; records and fields "
+               "only in NEW are not differences (verify a night against a table of all nights)");
+  app.add_option("--old-query", o.old_query,
+                 "A database OLD side reads this SQL instead of a table (a night's window)");
+  app.add_option("--new-query", o.new_query,
+                 "A database NEW side reads this SQL instead of a table (a night's window)");
   app.add_option("--ignore", ignore, "Field not compared (repeatable, or comma-separated)")
       ->delimiter(',');
   app.add_option("--only", only, "Compare only these fields (repeatable, or comma-separated)")
@@ -52,6 +59,7 @@ int main(int argc, char** argv) {
       "Examples:\n"
       "  etl-diff --key order_no shop-export.csv sqlite:erp.db#orders\n"
       "  etl-diff --key sku --numeric --ignore updated_at old.csv new.csv > changes.ndjson\n"
+      "  etl-diff --subset --key order_no night.ndjson sqlite:erp.db#orders\n"
       "  etl-diff --key id a.ndjson b.ndjson | etl-load --changes sqlite:a.db --table t --key id\n"
       "  etl-diff --key id --base base.ndjson a.ndjson b.ndjson --changes-a to-a.ndjson "
       "--changes-b to-b.ndjson --conflicts conflicts.ndjson");

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <iostream>
 #include <memory>
 #include <optional>
 #include <span>
@@ -89,8 +90,11 @@ class CorrelateRun {
     m_rejects.release();
     if (m_xref) m_xref->save(m_opts.entity, m_xref_saves);
     m_rejects.commit();
-    summary();
-    return 0;
+    std::string failed = failed_sets();
+    summary(failed);
+    if (failed.empty()) return 0;
+    if (!m_common.quiet) std::cerr << "etl-correlate: --fail-on: " << failed << "\n";
+    return 1;
   }
 
  private:
@@ -444,7 +448,20 @@ class CorrelateRun {
     out.commit();
   }
 
-  void summary() const {
+  // "2 unmatched-left, 1 conflicts": the --fail-on sets that are not empty.
+  std::string failed_sets() const {
+    std::string out;
+    for (const auto& set : m_opts.fail_on) {
+      std::uint64_t n = set == "unmatched-left"    ? m_left_counts.unmatched
+                        : set == "unmatched-right" ? m_right_counts.unmatched
+                        : set == "ambiguous" ? m_left_counts.ambiguous + m_right_counts.ambiguous
+                                             : m_conflicting;
+      if (n > 0) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", n, set);
+    }
+    return out;
+  }
+
+  void summary(const std::string& failed) const {
     const SideCounts& lc = m_left_counts;
     const SideCounts& rc = m_right_counts;
     double secs = m_stats.seconds();
@@ -487,11 +504,12 @@ class CorrelateRun {
                     m_pairs, conflicts_text, rules_text, side_text(*m_sides[0], lc),
                     side_text(*m_sides[1], rc), m_written, secs,
                     secs > 0 ? static_cast<double>(read) / secs : 0.0),
-        fmt::format("{{\"tool\":\"etl-correlate\",\"status\":\"ok\",\"left\":{},\"right\":{},"
+        fmt::format("{{\"tool\":\"etl-correlate\",\"status\":\"{}\",\"left\":{},\"right\":{},"
                     "\"rules\":[{}],\"pairs\":{},\"agreeing\":{},\"conflicting\":{},\"written\":{},"
                     "\"seconds\":{:.3f}}}",
-                    side_json(*m_sides[0], lc), side_json(*m_sides[1], rc), rules_json, m_pairs,
-                    m_pairs - m_conflicting, m_conflicting, m_written, secs));
+                    failed.empty() ? "ok" : "failed-on", side_json(*m_sides[0], lc),
+                    side_json(*m_sides[1], rc), rules_json, m_pairs, m_pairs - m_conflicting,
+                    m_conflicting, m_written, secs));
   }
 
   const CorrelateOptions& m_opts;

@@ -21,6 +21,21 @@
 
 namespace etl::tools {
 
+namespace {
+
+// A query side must be a database named without a table (the address's #TABLE would win).
+void check_query_side(const std::string& address, const char* option) {
+  bool database = address.starts_with("sqlite:") || address.starts_with("postgres");
+  if (!database)
+    throw UsageError(fmt::format("{}: '{}' is not a database (sqlite:, postgresql:)", option,
+                                 mask_address(address)));
+  if (address.find('#') != std::string::npos)
+    throw UsageError(fmt::format("{}: '{}' names a table after '#' as well; name one of them",
+                                 option, mask_address(address)));
+}
+
+}  // namespace
+
 DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t side_count)
     : opts(o), common(c), rejects(c.rejects, c.max_errors, o.temp_dir) {
   const std::string* addresses[] = {&o.old_address, &o.new_address, &o.base_address};
@@ -30,6 +45,12 @@ DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t 
     s.address = *addresses[i];
     s.label = labels[i];
     s.connector = o.source_options;
+    const std::string* queries[] = {&o.old_query, &o.new_query, nullptr};
+    if (side_count == 2 && !queries[i]->empty()) {
+      check_query_side(s.address, i == 0 ? "--old-query" : "--new-query");
+      s.connector.query = *queries[i];
+      s.connector.table.clear();
+    }
     s.key = o.key;
     if (i == 0 && side_count == 2) s.rename = o.rename;
     s.memory = o.memory / side_count;
@@ -212,7 +233,7 @@ int two_way(DiffRun& run) {
       }
     }
     out.buffer().clear();
-    return n.added + n.removed + n.changed + run.rejected() == 0;
+    return (o.subset ? 0 : n.added) + n.removed + n.changed + run.rejected() == 0;
   };
   while (merge.next()) {
     if (run.skip_unreadable(merge, {&out.buffer()}) || run.reject_duplicates(merge)) {
@@ -225,7 +246,7 @@ int two_way(DiffRun& run) {
       write(diff::ChangeOp::Remove, old_side, diff::Entry::decode(merge.blob(0)));
     } else if (merge.count(0) == 0) {
       ++n.added;
-      write(diff::ChangeOp::Add, new_side, diff::Entry::decode(merge.blob(1)));
+      if (!o.subset) write(diff::ChangeOp::Add, new_side, diff::Entry::decode(merge.blob(1)));
     } else {
       diff::Entry a = diff::Entry::decode(merge.blob(0));
       diff::Entry b = diff::Entry::decode(merge.blob(1));
@@ -239,6 +260,8 @@ int two_way(DiffRun& run) {
           throw IoError("etl-diff: a temporary entry was damaged");
         old_rec.fields().swap(old_doc.members());
         new_rec.fields().swap(new_doc.members());
+        if (o.subset)  // NEW's own fields (an ERP's extra columns) are not compared
+          std::erase_if(new_rec.fields(), [&](const auto& f) { return !old_rec.find(f.key); });
         diff::diff_records(old_rec, new_rec, o.key, o.rules, changes);
       }
       if (changes.empty()) {
@@ -268,7 +291,8 @@ int two_way(DiffRun& run) {
   }
   run.rejects.commit();
 
-  bool equal = n.added == 0 && n.removed == 0 && n.changed == 0 && run.rejected() == 0;
+  bool equal =
+      (o.subset || n.added == 0) && n.removed == 0 && n.changed == 0 && run.rejected() == 0;
   // Fields one side never has (when both have records): a renamed or a new column.
   std::vector<std::string> only_old, only_new;
   const auto& old_columns = run.sides[0]->columns();
@@ -281,6 +305,7 @@ int two_way(DiffRun& run) {
     std::erase(only_old, k);
     std::erase(only_new, k);
   }
+  if (o.subset) only_new.clear();
   auto top = by_count(n.fields);
   double secs = run.stats.seconds();
   std::string msg = fmt::format(
@@ -297,6 +322,10 @@ int two_way(DiffRun& run) {
   }
   if (!only_old.empty()) msg += "\netl-diff: fields only in OLD: " + join(only_old);
   if (!only_new.empty()) msg += "\netl-diff: fields only in NEW: " + join(only_new);
+  if (o.subset)
+    msg += fmt::format(
+        "\netl-diff: --subset: {}; the {} added (only in NEW) are not differences",
+        equal ? "every OLD record is in NEW as it is" : "OLD is not all in NEW as it is", n.added);
   std::string fields_json = "{";
   for (std::size_t i = 0; i < top.size(); ++i) {
     if (i > 0) fields_json.push_back(',');
@@ -310,10 +339,10 @@ int two_way(DiffRun& run) {
           "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
           "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
           "\"duplicate_keys\":{},\"unreadable_keys\":{},\"unkeyed\":{},\"fields_changed\":{},"
-          "\"only_in_old\":{},\"only_in_new\":{},\"seconds\":{:.3f}}}\n",
+          "\"only_in_old\":{},\"only_in_new\":{},\"subset\":{},\"seconds\":{:.3f}}}\n",
           equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
           run.rejected(), run.duplicate_keys, run.unreadable_keys, run.unkeyed(), fields_json,
-          names_json(only_old), names_json(only_new), secs));
+          names_json(only_old), names_json(only_new), o.subset, secs));
   return equal ? 0 : 1;
 }
 
@@ -327,6 +356,9 @@ int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
     if (!o.rules.compares(k) && o.rules.ignore.count(k))
       throw UsageError(fmt::format("--ignore {}: a key field is always compared", k));
   if (!o.base_address.empty()) {
+    if (o.subset || !o.old_query.empty() || !o.new_query.empty())
+      throw UsageError(
+          "--subset, --old-query and --new-query compare two sides, not three (--base)");
     DiffRun run(o, c, 3);
     return three_way(run);
   }

@@ -22,12 +22,16 @@ struct CorrelateOptions {
   std::string xref, entity;                      // the cross-reference store
   std::string unmatched_left, unmatched_right, ambiguous, conflicts;
   bool allow_many = false;
+  // --fail-on: sets that end the run with exit 1 when not empty (unmatched-left,
+  // unmatched-right, ambiguous, conflicts), after everything is written
+  std::vector<std::string> fail_on;
   std::size_t memory = std::size_t{1} << 30;
   std::string temp_dir;
   std::string output = "-";
   ConnectorOptions source_options;
 };
 
+// 0, or 1 when a set named by --fail-on is not empty.
 int run_correlate(const CorrelateOptions& o, const cli::CommonOptions& c);
 
 }  // namespace etl::tools

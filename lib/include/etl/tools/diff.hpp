@@ -19,7 +19,11 @@ struct DiffOptions {
   diff::CompareRules rules;
   std::vector<std::pair<std::string, std::string>> rename;  // --map old=new, on the old side
   bool all = false;                                         // also write unchanged keys
-  bool sorted = false;                                      // inputs are already in key order
+  // --subset: OLD is checked to be in NEW (every OLD record there, with OLD's fields equal);
+  // records and fields only in NEW are not differences
+  bool subset = false;
+  std::string old_query, new_query;  // --old-query/--new-query: a database side reads this SQL
+  bool sorted = false;               // inputs are already in key order
   std::size_t memory = std::size_t{1} << 30;
   std::string temp_dir;
   std::string output = "-";
