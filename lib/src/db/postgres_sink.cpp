@@ -11,6 +11,7 @@
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "pg_values.hpp"
+#include "sql_text.hpp"
 
 namespace etl {
 namespace {
@@ -78,7 +79,44 @@ void append_copy_field(std::string& out, const Value& v) {
   }
 }
 
+const SqlDialect kPg{pg_quote_name, '$'};
+
 }  // namespace
+
+// "and some value differs", for ON CONFLICT … DO UPDATE … WHERE: compared as text, so that
+// it is exact (1.0 is not 1.00) and works for types without equality (json).
+std::string pg_changed_condition(const std::vector<std::string>& fields,
+                                 const std::vector<std::string>& key) {
+  std::string changed;
+  for (const auto& f : fields)
+    if (!is_key_field(key, f))
+      changed += fmt::format("{0}etl_t.{1}::text IS DISTINCT FROM EXCLUDED.{1}::text",
+                             changed.empty() ? "" : " OR ", pg_quote_name(f));
+  return changed;
+}
+
+// One record's upsert, answering one row: whether the row existed, and whether the statement
+// wrote it (see PgSink::merge_upsert).
+std::string pg_upsert_sql(const std::string& table, const Record& r,
+                          const std::vector<std::string>& key) {
+  std::vector<std::string> fields;
+  std::string updates;
+  for (const auto& m : r.fields()) {
+    fields.push_back(m.key);
+    if (!is_key_field(key, m.key))
+      updates +=
+          fmt::format("{0}{1} = EXCLUDED.{1}", updates.empty() ? "" : ", ", pg_quote_name(m.key));
+  }
+  std::string action = updates.empty() ? "NOTHING"
+                                       : fmt::format("UPDATE SET {} WHERE {}", updates,
+                                                     pg_changed_condition(fields, key));
+  return fmt::format(
+      "WITH existing AS (SELECT 1 FROM {} WHERE {}), written AS ({} ON CONFLICT {} DO {} "
+      "RETURNING 1) SELECT (SELECT count(*) FROM existing) > 0, (SELECT count(*) FROM written) > "
+      "0",
+      table, sql_where_key(kPg, r, key), sql_insert(kPg, table + " AS etl_t", r),
+      sql_name_list(kPg, key), action);
+}
 
 PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file), m_opts(o) {
@@ -336,49 +374,12 @@ bool PgSink::end_copy() {
   return copied;
 }
 
-// One record's INSERT; an upsert answers one row: whether the row existed, and whether the
-// statement wrote it (see merge_upsert).
-std::string PgSink::insert_sql(const Record& r, bool upsert) const {
-  std::string names, params, updates, where;
-  std::vector<std::string> fields;
-  int n = 0;
-  for (const auto& m : r.fields()) {
-    ++n;
-    fields.push_back(m.key);
-    names += (n > 1 ? ", " : "") + pg_quote_name(m.key);
-    params += fmt::format("{}${}", n > 1 ? ", " : "", n);
-    if (std::find(m_opts.key.begin(), m_opts.key.end(), m.key) == m_opts.key.end())
-      updates += fmt::format("{}{} = EXCLUDED.{}", updates.empty() ? "" : ", ",
-                             pg_quote_name(m.key), pg_quote_name(m.key));
-    else
-      where += fmt::format("{}{} = ${}", where.empty() ? "" : " AND ", pg_quote_name(m.key), n);
-  }
-  std::string sql = fmt::format("INSERT INTO {} AS etl_t ({}) VALUES ({})", m_table, names, params);
-  if (!upsert) return sql;
-  std::string keys;
-  for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
-  std::string action =
-      updates.empty() ? "NOTHING"
-                      : fmt::format("UPDATE SET {} WHERE {}", updates, changed_condition(fields));
-  return fmt::format(
-      "WITH existing AS (SELECT 1 FROM {} WHERE {}), written AS ({} ON CONFLICT ({}) DO {} "
-      "RETURNING 1) SELECT (SELECT count(*) FROM existing) > 0, (SELECT count(*) FROM written) > "
-      "0",
-      m_table, where, sql, keys, action);
-}
-
 std::string PgSink::update_sql(const Record& r) const {
-  std::string set, where;
-  int n = 0;
-  for (const auto& m : r.fields()) {
-    ++n;
-    std::string part = fmt::format("{} = ${}", pg_quote_name(m.key), n);
-    bool key = std::find(m_opts.key.begin(), m_opts.key.end(), m.key) != m_opts.key.end();
-    (key ? where : set) +=
-        (key ? (where.empty() ? "" : " AND ") : (set.empty() ? "" : ", ")) + part;
-  }
-  if (set.empty()) set = pg_quote_name(m_opts.key[0]) + " = " + pg_quote_name(m_opts.key[0]);
-  return fmt::format("UPDATE {} SET {} WHERE {}", m_table, set, where);
+  std::string update = sql_update(kPg, m_table, r, m_opts.key);
+  if (!update.empty()) return update;
+  // nothing but the key: a statement that only finds the row
+  return fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", m_table, pg_quote_name(m_opts.key[0]),
+                     sql_where_key(kPg, r, m_opts.key));
 }
 
 // The staged batch into the table: upsert or update; update reports the records with no row.
@@ -386,7 +387,7 @@ void PgSink::merge_staged() {
   std::string cols, updates, keys, join;
   for (const auto& f : m_batch_fields) {
     cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
-    if (std::find(m_opts.key.begin(), m_opts.key.end(), f) == m_opts.key.end())
+    if (!is_key_field(m_opts.key, f))
       updates += fmt::format("{}{} = {}.{}", updates.empty() ? "" : ", ", pg_quote_name(f),
                              m_opts.mode == "upsert" ? "EXCLUDED" : "s", pg_quote_name(f));
   }
@@ -409,17 +410,6 @@ void PgSink::merge_staged() {
     report(n, {matched[n] ? WriteOutcome::Written : WriteOutcome::Unmatched, ""});
 }
 
-// "and some value differs", for ON CONFLICT … DO UPDATE … WHERE: compared as text, so that
-// it is exact (1.0 is not 1.00) and works for types without equality (json).
-std::string PgSink::changed_condition(const std::vector<std::string>& fields) const {
-  std::string changed;
-  for (const auto& f : fields)
-    if (std::find(m_opts.key.begin(), m_opts.key.end(), f) == m_opts.key.end())
-      changed += fmt::format("{0}etl_t.{1}::text IS DISTINCT FROM EXCLUDED.{1}::text",
-                             changed.empty() ? "" : " OR ", pg_quote_name(f));
-  return changed;
-}
-
 // Upsert of the staged batch, telling inserted, updated and unchanged apart: every part of one
 // statement sees the table as it was before it, so "existing" lists the rows already there, and
 // the INSERT returns only the rows it inserted or changed (not the ones that were equal).
@@ -429,9 +419,10 @@ void PgSink::merge_upsert(const std::string& cols, const std::string& updates,
   for (const auto& k : m_opts.key)
     written_join +=
         fmt::format("{0}w.{1} = s.{1}", written_join.empty() ? "" : " AND ", pg_quote_name(k));
-  std::string action = updates.empty() ? "NOTHING"
-                                       : fmt::format("UPDATE SET {} WHERE {}", updates,
-                                                     changed_condition(m_batch_fields));
+  std::string action = updates.empty()
+                           ? "NOTHING"
+                           : fmt::format("UPDATE SET {} WHERE {}", updates,
+                                         pg_changed_condition(m_batch_fields, m_opts.key));
   auto r = m_conn.query(
       fmt::format("WITH existing AS (SELECT s.__etl_row FROM etl_stage s JOIN {0} t ON {4}), "
                   "written AS (INSERT INTO {0} AS etl_t ({1}) SELECT {1} FROM etl_stage ON "
@@ -471,8 +462,9 @@ void PgSink::write_one_by_one() {
   for (std::size_t n = 0; n < m_batch.size(); ++n) {
     Sourced in = held_record(n);
     const Record& r = in.record;
-    std::string sql =
-        m_opts.mode == "update" ? update_sql(r) : insert_sql(r, m_opts.mode == "upsert");
+    std::string sql = m_opts.mode == "update"   ? update_sql(r)
+                      : m_opts.mode == "upsert" ? pg_upsert_sql(m_table, r, m_opts.key)
+                                                : sql_insert(kPg, m_table, r);
     texts.clear();
     params.clear();
     for (const auto& m : r.fields()) texts.push_back(pg_param_text(m.value));

@@ -19,6 +19,7 @@
 #include "etl/json.hpp"
 #include "etl/utf8.hpp"
 #include "etl/watermark.hpp"
+#include "sql_text.hpp"
 
 namespace etl {
 namespace {
@@ -46,6 +47,21 @@ NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
   return NumberStorage::Text;
 }
 
+StoredAs stored_as(ColumnKind k) {
+  switch (k) {
+    case ColumnKind::Boolean:
+      return StoredAs::Boolean;
+    case ColumnKind::Json:
+      return StoredAs::Json;
+    case ColumnKind::Numeric:
+      return StoredAs::Number;  // no declared type: text that is a JSON number reads back one
+    default:
+      return StoredAs::Text;
+  }
+}
+
+}  // namespace
+
 // The declared type that keeps each kind of value exact (see sqlite.hpp): numbers get none.
 std::string declared_type(ColumnType type) {
   switch (type) {
@@ -63,21 +79,6 @@ std::string declared_type(ColumnType type) {
       return "";
   }
 }
-
-StoredAs stored_as(ColumnKind k) {
-  switch (k) {
-    case ColumnKind::Boolean:
-      return StoredAs::Boolean;
-    case ColumnKind::Json:
-      return StoredAs::Json;
-    case ColumnKind::Numeric:
-      return StoredAs::Number;  // no declared type: text that is a JSON number reads back one
-    default:
-      return StoredAs::Text;
-  }
-}
-
-}  // namespace
 
 std::string quote_identifier(const std::string& name) {
   std::string q = "\"";
@@ -408,49 +409,42 @@ void SqliteSink::retype_columns(const Record& r) {
   }
 }
 
-// UPDATE … SET each non-key field WHERE the key matches; only_if_changed adds "and some value
-// differs" (IS NOT: null-safe, and exact, so 1.0 is not 1.00).
-std::string SqliteSink::update_sql(const Record& r, bool only_if_changed) const {
-  auto is_key = [&](const std::string& c) {
-    return std::find(m_opts.key.begin(), m_opts.key.end(), c) != m_opts.key.end();
-  };
-  std::string set, where, changed;
+namespace {
+
+const SqlDialect kSqlite{quote_identifier, '?'};
+
+}  // namespace
+
+// Upsert's "and some value differs" (IS NOT: null-safe, and exact, so 1.0 is not 1.00).
+std::string sqlite_changed_condition(const Record& r, const std::vector<std::string>& key) {
+  std::string changed;
   int n = 0;
   for (const auto& m : r.fields()) {
     ++n;
-    std::string column = quote_identifier(m.key);
-    if (is_key(m.key)) {
-      where += fmt::format("{}{} = ?{}", where.empty() ? "" : " AND ", column, n);
-      continue;
-    }
-    set += fmt::format("{}{} = ?{}", set.empty() ? "" : ", ", column, n);
-    changed += fmt::format("{}{} IS NOT ?{}", changed.empty() ? "" : " OR ", column, n);
+    if (!is_key_field(key, m.key))
+      changed +=
+          fmt::format("{}{} IS NOT ?{}", changed.empty() ? "" : " OR ", quote_identifier(m.key), n);
   }
-  if (set.empty()) {
-    if (only_if_changed) return "";  // nothing but the key: an existing row is unchanged
-    set = quote_identifier(m_opts.key[0]) + " = " + quote_identifier(m_opts.key[0]);
-  }
-  if (only_if_changed) where += " AND (" + changed + ")";
-  return fmt::format("UPDATE {} SET {} WHERE {}", quote_identifier(m_opts.table), set, where);
+  return changed;
 }
 
 SqliteSink::Statements SqliteSink::prepare_for(const Record& r) {
-  if (m_opts.mode == "update") return {m_db.prepare(update_sql(r, false)), nullptr};
-  std::string names, params;
-  int n = 0;
-  for (const auto& m : r.fields()) {
-    ++n;
-    names += (n > 1 ? ", " : "") + quote_identifier(m.key);
-    params += fmt::format("{}?{}", n > 1 ? ", " : "", n);
+  const std::string table = quote_identifier(m_opts.table);
+  if (m_opts.mode == "update") {
+    std::string update = sql_update(kSqlite, table, r, m_opts.key);
+    if (update.empty())  // nothing but the key: a statement that only finds the row
+      update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", table,
+                           quote_identifier(m_opts.key[0]), sql_where_key(kSqlite, r, m_opts.key));
+    return {m_db.prepare(update), nullptr};
   }
-  std::string sql =
-      fmt::format("INSERT INTO {} ({}) VALUES ({})", quote_identifier(m_opts.table), names, params);
-  if (m_opts.mode != "upsert") return {m_db.prepare(sql), nullptr};
-  std::string keys;
-  for (const auto& k : m_opts.key) keys += (keys.empty() ? "" : ", ") + quote_identifier(k);
-  Statements st{m_db.prepare(sql + fmt::format(" ON CONFLICT ({}) DO NOTHING", keys)), nullptr};
-  if (std::string update = update_sql(r, true); !update.empty())
-    st.update_changed = m_db.prepare(update);
+  std::string insert = sql_insert(kSqlite, table, r);
+  if (m_opts.mode != "upsert") return {m_db.prepare(insert), nullptr};
+  Statements st{
+      m_db.prepare(insert + " ON CONFLICT " + sql_name_list(kSqlite, m_opts.key) + " DO NOTHING"),
+      nullptr};
+  std::string update =
+      sql_update(kSqlite, table, r, m_opts.key, sqlite_changed_condition(r, m_opts.key));
+  if (!update.empty()) st.update_changed = m_db.prepare(update);
   return st;
 }
 

@@ -51,6 +51,14 @@ class PgConnection {
 // "public.orders" → "public"."orders"; a name without a dot → "name".
 std::string pg_quote_name(const std::string& name);
 
+// Upsert's "and some value differs" over the non-key fields (etl_t is the table, EXCLUDED the
+// row), exact: compared as text.
+std::string pg_changed_condition(const std::vector<std::string>& fields,
+                                 const std::vector<std::string>& key);
+// One record's upsert into table (quoted); answers one row: (the row existed, it was written).
+std::string pg_upsert_sql(const std::string& table, const Record& r,
+                          const std::vector<std::string>& key);
+
 // etl-load --changes into a PostgreSQL table (see change_set_sink.hpp).
 std::unique_ptr<Sink> open_pg_change_sink(const std::string& url, const ConnectorOptions& o);
 
@@ -104,10 +112,8 @@ class PgSink : public Sink {
   void merge_staged();
   void merge_upsert(const std::string& cols, const std::string& updates, const std::string& keys,
                     const std::string& join);
-  std::string changed_condition(const std::vector<std::string>& fields) const;
   WriteResult upsert_result(bool existed, bool written);
   void write_one_by_one();
-  std::string insert_sql(const Record& r, bool upsert) const;
   std::string update_sql(const Record& r) const;
 
   PgConnection m_conn;

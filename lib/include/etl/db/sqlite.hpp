@@ -40,6 +40,10 @@ class SqliteDb {
 };
 
 std::string quote_identifier(const std::string& name);
+// The declared type of a column etl-load creates (see above: numbers get none).
+std::string declared_type(ColumnType type);
+// Upsert's "and some value differs" for a record's non-key fields, exact and null-safe.
+std::string sqlite_changed_condition(const Record& r, const std::vector<std::string>& key);
 
 // How a column's values read back: by its declared type (see above).
 enum class ColumnKind { Plain, Numeric, Boolean, Json };
@@ -88,7 +92,6 @@ class SqliteSink : public Sink {
   };
   const Statements& statements_for(const Record& r);
   Statements prepare_for(const Record& r);
-  std::string update_sql(const Record& r, bool only_if_changed) const;
   int step(sqlite3_stmt* st, const Record& r);
   void finalize_statements();
   SqliteDb m_db;
