@@ -4,6 +4,7 @@
 #include <string>
 #include <string_view>
 
+#include "etl/db/table_schema.hpp"
 #include "etl/value.hpp"
 
 struct pg_result;
@@ -13,6 +14,7 @@ namespace etl {
 enum class PgKind { Text, Number, Float, Bool, Json, Timestamp, TimestampTz, Bytes };
 
 PgKind pg_kind(unsigned type_oid);
+const char* pg_type(ColumnType t);  // of a column etl-load creates
 // A value in PostgreSQL's text output (no COPY escaping) as a typed Value.
 void pg_text_to_value(PgKind kind, std::string_view text, Value& v);
 // A value as PostgreSQL's text input reads it: numbers keep their digits, JSON its text.

@@ -97,6 +97,24 @@ std::string iso_timestamp(std::string_view t, bool with_zone) {
 
 }  // namespace
 
+// The column type etl-load gives a logical type in a table it creates.
+const char* pg_type(ColumnType t) {
+  switch (t) {
+    case ColumnType::Number:
+      return "numeric";
+    case ColumnType::Integer:
+      return "bigint";
+    case ColumnType::Boolean:
+      return "boolean";
+    case ColumnType::Json:
+      return "jsonb";
+    case ColumnType::Bytes:
+      return "bytea";
+    default:
+      return "text";
+  }
+}
+
 PgKind pg_kind(unsigned t) {
   if (t == kNumeric || t == kInt2 || t == kInt4 || t == kInt8 || t == kOid) return PgKind::Number;
   if (t == kFloat4 || t == kFloat8) return PgKind::Float;

@@ -32,23 +32,6 @@ StoredAs stored_as(PgKind k) {
   }
 }
 
-const char* pg_type(ColumnType t) {
-  switch (t) {
-    case ColumnType::Number:
-      return "numeric";
-    case ColumnType::Integer:
-      return "bigint";
-    case ColumnType::Boolean:
-      return "boolean";
-    case ColumnType::Json:
-      return "jsonb";
-    case ColumnType::Bytes:
-      return "bytea";
-    default:
-      return "text";
-  }
-}
-
 // A field of COPY's text format.
 void append_copy_field(std::string& out, const Value& v) {
   if (v.is_null()) {
@@ -564,56 +547,65 @@ void PgSink::use_checkpoint(Checkpoint& checkpoint) {
         "--checkpoint: --mode replace loads in one transaction, there is nothing "
         "to resume");
   m_checkpoint = &checkpoint;
-  hold_checkpoint_lock(checkpoint.name());
-  m_conn.exec(
-      "CREATE TABLE IF NOT EXISTS etl_checkpoint (name text PRIMARY KEY, records bigint NOT "
-      "NULL, first_record text, last_record text, complete boolean NOT NULL, updated_at "
-      "timestamptz NOT NULL DEFAULT now(), digest text)");
-  // A table made by an older version has no digest column yet.
-  m_conn.exec("ALTER TABLE etl_checkpoint ADD COLUMN IF NOT EXISTS digest text");
-  auto r = m_conn.query(
-      "SELECT records, first_record, last_record, complete, coalesce(digest, '') FROM "
-      "etl_checkpoint WHERE name = $1",
-      {checkpoint.name().c_str()});
-  if (PQntuples(r.get()) == 1)
-    checkpoint.found(CheckpointRow{std::stoull(PQgetvalue(r.get(), 0, 0)),
-                                   PQgetvalue(r.get(), 0, 1), PQgetvalue(r.get(), 0, 2),
-                                   PQgetvalue(r.get(), 0, 3)[0] == 't', PQgetvalue(r.get(), 0, 4)});
+  checkpoint.found(pg_read_checkpoint(m_conn, checkpoint.name()));
 }
+
+// In the batch's transaction, so the row and the batch commit together.
+void PgSink::store_checkpoint(std::uint64_t settled) {
+  if (m_checkpoint) pg_store_checkpoint(m_conn, m_checkpoint->name(), m_checkpoint->row(settled));
+}
+
+namespace {
 
 // A load killed just after sending its COMMIT leaves a backend that is still committing; a
 // rerun reading the checkpoint before that commit lands would resume too early and load a batch
 // twice. Two loads of one checkpoint at once would do the same. So the load holds an advisory
 // lock on the checkpoint's name for its session: a dead client's backend lets go as soon as it
 // ends, a live load does not, and waiting for it longer than a while is an error.
-void PgSink::hold_checkpoint_lock(const std::string& name) {
-  m_conn.exec("BEGIN");
-  m_conn.exec("SET LOCAL lock_timeout = '30s'");
+void hold_checkpoint_lock(PgConnection& conn, const std::string& name) {
+  conn.exec("BEGIN");
+  conn.exec("SET LOCAL lock_timeout = '30s'");
   try {
-    m_conn.query("SELECT pg_advisory_lock(hashtext('etl_checkpoint'), hashtext($1))",
-                 {name.c_str()});
+    conn.query("SELECT pg_advisory_lock(hashtext('etl_checkpoint'), hashtext($1))", {name.c_str()});
   } catch (const IoError&) {
-    m_conn.exec("ROLLBACK");
+    conn.exec("ROLLBACK");
     throw IoError(fmt::format(
         "--checkpoint {}: another load of this checkpoint is still running on this database "
         "(waited 30 s for it)",
         name));
   }
-  m_conn.exec("COMMIT");
+  conn.exec("COMMIT");
 }
 
-// In the batch's transaction, so the row and the batch commit together.
-void PgSink::store_checkpoint(std::uint64_t settled) {
-  if (!m_checkpoint) return;
-  CheckpointRow row = m_checkpoint->row(settled);
+}  // namespace
+
+std::optional<CheckpointRow> pg_read_checkpoint(PgConnection& conn, const std::string& name) {
+  hold_checkpoint_lock(conn, name);
+  conn.exec(
+      "CREATE TABLE IF NOT EXISTS etl_checkpoint (name text PRIMARY KEY, records bigint NOT "
+      "NULL, first_record text, last_record text, complete boolean NOT NULL, updated_at "
+      "timestamptz NOT NULL DEFAULT now(), digest text)");
+  // A table made by an older version has no digest column yet.
+  conn.exec("ALTER TABLE etl_checkpoint ADD COLUMN IF NOT EXISTS digest text");
+  auto r = conn.query(
+      "SELECT records, first_record, last_record, complete, coalesce(digest, '') FROM "
+      "etl_checkpoint WHERE name = $1",
+      {name.c_str()});
+  if (PQntuples(r.get()) != 1) return std::nullopt;
+  return CheckpointRow{std::stoull(PQgetvalue(r.get(), 0, 0)), PQgetvalue(r.get(), 0, 1),
+                       PQgetvalue(r.get(), 0, 2), PQgetvalue(r.get(), 0, 3)[0] == 't',
+                       PQgetvalue(r.get(), 0, 4)};
+}
+
+void pg_store_checkpoint(PgConnection& conn, const std::string& name, const CheckpointRow& row) {
   std::string records = std::to_string(row.records);
-  m_conn.query(
+  conn.query(
       "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete, digest) "
       "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (name) DO UPDATE SET records = "
       "EXCLUDED.records, first_record = EXCLUDED.first_record, last_record = "
       "EXCLUDED.last_record, complete = EXCLUDED.complete, digest = EXCLUDED.digest, "
       "updated_at = now()",
-      {m_checkpoint->name().c_str(), records.c_str(), row.first.c_str(), row.last.c_str(),
+      {name.c_str(), records.c_str(), row.first.c_str(), row.last.c_str(),
        row.complete ? "true" : "false", row.digest.c_str()});
 }
 

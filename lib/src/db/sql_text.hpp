@@ -16,7 +16,8 @@ struct SqlDialect {
 // INSERT INTO table (a, b) VALUES (?1, ?2); table is quoted already.
 std::string sql_insert(const SqlDialect& d, const std::string& table, const Record& r);
 // "a = ?1 AND b = ?2": the key fields, numbered by their place in r.
-std::string sql_where_key(const SqlDialect& d, const Record& r, const std::vector<std::string>& key);
+std::string sql_where_key(const SqlDialect& d, const Record& r,
+                          const std::vector<std::string>& key);
 // "(a, b)": the names, quoted, for ON CONFLICT and key lists.
 std::string sql_name_list(const SqlDialect& d, const std::vector<std::string>& names);
 // UPDATE table SET c = ?3 … WHERE key; changed (may be empty) is ANDed to the WHERE. Empty when r

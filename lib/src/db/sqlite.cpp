@@ -556,41 +556,50 @@ void SqliteSink::use_checkpoint(Checkpoint& checkpoint) {
         "--checkpoint: --mode replace loads in one transaction, there is nothing "
         "to resume");
   m_checkpoint = &checkpoint;
-  m_db.exec(
+  checkpoint.found(sqlite_read_checkpoint(m_db, checkpoint.name()));
+}
+
+// In the open transaction, so the row and the batch commit together.
+void SqliteSink::store_checkpoint() {
+  sqlite_store_checkpoint(m_db, m_checkpoint->name(), m_checkpoint->row(m_handed));
+}
+
+std::optional<CheckpointRow> sqlite_read_checkpoint(SqliteDb& db, const std::string& name) {
+  db.exec(
       "CREATE TABLE IF NOT EXISTS etl_checkpoint (name TEXT PRIMARY KEY, records INTEGER NOT "
       "NULL, first_record TEXT, last_record TEXT, complete INTEGER NOT NULL, updated_at TEXT NOT "
       "NULL, digest TEXT)");
   // A table made by an older version has no digest column yet.
-  sqlite3_stmt* info = m_db.prepare(
-      "SELECT count(*) FROM pragma_table_info('etl_checkpoint') WHERE name = 'digest'");
+  sqlite3_stmt* info =
+      db.prepare("SELECT count(*) FROM pragma_table_info('etl_checkpoint') WHERE name = 'digest'");
   bool has_digest = sqlite3_step(info) == SQLITE_ROW && sqlite3_column_int(info, 0) > 0;
   sqlite3_finalize(info);
-  if (!has_digest) m_db.exec("ALTER TABLE etl_checkpoint ADD COLUMN digest TEXT");
-  sqlite3_stmt* st = m_db.prepare(
+  if (!has_digest) db.exec("ALTER TABLE etl_checkpoint ADD COLUMN digest TEXT");
+  sqlite3_stmt* st = db.prepare(
       "SELECT records, first_record, last_record, complete, digest FROM etl_checkpoint WHERE "
       "name = ?1");
-  sqlite3_bind_text(st, 1, checkpoint.name().c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
+  std::optional<CheckpointRow> row;
   if (sqlite3_step(st) == SQLITE_ROW) {
     auto text = [&](int col) {
       const auto* t = sqlite3_column_text(st, col);
       return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
     };
-    checkpoint.found(CheckpointRow{static_cast<std::uint64_t>(sqlite3_column_int64(st, 0)), text(1),
-                                   text(2), sqlite3_column_int(st, 3) != 0, text(4)});
+    row = CheckpointRow{static_cast<std::uint64_t>(sqlite3_column_int64(st, 0)), text(1), text(2),
+                        sqlite3_column_int(st, 3) != 0, text(4)};
   }
   sqlite3_finalize(st);
+  return row;
 }
 
-// In the open transaction, so the row and the batch commit together.
-void SqliteSink::store_checkpoint() {
-  CheckpointRow row = m_checkpoint->row(m_handed);
-  sqlite3_stmt* st = m_db.prepare(
+void sqlite_store_checkpoint(SqliteDb& db, const std::string& name, const CheckpointRow& row) {
+  sqlite3_stmt* st = db.prepare(
       "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete, "
       "updated_at, digest) VALUES (?1, ?2, ?3, ?4, ?5, strftime('%Y-%m-%dT%H:%M:%fZ'), ?6) "
       "ON CONFLICT (name) DO UPDATE SET records = excluded.records, first_record = "
       "excluded.first_record, last_record = excluded.last_record, complete = excluded.complete, "
       "updated_at = excluded.updated_at, digest = excluded.digest");
-  sqlite3_bind_text(st, 1, m_checkpoint->name().c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64(st, 2, static_cast<sqlite3_int64>(row.records));
   sqlite3_bind_text(st, 3, row.first.c_str(), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text(st, 4, row.last.c_str(), -1, SQLITE_TRANSIENT);
@@ -598,7 +607,7 @@ void SqliteSink::store_checkpoint() {
   sqlite3_bind_text(st, 6, row.digest.c_str(), -1, SQLITE_TRANSIENT);
   int rc = sqlite3_step(st);
   sqlite3_finalize(st);
-  if (rc != SQLITE_DONE) throw IoError(fmt::format("--checkpoint: {}", m_db.errmsg()));
+  if (rc != SQLITE_DONE) throw IoError(fmt::format("--checkpoint: {}", db.errmsg()));
 }
 
 }  // namespace etl

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "etl/checkpoint.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
 #include "etl/mask.hpp"
@@ -50,6 +51,12 @@ class PgConnection {
 
 // "public.orders" → "public"."orders"; a name without a dot → "name".
 std::string pg_quote_name(const std::string& name);
+
+// etl-load --checkpoint: the row NAME of the etl_checkpoint table (made when missing), read
+// once the session holds the checkpoint (see hold_checkpoint_lock), and its update, which the
+// caller runs in the transaction of the batch it covers.
+std::optional<CheckpointRow> pg_read_checkpoint(PgConnection& conn, const std::string& name);
+void pg_store_checkpoint(PgConnection& conn, const std::string& name, const CheckpointRow& row);
 
 // Upsert's "and some value differs" over the non-key fields (etl_t is the table, EXCLUDED the
 // row), exact: compared as text.
@@ -104,7 +111,6 @@ class PgSink : public Sink {
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);
   void store_checkpoint(std::uint64_t settled);
-  void hold_checkpoint_lock(const std::string& name);
   void start_batch();
   void copy_record(const Record& r, std::size_t row);
   void send_copy();

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "etl/checkpoint.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
 #include "etl/sink.hpp"
@@ -114,6 +115,11 @@ class SqliteSink : public Sink {
   std::uint64_t m_batch_written = 0;  // Written outcomes since the last COMMIT
   std::uint64_t m_committed = 0;
 };
+
+// etl-load --checkpoint: the row NAME of the etl_checkpoint table (made when missing), and its
+// update, which the caller runs in the transaction of the batch it covers.
+std::optional<CheckpointRow> sqlite_read_checkpoint(SqliteDb& db, const std::string& name);
+void sqlite_store_checkpoint(SqliteDb& db, const std::string& name, const CheckpointRow& row);
 
 // etl-load --changes into a SQLite table (see change_set_sink.hpp).
 std::unique_ptr<Sink> open_sqlite_change_sink(const std::string& path, const ConnectorOptions& o);
