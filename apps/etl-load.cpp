@@ -37,6 +37,18 @@ int main(int argc, char** argv) {
   app.add_flag("--changes", p.sink_options.changes,
                "The input is an etl-diff change set: apply it (add inserts, change updates, "
                "remove deletes) in one transaction; conflicts are rejected");
+  app.add_option("--children", p.sink_options.children,
+                 "FIELD=TABLE:KEY[,KEY]: each record's array FIELD goes to TABLE, one row per "
+                 "element with the parent's --key fields added (child key: those and KEY), in "
+                 "the parent's transaction; children the record no longer holds are deleted "
+                 "(repeatable; SQLite and PostgreSQL)")
+      ->type_name("FIELD=TABLE:KEY");
+  std::string children_mode = "sync";
+  app.add_option("--children-mode", children_mode,
+                 "sync: a parent's children are exactly its record's; append: keep children "
+                 "the record does not hold (sources that send only new lines)")
+      ->check(CLI::IsMember({"sync", "append"}))
+      ->capture_default_str();
   std::string max_deletes = "10%";
   app.add_option("--max-deletes", max_deletes,
                  "--changes: refuse the whole change set when it deletes more rows than this "
@@ -68,11 +80,18 @@ int main(int argc, char** argv) {
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
       "--key customer_no --mode upsert\n"
       "  etl-diff --key id erp.ndjson shop.ndjson | etl-load --changes sqlite:erp.db --table t\n"
-      "  etl-load -i orders.ndjson --targets targets.json --to erp --to archive");
+      "  etl-load -i orders.ndjson --targets targets.json --to erp --to archive\n"
+      "  etl-load -i orders.ndjson sqlite:erp.db --table sales_orders --key order_no --mode "
+      "upsert --children lines=sales_order_lines:line_no");
   return etl::cli::tool_main("etl-load", argc, argv, app, [&] {
     etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
                           p.sink_options.max_deletes_percent);
     p.sink_options.dry_run = p.dry_run;
+    p.sink_options.children_append = children_mode == "append";
+    if (p.sink_options.children.empty() && app.get_option("--children-mode")->count() > 0)
+      throw etl::UsageError("--children-mode applies to --children");
+    if (!p.sink_options.children.empty() && p.sink_options.changes)
+      throw etl::UsageError("--children and --changes: a change set has no child arrays");
     p.sink_options.outcome_records = !p.audit.empty();
     bool broadcast = !to.empty() || !targets_file.empty();
     if (broadcast == !p.destination.empty())

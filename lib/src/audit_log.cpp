@@ -79,6 +79,18 @@ void AuditLog::record(const Sourced& in, const WriteResult& result) {
   b += ",\"where\":";
   append_json_string(b, in.where.to_string());
   b += "}\n";
+  for (const auto& child : result.children) {
+    b += m_prefix;
+    b += ",\"table\":";
+    append_json_string(b, child.table);
+    b += ",\"key\":";
+    append_json(b, child.key);
+    b += ",\"outcome\":";
+    append_json_string(b, child.outcome);
+    b += ",\"where\":";
+    append_json_string(b, in.where.to_string());
+    b += "}\n";
+  }
   m_out->maybe_flush();
 }
 

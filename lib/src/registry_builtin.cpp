@@ -40,6 +40,7 @@ ConnectorInfo postgres_connector(const char* scheme) {
           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
             auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
             if (opts.changes) return open_pg_change_sink(url, opts);
+            if (!opts.children.empty()) return open_pg_family_sink(url, opts);
             return std::make_unique<PgSink>(url, opts);
           },
           true};
@@ -93,6 +94,7 @@ void register_builtin_connectors(Registry& r) {
          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
            auto [path, opts] = table_target(a.target, o);
            if (opts.changes) return open_sqlite_change_sink(path, opts);
+           if (!opts.children.empty()) return open_sqlite_family_sink(path, opts);
            return std::make_unique<SqliteSink>(path, opts);
          },
          true});

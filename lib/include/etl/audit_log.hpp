@@ -6,6 +6,9 @@
 // The outcome is inserted, updated, unchanged (upsert tells the three apart), deleted (a change
 // set), unmatched (update mode found no row), written (files and HTTP), upserted (an upsert
 // whose sink cannot tell), or rejected with its reason.
+// With --children, each child row follows its record's line, with its table:
+//   {"run":…,"table":"sales_order_lines","key":{"order_no":"1042","line_no":4},
+//    "outcome":"deleted","where":"orders.ndjson:12"}
 // The key is the --key fields' values (a change set's own key), else absent: "where" then says
 // which record it was.
 #include <memory>

@@ -29,7 +29,10 @@ struct ConnectorOptions {
   // --add-columns: a field the existing table lacks becomes a new column (a table this run
   // creates without --schema always grows so: its columns come from all the records)
   bool add_columns = false;
-  bool changes = false;             // --changes: the input is an etl-diff change set
+  bool changes = false;  // --changes: the input is an etl-diff change set
+  // --children FIELD=TABLE:KEY (etl/db/family_sink.hpp), and --children-mode append
+  std::vector<std::string> children;
+  bool children_append = false;
   bool outcome_records = false;     // --audit: batching sinks report every outcome with its record
   std::uint64_t max_deletes = 10;   // --max-deletes: how many rows a change set may delete
   bool max_deletes_percent = true;  //   … as a percentage of the table's rows

@@ -18,10 +18,19 @@ enum class WriteOutcome { Written, Unchanged, Unmatched, Rejected, Pending };
 // What a Written record did to its row, where the sink can tell (upsert into a database).
 enum class RowChange { Unknown, Inserted, Updated };
 
+// A row of a child table that writing a record changed or found equal (etl-load --children),
+// for the audit log.
+struct ChildRowOutcome {
+  std::string table;
+  Record key;
+  std::string outcome;  // inserted, updated, unchanged, deleted
+};
+
 struct WriteResult {
   WriteOutcome outcome = WriteOutcome::Written;
   std::string reason;  // for Rejected
   RowChange change = RowChange::Unknown;
+  std::vector<ChildRowOutcome> children = {};  // with --audit only
 };
 
 class Sink {

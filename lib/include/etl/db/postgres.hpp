@@ -66,6 +66,9 @@ std::string pg_changed_condition(const std::vector<std::string>& fields,
 std::string pg_upsert_sql(const std::string& table, const Record& r,
                           const std::vector<std::string>& key);
 
+// etl-load --children: records with child arrays into a parent table and child tables.
+std::unique_ptr<Sink> open_pg_family_sink(const std::string& url, const ConnectorOptions& o);
+
 // etl-load --changes into a PostgreSQL table (see change_set_sink.hpp).
 std::unique_ptr<Sink> open_pg_change_sink(const std::string& url, const ConnectorOptions& o);
 

@@ -121,6 +121,9 @@ class SqliteSink : public Sink {
 std::optional<CheckpointRow> sqlite_read_checkpoint(SqliteDb& db, const std::string& name);
 void sqlite_store_checkpoint(SqliteDb& db, const std::string& name, const CheckpointRow& row);
 
+// etl-load --children: records with child arrays into a parent table and child tables.
+std::unique_ptr<Sink> open_sqlite_family_sink(const std::string& path, const ConnectorOptions& o);
+
 // etl-load --changes into a SQLite table (see change_set_sink.hpp).
 std::unique_ptr<Sink> open_sqlite_change_sink(const std::string& path, const ConnectorOptions& o);
 

@@ -1,0 +1,124 @@
+#pragma once
+// etl-load --children FIELD=TABLE:KEY: each record is a parent row (its fields but the arrays
+// named) and, for each named array, rows of a child table: every element with the parent's key
+// fields added, so the child's key is the parent's key plus KEY. A parent and its children are
+// written together, in one savepoint of the batch's transaction: a child the database refuses
+// rejects its parent, with the child named, and nothing of that family is written. Children of
+// the parent that the record no longer holds are deleted (an order edited from 4 lines to 3),
+// unless --children-mode append. The rules live here once; each database supplies a FamilyTarget.
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "etl/checkpoint.hpp"
+#include "etl/connector_options.hpp"
+#include "etl/db/table_schema.hpp"
+#include "etl/sink.hpp"
+
+namespace etl {
+
+// One --children option: lines=sales_order_lines:line_no (several key fields: line_no,sub_no).
+struct ChildSpec {
+  std::string field;              // the parent record's array
+  std::string table;              // where its elements go
+  std::vector<std::string> key;   // the element's own key fields
+  std::vector<std::string> full;  // the child table's key: the parent's key, then key
+};
+ChildSpec parse_child_spec(const std::string& text, const std::vector<std::string>& parent_key);
+
+// What a row statement did, or the database's reason for refusing the row (a constraint).
+enum class RowWrite { Inserted, Updated, Unchanged, Missing, Deleted };
+struct RowResult {
+  RowWrite row = RowWrite::Inserted;
+  std::string refused;
+};
+
+// A database, in the one connection the load runs in. Statements that break a constraint
+// answer `refused`; anything else (the connection, the disk) throws.
+class FamilyTarget {
+ public:
+  virtual ~FamilyTarget() = default;  // rolls back what is not committed
+  // BEGIN, COMMIT, SAVEPOINT …: the same text in both databases.
+  virtual void exec(const std::string& sql) = 0;
+  virtual bool names_ignore_case() const = 0;  // SQLite's column names ignore ASCII case
+  // The table's columns; empty when there is no such table.
+  virtual std::vector<std::string> columns(const std::string& table) = 0;
+  // parent_table and parent_key: the foreign key of a child table, when not empty.
+  virtual void create_table(const std::string& table, const std::vector<ColumnSpec>& columns,
+                            const std::vector<std::string>& key, const std::string& parent_table,
+                            const std::vector<std::string>& parent_key) = 0;
+  virtual void add_column(const std::string& table, const std::string& name, ColumnType type) = 0;
+  virtual void empty_table(const std::string& table) = 0;
+  virtual RowResult insert(const std::string& table, const Record& row) = 0;
+  // Inserted, Updated, or Unchanged when the row held exactly these values (not rewritten).
+  virtual RowResult upsert(const std::string& table, const Record& row,
+                           const std::vector<std::string>& key) = 0;
+  // Updated, or Missing when no row has the key.
+  virtual RowResult update(const std::string& table, const Record& row,
+                           const std::vector<std::string>& key) = 0;
+  virtual RowResult remove(const std::string& table, const Record& key) = 0;
+  // The `key` fields of the rows whose fields equal `match`'s.
+  virtual std::vector<Record> keys_where(const std::string& table, const Record& match,
+                                         const std::vector<std::string>& key) = 0;
+  virtual std::optional<CheckpointRow> read_checkpoint(const std::string& name) = 0;
+  virtual void store_checkpoint(const std::string& name, const CheckpointRow& row) = 0;
+};
+
+class FamilySink : public Sink {
+ public:
+  FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOptions& o,
+             std::size_t default_batch);
+  ~FamilySink() override;
+  WriteResult write(const Sourced& in) override;
+  void commit() override;
+  void discard() override {}  // the destructor rolls the one transaction back
+  void use_checkpoint(Checkpoint& checkpoint) override;
+  std::optional<std::uint64_t> committed() const override { return m_committed; }
+  std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
+
+ private:
+  struct Table {
+    std::string name;
+    std::vector<std::string> key;
+    std::vector<std::string> columns;
+    bool grows = false;  // a field without a column adds one
+    std::uint64_t inserted = 0, updated = 0, unchanged = 0, deleted = 0;
+  };
+  // A record split into its parent row and each child table's rows.
+  struct Family {
+    Record parent;
+    std::vector<std::vector<Record>> children;  // by m_specs
+  };
+  // What one family did, kept apart until its savepoint is released.
+  struct Tally {
+    RowWrite parent = RowWrite::Inserted;
+    std::vector<std::pair<std::size_t, std::pair<Record, RowWrite>>> rows;  // child table, key
+    std::string refused;  // why the database refused a row of it
+  };
+  std::string split(const Record& r, Family& out) const;
+  void prepare_tables(const Family& first);
+  std::string ensure_columns(Table& t, const Record& row, const std::string& which);
+  WriteResult write_family(const Family& f, Tally& tally);
+  void write_children(std::size_t i, const Family& f, Tally& tally);
+  void settle(Tally& tally, WriteResult& result);
+  void count(Table& t, RowWrite w);
+  bool one_transaction() const {
+    return m_opts.mode == "replace" || m_opts.dry_run || m_opts.one_transaction;
+  }
+  void begin();
+
+  std::unique_ptr<FamilyTarget> m_target;
+  ConnectorOptions m_opts;
+  std::vector<ChildSpec> m_specs;
+  Table m_parent;
+  std::vector<Table> m_children;  // by m_specs
+  bool m_ready = false;
+  bool m_in_tx = false;
+  std::size_t m_in_batch = 0;
+  Checkpoint* m_checkpoint = nullptr;
+  std::uint64_t m_handed = 0, m_batch_written = 0, m_committed = 0;
+};
+
+}  // namespace etl

@@ -1,0 +1,359 @@
+#include "etl/db/family_sink.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "etl/diff/key.hpp"
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+std::vector<std::string> split_names(const std::string& text) {
+  std::vector<std::string> out;
+  std::size_t at = 0;
+  while (true) {
+    std::size_t comma = text.find(',', at);
+    out.push_back(text.substr(at, comma - at));
+    if (comma == std::string::npos) return out;
+    at = comma + 1;
+  }
+}
+
+bool contains(const std::vector<std::string>& names, const std::string& name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// A key's canonical form: "1001" and 1001 are one key, as everywhere keys are matched.
+std::string key_of(const Record& r, const std::vector<std::string>& key) {
+  std::string k;
+  diff::make_key(r, key, k);
+  return k;
+}
+
+struct KeyLess {
+  bool operator()(const std::string& a, const std::string& b) const {
+    return diff::compare_keys(a, b) < 0;
+  }
+};
+
+Record project(const Record& r, const std::vector<std::string>& fields) {
+  Record out;
+  for (const auto& f : fields)
+    if (const Value* v = r.find(f)) out.fields().push_back({f, *v});
+  return out;
+}
+
+const char* outcome_name(RowWrite w) {
+  static const char* kNames[] = {"inserted", "updated", "unchanged", "unmatched", "deleted"};
+  return kNames[static_cast<int>(w)];
+}
+
+}  // namespace
+
+ChildSpec parse_child_spec(const std::string& text, const std::vector<std::string>& parent_key) {
+  auto eq = text.find('=');
+  auto colon = text.rfind(':');
+  if (eq == std::string::npos || eq == 0 || colon == std::string::npos || colon < eq + 2 ||
+      colon + 1 == text.size())
+    throw UsageError(fmt::format(
+        "--children must be FIELD=TABLE:KEY[,KEY] (lines=sales_order_lines:line_no), not '{}'",
+        text));
+  ChildSpec s{text.substr(0, eq), text.substr(eq + 1, colon - eq - 1),
+              split_names(text.substr(colon + 1)), parent_key};
+  for (const auto& k : s.key) {
+    if (k.empty()) throw UsageError(fmt::format("--children {}: a key field has no name", text));
+    if (contains(parent_key, k))
+      throw UsageError(fmt::format(
+          "--children {}: '{}' is the parent's key, which every child gets by itself; name the "
+          "child's own key",
+          text, k));
+    s.full.push_back(k);
+  }
+  return s;
+}
+
+FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOptions& o,
+                       std::size_t default_batch)
+    : m_target(std::move(target)), m_opts(o) {
+  if (m_opts.batch_size == 0) m_opts.batch_size = default_batch;
+  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
+  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
+    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
+  if (o.key.empty())
+    throw UsageError("--children needs --key: the parent's key goes into every child row");
+  m_parent.name = o.table;
+  m_parent.key = o.key;
+  std::set<std::string> fields, tables = {o.table};
+  for (const auto& text : o.children) {
+    m_specs.push_back(parse_child_spec(text, o.key));
+    const ChildSpec& s = m_specs.back();
+    if (!fields.insert(s.field).second || !tables.insert(s.table).second)
+      throw UsageError(fmt::format(
+          "--children {}: each array goes to its own table, not the parent's or another's", text));
+    Table t;
+    t.name = s.table;
+    t.key = s.full;
+    m_children.push_back(std::move(t));
+  }
+}
+
+FamilySink::~FamilySink() = default;
+
+// The parent row and the child rows of a record, or why it cannot be written.
+std::string FamilySink::split(const Record& r, Family& out) const {
+  for (const auto& m : r.fields())
+    if (std::none_of(m_specs.begin(), m_specs.end(), [&](auto& s) { return s.field == m.key; }))
+      out.parent.fields().push_back(m);
+  for (const auto& k : m_parent.key) {
+    const Value* v = out.parent.find(k);
+    if (v == nullptr || v->is_null()) return fmt::format("missing key field '{}'", k);
+  }
+  out.children.resize(m_specs.size());
+  for (std::size_t i = 0; i < m_specs.size(); ++i) {
+    const ChildSpec& s = m_specs[i];
+    const Value* array = r.find(s.field);
+    if (array == nullptr || array->is_null())
+      return fmt::format("no '{}' array (an empty array [] says the record has none)", s.field);
+    if (array->kind() != Value::Kind::Array) return fmt::format("'{}' is not an array", s.field);
+    std::set<std::string, KeyLess> seen;
+    for (std::size_t j = 0; j < array->items().size(); ++j) {
+      const Value& e = array->items()[j];
+      std::string where = fmt::format("{}[{}]", s.field, j);
+      if (e.kind() != Value::Kind::Object) return where + " is not an object";
+      Record row = project(out.parent, m_parent.key);
+      for (const auto& m : e.members()) {
+        const Value* own = row.find(m.key);
+        if (own == nullptr)
+          row.fields().push_back(m);
+        else if (to_json(*own) != to_json(m.value))
+          return fmt::format("{}: '{}' is {}, its parent's is {}", where, m.key, to_json(m.value),
+                             to_json(*own));
+      }
+      std::string key;
+      if (std::string missing = diff::make_key(row, s.key, key); !missing.empty())
+        return fmt::format("{}: missing key field '{}'", where, missing);
+      if (!seen.insert(key).second)
+        return fmt::format("{}: {} is the key of an earlier element too", where,
+                           to_json(project(row, s.key)));
+      out.children[i].push_back(std::move(row));
+    }
+  }
+  return "";
+}
+
+// The tables, made from the first record when missing: the parent keyed by --key, each child by
+// the parent's key and its own, with a foreign key to the parent when both are new. In their own
+// transaction, so a batch that fails later rolls back alone.
+void FamilySink::prepare_tables(const Family& first) {
+  m_ready = true;
+  begin();
+  auto prepare = [&](Table& t, const Record& sample, const std::string& schema, bool& created) {
+    t.columns = m_target->columns(t.name);
+    t.grows = m_opts.add_columns;
+    created = t.columns.empty();
+    if (!created) return std::vector<ColumnSpec>{};
+    t.grows = m_opts.add_columns || schema.empty();
+    std::vector<ColumnSpec> cols = columns_for_new_table(schema, sample);
+    for (const auto& k : t.key)
+      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
+        throw UsageError(fmt::format("table '{}': key column '{}' is not one of its columns",
+                                     t.name, k));
+    for (const auto& c : cols) t.columns.push_back(c.name);
+    return cols;
+  };
+  bool parent_created = false;
+  auto cols = prepare(m_parent, first.parent, m_opts.schema_file, parent_created);
+  if (parent_created) m_target->create_table(m_parent.name, cols, m_parent.key, "", {});
+  for (std::size_t i = 0; i < m_specs.size(); ++i) {
+    // The child's columns from all of the first record's elements (the first value of each).
+    Record sample;
+    for (const auto& row : first.children[i])
+      for (const auto& m : row.fields())
+        if (const Value* v = sample.find(m.key); v == nullptr || v->is_null())
+          sample.set(m.key, m.value);
+    if (sample.empty()) sample = project(first.parent, m_parent.key);
+    bool created = false;
+    auto child_cols = prepare(m_children[i], sample, "", created);
+    if (created)
+      m_target->create_table(m_children[i].name, child_cols, m_children[i].key,
+                             parent_created ? m_parent.name : "", m_parent.key);
+  }
+  if (m_opts.mode == "replace") {
+    for (const auto& c : m_children) m_target->empty_table(c.name);
+    m_target->empty_table(m_parent.name);
+  }
+  if (!one_transaction()) {
+    m_target->exec("COMMIT");
+    m_in_tx = false;
+  }
+}
+
+void FamilySink::begin() {
+  if (m_in_tx) return;
+  m_target->exec("BEGIN");
+  m_in_tx = true;
+}
+
+// A field without a column: added when the table grows (outside the family's savepoint, so a
+// family rolled back keeps it), else the record's reason to be rejected.
+std::string FamilySink::ensure_columns(Table& t, const Record& row, const std::string& which) {
+  bool fold = m_target->names_ignore_case();
+  if (std::string why = unstorable_names(row, fold); !why.empty()) return which + why;
+  for (const auto& m : row.fields()) {
+    bool known = std::any_of(t.columns.begin(), t.columns.end(), [&](const std::string& c) {
+      return fold ? same_identifier_ignoring_case(c, m.key) : c == m.key;
+    });
+    if (known) continue;
+    if (!t.grows)
+      return fmt::format("{}field '{}' has no column in table '{}' (--add-columns adds it)", which,
+                         m.key, t.name);
+    m_target->add_column(t.name, m.key, column_type_of(m.value));
+    t.columns.push_back(m.key);
+  }
+  return "";
+}
+
+void FamilySink::count(Table& t, RowWrite w) {
+  ++(w == RowWrite::Inserted    ? t.inserted
+     : w == RowWrite::Updated   ? t.updated
+     : w == RowWrite::Unchanged ? t.unchanged
+                                : t.deleted);
+}
+
+WriteResult FamilySink::write(const Sourced& in) {
+  ++m_handed;
+  Family family;
+  if (std::string why = split(in.record, family); !why.empty())
+    return {WriteOutcome::Rejected, why};
+  if (!m_ready) prepare_tables(family);
+  begin();
+  if (std::string why = ensure_columns(m_parent, family.parent, ""); !why.empty())
+    return {WriteOutcome::Rejected, why};
+  for (std::size_t i = 0; i < m_specs.size(); ++i)
+    for (std::size_t j = 0; j < family.children[i].size(); ++j)
+      if (std::string why = ensure_columns(m_children[i], family.children[i][j],
+                                           fmt::format("{}[{}]: ", m_specs[i].field, j));
+          !why.empty())
+        return {WriteOutcome::Rejected, why};
+  Tally tally;
+  m_target->exec("SAVEPOINT etl_family");
+  WriteResult result = write_family(family, tally);
+  if (!tally.refused.empty()) {
+    m_target->exec("ROLLBACK TO SAVEPOINT etl_family");
+    m_target->exec("RELEASE SAVEPOINT etl_family");
+    return {WriteOutcome::Rejected, tally.refused};
+  }
+  m_target->exec("RELEASE SAVEPOINT etl_family");
+  settle(tally, result);
+  if (++m_in_batch >= m_opts.batch_size && !one_transaction()) {
+    if (m_checkpoint) m_target->store_checkpoint(m_checkpoint->name(), m_checkpoint->row(m_handed));
+    m_target->exec("COMMIT");
+    m_in_tx = false;
+    m_in_batch = 0;
+    m_committed += std::exchange(m_batch_written, 0);
+  }
+  return result;
+}
+
+// A family that is in: its rows counted, and (for --audit) listed with the record's outcome.
+void FamilySink::settle(Tally& tally, WriteResult& result) {
+  if (result.outcome == WriteOutcome::Unmatched) return;
+  count(m_parent, tally.parent);
+  if (result.outcome == WriteOutcome::Written) ++m_batch_written;
+  for (const auto& [table, row] : tally.rows) {
+    count(m_children[table], row.second);
+    if (m_opts.outcome_records)
+      result.children.push_back({m_children[table].name, row.first, outcome_name(row.second)});
+  }
+}
+
+// The parent row, then each child table's rows; tally.refused says why the database refused
+// one. The record's outcome: its parent row's, or updated when only its children changed.
+WriteResult FamilySink::write_family(const Family& f, Tally& tally) {
+  RowResult parent = m_opts.mode == "upsert"
+                         ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
+                     : m_opts.mode == "update"
+                         ? m_target->update(m_parent.name, f.parent, m_parent.key)
+                         : m_target->insert(m_parent.name, f.parent);
+  tally.parent = parent.row;
+  if (!parent.refused.empty()) {
+    tally.refused = parent.refused;
+    return {};
+  }
+  if (parent.row == RowWrite::Missing) return {WriteOutcome::Unmatched, ""};
+  for (std::size_t i = 0; i < m_specs.size() && tally.refused.empty(); ++i)
+    write_children(i, f, tally);
+  bool children_changed = std::any_of(tally.rows.begin(), tally.rows.end(),
+                                      [](auto& r) { return r.second.second != RowWrite::Unchanged; });
+  if (parent.row == RowWrite::Inserted) return {WriteOutcome::Written, "", RowChange::Inserted};
+  if (parent.row == RowWrite::Unchanged && !children_changed) return {WriteOutcome::Unchanged, ""};
+  return {WriteOutcome::Written, "", RowChange::Updated};
+}
+
+// Child table i: each element inserted or upserted; then, unless appending, the parent's rows
+// the record no longer holds are deleted.
+void FamilySink::write_children(std::size_t i, const Family& f, Tally& tally) {
+  const Table& t = m_children[i];
+  std::set<std::string, KeyLess> kept;
+  for (std::size_t j = 0; j < f.children[i].size(); ++j) {
+    const Record& row = f.children[i][j];
+    RowResult r = m_opts.mode == "insert" || m_opts.mode == "replace"
+                      ? m_target->insert(t.name, row)
+                      : m_target->upsert(t.name, row, t.key);
+    if (!r.refused.empty()) {
+      tally.refused = fmt::format("{}[{}]: {}", m_specs[i].field, j, r.refused);
+      return;
+    }
+    tally.rows.push_back({i, {m_opts.outcome_records ? project(row, t.key) : Record(), r.row}});
+    kept.insert(key_of(row, t.key));
+  }
+  if (m_opts.children_append || m_opts.mode == "insert" || m_opts.mode == "replace") return;
+  for (Record& old : m_target->keys_where(t.name, project(f.parent, m_parent.key), t.key)) {
+    if (kept.count(key_of(old, t.key))) continue;
+    RowResult r = m_target->remove(t.name, old);
+    if (!r.refused.empty()) {
+      tally.refused = fmt::format("deleting {} {}: {}", t.name, to_json(old), r.refused);
+      return;
+    }
+    tally.rows.push_back({i, {std::move(old), RowWrite::Deleted}});
+  }
+}
+
+void FamilySink::commit() {
+  if (!m_in_tx && !m_checkpoint) return;
+  begin();
+  if (m_checkpoint) m_target->store_checkpoint(m_checkpoint->name(), m_checkpoint->row(m_handed));
+  m_target->exec("COMMIT");
+  m_in_tx = false;
+  m_committed += std::exchange(m_batch_written, 0);
+}
+
+void FamilySink::use_checkpoint(Checkpoint& checkpoint) {
+  if (one_transaction())
+    throw UsageError(
+        "--checkpoint: --mode replace loads in one transaction, there is nothing to resume");
+  m_checkpoint = &checkpoint;
+  checkpoint.found(m_target->read_checkpoint(checkpoint.name()));
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> FamilySink::counts() const {
+  // Per table: "sales_orders.inserted", "sales_order_lines.deleted" …
+  std::vector<std::pair<std::string, std::uint64_t>> out;
+  for (const Table* t : {&m_parent})
+    for (const auto& [what, n] : {std::pair{"inserted", t->inserted},
+                                  std::pair{"updated", t->updated},
+                                  std::pair{"unchanged", t->unchanged}})
+      out.emplace_back(t->name + "." + what, n);
+  for (const auto& c : m_children)
+    for (const auto& [what, n] :
+         {std::pair{"inserted", c.inserted}, std::pair{"updated", c.updated},
+          std::pair{"unchanged", c.unchanged}, std::pair{"deleted", c.deleted}})
+      out.emplace_back(c.name + "." + what, n);
+  return out;
+}
+
+}  // namespace etl
