@@ -143,6 +143,8 @@ TEST_CASE("functions over collections without lambdas", "[collections]") {
   CHECK(value("from_entries([['a', 1], {name: 'b', value: 2}, {key: 'c'}])") ==
         R"({"a":1,"b":2,"c":null})");
   CHECK(value("to_entries({a: 1})") == R"([{"key":"a","value":1}])");
+  CHECK(value("to_entries(['x', 'y'])") == R"([{"key":0,"value":"x"},{"key":1,"value":"y"}])");
+  CHECK(value("map(to_entries(['x', 'y']), e -> e.key + 1)") == "[1,2]");
   CHECK(run("from_entries([['a', 1], ['a', 2]])").error ==
         "from_entries(): the key 'a' comes twice");
   CHECK(run("from_entries([{v: 1}])").error ==

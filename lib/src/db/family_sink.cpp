@@ -160,8 +160,8 @@ void FamilySink::prepare_tables(const Family& first) {
     std::vector<ColumnSpec> cols = columns_for_new_table(schema, sample);
     for (const auto& k : t.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
-        throw UsageError(fmt::format("table '{}': key column '{}' is not one of its columns",
-                                     t.name, k));
+        throw UsageError(
+            fmt::format("table '{}': key column '{}' is not one of its columns", t.name, k));
     for (const auto& c : cols) t.columns.push_back(c.name);
     return cols;
   };
@@ -274,11 +274,10 @@ void FamilySink::settle(Tally& tally, WriteResult& result) {
 // The parent row, then each child table's rows; tally.refused says why the database refused
 // one. The record's outcome: its parent row's, or updated when only its children changed.
 WriteResult FamilySink::write_family(const Family& f, Tally& tally) {
-  RowResult parent = m_opts.mode == "upsert"
-                         ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
-                     : m_opts.mode == "update"
-                         ? m_target->update(m_parent.name, f.parent, m_parent.key)
-                         : m_target->insert(m_parent.name, f.parent);
+  RowResult parent =
+      m_opts.mode == "upsert"   ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
+      : m_opts.mode == "update" ? m_target->update(m_parent.name, f.parent, m_parent.key)
+                                : m_target->insert(m_parent.name, f.parent);
   tally.parent = parent.row;
   if (!parent.refused.empty()) {
     tally.refused = parent.refused;
@@ -287,8 +286,9 @@ WriteResult FamilySink::write_family(const Family& f, Tally& tally) {
   if (parent.row == RowWrite::Missing) return {WriteOutcome::Unmatched, ""};
   for (std::size_t i = 0; i < m_specs.size() && tally.refused.empty(); ++i)
     write_children(i, f, tally);
-  bool children_changed = std::any_of(tally.rows.begin(), tally.rows.end(),
-                                      [](auto& r) { return r.second.second != RowWrite::Unchanged; });
+  bool children_changed = std::any_of(tally.rows.begin(), tally.rows.end(), [](auto& r) {
+    return r.second.second != RowWrite::Unchanged;
+  });
   if (parent.row == RowWrite::Inserted) return {WriteOutcome::Written, "", RowChange::Inserted};
   if (parent.row == RowWrite::Unchanged && !children_changed) return {WriteOutcome::Unchanged, ""};
   return {WriteOutcome::Written, "", RowChange::Updated};
@@ -344,9 +344,9 @@ std::vector<std::pair<std::string, std::uint64_t>> FamilySink::counts() const {
   // Per table: "sales_orders.inserted", "sales_order_lines.deleted" …
   std::vector<std::pair<std::string, std::uint64_t>> out;
   for (const Table* t : {&m_parent})
-    for (const auto& [what, n] : {std::pair{"inserted", t->inserted},
-                                  std::pair{"updated", t->updated},
-                                  std::pair{"unchanged", t->unchanged}})
+    for (const auto& [what, n] :
+         {std::pair{"inserted", t->inserted}, std::pair{"updated", t->updated},
+          std::pair{"unchanged", t->unchanged}})
       out.emplace_back(t->name + "." + what, n);
   for (const auto& c : m_children)
     for (const auto& [what, n] :

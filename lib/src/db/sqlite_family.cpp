@@ -86,8 +86,8 @@ class SqliteFamilyTarget : public FamilyTarget {
     std::string quoted = quote_identifier(table);
     std::string update = sql_update(kSqlite, quoted, row, key);
     if (update.empty())  // nothing but the key: a statement that only finds the row
-      update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", quoted,
-                           quote_identifier(key[0]), sql_where_key(kSqlite, row, key));
+      update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", quoted, quote_identifier(key[0]),
+                           sql_where_key(kSqlite, row, key));
     return run(update, row, RowWrite::Updated);
   }
 

@@ -160,8 +160,21 @@ Datum fn_from_entries(CallSite& c, EvalContext&) {
 }
 
 // to_entries(o): [{"key": name, "value": value}, …], in the object's order.
+// An object's members; an array's elements with their 0-based index as the key (as jq does), so
+// that a lambda can number lines: map(to_entries(items), e -> {line_no: e.key + 1, …}).
 Datum fn_to_entries(CallSite& c, EvalContext&) {
   Value out = Value::array();
+  const Datum& d = c.arg(0);
+  if (d.type() == Datum::Type::Json && d.json_value().kind() == Value::Kind::Array) {
+    const auto& items = d.json_value().items();
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      Value e = Value::object();
+      e.members().push_back({"key", Value::number(std::to_string(i))});
+      e.members().push_back({"value", items[i]});
+      out.items().push_back(std::move(e));
+    }
+    return Datum::json(std::move(out));
+  }
   for (const auto& m : object_of(c, 0).members()) {
     Value e = Value::object();
     e.members().push_back({"key", Value::string(m.key)});
