@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Kill-and-rerun: `etl-load --checkpoint` of N records, killed with SIGKILL at KILLS random
 # points and rerun each time, must leave every input record in the table exactly once.
-#   kill_rerun.sh BIN_DIR sqlite|postgresql N KILLS
+#   kill_rerun.sh BIN_DIR sqlite|postgresql|sqlite-children N KILLS
+# sqlite-children loads orders with two lines each (--children): after every kill the lines
+# table holds exactly two rows per order row, and the orders as many as the checkpoint says.
 # Plain inserts into a table without a key, so a record written twice shows as an extra row.
 # After every kill the table must hold exactly as many rows as the checkpoint row says were
 # committed: the row and the batch commit in one transaction, or neither does.
@@ -16,15 +18,27 @@ fail() {
   exit 1
 }
 
-awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
-  printf "{\"id\":%d,\"sku\":\"SKU-%06d\",\"price\":\"%d.%02d\",\"note\":\"Größe %d, \\\"quoted\\\"\"}\n",
-         i, i % 100000, i % 500, i % 100, i }' >"$work/in.ndjson"
+if [ "$kind" = sqlite-children ]; then
+  awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
+    printf "{\"id\":%d,\"total\":\"%d.%02d\",\"lines\":[{\"line_no\":1,\"sku\":\"SKU-%06d\"},{\"line_no\":2,\"sku\":\"X\"}]}\n",
+           i, i % 500, i % 100, i % 100000 }' >"$work/in.ndjson"
+else
+  awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
+    printf "{\"id\":%d,\"sku\":\"SKU-%06d\",\"price\":\"%d.%02d\",\"note\":\"Größe %d, \\\"quoted\\\"\"}\n",
+           i, i % 100000, i % 500, i % 100, i }' >"$work/in.ndjson"
+fi
 
 case $kind in
 sqlite)
   dest=sqlite:$work/erp.db
   sql() { sqlite3 -cmd '.timeout 5000' "$work/erp.db" "$1" 2>/dev/null; }
   load=("$bin/etl-load" -q -i "$work/in.ndjson" "$dest" --table orders --checkpoint kill-test)
+  ;;
+sqlite-children)
+  dest=sqlite:$work/erp.db
+  sql() { sqlite3 -cmd '.timeout 5000' "$work/erp.db" "$1" 2>/dev/null; }
+  load=("$bin/etl-load" -q -i "$work/in.ndjson" "$dest" --table orders --key id
+    --children lines=order_lines:line_no --checkpoint kill-test)
   ;;
 postgresql)
   . "$ETL_PG_ENV_FILE"
@@ -45,6 +59,13 @@ committed() { sql "SELECT records FROM etl_checkpoint WHERE name = 'kill-test'";
 # last batch (the rerun waits for it; see PgSink::hold_checkpoint_lock).
 committed_and_rows() {
   sql "SELECT (SELECT records FROM etl_checkpoint WHERE name = 'kill-test'), (SELECT count(*) FROM $table)"
+}
+# sqlite-children: every order row has both its lines, whatever the kill cut.
+lines_match() {
+  [ "$kind" != sqlite-children ] && return 0
+  local lines orders
+  IFS='|' read -r orders lines <<<"$(sql "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_lines)")"
+  [ "${lines:-0}" = "$((2 * ${orders:-0}))" ] || fail "$orders orders but $lines lines (not two each)"
 }
 
 # The kill points: random, in order. Each load is killed once it has committed past its point,
@@ -74,6 +95,7 @@ for ((k = 1; k <= kills; k++)); do
   [ "${c:-0}" -lt "$n" ] && killed=$((killed + 1))
   echo "kill $k at $target: checkpoint ${c:-none}, table rows $r"
   [ "${c:-0}" = "${r:-0}" ] || fail "after kill $k the table holds $r rows but the checkpoint committed ${c:-0}"
+  lines_match
 done
 # A complete checkpoint never resumes (a rerun would be a new input): rerun only a load the
 # last kill stopped part-way.
@@ -85,5 +107,6 @@ echo "$killed loads killed part-way; after the last rerun: $total rows, $distinc
 [ "$total" = "$n" ] || fail "$total rows, expected $n"
 [ "$distinct" = "$n" ] || fail "$distinct distinct ids, expected $n"
 [ "$sum" = "$((n * (n + 1) / 2))" ] || fail "ids sum to $sum"
+lines_match
 [ "$killed" -ge $((kills / 2)) ] || fail "only $killed loads were killed part-way; the test tested little"
 echo "ok: every record exactly once"
