@@ -98,7 +98,13 @@ FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOpti
     t.name = s.table;
     t.key = s.full;
     m_children.push_back(std::move(t));
+    m_plan.children.push_back(s.table);
+    m_plan.child_keys.push_back(s.full);
   }
+  m_plan.mode = o.mode;
+  m_plan.append = o.children_append;
+  m_plan.parent = o.table;
+  m_plan.parent_key = o.key;
 }
 
 FamilySink::~FamilySink() = default;
@@ -203,6 +209,7 @@ void FamilySink::begin() {
 std::string FamilySink::ensure_columns(Table& t, const Record& row, const std::string& which) {
   bool fold = m_target->names_ignore_case();
   if (std::string why = unstorable_names(row, fold); !why.empty()) return which + why;
+  if (std::string why = m_target->unstorable_value(row); !why.empty()) return which + why;
   for (const auto& m : row.fields()) {
     bool known = std::any_of(t.columns.begin(), t.columns.end(), [&](const std::string& c) {
       return fold ? same_identifier_ignoring_case(c, m.key) : c == m.key;
@@ -239,64 +246,81 @@ WriteResult FamilySink::write(const Sourced& in) {
                                            fmt::format("{}[{}]: ", m_specs[i].field, j));
           !why.empty())
         return {WriteOutcome::Rejected, why};
-  Tally tally;
-  m_target->exec("SAVEPOINT etl_family");
-  WriteResult result = write_family(family, tally);
-  if (!tally.refused.empty()) {
-    m_target->exec("ROLLBACK TO SAVEPOINT etl_family");
-    m_target->exec("RELEASE SAVEPOINT etl_family");
-    return {WriteOutcome::Rejected, tally.refused};
+  WriteResult result{WriteOutcome::Pending, ""};
+  if (!m_target->writes_batches()) {
+    result = write_alone(family);
+  } else {
+    if (!fits_batch(family)) flush_batch();
+    if (fits_batch(family))
+      hold(in, std::move(family));
+    else  // its own child rows differ in their fields: it cannot be staged with others
+      result = write_alone(family);
   }
-  m_target->exec("RELEASE SAVEPOINT etl_family");
-  settle(tally, result);
-  if (++m_in_batch >= m_opts.batch_size && !one_transaction()) {
-    if (m_checkpoint) m_target->store_checkpoint(m_checkpoint->name(), m_checkpoint->row(m_handed));
-    m_target->exec("COMMIT");
-    m_in_tx = false;
+  if (++m_in_batch >= m_opts.batch_size) {
+    flush_batch();
+    if (!one_transaction()) commit_batch();
     m_in_batch = 0;
-    m_committed += std::exchange(m_batch_written, 0);
   }
   return result;
 }
 
+// One family in its own savepoint: a row the database refuses rejects the record, and nothing
+// of the family stays.
+WriteResult FamilySink::write_alone(const Family& f) {
+  m_target->exec("SAVEPOINT etl_family");
+  FamilyRows rows = write_family(f);
+  if (!rows.refused.empty()) {
+    m_target->exec("ROLLBACK TO SAVEPOINT etl_family");
+    m_target->exec("RELEASE SAVEPOINT etl_family");
+    return {WriteOutcome::Rejected, rows.refused};
+  }
+  m_target->exec("RELEASE SAVEPOINT etl_family");
+  return settle(rows);
+}
+
+// The record's outcome: its parent row's, or updated when only its children changed.
+WriteResult FamilySink::outcome(const FamilyRows& rows) const {
+  if (rows.parent == RowWrite::Missing) return {WriteOutcome::Unmatched, ""};
+  if (rows.parent == RowWrite::Inserted) return {WriteOutcome::Written, "", RowChange::Inserted};
+  bool children_changed = std::any_of(rows.rows.begin(), rows.rows.end(), [](auto& r) {
+    return r.second.second != RowWrite::Unchanged;
+  });
+  if (rows.parent == RowWrite::Unchanged && !children_changed) return {WriteOutcome::Unchanged, ""};
+  return {WriteOutcome::Written, "", RowChange::Updated};
+}
+
 // A family that is in: its rows counted, and (for --audit) listed with the record's outcome.
-void FamilySink::settle(Tally& tally, WriteResult& result) {
-  if (result.outcome == WriteOutcome::Unmatched) return;
-  count(m_parent, tally.parent);
+WriteResult FamilySink::settle(const FamilyRows& rows) {
+  WriteResult result = outcome(rows);
+  if (result.outcome == WriteOutcome::Unmatched) return result;
+  count(m_parent, rows.parent);
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
-  for (const auto& [table, row] : tally.rows) {
+  for (const auto& [table, row] : rows.rows) {
     count(m_children[table], row.second);
     if (m_opts.outcome_records)
       result.children.push_back({m_children[table].name, row.first, outcome_name(row.second)});
   }
+  return result;
 }
 
-// The parent row, then each child table's rows; tally.refused says why the database refused
-// one. The record's outcome: its parent row's, or updated when only its children changed.
-WriteResult FamilySink::write_family(const Family& f, Tally& tally) {
+// The parent row, then each child table's rows; `refused` says why the database refused one.
+FamilyRows FamilySink::write_family(const Family& f) {
+  FamilyRows rows;
   RowResult parent =
       m_opts.mode == "upsert"   ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
       : m_opts.mode == "update" ? m_target->update(m_parent.name, f.parent, m_parent.key)
                                 : m_target->insert(m_parent.name, f.parent);
-  tally.parent = parent.row;
-  if (!parent.refused.empty()) {
-    tally.refused = parent.refused;
-    return {};
-  }
-  if (parent.row == RowWrite::Missing) return {WriteOutcome::Unmatched, ""};
-  for (std::size_t i = 0; i < m_specs.size() && tally.refused.empty(); ++i)
-    write_children(i, f, tally);
-  bool children_changed = std::any_of(tally.rows.begin(), tally.rows.end(), [](auto& r) {
-    return r.second.second != RowWrite::Unchanged;
-  });
-  if (parent.row == RowWrite::Inserted) return {WriteOutcome::Written, "", RowChange::Inserted};
-  if (parent.row == RowWrite::Unchanged && !children_changed) return {WriteOutcome::Unchanged, ""};
-  return {WriteOutcome::Written, "", RowChange::Updated};
+  rows.parent = parent.row;
+  rows.refused = parent.refused;
+  if (!rows.refused.empty() || parent.row == RowWrite::Missing) return rows;
+  for (std::size_t i = 0; i < m_specs.size() && rows.refused.empty(); ++i)
+    write_children(i, f, rows);
+  return rows;
 }
 
 // Child table i: each element inserted or upserted; then, unless appending, the parent's rows
 // the record no longer holds are deleted.
-void FamilySink::write_children(std::size_t i, const Family& f, Tally& tally) {
+void FamilySink::write_children(std::size_t i, const Family& f, FamilyRows& rows) {
   const Table& t = m_children[i];
   std::set<std::string, KeyLess> kept;
   for (std::size_t j = 0; j < f.children[i].size(); ++j) {
@@ -305,10 +329,10 @@ void FamilySink::write_children(std::size_t i, const Family& f, Tally& tally) {
                       ? m_target->insert(t.name, row)
                       : m_target->upsert(t.name, row, t.key);
     if (!r.refused.empty()) {
-      tally.refused = fmt::format("{}[{}]: {}", m_specs[i].field, j, r.refused);
+      rows.refused = fmt::format("{}[{}]: {}", m_specs[i].field, j, r.refused);
       return;
     }
-    tally.rows.push_back({i, {m_opts.outcome_records ? project(row, t.key) : Record(), r.row}});
+    rows.rows.push_back({i, {m_opts.outcome_records ? project(row, t.key) : Record(), r.row}});
     kept.insert(key_of(row, t.key));
   }
   if (m_opts.children_append || m_opts.mode == "insert" || m_opts.mode == "replace") return;
@@ -316,20 +340,88 @@ void FamilySink::write_children(std::size_t i, const Family& f, Tally& tally) {
     if (kept.count(key_of(old, t.key))) continue;
     RowResult r = m_target->remove(t.name, old);
     if (!r.refused.empty()) {
-      tally.refused = fmt::format("deleting {} {}: {}", t.name, to_json(old), r.refused);
+      rows.refused = fmt::format("deleting {} {}: {}", t.name, to_json(old), r.refused);
       return;
     }
-    tally.rows.push_back({i, {std::move(old), RowWrite::Deleted}});
+    rows.rows.push_back({i, {std::move(old), RowWrite::Deleted}});
   }
 }
 
-void FamilySink::commit() {
-  if (!m_in_tx && !m_checkpoint) return;
-  begin();
+// ---- batches ----
+
+namespace {
+
+bool same_fields(const Record& r, const std::vector<std::string>& names) {
+  if (r.size() != names.size()) return false;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (r.fields()[i].key != names[i]) return false;
+  return true;
+}
+
+std::vector<std::string> field_names(const Record& r) {
+  std::vector<std::string> out;
+  for (const auto& m : r.fields()) out.push_back(m.key);
+  return out;
+}
+
+}  // namespace
+
+// Whether f has the held families' field lists (each of its child tables' rows, one list).
+bool FamilySink::fits_batch(const Family& f) const {
+  if (!m_batch.empty() && !same_fields(f.parent, m_batch_parent_fields)) return false;
+  for (std::size_t i = 0; i < f.children.size(); ++i) {
+    const auto& rows = f.children[i];
+    if (rows.empty()) continue;
+    const std::vector<std::string>& names = m_batch.empty() || !m_batch_child_fields[i]
+                                                ? field_names(rows[0])
+                                                : *m_batch_child_fields[i];
+    for (const auto& row : rows)
+      if (!same_fields(row, names)) return false;
+  }
+  return true;
+}
+
+void FamilySink::hold(const Sourced& in, Family&& f) {
+  if (m_batch.empty()) {
+    m_batch_parent_fields = field_names(f.parent);
+    m_batch_child_fields.assign(m_specs.size(), std::nullopt);
+  }
+  for (std::size_t i = 0; i < f.children.size(); ++i)
+    if (!m_batch_child_fields[i] && !f.children[i].empty())
+      m_batch_child_fields[i] = field_names(f.children[i][0]);
+  m_batch.push_back(std::move(f));
+  m_batch_records.push_back(in);
+}
+
+// The held families in a few statements; when one fails, the batch is rolled back and each
+// family written alone, so that only the bad ones are rejected. Outcomes in input order.
+void FamilySink::flush_batch() {
+  if (m_batch.empty()) return;
+  std::vector<FamilyRows> rows;
+  m_target->exec("SAVEPOINT etl_batch");
+  bool staged = m_target->write_batch(m_plan, m_batch, rows) && rows.size() == m_batch.size();
+  if (!staged) m_target->exec("ROLLBACK TO SAVEPOINT etl_batch");
+  m_target->exec("RELEASE SAVEPOINT etl_batch");
+  for (std::size_t i = 0; i < m_batch.size(); ++i) {
+    WriteResult r = staged ? settle(rows[i]) : write_alone(m_batch[i]);
+    if (m_outcome) m_outcome(m_batch_records[i], r);
+  }
+  m_batch.clear();
+  m_batch_records.clear();
+}
+
+void FamilySink::commit_batch() {
   if (m_checkpoint) m_target->store_checkpoint(m_checkpoint->name(), m_checkpoint->row(m_handed));
   m_target->exec("COMMIT");
   m_in_tx = false;
   m_committed += std::exchange(m_batch_written, 0);
+}
+
+void FamilySink::commit() {
+  flush_batch();
+  if (!m_in_tx && !m_checkpoint) return;
+  begin();
+  commit_batch();
 }
 
 void FamilySink::use_checkpoint(Checkpoint& checkpoint) {

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <deque>
+#include <functional>
 #include <map>
 
 #include "etl/db/family_sink.hpp"
@@ -27,7 +28,14 @@ class SqliteFamilyTarget : public FamilyTarget {
     sqlite3_exec(m_db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);  // no-op after COMMIT
   }
 
-  void exec(const std::string& sql) override { m_db.exec(sql); }
+  // BEGIN, SAVEPOINT … run for every family: prepared once.
+  void exec(const std::string& sql) override {
+    sqlite3_stmt* st = statement(sql);
+    int rc = sqlite3_step(st);
+    std::string error = rc == SQLITE_DONE ? "" : m_db.errmsg();
+    sqlite3_reset(st);
+    if (!error.empty()) throw IoError(fmt::format("sqlite: {}: {}", sql, error));
+  }
   bool names_ignore_case() const override { return true; }
 
   std::vector<std::string> columns(const std::string& table) override {
@@ -64,18 +72,24 @@ class SqliteFamilyTarget : public FamilyTarget {
   }
 
   RowResult insert(const std::string& table, const Record& row) override {
-    return run(sql_insert(kSqlite, quote_identifier(table), row), row, RowWrite::Inserted);
+    sqlite3_stmt* st =
+        cached('i', table, row, [&] { return sql_insert(kSqlite, quote_identifier(table), row); });
+    return run(st, row, RowWrite::Inserted);
   }
 
   RowResult upsert(const std::string& table, const Record& row,
                    const std::vector<std::string>& key) override {
-    std::string quoted = quote_identifier(table);
-    RowResult r = run(sql_insert(kSqlite, quoted, row) + " ON CONFLICT " +
-                          sql_name_list(kSqlite, key) + " DO NOTHING",
-                      row, RowWrite::Inserted);
+    sqlite3_stmt* insert = cached('u', table, row, [&] {
+      return sql_insert(kSqlite, quote_identifier(table), row) + " ON CONFLICT " +
+             sql_name_list(kSqlite, key) + " DO NOTHING";
+    });
+    RowResult r = run(insert, row, RowWrite::Inserted);
     if (!r.refused.empty() || r.row == RowWrite::Inserted) return r;
-    std::string update = sql_update(kSqlite, quoted, row, key, sqlite_changed_condition(row, key));
-    if (update.empty()) return {RowWrite::Unchanged, ""};
+    sqlite3_stmt* update = cached('c', table, row, [&] {
+      return sql_update(kSqlite, quote_identifier(table), row, key,
+                        sqlite_changed_condition(row, key));
+    });
+    if (update == nullptr) return {RowWrite::Unchanged, ""};  // nothing but the key
     r = run(update, row, RowWrite::Updated);
     if (r.refused.empty() && r.row == RowWrite::Missing) r.row = RowWrite::Unchanged;
     return r;
@@ -88,14 +102,14 @@ class SqliteFamilyTarget : public FamilyTarget {
     if (update.empty())  // nothing but the key: a statement that only finds the row
       update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", quoted, quote_identifier(key[0]),
                            sql_where_key(kSqlite, row, key));
-    return run(update, row, RowWrite::Updated);
+    return run(statement(update), row, RowWrite::Updated);
   }
 
   RowResult remove(const std::string& table, const Record& key) override {
     std::vector<std::string> names;
     for (const auto& m : key.fields()) names.push_back(m.key);
-    return run(fmt::format("DELETE FROM {} WHERE {}", quote_identifier(table),
-                           sql_where_key(kSqlite, key, names)),
+    return run(statement(fmt::format("DELETE FROM {} WHERE {}", quote_identifier(table),
+                                     sql_where_key(kSqlite, key, names))),
                key, RowWrite::Deleted);
   }
 
@@ -140,9 +154,28 @@ class SqliteFamilyTarget : public FamilyTarget {
     return it->second;
   }
 
+  // The statement of kind `op` for a row of `table` with r's fields: rows of one table mostly
+  // share their field list, so the last one is kept by kind and table and its SQL is not built
+  // again. nullptr when sql() is empty.
+  sqlite3_stmt* cached(char op, const std::string& table, const Record& r,
+                       const std::function<std::string()>& sql) {
+    Slot& slot = m_last[std::string(1, op) + table];
+    const auto& fields = r.fields();
+    bool same = slot.ready && fields.size() == slot.fields.size();
+    for (std::size_t i = 0; same && i < fields.size(); ++i) same = fields[i].key == slot.fields[i];
+    if (same) return slot.st;
+    slot.fields.clear();
+    for (const auto& m : fields) slot.fields.push_back(m.key);
+    std::string text = sql();
+    slot.st = text.empty() ? nullptr : statement(text);
+    slot.ready = true;
+    return slot.st;
+  }
+
   void forget_statements() {
     for (auto& [sql, st] : m_statements) sqlite3_finalize(st);
     m_statements.clear();
+    m_last.clear();
   }
 
   void bind(sqlite3_stmt* st, const Record& r) {
@@ -152,8 +185,7 @@ class SqliteFamilyTarget : public FamilyTarget {
 
   // Steps a statement bound to r: `done` when it changed a row, Missing when none, refused when
   // a constraint stopped it.
-  RowResult run(const std::string& sql, const Record& r, RowWrite done) {
-    sqlite3_stmt* st = statement(sql);
+  RowResult run(sqlite3_stmt* st, const Record& r, RowWrite done) {
     bind(st, r);
     int rc = sqlite3_step(st);
     std::string error = rc == SQLITE_DONE ? "" : m_db.errmsg();
@@ -166,8 +198,14 @@ class SqliteFamilyTarget : public FamilyTarget {
     return {sqlite3_changes(m_db.handle()) > 0 ? done : RowWrite::Missing, ""};
   }
 
+  struct Slot {
+    std::vector<std::string> fields;
+    sqlite3_stmt* st = nullptr;
+    bool ready = false;
+  };
   SqliteDb m_db;
   std::map<std::string, sqlite3_stmt*> m_statements;  // by their SQL
+  std::map<std::string, Slot> m_last;                 // by kind and table (see cached)
   std::deque<std::string> m_keep;                     // bound JSON text, until the step
 };
 

@@ -35,6 +35,30 @@ struct RowResult {
   std::string refused;
 };
 
+// A record split into its parent row and each child table's rows (parent key fields first).
+struct Family {
+  Record parent;
+  std::vector<std::vector<Record>> children;  // by --children option
+};
+
+// What writing one family did: its parent row, and each child row written or deleted (the
+// child table's index, the row's key, what happened), or why the database refused a row.
+struct FamilyRows {
+  RowWrite parent = RowWrite::Inserted;
+  std::vector<std::pair<std::size_t, std::pair<Record, RowWrite>>> rows;
+  std::string refused;
+};
+
+// The load's tables and rules, for a database that writes a batch at once.
+struct FamilyPlan {
+  std::string mode;  // insert, upsert, update, replace
+  bool append = false;
+  std::string parent;
+  std::vector<std::string> parent_key;
+  std::vector<std::string> children;                 // tables
+  std::vector<std::vector<std::string>> child_keys;  // each child table's full key
+};
+
 // A database, in the one connection the load runs in. Statements that break a constraint
 // answer `refused`; anything else (the connection, the disk) throws.
 class FamilyTarget {
@@ -43,6 +67,8 @@ class FamilyTarget {
   // BEGIN, COMMIT, SAVEPOINT …: the same text in both databases.
   virtual void exec(const std::string& sql) = 0;
   virtual bool names_ignore_case() const = 0;  // SQLite's column names ignore ASCII case
+  // Why the database cannot hold one of the row's values as it is, or empty.
+  virtual std::string unstorable_value(const Record&) const { return ""; }
   // The table's columns; empty when there is no such table.
   virtual std::vector<std::string> columns(const std::string& table) = 0;
   // parent_table and parent_key: the foreign key of a child table, when not empty.
@@ -64,6 +90,15 @@ class FamilyTarget {
                                          const std::vector<std::string>& key) = 0;
   virtual std::optional<CheckpointRow> read_checkpoint(const std::string& name) = 0;
   virtual void store_checkpoint(const std::string& name, const CheckpointRow& row) = 0;
+  // A database where a statement costs a round trip writes whole batches instead: every family
+  // of a batch has the same field lists (its parent's, and each child table's), and write_batch
+  // fills one FamilyRows per family, or answers false when a statement failed (the caller then
+  // rolls the batch back and writes it family by family, to find the ones to reject).
+  virtual bool writes_batches() const { return false; }
+  virtual bool write_batch(const FamilyPlan&, const std::vector<Family>&,
+                           std::vector<FamilyRows>&) {
+    return false;
+  }
 };
 
 class FamilySink : public Sink {
@@ -73,7 +108,8 @@ class FamilySink : public Sink {
   ~FamilySink() override;
   WriteResult write(const Sourced& in) override;
   void commit() override;
-  void discard() override {}  // the destructor rolls the one transaction back
+  void discard() override { flush_batch(); }  // the destructor rolls the transaction back
+  void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
   void use_checkpoint(Checkpoint& checkpoint) override;
   std::optional<std::uint64_t> committed() const override { return m_committed; }
   std::vector<std::pair<std::string, std::uint64_t>> counts() const override;
@@ -86,23 +122,19 @@ class FamilySink : public Sink {
     bool grows = false;  // a field without a column adds one
     std::uint64_t inserted = 0, updated = 0, unchanged = 0, deleted = 0;
   };
-  // A record split into its parent row and each child table's rows.
-  struct Family {
-    Record parent;
-    std::vector<std::vector<Record>> children;  // by m_specs
-  };
-  // What one family did, kept apart until its savepoint is released.
-  struct Tally {
-    RowWrite parent = RowWrite::Inserted;
-    std::vector<std::pair<std::size_t, std::pair<Record, RowWrite>>> rows;  // child table, key
-    std::string refused;  // why the database refused a row of it
-  };
   std::string split(const Record& r, Family& out) const;
   void prepare_tables(const Family& first);
   std::string ensure_columns(Table& t, const Record& row, const std::string& which);
-  WriteResult write_family(const Family& f, Tally& tally);
-  void write_children(std::size_t i, const Family& f, Tally& tally);
-  void settle(Tally& tally, WriteResult& result);
+  WriteResult write_alone(const Family& f);
+  FamilyRows write_family(const Family& f);
+  void write_children(std::size_t i, const Family& f, FamilyRows& rows);
+  WriteResult outcome(const FamilyRows& rows) const;
+  WriteResult settle(const FamilyRows& rows);
+  // Batches (FamilyTarget::writes_batches)
+  bool fits_batch(const Family& f) const;
+  void hold(const Sourced& in, Family&& f);
+  void flush_batch();
+  void commit_batch();
   void count(Table& t, RowWrite w);
   bool one_transaction() const {
     return m_opts.mode == "replace" || m_opts.dry_run || m_opts.one_transaction;
@@ -119,6 +151,12 @@ class FamilySink : public Sink {
   std::size_t m_in_batch = 0;
   Checkpoint* m_checkpoint = nullptr;
   std::uint64_t m_handed = 0, m_batch_written = 0, m_committed = 0;
+  FamilyPlan m_plan;
+  OutcomeFn m_outcome;
+  std::vector<Family> m_batch;  // held families, and their records for the outcomes
+  std::vector<Sourced> m_batch_records;
+  std::vector<std::string> m_batch_parent_fields;
+  std::vector<std::optional<std::vector<std::string>>> m_batch_child_fields;  // by child table
 };
 
 }  // namespace etl
