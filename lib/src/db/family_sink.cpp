@@ -34,12 +34,6 @@ std::string key_of(const Record& r, const std::vector<std::string>& key) {
   return k;
 }
 
-struct KeyLess {
-  bool operator()(const std::string& a, const std::string& b) const {
-    return diff::compare_keys(a, b) < 0;
-  }
-};
-
 Record project(const Record& r, const std::vector<std::string>& fields) {
   Record out;
   for (const auto& f : fields)
@@ -53,6 +47,10 @@ const char* outcome_name(RowWrite w) {
 }
 
 }  // namespace
+
+bool KeyLess::operator()(const std::string& a, const std::string& b) const {
+  return diff::compare_keys(a, b) < 0;
+}
 
 ChildSpec parse_child_spec(const std::string& text, const std::vector<std::string>& parent_key) {
   auto eq = text.find('=');
@@ -102,6 +100,7 @@ FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOpti
     m_plan.child_keys.push_back(s.full);
   }
   m_plan.mode = o.mode;
+  m_plan.row_keys = o.outcome_records;
   m_plan.append = o.children_append;
   m_plan.parent = o.table;
   m_plan.parent_key = o.key;
@@ -234,18 +233,24 @@ void FamilySink::count(Table& t, RowWrite w) {
 WriteResult FamilySink::write(const Sourced& in) {
   ++m_handed;
   Family family;
-  if (std::string why = split(in.record, family); !why.empty())
-    return {WriteOutcome::Rejected, why};
-  if (!m_ready) prepare_tables(family);
-  begin();
-  if (std::string why = ensure_columns(m_parent, family.parent, ""); !why.empty())
-    return {WriteOutcome::Rejected, why};
-  for (std::size_t i = 0; i < m_specs.size(); ++i)
-    for (std::size_t j = 0; j < family.children[i].size(); ++j)
-      if (std::string why = ensure_columns(m_children[i], family.children[i][j],
-                                           fmt::format("{}[{}]: ", m_specs[i].field, j));
-          !why.empty())
-        return {WriteOutcome::Rejected, why};
+  std::string why = split(in.record, family);
+  if (why.empty()) {
+    if (!m_ready) prepare_tables(family);
+    begin();
+    why = ensure_columns(m_parent, family.parent, "");
+    for (std::size_t i = 0; i < m_specs.size() && why.empty(); ++i)
+      for (std::size_t j = 0; j < family.children[i].size() && why.empty(); ++j)
+        why = ensure_columns(m_children[i], family.children[i][j],
+                             fmt::format("{}[{}]: ", m_specs[i].field, j));
+  }
+  if (!why.empty()) {
+    if (m_batch.empty()) return {WriteOutcome::Rejected, why};
+    // Reported with the batch it follows, so that outcomes keep the input's order.
+    m_batch_records.push_back(in);
+    m_batch_decided.emplace_back(m_batch_records.size() - 1,
+                                 WriteResult{WriteOutcome::Rejected, why});
+    return {WriteOutcome::Pending, ""};
+  }
   WriteResult result{WriteOutcome::Pending, ""};
   if (!m_target->writes_batches()) {
     result = write_alone(family);
@@ -367,8 +372,11 @@ std::vector<std::string> field_names(const Record& r) {
 }  // namespace
 
 // Whether f has the held families' field lists (each of its child tables' rows, one list).
+// A parent key the batch holds already does not fit either: a set-based statement cannot write
+// one row twice.
 bool FamilySink::fits_batch(const Family& f) const {
   if (!m_batch.empty() && !same_fields(f.parent, m_batch_parent_fields)) return false;
+  if (m_batch_keys.count(key_of(f.parent, m_parent.key))) return false;
   for (std::size_t i = 0; i < f.children.size(); ++i) {
     const auto& rows = f.children[i];
     if (rows.empty()) continue;
@@ -389,8 +397,10 @@ void FamilySink::hold(const Sourced& in, Family&& f) {
   for (std::size_t i = 0; i < f.children.size(); ++i)
     if (!m_batch_child_fields[i] && !f.children[i].empty())
       m_batch_child_fields[i] = field_names(f.children[i][0]);
+  m_batch_keys.insert(key_of(f.parent, m_parent.key));
   m_batch.push_back(std::move(f));
   m_batch_records.push_back(in);
+  m_batch_family.push_back(m_batch_records.size() - 1);
 }
 
 // The held families in a few statements; when one fails, the batch is rolled back and each
@@ -402,12 +412,17 @@ void FamilySink::flush_batch() {
   bool staged = m_target->write_batch(m_plan, m_batch, rows) && rows.size() == m_batch.size();
   if (!staged) m_target->exec("ROLLBACK TO SAVEPOINT etl_batch");
   m_target->exec("RELEASE SAVEPOINT etl_batch");
-  for (std::size_t i = 0; i < m_batch.size(); ++i) {
-    WriteResult r = staged ? settle(rows[i]) : write_alone(m_batch[i]);
-    if (m_outcome) m_outcome(m_batch_records[i], r);
-  }
+  std::vector<WriteResult> results(m_batch_records.size());
+  for (std::size_t i = 0; i < m_batch.size(); ++i)
+    results[m_batch_family[i]] = staged ? settle(rows[i]) : write_alone(m_batch[i]);
+  for (auto& [at, decided] : m_batch_decided) results[at] = std::move(decided);
+  if (m_outcome)
+    for (std::size_t i = 0; i < results.size(); ++i) m_outcome(m_batch_records[i], results[i]);
   m_batch.clear();
   m_batch_records.clear();
+  m_batch_family.clear();
+  m_batch_decided.clear();
+  m_batch_keys.clear();
 }
 
 void FamilySink::commit_batch() {

@@ -19,6 +19,8 @@ const char* pg_type(ColumnType t);  // of a column etl-load creates
 void pg_text_to_value(PgKind kind, std::string_view text, Value& v);
 // A value as PostgreSQL's text input reads it: numbers keep their digits, JSON its text.
 std::string pg_param_text(const Value& v);
+// A value as one field of COPY's text format (\N for null), appended to out.
+void append_copy_field(std::string& out, const Value& v);
 // One field of COPY's text format, unescaped (\N, the null marker, is the caller's).
 void decode_copy_field(std::string_view in, std::string& out);
 

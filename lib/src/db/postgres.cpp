@@ -97,6 +97,36 @@ std::string iso_timestamp(std::string_view t, bool with_zone) {
 
 }  // namespace
 
+// A field of COPY's text format.
+void append_copy_field(std::string& out, const Value& v) {
+  if (v.is_null()) {
+    out += "\\N";
+    return;
+  }
+  std::string scratch;
+  const std::string& t = v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number
+                             ? v.text()
+                             : (scratch = pg_param_text(v));
+  for (char c : t) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out.push_back(c);
+    }
+  }
+}
+
 // The column type etl-load gives a logical type in a table it creates.
 const char* pg_type(ColumnType t) {
   switch (t) {

@@ -8,6 +8,7 @@
 #include "etl/db/postgres.hpp"
 #include "etl/error.hpp"
 #include "pg_values.hpp"
+#include "postgres_family_batch.hpp"
 #include "sql_text.hpp"
 
 namespace etl {
@@ -28,6 +29,26 @@ class PgFamilyTarget : public FamilyTarget {
 
   void exec(const std::string& sql) override { m_conn.exec(sql); }
   bool names_ignore_case() const override { return false; }
+  std::string unstorable_value(const Record& r) const override {
+    for (const auto& m : r.fields())
+      if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)
+        return fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key);
+    return "";
+  }
+
+  // A round trip per statement is the cost here: whole batches go through COPY instead.
+  bool writes_batches() const override { return true; }
+  bool write_batch(const FamilyPlan& plan, const std::vector<Family>& families,
+                   std::vector<FamilyRows>& out) override {
+    try {
+      PgFamilyBatch(m_conn, plan, families, out).run();
+      return true;
+    } catch (const IoError&) {
+      if (PQstatus(m_conn.handle()) != CONNECTION_OK) throw;
+      out.clear();
+      return false;  // a row of the batch broke a constraint: written family by family
+    }
+  }
 
   std::vector<std::string> columns(const std::string& table) override {
     std::string quoted = pg_quote_name(table);
@@ -169,7 +190,7 @@ class PgFamilyTarget : public FamilyTarget {
 
 std::unique_ptr<Sink> open_pg_family_sink(const std::string& url, const ConnectorOptions& o) {
   if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
-  return std::make_unique<FamilySink>(std::make_unique<PgFamilyTarget>(url, o), o, 1000);
+  return std::make_unique<FamilySink>(std::make_unique<PgFamilyTarget>(url, o), o, 5000);
 }
 
 }  // namespace etl

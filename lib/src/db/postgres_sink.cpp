@@ -32,36 +32,6 @@ StoredAs stored_as(PgKind k) {
   }
 }
 
-// A field of COPY's text format.
-void append_copy_field(std::string& out, const Value& v) {
-  if (v.is_null()) {
-    out += "\\N";
-    return;
-  }
-  std::string scratch;
-  const std::string& t = v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number
-                             ? v.text()
-                             : (scratch = pg_param_text(v));
-  for (char c : t) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
-
 const SqlDialect kPg{pg_quote_name, '$'};
 
 }  // namespace
@@ -99,6 +69,45 @@ std::string pg_upsert_sql(const std::string& table, const Record& r,
       "0",
       table, sql_where_key(kPg, r, key), sql_insert(kPg, table + " AS etl_t", r),
       sql_name_list(kPg, key), action);
+}
+
+// The upsert of a staged batch (a table with the target's columns and ids saying which input
+// record, and element, each row is), telling inserted, updated and unchanged apart: every part
+// of one statement sees the table as it was before it, so "existing" lists the rows already
+// there, and the INSERT returns only the rows it inserted or changed (not the equal ones).
+// Answers the ids, then "existed" and "written", per staged row.
+std::string pg_staged_upsert_sql(const std::string& table, const std::string& stage,
+                                 const std::vector<std::string>& fields,
+                                 const std::vector<std::string>& key,
+                                 const std::vector<std::string>& ids) {
+  std::string cols, keys, updates, join, written_join, id_list, id_join;
+  for (const auto& f : fields) {
+    cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
+    if (!is_key_field(key, f))
+      updates +=
+          fmt::format("{0}{1} = EXCLUDED.{1}", updates.empty() ? "" : ", ", pg_quote_name(f));
+  }
+  for (const auto& k : key) {
+    keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
+    join += fmt::format("{0}t.{1} = s.{1}", join.empty() ? "" : " AND ", pg_quote_name(k));
+    written_join +=
+        fmt::format("{0}w.{1} = s.{1}", written_join.empty() ? "" : " AND ", pg_quote_name(k));
+  }
+  for (const auto& id : ids) {
+    id_list += fmt::format("{}s.{}", id_list.empty() ? "" : ", ", id);
+    id_join += fmt::format("{0}e.{1} = s.{1}", id_join.empty() ? "" : " AND ", id);
+  }
+  std::string action = updates.empty() ? "NOTHING"
+                                       : fmt::format("UPDATE SET {} WHERE {}", updates,
+                                                     pg_changed_condition(fields, key));
+  return fmt::format(
+      "WITH existing AS (SELECT {7} FROM {8} s JOIN {0} t ON {4}), "
+      "written AS (INSERT INTO {0} AS etl_t ({1}) SELECT {1} FROM {8} ON "
+      "CONFLICT ({2}) DO {3} RETURNING {2}) "
+      "SELECT {7}, e.{9} IS NOT NULL, w.{5} IS NOT NULL FROM {8} s LEFT JOIN existing e ON {10} "
+      "LEFT JOIN written w ON {6}",
+      table, cols, keys, action, join, pg_quote_name(key[0]), written_join, id_list, stage, ids[0],
+      id_join);
 }
 
 PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
@@ -379,7 +388,7 @@ void PgSink::merge_staged() {
     join += fmt::format("{}t.{} = s.{}", join.empty() ? "" : " AND ", pg_quote_name(k),
                         pg_quote_name(k));
   }
-  if (m_opts.mode == "upsert") return merge_upsert(cols, updates, keys, join);
+  if (m_opts.mode == "upsert") return merge_upsert();
   if (updates.empty())
     updates = pg_quote_name(m_opts.key[0]) + " = t." + pg_quote_name(m_opts.key[0]);
   auto r = m_conn.query(fmt::format("UPDATE {} AS t SET {} FROM etl_stage AS s WHERE {} "
@@ -396,24 +405,9 @@ void PgSink::merge_staged() {
 // Upsert of the staged batch, telling inserted, updated and unchanged apart: every part of one
 // statement sees the table as it was before it, so "existing" lists the rows already there, and
 // the INSERT returns only the rows it inserted or changed (not the ones that were equal).
-void PgSink::merge_upsert(const std::string& cols, const std::string& updates,
-                          const std::string& keys, const std::string& join) {
-  std::string written_join;
-  for (const auto& k : m_opts.key)
-    written_join +=
-        fmt::format("{0}w.{1} = s.{1}", written_join.empty() ? "" : " AND ", pg_quote_name(k));
-  std::string action = updates.empty()
-                           ? "NOTHING"
-                           : fmt::format("UPDATE SET {} WHERE {}", updates,
-                                         pg_changed_condition(m_batch_fields, m_opts.key));
+void PgSink::merge_upsert() {
   auto r = m_conn.query(
-      fmt::format("WITH existing AS (SELECT s.__etl_row FROM etl_stage s JOIN {0} t ON {4}), "
-                  "written AS (INSERT INTO {0} AS etl_t ({1}) SELECT {1} FROM etl_stage ON "
-                  "CONFLICT ({2}) DO {3} RETURNING {2}) "
-                  "SELECT s.__etl_row, e.__etl_row IS NOT NULL, w.{5} IS NOT NULL FROM etl_stage "
-                  "s LEFT JOIN existing e ON e.__etl_row = s.__etl_row LEFT JOIN written w ON {6}",
-                  m_table, cols, keys, action, join, pg_quote_name(m_opts.key[0]), written_join),
-      {});
+      pg_staged_upsert_sql(m_table, "etl_stage", m_batch_fields, m_opts.key, {"__etl_row"}), {});
   std::vector<WriteResult> results(m_batch.size());
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     auto n = static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)));

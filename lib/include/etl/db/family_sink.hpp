@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -57,6 +58,7 @@ struct FamilyPlan {
   std::vector<std::string> parent_key;
   std::vector<std::string> children;                 // tables
   std::vector<std::vector<std::string>> child_keys;  // each child table's full key
+  bool row_keys = false;  // FamilyRows carry each written child row's key (for --audit)
 };
 
 // A database, in the one connection the load runs in. Statements that break a constraint
@@ -99,6 +101,11 @@ class FamilyTarget {
                            std::vector<FamilyRows>&) {
     return false;
   }
+};
+
+// Orders key encodings (diff::make_key) as keys compare: "1001" and 1001 are one key.
+struct KeyLess {
+  bool operator()(const std::string& a, const std::string& b) const;
 };
 
 class FamilySink : public Sink {
@@ -153,10 +160,13 @@ class FamilySink : public Sink {
   std::uint64_t m_handed = 0, m_batch_written = 0, m_committed = 0;
   FamilyPlan m_plan;
   OutcomeFn m_outcome;
-  std::vector<Family> m_batch;  // held families, and their records for the outcomes
-  std::vector<Sourced> m_batch_records;
+  std::vector<Family> m_batch;              // held families
+  std::vector<Sourced> m_batch_records;     // every record since the batch began, for its outcome
+  std::vector<std::size_t> m_batch_family;  // each held family's record
+  std::vector<std::pair<std::size_t, WriteResult>> m_batch_decided;  // records rejected early
   std::vector<std::string> m_batch_parent_fields;
   std::vector<std::optional<std::vector<std::string>>> m_batch_child_fields;  // by child table
+  std::set<std::string, KeyLess> m_batch_keys;                                // parents' keys
 };
 
 }  // namespace etl

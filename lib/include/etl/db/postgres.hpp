@@ -66,6 +66,13 @@ std::string pg_changed_condition(const std::vector<std::string>& fields,
 std::string pg_upsert_sql(const std::string& table, const Record& r,
                           const std::vector<std::string>& key);
 
+// The upsert of a staged batch (see postgres_sink.cpp): answers the ids, "existed" and
+// "written" of every staged row.
+std::string pg_staged_upsert_sql(const std::string& table, const std::string& stage,
+                                 const std::vector<std::string>& fields,
+                                 const std::vector<std::string>& key,
+                                 const std::vector<std::string>& ids);
+
 // etl-load --children: records with child arrays into a parent table and child tables.
 std::unique_ptr<Sink> open_pg_family_sink(const std::string& url, const ConnectorOptions& o);
 
@@ -119,8 +126,7 @@ class PgSink : public Sink {
   void send_copy();
   bool end_copy();
   void merge_staged();
-  void merge_upsert(const std::string& cols, const std::string& updates, const std::string& keys,
-                    const std::string& join);
+  void merge_upsert();
   WriteResult upsert_result(bool existed, bool written);
   void write_one_by_one();
   std::string update_sql(const Record& r) const;
