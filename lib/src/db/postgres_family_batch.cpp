@@ -25,7 +25,8 @@ std::vector<std::string> field_names(const Record& r) {
 
 std::string name_list(const std::vector<std::string>& names, const char* prefix = "") {
   std::string out;
-  for (const auto& n : names) out += fmt::format("{}{}{}", out.empty() ? "" : ", ", prefix, pg_quote_name(n));
+  for (const auto& n : names)
+    out += fmt::format("{}{}{}", out.empty() ? "" : ", ", prefix, pg_quote_name(n));
   return out;
 }
 
@@ -60,11 +61,18 @@ PgFamilyBatch::PgFamilyBatch(PgConnection& conn, const FamilyPlan& plan,
 void PgFamilyBatch::run() {
   m_out.assign(m_families.size(), FamilyRows{});
   m_parent_fields = field_names(m_families[0].parent);
-  stage("etl_family_p", m_plan.parent, m_parent_fields);
+  // Inserting, the rows go straight into the tables: a key that is there already fails the COPY,
+  // and the batch is written family by family to find it.
+  m_direct = m_plan.mode == "insert" || m_plan.mode == "replace";
   std::string copy;
   for (std::size_t f = 0; f < m_families.size(); ++f) append_row(copy, m_families[f].parent, f, 0);
-  copy_into("etl_family_p", m_parent_fields, copy);
-  write_parents();
+  if (m_direct) {
+    copy_into(pg_quote_name(m_plan.parent), m_parent_fields, copy);
+  } else {
+    stage("etl_family_p", m_plan.parent, m_parent_fields);
+    copy_into("etl_family_p", m_parent_fields, copy);
+    write_parents();
+  }
   for (std::size_t i = 0; i < m_plan.children.size(); ++i) write_children(i);
 }
 
@@ -74,23 +82,25 @@ void PgFamilyBatch::stage(const std::string& name, const std::string& table,
   m_conn.exec("DROP TABLE IF EXISTS " + name);
   m_conn.exec(fmt::format("CREATE TEMP TABLE {} AS SELECT {} FROM {} WITH NO DATA", name,
                           name_list(fields), pg_quote_name(table)));
-  m_conn.exec(fmt::format("ALTER TABLE {} ADD COLUMN __etl_row integer, ADD COLUMN __etl_elem integer",
-                          name));
+  m_conn.exec(fmt::format(
+      "ALTER TABLE {} ADD COLUMN __etl_row integer, ADD COLUMN __etl_elem integer", name));
 }
 
+// A row of COPY text; with the ids (row, elem) unless straight into a table.
 void PgFamilyBatch::append_row(std::string& copy, const Record& r, std::size_t row,
-                               std::size_t elem) {
-  for (const auto& m : r.fields()) {
-    append_copy_field(copy, m.value);
-    copy.push_back('\t');
+                               std::size_t elem) const {
+  for (std::size_t i = 0; i < r.size(); ++i) {
+    if (i > 0) copy.push_back('\t');
+    append_copy_field(copy, r.fields()[i].value);
   }
-  copy += fmt::format("{}\t{}\n", row, elem);
+  if (!m_direct) copy += fmt::format("{}{}\t{}", r.empty() ? "" : "\t", row, elem);
+  copy.push_back('\n');
 }
 
 void PgFamilyBatch::copy_into(const std::string& name, const std::vector<std::string>& fields,
                               const std::string& text) {
   std::string cols = name_list(fields);
-  cols += std::string(cols.empty() ? "" : ", ") + "__etl_row, __etl_elem";
+  if (!m_direct) cols += std::string(cols.empty() ? "" : ", ") + "__etl_row, __etl_elem";
   PGresult* start =
       PQexec(m_conn.handle(), fmt::format("COPY {} ({}) FROM STDIN", name, cols).c_str());
   bool ok = PQresultStatus(start) == PGRES_COPY_IN;
@@ -119,17 +129,11 @@ void PgFamilyBatch::write_parents() {
         pg_staged_upsert_sql(table, "etl_family_p", m_parent_fields, key, {"__etl_row"}), {});
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       bool existed = is_true(r.get(), i, 1), written = is_true(r.get(), i, 2);
-      m_out.at(index_at(r.get(), i, 0)).parent = !existed ? RowWrite::Inserted
+      m_out.at(index_at(r.get(), i, 0)).parent = !existed  ? RowWrite::Inserted
                                                  : written ? RowWrite::Updated
                                                            : RowWrite::Unchanged;
     }
     return;
-  }
-  if (m_plan.mode != "update") {
-    m_conn.query(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM etl_family_p ORDER BY __etl_row",
-                             table, name_list(m_parent_fields)),
-                 {});
-    return;  // every parent Inserted
   }
   std::string set;
   for (const auto& f : m_parent_fields)
@@ -143,9 +147,8 @@ void PgFamilyBatch::write_parents() {
   for (auto& rows : m_out) rows.parent = RowWrite::Missing;
   for (int i = 0; i < PQntuples(r.get()); ++i)
     m_out.at(index_at(r.get(), i, 0)).parent = RowWrite::Updated;
-  m_conn.query(
-      "DELETE FROM etl_family_p WHERE __etl_row = ANY($1::int[])",
-      {missing_rows().c_str()});
+  m_conn.query("DELETE FROM etl_family_p WHERE __etl_row = ANY($1::int[])",
+               {missing_rows().c_str()});
 }
 
 // "{3,7}": the families whose parent update mode did not find.
@@ -169,40 +172,37 @@ void PgFamilyBatch::write_children(std::size_t i) {
       fields = field_names(f.children[i][0]);
       break;
     }
-  stage(stage_name, m_plan.children[i], fields);
   std::string copy;
   for (std::size_t f = 0; f < m_families.size(); ++f)
     if (m_out[f].parent != RowWrite::Missing)
       for (std::size_t e = 0; e < m_families[f].children[i].size(); ++e)
         append_row(copy, m_families[f].children[i][e], f, e);
-  copy_into(stage_name, fields, copy);
+  if (!m_direct) stage(stage_name, m_plan.children[i], fields);
+  copy_into(m_direct ? table : stage_name, fields, copy);
 
   std::vector<std::vector<RowWrite>> written(m_families.size());
   for (std::size_t f = 0; f < m_families.size(); ++f)
     written[f].assign(m_families[f].children[i].size(), RowWrite::Inserted);
-  if (m_plan.mode == "insert" || m_plan.mode == "replace") {
-    m_conn.query(fmt::format("INSERT INTO {0} ({1}) SELECT {1} FROM {2} ORDER BY __etl_row, "
-                             "__etl_elem",
-                             table, name_list(fields), stage_name),
-                 {});
-  } else {
+  if (!m_direct) {
     auto r = m_conn.query(
         pg_staged_upsert_sql(table, stage_name, fields, key, {"__etl_row", "__etl_elem"}), {});
     for (int n = 0; n < PQntuples(r.get()); ++n) {
       bool existed = is_true(r.get(), n, 2), changed = is_true(r.get(), n, 3);
       written.at(index_at(r.get(), n, 0)).at(index_at(r.get(), n, 1)) =
-          !existed ? RowWrite::Inserted : changed ? RowWrite::Updated : RowWrite::Unchanged;
+          !existed  ? RowWrite::Inserted
+          : changed ? RowWrite::Updated
+                    : RowWrite::Unchanged;
     }
   }
   for (std::size_t f = 0; f < m_families.size(); ++f) {
     if (m_out[f].parent == RowWrite::Missing) continue;
     for (std::size_t e = 0; e < written[f].size(); ++e)
       m_out[f].rows.push_back(
-          {i, {m_plan.row_keys ? project(m_families[f].children[i][e], key) : Record(),
-               written[f][e]}});
+          {i,
+           {m_plan.row_keys ? project(m_families[f].children[i][e], key) : Record(),
+            written[f][e]}});
   }
-  if (!m_plan.append && (m_plan.mode == "upsert" || m_plan.mode == "update"))
-    delete_stale(i, stage_name);
+  if (!m_plan.append && !m_direct) delete_stale(i, stage_name);
 }
 
 void PgFamilyBatch::delete_stale(std::size_t i, const std::string& stage_name) {

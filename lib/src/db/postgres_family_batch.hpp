@@ -19,7 +19,7 @@ class PgFamilyBatch {
  private:
   void stage(const std::string& name, const std::string& table,
              const std::vector<std::string>& fields);
-  static void append_row(std::string& copy, const Record& r, std::size_t row, std::size_t elem);
+  void append_row(std::string& copy, const Record& r, std::size_t row, std::size_t elem) const;
   void copy_into(const std::string& name, const std::vector<std::string>& fields,
                  const std::string& text);
   void write_parents();
@@ -32,6 +32,7 @@ class PgFamilyBatch {
   const std::vector<Family>& m_families;
   std::vector<FamilyRows>& m_out;
   std::vector<std::string> m_parent_fields;
+  bool m_direct = false;  // insert and replace COPY straight into the tables
 };
 
 }  // namespace etl
