@@ -11,7 +11,8 @@ int main(int argc, char** argv) {
                                     {"transform", "map NDJSON through a mapping file"},
                                     {"load", "write NDJSON into a file or database"},
                                     {"diff", "compare two record sets by key"},
-                                    {"correlate", "match records of two systems by rules"}};
+                                    {"correlate", "match records of two systems by rules"},
+                                    {"migrate", "move a whole database, verified table by table"}};
   if (argc < 2 || std::string(argv[1]) == "--help" || std::string(argv[1]) == "-h") {
     std::printf("Usage: etl TOOL [ARGS...]\n\nTools:\n");
     for (auto& t : kTools) std::printf("  %-10s %s\n", t[0], t[1]);

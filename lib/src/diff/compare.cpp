@@ -40,6 +40,88 @@ bool strings_equal(std::string_view a, std::string_view b, const CompareRules& r
   return rules.ignore_case && utf8_change_case(a, false) == utf8_change_case(b, false);
 }
 
+// "YYYY-MM-DD[T ]HH:MM[:SS[.fff]][Z|±HH[:MM]]": seconds since the epoch of its wall clock, in
+// nanoseconds from the second's start, and the offset in minutes when it has one.
+struct TimeOfText {
+  long long seconds = 0;
+  long nanos = 0;
+  std::optional<int> offset;
+};
+
+int digits(std::string_view s, std::size_t at, std::size_t n) {
+  if (at + n > s.size()) return -1;
+  int v = 0;
+  for (std::size_t i = at; i < at + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return -1;
+    v = v * 10 + (s[i] - '0');
+  }
+  return v;
+}
+
+long long days_from_civil(int y, int m, int d) {  // H. Hinnant's algorithm
+  y -= m <= 2;
+  long long era = (y >= 0 ? y : y - 399) / 400;
+  long long yoe = y - era * 400;
+  long long doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+std::optional<TimeOfText> time_of(std::string_view s) {
+  int y = digits(s, 0, 4), mo = digits(s, 5, 2), d = digits(s, 8, 2);
+  if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > 31 || s[4] != '-' || s[7] != '-' ||
+      s.size() < 16 || (s[10] != 'T' && s[10] != ' ') || s[13] != ':')
+    return std::nullopt;
+  int h = digits(s, 11, 2), mi = digits(s, 14, 2), sec = 0;
+  if (h < 0 || mi < 0) return std::nullopt;
+  std::size_t at = 16;
+  TimeOfText t;
+  if (at < s.size() && s[at] == ':') {
+    if ((sec = digits(s, at + 1, 2)) < 0) return std::nullopt;
+    at += 3;
+    if (at < s.size() && s[at] == '.') {
+      long scale = 100000000;
+      for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, scale /= 10)
+        if (scale > 0) t.nanos += (s[at] - '0') * scale;
+    }
+  }
+  if (at < s.size()) {
+    if (s[at] == 'Z' && at + 1 == s.size()) {
+      t.offset = 0;
+    } else if (s[at] == '+' || s[at] == '-') {
+      int oh = digits(s, at + 1, 2), om = 0;
+      if (oh < 0) return std::nullopt;
+      std::size_t rest = at + 3;
+      if (rest < s.size()) {
+        if (s[rest] == ':') ++rest;
+        if ((om = digits(s, rest, 2)) < 0 || rest + 2 != s.size()) return std::nullopt;
+      }
+      t.offset = (s[at] == '-' ? -1 : 1) * (oh * 60 + om);
+    } else {
+      return std::nullopt;
+    }
+  }
+  t.seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
+              (t.offset ? *t.offset * 60LL : 0);
+  return t;
+}
+
+// Two texts that are both times (see CompareRules::times): equal when they are the same time;
+// nullopt when either is not a time. A time with an offset and one without are not equal.
+std::optional<bool> same_time(std::string_view a, std::string_view b) {
+  auto x = time_of(a), y = time_of(b);
+  if (!x || !y) return std::nullopt;
+  return x->offset.has_value() == y->offset.has_value() && x->seconds == y->seconds &&
+         x->nanos == y->nanos;
+}
+
+std::optional<int> as_boolean_number(const Value& v) {
+  if (v.kind() == Value::Kind::Bool) return v.as_bool() ? 1 : 0;
+  if (v.kind() == Value::Kind::Number && (v.text() == "0" || v.text() == "1"))
+    return v.text() == "1" ? 1 : 0;
+  return std::nullopt;
+}
+
 }  // namespace
 
 void add_tolerance(CompareRules& rules, const std::string& spec) {
@@ -70,8 +152,16 @@ bool values_equal(const std::string& field, const Value* a, const Value* b,
       return compare((*x - *y).abs(), tol->second) <= 0;
     }
   }
+  if (rules.booleans_as_numbers && a->kind() != b->kind()) {
+    auto x = as_boolean_number(*a), y = as_boolean_number(*b);
+    if (x && y) return *x == *y;
+  }
   if (a->kind() != b->kind()) return false;
-  if (a->kind() == Value::Kind::String) return strings_equal(a->text(), b->text(), rules);
+  if (a->kind() == Value::Kind::String) {
+    if (rules.times)
+      if (auto same = same_time(a->text(), b->text())) return *same;
+    return strings_equal(a->text(), b->text(), rules);
+  }
   return *a == *b;
 }
 

@@ -18,6 +18,10 @@ struct CompareRules {
   std::map<std::string, Decimal> tolerance;  // field -> largest difference that is still equal
   bool trim = false;                         // strings without surrounding white space
   bool ignore_case = false;                  // strings by Unicode lower case
+  // ISO 8601 times as times: "2024-03-01 10:00:00" = "2024-03-01T10:00:00.000", and times with
+  // an offset as instants ("…Z" = "…+00:00" = "…+01:00" an hour later)
+  bool times = false;
+  bool booleans_as_numbers = false;  // true = 1 and false = 0 (SQLite has no booleans)
 
   bool compares(const std::string& field) const {
     return ignore.count(field) == 0 && (only.empty() || only.count(field) > 0);

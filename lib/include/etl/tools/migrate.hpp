@@ -1,0 +1,29 @@
+#pragma once
+// etl-migrate: a whole database (SQLite or PostgreSQL) into another, with its types, keys,
+// indexes and foreign keys, each table verified against its source by the diff engine.
+#include <string>
+#include <vector>
+
+#include "etl/cli/common_options.hpp"
+
+namespace etl::tools {
+
+struct MigrateOptions {
+  std::string source, destination;
+  std::vector<std::string> tables, exclude;  // --tables, --exclude: source names
+  // --cast DECLARED=TYPE (a source declared type, any case) or TABLE.COLUMN=TYPE
+  std::vector<std::string> casts;
+  bool lowercase_names = false;
+  bool dry_run = false;      // print the DDL, change nothing
+  bool schema_only = false;  // tables, keys, indexes: no rows
+  bool data_only = false;    // rows into the tables there (made by an earlier --schema-only)
+  std::string rejects_dir;   // TABLE.rejects.ndjson and TABLE.diff.ndjson per table
+  std::string password_file;
+  std::size_t batch_size = 0;
+};
+
+// 0: every table copied and verified equal; 3: rows rejected, a table that differs, or a key,
+// index or foreign key the data does not allow.
+int run_migrate(const MigrateOptions& o, const cli::CommonOptions& c);
+
+}  // namespace etl::tools
