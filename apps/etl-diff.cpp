@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
   app.add_option("--tolerance", tolerance,
                  "FIELD=AMOUNT: numbers of FIELD within AMOUNT are equal (repeatable)");
   app.add_flag("--trim", o.rules.trim, "Ignore white space around strings");
+  app.add_flag("--times", o.rules.times,
+               "Strings that are ISO 8601 times compare as times: '2024-03-01 10:00:00' = "
+               "'2024-03-01T10:00:00.000', and with offsets as instants ('…Z' = '…+00:00')");
   app.add_flag("--ignore-case", o.rules.ignore_case, "Compare strings by Unicode lower case");
   app.add_option("--map", maps,
                  "OLD_NAME=NEW_NAME: a field the old side names differently (repeatable)");

@@ -138,6 +138,27 @@ ColumnKind column_kind(const char* declared_type) {
   return ColumnKind::Plain;
 }
 
+int declared_scale(const char* declared_type) {
+  std::string d = declared_type ? declared_type : "";
+  if (!contains_ci(d, "NUM") && !contains_ci(d, "DEC")) return -1;
+  auto comma = d.find(',');
+  if (comma == std::string::npos || d.find('(') > comma) return -1;
+  int scale = std::atoi(d.c_str() + comma + 1);
+  return scale > 0 && scale <= 38 ? scale : -1;
+}
+
+void pad_to_scale(Value& v, int scale) {
+  if (v.kind() != Value::Kind::Number) return;
+  const std::string& t = v.text();
+  if (t.find_first_of("eE") != std::string::npos) return;
+  auto dot = t.find('.');
+  int places = dot == std::string::npos ? 0 : static_cast<int>(t.size() - dot - 1);
+  if (places >= scale) return;
+  std::string padded = t + (dot == std::string::npos ? "." : "");
+  padded.append(static_cast<std::size_t>(scale - places), '0');
+  v.set_number(padded);
+}
+
 void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v) {
   switch (sqlite3_column_type(st, col)) {
     case SQLITE_NULL:
@@ -231,6 +252,7 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
   for (int i = 0; i < n; ++i) {
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
     m_kinds.push_back(column_kind(sqlite3_column_decltype(m_stmt, i)));
+    m_scales.push_back(declared_scale(sqlite3_column_decltype(m_stmt, i)));
   }
   if (!o.table.empty() && o.since_value &&
       std::find(m_names.begin(), m_names.end(), o.since_field) != m_names.end())
@@ -291,6 +313,7 @@ bool SqliteSource::next(Sourced& out) {
   for (std::size_t i = 0; i < m_names.size(); ++i) {
     Value& v = rec[i].value;
     read_column(m_stmt, static_cast<int>(i), m_kinds[i], v);
+    if (m_scales[i] > 0) pad_to_scale(v, m_scales[i]);
     // SQLite does not check that TEXT is UTF-8; NDJSON must be. The row is rejected, its value
     // shown as bytes, so that nothing invalid is ever written.
     if (v.kind() == Value::Kind::String && !is_valid_utf8(v.text()) && out.reject_reason.empty()) {

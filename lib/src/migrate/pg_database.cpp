@@ -31,11 +31,16 @@ std::string ident_list(const std::vector<std::string>& list) {
 
 std::string action(const char* code) {
   switch (code[0]) {
-    case 'r': return "RESTRICT";
-    case 'c': return "CASCADE";
-    case 'n': return "SET NULL";
-    case 'd': return "SET DEFAULT";
-    default: return "";  // a: NO ACTION
+    case 'r':
+      return "RESTRICT";
+    case 'c':
+      return "CASCADE";
+    case 'n':
+      return "SET NULL";
+    case 'd':
+      return "SET DEFAULT";
+    default:
+      return "";  // a: NO ACTION
   }
 }
 
@@ -65,7 +70,8 @@ class PgDatabase : public Database {
         "'function ' END || proname FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
         "WHERE n.nspname = current_schema() ORDER BY 1",
         {});
-    for (int i = 0; i < PQntuples(more.get()); ++i) s.not_migrated.push_back(PQgetvalue(more.get(), i, 0));
+    for (int i = 0; i < PQntuples(more.get()); ++i)
+      s.not_migrated.push_back(PQgetvalue(more.get(), i, 0));
     return s;
   }
 
@@ -105,9 +111,9 @@ class PgDatabase : public Database {
     }
     for (const auto& t : s.tables)  // after every key: a foreign key needs its parent's
       for (const auto& fk : t.foreign_keys) {
-        std::string sql = fmt::format("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})",
-                                      ident(t.name), ident_list(fk.columns), ident(fk.ref_table),
-                                      ident_list(fk.ref_columns));
+        std::string sql =
+            fmt::format("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})", ident(t.name),
+                        ident_list(fk.columns), ident(fk.ref_table), ident_list(fk.ref_columns));
         if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
         if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
         out.push_back(sql);
@@ -181,7 +187,9 @@ class PgDatabase : public Database {
         t.indexes.back().columns.push_back(column);
       } else {
         if (first)
-          t.foreign_keys.push_back({{}, PQgetvalue(r.get(), i, 4), {},
+          t.foreign_keys.push_back({{},
+                                    PQgetvalue(r.get(), i, 4),
+                                    {},
                                     action(PQgetvalue(r.get(), i, 5)),
                                     action(PQgetvalue(r.get(), i, 6))});
         t.foreign_keys.back().columns.push_back(column);
@@ -219,9 +227,10 @@ std::unique_ptr<Database> open_database(const std::string& address, const Connec
                                         bool create) {
   if (address.starts_with("sqlite:")) return open_sqlite_database(address, create);
   if (address.starts_with("postgres")) return std::make_unique<PgDatabase>(address, o);
-  throw UsageError(fmt::format("'{}' is not a database etl-migrate knows (sqlite:PATH, "
-                               "postgresql://…)",
-                               address));
+  throw UsageError(
+      fmt::format("'{}' is not a database etl-migrate knows (sqlite:PATH, "
+                  "postgresql://…)",
+                  address));
 }
 
 }  // namespace etl::migrate

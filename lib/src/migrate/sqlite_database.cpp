@@ -28,11 +28,11 @@ std::string names(const std::vector<std::string>& list) {
 class SqliteDatabase : public Database {
  public:
   SqliteDatabase(const std::string& address, const std::string& path, bool create)
-      : Database(address), m_db(path, create ? SqliteOpen::Create : SqliteOpen::ReadOnly) {}
+      : Database(address), m_path(path), m_create(create) {}
 
   Schema read_schema() override {
     Schema s;
-    sqlite3_stmt* st = m_db.prepare(
+    sqlite3_stmt* st = db().prepare(
         "SELECT type, name FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' AND type IN "
         "('table', 'view', 'trigger') ORDER BY name");
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -53,12 +53,14 @@ class SqliteDatabase : public Database {
       bool rowid_key = t.primary_key.size() == 1 && t.column(t.primary_key[0])->identity;
       for (std::size_t i = 0; i < t.columns.size(); ++i) {
         const Column& c = t.columns[i];
-        sql += fmt::format("{}{} {}", i ? ", " : "", quote_identifier(c.name),
-                           rowid_key && c.name == t.primary_key[0] ? "INTEGER PRIMARY KEY"
-                                                                   : sqlite_column_type(c));
+        std::string type =
+            rowid_key && c.name == t.primary_key[0] ? "INTEGER PRIMARY KEY" : sqlite_column_type(c);
+        sql += fmt::format("{}{}{}{}", i ? ", " : "", quote_identifier(c.name),
+                           type.empty() ? "" : " ", type);
         if (c.not_null) sql += " NOT NULL";
       }
-      if (!t.primary_key.empty() && !rowid_key) sql += ", PRIMARY KEY (" + names(t.primary_key) + ")";
+      if (!t.primary_key.empty() && !rowid_key)
+        sql += ", PRIMARY KEY (" + names(t.primary_key) + ")";
       for (const auto& fk : t.foreign_keys) {
         sql += fmt::format(", FOREIGN KEY ({}) REFERENCES {} ({})", names(fk.columns),
                            quote_identifier(fk.ref_table), names(fk.ref_columns));
@@ -80,10 +82,11 @@ class SqliteDatabase : public Database {
     return out;
   }
 
-  void run(const std::string& sql) override { m_db.exec(sql); }
+  void run(const std::string& sql) override { db().exec(sql); }
 
   bool has_table(const std::string& name) override {
-    sqlite3_stmt* st = m_db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
+    sqlite3_stmt* st =
+        db().prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
     sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
     bool found = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
@@ -96,7 +99,8 @@ class SqliteDatabase : public Database {
   Table read_table(const std::string& name, Schema& s) {
     Table t;
     t.name = name;
-    sqlite3_stmt* st = m_db.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)");
+    sqlite3_stmt* st =
+        db().prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)");
     sqlite3_bind_text(st, 1, name.c_str(), -1, SQLITE_TRANSIENT);
     std::map<int, std::string> pk;
     while (sqlite3_step(st) == SQLITE_ROW) {
@@ -124,9 +128,9 @@ class SqliteDatabase : public Database {
 
   // A column without a declared type holds what it was given: typed by its values.
   void type_from_values(const std::string& table, Column& c) {
-    sqlite3_stmt* st = m_db.prepare(fmt::format(
-        "SELECT typeof({0}), {0} FROM {1} WHERE {0} IS NOT NULL", quote_identifier(c.name),
-        quote_identifier(table)));
+    sqlite3_stmt* st =
+        db().prepare(fmt::format("SELECT typeof({0}), {0} FROM {1} WHERE {0} IS NOT NULL",
+                                 quote_identifier(c.name), quote_identifier(table)));
     bool integer = true, number = true, blob = true, any = false;
     while (sqlite3_step(st) == SQLITE_ROW) {
       any = true;
@@ -137,21 +141,22 @@ class SqliteDatabase : public Database {
                           (type == "text" && is_json_number(column_text(st, 1))));
     }
     sqlite3_finalize(st);
-    c.type = !any ? SqlType::Text
+    c.type = !any      ? SqlType::Text
              : integer ? SqlType::BigInt
-             : number ? SqlType::Numeric
-             : blob ? SqlType::Blob
-                    : SqlType::Text;
+             : number  ? SqlType::Numeric
+             : blob    ? SqlType::Blob
+                       : SqlType::Text;
   }
 
   void read_indexes(Table& t, Schema& s) {
     sqlite3_stmt* list =
-        m_db.prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)");
+        db().prepare("SELECT name, \"unique\", origin, partial FROM pragma_index_list(?1)");
     sqlite3_bind_text(list, 1, t.name.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(list) == SQLITE_ROW) {
       Index ix{column_text(list, 0), {}, sqlite3_column_int(list, 1) != 0};
-      if (column_text(list, 2) == "pk") continue;
-      sqlite3_stmt* info = m_db.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
+      std::string origin = column_text(list, 2);
+      if (origin == "pk") continue;
+      sqlite3_stmt* info = db().prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno");
       sqlite3_bind_text(info, 1, ix.name.c_str(), -1, SQLITE_TRANSIENT);
       bool expression = false;
       while (sqlite3_step(info) == SQLITE_ROW) {
@@ -159,16 +164,20 @@ class SqliteDatabase : public Database {
         ix.columns.push_back(column_text(info, 0));
       }
       sqlite3_finalize(info);
-      if (expression || sqlite3_column_int(list, 3) != 0)
+      if (expression || sqlite3_column_int(list, 3) != 0) {
         s.not_migrated.push_back(fmt::format("index {} (on an expression, or partial)", ix.name));
-      else
-        t.indexes.push_back(std::move(ix));
+        continue;
+      }
+      // A UNIQUE constraint's index has a name SQLite keeps for itself: named as PostgreSQL
+      // names them, TABLE_COLUMN_key.
+      if (origin == "u") ix.name = fmt::format("{}_{}_key", t.name, fmt::join(ix.columns, "_"));
+      t.indexes.push_back(std::move(ix));
     }
     sqlite3_finalize(list);
   }
 
   void read_foreign_keys(Table& t) {
-    sqlite3_stmt* st = m_db.prepare(
+    sqlite3_stmt* st = db().prepare(
         "SELECT id, \"table\", \"from\", \"to\", on_update, on_delete FROM "
         "pragma_foreign_key_list(?1) ORDER BY id, seq");
     sqlite3_bind_text(st, 1, t.name.c_str(), -1, SQLITE_TRANSIENT);
@@ -195,7 +204,7 @@ class SqliteDatabase : public Database {
 
   std::vector<std::string> primary_key_of(const std::string& table) {
     std::map<int, std::string> pk;
-    sqlite3_stmt* st = m_db.prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0");
+    sqlite3_stmt* st = db().prepare("SELECT name, pk FROM pragma_table_info(?1) WHERE pk > 0");
     sqlite3_bind_text(st, 1, table.c_str(), -1, SQLITE_TRANSIENT);
     while (sqlite3_step(st) == SQLITE_ROW) pk[sqlite3_column_int(st, 1)] = column_text(st, 0);
     sqlite3_finalize(st);
@@ -204,7 +213,17 @@ class SqliteDatabase : public Database {
     return out;
   }
 
-  SqliteDb m_db;
+  // Opened when first used: --dry-run writes the DDL of a destination that is not there yet.
+  SqliteDb& db() {
+    if (!m_db)
+      m_db =
+          std::make_unique<SqliteDb>(m_path, m_create ? SqliteOpen::Create : SqliteOpen::ReadOnly);
+    return *m_db;
+  }
+
+  std::string m_path;
+  bool m_create;
+  std::unique_ptr<SqliteDb> m_db;
 };
 
 }  // namespace

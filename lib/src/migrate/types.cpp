@@ -81,34 +81,53 @@ void type_from_sqlite(const std::string& declared, Column& c) {
 void type_from_pg(const std::string& formatted, Column& c) {
   c.declared = formatted;
   const std::string& t = formatted;
-  if (t == "smallint") c.type = SqlType::SmallInt;
-  else if (t == "integer") c.type = SqlType::Integer;
-  else if (t == "bigint") c.type = SqlType::BigInt;
-  else if (t.starts_with("numeric")) { c.type = SqlType::Numeric; read_size(t, c, true); }
-  else if (t == "real" || t == "double precision") c.type = SqlType::Real;
+  if (t == "smallint")
+    c.type = SqlType::SmallInt;
+  else if (t == "integer")
+    c.type = SqlType::Integer;
+  else if (t == "bigint")
+    c.type = SqlType::BigInt;
+  else if (t.starts_with("numeric")) {
+    c.type = SqlType::Numeric;
+    read_size(t, c, true);
+  } else if (t == "real" || t == "double precision")
+    c.type = SqlType::Real;
   else if (t.starts_with("character varying") || t.starts_with("character(")) {
     c.type = SqlType::Varchar;
     read_size(t, c, false);
-  }
-  else if (t == "boolean") c.type = SqlType::Boolean;
-  else if (t == "date") c.type = SqlType::Date;
-  else if (t.starts_with("time") && has(t, "with time zone") && t.starts_with("timestamp")) c.type = SqlType::TimestampTz;
-  else if (t.starts_with("timestamp")) c.type = SqlType::Timestamp;
-  else if (t.starts_with("time")) c.type = SqlType::Time;
-  else if (t == "bytea") c.type = SqlType::Blob;
-  else if (t == "json" || t == "jsonb") c.type = SqlType::Json;
-  else if (t == "uuid") c.type = SqlType::Uuid;
-  else c.type = SqlType::Text;  // text, citext, enums, arrays …: their text
+  } else if (t == "boolean")
+    c.type = SqlType::Boolean;
+  else if (t == "date")
+    c.type = SqlType::Date;
+  else if (t.starts_with("time") && has(t, "with time zone") && t.starts_with("timestamp"))
+    c.type = SqlType::TimestampTz;
+  else if (t.starts_with("timestamp"))
+    c.type = SqlType::Timestamp;
+  else if (t.starts_with("time"))
+    c.type = SqlType::Time;
+  else if (t == "bytea")
+    c.type = SqlType::Blob;
+  else if (t == "json" || t == "jsonb")
+    c.type = SqlType::Json;
+  else if (t == "uuid")
+    c.type = SqlType::Uuid;
+  else
+    c.type = SqlType::Text;  // text, citext, enums, arrays …: their text
 }
 
 void type_from_name(const std::string& name, Column& c) {
   std::string declared = c.declared;
   std::string t = upper(name);
-  if (t == "TIMESTAMPTZ") c.type = SqlType::TimestampTz;
-  else if (t == "TEXT") c.type = SqlType::Text;
-  else if (t == "BIGINT") c.type = SqlType::BigInt;
-  else if (t == "INTEGER" || t == "INT") c.type = SqlType::Integer;
-  else if (t == "DOUBLE PRECISION" || t == "DOUBLE") c.type = SqlType::Real;
+  if (t == "TIMESTAMPTZ")
+    c.type = SqlType::TimestampTz;
+  else if (t == "TEXT")
+    c.type = SqlType::Text;
+  else if (t == "BIGINT")
+    c.type = SqlType::BigInt;
+  else if (t == "INTEGER" || t == "INT")
+    c.type = SqlType::Integer;
+  else if (t == "DOUBLE PRECISION" || t == "DOUBLE")
+    c.type = SqlType::Real;
   else {
     Column probe;
     type_from_sqlite(name, probe);
@@ -124,23 +143,37 @@ void type_from_name(const std::string& name, Column& c) {
 
 std::string pg_column_type(const Column& c) {
   switch (c.type) {
-    case SqlType::SmallInt: return "smallint";
-    case SqlType::Integer: return "integer";
-    case SqlType::BigInt: return "bigint";
+    case SqlType::SmallInt:
+      return "smallint";
+    case SqlType::Integer:
+      return "integer";
+    case SqlType::BigInt:
+      return "bigint";
     case SqlType::Numeric:
       return c.precision > 0 ? fmt::format("numeric({},{})", c.precision, std::max(c.scale, 0))
                              : "numeric";
-    case SqlType::Real: return "double precision";
-    case SqlType::Text: return "text";
-    case SqlType::Varchar: return c.length > 0 ? fmt::format("varchar({})", c.length) : "varchar";
-    case SqlType::Boolean: return "boolean";
-    case SqlType::Date: return "date";
-    case SqlType::Time: return "time";
-    case SqlType::Timestamp: return "timestamp";
-    case SqlType::TimestampTz: return "timestamptz";
-    case SqlType::Blob: return "bytea";
-    case SqlType::Json: return "jsonb";
-    case SqlType::Uuid: return "uuid";
+    case SqlType::Real:
+      return "double precision";
+    case SqlType::Text:
+      return "text";
+    case SqlType::Varchar:
+      return c.length > 0 ? fmt::format("varchar({})", c.length) : "varchar";
+    case SqlType::Boolean:
+      return "boolean";
+    case SqlType::Date:
+      return "date";
+    case SqlType::Time:
+      return "time";
+    case SqlType::Timestamp:
+      return "timestamp";
+    case SqlType::TimestampTz:
+      return "timestamptz";
+    case SqlType::Blob:
+      return "bytea";
+    case SqlType::Json:
+      return "jsonb";
+    case SqlType::Uuid:
+      return "uuid";
   }
   return "text";
 }
@@ -149,27 +182,42 @@ std::string sqlite_column_type(const Column& c) {
   switch (c.type) {
     case SqlType::SmallInt:
     case SqlType::Integer:
-    case SqlType::BigInt: return "INTEGER";
+    case SqlType::BigInt:
+      return "INTEGER";
+    // SQLite stores NUMERIC values as doubles: up to 15 digits they come back exactly (their
+    // places from the declared scale, see declared_scale in sqlite.cpp); wider or unconstrained
+    // numbers go to a column without a type, which keeps each value's exact text.
     case SqlType::Numeric:
-      return c.precision > 0 ? fmt::format("NUMERIC({},{})", c.precision, std::max(c.scale, 0))
-                             : "NUMERIC";
-    case SqlType::Real: return "REAL";
-    case SqlType::Varchar: return c.length > 0 ? fmt::format("VARCHAR({})", c.length) : "TEXT";
-    case SqlType::Boolean: return "BOOLEAN";
-    case SqlType::Date: return "DATE";
-    case SqlType::Time: return "TIME";
-    case SqlType::Timestamp: return "DATETIME";
-    case SqlType::TimestampTz: return "TIMESTAMPTZ";
-    case SqlType::Blob: return "BLOB";
-    case SqlType::Json: return "JSON";
-    default: return "TEXT";
+      return c.precision > 0 && c.precision <= 15
+                 ? fmt::format("NUMERIC({},{})", c.precision, std::max(c.scale, 0))
+                 : "";
+    case SqlType::Real:
+      return "REAL";
+    case SqlType::Varchar:
+      return c.length > 0 ? fmt::format("VARCHAR({})", c.length) : "TEXT";
+    case SqlType::Boolean:
+      return "BOOLEAN";
+    case SqlType::Date:
+      return "DATE";
+    case SqlType::Time:
+      return "TIME";
+    case SqlType::Timestamp:
+      return "DATETIME";
+    case SqlType::TimestampTz:
+      return "TIMESTAMPTZ";
+    case SqlType::Blob:
+      return "BLOB";
+    case SqlType::Json:
+      return "JSON";
+    default:
+      return "TEXT";
   }
 }
 
 const char* type_name(SqlType t) {
-  static const char* kNames[] = {"smallint", "integer", "bigint", "numeric", "real",
-                                 "text", "varchar", "boolean", "date", "time",
-                                 "timestamp", "timestamptz", "blob", "json", "uuid"};
+  static const char* kNames[] = {"smallint",  "integer",     "bigint",  "numeric", "real",
+                                 "text",      "varchar",     "boolean", "date",    "time",
+                                 "timestamp", "timestamptz", "blob",    "json",    "uuid"};
   return kNames[static_cast<int>(t)];
 }
 

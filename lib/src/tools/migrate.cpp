@@ -56,8 +56,8 @@ void select_tables(Schema& s, const MigrateOptions& o) {
       if (!known.count(n))
         throw UsageError(fmt::format("'{}' is not a table of {}", n, mask_address(o.source)));
   std::erase_if(s.tables, [&](const Table& t) {
-    bool chosen = o.tables.empty() ||
-                  std::find(o.tables.begin(), o.tables.end(), t.name) != o.tables.end();
+    bool chosen =
+        o.tables.empty() || std::find(o.tables.begin(), o.tables.end(), t.name) != o.tables.end();
     return !chosen || std::find(o.exclude.begin(), o.exclude.end(), t.name) != o.exclude.end();
   });
   std::set<std::string> moved;
@@ -65,8 +65,8 @@ void select_tables(Schema& s, const MigrateOptions& o) {
   for (auto& t : s.tables)
     std::erase_if(t.foreign_keys, [&](const migrate::ForeignKey& fk) {
       if (moved.count(fk.ref_table)) return false;
-      s.not_migrated.push_back(fmt::format("foreign key {} -> {} (that table is not migrated)",
-                                           t.name, fk.ref_table));
+      s.not_migrated.push_back(
+          fmt::format("foreign key {} -> {} (that table is not migrated)", t.name, fk.ref_table));
       return true;
     });
 }
@@ -76,7 +76,8 @@ void apply_casts(Schema& s, const std::vector<std::string>& casts) {
   for (const auto& cast : casts) {
     auto eq = cast.rfind('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == cast.size())
-      throw UsageError(fmt::format("--cast must be DECLARED=TYPE or TABLE.COLUMN=TYPE, not '{}'", cast));
+      throw UsageError(
+          fmt::format("--cast must be DECLARED=TYPE or TABLE.COLUMN=TYPE, not '{}'", cast));
     std::string what = cast.substr(0, eq), type = cast.substr(eq + 1);
     bool matched = false;
     for (auto& t : s.tables)
@@ -86,7 +87,8 @@ void apply_casts(Schema& s, const std::vector<std::string>& casts) {
           matched = true;
         }
     if (!matched)
-      throw UsageError(fmt::format("--cast {}: no column is declared '{}' or named so", cast, what));
+      throw UsageError(
+          fmt::format("--cast {}: no column is declared '{}' or named so", cast, what));
   }
 }
 
@@ -244,8 +246,8 @@ class Migration {
       d.rules.booleans_as_numbers = true;
       d.source_options = m_connector;
       std::string diff_file = rejects_path(i, "diff");
-      auto scratch = std::filesystem::temp_directory_path() /
-                     fmt::format("etl-migrate-{}-{}", ::getpid(), i);
+      auto scratch =
+          std::filesystem::temp_directory_path() / fmt::format("etl-migrate-{}-{}", ::getpid(), i);
       d.output = diff_file.empty() ? (scratch.string() + ".diff") : diff_file;
       cli::CommonOptions c;
       c.quiet = true;
@@ -288,7 +290,7 @@ class Migration {
       rejected += r.rejected;
       differing += r.differing;
       failed = failed || !r.error.empty();
-      std::string verdict = !r.error.empty()   ? "FAILED: " + r.error
+      std::string verdict = !r.error.empty()     ? "FAILED: " + r.error
                             : m_opts.schema_only ? "schema only"
                             : r.differing        ? fmt::format("{} DIFFER", r.differing)
                                                  : fmt::format("verified equal {}", r.equal);
@@ -309,7 +311,8 @@ class Migration {
     }
     for (const auto& e : m_constraint_errors) lines += "etl-migrate: not made: " + e + "\n";
     if (!m_schema.not_migrated.empty())
-      lines += fmt::format("etl-migrate: not migrated: {}\n", fmt::join(m_schema.not_migrated, ", "));
+      lines +=
+          fmt::format("etl-migrate: not migrated: {}\n", fmt::join(m_schema.not_migrated, ", "));
     bool ok = !failed && rejected == 0 && differing == 0 && m_constraint_errors.empty();
     double secs = m_clock.seconds();
     lines += fmt::format(
@@ -327,13 +330,16 @@ class Migration {
       not_migrated += i ? "," : "";
       append_json_string(not_migrated, m_schema.not_migrated[i]);
     }
-    cli::report_run(m_common, lines,
-                    fmt::format("{{\"tool\":\"etl-migrate\",\"status\":\"{}\",\"tables\":[{}],"
-                                "\"read\":{},\"written\":{},\"rejected\":{},\"constraints_made\":{},"
-                                "\"constraints_not_made\":{},\"not_migrated\":{}],\"seconds\":{:.3f}}}",
-                                ok ? "ok" : failed ? "failed" : "differs", tables_json, read,
-                                written, rejected, m_constraints_made, m_constraint_errors.size(),
-                                not_migrated, secs));
+    cli::report_run(
+        m_common, lines,
+        fmt::format("{{\"tool\":\"etl-migrate\",\"status\":\"{}\",\"tables\":[{}],"
+                    "\"read\":{},\"written\":{},\"rejected\":{},\"constraints_made\":{},"
+                    "\"constraints_not_made\":{},\"not_migrated\":{}],\"seconds\":{:.3f}}}",
+                    ok       ? "ok"
+                    : failed ? "failed"
+                             : "differs",
+                    tables_json, read, written, rejected, m_constraints_made,
+                    m_constraint_errors.size(), not_migrated, secs));
     if (failed) return static_cast<int>(ExitCode::Io);
     return ok ? 0 : static_cast<int>(ExitCode::Data);
   }

@@ -49,6 +49,11 @@ std::string sqlite_changed_condition(const Record& r, const std::vector<std::str
 // How a column's values read back: by its declared type (see above).
 enum class ColumnKind { Plain, Numeric, Boolean, Json };
 ColumnKind column_kind(const char* declared_type);
+// NUMERIC(p,s) and DECIMAL(p,s) with s > 0: s, the places a number of the column is written
+// with; else -1. SQLite keeps 165.00 as the number 165: read back, it is "165.00" again.
+int declared_scale(const char* declared_type);
+// A number's text with at least `scale` places ("165" → "165.00"); more places stay as they are.
+void pad_to_scale(Value& v, int scale);
 void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v);
 // Binds v so that it reads back exactly; keep holds JSON text alive until the statement steps.
 void bind_value(sqlite3_stmt* st, int index, const Value& v, std::deque<std::string>& keep);
@@ -67,6 +72,7 @@ class SqliteSource : public Source {
   std::string m_name;
   std::vector<std::string> m_names;
   std::vector<ColumnKind> m_kinds;
+  std::vector<int> m_scales;  // declared_scale of each column
   std::uint64_t m_row = 0;
 };
 

@@ -34,7 +34,7 @@ class Database {
 };
 
 // sqlite:PATH or postgresql://…; password_file as --password-file.
-std::unique_ptr<Database> open_database(const std::string& address,
-                                        const ConnectorOptions& options, bool create);
+std::unique_ptr<Database> open_database(const std::string& address, const ConnectorOptions& options,
+                                        bool create);
 
 }  // namespace etl::migrate
