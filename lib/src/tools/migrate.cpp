@@ -151,16 +151,55 @@ class Migration {
   }
 
  private:
-  // Tables in parallel where the destination takes it (two at a time: two cores).
+  // Tables in parallel where the destination takes it (two at a time: two cores). With
+  // --data-only the foreign keys are there already: parents load before their children, one
+  // table at a time.
   void copy_tables(migrate::Database& dest) {
+    std::vector<std::size_t> order = m_opts.data_only ? parents_first() : all_tables();
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      for (std::size_t i; (i = next++) < m_schema.tables.size();) copy_table(i);
+      for (std::size_t n; (n = next++) < order.size();) copy_table(order[n]);
     };
-    if (dest.parallel_loads())
+    if (dest.parallel_loads() && !m_opts.data_only)
       run_parallel({worker, worker});
     else
       worker();
+  }
+
+  std::vector<std::size_t> all_tables() const {
+    std::vector<std::size_t> order(m_schema.tables.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    return order;
+  }
+
+  // Each table after the tables its foreign keys reference (a cycle: in name order).
+  std::vector<std::size_t> parents_first() const {
+    std::vector<std::size_t> order;
+    std::vector<bool> placed(m_schema.tables.size(), false);
+    auto ready = [&](const Table& t) {
+      return std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& fk) {
+        for (std::size_t j = 0; j < m_schema.tables.size(); ++j)
+          if (m_schema.tables[j].name == fk.ref_table)
+            return placed[j] || fk.ref_table == t.name;
+        return true;
+      });
+    };
+    while (order.size() < m_schema.tables.size()) {
+      std::size_t before = order.size();
+      for (std::size_t i = 0; i < m_schema.tables.size(); ++i)
+        if (!placed[i] && ready(m_schema.tables[i])) {
+          placed[i] = true;
+          order.push_back(i);
+        }
+      if (order.size() == before)  // a cycle: the first table left goes next
+        for (std::size_t i = 0; i < placed.size(); ++i)
+          if (!placed[i]) {
+            placed[i] = true;
+            order.push_back(i);
+            break;
+          }
+    }
+    return order;
   }
 
   std::string rejects_path(std::size_t i, const char* what) const {
