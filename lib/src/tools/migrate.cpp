@@ -179,8 +179,7 @@ class Migration {
     auto ready = [&](const Table& t) {
       return std::all_of(t.foreign_keys.begin(), t.foreign_keys.end(), [&](const auto& fk) {
         for (std::size_t j = 0; j < m_schema.tables.size(); ++j)
-          if (m_schema.tables[j].name == fk.ref_table)
-            return placed[j] || fk.ref_table == t.name;
+          if (m_schema.tables[j].name == fk.ref_table) return placed[j] || fk.ref_table == t.name;
         return true;
       });
     };
