@@ -99,7 +99,8 @@ TEST_CASE("times compare as times, booleans as 0 and 1, when the rules say so", 
   CHECK(same("2024-03-01T10:00:00.250", "2024-03-01 10:00:00.25", times));
   CHECK(same("2024-03-01T10:00:00Z", "2024-03-01T11:00:00+01:00", times));
   CHECK(same("2024-03-01T10:00Z", "2024-03-01T10:00:00+00", times));
-  CHECK_FALSE(same("2024-03-01T10:00:00Z", "2024-03-01T10:00:00", times));  // an instant is not a wall time
+  CHECK_FALSE(
+      same("2024-03-01T10:00:00Z", "2024-03-01T10:00:00", times));  // an instant is not a wall time
   CHECK_FALSE(same("2024-03-01T10:00:00", "2024-03-01T10:00:01", times));
   CHECK_FALSE(same("10:00", "10:00:00", times));  // not ISO date-times: compared as text
   etl::diff::CompareRules booleans;

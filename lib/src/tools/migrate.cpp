@@ -279,6 +279,7 @@ class Migration {
       for (std::size_t c = 0; c < from.columns.size(); ++c)
         if (from.columns[c].name != to.columns[c].name)
           d.rename.emplace_back(from.columns[c].name, to.columns[c].name);
+      d.memory = std::size_t{128} << 20;  // past it, sorted runs spill: memory stays bounded
       d.rules.numeric = true;
       d.rules.times = true;
       d.rules.booleans_as_numbers = true;
