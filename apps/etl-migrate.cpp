@@ -32,9 +32,7 @@ int main(int argc, char** argv) {
   app.add_option("--rejects-dir", o.rejects_dir,
                  "Where each table's rejected rows (TABLE.rejects.ndjson) and differences "
                  "(TABLE.diff.ndjson) go");
-  app.add_option("--password-file", o.password_file,
-                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
-      ->check(CLI::ExistingFile);
+  etl::cli::add_password_file_option(app, o.password_file);
   app.add_option("--batch-size", o.batch_size, "Rows per transaction while loading");
   etl::cli::add_common_options(app, common);
   app.footer(

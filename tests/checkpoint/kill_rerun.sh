@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Kill-and-rerun: `etl-load --checkpoint` of N records, killed with SIGKILL at KILLS random
 # points and rerun each time, must leave every input record in the table exactly once.
-#   kill_rerun.sh BIN_DIR sqlite|postgresql|sqlite-children N KILLS
-# sqlite-children loads orders with two lines each (--children): after every kill the lines
+#   kill_rerun.sh BIN_DIR sqlite|postgresql|sqlite-children|postgresql-children N KILLS
+# The -children kinds load orders with two lines each (--children): after every kill the lines
 # table holds exactly two rows per order row, and the orders as many as the checkpoint says.
 # Plain inserts into a table without a key, so a record written twice shows as an extra row.
 # After every kill the table must hold exactly as many rows as the checkpoint row says were
@@ -18,7 +18,9 @@ fail() {
   exit 1
 }
 
-if [ "$kind" = sqlite-children ]; then
+cp=kill-test
+[ "$kind" = postgresql-children ] && cp=kill-fam  # the PostgreSQL tests may run at once
+if [[ $kind == *-children ]]; then
   awk -v n="$n" 'BEGIN { for (i = 1; i <= n; i++)
     printf "{\"id\":%d,\"total\":\"%d.%02d\",\"lines\":[{\"line_no\":1,\"sku\":\"SKU-%06d\"},{\"line_no\":2,\"sku\":\"X\"}]}\n",
            i, i % 500, i % 100, i % 100000 }' >"$work/in.ndjson"
@@ -32,39 +34,50 @@ case $kind in
 sqlite)
   dest=sqlite:$work/erp.db
   sql() { sqlite3 -cmd '.timeout 5000' "$work/erp.db" "$1" 2>/dev/null; }
-  load=("$bin/etl-load" -q -i "$work/in.ndjson" "$dest" --table orders --checkpoint kill-test)
+  load=("$bin/etl-load" -q -i "$work/in.ndjson" "$dest" --table orders --checkpoint $cp)
   ;;
 sqlite-children)
   dest=sqlite:$work/erp.db
   sql() { sqlite3 -cmd '.timeout 5000' "$work/erp.db" "$1" 2>/dev/null; }
   load=("$bin/etl-load" -q -i "$work/in.ndjson" "$dest" --table orders --key id
-    --children lines=order_lines:line_no --checkpoint kill-test)
+    --children lines=order_lines:line_no --checkpoint $cp)
   ;;
 postgresql)
   . "$ETL_PG_ENV_FILE"
   export PGOPTIONS='-c client_min_messages=warning'
   sql() { psql -qAtX -h "$ETL_PG_SUPERUSER_SOCKET" -p "$ETL_PG_PORT" -U etl -d etl -c "$1" 2>/dev/null; }
   psql -qX -h "$ETL_PG_SUPERUSER_SOCKET" -p "$ETL_PG_PORT" -U etl -d etl \
-    -c "DROP TABLE IF EXISTS kill_orders" -c "DELETE FROM etl_checkpoint WHERE name = 'kill-test'" \
+    -c "DROP TABLE IF EXISTS kill_orders" -c "DELETE FROM etl_checkpoint WHERE name = '$cp'" \
     >/dev/null 2>&1
   load=("$bin/etl-load" -q -i "$work/in.ndjson" "$ETL_PG_URL" --password-file
-    "$ETL_PG_PASSWORD_FILE" --table kill_orders --batch-size 20000 --checkpoint kill-test)
+    "$ETL_PG_PASSWORD_FILE" --table kill_orders --batch-size 20000 --checkpoint $cp)
+  ;;
+postgresql-children)
+  . "$ETL_PG_ENV_FILE"
+  export PGOPTIONS='-c client_min_messages=warning'
+  sql() { psql -qAtX -h "$ETL_PG_SUPERUSER_SOCKET" -p "$ETL_PG_PORT" -U etl -d etl -c "$1" 2>/dev/null; }
+  psql -qX -h "$ETL_PG_SUPERUSER_SOCKET" -p "$ETL_PG_PORT" -U etl -d etl \
+    -c "DROP TABLE IF EXISTS kill_fam_lines, kill_fam_orders" -c "DELETE FROM etl_checkpoint WHERE name = '$cp'" \
+    >/dev/null 2>&1
+  load=("$bin/etl-load" -q -i "$work/in.ndjson" "$ETL_PG_URL" --password-file "$ETL_PG_PASSWORD_FILE"
+    --table kill_fam_orders --key id --children lines=kill_fam_lines:line_no --checkpoint $cp)
   ;;
 *) fail "unknown kind $kind" ;;
 esac
-table=orders
+table=orders lines_table=order_lines
 [ "$kind" = postgresql ] && table=kill_orders
-committed() { sql "SELECT records FROM etl_checkpoint WHERE name = 'kill-test'"; }
+[ "$kind" = postgresql-children ] && table=kill_fam_orders lines_table=kill_fam_lines
+committed() { sql "SELECT records FROM etl_checkpoint WHERE name = '$cp'"; }
 # Both in one statement, one snapshot: a killed client's backend may still be committing its
 # last batch (the rerun waits for it; see PgSink::hold_checkpoint_lock).
 committed_and_rows() {
-  sql "SELECT (SELECT records FROM etl_checkpoint WHERE name = 'kill-test'), (SELECT count(*) FROM $table)"
+  sql "SELECT (SELECT records FROM etl_checkpoint WHERE name = '$cp'), (SELECT count(*) FROM $table)"
 }
-# sqlite-children: every order row has both its lines, whatever the kill cut.
+# The -children kinds: every order row has both its lines, whatever the kill cut.
 lines_match() {
-  [ "$kind" != sqlite-children ] && return 0
+  [[ $kind != *-children ]] && return 0
   local lines orders
-  IFS='|' read -r orders lines <<<"$(sql "SELECT (SELECT count(*) FROM orders), (SELECT count(*) FROM order_lines)")"
+  IFS='|' read -r orders lines <<<"$(sql "SELECT (SELECT count(*) FROM $table), (SELECT count(*) FROM $lines_table)")"
   [ "${lines:-0}" = "$((2 * ${orders:-0}))" ] || fail "$orders orders but $lines lines (not two each)"
 }
 
@@ -74,7 +87,7 @@ mapfile -t targets < <(for ((k = 0; k < kills; k++)); do echo $(((RANDOM * 32768
 killed=0
 is_complete() {
   local c
-  c=$(sql "SELECT complete FROM etl_checkpoint WHERE name = 'kill-test'")
+  c=$(sql "SELECT complete FROM etl_checkpoint WHERE name = '$cp'")
   [ "$c" = 1 ] || [ "$c" = t ]
 }
 for ((k = 1; k <= kills; k++)); do

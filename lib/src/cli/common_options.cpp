@@ -193,9 +193,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
       },
       "CSV field delimiter");
   app.add_option("--table", o.table, "Database table (SQLite, PostgreSQL)");
-  app.add_option("--password-file", o.password_file,
-                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
-      ->check(CLI::ExistingFile);
+  add_password_file_option(app, o.password_file);
   if (for_sink) {
     app.add_option("--columns", o.columns,
                    "CSV: the columns to write, in this order; other fields are left out (default: "
@@ -249,14 +247,18 @@ void one_value_per_option(CLI::App& app) {
     if (!opt->get_positional()) opt->allow_extra_args(false);
 }
 
+void add_password_file_option(CLI::App& app, std::string& path) {
+  app.add_option("--password-file", path,
+                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+      ->check(CLI::ExistingFile);
+}
+
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
                  "Input format when the extension does not tell (csv, tsv, ndjson, json)");
   app.add_option("--table", o.table,
                  "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)");
-  app.add_option("--password-file", o.password_file,
-                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
-      ->check(CLI::ExistingFile);
+  add_password_file_option(app, o.password_file);
   app.add_option("--records-path", o.records_path,
                  "JSON Pointer to the records array (JSON inputs)");
   add_http_options(app, o);  // either side may be a REST API

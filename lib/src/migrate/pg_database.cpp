@@ -7,20 +7,16 @@
 #include <map>
 
 #include "etl/db/postgres.hpp"
+#include "etl/db/sqlite.hpp"
 #include "etl/error.hpp"
 #include "etl/migrate/database.hpp"
 
 namespace etl::migrate {
 namespace {
 
-// A name as one identifier (pg_quote_name would split it at a dot).
+// A name as one identifier, quoted as SQLite quotes it (pg_quote_name would split it at a dot).
 std::string ident(const std::string& name) {
-  std::string q = "\"";
-  for (char c : name) {
-    if (c == '"') q.push_back('"');
-    q.push_back(c);
-  }
-  return q + "\"";
+  return quote_identifier(name);
 }
 
 std::string ident_list(const std::vector<std::string>& list) {

@@ -35,6 +35,8 @@ void add_paired_source_options(CLI::App& app, ConnectorOptions& o);
 // For tools with two positional inputs (LEFT RIGHT, OLD NEW): every option takes one value per
 // use, so `--ignore a b.csv c.csv` cannot swallow the inputs. Call after adding all options.
 void one_value_per_option(CLI::App& app);
+// --password-file FILE (PostgreSQL), as every tool that connects to a database takes it.
+void add_password_file_option(CLI::App& app, std::string& path);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
