@@ -64,7 +64,7 @@ TEST_CASE("PostgreSQL types map back, and SQLite keeps exact numbers", "[migrate
   CHECK(etl::migrate::sqlite_column_type(pg("timestamp without time zone")) == "DATETIME");
 }
 
-TEST_CASE("--cast names a type", "[migrate]") {
+TEST_CASE("a cast names a type", "[migrate]") {
   Column c = sqlite("DATETIME");
   etl::migrate::type_from_name("timestamptz", c);
   CHECK(c.type == SqlType::TimestampTz);
@@ -111,7 +111,7 @@ TEST_CASE("times compare as times, booleans as 0 and 1, when the rules say so", 
   CHECK_FALSE(etl::diff::values_equal("f", &yes, &one, exact));
 }
 
-TEST_CASE("--children FIELD=TABLE:KEY", "[children]") {
+TEST_CASE("a child table option reads FIELD=TABLE:KEY", "[children]") {
   auto s = etl::parse_child_spec("lines=sales.order_lines:line_no,sub", {"order_no"});
   CHECK(s.field == "lines");
   CHECK(s.table == "sales.order_lines");
