@@ -35,6 +35,14 @@ int main(int argc, char** argv) {
                  "(SQLite and PostgreSQL --table sources filter in their query by themselves)")
       ->needs(state)
       ->type_name("NAME");
+  app.add_option("--since-query", p.source_options.since_query,
+                 "Incremental, HTTP: query parameters that ask for records at or after the "
+                 "watermark, with {field} for its first cursor field and {since} for its value "
+                 "(Magento: 'searchCriteria[filter_groups][0][filters][0][field]={field}&…"
+                 "[value]={since}&…[condition_type]=gteq')")
+      ->needs(state)
+      ->excludes("--since-param")
+      ->type_name("PARAMS");
   etl::cli::add_connector_options(app, p.source_options, false);
   etl::cli::add_common_options(app, common);
   app.footer(

@@ -26,6 +26,7 @@ const customers = [];  // what writes to /customers stored, in order
 const others = [];  // what writes to other resources stored, so as not to shift customers' ids
 const batched = [];  // what /batch/* stored
 const accounts = [];  // /accounts: created with ids the server assigns
+const bigcommerce = { requests: 0, tooLarge: 0, stored: [] };  // /bigcommerce batch writes
 const store = (record, res, list = customers) => {
   const bad = (Array.isArray(record) ? record : [record]).find((r) => !String(r.email || '').includes('@'));
   if (bad) return json(res, 422, { message: `email is invalid: ${bad.email}` });
@@ -99,12 +100,20 @@ const platform = (name, q, req, res, route = 'platform') => {
   const here = `http://${req.headers.host}/${route}/${name}`;
   switch (name) {
     case 'magento': {  // searchCriteria paging; past the last page Magento answers the last again
+      // ?upto=N: only the first N orders exist yet. A searchCriteria filter (field, value,
+      // condition_type gteq) keeps the orders at or after the value, compared as Magento's
+      // "YYYY-MM-DD HH:MM:SS" texts are.
+      const f = 'searchCriteria[filter_groups][0][filters][0]';
+      const all = orders.slice(0, num(q.get('upto'), orders.length)).map((o, i) => ({
+        entity_id: i + 1, ...o, updated_at: `2024-03-${String(1 + i).padStart(2, '0')} 12:00:00` }))
+        .filter((o) => !q.get(`${f}[field]`) || (q.get(`${f}[condition_type]`) === 'gteq' &&
+                                                 String(o[q.get(`${f}[field]`)]) >= q.get(`${f}[value]`)));
       const size = num(q.get('searchCriteria[pageSize]'), 20);
-      const last = Math.max(1, Math.ceil(orders.length / size));
+      const last = Math.max(1, Math.ceil(all.length / size));
       const page = Math.min(num(q.get('searchCriteria[currentPage]'), 1), last);
-      return json(res, 200, { items: orders.slice((page - 1) * size, page * size),
+      return json(res, 200, { items: all.slice((page - 1) * size, page * size),
         search_criteria: { current_page: num(q.get('searchCriteria[currentPage]'), 1), page_size: size },
-        total_count: orders.length });
+        total_count: all.length });
     }
     case 'bigcommerce-v2': {  // a bare array; 204 No Content past the last page
       // ?upto=N: only the first N orders exist yet; min_date_modified filters as BigCommerce does
@@ -218,6 +227,8 @@ const server = http.createServer((req, res) => {
       return json(res, 200, batched);
     case 'accounts':
       return json(res, 200, accounts);
+    case 'bigcommerce':  // what the batch writes did: requests, 413s, products stored
+      return json(res, 200, { requests: bigcommerce.requests, too_large: bigcommerce.tooLarge, stored: bigcommerce.stored.length });
     case 'stats':  // /stats/ID: how many requests fault ID has had
       return json(res, 200, { calls: calls[parts[1]] || 0 });
     case 'fault': {  // /fault/KIND/ID?times=N: the first N requests to ID fail as KIND
@@ -278,6 +289,20 @@ function write(req, res, text) {
     if (parts[1] === 'errors')  // the accepted ones, and errors naming their index
       return json(res, 207, { data: good, errors: list.map((r, i) => (bad[i] ? { index: i, status: 422, title: `email is invalid: ${r.email}` } : null)).filter(Boolean) });
     return json(res, 207, { message: 'some records failed' });  // opaque: cannot be told apart
+  }
+  if (parts[0] === 'bigcommerce') {  // PUT /bigcommerce/v3/catalog/products: BigCommerce's batch
+    // update takes at most 10 products (413 above); a product without a sku or with a negative
+    // price fails alone, named by its index in a 207 answer.
+    const list = Array.isArray(body) ? body : [body];
+    bigcommerce.requests++;
+    if (list.length > 10) {
+      bigcommerce.tooLarge++;
+      return json(res, 413, { status: 413, title: 'The request payload is too large. The maximum items allowed in the array is 10.' });
+    }
+    const why = (p) => (!p.sku ? 'sku is required' : Number(p.price) < 0 ? `price must not be negative: ${p.price}` : null);
+    const errors = list.map((p, i) => (why(p) ? { index: i, status: 422, title: why(p) } : null)).filter(Boolean);
+    const data = list.filter((p) => !why(p)).map((p) => ({ id: 100 + bigcommerce.stored.push(p), ...p }));
+    return json(res, errors.length ? 207 : 200, errors.length ? { data, errors } : { data });
   }
   if (parts[0] === 'customers-limited') {  // a body limit: more than 2 records or 400 bytes is 413
     if ((Array.isArray(body) ? body.length : 1) > 2 || text.length > 400)

@@ -53,6 +53,7 @@ struct ConnectorOptions {
   // or above, whatever its offset (the day before, in UTC): text columns are asked for that.
   std::string since_iso_floor;
   std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
+  std::string since_query;  // --since-query: name=value&… with {field} and {since} (HTTP)
   // HTTP sources
   HttpOptions http;
   std::string profile;              // --profile NAME|FILE (etl/cli/profile.hpp)

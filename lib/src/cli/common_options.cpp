@@ -142,13 +142,21 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
   g->add_flag("--insecure", o.http.insecure, "Do not verify TLS certificates");
 }
 
+namespace {
+
+void add_profile_option(CLI::App& app, CLI::Option_group* g, ConnectorOptions& o) {
+  g->add_option("--profile", o.profile,
+                "A platform's paging, records path, headers, auth and batch size (magento2, "
+                "bigcommerce-v2, bigcommerce-v3, shopify, netsuite-rest, odata, or a JSON "
+                "file); options given on the command line win");
+  app.parse_complete_callback([&app, &o] { apply_profile(app, o); });
+}
+
+}  // namespace
+
 void add_http_options(CLI::App& app, ConnectorOptions& o) {
   auto* g = app.add_option_group("HTTP sources");
-  g->add_option("--profile", o.profile,
-                "A platform's paging, records path, headers and auth (magento2, bigcommerce-v2, "
-                "bigcommerce-v3, shopify, netsuite-rest, odata, or a JSON file); options given "
-                "on the command line win");
-  app.parse_complete_callback([&app, &o] { apply_profile(app, o); });
+  add_profile_option(app, g, o);
   g->add_option("--paginate", o.paginate,
                 "none | link (Link header) | page | offset | cursor | next (a link in the body)")
       ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor", "next"}));
@@ -223,6 +231,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                      "--xref: JSON Pointer to the new id in the answer (default /id); for a batch, "
                      "in each element of the answer's array");
     add_http_client_options(http, o);
+    add_profile_option(app, http, o);
     app.add_option("--batch-size", o.batch_size,
                    "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")
         ->check(CLI::PositiveNumber);

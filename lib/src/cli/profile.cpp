@@ -59,6 +59,14 @@ std::string text_of(const Value& v, const std::string& key, const fs::path& file
   return v.text();
 }
 
+std::size_t positive(const Value& v, const std::string& key, const fs::path& file) {
+  auto n = v.kind() == Value::Kind::Number ? std::strtoull(v.text().c_str(), nullptr, 10) : 0;
+  if (n == 0)
+    throw UsageError(
+        fmt::format("--profile {}: \"{}\" must be a positive number", file.string(), key));
+  return n;
+}
+
 }  // namespace
 
 void apply_profile(const CLI::App& app, ConnectorOptions& o) {
@@ -93,6 +101,8 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
            [&](const Value& v, const std::string& k) { o.cursor_param = text_of(v, k, file); }},
           {"since_param", "--since-param",
            [&](const Value& v, const std::string& k) { o.since_param = text_of(v, k, file); }},
+          {"since_query", "--since-query",
+           [&](const Value& v, const std::string& k) { o.since_query = text_of(v, k, file); }},
           {"next_path", "--next-path",
            [&](const Value& v, const std::string& k) { o.next_path = text_of(v, k, file); }},
           {"total_path", "--total-path",
@@ -106,14 +116,9 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
              o.http.oauth1_signature = text_of(v, k, file);
            }},
           {"page_size", "--page-size",
-           [&](const Value& v, const std::string& k) {
-             auto n =
-                 v.kind() == Value::Kind::Number ? std::strtoull(v.text().c_str(), nullptr, 10) : 0;
-             if (n == 0)
-               throw UsageError(
-                   fmt::format("--profile {}: \"{}\" must be a positive number", file.string(), k));
-             o.page_size = n;
-           }},
+           [&](const Value& v, const std::string& k) { o.page_size = positive(v, k, file); }},
+          {"batch_size", "--batch-size",
+           [&](const Value& v, const std::string& k) { o.batch_size = positive(v, k, file); }},
           {"headers", "--header",
            [&](const Value& v, const std::string& k) {
              if (v.kind() != Value::Kind::Array)

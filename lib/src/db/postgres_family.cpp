@@ -19,8 +19,7 @@ using Result = std::unique_ptr<PGresult, void (*)(PGresult*)>;
 
 class PgFamilyTarget : public FamilyTarget {
  public:
-  PgFamilyTarget(const std::string& url, const ConnectorOptions& o)
-      : m_conn(url, o.password_file) {
+  PgFamilyTarget(const std::string& url, const ConnectorOptions& o) : m_conn(url, o.password_file) {
     // The stage tables are dropped and made again per batch: no notices about that on stderr.
     m_conn.exec("SET client_min_messages = warning");
   }

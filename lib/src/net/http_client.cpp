@@ -74,13 +74,19 @@ bool retryable(CURLcode rc) {
   }
 }
 
-// Retry-After: seconds, or an HTTP date; negative when absent or unreadable.
+// Retry-After: seconds (Shopify writes them with decimals, "2.0"), or an HTTP date; negative
+// when absent or unreadable.
 double retry_after(const HttpResponse& r) {
   auto it = r.headers.find("retry-after");
   if (it == r.headers.end()) return -1;
   const std::string& v = it->second;
-  if (!v.empty() && std::all_of(v.begin(), v.end(), ::isdigit))
-    return v.size() > 9 ? 1e9 : std::stod(v);  // longer is beyond any wait anyway
+  auto dot = v.find('.');
+  std::string_view whole = std::string_view(v).substr(0, dot);
+  std::string_view fraction = dot == std::string::npos ? "" : std::string_view(v).substr(dot + 1);
+  auto digits = [](std::string_view s) { return std::all_of(s.begin(), s.end(), ::isdigit); };
+  if (!whole.empty() && digits(whole) && digits(fraction) &&
+      (dot == std::string::npos || !fraction.empty()))
+    return whole.size() > 9 ? 1e9 : std::stod(v);  // longer is beyond any wait anyway
   std::tm tm{};
   if (strptime(v.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return -1;
   double when = static_cast<double>(timegm(&tm));

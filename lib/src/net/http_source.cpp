@@ -11,6 +11,32 @@
 #include "etl/stop_signal.hpp"
 
 namespace etl {
+namespace {
+
+// --since-query: each name=value of the template, {field} and {since} put in, added to url.
+std::string with_since_query(std::string url, const std::string& tmpl, const std::string& field,
+                             const std::string& since) {
+  auto fill = [&](std::string s) {
+    for (const auto& [mark, value] : {std::pair{"{field}", &field}, std::pair{"{since}", &since}})
+      for (std::size_t at; (at = s.find(mark)) != std::string::npos;)
+        s.replace(at, std::string_view(mark).size(), *value);
+    return s;
+  };
+  for (std::size_t start = 0; start < tmpl.size();) {
+    std::size_t end = tmpl.find('&', start);
+    if (end == std::string::npos) end = tmpl.size();
+    std::string part = tmpl.substr(start, end - start);
+    auto eq = part.find('=');
+    if (eq == std::string::npos || eq == 0)
+      throw UsageError(fmt::format("--since-query: '{}' is not name=value", part));
+    url = with_query(url, fill(part.substr(0, eq)), fill(part.substr(eq + 1)));
+    start = end + 1;
+  }
+  return url;
+}
+
+}  // namespace
+
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
   static const char* kStyles[] = {"none", "link", "page", "offset", "cursor", "next"};
@@ -26,12 +52,15 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     throw UsageError("--total-path and --has-more-path go with --paginate page or offset");
   // etl-extract --state … --since-param NAME: the API filters to the records at or after the
   // watermark (NAME is its "updated since" parameter); every page's URL carries it.
-  if (!o.since_param.empty() && o.since_value)
-    m_base = with_query(
-        m_base, o.since_param,
+  if (o.since_value) {
+    std::string since =
         o.since_value->kind() == Value::Kind::String || o.since_value->kind() == Value::Kind::Number
             ? o.since_value->text()
-            : to_json(*o.since_value));
+            : to_json(*o.since_value);
+    if (!o.since_param.empty()) m_base = with_query(m_base, o.since_param, since);
+    if (!o.since_query.empty())
+      m_base = with_since_query(m_base, o.since_query, o.since_field, since);
+  }
   const std::string& start = m_base;
   m_next_url = start;
   m_origin = url_origin(start);
