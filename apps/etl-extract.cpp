@@ -1,5 +1,7 @@
 // etl-extract: read sources (files, stdin, SQLite) and write NDJSON.
 #include "etl/cli/common_options.hpp"
+#include "etl/error.hpp"
+#include "etl/migrate/schema_out.hpp"
 #include "etl/tools/pipeline.hpp"
 
 int main(int argc, char** argv) {
@@ -43,11 +45,23 @@ int main(int argc, char** argv) {
       ->needs(state)
       ->excludes("--since-param")
       ->type_name("PARAMS");
+  std::string schema_out;
+  app.add_option("--schema-out", schema_out,
+                 "A database table source: write its column types to FILE in the --schema "
+                 "format etl-load reads (integer, number, boolean, json, bytes, text), so a "
+                 "table it makes elsewhere gets the same types")
+      ->type_name("FILE");
   etl::cli::add_connector_options(app, p.source_options, false);
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract samples/shop/customers.csv --rejects bad.ndjson > customers.ndjson\n"
       "  etl-extract sqlite:erp.db --table customers | head");
-  return etl::cli::tool_main("etl-extract", argc, argv, app,
-                             [&] { return etl::tools::run_pipeline("etl-extract", p, common); });
+  return etl::cli::tool_main("etl-extract", argc, argv, app, [&] {
+    if (!schema_out.empty()) {
+      if (p.sources.size() != 1)
+        throw etl::UsageError("--schema-out takes one source: the table whose types it writes");
+      etl::migrate::write_schema_out(p.sources[0], p.source_options, schema_out);
+    }
+    return etl::tools::run_pipeline("etl-extract", p, common);
+  });
 }

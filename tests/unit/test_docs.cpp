@@ -69,7 +69,8 @@ TEST_CASE("the function tables of docs/mapping.md hold", "[docs]") {
     auto results = code_spans(row[2]);
     for (std::size_t i = 0; i < examples.size() && i < results.size(); ++i) {
       // An example is a call; one that reads fields (null here) or the clock is not compared.
-      if (examples[i].find('(') == std::string::npos || examples[i].find("now(") != std::string::npos)
+      if (examples[i].find('(') == std::string::npos ||
+          examples[i].find("now(") != std::string::npos)
         continue;
       auto got = eval(examples[i]);
       if (!got.compile.empty() || !got.error.empty() || got.value == "null") continue;
@@ -79,7 +80,8 @@ TEST_CASE("the function tables of docs/mapping.md hold", "[docs]") {
       bool literal = want.compile.empty() && want.error.empty() &&
                      (want.value != "null" || results[i] == "null");
       bool written_out = results[i].find_first_of(" ,") == std::string::npos &&
-                         !results[i].empty() && std::isdigit(static_cast<unsigned char>(results[i][0]));
+                         !results[i].empty() &&
+                         std::isdigit(static_cast<unsigned char>(results[i][0]));
       if (!literal && !written_out) continue;
       bool same = literal ? got.value == want.value
                           : got.value == "\"" + results[i] + "\"" || got.value == results[i];

@@ -213,9 +213,11 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_flag("--add-columns", o.add_columns,
                  "A field the existing table has no column for adds one (nullable), instead of "
                  "rejecting the record; a table etl-load creates without --schema always does");
+    // Read when the table is made, at the first record: `etl-extract --schema-out F | etl-load
+    // --schema F` works in one pipe, since the extract writes F before its first record.
     app.add_option("--schema", o.schema_file,
-                   "JSON object of column: text|number|integer|boolean|json for a new table")
-        ->check(CLI::ExistingFile);
+                   "JSON object of column: text|number|integer|boolean|json|bytes for a new "
+                   "table (etl-extract --schema-out writes one)");
     auto* http = app.add_option_group("HTTP destinations");
     http->add_option("--method", o.http_method, "POST, PUT or PATCH (default POST)")
         ->check(CLI::IsMember({"POST", "PUT", "PATCH"}));

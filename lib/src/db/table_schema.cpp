@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 #include "etl/binary.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
@@ -10,6 +12,9 @@
 namespace etl {
 
 std::vector<ColumnSpec> read_schema_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec))
+    throw UsageError(fmt::format("--schema {}: no such file", path));
   InputStream in(path);
   std::string text;
   char buf[1 << 14];
