@@ -150,51 +150,66 @@ std::string FamilySink::split(const Record& r, Family& out) const {
   return "";
 }
 
-// The tables, made from the first record when missing: the parent keyed by --key, each child by
-// the parent's key and its own, with a foreign key to the parent when both are new. In their own
+// The parent table, made from the first record when missing (keyed by --key), and the child
+// tables there are, or that the first record has rows for (made then, keyed by the parent's key
+// and their own, with a foreign key to the parent when the load made it). In their own
 // transaction, so a batch that fails later rolls back alone.
 void FamilySink::prepare_tables(const Family& first) {
   m_ready = true;
   begin();
-  auto prepare = [&](Table& t, const Record& sample, const std::string& schema, bool& created) {
-    t.columns = m_target->columns(t.name);
-    t.grows = m_opts.add_columns;
-    created = t.columns.empty();
-    if (!created) return std::vector<ColumnSpec>{};
-    t.grows = m_opts.add_columns || schema.empty();
-    std::vector<ColumnSpec> cols = columns_for_new_table(schema, sample);
-    for (const auto& k : t.key)
-      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
-        throw UsageError(
-            fmt::format("table '{}': key column '{}' is not one of its columns", t.name, k));
-    for (const auto& c : cols) t.columns.push_back(c.name);
-    return cols;
-  };
-  bool parent_created = false;
-  auto cols = prepare(m_parent, first.parent, m_opts.schema_file, parent_created);
-  if (parent_created) m_target->create_table(m_parent.name, cols, m_parent.key, "", {});
+  auto cols = prepare_table(m_parent, first.parent, m_opts.schema_file, m_parent_created);
+  if (m_parent_created) m_target->create_table(m_parent.name, cols, m_parent.key, "", {});
+  m_plan.child_ready.assign(m_specs.size(), false);
   for (std::size_t i = 0; i < m_specs.size(); ++i) {
-    // The child's columns from all of the first record's elements (the first value of each).
-    Record sample;
-    for (const auto& row : first.children[i])
-      for (const auto& m : row.fields())
-        if (const Value* v = sample.find(m.key); v == nullptr || v->is_null())
-          sample.set(m.key, m.value);
-    if (sample.empty()) sample = project(first.parent, m_parent.key);
-    bool created = false;
-    auto child_cols = prepare(m_children[i], sample, "", created);
-    if (created)
-      m_target->create_table(m_children[i].name, child_cols, m_children[i].key,
-                             parent_created ? m_parent.name : "", m_parent.key);
+    m_children[i].columns = m_target->columns(m_children[i].name);
+    if (!m_children[i].columns.empty()) {
+      m_children[i].grows = m_opts.add_columns;
+      m_plan.child_ready[i] = true;
+    } else if (!first.children[i].empty()) {
+      make_child_table(i, first);
+    }
   }
   if (m_opts.mode == "replace") {
-    for (const auto& c : m_children) m_target->empty_table(c.name);
+    for (std::size_t i = 0; i < m_specs.size(); ++i)
+      if (m_plan.child_ready[i]) m_target->empty_table(m_children[i].name);
     m_target->empty_table(m_parent.name);
   }
   if (!one_transaction()) {
     m_target->exec("COMMIT");
     m_in_tx = false;
   }
+}
+
+// A table's columns; for a table that is not there, those it is to be made with.
+std::vector<ColumnSpec> FamilySink::prepare_table(Table& t, const Record& sample,
+                                                  const std::string& schema, bool& created) {
+  t.columns = m_target->columns(t.name);
+  t.grows = m_opts.add_columns;
+  created = t.columns.empty();
+  if (!created) return {};
+  t.grows = m_opts.add_columns || schema.empty();
+  std::vector<ColumnSpec> cols = columns_for_new_table(schema, sample);
+  for (const auto& k : t.key)
+    if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
+      throw UsageError(
+          fmt::format("table '{}': key column '{}' is not one of its columns", t.name, k));
+  for (const auto& c : cols) t.columns.push_back(c.name);
+  return cols;
+}
+
+// Child table i, made from f's rows for it: each column typed by its first non-null value.
+void FamilySink::make_child_table(std::size_t i, const Family& f) {
+  Record sample;
+  for (const auto& row : f.children[i])
+    for (const auto& m : row.fields())
+      if (const Value* v = sample.find(m.key); v == nullptr || v->is_null())
+        sample.set(m.key, m.value);
+  bool created = false;
+  auto cols = prepare_table(m_children[i], sample, "", created);
+  if (created)
+    m_target->create_table(m_children[i].name, cols, m_children[i].key,
+                           m_parent_created ? m_parent.name : "", m_parent.key);
+  m_plan.child_ready[i] = true;
 }
 
 void FamilySink::begin() {
@@ -238,6 +253,8 @@ WriteResult FamilySink::write(const Sourced& in) {
     if (!m_ready) prepare_tables(family);
     begin();
     why = ensure_columns(m_parent, family.parent, "");
+    for (std::size_t i = 0; i < m_specs.size() && why.empty(); ++i)
+      if (!m_plan.child_ready[i] && !family.children[i].empty()) make_child_table(i, family);
     for (std::size_t i = 0; i < m_specs.size() && why.empty(); ++i)
       for (std::size_t j = 0; j < family.children[i].size() && why.empty(); ++j)
         why = ensure_columns(m_children[i], family.children[i][j],
@@ -326,6 +343,7 @@ FamilyRows FamilySink::write_family(const Family& f) {
 // Child table i: each element inserted or upserted; then, unless appending, the parent's rows
 // the record no longer holds are deleted.
 void FamilySink::write_children(std::size_t i, const Family& f, FamilyRows& rows) {
+  if (!m_plan.child_ready[i]) return;  // no record had rows for it: there is none to touch
   const Table& t = m_children[i];
   std::set<std::string, KeyLess> kept;
   for (std::size_t j = 0; j < f.children[i].size(); ++j) {

@@ -73,7 +73,8 @@ void PgFamilyBatch::run() {
     copy_into("etl_family_p", m_parent_fields, copy);
     write_parents();
   }
-  for (std::size_t i = 0; i < m_plan.children.size(); ++i) write_children(i);
+  for (std::size_t i = 0; i < m_plan.children.size(); ++i)
+    if (m_plan.child_ready[i]) write_children(i);
 }
 
 // A temporary table with `fields` of `table` (their types) and the two ids, empty.

@@ -16,13 +16,19 @@ const char* schema_type(SqlType t) {
   switch (t) {
     case SqlType::SmallInt:
     case SqlType::Integer:
-    case SqlType::BigInt: return "integer";
+    case SqlType::BigInt:
+      return "integer";
     case SqlType::Numeric:
-    case SqlType::Real: return "number";
-    case SqlType::Boolean: return "boolean";
-    case SqlType::Json: return "json";
-    case SqlType::Blob: return "bytes";
-    default: return "text";
+    case SqlType::Real:
+      return "number";
+    case SqlType::Boolean:
+      return "boolean";
+    case SqlType::Json:
+      return "json";
+    case SqlType::Blob:
+      return "bytes";
+    default:
+      return "text";
   }
 }
 

@@ -58,6 +58,9 @@ struct FamilyPlan {
   std::vector<std::string> parent_key;
   std::vector<std::string> children;                 // tables
   std::vector<std::vector<std::string>> child_keys;  // each child table's full key
+  // A child table is there (or made) once a record had rows for it; until then no record of
+  // the load has any, and nothing is written to it or deleted from it.
+  std::vector<bool> child_ready;
   bool row_keys = false;  // FamilyRows carry each written child row's key (for --audit)
 };
 
@@ -131,6 +134,9 @@ class FamilySink : public Sink {
   };
   std::string split(const Record& r, Family& out) const;
   void prepare_tables(const Family& first);
+  std::vector<ColumnSpec> prepare_table(Table& t, const Record& sample, const std::string& schema,
+                                        bool& created);
+  void make_child_table(std::size_t i, const Family& f);
   std::string ensure_columns(Table& t, const Record& row, const std::string& which);
   WriteResult write_alone(const Family& f);
   FamilyRows write_family(const Family& f);
@@ -154,6 +160,7 @@ class FamilySink : public Sink {
   Table m_parent;
   std::vector<Table> m_children;  // by m_specs
   bool m_ready = false;
+  bool m_parent_created = false;  // by this load: child tables it makes get the foreign key
   bool m_in_tx = false;
   std::size_t m_in_batch = 0;
   Checkpoint* m_checkpoint = nullptr;
