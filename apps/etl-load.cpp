@@ -76,6 +76,7 @@ int main(int argc, char** argv) {
                  "where it was read, stamped with the run's start")
       ->type_name("FILE");
   etl::cli::add_common_options(app, common);
+  etl::cli::one_value_per_option(app);
   app.footer(
       "Example:\n  etl-extract customers.csv | etl-load sqlite:erp.db --table customers "
       "--key customer_no --mode upsert\n"

@@ -1,4 +1,6 @@
 // etl-transform: map NDJSON records through a mapping file; check and test mapping files.
+#include <fmt/format.h>
+
 #include "etl/cli/common_options.hpp"
 #include "etl/error.hpp"
 #include "etl/tools/mapping_checks.hpp"
@@ -11,26 +13,31 @@ int main(int argc, char** argv) {
   p.sources = {"-"};
   etl::cli::CommonOptions common;
   std::string mapping_path, check_format = "text", sample, now, memory = "256M";
-  std::vector<std::string> inputs, check_paths, test_paths;
+  std::vector<std::string> inputs;
+  bool check_mode = false, test_mode = false;
   app.add_option("-m,--mapping", mapping_path, "The mapping file to run");
-  app.add_option("INPUT", inputs, "Input NDJSON files (default: stdin)");
+  app.add_option("INPUT", inputs,
+                 "Input NDJSON files (default: stdin); with --check or --test, the mapping files");
   app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)")
       ->check(etl::cli::non_empty_path());
-  auto* check = app.add_option("--check", check_paths,
-                               "Compile mapping files without data and report every error; exit 1 "
-                               "on errors");
+  // Flags, with the files as positionals: `--check --format json m.json` cannot take --format
+  // for a file.
+  auto* check = app.add_flag("--check", check_mode,
+                             "Compile the mapping files (INPUT) without data and report every "
+                             "error; exit 1 on errors");
   app.add_option("--format", check_format, "--check output: text, json or github")
       ->check(CLI::IsMember({"text", "json", "github"}));
   app.add_option("--sample", sample, "--check: a sample input, to flag fields it does not have");
-  auto* test = app.add_option("--test", test_paths,
-                              "Run the tests mapping files carry and report coverage; exit 1 on "
-                              "failures");
+  auto* test = app.add_flag("--test", test_mode,
+                            "Run the tests the mapping files (INPUT) carry and report coverage; "
+                            "exit 1 on failures");
   app.add_option("--memory", memory,
                  "Memory for aggregate groups before they spill to temporary files (e.g. 64M, 2G)")
       ->capture_default_str();
   app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
   check->excludes(test);
   etl::cli::add_common_options(app, common);
+  etl::cli::one_value_per_option(app);
   app.footer(
       "Examples:\n"
       "  etl-extract orders.json --records-path /data/items | etl-transform -m "
@@ -38,8 +45,11 @@ int main(int argc, char** argv) {
       "  etl-transform --check mappings/*.json --format github\n"
       "  etl-transform --test mappings/*.json");
   return etl::cli::tool_main("etl-transform", argc, argv, app, [&] {
-    if (!check_paths.empty()) return etl::tools::check_mappings(check_paths, check_format, sample);
-    if (!test_paths.empty()) return etl::tools::test_mappings(test_paths, now);
+    if ((check_mode || test_mode) && inputs.empty())
+      throw etl::UsageError(
+          fmt::format("--{} needs the mapping files", check_mode ? "check" : "test"));
+    if (check_mode) return etl::tools::check_mappings(inputs, check_format, sample);
+    if (test_mode) return etl::tools::test_mappings(inputs, now);
     if (mapping_path.empty())
       throw etl::UsageError("-m/--mapping is required (or --check, --test)");
     if (!inputs.empty()) p.sources = inputs;

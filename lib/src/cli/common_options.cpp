@@ -70,7 +70,7 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--lock", o.lock,
                  "One run at a time: take an flock on FILE, or exit 4 at once when another "
                  "run holds it (released when the run ends, even if it is killed)");
-  app.set_version_flag("--version", "etlkit 0.1.0");
+  app.set_version_flag("--version", std::string("etlkit ") + ETL_VERSION);
   app.add_flag_callback(
       "--list-formats",
       [] {
@@ -289,7 +289,8 @@ namespace {
 void print_error(const std::string& tool, const CLI::App& app, const std::string& message,
                  ExitCode code) {
   const CLI::Option* format = app.get_option_no_throw("--log-format");
-  if (format && format->count() > 0 && format->as<std::string>() == "json") {
+  // The raw value: as<>() would run the option's check, which may be what failed (yaml).
+  if (format && format->count() > 0 && format->results().back() == "json") {
     std::string line =
         fmt::format("{{\"tool\":\"{}\",\"status\":\"error\",\"exit\":{},\"error\":", tool,
                     static_cast<int>(code));
@@ -300,6 +301,43 @@ void print_error(const std::string& tool, const CLI::App& app, const std::string
   std::cerr << tool << ": " << terminal_safe(message) << '\n';
 }
 
+// Edits (insertions, deletions, substitutions) from a to b.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+// " (did you mean --rejects?)": for the first --option on the command line that the tool does
+// not have, its closest option, two edits away at most.
+std::string did_you_mean(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string given = argv[i];
+    if (!given.starts_with("--")) continue;
+    given = given.substr(0, given.find('='));
+    if (app.get_option_no_throw(given) != nullptr) continue;
+    std::string best;
+    std::size_t best_distance = 3;
+    for (const CLI::Option* o : app.get_options())
+      for (const auto& name : o->get_lnames())
+        if (std::size_t d = edit_distance(given.substr(2), name); d < best_distance) {
+          best_distance = d;
+          best = "--" + name;
+        }
+    return best.empty() ? "" : " (did you mean " + best + "?)";
+  }
+  return "";
+}
+
 }  // namespace
 
 int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
@@ -308,8 +346,10 @@ int tool_main(const std::string& tool, int argc, char** argv, CLI::App& app,
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
-    return e.get_exit_code() == 0 ? 0 : static_cast<int>(ExitCode::Usage);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    print_error(tool, app, e.what() + did_you_mean(app, argc, argv) + "; run with --help for more",
+                ExitCode::Usage);
+    return static_cast<int>(ExitCode::Usage);
   } catch (const Error& e) {  // from a parse callback (--profile)
     print_error(tool, app, e.what(), e.code());
     return static_cast<int>(e.code());
