@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "etl/cli/profile.hpp"
+#include "etl/correlate/similarity.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
@@ -301,20 +302,8 @@ void print_error(const std::string& tool, const CLI::App& app, const std::string
   std::cerr << tool << ": " << terminal_safe(message) << '\n';
 }
 
-// Edits (insertions, deletions, substitutions) from a to b.
-std::size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1] ? 1 : 0)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
+std::vector<std::uint32_t> code_units(const std::string& s) {
+  return {s.begin(), s.end()};  // option names are ASCII
 }
 
 // " (did you mean --rejects?)": for the first --option on the command line that the tool does
@@ -329,7 +318,8 @@ std::string did_you_mean(const CLI::App& app, int argc, char** argv) {
     std::size_t best_distance = 3;
     for (const CLI::Option* o : app.get_options())
       for (const auto& name : o->get_lnames())
-        if (std::size_t d = edit_distance(given.substr(2), name); d < best_distance) {
+        if (std::size_t d = correlate::edit_distance(code_units(given.substr(2)), code_units(name));
+            d < best_distance) {
           best_distance = d;
           best = "--" + name;
         }

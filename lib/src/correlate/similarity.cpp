@@ -58,9 +58,8 @@ double jaro_winkler(const std::vector<std::uint32_t>& a, const std::vector<std::
   return jaro + static_cast<double>(prefix) * 0.1 * (1.0 - jaro);
 }
 
-double levenshtein_ratio(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
-  std::size_t longest = std::max(a.size(), b.size());
-  if (longest == 0) return 1.0;
+std::size_t edit_distance(const std::vector<std::uint32_t>& a,
+                          const std::vector<std::uint32_t>& b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -72,7 +71,13 @@ double levenshtein_ratio(const std::vector<std::uint32_t>& a, const std::vector<
       diagonal = up;
     }
   }
-  return 1.0 - static_cast<double>(row[b.size()]) / static_cast<double>(longest);
+  return row[b.size()];
+}
+
+double levenshtein_ratio(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b) {
+  std::size_t longest = std::max(a.size(), b.size());
+  if (longest == 0) return 1.0;
+  return 1.0 - static_cast<double>(edit_distance(a, b)) / static_cast<double>(longest);
 }
 
 double similarity(Metric m, const std::vector<std::uint32_t>& a,

@@ -14,6 +14,8 @@ std::vector<std::uint32_t> code_points(std::string_view s);
 
 // Jaro-Winkler: Jaro similarity boosted by a common prefix of up to 4 (scaling 0.1).
 double jaro_winkler(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
+// Insertions, deletions and substitutions from a to b (Levenshtein).
+std::size_t edit_distance(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
 // 1 - edit distance / length of the longer string.
 double levenshtein_ratio(const std::vector<std::uint32_t>& a, const std::vector<std::uint32_t>& b);
 
