@@ -1,6 +1,7 @@
 // The one list of connectors: add a line here for a new format or connector.
 #include <fmt/format.h>
 
+#include "etl/db/mariadb.hpp"
 #include "etl/db/postgres.hpp"
 #include "etl/db/sqlite.hpp"
 #include "etl/error.hpp"
@@ -42,6 +43,25 @@ ConnectorInfo postgres_connector(const char* scheme) {
             if (opts.changes) return open_pg_change_sink(url, opts);
             if (!opts.children.empty()) return open_pg_family_sink(url, opts);
             return std::make_unique<PgSink>(url, opts);
+          },
+          true};
+}
+ConnectorInfo mariadb_connector(const char* scheme) {
+  return {scheme,
+          {},
+          "MariaDB/MySQL: mysql://user@host:port/db with --table or --query, or …/db#TABLE",
+          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Source> {
+            auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
+            return std::make_unique<MariaDbSource>(url, opts);
+          },
+          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
+            auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
+            if (opts.changes || !opts.children.empty())
+              throw UsageError(
+                  fmt::format("{}: --changes and --children are not supported for "
+                              "MariaDB yet (SQLite and PostgreSQL have them)",
+                              a.scheme));
+            return std::make_unique<MariaDbSink>(url, opts);
           },
           true};
 }
@@ -110,6 +130,8 @@ void register_builtin_connectors(Registry& r) {
            }});
   r.add(postgres_connector("postgresql"));
   r.add(postgres_connector("postgres"));
+  r.add(mariadb_connector("mysql"));
+  r.add(mariadb_connector("mariadb"));
 }
 
 }  // namespace etl

@@ -3,13 +3,13 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
-#include <fstream>
 #include <regex>
 
 #include "etl/binary.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/watermark.hpp"
+#include "password_file.hpp"
 #include "pg_values.hpp"
 
 namespace etl {
@@ -19,15 +19,6 @@ namespace {
 constexpr Oid kBool = 16, kBytea = 17, kInt8 = 20, kInt2 = 21, kInt4 = 23, kOid = 26, kJson = 114,
               kFloat4 = 700, kFloat8 = 701, kTimestamp = 1114, kTimestampTz = 1184, kNumeric = 1700,
               kJsonb = 3802;
-
-std::string read_password_file(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw UsageError(fmt::format("--password-file {}: cannot read it", path));
-  std::string pw;
-  std::getline(f, pw);
-  while (!pw.empty() && (pw.back() == '\r' || pw.back() == ' ')) pw.pop_back();
-  return pw;
-}
 
 // The server's message without libpq's trailing newline.
 std::string trimmed_message(const char* m) {

@@ -1,0 +1,382 @@
+// etl-load into MariaDB/MySQL: a prepared statement per record, batch transactions, the
+// checkpoint in the batch's transaction.
+#include <fmt/format.h>
+#include <mysql.h>
+
+#include <algorithm>
+#include <cstring>
+#include <deque>
+
+#include "etl/binary.hpp"
+#include "etl/checkpoint.hpp"
+#include "etl/db/mariadb.hpp"
+#include "etl/db/table_schema.hpp"
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+namespace {
+
+constexpr unsigned kNoSuchTable = 1146;
+
+// Errors that belong to the record (its values or its key), not to the run: SQLSTATE class 22
+// (data) and 23 (integrity), and the server's value errors that answer HY000.
+bool record_error(unsigned code, const char* sqlstate) {
+  if (std::strncmp(sqlstate, "22", 2) == 0 || std::strncmp(sqlstate, "23", 2) == 0) return true;
+  static const unsigned kCodes[] = {1048, 1062, 1264, 1265, 1292, 1364, 1366, 1367,
+                                    1406, 1451, 1452, 1690, 3140, 4025, 4078};
+  return std::find(std::begin(kCodes), std::end(kCodes), code) != std::end(kCodes);
+}
+
+// The column type etl-load gives a logical type in a table it creates. MariaDB has no decimal
+// without a fixed scale, so a number column is JSON: each value keeps its exact text, compares
+// as a number in SQL (total > 100), and reads back as the number it was.
+std::string column_type(ColumnType t, bool key) {
+  switch (t) {
+    case ColumnType::Integer:
+      return "BIGINT";
+    case ColumnType::Boolean:
+      return "BOOLEAN";
+    case ColumnType::Number:
+    case ColumnType::Json:
+    case ColumnType::Unknown:  // typed by its first value later, where the run can
+      return key ? "VARCHAR(255)" : "JSON";
+    case ColumnType::Bytes:
+      return key ? "VARBINARY(255)" : "LONGBLOB";
+    default:
+      return key ? "VARCHAR(255)" : "LONGTEXT";
+  }
+}
+
+}  // namespace
+
+struct MariaDbSink::Statement {
+  MYSQL_STMT* stmt = nullptr;
+  std::vector<std::size_t> order;  // the record's field behind each parameter
+  std::vector<std::string> columns;
+};
+
+MariaDbSink::MariaDbSink(const std::string& url, const ConnectorOptions& o)
+    : m_conn(url, o.password_file, o.mode == "update"), m_opts(o) {
+  if (m_opts.batch_size == 0) m_opts.batch_size = 1000;
+  if (o.table.empty()) throw UsageError("a mariadb destination needs --table or …/db#TABLE");
+  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
+  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
+    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
+  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
+    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  m_table = mariadb_quote_name(o.table);
+}
+
+MariaDbSink::~MariaDbSink() {
+  finalize_statements();
+  if (m_in_tx) mysql_rollback(m_conn.handle());
+}
+
+void MariaDbSink::finalize_statements() {
+  for (auto& [signature, st] : m_statements) mysql_stmt_close(st->stmt);
+  m_statements.clear();
+}
+
+void MariaDbSink::begin() {
+  if (m_in_tx) return;
+  m_conn.exec("START TRANSACTION");
+  m_in_tx = true;
+}
+
+// The table's columns and how each takes values, from an empty result of it.
+void MariaDbSink::read_columns() {
+  m_columns.clear();
+  m_column_info.clear();
+  std::string sql = "SELECT * FROM " + m_table + " LIMIT 0";
+  if (mysql_real_query(m_conn.handle(), sql.data(), sql.size()) != 0) {
+    if (m_conn.error_number() == kNoSuchTable) return;
+    throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+  }
+  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> r(mysql_store_result(m_conn.handle()),
+                                                     mysql_free_result);
+  MYSQL_FIELD* f = mysql_fetch_fields(r.get());
+  for (unsigned i = 0; i < mysql_num_fields(r.get()); ++i) {
+    std::string name(f[i].name, f[i].name_length);
+    m_columns.push_back(name);
+    m_column_info[name] = mariadb_column(f[i]);
+    if (!m_typing.provisional(name)) m_typing.add(name, stored_as(m_column_info[name].kind));
+  }
+}
+
+// MariaDB commits DDL at once, so the table is made before the first batch's transaction; a run
+// that must leave nothing behind (--dry-run) needs the table to exist.
+void MariaDbSink::ensure_table(const Record& first) {
+  m_table_ready = true;
+  read_columns();
+  m_grows = m_opts.add_columns;
+  if (m_columns.empty()) {
+    if (m_opts.dry_run)
+      throw UsageError(fmt::format(
+          "{}: --dry-run needs table '{}' to exist (MariaDB commits a CREATE TABLE at once)",
+          m_conn.name(), m_opts.table));
+    m_grows = m_opts.add_columns || m_opts.schema_file.empty();
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
+    std::string sql = "CREATE TABLE " + m_table + " (";
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      bool key = std::find(m_opts.key.begin(), m_opts.key.end(), cols[i].name) != m_opts.key.end();
+      sql += fmt::format("{}{} {}", i ? ", " : "", mariadb_quote_name(cols[i].name),
+                         column_type(cols[i].type, key));
+      // A column whose first value is null is typed by its first value later (batch modes).
+      if (cols[i].type == ColumnType::Unknown && !key) m_typing.add(cols[i].name, StoredAs::Json, true);
+    }
+    for (const auto& k : m_opts.key)
+      if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
+        throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
+    if (!m_opts.key.empty()) {
+      sql += ", PRIMARY KEY (";
+      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
+        sql += (i ? ", " : "") + mariadb_quote_name(m_opts.key[i]);
+      sql += ")";
+    }
+    m_conn.exec(sql + ") DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin");
+    read_columns();
+  }
+  begin();
+  if (m_opts.mode == "replace") m_conn.exec("DELETE FROM " + m_table);
+}
+
+std::string MariaDbSink::sql_for(const Record& r) const {
+  auto is_key = [&](const std::string& f) {
+    return std::find(m_opts.key.begin(), m_opts.key.end(), f) != m_opts.key.end();
+  };
+  std::string cols, params, sets;
+  for (const auto& m : r.fields()) {
+    cols += (cols.empty() ? "" : ", ") + mariadb_quote_name(m.key);
+    params += params.empty() ? "?" : ", ?";
+    if (!is_key(m.key))
+      sets += fmt::format("{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
+                          m_opts.mode == "update" ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
+  }
+  std::string first_key = mariadb_quote_name(m_opts.key.empty() ? "" : m_opts.key[0]);
+  if (sets.empty() && !m_opts.key.empty()) sets = first_key + " = " + first_key;
+  if (m_opts.mode == "update") {
+    std::string where;
+    for (const auto& k : m_opts.key)
+      where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", mariadb_quote_name(k));
+    return fmt::format("UPDATE {} SET {} WHERE {}", m_table, sets, where);
+  }
+  std::string insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", m_table, cols, params);
+  if (m_opts.mode == "upsert") insert += " ON DUPLICATE KEY UPDATE " + sets;
+  return insert;
+}
+
+MariaDbSink::Statement& MariaDbSink::statement_for(const Record& r) {
+  std::string signature;
+  for (const auto& m : r.fields()) {
+    signature += m.key;
+    signature.push_back('\0');
+  }
+  auto it = m_statements.find(signature);
+  if (it != m_statements.end()) return *it->second;
+  auto st = std::make_unique<Statement>();
+  std::string sql = sql_for(r);
+  st->stmt = mysql_stmt_init(m_conn.handle());
+  if (st->stmt == nullptr || mysql_stmt_prepare(st->stmt, sql.data(), sql.size()) != 0) {
+    std::string msg = st->stmt ? mysql_stmt_error(st->stmt) : "out of memory";
+    if (st->stmt) mysql_stmt_close(st->stmt);
+    throw IoError(fmt::format("{}: {}", m_conn.name(), msg));
+  }
+  const auto& f = r.fields();
+  auto is_key = [&](const std::string& k) {
+    return std::find(m_opts.key.begin(), m_opts.key.end(), k) != m_opts.key.end();
+  };
+  for (std::size_t i = 0; i < f.size(); ++i)  // update: SET's fields, then the key's
+    if (m_opts.mode != "update" || !is_key(f[i].key)) st->order.push_back(i);
+  if (m_opts.mode == "update")
+    for (const auto& k : m_opts.key)
+      for (std::size_t i = 0; i < f.size(); ++i)
+        if (f[i].key == k) st->order.push_back(i);
+  for (std::size_t i : st->order) st->columns.push_back(f[i].key);
+  return *m_statements.emplace(signature, std::move(st)).first->second;
+}
+
+long long MariaDbSink::execute(Statement& st, const Record& r) {
+  std::vector<MYSQL_BIND> binds(st.order.size());
+  std::deque<std::string> text;  // values turned into the text the column takes
+  std::vector<char> nulls(st.order.size(), 0);
+  for (std::size_t p = 0; p < st.order.size(); ++p) {
+    const Value& v = r.fields()[st.order[p]].value;
+    MYSQL_BIND& b = binds[p];
+    b.buffer_type = MYSQL_TYPE_STRING;
+    if (v.is_null()) {
+      nulls[p] = 1;
+      b.is_null = reinterpret_cast<my_bool*>(&nulls[p]);
+      continue;
+    }
+    const MariaDbColumn& col = m_column_info[st.columns[p]];
+    const std::string* t = nullptr;
+    if (auto bytes = bytes_of(v)) {
+      b.buffer_type = MYSQL_TYPE_BLOB;
+      t = &text.emplace_back(*bytes);
+    } else if (col.kind == MariaDbKind::Json) {
+      t = &text.emplace_back(to_json(v));
+    } else if (v.kind() == Value::Kind::Bool) {
+      t = &text.emplace_back(col.kind == MariaDbKind::Text ? (v.as_bool() ? "true" : "false")
+                                                           : (v.as_bool() ? "1" : "0"));
+    } else if (col.kind == MariaDbKind::Timestamp && v.kind() == Value::Kind::String) {
+      t = &text.emplace_back(mariadb_utc_time(v.text()));
+    } else if (v.kind() == Value::Kind::Number || v.kind() == Value::Kind::String) {
+      t = &v.text();
+    } else {
+      t = &text.emplace_back(to_json(v));
+    }
+    b.buffer = const_cast<char*>(t->data());
+    b.buffer_length = t->size();
+  }
+  if (mysql_stmt_bind_param(st.stmt, binds.data()) != 0 || mysql_stmt_execute(st.stmt) != 0) {
+    m_error = mysql_stmt_error(st.stmt);
+    if (record_error(mysql_stmt_errno(st.stmt), mysql_stmt_sqlstate(st.stmt))) return -1;
+    throw IoError(fmt::format("{}: {}", m_conn.name(), m_error));
+  }
+  return static_cast<long long>(mysql_stmt_affected_rows(st.stmt));
+}
+
+// A field without a column adds one (--add-columns, or a table this run made); a column made
+// while only nulls were seen takes its first value's type. MariaDB commits DDL at once, so the
+// batch so far is committed first, with its checkpoint.
+WriteResult MariaDbSink::add_missing_columns(const Record& r) {
+  std::vector<std::string> ddl;
+  for (const auto& m : r.fields()) {
+    if (m_column_info.count(m.key)) {
+      if (m_typing.provisional(m.key) && !m.value.is_null()) {
+        ColumnType t = column_type_of(m.value);
+        ddl.push_back(fmt::format("ALTER TABLE {} MODIFY {} {}", m_table,
+                                  mariadb_quote_name(m.key), column_type(t, false)));
+        m_typing.settle(m.key, stored_as(t));
+      }
+      continue;
+    }
+    if (!m_grows)
+      return {WriteOutcome::Rejected,
+              fmt::format("field '{}' has no column in table '{}' (--add-columns adds it)", m.key,
+                          m_opts.table)};
+    ColumnType t = column_type_of(m.value);
+    ddl.push_back(fmt::format("ALTER TABLE {} ADD COLUMN {} {}", m_table, mariadb_quote_name(m.key),
+                              column_type(t, false)));
+    if (t == ColumnType::Unknown) m_typing.add(m.key, StoredAs::Json, true);
+  }
+  if (ddl.empty()) return {};
+  if (m_opts.mode == "replace" || m_opts.one_transaction || m_opts.dry_run)
+    throw UsageError(fmt::format(
+        "{}: record needs a change to table '{}' ({}), which MariaDB would commit in the middle "
+        "of a run that must be one transaction: create the table with all its columns first",
+        m_conn.name(), m_opts.table, ddl.front()));
+  commit();
+  for (const auto& sql : ddl) m_conn.exec(sql);
+  finalize_statements();
+  read_columns();
+  begin();
+  return {};
+}
+
+std::vector<std::pair<std::string, std::uint64_t>> MariaDbSink::counts() const {
+  if (m_opts.mode != "upsert") return {};
+  return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
+}
+
+WriteResult MariaDbSink::write(const Sourced& in) {
+  const Record& r = in.record;
+  ++m_handed;
+  if (std::string why = unstorable_names(r, true); !why.empty())
+    return {WriteOutcome::Rejected, why};
+  if (!m_table_ready) ensure_table(r);
+  for (const auto& k : m_opts.key) {
+    const Value* v = r.find(k);
+    if (v == nullptr || v->is_null())
+      return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
+  }
+  if (WriteResult w = add_missing_columns(r); w.outcome == WriteOutcome::Rejected) return w;
+  for (const auto& m : r.fields())
+    if (std::string why = mariadb_unfit(m_column_info[m.key], m.value); !why.empty())
+      return {WriteOutcome::Rejected, fmt::format("field '{}': {}", m.key, why)};
+  begin();
+  Statement& st = statement_for(r);
+  m_typing.count(r, m_typing.kinds_of(r));
+  long long affected = execute(st, r);
+  if (affected < 0) return {WriteOutcome::Rejected, m_error};
+  // What strict mode still lets through with only a note (a fraction of a second rounded …):
+  // the batch is given up rather than committed with a value changed.
+  if (mysql_warning_count(m_conn.handle()) > 0) {
+    auto warnings = m_conn.rows("SHOW WARNINGS");
+    std::string what = warnings.empty() || !warnings[0][2] ? "a warning" : *warnings[0][2];
+    throw DataError(fmt::format("{}: {}: the server changed a value ({}); the batch was rolled back",
+                                m_conn.name(), in.where.to_string(), what));
+  }
+  WriteResult result;
+  if (m_opts.mode == "upsert") {  // ON DUPLICATE KEY UPDATE: 1 inserted, 2 updated, 0 unchanged
+    result.change = affected == 1 ? RowChange::Inserted : RowChange::Updated;
+    if (affected == 0) result.outcome = WriteOutcome::Unchanged;
+    ++(affected == 0 ? m_unchanged : affected == 1 ? m_inserted : m_updated);
+  }
+  if (m_opts.mode == "update" && affected == 0) result.outcome = WriteOutcome::Unmatched;
+  if (result.outcome == WriteOutcome::Written) ++m_batch_written;
+  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
+      !m_opts.one_transaction)
+    commit();
+  return result;
+}
+
+void MariaDbSink::commit() {
+  if (m_opts.dry_run) return;  // the destructor rolls back
+  if (m_checkpoint) {
+    begin();
+    store_checkpoint();
+  }
+  if (m_in_tx && mysql_commit(m_conn.handle()) != 0)
+    throw IoError(fmt::format("{}: COMMIT: {}", m_conn.name(), m_conn.error()));
+  m_in_tx = false;
+  m_in_batch = 0;
+  m_committed += std::exchange(m_batch_written, 0);
+}
+
+void MariaDbSink::use_checkpoint(Checkpoint& checkpoint) {
+  if (m_opts.mode == "replace")
+    throw UsageError(
+        "--checkpoint: --mode replace loads in one transaction, there is nothing to resume");
+  m_checkpoint = &checkpoint;
+  checkpoint.found(mariadb_read_checkpoint(m_conn, checkpoint.name()));
+}
+
+void MariaDbSink::store_checkpoint() {
+  mariadb_store_checkpoint(m_conn, m_checkpoint->name(), m_checkpoint->row(m_handed));
+}
+
+std::optional<CheckpointRow> mariadb_read_checkpoint(MariaDbConnection& conn,
+                                                     const std::string& name) {
+  std::string lock = mariadb_literal(conn, "etl_checkpoint " + name);
+  auto got = conn.rows("SELECT GET_LOCK(" + lock + ", 30)");
+  if (got.empty() || !got[0][0] || *got[0][0] != "1")
+    throw IoError(fmt::format("--checkpoint {}: another load holds it (waited 30 s)", name));
+  conn.exec(
+      "CREATE TABLE IF NOT EXISTS etl_checkpoint (name VARCHAR(255) PRIMARY KEY, records BIGINT "
+      "NOT NULL, first_record LONGTEXT, last_record LONGTEXT, complete BOOLEAN NOT NULL, "
+      "updated_at VARCHAR(32) NOT NULL, digest VARCHAR(64)) DEFAULT CHARSET = utf8mb4 COLLATE = "
+      "utf8mb4_bin");
+  auto rows = conn.rows(
+      "SELECT records, first_record, last_record, complete, digest FROM etl_checkpoint WHERE "
+      "name = " +
+      mariadb_literal(conn, name));
+  if (rows.empty()) return std::nullopt;
+  auto text = [&](int i) { return rows[0][i].value_or(""); };
+  return CheckpointRow{std::stoull(text(0)), text(1), text(2), text(3) == "1", text(4)};
+}
+
+void mariadb_store_checkpoint(MariaDbConnection& conn, const std::string& name,
+                              const CheckpointRow& row) {
+  conn.exec(fmt::format(
+      "INSERT INTO etl_checkpoint (name, records, first_record, last_record, complete, "
+      "updated_at, digest) VALUES ({}, {}, {}, {}, {}, DATE_FORMAT(UTC_TIMESTAMP(6), "
+      "'%Y-%m-%dT%H:%i:%s.%fZ'), {}) ON DUPLICATE KEY UPDATE records = VALUES(records), "
+      "first_record = VALUES(first_record), last_record = VALUES(last_record), complete = "
+      "VALUES(complete), updated_at = VALUES(updated_at), digest = VALUES(digest)",
+      mariadb_literal(conn, name), row.records, mariadb_literal(conn, row.first),
+      mariadb_literal(conn, row.last), row.complete ? 1 : 0, mariadb_literal(conn, row.digest)));
+}
+
+}  // namespace etl
