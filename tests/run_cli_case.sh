@@ -10,6 +10,7 @@ export WORK=$work
 if [ -n "${ETL_PG_ENV_FILE:-}" ]; then . "$ETL_PG_ENV_FILE"; fi
 if [ -n "${ETL_HTTP_ENV_FILE:-}" ]; then . "$ETL_HTTP_ENV_FILE"; fi
 if [ -n "${ETL_JSONSERVER_ENV_FILE:-}" ]; then . "$ETL_JSONSERVER_ENV_FILE"; fi
+if [ -n "${ETL_MARIADB_ENV_FILE:-}" ]; then . "$ETL_MARIADB_ENV_FILE"; fi
 cd "$casedir"
 bash -c "$(cat cmd)" >"$work/out" 2>"$work/err"
 code=$?

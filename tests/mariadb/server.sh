@@ -28,7 +28,7 @@ start)
     port=$((20000 + RANDOM % 40000))
     /usr/sbin/mariadbd --no-defaults "${as[@]}" --datadir="$dir/data" --socket="$dir/sock" \
       --port="$port" --bind-address=127.0.0.1 --pid-file="$dir/mariadbd.pid" \
-      --log-error="$dir/server.log" --innodb-flush-log-at-trx-commit=0 --skip-log-bin \
+      --log-error="$dir/server.log" --innodb-flush-log-at-trx-commit=0 --skip-log-bin --skip-name-resolve \
       --innodb-buffer-pool-size=256M --max-allowed-packet=256M --character-set-server=utf8mb4 \
       ${ETL_MARIADB_SERVER_OPTS:-} >"$dir/server.out" 2>&1 </dev/null &
     for _ in $(seq 150); do

@@ -46,8 +46,8 @@ struct MariaDbAddress {
 MariaDbAddress parse_address(const std::string& url) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string::npos)
-    throw UsageError(fmt::format("'{}': a MariaDB address is mysql://user@host:port/db",
-                                 mask_address(url)));
+    throw UsageError(
+        fmt::format("'{}': a MariaDB address is mysql://user@host:port/db", mask_address(url)));
   std::string rest = url.substr(scheme_end + 3);
   MariaDbAddress a;
   if (auto q = rest.find('?'); q != std::string::npos) {
@@ -78,8 +78,8 @@ MariaDbAddress parse_address(const std::string& url) {
   }
   if (!rest.empty()) a.host = rest;
   if (a.database.empty())
-    throw UsageError(fmt::format("'{}': name the database: mysql://user@host:port/DB",
-                                 mask_address(url)));
+    throw UsageError(
+        fmt::format("'{}': name the database: mysql://user@host:port/DB", mask_address(url)));
   return a;
 }
 
@@ -142,8 +142,7 @@ void MariaDbConnection::exec(const std::string& sql) {
 std::vector<MariaDbConnection::Row> MariaDbConnection::rows(const std::string& sql) {
   if (mysql_real_query(m_conn, sql.data(), sql.size()) != 0)
     throw IoError(fmt::format("{}: {}", m_name, error()));
-  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> r(mysql_store_result(m_conn),
-                                                     mysql_free_result);
+  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> r(mysql_store_result(m_conn), mysql_free_result);
   std::vector<Row> out;
   if (!r) {
     if (mysql_errno(m_conn) != 0) throw IoError(fmt::format("{}: {}", m_name, error()));
@@ -269,15 +268,13 @@ std::string unfit_time(const MariaDbColumn& c, const Value& v) {
   for (std::size_t i = dot + 1; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
     if (t[i] != '0') places = i - dot;
   if (static_cast<int>(places) <= c.scale) return "";
-  return fmt::format("{} has more second fractions than the column keeps ({})", v.text(),
-                     c.scale);
+  return fmt::format("{} has more second fractions than the column keeps ({})", v.text(), c.scale);
 }
 
 }  // namespace
 
 std::string mariadb_unfit(const MariaDbColumn& c, const Value& v) {
-  if (c.kind == MariaDbKind::DateTime || c.kind == MariaDbKind::Timestamp)
-    return unfit_time(c, v);
+  if (c.kind == MariaDbKind::DateTime || c.kind == MariaDbKind::Timestamp) return unfit_time(c, v);
   if (!c.integer && c.scale < 0) return "";
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return "";
   const std::string& t = v.text();
@@ -334,8 +331,8 @@ MariaDbSource::~MariaDbSource() {
 std::vector<std::string> MariaDbSource::notes() const {
   std::vector<std::string> out;
   for (const auto& [column, n] : m_zero_dates)
-    out.push_back(fmt::format("column '{}': {} zero dates (0000-00-00) read as their text", column,
-                              n));
+    out.push_back(
+        fmt::format("column '{}': {} zero dates (0000-00-00) read as their text", column, n));
   return out;
 }
 

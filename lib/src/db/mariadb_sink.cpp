@@ -19,6 +19,12 @@ namespace {
 
 constexpr unsigned kNoSuchTable = 1146;
 
+bool is_integer_text(const std::string& t) {
+  std::size_t i = !t.empty() && t[0] == '-' ? 1 : 0;
+  return i < t.size() && i + 18 >= t.size() &&
+         t.find_first_not_of("0123456789", i) == std::string::npos;
+}
+
 // Errors that belong to the record (its values or its key), not to the run: SQLSTATE class 22
 // (data) and 23 (integrity), and the server's value errors that answer HY000.
 bool record_error(unsigned code, const char* sqlstate) {
@@ -120,10 +126,16 @@ void MariaDbSink::ensure_table(const Record& first) {
     std::string sql = "CREATE TABLE " + m_table + " (";
     for (std::size_t i = 0; i < cols.size(); ++i) {
       bool key = std::find(m_opts.key.begin(), m_opts.key.end(), cols[i].name) != m_opts.key.end();
+      // A key can't be JSON: one whose first value is an integer is BIGINT (a later 2.5 is
+      // refused, not rounded), any other number key is text, with a note.
+      const Value* v = first.find(cols[i].name);
+      if (key && cols[i].type == ColumnType::Number && v && is_integer_text(v->text()))
+        cols[i].type = ColumnType::Integer;
       sql += fmt::format("{}{} {}", i ? ", " : "", mariadb_quote_name(cols[i].name),
                          column_type(cols[i].type, key));
       // A column whose first value is null is typed by its first value later (batch modes).
-      if (cols[i].type == ColumnType::Unknown && !key) m_typing.add(cols[i].name, StoredAs::Json, true);
+      if (cols[i].type == ColumnType::Unknown && !key)
+        m_typing.add(cols[i].name, StoredAs::Json, true);
     }
     for (const auto& k : m_opts.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
@@ -150,8 +162,9 @@ std::string MariaDbSink::sql_for(const Record& r) const {
     cols += (cols.empty() ? "" : ", ") + mariadb_quote_name(m.key);
     params += params.empty() ? "?" : ", ?";
     if (!is_key(m.key))
-      sets += fmt::format("{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
-                          m_opts.mode == "update" ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
+      sets +=
+          fmt::format("{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
+                      m_opts.mode == "update" ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
   }
   std::string first_key = mariadb_quote_name(m_opts.key.empty() ? "" : m_opts.key[0]);
   if (sets.empty() && !m_opts.key.empty()) sets = first_key + " = " + first_key;
@@ -246,8 +259,8 @@ WriteResult MariaDbSink::add_missing_columns(const Record& r) {
     if (m_column_info.count(m.key)) {
       if (m_typing.provisional(m.key) && !m.value.is_null()) {
         ColumnType t = column_type_of(m.value);
-        ddl.push_back(fmt::format("ALTER TABLE {} MODIFY {} {}", m_table,
-                                  mariadb_quote_name(m.key), column_type(t, false)));
+        ddl.push_back(fmt::format("ALTER TABLE {} MODIFY {} {}", m_table, mariadb_quote_name(m.key),
+                                  column_type(t, false)));
         m_typing.settle(m.key, stored_as(t));
       }
       continue;
@@ -305,8 +318,9 @@ WriteResult MariaDbSink::write(const Sourced& in) {
   if (mysql_warning_count(m_conn.handle()) > 0) {
     auto warnings = m_conn.rows("SHOW WARNINGS");
     std::string what = warnings.empty() || !warnings[0][2] ? "a warning" : *warnings[0][2];
-    throw DataError(fmt::format("{}: {}: the server changed a value ({}); the batch was rolled back",
-                                m_conn.name(), in.where.to_string(), what));
+    throw DataError(
+        fmt::format("{}: {}: the server changed a value ({}); the batch was rolled back",
+                    m_conn.name(), in.where.to_string(), what));
   }
   WriteResult result;
   if (m_opts.mode == "upsert") {  // ON DUPLICATE KEY UPDATE: 1 inserted, 2 updated, 0 unchanged
