@@ -12,9 +12,10 @@ int main(int argc, char** argv) {
   app.name("etl-migrate");
   etl::tools::MigrateOptions o;
   etl::cli::CommonOptions common;
-  app.add_option("SRC", o.source, "The database to read: sqlite:PATH or postgresql://…")
+  app.add_option("SRC", o.source, "The database to read: sqlite:PATH, postgresql://… or mysql://…")
       ->required();
-  app.add_option("DEST", o.destination, "The database to write: sqlite:PATH or postgresql://…")
+  app.add_option("DEST", o.destination,
+                 "The database to write: sqlite:PATH, postgresql://… or mysql://…")
       ->required();
   app.add_option("--tables", o.tables, "Only these tables (comma-separated, the source's names)")
       ->delimiter(',');
@@ -33,6 +34,10 @@ int main(int argc, char** argv) {
                  "Where each table's rejected rows (TABLE.rejects.ndjson) and differences "
                  "(TABLE.diff.ndjson) go");
   etl::cli::add_password_file_option(app, o.password_file);
+  app.add_option("--source-password-file", o.source_password_file,
+                 "The source's password, when the two databases have two (a file, first line)");
+  app.add_option("--dest-password-file", o.dest_password_file,
+                 "The destination's password, when the two databases have two");
   app.add_option("--batch-size", o.batch_size, "Rows per transaction while loading");
   etl::cli::add_common_options(app, common);
   app.footer(

@@ -137,6 +137,21 @@ TEST_CASE("values compare exactly unless a rule says otherwise", "[diff]") {
   CHECK_FALSE(etl::diff::values_equal("f", &x, &y, exact));
 }
 
+TEST_CASE("objects compare without their members' order, arrays and values exactly", "[diff]") {
+  etl::diff::CompareRules exact;
+  Value a, b, c, d;
+  REQUIRE_FALSE(etl::parse_json(R"({"langs":["de","en"],"pay":1.10,"o":{"x":1,"y":null}})", a));
+  REQUIRE_FALSE(etl::parse_json(R"({"o":{"y":null,"x":1},"pay":1.10,"langs":["de","en"]})", b));
+  REQUIRE_FALSE(etl::parse_json(R"({"o":{"y":null,"x":1},"pay":1.1,"langs":["de","en"]})", c));
+  REQUIRE_FALSE(etl::parse_json(R"({"o":{"y":null,"x":1},"pay":1.10,"langs":["en","de"]})", d));
+  CHECK(etl::diff::values_equal("f", &a, &b, exact));        // jsonb's order
+  CHECK_FALSE(etl::diff::values_equal("f", &a, &c, exact));  // 1.10 is not 1.1
+  CHECK_FALSE(etl::diff::values_equal("f", &a, &d, exact));  // arrays keep their order
+  Value e;
+  REQUIRE_FALSE(etl::parse_json(R"({"o":{"y":null,"x":1},"pay":1.10})", e));
+  CHECK_FALSE(etl::diff::values_equal("f", &a, &e, exact));  // a member fewer
+}
+
 TEST_CASE("diff_records lists changed, added and dropped fields, never the key", "[diff]") {
   Record o = rec(R"({"id":1,"a":"x","b":2,"gone":true,"skip":1})");
   Record n = rec(R"({"id":"1","a":"y","b":2,"new":null,"skip":2})");

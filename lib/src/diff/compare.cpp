@@ -122,6 +122,27 @@ std::optional<int> as_boolean_number(const Value& v) {
   return std::nullopt;
 }
 
+// JSON's objects have no order (RFC 8259): {"a":1,"b":2} is {"b":2,"a":1}, as PostgreSQL's jsonb
+// gives it back. Everything else compares exactly.
+bool same_json(const Value& a, const Value& b) {
+  if (a.kind() != b.kind()) return false;
+  if (a.kind() == Value::Kind::Array) {
+    const auto &x = a.items(), &y = b.items();
+    if (x.size() != y.size()) return false;
+    for (std::size_t i = 0; i < x.size(); ++i)
+      if (!same_json(x[i], y[i])) return false;
+    return true;
+  }
+  if (a.kind() != Value::Kind::Object) return a == b;
+  if (a.members().size() != b.members().size()) return false;
+  for (const auto& m : a.members()) {
+    auto other = std::find_if(b.members().begin(), b.members().end(),
+                              [&](const Member& n) { return n.key == m.key; });
+    if (other == b.members().end() || !same_json(m.value, other->value)) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 void add_tolerance(CompareRules& rules, const std::string& spec) {
@@ -162,7 +183,7 @@ bool values_equal(const std::string& field, const Value* a, const Value* b,
       if (auto same = same_time(a->text(), b->text())) return *same;
     return strings_equal(a->text(), b->text(), rules);
   }
-  return *a == *b;
+  return same_json(*a, *b);
 }
 
 void diff_records(const Record& old_rec, const Record& new_rec,

@@ -9,6 +9,7 @@
 #include "etl/db/postgres.hpp"
 #include "etl/db/sqlite.hpp"
 #include "etl/error.hpp"
+#include "etl/mask.hpp"
 #include "etl/migrate/database.hpp"
 
 namespace etl::migrate {
@@ -218,15 +219,19 @@ class PgDatabase : public Database {
 }  // namespace
 
 std::unique_ptr<Database> open_sqlite_database(const std::string& address, bool create);
+std::unique_ptr<Database> open_mariadb_database(const std::string& address,
+                                                const ConnectorOptions& o);
 
 std::unique_ptr<Database> open_database(const std::string& address, const ConnectorOptions& o,
                                         bool create) {
   if (address.starts_with("sqlite:")) return open_sqlite_database(address, create);
   if (address.starts_with("postgres")) return std::make_unique<PgDatabase>(address, o);
+  if (address.starts_with("mysql://") || address.starts_with("mariadb://"))
+    return open_mariadb_database(address, o);
   throw UsageError(
       fmt::format("'{}' is not a database etl-migrate knows (sqlite:PATH, "
-                  "postgresql://…)",
-                  address));
+                  "postgresql://…, mysql://…)",
+                  mask_address(address)));
 }
 
 }  // namespace etl::migrate

@@ -115,6 +115,54 @@ void type_from_pg(const std::string& formatted, Column& c) {
     c.type = SqlType::Text;  // text, citext, enums, arrays …: their text
 }
 
+void type_from_mariadb(const std::string& column_type, bool json, Column& c) {
+  c.declared = column_type;
+  const std::string t = upper(column_type);
+  bool is_unsigned = has(t, "UNSIGNED");
+  auto starts = [&](const char* p) { return t.starts_with(p); };
+  if (json) {
+    c.type = SqlType::Json;
+  } else if (starts("TINYINT(1)") && !is_unsigned) {
+    c.type = SqlType::Boolean;  // MySQL's BOOLEAN
+  } else if (starts("TINYINT") || starts("YEAR")) {
+    c.type = SqlType::SmallInt;
+  } else if (starts("SMALLINT") || starts("MEDIUMINT")) {
+    c.type = is_unsigned || starts("MEDIUMINT") ? SqlType::Integer : SqlType::SmallInt;
+  } else if (starts("INT")) {
+    c.type = is_unsigned ? SqlType::BigInt : SqlType::Integer;
+  } else if (starts("BIGINT")) {
+    c.type = is_unsigned ? SqlType::Numeric : SqlType::BigInt;  // up to 2^64 - 1
+    if (is_unsigned) c.precision = 20, c.scale = 0;
+  } else if (starts("DECIMAL") || starts("NUMERIC")) {
+    c.type = SqlType::Numeric;
+    read_size(t, c, true);
+  } else if (starts("FLOAT") || starts("DOUBLE") || starts("REAL")) {
+    c.type = SqlType::Real;
+  } else if (starts("BIT(1)")) {
+    c.type = SqlType::Boolean;
+  } else if (starts("BIT")) {
+    c.type = SqlType::BigInt;
+  } else if (starts("VARCHAR") || starts("CHAR")) {
+    c.type = SqlType::Varchar;
+    read_size(t, c, false);
+  } else if (starts("BINARY") || starts("VARBINARY") || has(t, "BLOB") || starts("GEOMETRY") ||
+             starts("POINT") || starts("POLYGON") || starts("LINESTRING")) {
+    c.type = SqlType::Blob;
+  } else if (starts("DATETIME")) {
+    c.type = SqlType::Timestamp;
+  } else if (starts("TIMESTAMP")) {
+    c.type = SqlType::TimestampTz;  // an instant, read in UTC
+  } else if (starts("DATE")) {
+    c.type = SqlType::Date;
+  } else if (starts("TIME")) {
+    c.type = SqlType::Time;
+  } else if (starts("UUID")) {
+    c.type = SqlType::Uuid;
+  } else {
+    c.type = SqlType::Text;  // TEXT types, ENUM, SET, INET6 …: their text
+  }
+}
+
 void type_from_name(const std::string& name, Column& c) {
   std::string declared = c.declared;
   std::string t = upper(name);
@@ -211,6 +259,47 @@ std::string sqlite_column_type(const Column& c) {
       return "JSON";
     default:
       return "TEXT";
+  }
+}
+
+// MariaDB has no unconstrained decimal: DECIMAL(65,30), its widest, and a value with more
+// places is rejected, not rounded (see mariadb_unfit). Text and bytes that are keyed take 255.
+std::string mariadb_column_type(const Column& c, bool in_key) {
+  switch (c.type) {
+    case SqlType::SmallInt:
+      return "SMALLINT";
+    case SqlType::Integer:
+      return "INT";
+    case SqlType::BigInt:
+      return "BIGINT";
+    case SqlType::Numeric:
+      return c.precision > 0 && c.precision <= 65 && c.scale <= 30
+                 ? fmt::format("DECIMAL({},{})", c.precision, std::max(c.scale, 0))
+                 : "DECIMAL(65,30)";
+    case SqlType::Real:
+      return "DOUBLE";
+    case SqlType::Varchar:
+      if (c.length > 0 && c.length <= (in_key ? 768 : 16383))
+        return fmt::format("VARCHAR({})", c.length);
+      return in_key ? "VARCHAR(255)" : "LONGTEXT";
+    case SqlType::Boolean:
+      return "BOOLEAN";
+    case SqlType::Date:
+      return "DATE";
+    case SqlType::Time:
+      return "TIME(6)";
+    case SqlType::Timestamp:
+      return "DATETIME(6)";
+    case SqlType::TimestampTz:
+      return "TIMESTAMP(6)";  // NULL or NOT NULL said explicitly: no automatic default
+    case SqlType::Blob:
+      return in_key ? "VARBINARY(255)" : "LONGBLOB";
+    case SqlType::Json:
+      return "JSON";
+    case SqlType::Uuid:
+      return "CHAR(36)";
+    default:
+      return in_key ? "VARCHAR(255)" : "LONGTEXT";
   }
 }
 

@@ -45,6 +45,7 @@ DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t 
     s.address = *addresses[i];
     s.label = labels[i];
     s.connector = o.source_options;
+    if (i == 1 && !o.new_password_file.empty()) s.connector.password_file = o.new_password_file;
     const std::string* queries[] = {&o.old_query, &o.new_query, nullptr};
     if (side_count == 2 && !queries[i]->empty()) {
       check_query_side(s.address, i == 0 ? "--old-query" : "--new-query");

@@ -115,17 +115,18 @@ void lowercase(Schema& s) {
 class Migration {
  public:
   Migration(const MigrateOptions& o, const cli::CommonOptions& c) : m_opts(o), m_common(c) {
-    m_connector.password_file = o.password_file;
+    m_in.password_file = o.source_password_file.empty() ? o.password_file : o.source_password_file;
+    m_out.password_file = o.dest_password_file.empty() ? o.password_file : o.dest_password_file;
   }
 
   int run() {
-    auto source = migrate::open_database(m_opts.source, m_connector, false);
+    auto source = migrate::open_database(m_opts.source, m_in, false);
     m_source_schema = source->read_schema();
     select_tables(m_source_schema, m_opts);
     apply_casts(m_source_schema, m_opts.casts);
     m_schema = m_source_schema;
     if (m_opts.lowercase_names) lowercase(m_schema);
-    auto dest = migrate::open_database(m_opts.destination, m_connector, !m_opts.dry_run);
+    auto dest = migrate::open_database(m_opts.destination, m_out, !m_opts.dry_run);
     std::vector<std::string> create = dest->create_tables(m_schema);
     std::vector<std::string> after = dest->after_data(m_schema);
     if (m_opts.dry_run) {
@@ -215,7 +216,7 @@ class Migration {
     run.source_name = from.name;
     RunStats clock;
     try {
-      ConnectorOptions in = m_connector, out = m_connector;
+      ConnectorOptions in = m_in, out = m_out;
       out.mode = "insert";
       out.batch_size = m_opts.batch_size;
       const Registry& registry = Registry::builtin();
@@ -283,7 +284,8 @@ class Migration {
       d.rules.numeric = true;
       d.rules.times = true;
       d.rules.booleans_as_numbers = true;
-      d.source_options = m_connector;
+      d.source_options = m_in;
+      d.new_password_file = m_out.password_file;
       std::string diff_file = rejects_path(i, "diff");
       auto scratch =
           std::filesystem::temp_directory_path() / fmt::format("etl-migrate-{}-{}", ::getpid(), i);
@@ -385,7 +387,7 @@ class Migration {
 
   const MigrateOptions& m_opts;
   const cli::CommonOptions& m_common;
-  ConnectorOptions m_connector;
+  ConnectorOptions m_in, m_out;      // the source's and the destination's
   Schema m_source_schema, m_schema;  // the source's names, and the destination's
   std::vector<TableRun> m_runs;
   std::size_t m_constraints_made = 0;

@@ -67,11 +67,16 @@ struct Schema {
 void type_from_sqlite(const std::string& declared, Column& c);
 // PostgreSQL's format_type(): "integer", "numeric(10,2)", "character varying(40)", …
 void type_from_pg(const std::string& formatted, Column& c);
+// MariaDB's information_schema COLUMN_TYPE: "int(10) unsigned", "decimal(10,2)", "tinyint(1)" …;
+// json: the column has MariaDB's json_valid check (its JSON type).
+void type_from_mariadb(const std::string& column_type, bool json, Column& c);
 // A column type by name, as --cast gives it: "timestamptz", "numeric(12,4)", "text" …
 void type_from_name(const std::string& name, Column& c);
 // The column's type in the destination's DDL.
 std::string pg_column_type(const Column& c);
 std::string sqlite_column_type(const Column& c);
+// in_key: the column is part of a key or index, which MariaDB cannot make on LONGTEXT or LONGBLOB.
+std::string mariadb_column_type(const Column& c, bool in_key);
 const char* type_name(SqlType t);
 
 }  // namespace etl::migrate

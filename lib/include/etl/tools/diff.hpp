@@ -28,6 +28,7 @@ struct DiffOptions {
   std::string temp_dir;
   std::string output = "-";
   ConnectorOptions source_options;
+  std::string new_password_file;  // NEW's own --password-file, when not source_options'
   // Three-way: where the changes for A and for B go, the conflicts, and who wins them.
   std::string changes_a, changes_b, conflicts;
   std::string prefer;  // "", "a" or "b"

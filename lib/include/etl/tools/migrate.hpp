@@ -19,6 +19,8 @@ struct MigrateOptions {
   bool data_only = false;    // rows into the tables there (made by an earlier --schema-only)
   std::string rejects_dir;   // TABLE.rejects.ndjson and TABLE.diff.ndjson per table
   std::string password_file;
+  // Each side's own, for two servers with two passwords; password_file is the fallback.
+  std::string source_password_file, dest_password_file;
   std::size_t batch_size = 0;
 };
 
