@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   app.add_option("--dest-password-file", o.dest_password_file,
                  "The destination's password, when the two databases have two");
   app.add_option("--batch-size", o.batch_size, "Rows per transaction while loading");
+  app.add_option("--resume", o.resume,
+                 "Keep what is finished in FILE; run again after a failure, and the tables "
+                 "already verified are not copied again");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Examples:\n"

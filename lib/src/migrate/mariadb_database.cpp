@@ -58,8 +58,9 @@ class MariaDbDatabase : public Database {
     for (const auto& row : m_conn.rows(
              "SELECT CONCAT('trigger ', TRIGGER_NAME) FROM information_schema.TRIGGERS WHERE "
              "TRIGGER_SCHEMA = " +
-             db + " UNION ALL SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) FROM "
-                  "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " +
+             db +
+             " UNION ALL SELECT CONCAT(LOWER(ROUTINE_TYPE), ' ', ROUTINE_NAME) FROM "
+             "information_schema.ROUTINES WHERE ROUTINE_SCHEMA = " +
              db + " ORDER BY 1"))
       s.not_migrated.push_back(text(row, 0));
     return s;
@@ -110,10 +111,15 @@ class MariaDbDatabase : public Database {
 
   bool has_table(const std::string& name) override {
     return !m_conn
-                .rows("SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
-                      "AND TABLE_NAME = " +
-                      mariadb_literal(m_conn, name))
+                .rows(
+                    "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() "
+                    "AND TABLE_NAME = " +
+                    mariadb_literal(m_conn, name))
                 .empty();
+  }
+
+  void empty_table(const std::string& name) override {
+    m_conn.exec("DELETE FROM " + mariadb_quote_name(name));
   }
 
   bool parallel_loads() const override { return true; }
@@ -127,10 +133,10 @@ class MariaDbDatabase : public Database {
 
   void read_columns(const std::string& db, Schema& s) {
     std::set<std::pair<std::string, std::string>> json;  // MariaDB's JSON: a json_valid check
-    for (const auto& row : m_conn.rows(
-             "SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM "
-             "information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " +
-             db))
+    for (const auto& row :
+         m_conn.rows("SELECT TABLE_NAME, CONSTRAINT_NAME, CHECK_CLAUSE FROM "
+                     "information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = " +
+                     db))
       if (text(row, 2) == "json_valid(`" + text(row, 1) + "`)")
         json.insert({text(row, 0), text(row, 1)});
     for (const auto& row : m_conn.rows(
@@ -151,10 +157,10 @@ class MariaDbDatabase : public Database {
 
   void read_indexes(const std::string& db, Schema& s) {
     std::string last;
-    for (const auto& row : m_conn.rows(
-             "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM "
-             "information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
-             db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX")) {
+    for (const auto& row :
+         m_conn.rows("SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME FROM "
+                     "information_schema.STATISTICS WHERE TABLE_SCHEMA = " +
+                     db + " ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX")) {
       Table* t = table(s, text(row, 0));
       if (t == nullptr) continue;
       std::string index = text(row, 1), column = text(row, 3);
@@ -173,7 +179,8 @@ class MariaDbDatabase : public Database {
     for (const auto& row : m_conn.rows(
              "SELECT k.TABLE_NAME, k.CONSTRAINT_NAME, k.COLUMN_NAME, k.REFERENCED_TABLE_NAME, "
              "k.REFERENCED_COLUMN_NAME, r.DELETE_RULE, r.UPDATE_RULE FROM "
-             "information_schema.KEY_COLUMN_USAGE k JOIN information_schema.REFERENTIAL_CONSTRAINTS "
+             "information_schema.KEY_COLUMN_USAGE k JOIN "
+             "information_schema.REFERENTIAL_CONSTRAINTS "
              "r ON r.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA AND r.CONSTRAINT_NAME = "
              "k.CONSTRAINT_NAME AND r.TABLE_NAME = k.TABLE_NAME WHERE k.TABLE_SCHEMA = " +
              db +

@@ -126,6 +126,8 @@ class PgDatabase : public Database {
     return PQgetvalue(r.get(), 0, 0)[0] == 't';
   }
 
+  void empty_table(const std::string& name) override { run("DELETE FROM " + ident(name)); }
+
   bool parallel_loads() const override { return true; }
 
  private:

@@ -93,6 +93,10 @@ class SqliteDatabase : public Database {
     return found;
   }
 
+  void empty_table(const std::string& name) override {
+    run("DELETE FROM " + quote_identifier(name));
+  }
+
   bool parallel_loads() const override { return false; }
 
  private:

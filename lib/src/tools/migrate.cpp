@@ -17,6 +17,7 @@
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "etl/migrate/database.hpp"
+#include "etl/migrate/resume_state.hpp"
 #include "etl/parallel.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
@@ -34,6 +35,7 @@ struct TableRun {
   std::uint64_t read = 0, written = 0, rejected = 0, equal = 0, differing = 0;
   double seconds = 0;
   std::string error;
+  bool earlier = false;  // copied and verified by an earlier run (--resume)
 };
 
 std::string lower(std::string s) {
@@ -114,7 +116,8 @@ void lowercase(Schema& s) {
 
 class Migration {
  public:
-  Migration(const MigrateOptions& o, const cli::CommonOptions& c) : m_opts(o), m_common(c) {
+  Migration(const MigrateOptions& o, const cli::CommonOptions& c)
+      : m_opts(o), m_common(c), m_state(o.resume, o.source, o.destination) {
     m_in.password_file = o.source_password_file.empty() ? o.password_file : o.source_password_file;
     m_out.password_file = o.dest_password_file.empty() ? o.password_file : o.dest_password_file;
   }
@@ -134,16 +137,9 @@ class Migration {
       for (const auto& sql : after) std::cout << sql << ";\n";
       return 0;
     }
-    if (!m_opts.data_only) {
-      std::vector<std::string> there;
-      for (const auto& t : m_schema.tables)
-        if (dest->has_table(t.name)) there.push_back(t.name);
-      if (!there.empty())
-        throw UsageError(fmt::format(
-            "{} has these tables already: {} (drop them, or --data-only to load into them)",
-            mask_address(m_opts.destination), fmt::join(there, ", ")));
-      for (const auto& sql : create) dest->run(sql);
-    }
+    for (const auto& t : m_schema.tables)
+      if (m_state.created(t.name)) m_resumed = true;
+    if (!m_opts.data_only) create_tables(*dest, create);
     m_runs.resize(m_schema.tables.size());
     if (!m_opts.schema_only) copy_tables(*dest);
     if (!m_opts.data_only) make_constraints(*dest, after);
@@ -152,16 +148,43 @@ class Migration {
   }
 
  private:
+  // The tables, each in one statement (create[i] makes table i); with --resume, those an earlier
+  // run made are there already.
+  void create_tables(migrate::Database& dest, const std::vector<std::string>& create) {
+    std::vector<std::string> there;
+    for (const auto& t : m_schema.tables)
+      if (!m_state.created(t.name) && dest.has_table(t.name)) there.push_back(t.name);
+    if (!there.empty())
+      throw UsageError(fmt::format(
+          "{} has these tables already: {} (drop them, or --data-only to load into them)",
+          mask_address(m_opts.destination), fmt::join(there, ", ")));
+    for (std::size_t i = 0; i < create.size(); ++i) {
+      const std::string& name = m_schema.tables[i].name;
+      if (m_state.created(name)) continue;
+      dest.run(create[i]);
+      m_state.mark_created(name);
+    }
+  }
+
   // Tables in parallel where the destination takes it (two at a time: two cores). With
-  // --data-only the foreign keys are there already: parents load before their children, one
-  // table at a time.
+  // --data-only, or resuming, the foreign keys may be there already: parents load before their
+  // children, one table at a time. A resumed table not verified before is emptied first.
   void copy_tables(migrate::Database& dest) {
-    std::vector<std::size_t> order = m_opts.data_only ? parents_first() : all_tables();
+    bool ordered = m_opts.data_only || m_resumed;
+    std::vector<std::size_t> order = ordered ? parents_first() : all_tables();
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
-      for (std::size_t n; (n = next++) < order.size();) copy_table(order[n]);
+      for (std::size_t n; (n = next++) < order.size();) {
+        const std::string& name = m_schema.tables[order[n]].name;
+        if (m_state.verified(name)) {
+          m_runs[order[n]].earlier = true;
+          continue;
+        }
+        if (m_resumed && m_state.created(name)) dest.empty_table(name);
+        copy_table(order[n]);
+      }
     };
-    if (dest.parallel_loads() && !m_opts.data_only)
+    if (dest.parallel_loads() && !ordered)
       run_parallel({worker, worker});
     else
       worker();
@@ -254,8 +277,13 @@ class Migration {
   // allow (a duplicate, an orphan) is reported and the others are still made.
   void make_constraints(migrate::Database& dest, const std::vector<std::string>& after) {
     for (const auto& sql : after) {
+      if (m_state.made(sql)) {
+        ++m_constraints_made;
+        continue;
+      }
       try {
         dest.run(sql);
+        m_state.mark_made(sql);
         ++m_constraints_made;
       } catch (const Error& e) {
         m_constraint_errors.push_back(fmt::format("{}: {}", sql, e.what()));
@@ -268,7 +296,7 @@ class Migration {
   void verify_tables() {
     for (std::size_t i = 0; i < m_schema.tables.size(); ++i) {
       TableRun& run = m_runs[i];
-      if (!run.error.empty()) continue;
+      if (!run.error.empty() || run.earlier) continue;
       const Table& from = m_source_schema.tables[i];
       const Table& to = m_schema.tables[i];
       DiffOptions d;
@@ -313,6 +341,8 @@ class Migration {
       } catch (const std::exception& e) {
         run.error = std::string("verification: ") + e.what();
       }
+      if (run.error.empty() && run.rejected == 0 && run.differing == 0)
+        m_state.mark_verified(to.name);
       std::error_code ec;
       std::filesystem::remove(c.report, ec);
       if (diff_file.empty()) std::filesystem::remove(d.output, ec);
@@ -332,6 +362,7 @@ class Migration {
       differing += r.differing;
       failed = failed || !r.error.empty();
       std::string verdict = !r.error.empty()     ? "FAILED: " + r.error
+                            : r.earlier          ? "verified equal by an earlier run (--resume)"
                             : m_opts.schema_only ? "schema only"
                             : r.differing        ? fmt::format("{} DIFFER", r.differing)
                                                  : fmt::format("verified equal {}", r.equal);
@@ -387,7 +418,9 @@ class Migration {
 
   const MigrateOptions& m_opts;
   const cli::CommonOptions& m_common;
-  ConnectorOptions m_in, m_out;      // the source's and the destination's
+  ConnectorOptions m_in, m_out;  // the source's and the destination's
+  migrate::ResumeState m_state;
+  bool m_resumed = false;            // an earlier run made some of the tables
   Schema m_source_schema, m_schema;  // the source's names, and the destination's
   std::vector<TableRun> m_runs;
   std::size_t m_constraints_made = 0;

@@ -22,6 +22,8 @@ class Database {
   virtual std::vector<std::string> after_data(const Schema& s) const = 0;
   virtual void run(const std::string& sql) = 0;
   virtual bool has_table(const std::string& name) = 0;
+  // Deletes every row of the table (--resume: a table an earlier run did not finish).
+  virtual void empty_table(const std::string& name) = 0;
   // Loading many tables at once pays here (a server); SQLite takes one writer at a time.
   virtual bool parallel_loads() const = 0;
   // The address of one table, as the connectors take it (sqlite:PATH#T, postgresql://…#T).

@@ -22,6 +22,7 @@ struct MigrateOptions {
   // Each side's own, for two servers with two passwords; password_file is the fallback.
   std::string source_password_file, dest_password_file;
   std::size_t batch_size = 0;
+  std::string resume;  // --resume FILE (etl/migrate/resume_state.hpp)
 };
 
 // 0: every table copied and verified equal; 3: rows rejected, a table that differs, or a key,
