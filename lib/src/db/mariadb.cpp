@@ -243,8 +243,10 @@ MariaDbColumn mariadb_column(const MYSQL_FIELD& f) {
   c.kind = mariadb_kind(f);
   c.integer = c.kind == MariaDbKind::Number && f.type != MYSQL_TYPE_DECIMAL &&
               f.type != MYSQL_TYPE_NEWDECIMAL;
-  if (f.type == MYSQL_TYPE_DECIMAL || f.type == MYSQL_TYPE_NEWDECIMAL ||
-      c.kind == MariaDbKind::DateTime || c.kind == MariaDbKind::Timestamp)
+  c.time = c.kind == MariaDbKind::DateTime || c.kind == MariaDbKind::Timestamp ||
+           f.type == MYSQL_TYPE_TIME || f.type == MYSQL_TYPE_TIME2;
+  c.year = f.type == MYSQL_TYPE_YEAR;
+  if (f.type == MYSQL_TYPE_DECIMAL || f.type == MYSQL_TYPE_NEWDECIMAL || c.time)
     c.scale = static_cast<int>(f.decimals);
   return c;
 }
@@ -262,7 +264,8 @@ namespace {
 std::string unfit_time(const MariaDbColumn& c, const Value& v) {
   if (v.kind() != Value::Kind::String) return "";
   std::string_view t = mariadb_utc_time(v.text());
-  auto dot = t.find('.', std::min<std::size_t>(t.size(), 10));
+  auto colon = t.rfind(':');  // the fraction follows the seconds: 10:00:00.7
+  auto dot = colon == std::string_view::npos ? colon : t.find('.', colon);
   if (dot == std::string_view::npos) return "";
   std::size_t places = 0;
   for (std::size_t i = dot + 1; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
@@ -274,7 +277,10 @@ std::string unfit_time(const MariaDbColumn& c, const Value& v) {
 }  // namespace
 
 std::string mariadb_unfit(const MariaDbColumn& c, const Value& v) {
-  if (c.kind == MariaDbKind::DateTime || c.kind == MariaDbKind::Timestamp) return unfit_time(c, v);
+  if (c.time) return unfit_time(c, v);
+  if (c.year && (v.kind() == Value::Kind::Number || v.kind() == Value::Kind::String) &&
+      v.text().size() != 4 && v.text() != "0")
+    return fmt::format("{} is not a four-digit year (the server reads '24' as 2024)", v.text());
   if (!c.integer && c.scale < 0) return "";
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return "";
   const std::string& t = v.text();

@@ -62,6 +62,33 @@ struct MariaDbSink::Statement {
   std::vector<std::string> columns;
 };
 
+// The parameters of one statement for one or many records, column by column: a value's text
+// (pointer and length, kept alive in text), or NULL.
+struct MariaDbSink::Params {
+  explicit Params(std::size_t n) : ptrs(n), lens(n), nulls(n), blob(n, false) {}
+  std::vector<std::vector<const char*>> ptrs;
+  std::vector<std::vector<unsigned long>> lens;
+  std::vector<std::vector<char>> nulls;  // STMT_INDICATOR_NULL or _NONE; my_bool for one row
+  std::vector<bool> blob;
+  std::deque<std::string> text;
+  std::vector<MYSQL_BIND> binds(bool array) {
+    std::vector<MYSQL_BIND> b(ptrs.size());
+    for (std::size_t p = 0; p < b.size(); ++p) {
+      b[p].buffer_type = blob[p] ? MYSQL_TYPE_BLOB : MYSQL_TYPE_STRING;
+      if (array) {
+        b[p].buffer = ptrs[p].data();
+        b[p].length = lens[p].data();
+        b[p].u.indicator = nulls[p].data();
+      } else {
+        b[p].buffer = const_cast<char*>(ptrs[p][0]);
+        b[p].buffer_length = lens[p][0];
+        b[p].is_null = reinterpret_cast<my_bool*>(nulls[p].data());
+      }
+    }
+    return b;
+  }
+};
+
 MariaDbSink::MariaDbSink(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file, o.mode == "update"), m_opts(o) {
   if (m_opts.batch_size == 0) m_opts.batch_size = 1000;
@@ -80,8 +107,10 @@ MariaDbSink::~MariaDbSink() {
 }
 
 void MariaDbSink::finalize_statements() {
-  for (auto& [signature, st] : m_statements) mysql_stmt_close(st->stmt);
-  m_statements.clear();
+  for (auto* statements : {&m_statements, &m_bulk_statements}) {
+    for (auto& [signature, st] : *statements) mysql_stmt_close(st->stmt);
+    statements->clear();
+  }
 }
 
 void MariaDbSink::begin() {
@@ -181,12 +210,13 @@ std::string MariaDbSink::sql_for(const Record& r) const {
 
 MariaDbSink::Statement& MariaDbSink::statement_for(const Record& r) {
   std::string signature;
-  for (const auto& m : r.fields()) {
-    signature += m.key;
-    signature.push_back('\0');
-  }
+  for (const auto& m : r.fields()) signature += m.key + '\0';
   auto it = m_statements.find(signature);
-  if (it != m_statements.end()) return *it->second;
+  if (it == m_statements.end()) it = m_statements.emplace(signature, prepare(r)).first;
+  return *it->second;
+}
+
+std::unique_ptr<MariaDbSink::Statement> MariaDbSink::prepare(const Record& r) {
   auto st = std::make_unique<Statement>();
   std::string sql = sql_for(r);
   st->stmt = mysql_stmt_init(m_conn.handle());
@@ -206,42 +236,45 @@ MariaDbSink::Statement& MariaDbSink::statement_for(const Record& r) {
       for (std::size_t i = 0; i < f.size(); ++i)
         if (f[i].key == k) st->order.push_back(i);
   for (std::size_t i : st->order) st->columns.push_back(f[i].key);
-  return *m_statements.emplace(signature, std::move(st)).first->second;
+  return st;
 }
 
-long long MariaDbSink::execute(Statement& st, const Record& r) {
-  std::vector<MYSQL_BIND> binds(st.order.size());
-  std::deque<std::string> text;  // values turned into the text the column takes
-  std::vector<char> nulls(st.order.size(), 0);
+void MariaDbSink::bind_values(Params& params, const Statement& st, const Record& r) {
   for (std::size_t p = 0; p < st.order.size(); ++p) {
     const Value& v = r.fields()[st.order[p]].value;
-    MYSQL_BIND& b = binds[p];
-    b.buffer_type = MYSQL_TYPE_STRING;
-    if (v.is_null()) {
-      nulls[p] = 1;
-      b.is_null = reinterpret_cast<my_bool*>(&nulls[p]);
-      continue;
-    }
     const MariaDbColumn& col = m_column_info[st.columns[p]];
     const std::string* t = nullptr;
+    if (v.is_null()) {
+      params.ptrs[p].push_back("");
+      params.lens[p].push_back(0);
+      params.nulls[p].push_back(STMT_INDICATOR_NULL);
+      continue;
+    }
     if (auto bytes = bytes_of(v)) {
-      b.buffer_type = MYSQL_TYPE_BLOB;
-      t = &text.emplace_back(*bytes);
+      params.blob[p] = true;
+      t = &params.text.emplace_back(*bytes);
     } else if (col.kind == MariaDbKind::Json) {
-      t = &text.emplace_back(to_json(v));
+      t = &params.text.emplace_back(to_json(v));
     } else if (v.kind() == Value::Kind::Bool) {
-      t = &text.emplace_back(col.kind == MariaDbKind::Text ? (v.as_bool() ? "true" : "false")
-                                                           : (v.as_bool() ? "1" : "0"));
+      t = &params.text.emplace_back(col.kind == MariaDbKind::Text ? (v.as_bool() ? "true" : "false")
+                                                                  : (v.as_bool() ? "1" : "0"));
     } else if (col.kind == MariaDbKind::Timestamp && v.kind() == Value::Kind::String) {
-      t = &text.emplace_back(mariadb_utc_time(v.text()));
+      t = &params.text.emplace_back(mariadb_utc_time(v.text()));
     } else if (v.kind() == Value::Kind::Number || v.kind() == Value::Kind::String) {
       t = &v.text();
     } else {
-      t = &text.emplace_back(to_json(v));
+      t = &params.text.emplace_back(to_json(v));
     }
-    b.buffer = const_cast<char*>(t->data());
-    b.buffer_length = t->size();
+    params.ptrs[p].push_back(t->data());
+    params.lens[p].push_back(t->size());
+    params.nulls[p].push_back(STMT_INDICATOR_NONE);
   }
+}
+
+long long MariaDbSink::execute(Statement& st, const Record& r) {
+  Params params(st.order.size());
+  bind_values(params, st, r);
+  std::vector<MYSQL_BIND> binds = params.binds(false);
   if (mysql_stmt_bind_param(st.stmt, binds.data()) != 0 || mysql_stmt_execute(st.stmt) != 0) {
     m_error = mysql_stmt_error(st.stmt);
     if (record_error(mysql_stmt_errno(st.stmt), mysql_stmt_sqlstate(st.stmt))) return -1;
@@ -304,20 +337,54 @@ WriteResult MariaDbSink::write(const Sourced& in) {
     if (v == nullptr || v->is_null())
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
   }
+  if (!m_pending.empty() && !m_column_info.empty()) {
+    // A change to the table commits: the array goes first.
+    for (const auto& m : r.fields())
+      if (!m_column_info.count(m.key) || m_typing.provisional(m.key)) {
+        flush_bulk();
+        break;
+      }
+  }
   if (WriteResult w = add_missing_columns(r); w.outcome == WriteOutcome::Rejected) return w;
   for (const auto& m : r.fields())
     if (std::string why = mariadb_unfit(m_column_info[m.key], m.value); !why.empty())
       return {WriteOutcome::Rejected, fmt::format("field '{}': {}", m.key, why)};
   begin();
-  Statement& st = statement_for(r);
   m_typing.count(r, m_typing.kinds_of(r));
+  if (!bulk()) {
+    WriteResult w = write_one(in);
+    end_batch_if_full();
+    return w;
+  }
+  std::string signature;
+  for (const auto& m : r.fields()) signature += m.key + '\0';
+  if (!m_pending.empty() && signature != m_pending_signature) flush_bulk();
+  m_pending_signature = signature;
+  m_pending.push_back(in);
+  if (m_pending.size() >= std::min<std::size_t>(m_opts.batch_size, 1000)) flush_bulk();
+  return {WriteOutcome::Pending, ""};
+}
+
+bool MariaDbSink::bulk() const {
+  return m_outcome && (m_opts.mode == "insert" || m_opts.mode == "replace");
+}
+
+// One record's statement; its outcome.
+WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
+  const Record& r = in.record;
+  Statement& st = statement_for(r);
+  if (alone) m_conn.exec("SAVEPOINT etl_row");
   long long affected = execute(st, r);
   if (affected < 0) return {WriteOutcome::Rejected, m_error};
-  // What strict mode still lets through with only a note (a fraction of a second rounded …):
-  // the batch is given up rather than committed with a value changed.
+  // What strict mode still lets through with only a note (trailing spaces cut off …): the
+  // record, or else the batch, is given up rather than committed with a value changed.
   if (mysql_warning_count(m_conn.handle()) > 0) {
     auto warnings = m_conn.rows("SHOW WARNINGS");
     std::string what = warnings.empty() || !warnings[0][2] ? "a warning" : *warnings[0][2];
+    if (alone) {
+      m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
+      return {WriteOutcome::Rejected, fmt::format("the server would change a value: {}", what)};
+    }
     throw DataError(
         fmt::format("{}: {}: the server changed a value ({}); the batch was rolled back",
                     m_conn.name(), in.where.to_string(), what));
@@ -330,13 +397,50 @@ WriteResult MariaDbSink::write(const Sourced& in) {
   }
   if (m_opts.mode == "update" && affected == 0) result.outcome = WriteOutcome::Unmatched;
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
-  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
-      !m_opts.one_transaction)
-    commit();
+  ++m_in_batch;
   return result;
 }
 
+// Replace mode, --dry-run and --all-or-nothing are one transaction; else every batch_size
+// records commit.
+void MariaDbSink::end_batch_if_full() {
+  if (m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
+      !m_opts.one_transaction)
+    commit();
+}
+
+void MariaDbSink::flush_bulk() {
+  if (m_pending.empty()) return;
+  std::vector<Sourced> rows = std::move(m_pending);
+  m_pending.clear();
+  auto it = m_bulk_statements.find(m_pending_signature);  // their own handles: in array mode
+  if (it == m_bulk_statements.end())
+    it = m_bulk_statements.emplace(m_pending_signature, prepare(rows[0].record)).first;
+  Statement& st = *it->second;
+  Params params(st.order.size());
+  for (const auto& row : rows) bind_values(params, st, row.record);
+  std::vector<MYSQL_BIND> binds = params.binds(true);
+  unsigned int n = static_cast<unsigned int>(rows.size());
+  m_conn.exec("SAVEPOINT etl_array");
+  bool ok = mysql_stmt_attr_set(st.stmt, STMT_ATTR_ARRAY_SIZE, &n) == 0 &&
+            mysql_stmt_bind_param(st.stmt, binds.data()) == 0 && mysql_stmt_execute(st.stmt) == 0 &&
+            mysql_warning_count(m_conn.handle()) == 0;
+  if (!ok && mysql_stmt_errno(st.stmt) != 0 &&
+      !record_error(mysql_stmt_errno(st.stmt), mysql_stmt_sqlstate(st.stmt)))
+    throw IoError(fmt::format("{}: {}", m_conn.name(), mysql_stmt_error(st.stmt)));
+  if (ok) {
+    m_batch_written += n;
+    m_in_batch += n;
+    for (const auto& row : rows) m_outcome(row, {WriteOutcome::Written, ""});
+  } else {
+    m_conn.exec("ROLLBACK TO SAVEPOINT etl_array");
+    for (const auto& row : rows) m_outcome(row, write_one(row, true));
+  }
+  end_batch_if_full();
+}
+
 void MariaDbSink::commit() {
+  flush_bulk();
   if (m_opts.dry_run) return;  // the destructor rolls back
   if (m_checkpoint) {
     begin();

@@ -43,7 +43,8 @@ void append_list(std::string& out, const char* key, const std::set<std::string>&
 
 ResumeState::ResumeState(std::string path, const std::string& source,
                          const std::string& destination)
-    : m_path(std::move(path)), m_source(mask_address(source)),
+    : m_path(std::move(path)),
+      m_source(mask_address(source)),
       m_destination(mask_address(destination)) {
   if (m_path.empty() || !std::filesystem::exists(m_path)) return;
   std::ifstream in(m_path);

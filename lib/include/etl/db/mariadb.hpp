@@ -81,7 +81,9 @@ StoredAs stored_as(MariaDbKind k);
 struct MariaDbColumn {
   MariaDbKind kind = MariaDbKind::Text;
   bool integer = false;  // an integer type
-  int scale = -1;        // DECIMAL's places, DATETIME's and TIMESTAMP's second fractions
+  bool time = false;     // DATETIME, TIMESTAMP or TIME: scale is the second fractions kept
+  bool year = false;     // YEAR: the server reads '24' as 2024
+  int scale = -1;        // DECIMAL's places, a time's second fractions
 };
 MariaDbColumn mariadb_column(const st_mysql_field& field);
 // Why v cannot go into the column unchanged, or empty.
@@ -115,6 +117,8 @@ class MariaDbSink : public Sink {
   ~MariaDbSink() override;  // without commit(): the open batch is rolled back
   WriteResult write(const Sourced& in) override;
   void commit() override;
+  void discard() override { flush_bulk(); }
+  void on_outcome(OutcomeFn fn) override { m_outcome = std::move(fn); }
   void use_checkpoint(Checkpoint& checkpoint) override;
   std::optional<std::uint64_t> committed() const override { return m_committed; }
   std::vector<std::string> notes() const override { return m_typing.notes(); }
@@ -122,11 +126,23 @@ class MariaDbSink : public Sink {
 
  private:
   struct Statement;
+  struct Params;
+  // Insert and replace send records in arrays (MariaDB's array binding: one statement, one
+  // round trip for many rows); a batch the server refuses, or changes a value of, is undone to
+  // its savepoint and sent again record by record, so each refusal is the record's alone.
+  bool bulk() const;
+  void flush_bulk();
+  void bind_values(Params& p, const Statement& st, const Record& r);
+  // One record's statement. alone: in its own savepoint, so a value the server would change
+  // rejects the record only (the array's fallback); else it stops the run.
+  WriteResult write_one(const Sourced& in, bool alone = false);
+  void end_batch_if_full();
   void begin();
   void ensure_table(const Record& first);
   void read_columns();
   WriteResult add_missing_columns(const Record& r);
   Statement& statement_for(const Record& r);
+  std::unique_ptr<Statement> prepare(const Record& r);
   std::string sql_for(const Record& r) const;
   // Binds r and runs st: the affected-row count, or -1 with m_error set.
   long long execute(Statement& st, const Record& r);
@@ -139,6 +155,10 @@ class MariaDbSink : public Sink {
   std::map<std::string, MariaDbColumn> m_column_info;  // by column
   ColumnTyping m_typing;
   std::map<std::string, std::unique_ptr<Statement>> m_statements;  // by field list
+  std::map<std::string, std::unique_ptr<Statement>> m_bulk_statements;
+  std::vector<Sourced> m_pending;  // the array being filled, all of one field list
+  std::string m_pending_signature;
+  OutcomeFn m_outcome;
   std::string m_error;
   bool m_in_tx = false, m_table_ready = false, m_grows = false;
   std::size_t m_in_batch = 0;
