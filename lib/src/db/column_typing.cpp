@@ -7,6 +7,9 @@ namespace etl {
 StoredAs stored_as(ColumnType t) {
   switch (t) {
     case ColumnType::Text:
+    case ColumnType::Date:
+    case ColumnType::Timestamp:
+    case ColumnType::TimestampTz:
       return StoredAs::Text;
     case ColumnType::Number:
     case ColumnType::Integer:

@@ -49,6 +49,12 @@ std::string column_type(ColumnType t, bool key) {
       return key ? "VARCHAR(255)" : "JSON";
     case ColumnType::Bytes:
       return key ? "VARBINARY(255)" : "LONGBLOB";
+    case ColumnType::Date:
+      return "DATE";
+    case ColumnType::Timestamp:
+      return "DATETIME(6)";
+    case ColumnType::TimestampTz:
+      return "TIMESTAMP(6) NULL";
     default:
       return key ? "VARCHAR(255)" : "LONGTEXT";
   }

@@ -131,6 +131,12 @@ const char* pg_type(ColumnType t) {
       return "jsonb";
     case ColumnType::Bytes:
       return "bytea";
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Timestamp:
+      return "timestamp";
+    case ColumnType::TimestampTz:
+      return "timestamptz";
     default:
       return "text";
   }

@@ -75,6 +75,12 @@ std::string declared_type(ColumnType type) {
       return " JSON";
     case ColumnType::Bytes:
       return " BLOB";
+    case ColumnType::Date:  // SQLite keeps times as the ISO text they are
+      return " DATE";
+    case ColumnType::Timestamp:
+      return " DATETIME";
+    case ColumnType::TimestampTz:
+      return " TIMESTAMPTZ";
     default:
       return "";
   }

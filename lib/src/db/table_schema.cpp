@@ -25,9 +25,15 @@ std::vector<ColumnSpec> read_schema_file(const std::string& path) {
   if (doc.kind() != Value::Kind::Object || doc.members().empty())
     throw UsageError(fmt::format("{}: a schema is a JSON object of column: type", path));
   static const std::pair<const char*, ColumnType> kTypes[] = {
-      {"text", ColumnType::Text},       {"number", ColumnType::Number},
-      {"integer", ColumnType::Integer}, {"boolean", ColumnType::Boolean},
-      {"json", ColumnType::Json},       {"bytes", ColumnType::Bytes}};
+      {"text", ColumnType::Text},
+      {"number", ColumnType::Number},
+      {"integer", ColumnType::Integer},
+      {"boolean", ColumnType::Boolean},
+      {"json", ColumnType::Json},
+      {"bytes", ColumnType::Bytes},
+      {"date", ColumnType::Date},
+      {"timestamp", ColumnType::Timestamp},
+      {"timestamptz", ColumnType::TimestampTz}};
   std::vector<ColumnSpec> cols;
   for (const auto& m : doc.members()) {
     const ColumnType* type = nullptr;
@@ -35,8 +41,9 @@ std::vector<ColumnSpec> read_schema_file(const std::string& path) {
       if (m.value.kind() == Value::Kind::String && m.value.text() == name) type = &t;
     if (type == nullptr)
       throw UsageError(fmt::format(
-          "{}: column '{}': type must be one of text, number, integer, boolean, json, bytes", path,
-          m.key));
+          "{}: column '{}': type must be one of text, number, integer, boolean, json, bytes, "
+          "date, timestamp, timestamptz",
+          path, m.key));
     cols.push_back({m.key, *type});
   }
   return cols;

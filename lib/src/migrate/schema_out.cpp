@@ -11,7 +11,7 @@
 namespace etl::migrate {
 namespace {
 
-// The --schema type that holds a column's values as they are: times and the rest are text.
+// The --schema type of a column: its values' kind, and times as times.
 const char* schema_type(SqlType t) {
   switch (t) {
     case SqlType::SmallInt:
@@ -27,13 +27,20 @@ const char* schema_type(SqlType t) {
       return "json";
     case SqlType::Blob:
       return "bytes";
+    case SqlType::Date:
+      return "date";
+    case SqlType::Timestamp:
+      return "timestamp";
+    case SqlType::TimestampTz:
+      return "timestamptz";
     default:
       return "text";
   }
 }
 
 bool is_database(const std::string& address) {
-  return address.starts_with("sqlite:") || address.starts_with("postgres");
+  return address.starts_with("sqlite:") || address.starts_with("postgres") ||
+         address.starts_with("mysql://") || address.starts_with("mariadb://");
 }
 
 }  // namespace
@@ -48,7 +55,7 @@ void write_schema_out(const std::string& address, const ConnectorOptions& o,
   if (!is_database(db) || table.empty())
     throw UsageError(fmt::format(
         "--schema-out: '{}' is not a database table (sqlite:PATH#TABLE, postgresql://…#TABLE, "
-        "or --table)",
+        "mysql://…#TABLE, or --table)",
         mask_address(address)));
   Schema schema = open_database(db, o, false)->read_schema();
   for (const auto& t : schema.tables) {

@@ -1,7 +1,7 @@
 #pragma once
 // The columns of a table etl-load creates: from --schema FILE (a JSON object of column: text |
-// number | integer | boolean | json | bytes), else from the first record's values. Each database
-// maps these logical types to its own.
+// number | integer | boolean | json | bytes | date | timestamp | timestamptz), else from the
+// first record's values. Each database maps these logical types to its own.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -10,7 +10,18 @@
 
 namespace etl {
 
-enum class ColumnType { Text, Number, Integer, Boolean, Json, Bytes, Unknown };
+enum class ColumnType {
+  Text,
+  Number,
+  Integer,
+  Boolean,
+  Json,
+  Bytes,
+  Date,
+  Timestamp,    // without a zone
+  TimestampTz,  // an instant
+  Unknown
+};
 
 struct ColumnSpec {
   std::string name;
