@@ -5,13 +5,16 @@
 #include "etl/tools/pipeline.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"Read records from files, stdin or SQLite and write them as NDJSON."};
+  CLI::App app{
+      "Read records from files, stdin, databases (SQLite, PostgreSQL, MariaDB/MySQL) or REST APIs "
+      "and write them as NDJSON."};
   app.name("etl-extract");
   etl::tools::PipelineOptions p;
   p.sink_options.default_format = "ndjson";  // -o out.txt, -o /dev/null: still NDJSON
   etl::cli::CommonOptions common;
   app.add_option("SRC", p.sources,
-                 "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), - or sqlite:PATH")
+                 "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), -, sqlite:PATH, "
+                 "postgresql://…, mysql://… or https://…")
       ->required();
   app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)")
       ->check(etl::cli::non_empty_path());
@@ -48,7 +51,8 @@ int main(int argc, char** argv) {
   std::string schema_out;
   app.add_option("--schema-out", schema_out,
                  "A database table source: write its column types to FILE in the --schema "
-                 "format etl-load reads (integer, number, boolean, json, bytes, text), so a "
+                 "format etl-load reads (integer, number, boolean, json, bytes, date, timestamp, "
+                 "timestamptz, text), so a "
                  "table it makes elsewhere gets the same types")
       ->type_name("FILE");
   etl::cli::add_connector_options(app, p.source_options, false);

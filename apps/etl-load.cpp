@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Load NDJSON records into a file (format by extension), a SQLite or PostgreSQL table or an "
+      "Load NDJSON records into a file (format by extension), a SQLite, PostgreSQL or MariaDB "
+      "table or an "
       "HTTP API, or into several of them at once (--targets)"};
   app.name("etl-load");
   etl::tools::PipelineOptions p;
@@ -13,8 +14,9 @@ int main(int argc, char** argv) {
   p.sources = {"-"};
   p.source_options.format = "ndjson";
   etl::cli::CommonOptions common;
-  app.add_option("DEST", p.destination,
-                 "Destination: a file, sqlite:PATH, postgresql://… or http(s)://… (or --to)");
+  app.add_option(
+      "DEST", p.destination,
+      "Destination: a file, sqlite:PATH, postgresql://…, mysql://… or http(s)://… (or --to)");
   std::vector<std::string> to;
   std::string targets_file;
   app.add_option("--to", to,

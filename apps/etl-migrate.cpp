@@ -5,7 +5,8 @@
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "Move a whole database (SQLite or PostgreSQL) into another: tables with their column "
+      "Move a whole database (SQLite, PostgreSQL or MariaDB/MySQL) into another: tables with their "
+      "column "
       "types, the rows, then primary keys, unique constraints, indexes and foreign keys; then "
       "each table is compared with its source, every value by key. Exit 0 when every table is "
       "verified equal."};

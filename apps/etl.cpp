@@ -24,6 +24,18 @@ int main(int argc, char** argv) {
     std::printf("etlkit %s\n", ETL_VERSION);
     return 0;
   }
+  if (std::string(argv[1]) == "--manual") {  // etl(1): the front door and the tools' list
+    std::printf(
+        ".TH ETL 1 \"\" \"etlkit %s\" \"etlkit manual\"\n.SH NAME\netl \\- run an etlkit tool\n"
+        ".SH SYNOPSIS\n.B etl\nTOOL [ARGS...]\n.br\n.B etl help\nTOOL\n.br\n.B etl \\-\\-version\n"
+        ".SH DESCRIPTION\nRuns etl\\-TOOL from the same directory or the PATH with the "
+        "arguments given; \\fBetl help\\fR TOOL prints its \\-\\-help.\n.SH TOOLS\n",
+        ETL_VERSION);
+    for (auto& t : kTools) std::printf(".TP\n.BR etl\\-%s (1)\n%s\n", t[0], t[1]);
+    std::printf(
+        ".SH EXAMPLES\n.nf\netl extract samples/shop/customers.csv | etl load out.csv\n.fi\n");
+    return 0;
+  }
   // etl help TOOL: the tool's --help.
   bool help = std::string(argv[1]) == "help";
   std::string name = std::string("etl-") + argv[help ? 2 : 1];

@@ -7,6 +7,7 @@
 #include <limits>
 #include <memory>
 
+#include "etl/cli/manual.hpp"
 #include "etl/cli/profile.hpp"
 #include "etl/correlate/similarity.hpp"
 #include "etl/error.hpp"
@@ -83,6 +84,7 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
         throw CLI::Success();
       },
       "List the formats and connectors, then exit");
+  add_manual_options(app);
 }
 
 // Flags of every HTTP request, for sources and destinations.
@@ -201,7 +203,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
         }
       },
       "CSV field delimiter");
-  app.add_option("--table", o.table, "Database table (SQLite, PostgreSQL)");
+  app.add_option("--table", o.table, "Database table (SQLite, PostgreSQL, MariaDB)");
   add_password_file_option(app, o.password_file);
   if (for_sink) {
     app.add_option("--columns", o.columns,
@@ -261,7 +263,8 @@ void one_value_per_option(CLI::App& app) {
 
 void add_password_file_option(CLI::App& app, std::string& path) {
   app.add_option("--password-file", path,
-                 "PostgreSQL: read the password from this file (else PGPASSWORD or ~/.pgpass)")
+                 "PostgreSQL, MariaDB: read the password from this file (else PGPASSWORD or "
+                 "~/.pgpass; MYSQL_PWD or ~/.my.cnf)")
       ->check(CLI::ExistingFile);
 }
 

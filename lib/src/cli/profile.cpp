@@ -22,7 +22,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Where a named profile is looked for: $ETL_PROFILE_PATH (':'-separated), then the project's.
+// Where a named profile is looked for: $ETL_PROFILE_PATH (':'-separated), then where the package
+// installs them (share/etlkit/profiles beside the tool's bin/), then the source tree's.
 std::vector<fs::path> profile_dirs() {
   std::vector<fs::path> dirs;
   if (const char* env = std::getenv("ETL_PROFILE_PATH")) {
@@ -34,6 +35,9 @@ std::vector<fs::path> profile_dirs() {
       start = end + 1;
     }
   }
+  std::error_code ec;
+  fs::path self = fs::canonical("/proc/self/exe", ec);
+  if (!ec) dirs.push_back(self.parent_path().parent_path() / "share/etlkit/profiles");
   if (*ETL_PROFILE_DIR) dirs.emplace_back(ETL_PROFILE_DIR);
   return dirs;
 }
