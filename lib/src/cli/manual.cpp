@@ -103,7 +103,8 @@ std::string man_page(CLI::App& app) {
   const std::string tool = app.get_name();
   std::string upper = tool;
   for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  std::string out = fmt::format(".TH {} 1 \"\" \"etlkit {}\" \"etlkit manual\"\n", upper, ETL_VERSION);
+  std::string out =
+      fmt::format(".TH {} 1 \"\" \"etlkit {}\" \"etlkit manual\"\n", upper, ETL_VERSION);
   out += ".SH NAME\n" + roff(tool) + " \\- " + roff(first_sentence(app.get_description())) + "\n";
   out += ".SH SYNOPSIS\n.B " + roff(tool) + "\n[OPTIONS]";
   for (const CLI::Option* p : positionals(app))
@@ -172,13 +173,19 @@ std::string zsh_completion(CLI::App& app) {
   auto quote = [](std::string s) {
     std::string out;
     for (char c : s) {
-      if (c == '\'') out += "'\\''";
-      else if (c == '[' || c == ']' || c == ':') out += std::string("\\") + c;
-      else if (c != '\n') out.push_back(c);
+      if (c == '\'')
+        out += "'\\''";
+      else if (c == '[' || c == ']' || c == ':')
+        out += std::string("\\") + c;
+      else if (c != '\n')
+        out.push_back(c);
     }
     return out;
   };
-  std::string out = fmt::format("#compdef {0}\n# zsh completion for {0} (generated: {0} --completion zsh)\n_arguments -s \\\n", app.get_name());
+  std::string out = fmt::format(
+      "#compdef {0}\n# zsh completion for {0} (generated: {0} --completion zsh)\n_arguments -s "
+      "\\\n",
+      app.get_name());
   for (const Section& s : sections(app))
     for (const CLI::Option* o : s.options) {
       std::vector<std::string> n = names(o);
@@ -188,8 +195,8 @@ std::string zsh_completion(CLI::App& app) {
         std::vector<std::string> c = choices(o);
         value = c.empty() ? ":value:_files" : fmt::format(":value:({})", fmt::join(c, " "));
       }
-      std::string repeat = o->get_expected_max() > 1 || o->get_multi_option_policy() ==
-                                                            CLI::MultiOptionPolicy::TakeAll
+      std::string repeat = o->get_expected_max() > 1 ||
+                                   o->get_multi_option_policy() == CLI::MultiOptionPolicy::TakeAll
                                ? "*"
                                : "";
       if (n.size() == 1)
