@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 #include <cctype>
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "etl/mapping/time_support.hpp"
@@ -93,4 +94,37 @@ TEST_CASE("the function tables of docs/mapping.md hold", "[docs]") {
   }
   INFO("examples compared: " << checked);
   CHECK(checked >= 20);  // 21 today: most rows read fields, or their result is prose
+}
+
+// Every function the language has is in a function table of docs/mapping.md, and every function
+// a table names exists: a function added without its row, or a row left for a removed one, fails.
+TEST_CASE("the function tables of docs/mapping.md name every function, and no other", "[docs]") {
+  std::ifstream in(std::string(ETL_TEST_DATA) + "/../../docs/mapping.md");
+  REQUIRE(in);
+  std::set<std::string> documented;
+  std::string line;
+  bool table = false;
+  while (std::getline(in, line)) {
+    if (line.rfind("| function |", 0) == 0) {  // with examples, or only results (collections)
+      table = true;
+      continue;
+    }
+    if (line.empty() || line[0] != '|') table = false;
+    if (!table || line.rfind("|---", 0) == 0) continue;
+    for (const auto& span : code_spans(cells(line)[0])) {  // `lpad(s, width)`, `rpad(…)`
+      auto open = span.find('(');
+      if (open != std::string::npos) documented.insert(span.substr(0, open));
+    }
+  }
+  documented.insert("if");  // a form of the syntax table: `if(qty > 9, 'bulk', 'single')`
+  std::set<std::string> known;
+  for (const auto& name : etl::mapping::function_names()) known.insert(name);
+  for (const auto& name : known) {
+    INFO("function " << name << " has no row in docs/mapping.md");
+    CHECK(documented.count(name) == 1);
+  }
+  for (const auto& name : documented) {
+    INFO("docs/mapping.md documents " << name << ", which the language does not have");
+    CHECK(known.count(name) == 1);
+  }
 }
