@@ -19,6 +19,13 @@ int main(int argc, char** argv) {
   app.add_option("-k,--key", o.key, "Key field(s), comma-separated")->delimiter(',')->required();
   app.add_option("-o,--output", o.output, "Where the change records go (default: stdout)")
       ->check(etl::cli::non_empty_path());
+  app.add_option("--html", o.html,
+                 "Also write the diff as one self-contained HTML page: summary, most changed "
+                 "fields, added, removed and changed records with old and new values")
+      ->check(etl::cli::non_empty_path());
+  app.add_option("--html-rows", o.html_rows,
+                 "The added, removed and changed records the page shows of each (default 1000; "
+                 "it says how many more there are)");
   app.add_flag("--all", o.all, "Also write unchanged keys as {\"op\":\"same\",…}");
   app.add_flag("--subset", o.subset,
                "Check that every OLD record is in NEW with OLD's fields equal; records and fields "

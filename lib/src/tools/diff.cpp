@@ -10,6 +10,7 @@
 
 #include "diff_run.hpp"
 #include "etl/diff/change_set.hpp"
+#include "etl/diff/html_report.hpp"
 #include "etl/diff/keyed_merge.hpp"
 #include "etl/diff/sorted_side.hpp"
 #include "etl/error.hpp"
@@ -213,12 +214,15 @@ int two_way(DiffRun& run) {
   Record old_rec, new_rec;
   std::string key_json, old_json, new_json;
   std::vector<diff::FieldChange> changes;
+  diff::HtmlReport html(o.html, o.html_rows);
   auto write = [&](diff::ChangeOp op, const diff::SortedSide& side, const diff::Entry& e) {
     key_json.clear();
     side.append_key(key_json, e);
     new_json.clear();
     side.append_record(new_json, e);
+    std::size_t before = out.buffer().size();
     diff::append_change(out.buffer(), op, key_json, new_json, changes);
+    html.add(op, std::string_view(out.buffer()).substr(before));
   };
   // When the reader of the output goes away (`etl-diff … | head -1`), the exit status still
   // says whether there were differences: at once when one was found, else after comparing the
@@ -334,16 +338,16 @@ int two_way(DiffRun& run) {
     fields_json += fmt::format(":{}", top[i].second);
   }
   fields_json += "}";
-  cli::report_run(
-      run.common, msg,
-      fmt::format(
-          "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
-          "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
-          "\"duplicate_keys\":{},\"unreadable_keys\":{},\"unkeyed\":{},\"fields_changed\":{},"
-          "\"only_in_old\":{},\"only_in_new\":{},\"subset\":{},\"seconds\":{:.3f}}}\n",
-          equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
-          run.rejected(), run.duplicate_keys, run.unreadable_keys, run.unkeyed(), fields_json,
-          names_json(only_old), names_json(only_new), o.subset, secs));
+  std::string report = fmt::format(
+      "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
+      "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
+      "\"duplicate_keys\":{},\"unreadable_keys\":{},\"unkeyed\":{},\"fields_changed\":{},"
+      "\"only_in_old\":{},\"only_in_new\":{},\"subset\":{},\"seconds\":{:.3f}}}\n",
+      equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
+      run.rejected(), run.duplicate_keys, run.unreadable_keys, run.unkeyed(), fields_json,
+      names_json(only_old), names_json(only_new), o.subset, secs);
+  html.finish(report);
+  cli::report_run(run.common, msg, report);
   return equal ? 0 : 1;
 }
 
@@ -357,9 +361,9 @@ int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
     if (!o.rules.compares(k) && o.rules.ignore.count(k))
       throw UsageError(fmt::format("--ignore {}: a key field is always compared", k));
   if (!o.base_address.empty()) {
-    if (o.subset || !o.old_query.empty() || !o.new_query.empty())
+    if (o.subset || !o.old_query.empty() || !o.new_query.empty() || !o.html.empty())
       throw UsageError(
-          "--subset, --old-query and --new-query compare two sides, not three (--base)");
+          "--subset, --old-query, --new-query and --html compare two sides, not three (--base)");
     DiffRun run(o, c, 3);
     return three_way(run);
   }

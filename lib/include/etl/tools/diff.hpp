@@ -27,6 +27,8 @@ struct DiffOptions {
   std::size_t memory = std::size_t{1} << 30;
   std::string temp_dir;
   std::string output = "-";
+  std::string html;              // --html FILE: the diff as a page (etl/diff/html_report.hpp)
+  std::size_t html_rows = 1000;  // --html-rows: the records of each kind the page keeps
   ConnectorOptions source_options;
   std::string new_password_file;  // NEW's own --password-file, when not source_options'
   // Three-way: where the changes for A and for B go, the conflicts, and who wins them.
