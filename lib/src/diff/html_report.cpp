@@ -118,8 +118,9 @@ void HtmlReport::finish(const std::string& report_json) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
       "<title>etl-diff report</title><style>";
   page += kStyle;
-  page += "</style></head><body><div id=\"main\"></div>\n<script id=\"diff-data\" "
-          "type=\"application/json\">{\"report\":";
+  page +=
+      "</style></head><body><div id=\"main\"></div>\n<script id=\"diff-data\" "
+      "type=\"application/json\">{\"report\":";
   std::string report = report_json;
   while (!report.empty() && report.back() == '\n') report.pop_back();
   append_script_safe(page, report);

@@ -25,7 +25,7 @@ class HtmlReport {
  private:
   std::string m_path;
   std::size_t m_max_rows;
-  std::string m_changes;                 // JSON array elements, comma-separated
+  std::string m_changes;                  // JSON array elements, comma-separated
   std::array<std::uint64_t, 5> m_kept{};  // by ChangeOp
   std::array<std::uint64_t, 5> m_left{};  // not kept
 };

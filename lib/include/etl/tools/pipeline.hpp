@@ -22,16 +22,14 @@ struct PipelineOptions {
   std::string state_file;
   std::vector<std::string> cursor;
   std::string cursor_format;  // --cursor-format: how time cursors are written (strptime-style)
-  std::string commit_state;
-  std::string checkpoint;
-  std::string audit;
+  std::string commit_state;   // etl-load --commit-state FILE: FILE.next over FILE after commit
+  std::string checkpoint;     // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)
+  std::string audit;  // etl-load --audit FILE: one line per record and its outcome (audit_log.hpp)
   // etl-load --to (broadcast): the destinations, when there are several; else destination.
   std::vector<TargetSpec> targets;
-  bool all_or_nothing =
-      false;  // every destination in one transaction, committed only if all took all  // etl-load
-              // --audit FILE: one line per record and its outcome (audit_log.hpp)
-              // // etl-load --checkpoint NAME: resume a killed load (checkpoint.hpp)  //
-              // etl-load --commit-state FILE: FILE.next over FILE after commit
+  // etl-load --all-or-nothing: every destination in one transaction, committed only if all
+  // took all
+  bool all_or_nothing = false;
 };
 
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
