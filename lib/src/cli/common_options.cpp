@@ -248,14 +248,6 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   }
 }
 
-void write_report(const std::string& path, const std::string& report) {
-  if (path.empty()) return;
-  OutputStream out(path);
-  out.write(report);
-  if (report.empty() || report.back() != '\n') out.write("\n");
-  out.commit();
-}
-
 void one_value_per_option(CLI::App& app) {
   for (auto* opt : app.get_options())
     if (!opt->get_positional()) opt->allow_extra_args(false);
@@ -277,14 +269,6 @@ void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--records-path", o.records_path,
                  "JSON Pointer to the records array (JSON inputs)");
   add_http_options(app, o);  // either side may be a REST API
-}
-
-void report_run(const CommonOptions& c, const std::string& summary, const std::string& report) {
-  write_report(c.report, report);
-  if (c.quiet) return;
-  std::string line = report;
-  if (line.empty() || line.back() != '\n') line.push_back('\n');
-  std::cerr << (c.log_format == "json" ? line : terminal_safe(summary) + "\n") << std::flush;
 }
 
 namespace {

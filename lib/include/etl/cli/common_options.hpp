@@ -4,27 +4,13 @@
 #include <cstdint>
 #include <string>
 
+#include "etl/cli/run_report.hpp"
 #include "etl/connector_options.hpp"
 
 namespace etl::cli {
 
 // A path option given as '' fails when the options are read, not at the end of the run.
 const CLI::Validator& non_empty_path();
-
-struct CommonOptions {
-  std::string rejects;
-  std::string report;
-  bool quiet = false;
-  std::int64_t max_errors = -1;     // -1: no limit
-  std::string log_format = "text";  // or json: the summary and errors as JSON lines on stderr
-  std::string lock;                 // --lock FILE: taken by tool_main before the run
-};
-
-// The end of a run: the report (JSON) to --report, and the summary to stderr, as text, or with
-// --log-format json as the report itself (one line), unless --quiet.
-void report_run(const CommonOptions& c, const std::string& summary, const std::string& report);
-// Writes the report (a JSON object, one line) to path; nothing when path is empty.
-void write_report(const std::string& path, const std::string& report);
 
 void add_common_options(CLI::App& app, CommonOptions& o);
 // Flags of HTTP sources: pagination, headers, retries, timeouts (in an "HTTP sources" group).

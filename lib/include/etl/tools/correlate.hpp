@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "etl/cli/common_options.hpp"
+#include "etl/cli/run_report.hpp"
 #include "etl/connector_options.hpp"
 
 namespace etl::tools {

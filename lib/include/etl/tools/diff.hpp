@@ -5,7 +5,7 @@
 #include <utility>
 #include <vector>
 
-#include "etl/cli/common_options.hpp"
+#include "etl/cli/run_report.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/diff/compare.hpp"
 

@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "etl/cli/common_options.hpp"
+#include "etl/cli/run_report.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/mapping/mapping.hpp"
 #include "etl/tools/targets.hpp"
