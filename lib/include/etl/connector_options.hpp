@@ -10,19 +10,28 @@
 
 namespace etl {
 
+// How a sink writes a record into a table (--mode).
+enum class WriteMode { Insert, Upsert, Update, Replace };
+// "insert" … and back; parse_write_mode throws UsageError naming the choices.
+const char* write_mode_name(WriteMode m);
+WriteMode parse_write_mode(const std::string& text);
+struct ConnectorOptions;
+// upsert and update find rows by --key: without one, a UsageError.
+void check_key_for_mode(const ConnectorOptions& o);
+
 // Options that belong to a connector rather than a tool; each is one command-line flag.
 struct ConnectorOptions {
-  std::string format;                // --format: overrides the extension
-  std::string default_format;        // when neither --format nor the extension tells
-  char delimiter = 0;                // --delimiter (CSV); 0 = by format
-  std::string records_path;          // --records-path: JSON Pointer to the records array
-  std::vector<std::string> columns;  // --columns (CSV writer)
-  std::string table;                 // --table (SQLite, PostgreSQL)
-  std::string query;                 // --query (SQLite, PostgreSQL source)
-  std::string password_file;         // --password-file (PostgreSQL)
-  std::vector<std::string> key;      // --key (SQLite sink)
-  std::string mode = "insert";       // --mode insert|upsert|update|replace
-  std::size_t batch_size = 0;        // --batch-size; 0: the connector's own default
+  std::string format;                  // --format: overrides the extension
+  std::string default_format;          // when neither --format nor the extension tells
+  char delimiter = 0;                  // --delimiter (CSV); 0 = by format
+  std::string records_path;            // --records-path: JSON Pointer to the records array
+  std::vector<std::string> columns;    // --columns (CSV writer)
+  std::string table;                   // --table (SQLite, PostgreSQL)
+  std::string query;                   // --query (SQLite, PostgreSQL source)
+  std::string password_file;           // --password-file (PostgreSQL)
+  std::vector<std::string> key;        // --key (SQLite sink)
+  WriteMode mode = WriteMode::Insert;  // --mode insert|upsert|update|replace
+  std::size_t batch_size = 0;          // --batch-size; 0: the connector's own default
   bool dry_run = false;  // --dry-run: one transaction, rolled back (sinks that can undo only)
   bool one_transaction = false;  // --all-or-nothing: one transaction, committed at the end
   std::string schema_file;       // --schema: column types for a table etl-load creates

@@ -211,7 +211,9 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                    "the first record's fields, and a record with another field is rejected)")
         ->delimiter(',');
     app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
-    app.add_option("--mode", o.mode, "insert | upsert | update | replace")
+    app.add_option_function<std::string>(
+           "--mode", [&o](const std::string& m) { o.mode = parse_write_mode(m); },
+           "insert | upsert | update | replace")
         ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));
     app.add_flag("--add-columns", o.add_columns,
                  "A field the existing table has no column for adds one (nullable), instead of "

@@ -78,9 +78,6 @@ FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOpti
                        std::size_t default_batch)
     : m_target(std::move(target)), m_opts(o) {
   if (m_opts.batch_size == 0) m_opts.batch_size = default_batch;
-  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
-  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
-    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
   if (o.key.empty())
     throw UsageError("--children needs --key: the parent's key goes into every child row");
   m_parent.name = o.table;
@@ -169,7 +166,7 @@ void FamilySink::prepare_tables(const Family& first) {
       make_child_table(i, first);
     }
   }
-  if (m_opts.mode == "replace") {
+  if (m_opts.mode == WriteMode::Replace) {
     for (std::size_t i = 0; i < m_specs.size(); ++i)
       if (m_plan.child_ready[i]) m_target->empty_table(m_children[i].name);
     m_target->empty_table(m_parent.name);
@@ -329,9 +326,9 @@ WriteResult FamilySink::settle(const FamilyRows& rows) {
 FamilyRows FamilySink::write_family(const Family& f) {
   FamilyRows rows;
   RowResult parent =
-      m_opts.mode == "upsert"   ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
-      : m_opts.mode == "update" ? m_target->update(m_parent.name, f.parent, m_parent.key)
-                                : m_target->insert(m_parent.name, f.parent);
+      m_opts.mode == WriteMode::Upsert   ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
+      : m_opts.mode == WriteMode::Update ? m_target->update(m_parent.name, f.parent, m_parent.key)
+                                         : m_target->insert(m_parent.name, f.parent);
   rows.parent = parent.row;
   rows.refused = parent.refused;
   if (!rows.refused.empty() || parent.row == RowWrite::Missing) return rows;
@@ -348,7 +345,7 @@ void FamilySink::write_children(std::size_t i, const Family& f, FamilyRows& rows
   std::set<std::string, KeyLess> kept;
   for (std::size_t j = 0; j < f.children[i].size(); ++j) {
     const Record& row = f.children[i][j];
-    RowResult r = m_opts.mode == "insert" || m_opts.mode == "replace"
+    RowResult r = m_opts.mode == WriteMode::Insert || m_opts.mode == WriteMode::Replace
                       ? m_target->insert(t.name, row)
                       : m_target->upsert(t.name, row, t.key);
     if (!r.refused.empty()) {
@@ -358,7 +355,9 @@ void FamilySink::write_children(std::size_t i, const Family& f, FamilyRows& rows
     rows.rows.push_back({i, {m_opts.outcome_records ? project(row, t.key) : Record(), r.row}});
     kept.insert(key_of(row, t.key));
   }
-  if (m_opts.children_append || m_opts.mode == "insert" || m_opts.mode == "replace") return;
+  if (m_opts.children_append || m_opts.mode == WriteMode::Insert ||
+      m_opts.mode == WriteMode::Replace)
+    return;
   for (Record& old : m_target->keys_where(t.name, project(f.parent, m_parent.key), t.key)) {
     if (kept.count(key_of(old, t.key))) continue;
     RowResult r = m_target->remove(t.name, old);

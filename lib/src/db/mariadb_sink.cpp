@@ -96,14 +96,10 @@ struct MariaDbSink::Params {
 };
 
 MariaDbSink::MariaDbSink(const std::string& url, const ConnectorOptions& o)
-    : m_conn(url, o.password_file, o.mode == "update"), m_opts(o) {
+    : m_conn(url, o.password_file, o.mode == WriteMode::Update), m_opts(o) {
   if (m_opts.batch_size == 0) m_opts.batch_size = 1000;
   if (o.table.empty()) throw UsageError("a mariadb destination needs --table or …/db#TABLE");
-  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
-  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
-    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
-  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
-    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  check_key_for_mode(o);
   m_table = mariadb_quote_name(o.table);
 }
 
@@ -185,7 +181,7 @@ void MariaDbSink::ensure_table(const Record& first) {
     read_columns();
   }
   begin();
-  if (m_opts.mode == "replace") m_conn.exec("DELETE FROM " + m_table);
+  if (m_opts.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
 }
 
 std::string MariaDbSink::sql_for(const Record& r) const {
@@ -197,20 +193,20 @@ std::string MariaDbSink::sql_for(const Record& r) const {
     cols += (cols.empty() ? "" : ", ") + mariadb_quote_name(m.key);
     params += params.empty() ? "?" : ", ?";
     if (!is_key(m.key))
-      sets +=
-          fmt::format("{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
-                      m_opts.mode == "update" ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
+      sets += fmt::format(
+          "{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
+          m_opts.mode == WriteMode::Update ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
   }
   std::string first_key = mariadb_quote_name(m_opts.key.empty() ? "" : m_opts.key[0]);
   if (sets.empty() && !m_opts.key.empty()) sets = first_key + " = " + first_key;
-  if (m_opts.mode == "update") {
+  if (m_opts.mode == WriteMode::Update) {
     std::string where;
     for (const auto& k : m_opts.key)
       where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", mariadb_quote_name(k));
     return fmt::format("UPDATE {} SET {} WHERE {}", m_table, sets, where);
   }
   std::string insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", m_table, cols, params);
-  if (m_opts.mode == "upsert") insert += " ON DUPLICATE KEY UPDATE " + sets;
+  if (m_opts.mode == WriteMode::Upsert) insert += " ON DUPLICATE KEY UPDATE " + sets;
   return insert;
 }
 
@@ -236,8 +232,8 @@ std::unique_ptr<MariaDbSink::Statement> MariaDbSink::prepare(const Record& r) {
     return std::find(m_opts.key.begin(), m_opts.key.end(), k) != m_opts.key.end();
   };
   for (std::size_t i = 0; i < f.size(); ++i)  // update: SET's fields, then the key's
-    if (m_opts.mode != "update" || !is_key(f[i].key)) st->order.push_back(i);
-  if (m_opts.mode == "update")
+    if (m_opts.mode != WriteMode::Update || !is_key(f[i].key)) st->order.push_back(i);
+  if (m_opts.mode == WriteMode::Update)
     for (const auto& k : m_opts.key)
       for (std::size_t i = 0; i < f.size(); ++i)
         if (f[i].key == k) st->order.push_back(i);
@@ -314,7 +310,7 @@ WriteResult MariaDbSink::add_missing_columns(const Record& r) {
     if (t == ColumnType::Unknown) m_typing.add(m.key, StoredAs::Json, true);
   }
   if (ddl.empty()) return {};
-  if (m_opts.mode == "replace" || m_opts.one_transaction || m_opts.dry_run)
+  if (m_opts.mode == WriteMode::Replace || m_opts.one_transaction || m_opts.dry_run)
     throw UsageError(fmt::format(
         "{}: record needs a change to table '{}' ({}), which MariaDB would commit in the middle "
         "of a run that must be one transaction: create the table with all its columns first",
@@ -328,7 +324,7 @@ WriteResult MariaDbSink::add_missing_columns(const Record& r) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> MariaDbSink::counts() const {
-  if (m_opts.mode != "upsert") return {};
+  if (m_opts.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -372,7 +368,7 @@ WriteResult MariaDbSink::write(const Sourced& in) {
 }
 
 bool MariaDbSink::bulk() const {
-  return m_outcome && (m_opts.mode == "insert" || m_opts.mode == "replace");
+  return m_outcome && (m_opts.mode == WriteMode::Insert || m_opts.mode == WriteMode::Replace);
 }
 
 // One record's statement; its outcome.
@@ -396,12 +392,13 @@ WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
                     m_conn.name(), in.where.to_string(), what));
   }
   WriteResult result;
-  if (m_opts.mode == "upsert") {  // ON DUPLICATE KEY UPDATE: 1 inserted, 2 updated, 0 unchanged
+  if (m_opts.mode ==
+      WriteMode::Upsert) {  // ON DUPLICATE KEY UPDATE: 1 inserted, 2 updated, 0 unchanged
     result.change = affected == 1 ? RowChange::Inserted : RowChange::Updated;
     if (affected == 0) result.outcome = WriteOutcome::Unchanged;
     ++(affected == 0 ? m_unchanged : affected == 1 ? m_inserted : m_updated);
   }
-  if (m_opts.mode == "update" && affected == 0) result.outcome = WriteOutcome::Unmatched;
+  if (m_opts.mode == WriteMode::Update && affected == 0) result.outcome = WriteOutcome::Unmatched;
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
   ++m_in_batch;
   return result;
@@ -410,7 +407,7 @@ WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
 // Replace mode, --dry-run and --all-or-nothing are one transaction; else every batch_size
 // records commit.
 void MariaDbSink::end_batch_if_full() {
-  if (m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
+  if (m_in_batch >= m_opts.batch_size && m_opts.mode != WriteMode::Replace && !m_opts.dry_run &&
       !m_opts.one_transaction)
     commit();
 }
@@ -460,7 +457,7 @@ void MariaDbSink::commit() {
 }
 
 void MariaDbSink::use_checkpoint(Checkpoint& checkpoint) {
-  if (m_opts.mode == "replace")
+  if (m_opts.mode == WriteMode::Replace)
     throw UsageError(
         "--checkpoint: --mode replace loads in one transaction, there is nothing to resume");
   m_checkpoint = &checkpoint;

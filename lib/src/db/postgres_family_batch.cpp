@@ -63,7 +63,7 @@ void PgFamilyBatch::run() {
   m_parent_fields = field_names(m_families[0].parent);
   // Inserting, the rows go straight into the tables: a key that is there already fails the COPY,
   // and the batch is written family by family to find it.
-  m_direct = m_plan.mode == "insert" || m_plan.mode == "replace";
+  m_direct = m_plan.mode == WriteMode::Insert || m_plan.mode == WriteMode::Replace;
   std::string copy;
   for (std::size_t f = 0; f < m_families.size(); ++f) append_row(copy, m_families[f].parent, f, 0);
   if (m_direct) {
@@ -125,7 +125,7 @@ void PgFamilyBatch::copy_into(const std::string& name, const std::vector<std::st
 void PgFamilyBatch::write_parents() {
   const std::string table = pg_quote_name(m_plan.parent);
   const auto& key = m_plan.parent_key;
-  if (m_plan.mode == "upsert") {
+  if (m_plan.mode == WriteMode::Upsert) {
     auto r = m_conn.query(
         pg_staged_upsert_sql(table, "etl_family_p", m_parent_fields, key, {"__etl_row"}), {});
     for (int i = 0; i < PQntuples(r.get()); ++i) {

@@ -115,8 +115,7 @@ PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
   if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
   // Larger than SQLite's: each batch ends with the client and the server waiting for each other.
   if (m_opts.batch_size == 0) m_opts.batch_size = 50000;
-  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
-    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  check_key_for_mode(o);
   m_table = pg_quote_name(o.table);
 }
 
@@ -163,8 +162,8 @@ void PgSink::ensure_table(const Record& first) {
     }
     m_conn.exec(sql + ")");
   }
-  if (m_opts.mode == "replace") m_conn.exec("DELETE FROM " + m_table);
-  if (m_opts.mode == "upsert" || m_opts.mode == "update") {
+  if (m_opts.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
+  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update) {
     // The staging table has the target's column types and no constraints; __etl_row says which
     // input record a staged row is.
     m_conn.exec("CREATE TEMP TABLE IF NOT EXISTS etl_stage AS SELECT * FROM " + m_table +
@@ -223,7 +222,7 @@ WriteResult PgSink::write(const Sourced& in) {
     m_sources.push_back(in.where.source);
   h.source = m_sources.size() - 1;
   m_batch.push_back(std::move(h));
-  if (m_opts.mode == "upsert" || m_opts.mode == "update") {
+  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update) {
     std::string k;
     for (const auto& f : m_opts.key) k += to_json(*r.find(f)) + "\x1f";
     m_batch_duplicate_keys = m_batch_duplicate_keys || !m_batch_keys.insert(k).second;
@@ -243,7 +242,7 @@ void PgSink::add_missing_columns(const Record& r) {
     ColumnType type = column_type_of(m.value);
     m_conn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", m_table, column,
                             pg_type(type)));
-    if (m_opts.mode == "upsert" || m_opts.mode == "update")
+    if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update)
       m_conn.exec(fmt::format("ALTER TABLE etl_stage ADD COLUMN IF NOT EXISTS {} {}", column,
                               pg_type(type)));
     m_columns.push_back(m.key);
@@ -261,7 +260,9 @@ void PgSink::retype_columns(const Record& r) {
     ColumnType type = column_type_of(m.value);
     std::string column = pg_quote_name(m.key);
     for (const std::string& table : {m_table, std::string("etl_stage")}) {
-      if (table == "etl_stage" && m_opts.mode != "upsert" && m_opts.mode != "update") continue;
+      if (table == "etl_stage" && m_opts.mode != WriteMode::Upsert &&
+          m_opts.mode != WriteMode::Update)
+        continue;
       m_conn.exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING NULL", table, column,
                               pg_type(type)));
     }
@@ -310,7 +311,7 @@ void PgSink::report(std::size_t i, const WriteResult& w) {
 // be committed half-loaded, and in a dry run, which must commit nothing: a batch is then a
 // savepoint (savepoints slow COPY down).
 void PgSink::start_batch() {
-  bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
+  bool staged = m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update;
   if (!m_in_tx) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
@@ -338,7 +339,7 @@ void PgSink::copy_record(const Record& r, std::size_t row) {
     m_kinds.push_back(is_bytes(fields[i].value) ? 'x'
                                                 : kKind[static_cast<int>(fields[i].value.kind())]);
   }
-  if (m_opts.mode == "upsert" || m_opts.mode == "update")
+  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update)
     m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
   m_copy.push_back('\n');
   if (m_copy.size() - m_sent >= (1 << 16)) send_copy();
@@ -381,14 +382,14 @@ void PgSink::merge_staged() {
     cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
     if (!is_key_field(m_opts.key, f))
       updates += fmt::format("{}{} = {}.{}", updates.empty() ? "" : ", ", pg_quote_name(f),
-                             m_opts.mode == "upsert" ? "EXCLUDED" : "s", pg_quote_name(f));
+                             m_opts.mode == WriteMode::Upsert ? "EXCLUDED" : "s", pg_quote_name(f));
   }
   for (const auto& k : m_opts.key) {
     keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
     join += fmt::format("{}t.{} = s.{}", join.empty() ? "" : " AND ", pg_quote_name(k),
                         pg_quote_name(k));
   }
-  if (m_opts.mode == "upsert") return merge_upsert();
+  if (m_opts.mode == WriteMode::Upsert) return merge_upsert();
   if (updates.empty())
     updates = pg_quote_name(m_opts.key[0]) + " = t." + pg_quote_name(m_opts.key[0]);
   auto r = m_conn.query(fmt::format("UPDATE {} AS t SET {} FROM etl_stage AS s WHERE {} "
@@ -428,7 +429,7 @@ WriteResult PgSink::upsert_result(bool existed, bool written) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> PgSink::counts() const {
-  if (m_opts.mode != "upsert") return {};
+  if (m_opts.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -439,9 +440,9 @@ void PgSink::write_one_by_one() {
   for (std::size_t n = 0; n < m_batch.size(); ++n) {
     Sourced in = held_record(n);
     const Record& r = in.record;
-    std::string sql = m_opts.mode == "update"   ? update_sql(r)
-                      : m_opts.mode == "upsert" ? pg_upsert_sql(m_table, r, m_opts.key)
-                                                : sql_insert(kPg, m_table, r);
+    std::string sql = m_opts.mode == WriteMode::Update   ? update_sql(r)
+                      : m_opts.mode == WriteMode::Upsert ? pg_upsert_sql(m_table, r, m_opts.key)
+                                                         : sql_insert(kPg, m_table, r);
     texts.clear();
     params.clear();
     for (const auto& m : r.fields()) texts.push_back(pg_param_text(m.value));
@@ -458,9 +459,9 @@ void PgSink::write_one_by_one() {
       outcome = {WriteOutcome::Rejected, pg_reason(res.get())};
       m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
     } else {
-      if (m_opts.mode == "update" && std::string(PQcmdTuples(res.get())) == "0")
+      if (m_opts.mode == WriteMode::Update && std::string(PQcmdTuples(res.get())) == "0")
         outcome.outcome = WriteOutcome::Unmatched;
-      if (m_opts.mode == "upsert")
+      if (m_opts.mode == WriteMode::Upsert)
         outcome = upsert_result(PQgetvalue(res.get(), 0, 0)[0] == 't',
                                 PQgetvalue(res.get(), 0, 1)[0] == 't');
       m_conn.exec("RELEASE SAVEPOINT etl_row");
@@ -473,7 +474,7 @@ void PgSink::write_one_by_one() {
 void PgSink::flush(std::uint64_t settled) {
   if (m_batch.empty()) return;
   bool copied = end_copy();
-  bool staged = m_opts.mode == "upsert" || m_opts.mode == "update";
+  bool staged = m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update;
   // Two records with one key in a staged batch would make the merge ambiguous: one by one.
   bool ok = copied && !m_batch_duplicate_keys;
   if (ok) {

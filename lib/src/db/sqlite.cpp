@@ -337,11 +337,7 @@ SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
     : m_db(path, SqliteOpen::Create), m_opts(o) {
   if (m_opts.batch_size == 0) m_opts.batch_size = 10000;
   if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
-  static const char* kModes[] = {"insert", "upsert", "update", "replace"};
-  if (std::find(std::begin(kModes), std::end(kModes), o.mode) == std::end(kModes))
-    throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", o.mode));
-  if ((o.mode == "upsert" || o.mode == "update") && o.key.empty())
-    throw UsageError(fmt::format("--mode {} needs --key", o.mode));
+  check_key_for_mode(o);
   m_db.exec("PRAGMA synchronous=NORMAL");
 }
 
@@ -389,7 +385,7 @@ void SqliteSink::ensure_table(const Record& first) {
     sql += ")";
     m_db.exec(sql);
   }
-  if (m_opts.mode == "replace") m_db.exec("DELETE FROM " + table);
+  if (m_opts.mode == WriteMode::Replace) m_db.exec("DELETE FROM " + table);
 }
 
 void SqliteSink::finalize_statements() {
@@ -459,7 +455,7 @@ std::string sqlite_changed_condition(const Record& r, const std::vector<std::str
 
 SqliteSink::Statements SqliteSink::prepare_for(const Record& r) {
   const std::string table = quote_identifier(m_opts.table);
-  if (m_opts.mode == "update") {
+  if (m_opts.mode == WriteMode::Update) {
     std::string update = sql_update(kSqlite, table, r, m_opts.key);
     if (update.empty())  // nothing but the key: a statement that only finds the row
       update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", table,
@@ -467,7 +463,7 @@ SqliteSink::Statements SqliteSink::prepare_for(const Record& r) {
     return {m_db.prepare(update), nullptr};
   }
   std::string insert = sql_insert(kSqlite, table, r);
-  if (m_opts.mode != "upsert") return {m_db.prepare(insert), nullptr};
+  if (m_opts.mode != WriteMode::Upsert) return {m_db.prepare(insert), nullptr};
   Statements st{
       m_db.prepare(insert + " ON CONFLICT " + sql_name_list(kSqlite, m_opts.key) + " DO NOTHING"),
       nullptr};
@@ -490,7 +486,7 @@ int SqliteSink::step(sqlite3_stmt* st, const Record& r) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> SqliteSink::counts() const {
-  if (m_opts.mode != "upsert") return {};
+  if (m_opts.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -536,7 +532,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
   m_typing.count(r, m_last_kinds);
   int rc = step(st.write, r);
   WriteResult result;
-  if (m_opts.mode == "upsert" && rc == SQLITE_DONE) {
+  if (m_opts.mode == WriteMode::Upsert && rc == SQLITE_DONE) {
     bool inserted = sqlite3_changes(m_db.handle()) > 0;
     if (!inserted && st.update_changed) rc = step(st.update_changed, r);
     result.change = inserted ? RowChange::Inserted : RowChange::Updated;
@@ -549,15 +545,15 @@ WriteResult SqliteSink::write(const Sourced& in) {
       return {WriteOutcome::Rejected, reason};
     throw IoError(fmt::format("sqlite:{}: {}", m_opts.table, reason));
   }
-  if (m_opts.mode == "update" && sqlite3_changes(m_db.handle()) == 0)
+  if (m_opts.mode == WriteMode::Update && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
-  if (m_opts.mode == "upsert")
+  if (m_opts.mode == WriteMode::Upsert)
     ++(result.outcome == WriteOutcome::Unchanged ? m_unchanged
        : result.change == RowChange::Inserted    ? m_inserted
                                                  : m_updated);
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
-  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != "replace" && !m_opts.dry_run &&
+  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != WriteMode::Replace && !m_opts.dry_run &&
       !m_opts.one_transaction) {
     if (m_checkpoint) store_checkpoint();
     m_db.exec("COMMIT");
@@ -580,7 +576,7 @@ void SqliteSink::commit() {
 }
 
 void SqliteSink::use_checkpoint(Checkpoint& checkpoint) {
-  if (m_opts.mode == "replace")
+  if (m_opts.mode == WriteMode::Replace)
     throw UsageError(
         "--checkpoint: --mode replace loads in one transaction, there is nothing "
         "to resume");

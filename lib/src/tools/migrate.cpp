@@ -240,7 +240,7 @@ class Migration {
     RunStats clock;
     try {
       ConnectorOptions in = m_in, out = m_out;
-      out.mode = "insert";
+      out.mode = WriteMode::Insert;
       out.batch_size = m_opts.batch_size;
       const Registry& registry = Registry::builtin();
       auto source = registry.open_source(m_opts.source + "#" + from.name, in);

@@ -114,7 +114,10 @@ class Pipeline {
     if (m_p.audit.empty()) return;
     if (m_p.dry_run) throw UsageError("--audit and --dry-run: the audit log records what runs did");
     const ConnectorOptions& o = m_specs[0].options;  // the only destination
-    m_audit.emplace(m_p.audit, o.key, o.changes ? "changes" : o.table.empty() ? "file" : o.mode);
+    m_audit.emplace(m_p.audit, o.key,
+                    o.changes         ? "changes"
+                    : o.table.empty() ? "file"
+                                      : write_mode_name(o.mode));
   }
 
   void open_checkpoint() {

@@ -40,7 +40,6 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
   // The options a target may set, by the name it gives them.
   static const std::pair<const char*, std::string ConnectorOptions::*> kText[] = {
       {"table", &ConnectorOptions::table},
-      {"mode", &ConnectorOptions::mode},
       {"schema", &ConnectorOptions::schema_file},
       {"format", &ConnectorOptions::format},
       {"password_file", &ConnectorOptions::password_file},
@@ -55,6 +54,8 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
                              [&](const auto& e) { return o.key == e.first; });
     if (o.key == "to") {
       t.address = string_of(o.value, where);
+    } else if (o.key == "mode") {
+      t.options.mode = parse_write_mode(string_of(o.value, where));
     } else if (text != std::end(kText)) {
       t.options.*(text->second) = string_of(o.value, where);
     } else if (list != std::end(kLists)) {

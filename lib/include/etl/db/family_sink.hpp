@@ -52,7 +52,7 @@ struct FamilyRows {
 
 // The load's tables and rules, for a database that writes a batch at once.
 struct FamilyPlan {
-  std::string mode;  // insert, upsert, update, replace
+  WriteMode mode = WriteMode::Insert;
   bool append = false;
   std::string parent;
   std::vector<std::string> parent_key;
@@ -150,7 +150,7 @@ class FamilySink : public Sink {
   void commit_batch();
   void count(Table& t, RowWrite w);
   bool one_transaction() const {
-    return m_opts.mode == "replace" || m_opts.dry_run || m_opts.one_transaction;
+    return m_opts.mode == WriteMode::Replace || m_opts.dry_run || m_opts.one_transaction;
   }
   void begin();
 

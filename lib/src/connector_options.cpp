@@ -1,0 +1,34 @@
+#include "etl/connector_options.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/error.hpp"
+
+namespace etl {
+namespace {
+
+constexpr std::pair<const char*, WriteMode> kModes[] = {{"insert", WriteMode::Insert},
+                                                        {"upsert", WriteMode::Upsert},
+                                                        {"update", WriteMode::Update},
+                                                        {"replace", WriteMode::Replace}};
+
+}  // namespace
+
+const char* write_mode_name(WriteMode m) {
+  for (const auto& [name, mode] : kModes)
+    if (mode == m) return name;
+  return "insert";
+}
+
+WriteMode parse_write_mode(const std::string& text) {
+  for (const auto& [name, mode] : kModes)
+    if (text == name) return mode;
+  throw UsageError(fmt::format("unknown --mode '{}' (insert, upsert, update, replace)", text));
+}
+
+void check_key_for_mode(const ConnectorOptions& o) {
+  if ((o.mode == WriteMode::Upsert || o.mode == WriteMode::Update) && o.key.empty())
+    throw UsageError(fmt::format("--mode {} needs --key", write_mode_name(o.mode)));
+}
+
+}  // namespace etl
