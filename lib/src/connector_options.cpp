@@ -12,7 +12,24 @@ constexpr std::pair<const char*, WriteMode> kModes[] = {{"insert", WriteMode::In
                                                         {"update", WriteMode::Update},
                                                         {"replace", WriteMode::Replace}};
 
+constexpr std::pair<const char*, Paging> kPaging[] = {
+    {"none", Paging::None},     {"link", Paging::Link},     {"page", Paging::Page},
+    {"offset", Paging::Offset}, {"cursor", Paging::Cursor}, {"next", Paging::Next}};
+
 }  // namespace
+
+const char* paging_name(Paging p) {
+  for (const auto& [name, paging] : kPaging)
+    if (paging == p) return name;
+  return "none";
+}
+
+Paging parse_paging(const std::string& text) {
+  for (const auto& [name, paging] : kPaging)
+    if (text == name) return paging;
+  throw UsageError(
+      fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor, next)", text));
+}
 
 const char* write_mode_name(WriteMode m) {
   for (const auto& [name, mode] : kModes)

@@ -15,6 +15,11 @@ enum class WriteMode { Insert, Upsert, Update, Replace };
 // "insert" … and back; parse_write_mode throws UsageError naming the choices.
 const char* write_mode_name(WriteMode m);
 WriteMode parse_write_mode(const std::string& text);
+// How an HTTP source finds its next page (--paginate).
+enum class Paging { None, Link, Page, Offset, Cursor, Next };
+const char* paging_name(Paging p);
+Paging parse_paging(const std::string& text);
+
 struct ConnectorOptions;
 // upsert and update find rows by --key: without one, a UsageError.
 void check_key_for_mode(const ConnectorOptions& o);
@@ -66,7 +71,7 @@ struct ConnectorOptions {
   // HTTP sources
   HttpOptions http;
   std::string profile;              // --profile NAME|FILE (etl/cli/profile.hpp)
-  std::string paginate = "none";    // none | link | page | offset | cursor | next
+  Paging paginate = Paging::None;   // --paginate none | link | page | offset | cursor | next
   std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
   bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins
                                     // (without the credentials, which stay with the first)

@@ -160,8 +160,9 @@ void add_profile_option(CLI::App& app, CLI::Option_group* g, ConnectorOptions& o
 void add_http_options(CLI::App& app, ConnectorOptions& o) {
   auto* g = app.add_option_group("HTTP sources");
   add_profile_option(app, g, o);
-  g->add_option("--paginate", o.paginate,
-                "none | link (Link header) | page | offset | cursor | next (a link in the body)")
+  g->add_option_function<std::string>(
+       "--paginate", [&o](const std::string& p) { o.paginate = parse_paging(p); },
+       "none | link (Link header) | page | offset | cursor | next (a link in the body)")
       ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor", "next"}));
   g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
       ->check(CLI::PositiveNumber);

@@ -90,7 +90,9 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
           {"records_path", "--records-path",
            [&](const Value& v, const std::string& k) { o.records_path = text_of(v, k, file); }},
           {"paginate", "--paginate",
-           [&](const Value& v, const std::string& k) { o.paginate = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paginate = parse_paging(text_of(v, k, file));
+           }},
           {"page_param", "--page-param",
            [&](const Value& v, const std::string& k) { o.page_param = text_of(v, k, file); }},
           {"size_param", "--size-param",

@@ -39,16 +39,12 @@ std::string with_since_query(std::string url, const std::string& tmpl, const std
 
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
-  static const char* kStyles[] = {"none", "link", "page", "offset", "cursor", "next"};
-  if (std::find(std::begin(kStyles), std::end(kStyles), o.paginate) == std::end(kStyles))
-    throw UsageError(fmt::format("unknown --paginate '{}' (none, link, page, offset, cursor, next)",
-                                 o.paginate));
-  if (o.paginate == "cursor" && o.cursor_path.empty())
+  if (o.paginate == Paging::Cursor && o.cursor_path.empty())
     throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
-  if (o.paginate == "next" && o.next_path.empty())
+  if (o.paginate == Paging::Next && o.next_path.empty())
     throw UsageError("--paginate next needs --next-path, the JSON Pointer to the next page's URL");
-  if ((!o.total_path.empty() || !o.has_more_path.empty()) && o.paginate != "page" &&
-      o.paginate != "offset")
+  if ((!o.total_path.empty() || !o.has_more_path.empty()) && o.paginate != Paging::Page &&
+      o.paginate != Paging::Offset)
     throw UsageError("--total-path and --has-more-path go with --paginate page or offset");
   // etl-extract --state … --since-param NAME: the API filters to the records at or after the
   // watermark (NAME is its "updated since" parameter); every page's URL carries it.
@@ -64,11 +60,11 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
   const std::string& start = m_base;
   m_next_url = start;
   m_origin = url_origin(start);
-  if (o.paginate == "page") {
+  if (o.paginate == Paging::Page) {
     m_page_number = 1;
     m_next_url =
         with_query(with_query(start, o.page_param, "1"), o.size_param, std::to_string(o.page_size));
-  } else if (o.paginate == "offset") {
+  } else if (o.paginate == Paging::Offset) {
     m_next_url = with_query(with_query(start, o.offset_param, "0"), o.limit_param,
                             std::to_string(o.page_size));
   }
@@ -133,8 +129,8 @@ bool HttpSource::fetch_page() {
   // Where the client counts pages (page, offset) a repeat is told by its records, as Magento's
   // repeated last page differs in its search_criteria; where the server said where to go, a
   // page whose body repeats word for word loops. Only the first needs the records serialised.
-  const std::string& style = m_opts.paginate;
-  bool client_counts = style == "page" || style == "offset";
+  Paging style = m_opts.paginate;
+  bool client_counts = style == Paging::Page || style == Paging::Offset;
   std::uint64_t page_digest = digest_text(kDigestSeed, client_counts ? to_json(*m_items) : r.body);
   if (count > 0 && m_page_no > 1 && page_digest == m_last_page_digest) {
     if (!client_counts)
@@ -175,28 +171,28 @@ bool HttpSource::more_in_body(std::size_t count) const {
 }
 
 void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, std::size_t count) {
-  const std::string& style = m_opts.paginate;
-  if (style == "link") {
+  Paging style = m_opts.paginate;
+  if (style == Paging::Link) {
     auto link = r.headers.find("link");
     if (link != r.headers.end() && count > 0) {  // an empty page ends it, next link or not
       std::string next = next_link(link->second);
       if (!next.empty()) m_next_url = resolve_url(url, next);
     }
-  } else if (style == "page" && more_in_body(count)) {
+  } else if (style == Paging::Page && more_in_body(count)) {
     ++m_page_number;
     m_next_url = with_query(with_query(m_base, m_opts.page_param, std::to_string(m_page_number)),
                             m_opts.size_param, std::to_string(m_opts.page_size));
-  } else if (style == "offset" && more_in_body(count)) {
+  } else if (style == Paging::Offset && more_in_body(count)) {
     m_offset += count;
     m_next_url = with_query(with_query(m_base, m_opts.offset_param, std::to_string(m_offset)),
                             m_opts.limit_param, std::to_string(m_opts.page_size));
-  } else if (style == "cursor") {
+  } else if (style == Paging::Cursor) {
     const Value* cursor = json_pointer(m_page, m_opts.cursor_path);
     if (cursor &&
         (cursor->kind() == Value::Kind::String || cursor->kind() == Value::Kind::Number) &&
         !cursor->text().empty() && count > 0)
       m_next_url = with_query(m_base, m_opts.cursor_param, cursor->text());
-  } else if (style == "next" && count > 0) {
+  } else if (style == Paging::Next && count > 0) {
     // A URL (relative ones resolve against this page's), or a links array with rel "next".
     const Value* next = json_pointer(m_page, m_opts.next_path);
     if (next && next->kind() == Value::Kind::Array) {
