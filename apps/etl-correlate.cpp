@@ -26,16 +26,18 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--block", o.block,
                  "LEFT=RIGHT: fuzzy rules compare only records whose blocking keys are equal");
-  app.add_option("--emit", o.emit,
-                 "merged: left fields and right fields (under --right-prefix); pair: "
-                 "{left, right, rule}; xref: {left id, right id, rule}")
+  app.add_option_function<std::string>(
+         "--emit", [&o](const std::string& e) { o.emit = etl::tools::parse_emit(e); },
+         "merged: left fields and right fields (under --right-prefix); pair: "
+         "{left, right, rule}; xref: {left id, right id, rule}")
       ->check(CLI::IsMember({"merged", "pair", "xref"}))
-      ->capture_default_str();
-  app.add_option("--join", o.join,
-                 "Which records are written: inner (pairs), left/right (and that side's "
-                 "unmatched), full (all), anti (the left unmatched only)")
+      ->default_str("merged");
+  app.add_option_function<std::string>(
+         "--join", [&o](const std::string& j) { o.join = etl::tools::parse_join(j); },
+         "Which records are written: inner (pairs), left/right (and that side's "
+         "unmatched), full (all), anti (the left unmatched only)")
       ->check(CLI::IsMember({"inner", "left", "right", "full", "anti"}))
-      ->capture_default_str();
+      ->default_str("inner");
   app.add_option("--right-prefix", o.right_prefix, "--emit merged: the right fields' prefix")
       ->capture_default_str();
   app.add_option("--right-fields", o.right_fields,
@@ -83,16 +85,6 @@ int main(int argc, char** argv) {
   etl::cli::one_value_per_option(app);
   return etl::cli::tool_main("etl-correlate", argc, argv, app, [&] {
     o.memory = etl::cli::parse_size(memory, "--memory");
-    bool ids_needed = o.emit == "xref" || !o.xref.empty();
-    if (ids_needed && (o.left_key.empty() || o.right_key.empty()))
-      throw etl::UsageError("--emit xref and --xref need --left-key and --right-key");
-    if (!o.compare.empty() && o.conflicts.empty())
-      throw etl::UsageError("--compare needs --conflicts FILE: where the pairs that differ go");
-    if (std::find(o.fail_on.begin(), o.fail_on.end(), "conflicts") != o.fail_on.end() &&
-        o.compare.empty())
-      throw etl::UsageError("--fail-on conflicts needs --compare: without it no pair conflicts");
-    if (!o.right_fields.empty() && o.emit != "merged")
-      throw etl::UsageError("--right-fields applies to --emit merged");
     return etl::tools::run_correlate(o, common);
   });
 }

@@ -307,7 +307,7 @@ class CorrelateRun {
                  std::string_view lrec, std::string_view rrec) const {
     const auto& left = *m_sides[0];
     const auto& right = *m_sides[1];
-    if (m_opts.emit == "merged") {
+    if (m_opts.emit == Emit::Merged) {
       left.store().append_object(out, lrec);
       out.pop_back();
       std::size_t mark = out.size();
@@ -316,7 +316,7 @@ class CorrelateRun {
       right.store().append_merged_members(out, rrec);
       if (out.size() == before) out.resize(mark);
       out.push_back('}');
-    } else if (m_opts.emit == "pair") {
+    } else if (m_opts.emit == Emit::Pair) {
       out += "{\"left\":";
       left.store().append_object(out, lrec);
       out += ",\"right\":";
@@ -337,7 +337,7 @@ class CorrelateRun {
   // A record of one side only (left, right, full and anti joins).
   void emit_single(std::string& out, std::size_t side, std::string_view rec) const {
     const auto& s = *m_sides[side];
-    if (m_opts.emit == "merged") {
+    if (m_opts.emit == Emit::Merged) {
       if (side == 0) {
         s.store().append_object(out, rec);
       } else {
@@ -347,7 +347,7 @@ class CorrelateRun {
       }
     } else {
       out += side == 0 ? "{\"left\":" : "{\"left\":null,\"right\":";
-      if (m_opts.emit == "pair")
+      if (m_opts.emit == Emit::Pair)
         s.store().append_object(out, rec);
       else
         s.append_id(out, rec);
@@ -383,10 +383,10 @@ class CorrelateRun {
   }
 
   bool join_keeps_left() const {
-    return m_opts.join == "left" || m_opts.join == "full" || m_opts.join == "anti";
+    return m_opts.join == Join::Left || m_opts.join == Join::Full || m_opts.join == Join::Anti;
   }
-  bool join_keeps_right() const { return m_opts.join == "right" || m_opts.join == "full"; }
-  bool join_keeps_pairs() const { return m_opts.join != "anti"; }
+  bool join_keeps_right() const { return m_opts.join == Join::Right || m_opts.join == Join::Full; }
+  bool join_keeps_pairs() const { return m_opts.join != Join::Anti; }
 
   // The right records of later left records are fetched from memory while this one is written.
   void prefetch_right(std::uint32_t l) const {
@@ -530,7 +530,39 @@ class CorrelateRun {
 
 }  // namespace
 
+Emit parse_emit(const std::string& text) {
+  if (text == "merged") return Emit::Merged;
+  if (text == "pair") return Emit::Pair;
+  if (text == "xref") return Emit::Xref;
+  throw UsageError(fmt::format("unknown --emit '{}' (merged, pair, xref)", text));
+}
+
+Join parse_join(const std::string& text) {
+  static const std::pair<const char*, Join> kJoins[] = {{"inner", Join::Inner},
+                                                        {"left", Join::Left},
+                                                        {"right", Join::Right},
+                                                        {"full", Join::Full},
+                                                        {"anti", Join::Anti}};
+  for (const auto& [name, join] : kJoins)
+    if (text == name) return join;
+  throw UsageError(fmt::format("unknown --join '{}' (inner, left, right, full, anti)", text));
+}
+
+void validate(const CorrelateOptions& o) {
+  bool ids_needed = o.emit == Emit::Xref || !o.xref.empty();
+  if (ids_needed && (o.left_key.empty() || o.right_key.empty()))
+    throw UsageError("--emit xref and --xref need --left-key and --right-key");
+  if (!o.compare.empty() && o.conflicts.empty())
+    throw UsageError("--compare needs --conflicts FILE: where the pairs that differ go");
+  if (std::find(o.fail_on.begin(), o.fail_on.end(), "conflicts") != o.fail_on.end() &&
+      o.compare.empty())
+    throw UsageError("--fail-on conflicts needs --compare: without it no pair conflicts");
+  if (!o.right_fields.empty() && o.emit != Emit::Merged)
+    throw UsageError("--right-fields applies to --emit merged");
+}
+
 int run_correlate(const CorrelateOptions& o, const cli::CommonOptions& c) {
+  validate(o);
   return CorrelateRun(o, c).run();
 }
 

@@ -65,7 +65,7 @@ CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const 
         std::move(compile(side == 0 ? spec.left : spec.right, "--compare").front()));
   }
   correlate::MergedNames names;
-  bool merged = side == 1 && o.emit == "merged";
+  bool merged = side == 1 && o.emit == Emit::Merged;
   if (merged) {
     names.prefix = o.right_prefix;
     for (const auto& f : o.right_fields) {

@@ -9,13 +9,19 @@
 
 namespace etl::tools {
 
+// What is written for a pair (--emit), and which records are written (--join).
+enum class Emit { Merged, Pair, Xref };
+enum class Join { Inner, Left, Right, Full, Anti };
+Emit parse_emit(const std::string& text);
+Join parse_join(const std::string& text);
+
 struct CorrelateOptions {
   std::string left_address, right_address;
   std::vector<std::string> on;       // the rules, tried in order
   std::string block;                 // LEFT=RIGHT blocking key of fuzzy rules
   std::vector<std::string> compare;  // LEFT=RIGHT values matched pairs should agree on
-  std::string emit = "merged";       // merged, pair, xref
-  std::string join = "inner";        // inner, left, right, full, anti
+  Emit emit = Emit::Merged;
+  Join join = Join::Inner;
   std::string right_prefix = "right_";
   std::vector<std::string> right_fields;         // FROM=TO: merged output takes only these
   std::vector<std::string> left_key, right_key;  // the records' ids (xref)
@@ -31,7 +37,9 @@ struct CorrelateOptions {
   ConnectorOptions source_options;
 };
 
-// 0, or 1 when a set named by --fail-on is not empty.
+// The combinations of options that cannot work together: UsageError naming them.
+void validate(const CorrelateOptions& o);
+// 0, or 1 when a set named by --fail-on is not empty (validates o first).
 int run_correlate(const CorrelateOptions& o, const cli::CommonOptions& c);
 
 }  // namespace etl::tools
