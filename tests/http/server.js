@@ -154,7 +154,55 @@ const platform = (name, q, req, res, route = 'platform') => {
   }
 };
 
+// NetSuite's SuiteQL endpoint (POST /services/rest/query/v1/suiteql, here /suiteql): the query
+// in the body as {"q": …}, "Prefer: transient" required, OAuth 1.0a, offset/limit paging with
+// hasMore and a links array whose rel "next" is the next page (POSTed with the same body). It
+// knows one table, customer (12 rows, lastmodifieddate one a day); ?upto=N: only the first N
+// exist yet. A condition lastmodifieddate >= TO_TIMESTAMP('…', …) keeps the rows at or after it.
+const suiteqlCustomers = [];
+for (let i = 1; i <= 12; i++) {
+  suiteqlCustomers.push({ links: [], id: String(100 + i), entityid: `CUST${100 + i}`,
+    companyname: `Customer ${i}`, isinactive: i % 4 ? 'F' : 'T',
+    lastmodifieddate: `2024-03-${String(i).padStart(2, '0')} 12:00:00` });
+}
+const suiteql = (req, res, text) => {
+  const why = oauthCheck(req);
+  if (why) return json(res, 401, { 'o:errorDetails': [{ detail: `Invalid login attempt: ${why}` }] });
+  if ((req.headers.prefer || '') !== 'transient')
+    return json(res, 400, { 'o:errorDetails': [{ detail: 'The request must have the header Prefer: transient.' }] });
+  let q;
+  try {
+    q = JSON.parse(text).q;
+  } catch (e) {
+    return json(res, 400, { 'o:errorDetails': [{ detail: 'Invalid JSON body.' }] });
+  }
+  if (typeof q !== 'string' || !/\bfrom\s+customer\b/i.test(q))
+    return json(res, 400, { 'o:errorDetails': [{ detail: `Invalid search query: ${q}` }] });
+  const url = new URL(req.url, 'http://localhost'), p = url.searchParams;
+  const cond = /lastmodifieddate\s*>=\s*TO_TIMESTAMP\('((?:[^']|'')*)'\s*,\s*'[^']*'\)/i;
+  const since = cond.exec(q);
+  // Only that condition is understood (beside 1 = 1): a query with others is refused rather
+  // than answered as if they held.
+  const where = /\bwhere\b([\s\S]*?)(\border\s+by\b|$)/i.exec(q);
+  if (where && where[1].replace(cond, '').replace(/\b1\s*=\s*1\b|\band\b/gi, '').trim() !== '')
+    return json(res, 400, { 'o:errorDetails': [{ detail: `this test server does not evaluate: ${where[1].trim()}` }] });
+  const rows = suiteqlCustomers.slice(0, num(p.get('upto'), suiteqlCustomers.length))
+    .filter((c) => !since || c.lastmodifieddate >= since[1].replace(/''/g, "'"));
+  const offset = num(p.get('offset'), 0), limit = num(p.get('limit'), 1000);
+  const items = rows.slice(offset, offset + limit), hasMore = offset + limit < rows.length;
+  const here = `http://${req.headers.host}${url.pathname}`, upto = p.get('upto') ? `&upto=${p.get('upto')}` : '';
+  const links = [{ rel: 'self', href: `${here}?limit=${limit}&offset=${offset}${upto}` }];
+  if (hasMore) links.push({ rel: 'next', href: `${here}?limit=${limit}&offset=${offset + limit}${upto}` });
+  return json(res, 200, { links, count: items.length, hasMore, items, offset, totalResults: rows.length });
+};
+
 const server = http.createServer((req, res) => {
+  if (req.method === 'POST' && req.url.startsWith('/suiteql')) {
+    let text = '';
+    req.on('data', (d) => (text += d));
+    req.on('end', () => suiteql(req, res, text));
+    return;
+  }
   if (req.method !== 'GET') {  // writes: read the body first
     let text = '';
     req.on('data', (d) => (text += d));

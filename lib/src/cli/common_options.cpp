@@ -247,7 +247,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     app.add_option("--records-path", o.records_path,
                    "JSON Pointer to the records array (a JSON file, or each page of an API)");
     add_http_options(app, o);
-    app.add_option("--query", o.query, "SQL query (SQLite or PostgreSQL source)");
+    app.add_option("--query", o.query,
+                   "SQL query: a database source's (SQLite, PostgreSQL, MariaDB), or an API's that "
+                   "takes it in the body (NetSuite SuiteQL: POSTed as {\"q\": …}; with --state, a "
+                   "/*since: … {since} … */ section asks for what changed)");
   }
 }
 

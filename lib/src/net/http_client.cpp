@@ -98,7 +98,8 @@ double retry_after(const HttpResponse& r) {
 std::string http_error_message(const std::string& body) {
   Value v;
   if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
-    for (const char* field : {"message", "error", "detail", "title"}) {
+    // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
+    for (const char* field : {"message", "error", "detail", "title", "o:errorDetails/0/detail"}) {
       const Value* m = json_pointer(v, std::string("/") + field);
       if (m && m->kind() == Value::Kind::String) return m->text();
     }

@@ -35,6 +35,37 @@ std::string with_since_query(std::string url, const std::string& tmpl, const std
   return url;
 }
 
+// --query on an API that takes its query in the body (NetSuite's SuiteQL): each
+// /*since: … */ section is kept, with {since} the watermark's first cursor value as an SQL
+// string's text (quotes doubled), when there is a watermark, and left out when there is none
+// (the first run reads everything).
+std::string query_with_since(const std::string& query, const std::optional<std::string>& since) {
+  static const std::string kOpen = "/*since:", kClose = "*/";
+  std::string out;
+  std::size_t at = 0;
+  for (std::size_t open; (open = query.find(kOpen, at)) != std::string::npos;) {
+    std::size_t close = query.find(kClose, open + kOpen.size());
+    if (close == std::string::npos)
+      throw UsageError("--query: a /*since: section has no closing */");
+    out += query.substr(at, open - at);
+    if (since) {
+      std::string section = query.substr(open + kOpen.size(), close - open - kOpen.size());
+      std::string literal;
+      for (char c : *since) literal += c == '\'' ? std::string("''") : std::string(1, c);
+      for (std::size_t s; (s = section.find("{since}")) != std::string::npos;)
+        section.replace(s, 7, literal);
+      out += section;
+    }
+    at = close + kClose.size();
+  }
+  out += query.substr(at);
+  if (out.find("{since}") != std::string::npos)
+    throw UsageError(
+        "--query: {since} goes inside a /*since: … */ section, which the first run (no "
+        "watermark yet) leaves out");
+  return out;
+}
+
 }  // namespace
 
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
@@ -48,14 +79,21 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     throw UsageError("--total-path and --has-more-path go with --paginate page or offset");
   // etl-extract --state … --since-param NAME: the API filters to the records at or after the
   // watermark (NAME is its "updated since" parameter); every page's URL carries it.
+  std::optional<std::string> since;
   if (o.since_value) {
-    std::string since =
+    since =
         o.since_value->kind() == Value::Kind::String || o.since_value->kind() == Value::Kind::Number
             ? o.since_value->text()
             : to_json(*o.since_value);
-    if (!o.since_param.empty()) m_base = with_query(m_base, o.since_param, since);
+    if (!o.since_param.empty()) m_base = with_query(m_base, o.since_param, *since);
     if (!o.since_query.empty())
-      m_base = with_since_query(m_base, o.since_query, o.since_field, since);
+      m_base = with_since_query(m_base, o.since_query, o.since_field, *since);
+  }
+  // An API whose query goes in the body: every page is a POST of {"q": QUERY}.
+  if (!o.query.empty()) {
+    m_body = "{\"q\":";
+    append_json_string(m_body, query_with_since(o.query, since));
+    m_body += "}";
   }
   const std::string& start = m_base;
   m_next_url = start;
@@ -90,7 +128,7 @@ bool HttpSource::fetch_page() {
         where, url_origin(url), m_origin));
   HttpResponse r;
   try {
-    r = m_client.request("GET", url, "", same_origin);
+    r = m_client.request(m_body.empty() ? "GET" : "POST", url, m_body, same_origin);
   } catch (const StopRequested&) {
     return false;  // a stop signal while waiting to retry: the pipeline sees it and stops
   } catch (const IoError& e) {  // say which page the run reached

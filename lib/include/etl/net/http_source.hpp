@@ -26,6 +26,7 @@ class HttpSource : public Source {
   HttpClient m_client;
   ConnectorOptions m_opts;
   std::string m_base;
+  std::string m_body;      // --query: {"q": …}, POSTed for every page; empty: GET
   std::string m_name;      // masked
   std::string m_next_url;  // empty: no more pages
   std::set<std::string> m_seen;
