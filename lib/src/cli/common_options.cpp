@@ -150,8 +150,8 @@ namespace {
 void add_profile_option(CLI::App& app, CLI::Option_group* g, ConnectorOptions& o) {
   g->add_option("--profile", o.profile,
                 "A platform's paging, records path, headers, auth and batch size (magento2, "
-                "bigcommerce-v2, bigcommerce-v3, shopify, netsuite-rest, odata, or a JSON "
-                "file); options given on the command line win");
+                "bigcommerce-v2, bigcommerce-v3, shopify, netsuite-rest, netsuite-suiteql, odata, "
+                "or a JSON file); options given on the command line win");
   app.parse_complete_callback([&app, &o] { apply_profile(app, o); });
 }
 
