@@ -43,6 +43,10 @@ int main(int argc, char** argv) {
   app.add_option("--tolerance", tolerance,
                  "FIELD=AMOUNT: numbers of FIELD within AMOUNT are equal (repeatable)");
   app.add_flag("--trim", o.rules.trim, "Ignore white space around strings");
+  app.add_option("--time", o.rules.time_fields,
+                 "Compare this field's values as times (repeatable, or comma-separated); a "
+                 "database side's timestamp columns always are")
+      ->delimiter(',');
   app.add_flag("--times", o.rules.times,
                "Strings that are ISO 8601 times compare as times: '2024-03-01 10:00:00' = "
                "'2024-03-01T10:00:00.000', and with offsets as instants ('…Z' = '…+00:00')");

@@ -30,6 +30,9 @@ class Source {
   virtual bool next(Sourced& out) = 0;
   // What the summary must say about the reading besides the counts, one line each.
   virtual std::vector<std::string> notes() const { return {}; }
+  // The fields whose values are times by the source's own types (a database's date, timestamp
+  // and time columns): etl-diff compares them as times.
+  virtual std::vector<std::string> time_columns() const { return {}; }
 };
 
 }  // namespace etl

@@ -334,6 +334,14 @@ MariaDbSource::~MariaDbSource() {
   mysql_free_result(m_result);
 }
 
+std::vector<std::string> MariaDbSource::time_columns() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < m_names.size(); ++i)
+    if (m_kinds[i] == MariaDbKind::DateTime || m_kinds[i] == MariaDbKind::Timestamp)
+      out.push_back(m_names[i]);
+  return out;
+}
+
 std::vector<std::string> MariaDbSource::notes() const {
   std::vector<std::string> out;
   for (const auto& [column, n] : m_zero_dates)

@@ -334,6 +334,14 @@ std::string PgSource::since_clause(const ConnectorOptions& o) const {
   return clause;
 }
 
+std::vector<std::string> PgSource::time_columns() const {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < m_names.size(); ++i)
+    if (m_kinds[i] == PgKind::Timestamp || m_kinds[i] == PgKind::TimestampTz)
+      out.push_back(m_names[i]);
+  return out;
+}
+
 PgSource::~PgSource() {
   if (!m_done) PQrequestCancel(m_conn.handle());
 }

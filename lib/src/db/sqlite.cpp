@@ -144,6 +144,11 @@ ColumnKind column_kind(const char* declared_type) {
   return ColumnKind::Plain;
 }
 
+bool is_time_type(const char* declared_type) {
+  std::string d = declared_type ? declared_type : "";
+  return contains_ci(d, "DATE") || contains_ci(d, "TIME");
+}
+
 int declared_scale(const char* declared_type) {
   std::string d = declared_type ? declared_type : "";
   if (!contains_ci(d, "NUM") && !contains_ci(d, "DEC")) return -1;
@@ -258,6 +263,7 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
   for (int i = 0; i < n; ++i) {
     m_names.emplace_back(sqlite3_column_name(m_stmt, i));
     m_kinds.push_back(column_kind(sqlite3_column_decltype(m_stmt, i)));
+    if (is_time_type(sqlite3_column_decltype(m_stmt, i))) m_time_columns.push_back(m_names.back());
     m_scales.push_back(declared_scale(sqlite3_column_decltype(m_stmt, i)));
   }
   if (!o.table.empty() && o.since_value &&

@@ -179,7 +179,7 @@ bool values_equal(const std::string& field, const Value* a, const Value* b,
   }
   if (a->kind() != b->kind()) return false;
   if (a->kind() == Value::Kind::String) {
-    if (rules.times)
+    if (rules.times || rules.time_fields.count(field))
       if (auto same = same_time(a->text(), b->text())) return *same;
     return strings_equal(a->text(), b->text(), rules);
   }

@@ -74,6 +74,11 @@ bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const
 SortedSide::SortedSide(SideOptions o) : m_opts(std::move(o)) {
   m_source = Registry::builtin().open_source(m_opts.address, m_opts.connector);
   m_source_name = mask_address(m_opts.address);
+  for (std::string name : m_source->time_columns()) {  // under the names the diff compares
+    for (const auto& [from, to] : m_opts.rename)
+      if (name == from) name = to;
+    m_time_columns.insert(name);
+  }
   if (!m_opts.presorted) {
     reserve_arena(m_arena, m_opts.memory);
   }

@@ -207,6 +207,10 @@ int two_way(DiffRun& run) {
   TwoWayCounts n;
   OutputStream out(o.output);
   run.load_sides();
+  // A field either side types as a time (a timestamp column) compares as a time.
+  diff::CompareRules rules = o.rules;
+  for (const auto& side : run.sides)
+    rules.time_fields.insert(side->time_columns().begin(), side->time_columns().end());
   diff::KeyedMerge merge({run.sides[0].get(), run.sides[1].get()});
   const diff::SortedSide& old_side = *run.sides[0];
   const diff::SortedSide& new_side = *run.sides[1];
@@ -267,7 +271,7 @@ int two_way(DiffRun& run) {
         new_rec.fields().swap(new_doc.members());
         if (o.subset)  // NEW's own fields (an ERP's extra columns) are not compared
           std::erase_if(new_rec.fields(), [&](const auto& f) { return !old_rec.find(f.key); });
-        diff::diff_records(old_rec, new_rec, o.key, o.rules, changes);
+        diff::diff_records(old_rec, new_rec, o.key, rules, changes);
       }
       if (changes.empty()) {
         ++n.same;

@@ -98,6 +98,7 @@ class MariaDbSource : public Source {
   ~MariaDbSource() override;
   bool next(Sourced& out) override;
   std::vector<std::string> notes() const override;
+  std::vector<std::string> time_columns() const override;
 
  private:
   void convert(std::size_t col, std::string_view text, Value& v);

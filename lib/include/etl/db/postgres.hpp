@@ -84,6 +84,7 @@ class PgSource : public Source {
   PgSource(const std::string& url, const ConnectorOptions& o);
   ~PgSource() override;
   bool next(Sourced& out) override;
+  std::vector<std::string> time_columns() const override;
 
  private:
   void convert(std::size_t col, std::string_view text, Value& v);

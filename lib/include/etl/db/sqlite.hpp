@@ -52,6 +52,8 @@ ColumnKind column_kind(const char* declared_type);
 // NUMERIC(p,s) and DECIMAL(p,s) with s > 0: s, the places a number of the column is written
 // with; else -1. SQLite keeps 165.00 as the number 165: read back, it is "165.00" again.
 int declared_scale(const char* declared_type);
+// DATE, DATETIME, TIMESTAMP, TIMESTAMPTZ, TIME …: values that are times (ISO 8601 text).
+bool is_time_type(const char* declared_type);
 // A number's text with at least `scale` places ("165" → "165.00"); more places stay as they are.
 void pad_to_scale(Value& v, int scale);
 void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v);
@@ -63,6 +65,7 @@ class SqliteSource : public Source {
   SqliteSource(const std::string& path, const ConnectorOptions& o);
   ~SqliteSource() override;
   bool next(Sourced& out) override;
+  std::vector<std::string> time_columns() const override { return m_time_columns; }
 
  private:
   void push_since(const ConnectorOptions& o);
@@ -73,6 +76,7 @@ class SqliteSource : public Source {
   std::vector<std::string> m_names;
   std::vector<ColumnKind> m_kinds;
   std::vector<int> m_scales;  // declared_scale of each column
+  std::vector<std::string> m_time_columns;
   std::uint64_t m_row = 0;
 };
 

@@ -21,7 +21,8 @@ struct CompareRules {
   // ISO 8601 times as times: "2024-03-01 10:00:00" = "2024-03-01T10:00:00.000", and times with
   // an offset as instants ("…Z" = "…+00:00" = "…+01:00" an hour later)
   bool times = false;
-  bool booleans_as_numbers = false;  // true = 1 and false = 0 (SQLite has no booleans)
+  std::set<std::string> time_fields;  // --time F, and the sides' time columns: these as times
+  bool booleans_as_numbers = false;   // true = 1 and false = 0 (SQLite has no booleans)
 
   bool compares(const std::string& field) const {
     return ignore.count(field) == 0 && (only.empty() || only.count(field) > 0);

@@ -68,6 +68,8 @@ class SortedSide {
   std::size_t runs() const { return m_runs.size(); }
   // Every field name the side's records have.
   std::set<std::string> columns() const;
+  // The fields the source types as times (database timestamp columns), renamed.
+  const std::set<std::string>& time_columns() const { return m_time_columns; }
   const Shape& shape(std::uint32_t id) const { return m_shapes[id]; }
   // Appends the entry's record, or its key, as a JSON object.
   void append_record(std::string& out, const Entry& e) const;
@@ -102,6 +104,7 @@ class SortedSide {
   std::string m_sort_key;
   std::uint64_t m_read = 0, m_rejected = 0;
   std::string m_source_name;
+  std::set<std::string> m_time_columns;
   bool m_lines = true;
   std::vector<Shape> m_shapes;
   std::map<std::string, std::uint32_t> m_shape_ids;  // by the names joined with NUL
