@@ -4,6 +4,7 @@
 
 #include "etl/base64.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 #include "etl/utf8.hpp"
 
 namespace etl {
@@ -19,8 +20,8 @@ std::string RunStats::sink_note() const {
   return note.empty() ? note : note + ")";
 }
 
-void RunStats::append_sink_counts_json(std::string& out) const {
-  for (const auto& [name, n] : sink_counts) out += fmt::format(",\"{}\":{}", name, n);
+void RunStats::add_sink_counts(JsonObject& out) const {
+  for (const auto& [name, n] : sink_counts) out.add(name, n);
 }
 
 std::string RunStats::summary(const std::string& tool) const {
@@ -54,32 +55,24 @@ std::string RunStats::summary(const std::string& tool) const {
 
 std::string RunStats::report_json(const std::string& tool, const std::string& status,
                                   const std::string& error) const {
-  std::string out = fmt::format(
-      "{{\"tool\":\"{}\",\"status\":\"{}\",\"read\":{},\"written\":{},\"filtered\":{},"
-      "\"unmatched\":{},\"rejected\":{},\"unnested\":{},\"aggregated\":{},\"groups\":{},"
-      "\"seconds\":{:.3f}",
-      tool, status, read, written, filtered, unmatched, rejected, unnested, aggregated, groups,
-      seconds());
-  append_sink_counts_json(out);
-  if (resumed) out += fmt::format(",\"resumed\":{}", resumed);
-  if (failed)
-    out += fmt::format(",\"in_flight\":{},\"committed\":{}", in_flight,
-                       committed ? std::to_string(*committed) : "null");
-  if (!targets_json.empty()) out += ",\"targets\":" + targets_json;
-  if (!notes.empty()) {
-    out += ",\"notes\":[";
-    for (std::size_t i = 0; i < notes.size(); ++i) {
-      if (i > 0) out += ',';
-      append_json_string(out, notes[i]);
-    }
-    out += ']';
+  JsonObject out;
+  out.add("tool", tool).add("status", status).add("read", read).add("written", written);
+  out.add("filtered", filtered).add("unmatched", unmatched).add("rejected", rejected);
+  out.add("unnested", unnested).add("aggregated", aggregated).add("groups", groups);
+  out.add_seconds("seconds", seconds());
+  add_sink_counts(out);
+  if (resumed) out.add("resumed", resumed);
+  if (failed) {
+    out.add("in_flight", in_flight);
+    if (committed)
+      out.add("committed", *committed);
+    else
+      out.add_null("committed");
   }
-  if (!error.empty()) {
-    out += ",\"error\":";
-    append_json_string(out, error);
-  }
-  out += "}\n";
-  return out;
+  if (!targets_json.empty()) out.add_raw("targets", targets_json);
+  if (!notes.empty()) out.add_strings("notes", notes);
+  if (!error.empty()) out.add("error", error);
+  return out.str() + "\n";
 }
 
 RejectWriter::RejectWriter(const std::string& path, bool durable) : m_durable(durable) {

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 
 namespace fs = std::filesystem;
 
@@ -112,4 +113,26 @@ TEST_CASE("records parse in place: members reused, shapes may change line to lin
   CHECK_FALSE(not_object);
   CHECK(etl::parse_json_record("{\"s\":\"\xff\"}", r, not_object));
   CHECK_FALSE(not_object);
+}
+
+TEST_CASE("JsonObject writes members in order, escaped, as the reports need", "[json]") {
+  std::uint64_t big = 18446744073709551615ULL;
+  std::string s = etl::JsonObject()
+                      .add("tool", "etl-diff")
+                      .add("say \"hi\"", "a\nb")
+                      .add("n", big)
+                      .add("neg", -3)
+                      .add("ok", true)
+                      .add_null("committed")
+                      .add_seconds("seconds", 0.12345)
+                      .add_strings("names", {"a", "b\"c"})
+                      .add_raw("side", "{\"read\":1}")
+                      .str();
+  CHECK(s ==
+        R"({"tool":"etl-diff","say \"hi\"":"a\nb","n":18446744073709551615,"neg":-3,"ok":true,)"
+        R"("committed":null,"seconds":0.123,"names":["a","b\"c"],"side":{"read":1}})");
+  etl::Value v;
+  CHECK_FALSE(etl::parse_json(s, v));
+  CHECK(etl::json_array({}) == "[]");
+  CHECK(etl::JsonObject().str() == "{}");
 }

@@ -14,6 +14,8 @@
 
 namespace etl {
 
+class JsonObject;
+
 struct RunStats {
   std::uint64_t read = 0;
   std::uint64_t written = 0;
@@ -44,8 +46,8 @@ struct RunStats {
   double seconds() const;
   // " (inserted 3, updated 1)": sink_counts for a summary line; empty when there are none.
   std::string sink_note() const;
-  // ,"inserted":3,"updated":1 — sink_counts as members of a JSON object.
-  void append_sink_counts_json(std::string& out) const;
+  // "inserted":3,"updated":1 — sink_counts as members of a report.
+  void add_sink_counts(JsonObject& out) const;
   std::string summary(const std::string& tool) const;
   std::string report_json(const std::string& tool, const std::string& status,
                           const std::string& error) const;

@@ -13,6 +13,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_lock.hpp"
 #include "etl/utf8.hpp"
@@ -285,11 +286,13 @@ void print_error(const std::string& tool, const CLI::App& app, const std::string
   const CLI::Option* format = app.get_option_no_throw("--log-format");
   // The raw value: as<>() would run the option's check, which may be what failed (yaml).
   if (format && format->count() > 0 && format->results().back() == "json") {
-    std::string line =
-        fmt::format("{{\"tool\":\"{}\",\"status\":\"error\",\"exit\":{},\"error\":", tool,
-                    static_cast<int>(code));
-    append_json_string(line, message);
-    std::cerr << line << "}\n";
+    std::cerr << JsonObject()
+                     .add("tool", tool)
+                     .add("status", "error")
+                     .add("exit", static_cast<int>(code))
+                     .add("error", message)
+                     .str()
+              << "\n";
     return;
   }
   std::cerr << tool << ": " << terminal_safe(message) << '\n';

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 
 namespace etl::tools {
 
@@ -25,26 +25,17 @@ std::string target_line(const Target& t, const RunStats& run) {
 }
 
 std::string targets_json(const std::vector<Target>& targets, const RunStats& run, bool dry_run) {
-  std::string out = "[";
+  std::vector<std::string> items;
   for (const auto& t : targets) {
-    if (out.size() > 1) out += ',';
-    out += "{\"name\":";
-    append_json_string(out, t.name);
-    out += fmt::format(
-        ",\"status\":\"{}\",\"written\":{},\"filtered\":{},\"unmatched\":{},\"rejected\":{}",
-        !t.failure.empty() ? "failed"
-        : dry_run          ? "dry-run"
-                           : "ok",
-        t.own.written, run.filtered + t.own.filtered, t.own.unmatched,
-        run.rejected + t.own.rejected);
-    t.own.append_sink_counts_json(out);
-    if (!t.failure.empty()) {
-      out += ",\"error\":";
-      append_json_string(out, t.failure);
-    }
-    out += '}';
+    JsonObject o;
+    o.add("name", t.name).add("status", !t.failure.empty() ? "failed" : dry_run ? "dry-run" : "ok");
+    o.add("written", t.own.written).add("filtered", run.filtered + t.own.filtered);
+    o.add("unmatched", t.own.unmatched).add("rejected", run.rejected + t.own.rejected);
+    t.own.add_sink_counts(o);
+    if (!t.failure.empty()) o.add("error", t.failure);
+    items.push_back(o.str());
   }
-  return out + "]";
+  return json_array(items);
 }
 
 }  // namespace etl::tools

@@ -15,6 +15,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 #include "etl/mask.hpp"
 #include "etl/parallel.hpp"
 #include "etl/run_stats.hpp"
@@ -466,17 +467,19 @@ class CorrelateRun {
     const SideCounts& rc = m_right_counts;
     double secs = m_stats.seconds();
     std::uint64_t read = m_sides[0]->read() + m_sides[1]->read();
-    std::string rules_text, rules_json;
+    std::string rules_text;
+    std::vector<std::string> rules_json;
     for (std::size_t i = 0; i < m_plan.rules.size(); ++i) {
       const auto& n = m_match.per_rule[i];
       rules_text += fmt::format("{}{} {}", i ? ", " : "", m_plan.rules[i].text, n.pairs);
       if (n.ambiguous_left + n.ambiguous_right > 0)
         rules_text += fmt::format(" (ambiguous {}/{})", n.ambiguous_left, n.ambiguous_right);
-      rules_json += i ? "," : "";
-      rules_json += "{\"rule\":";
-      append_json_string(rules_json, m_plan.rules[i].text);
-      rules_json += fmt::format(",\"pairs\":{},\"ambiguous_left\":{},\"ambiguous_right\":{}}}",
-                                n.pairs, n.ambiguous_left, n.ambiguous_right);
+      rules_json.push_back(JsonObject()
+                               .add("rule", m_plan.rules[i].text)
+                               .add("pairs", n.pairs)
+                               .add("ambiguous_left", n.ambiguous_left)
+                               .add("ambiguous_right", n.ambiguous_right)
+                               .str());
     }
     auto side_text = [](const CorrelateSide& s, const SideCounts& n) {
       return fmt::format("{} {}: read {}, matched {}, unmatched {}, ambiguous {}, rejected {}",
@@ -484,14 +487,15 @@ class CorrelateRun {
                          n.ambiguous, s.rejected());
     };
     auto side_json = [](const CorrelateSide& s, const SideCounts& n) {
-      std::string out = "{\"source\":";
-      append_json_string(out, mask_address(s.address()));
-      out += fmt::format(
-          ",\"read\":{},\"matched\":{},\"unmatched\":{},\"ambiguous\":{},\"rejected\":{},"
-          "\"spilled\":{}}}",
-          s.read(), n.matched, n.unmatched, n.ambiguous, s.rejected(),
-          s.store().spilled() || s.index().partitions() > 1);
-      return out;
+      return JsonObject()
+          .add("source", mask_address(s.address()))
+          .add("read", s.read())
+          .add("matched", n.matched)
+          .add("unmatched", n.unmatched)
+          .add("ambiguous", n.ambiguous)
+          .add("rejected", s.rejected())
+          .add("spilled", s.store().spilled() || s.index().partitions() > 1)
+          .str();
     };
     std::string conflicts_text =
         m_compare_names.empty()
@@ -504,12 +508,18 @@ class CorrelateRun {
                     m_pairs, conflicts_text, rules_text, side_text(*m_sides[0], lc),
                     side_text(*m_sides[1], rc), m_written, secs,
                     secs > 0 ? static_cast<double>(read) / secs : 0.0),
-        fmt::format("{{\"tool\":\"etl-correlate\",\"status\":\"{}\",\"left\":{},\"right\":{},"
-                    "\"rules\":[{}],\"pairs\":{},\"agreeing\":{},\"conflicting\":{},\"written\":{},"
-                    "\"seconds\":{:.3f}}}",
-                    failed.empty() ? "ok" : "failed-on", side_json(*m_sides[0], lc),
-                    side_json(*m_sides[1], rc), rules_json, m_pairs, m_pairs - m_conflicting,
-                    m_conflicting, m_written, secs));
+        JsonObject()
+            .add("tool", "etl-correlate")
+            .add("status", failed.empty() ? "ok" : "failed-on")
+            .add_raw("left", side_json(*m_sides[0], lc))
+            .add_raw("right", side_json(*m_sides[1], rc))
+            .add_raw("rules", json_array(rules_json))
+            .add("pairs", m_pairs)
+            .add("agreeing", m_pairs - m_conflicting)
+            .add("conflicting", m_conflicting)
+            .add("written", m_written)
+            .add_seconds("seconds", secs)
+            .str());
   }
 
   const CorrelateOptions& m_opts;

@@ -16,6 +16,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 #include "etl/mask.hpp"
 #include "etl/parallel.hpp"
 #include "etl/run_stats.hpp"
@@ -133,11 +134,12 @@ void DiffRun::append_unkeyed(std::string& out, std::size_t side, bool deletes_un
 }
 
 std::string DiffRun::side_json(std::size_t i) const {
-  std::string out = "{\"source\":";
-  append_json_string(out, mask_address(sides[i]->options().address));
-  out += fmt::format(",\"read\":{},\"rejected\":{},\"spilled_runs\":{}}}", sides[i]->read(),
-                     sides[i]->rejected(), sides[i]->runs());
-  return out;
+  return JsonObject()
+      .add("source", mask_address(sides[i]->options().address))
+      .add("read", sides[i]->read())
+      .add("rejected", sides[i]->rejected())
+      .add("spilled_runs", sides[i]->runs())
+      .str();
 }
 
 std::string DiffRun::sides_summary() const {
@@ -162,15 +164,6 @@ std::vector<std::pair<std::string, std::uint64_t>> by_count(
   std::vector<std::pair<std::string, std::uint64_t>> v(counts.begin(), counts.end());
   std::stable_sort(v.begin(), v.end(), [](auto& a, auto& b) { return a.second > b.second; });
   return v;
-}
-
-std::string names_json(const std::vector<std::string>& names) {
-  std::string out = "[";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    if (i > 0) out.push_back(',');
-    append_json_string(out, names[i]);
-  }
-  return out + "]";
 }
 
 std::vector<std::string> only_in(const std::set<std::string>& a, const std::set<std::string>& b) {
@@ -335,21 +328,18 @@ int two_way(DiffRun& run) {
     msg += fmt::format(
         "\netl-diff: --subset: {}; the {} added (only in NEW) are not differences",
         equal ? "every OLD record is in NEW as it is" : "OLD is not all in NEW as it is", n.added);
-  std::string fields_json = "{";
-  for (std::size_t i = 0; i < top.size(); ++i) {
-    if (i > 0) fields_json.push_back(',');
-    append_json_string(fields_json, top[i].first);
-    fields_json += fmt::format(":{}", top[i].second);
-  }
-  fields_json += "}";
-  std::string report = fmt::format(
-      "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"equal\":{},\"old\":{},\"new\":{},"
-      "\"added\":{},\"removed\":{},\"changed\":{},\"unchanged\":{},\"rejected\":{},"
-      "\"duplicate_keys\":{},\"unreadable_keys\":{},\"unkeyed\":{},\"fields_changed\":{},"
-      "\"only_in_old\":{},\"only_in_new\":{},\"subset\":{},\"seconds\":{:.3f}}}\n",
-      equal, run.side_json(0), run.side_json(1), n.added, n.removed, n.changed, n.same,
-      run.rejected(), run.duplicate_keys, run.unreadable_keys, run.unkeyed(), fields_json,
-      names_json(only_old), names_json(only_new), o.subset, secs);
+  JsonObject fields;
+  for (const auto& [field, count] : top) fields.add(field, count);
+  JsonObject r;
+  r.add("tool", "etl-diff").add("status", "ok").add("equal", equal);
+  r.add_raw("old", run.side_json(0)).add_raw("new", run.side_json(1));
+  r.add("added", n.added).add("removed", n.removed).add("changed", n.changed);
+  r.add("unchanged", n.same).add("rejected", run.rejected());
+  r.add("duplicate_keys", run.duplicate_keys).add("unreadable_keys", run.unreadable_keys);
+  r.add("unkeyed", run.unkeyed()).add_raw("fields_changed", fields.str());
+  r.add_strings("only_in_old", only_old).add_strings("only_in_new", only_new);
+  r.add("subset", o.subset).add_seconds("seconds", secs);
+  std::string report = r.str() + "\n";
   html.finish(report);
   cli::report_run(run.common, msg, report);
   return equal ? 0 : 1;
@@ -377,10 +367,9 @@ int run_diff(const DiffOptions& o, const cli::CommonOptions& c) {
   } catch (const BrokenPipe&) {
     throw;
   } catch (const std::exception& e) {
-    std::string err;
-    append_json_string(err, e.what());
     cli::write_report(
-        c.report, fmt::format("{{\"tool\":\"etl-diff\",\"status\":\"error\",\"error\":{}}}", err));
+        c.report,
+        JsonObject().add("tool", "etl-diff").add("status", "error").add("error", e.what()).str());
     throw;
   }
 }

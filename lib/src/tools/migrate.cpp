@@ -15,6 +15,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 #include "etl/mask.hpp"
 #include "etl/migrate/database.hpp"
 #include "etl/migrate/resume_state.hpp"
@@ -359,7 +360,8 @@ class Migration {
   int summary() {
     std::uint64_t read = 0, written = 0, rejected = 0, differing = 0;
     bool failed = false;
-    std::string lines, tables_json;
+    std::string lines;
+    std::vector<std::string> tables_json;
     for (std::size_t i = 0; i < m_runs.size(); ++i) {
       const TableRun& r = m_runs[i];
       const std::string& name = m_schema.tables[i].name;
@@ -375,18 +377,12 @@ class Migration {
                                                  : fmt::format("verified equal {}", r.equal);
       lines += fmt::format("etl-migrate: {}: read {}, written {}, rejected {}, {} in {:.2f}s\n",
                            name, r.read, r.written, r.rejected, verdict, r.seconds);
-      tables_json += i ? "," : "";
-      tables_json += "{\"table\":";
-      append_json_string(tables_json, name);
-      tables_json += fmt::format(
-          ",\"read\":{},\"written\":{},\"rejected\":{},\"verified_equal\":{},\"differing\":{},"
-          "\"seconds\":{:.3f}",
-          r.read, r.written, r.rejected, r.equal, r.differing, r.seconds);
-      if (!r.error.empty()) {
-        tables_json += ",\"error\":";
-        append_json_string(tables_json, r.error);
-      }
-      tables_json += "}";
+      JsonObject t;
+      t.add("table", name).add("read", r.read).add("written", r.written);
+      t.add("rejected", r.rejected).add("verified_equal", r.equal).add("differing", r.differing);
+      t.add_seconds("seconds", r.seconds);
+      if (!r.error.empty()) t.add("error", r.error);
+      tables_json.push_back(t.str());
     }
     for (const auto& e : m_constraint_errors) lines += "etl-migrate: not made: " + e + "\n";
     if (!m_schema.not_migrated.empty())
@@ -404,21 +400,21 @@ class Migration {
         m_constraints_made,
         m_constraint_errors.empty() ? "" : fmt::format(", {} not", m_constraint_errors.size()),
         secs);
-    std::string not_migrated = "[";
-    for (std::size_t i = 0; i < m_schema.not_migrated.size(); ++i) {
-      not_migrated += i ? "," : "";
-      append_json_string(not_migrated, m_schema.not_migrated[i]);
-    }
-    cli::report_run(
-        m_common, lines,
-        fmt::format("{{\"tool\":\"etl-migrate\",\"status\":\"{}\",\"tables\":[{}],"
-                    "\"read\":{},\"written\":{},\"rejected\":{},\"constraints_made\":{},"
-                    "\"constraints_not_made\":{},\"not_migrated\":{}],\"seconds\":{:.3f}}}",
-                    ok       ? "ok"
-                    : failed ? "failed"
-                             : "differs",
-                    tables_json, read, written, rejected, m_constraints_made,
-                    m_constraint_errors.size(), not_migrated, secs));
+    cli::report_run(m_common, lines,
+                    JsonObject()
+                        .add("tool", "etl-migrate")
+                        .add("status", ok       ? "ok"
+                                       : failed ? "failed"
+                                                : "differs")
+                        .add_raw("tables", json_array(tables_json))
+                        .add("read", read)
+                        .add("written", written)
+                        .add("rejected", rejected)
+                        .add("constraints_made", m_constraints_made)
+                        .add("constraints_not_made", m_constraint_errors.size())
+                        .add_strings("not_migrated", m_schema.not_migrated)
+                        .add_seconds("seconds", secs)
+                        .str());
     if (failed) return static_cast<int>(ExitCode::Io);
     return ok ? 0 : static_cast<int>(ExitCode::Data);
   }

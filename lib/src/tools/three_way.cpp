@@ -13,6 +13,7 @@
 #include "etl/error.hpp"
 #include "etl/io.hpp"
 #include "etl/json.hpp"
+#include "etl/json_writer.hpp"
 
 namespace etl::tools {
 namespace {
@@ -202,7 +203,7 @@ struct ThreeWay {
 };
 
 std::string side_counts_json(const SideCounts& c) {
-  return fmt::format("{{\"add\":{},\"remove\":{},\"change\":{}}}", c.add, c.remove, c.change);
+  return JsonObject().add("add", c.add).add("remove", c.remove).add("change", c.change).str();
 }
 
 }  // namespace
@@ -241,14 +242,23 @@ int three_way(DiffRun& run) {
           run.sides_summary(), t.to_a.add, t.to_a.remove, t.to_a.change, t.to_b.add, t.to_b.remove,
           t.to_b.change, t.unchanged, t.conflicts, t.resolved, run.rejected(), secs,
           secs > 0 ? static_cast<double>(run.records_read()) / secs : 0.0),
-      fmt::format(
-          "{{\"tool\":\"etl-diff\",\"status\":\"ok\",\"merged\":{},\"a\":{},\"b\":{},\"base\":{},"
-          "\"to_a\":{},\"to_b\":{},\"unchanged\":{},\"conflicts\":{},\"resolved\":{},\"rejected\":{"
-          "},"
-          "\"duplicate_keys\":{},\"seconds\":{:.3f}}}\n",
-          open_conflicts == 0 && run.rejected() == 0, run.side_json(kA), run.side_json(kB),
-          run.side_json(kBase), side_counts_json(t.to_a), side_counts_json(t.to_b), t.unchanged,
-          t.conflicts, t.resolved, run.rejected(), run.duplicate_keys, secs));
+      JsonObject()
+              .add("tool", "etl-diff")
+              .add("status", "ok")
+              .add("merged", open_conflicts == 0 && run.rejected() == 0)
+              .add_raw("a", run.side_json(kA))
+              .add_raw("b", run.side_json(kB))
+              .add_raw("base", run.side_json(kBase))
+              .add_raw("to_a", side_counts_json(t.to_a))
+              .add_raw("to_b", side_counts_json(t.to_b))
+              .add("unchanged", t.unchanged)
+              .add("conflicts", t.conflicts)
+              .add("resolved", t.resolved)
+              .add("rejected", run.rejected())
+              .add("duplicate_keys", run.duplicate_keys)
+              .add_seconds("seconds", secs)
+              .str() +
+          "\n");
   return open_conflicts == 0 && run.rejected() == 0 ? 0 : 1;
 }
 
