@@ -21,8 +21,7 @@ class JsonObject {
   }
   JsonObject& add(std::string_view key, bool b);
   template <std::integral T>
-    requires(!std::same_as<T, bool>)
-  JsonObject& add(std::string_view key, T n) {
+  requires(!std::same_as<T, bool>) JsonObject& add(std::string_view key, T n) {
     return add_raw(key, std::to_string(n));
   }
   JsonObject& add_seconds(std::string_view key, double seconds);

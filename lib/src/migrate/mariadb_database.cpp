@@ -13,12 +13,6 @@
 namespace etl::migrate {
 namespace {
 
-std::string ident_list(const std::vector<std::string>& list) {
-  std::string out;
-  for (const auto& n : list) out += (out.empty() ? "" : ", ") + mariadb_quote_name(n);
-  return out;
-}
-
 std::string text(const MariaDbConnection::Row& row, std::size_t i) {
   return i < row.size() ? row[i].value_or("") : "";
 }
@@ -82,7 +76,8 @@ class MariaDbDatabase : public Database {
              c.type == SqlType::SmallInt))
           sql += " AUTO_INCREMENT";
       }
-      if (!t.primary_key.empty()) sql += ", PRIMARY KEY (" + ident_list(t.primary_key) + ")";
+      if (!t.primary_key.empty())
+        sql += ", PRIMARY KEY (" + name_list(t.primary_key, mariadb_quote_name) + ")";
       out.push_back(sql + ") DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin");
     }
     return out;
@@ -92,18 +87,11 @@ class MariaDbDatabase : public Database {
     std::vector<std::string> out;
     for (const auto& t : s.tables)
       for (const auto& ix : t.indexes)
-        out.push_back(fmt::format("CREATE {}INDEX {} ON {} ({})", ix.unique ? "UNIQUE " : "",
-                                  mariadb_quote_name(ix.name), mariadb_quote_name(t.name),
-                                  ident_list(ix.columns)));
+        out.push_back(create_index_sql(ix, t.name, mariadb_quote_name));
     for (const auto& t : s.tables)
-      for (const auto& fk : t.foreign_keys) {
-        std::string sql = fmt::format("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})",
-                                      mariadb_quote_name(t.name), ident_list(fk.columns),
-                                      mariadb_quote_name(fk.ref_table), ident_list(fk.ref_columns));
-        if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
-        if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
-        out.push_back(sql);
-      }
+      for (const auto& fk : t.foreign_keys)
+        out.push_back(fmt::format("ALTER TABLE {} ADD {}", mariadb_quote_name(t.name),
+                                  foreign_key_sql(fk, mariadb_quote_name)));
     return out;
   }
 

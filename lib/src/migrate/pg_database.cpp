@@ -20,12 +20,6 @@ std::string ident(const std::string& name) {
   return quote_identifier(name);
 }
 
-std::string ident_list(const std::vector<std::string>& list) {
-  std::string out;
-  for (const auto& n : list) out += (out.empty() ? "" : ", ") + ident(n);
-  return out;
-}
-
 std::string action(const char* code) {
   switch (code[0]) {
     case 'r':
@@ -95,10 +89,8 @@ class PgDatabase : public Database {
     for (const auto& t : s.tables) {
       if (!t.primary_key.empty())
         out.push_back(fmt::format("ALTER TABLE {} ADD PRIMARY KEY ({})", ident(t.name),
-                                  ident_list(t.primary_key)));
-      for (const auto& ix : t.indexes)
-        out.push_back(fmt::format("CREATE {}INDEX {} ON {} ({})", ix.unique ? "UNIQUE " : "",
-                                  ident(ix.name), ident(t.name), ident_list(ix.columns)));
+                                  name_list(t.primary_key, ident)));
+      for (const auto& ix : t.indexes) out.push_back(create_index_sql(ix, t.name, ident));
       for (const auto& c : t.columns)
         if (c.identity)
           out.push_back(fmt::format(
@@ -107,14 +99,9 @@ class PgDatabase : public Database {
               literal(ident(t.name)), literal(c.name), ident(c.name), ident(t.name)));
     }
     for (const auto& t : s.tables)  // after every key: a foreign key needs its parent's
-      for (const auto& fk : t.foreign_keys) {
-        std::string sql =
-            fmt::format("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {} ({})", ident(t.name),
-                        ident_list(fk.columns), ident(fk.ref_table), ident_list(fk.ref_columns));
-        if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
-        if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
-        out.push_back(sql);
-      }
+      for (const auto& fk : t.foreign_keys)
+        out.push_back(
+            fmt::format("ALTER TABLE {} ADD {}", ident(t.name), foreign_key_sql(fk, ident)));
     return out;
   }
 

@@ -19,12 +19,6 @@ std::string column_text(sqlite3_stmt* st, int col) {
   return t ? reinterpret_cast<const char*>(t) : "";
 }
 
-std::string names(const std::vector<std::string>& list) {
-  std::string out;
-  for (const auto& n : list) out += (out.empty() ? "" : ", ") + quote_identifier(n);
-  return out;
-}
-
 class SqliteDatabase : public Database {
  public:
   SqliteDatabase(const std::string& address, const std::string& path, bool create)
@@ -60,13 +54,8 @@ class SqliteDatabase : public Database {
         if (c.not_null) sql += " NOT NULL";
       }
       if (!t.primary_key.empty() && !rowid_key)
-        sql += ", PRIMARY KEY (" + names(t.primary_key) + ")";
-      for (const auto& fk : t.foreign_keys) {
-        sql += fmt::format(", FOREIGN KEY ({}) REFERENCES {} ({})", names(fk.columns),
-                           quote_identifier(fk.ref_table), names(fk.ref_columns));
-        if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
-        if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
-      }
+        sql += ", PRIMARY KEY (" + name_list(t.primary_key, quote_identifier) + ")";
+      for (const auto& fk : t.foreign_keys) sql += ", " + foreign_key_sql(fk, quote_identifier);
       out.push_back(sql + ")");
     }
     return out;
@@ -76,9 +65,7 @@ class SqliteDatabase : public Database {
     std::vector<std::string> out;
     for (const auto& t : s.tables)
       for (const auto& ix : t.indexes)
-        out.push_back(fmt::format("CREATE {}INDEX {} ON {} ({})", ix.unique ? "UNIQUE " : "",
-                                  quote_identifier(ix.name), quote_identifier(t.name),
-                                  names(ix.columns)));
+        out.push_back(create_index_sql(ix, t.name, quote_identifier));
     return out;
   }
 

@@ -303,6 +303,25 @@ std::string mariadb_column_type(const Column& c, bool in_key) {
   }
 }
 
+std::string name_list(const std::vector<std::string>& names, QuoteName quote) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + quote(n);
+  return out;
+}
+
+std::string create_index_sql(const Index& ix, const std::string& table, QuoteName quote) {
+  return fmt::format("CREATE {}INDEX {} ON {} ({})", ix.unique ? "UNIQUE " : "", quote(ix.name),
+                     quote(table), name_list(ix.columns, quote));
+}
+
+std::string foreign_key_sql(const ForeignKey& fk, QuoteName quote) {
+  std::string sql = fmt::format("FOREIGN KEY ({}) REFERENCES {} ({})", name_list(fk.columns, quote),
+                                quote(fk.ref_table), name_list(fk.ref_columns, quote));
+  if (!fk.on_delete.empty()) sql += " ON DELETE " + fk.on_delete;
+  if (!fk.on_update.empty()) sql += " ON UPDATE " + fk.on_update;
+  return sql;
+}
+
 const char* type_name(SqlType t) {
   static const char* kNames[] = {"smallint",  "integer",     "bigint",  "numeric", "real",
                                  "text",      "varchar",     "boolean", "date",    "time",

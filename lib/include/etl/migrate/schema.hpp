@@ -79,4 +79,13 @@ std::string sqlite_column_type(const Column& c);
 std::string mariadb_column_type(const Column& c, bool in_key);
 const char* type_name(SqlType t);
 
+// DDL every database writes alike, but for how it quotes a name.
+using QuoteName = std::string (*)(const std::string&);
+// "a", "b" — the names quoted, comma-separated.
+std::string name_list(const std::vector<std::string>& names, QuoteName quote);
+// CREATE [UNIQUE] INDEX i ON t (c, …)
+std::string create_index_sql(const Index& ix, const std::string& table, QuoteName quote);
+// FOREIGN KEY (c, …) REFERENCES p (c, …) [ON DELETE …] [ON UPDATE …]
+std::string foreign_key_sql(const ForeignKey& fk, QuoteName quote);
+
 }  // namespace etl::migrate
