@@ -12,8 +12,8 @@ Progress::~Progress() {
   clear();
 }
 
-bool Progress::wanted(bool quiet, const std::string& log_format) {
-  return !quiet && log_format != "json" && isatty(fileno(stderr));
+bool Progress::wanted(bool quiet, bool json_log) {
+  return !quiet && !json_log && isatty(fileno(stderr));
 }
 
 void Progress::update(std::uint64_t read, Clock::time_point now) {

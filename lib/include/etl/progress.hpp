@@ -24,7 +24,7 @@ class Progress {
   void clear();
 
   // Whether a run like this one should show progress (stderr a terminal, and so on).
-  static bool wanted(bool quiet, const std::string& log_format);
+  static bool wanted(bool quiet, bool json_log);
 
  private:
   std::string m_tool;

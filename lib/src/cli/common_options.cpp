@@ -64,11 +64,14 @@ void add_common_options(CLI::App& app, CommonOptions& o) {
   app.add_option("--rejects", o.rejects, "Write rejected records (NDJSON, with reason and place)");
   app.add_option("--report", o.report, "Write a JSON summary of the run");
   app.add_flag("-q,--quiet", o.quiet, "No summary on stderr");
-  app.add_option("--log-format", o.log_format,
-                 "text, or json: the summary and errors on stderr as JSON lines (for log "
-                 "collectors)")
+  app.add_option_function<std::string>(
+         "--log-format",
+         [&o](const std::string& f) {
+           o.log_format = f == "json" ? LogFormat::Json : LogFormat::Text;
+         },
+         "text, or json: the summary and errors on stderr as JSON lines (for log collectors)")
       ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+      ->default_str("text");
   app.add_option("--max-errors", o.max_errors, "Stop with exit 3 after more than N rejects");
   app.add_option("--lock", o.lock,
                  "One run at a time: take an flock on FILE, or exit 4 at once when another "

@@ -20,7 +20,8 @@ void report_run(const CommonOptions& c, const std::string& summary, const std::s
   if (c.quiet) return;
   std::string line = report;
   if (line.empty() || line.back() != '\n') line.push_back('\n');
-  std::cerr << (c.log_format == "json" ? line : terminal_safe(summary) + "\n") << std::flush;
+  std::cerr << (c.log_format == LogFormat::Json ? line : terminal_safe(summary) + "\n")
+            << std::flush;
 }
 
 }  // namespace etl::cli

@@ -151,7 +151,9 @@ class CorrelateRun {
     CorrelateSide& left = *m_sides[0];
     CorrelateSide& right = *m_sides[1];
     {
-      Progress progress("etl-correlate", Progress::wanted(m_common.quiet, m_common.log_format));
+      Progress progress(
+          "etl-correlate",
+          Progress::wanted(m_common.quiet, m_common.log_format == cli::LogFormat::Json));
       left.show_progress(&progress);
       run_parallel({[&] { left.load(); }, [&] { right.load(); }});
       left.show_progress(nullptr);

@@ -145,7 +145,7 @@ class Pipeline {
   // ---- reading: record by record
 
   void read_sources() {
-    Progress progress(m_tool, Progress::wanted(m_c.quiet, m_c.log_format));
+    Progress progress(m_tool, Progress::wanted(m_c.quiet, m_c.log_format == cli::LogFormat::Json));
     m_signals.emplace();  // from here to the end of the run, SIGINT and SIGTERM stop it cleanly
     Sourced rec;
     for (const auto& address : m_p.sources) {

@@ -7,13 +7,15 @@
 
 namespace etl::cli {
 
+enum class LogFormat { Text, Json };  // --log-format: the summary and errors as text or JSON
+
 struct CommonOptions {
   std::string rejects;
   std::string report;
   bool quiet = false;
-  std::int64_t max_errors = -1;     // -1: no limit
-  std::string log_format = "text";  // or json: the summary and errors as JSON lines on stderr
-  std::string lock;                 // --lock FILE: taken by tool_main before the run
+  std::int64_t max_errors = -1;  // -1: no limit
+  LogFormat log_format = LogFormat::Text;
+  std::string lock;  // --lock FILE: taken by tool_main before the run
 };
 
 // The end of a run: the report (JSON) to --report, and the summary to stderr, as text, or with
