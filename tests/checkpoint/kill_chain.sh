@@ -51,9 +51,9 @@ chain() { # DIR A|B: one chain; its exit status is the load's, or the first fail
 state_of() { cat "$1/$2.state" 2>/dev/null; }
 table_of() {
   if [ "$2" = A ]; then
-    sqlite3 "$1/erp.db" "SELECT * FROM orders ORDER BY order_no" 2>/dev/null
+    sqlite3 -cmd '.timeout 5000' "$1/erp.db" "SELECT * FROM orders ORDER BY order_no" 2>/dev/null
   else
-    sqlite3 "$1/log.db" "SELECT * FROM changes ORDER BY order_no, updated_at" 2>/dev/null
+    sqlite3 -cmd '.timeout 5000' "$1/log.db" "SELECT * FROM changes ORDER BY order_no, updated_at" 2>/dev/null
   fi
 }
 
@@ -77,6 +77,9 @@ for night in 1 2 3; do
       sleep "$(awk -v ms=$((RANDOM % span)) 'BEGIN { printf "%.3f", ms / 1000 }')"
       kill -9 -- "-$pid" 2>/dev/null && killed=$((killed + 1))
       wait "$pid" 2>/dev/null
+      # wait reaps the chain's shell only: its tools may still be dying (a lock held, a rename
+      # finishing) when the checks below read what they left.
+      while kill -0 -- "-$pid" 2>/dev/null; do sleep 0.01; done
       state=$(state_of "$work/run" "$c")
       if [ "$state" = "$(cat "$work/ref.$c.state.$night")" ]; then
         [ "$(table_of "$work/run" "$c")" = "$(cat "$work/ref.$c.table.$night")" ] ||
