@@ -305,6 +305,10 @@ const server = http.createServer((req, res) => {
       const items = orders.slice((page - 1) * limit, page * limit);
       return json(res, 200, items, headers);
     }
+    case 'magento':  // GET /magento/V1/products/SKU: one product, as PUT left it
+      if (!magentoAuth(req, res)) return;
+      return magentoCatalog[parts[3]] ? json(res, 200, magentoCatalog[parts[3]])
+                                      : json(res, 404, { message: "The product that was requested doesn't exist. Verify the product and try again." });
     case 'oauth1': {  // /oauth1/NAME: the platform NAME's paging behind OAuth 1.0a
       const why = oauthCheck(req);
       if (why) return json(res, 401, { 'o:errorDetails': [{ detail: `Invalid login attempt: ${why}` }] });
@@ -314,6 +318,30 @@ const server = http.createServer((req, res) => {
       return json(res, 404, { message: `no route ${url.pathname}` });
   }
 });
+// Magento 2's PUT /V1/products/{sku} (here /magento/V1/products/SKU): a bearer token, the body
+// {"product": {…}}, errors as {"message": "… %1 …", "parameters": […]} with Magento's texts; an
+// unknown sku is 404 (this store has 24-MB01…24-MB05), a negative qty 400. GET reads one back.
+const magentoCatalog = {};
+for (let i = 1; i <= 5; i++) magentoCatalog[`24-MB0${i}`] = { sku: `24-MB0${i}`, price: 10 * i, extension_attributes: { stock_item: { qty: 0, is_in_stock: false } } };
+const magentoAuth = (req, res) => {
+  if (req.headers.authorization === 'Bearer m-token') return true;
+  json(res, 401, { message: "The consumer isn't authorized to access %resources.", parameters: { resources: 'Magento_Catalog::products' } });
+  return false;
+};
+function magentoProduct(req, res, parts, body) {
+  if (!magentoAuth(req, res)) return;
+  const sku = decodeURIComponent(parts[3] || '');
+  if (!magentoCatalog[sku])
+    return json(res, 404, { message: "The product that was requested doesn't exist. Verify the product and try again." });
+  const p = body && body.product;
+  if (!p || typeof p !== 'object') return json(res, 400, { message: '"%fieldName" is required. Enter and try again.', parameters: { fieldName: 'product' } });
+  const qty = p.extension_attributes && p.extension_attributes.stock_item && p.extension_attributes.stock_item.qty;
+  if (typeof qty === 'number' && qty < 0)
+    return json(res, 400, { message: 'Invalid value of "%1" provided for the %2 field.', parameters: [String(qty), 'qty'] });
+  magentoCatalog[sku] = { ...magentoCatalog[sku], ...p, sku };
+  return json(res, 200, magentoCatalog[sku]);
+}
+
 function write(req, res, text) {
   const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
   let body;
@@ -338,6 +366,7 @@ function write(req, res, text) {
       return json(res, 207, { data: good, errors: list.map((r, i) => (bad[i] ? { index: i, status: 422, title: `email is invalid: ${r.email}` } : null)).filter(Boolean) });
     return json(res, 207, { message: 'some records failed' });  // opaque: cannot be told apart
   }
+  if (parts[0] === 'magento' && req.method === 'PUT') return magentoProduct(req, res, parts, body);
   if (parts[0] === 'bigcommerce') {  // PUT /bigcommerce/v3/catalog/products: BigCommerce's batch
     // update takes at most 10 products (413 above); a product without a sku or with a negative
     // price fails alone, named by its index in a 207 answer.

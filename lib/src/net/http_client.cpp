@@ -95,13 +95,36 @@ double retry_after(const HttpResponse& r) {
 
 }  // namespace
 
+namespace {
+
+// Magento writes its messages with placeholders and their values beside: "Invalid value of
+// \"%1\" provided for the %2 field." with "parameters": ["-5", "qty"] (or {"name": …} for %name).
+std::string with_parameters(std::string message, const Value* parameters) {
+  if (parameters == nullptr) return message;
+  auto put = [&](const std::string& mark, const Value& v) {
+    std::string text =
+        v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number ? v.text() : to_json(v);
+    for (std::size_t at = 0; (at = message.find(mark, at)) != std::string::npos; at += text.size())
+      message.replace(at, mark.size(), text);
+  };
+  if (parameters->kind() == Value::Kind::Array)  // %10 before %1
+    for (std::size_t i = parameters->items().size(); i-- > 0;)
+      put("%" + std::to_string(i + 1), parameters->items()[i]);
+  if (parameters->kind() == Value::Kind::Object)
+    for (const auto& m : parameters->members()) put("%" + m.key, m.value);
+  return message;
+}
+
+}  // namespace
+
 std::string http_error_message(const std::string& body) {
   Value v;
   if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
     // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
     for (const char* field : {"message", "error", "detail", "title", "o:errorDetails/0/detail"}) {
       const Value* m = json_pointer(v, std::string("/") + field);
-      if (m && m->kind() == Value::Kind::String) return m->text();
+      if (m && m->kind() == Value::Kind::String)
+        return with_parameters(m->text(), json_pointer(v, "/parameters"));
     }
   std::string s = body.substr(0, 200);
   for (auto& c : s)

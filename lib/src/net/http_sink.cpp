@@ -142,6 +142,30 @@ void HttpSink::keep_ids(std::size_t from, std::size_t to, const std::string& ans
   if (!missing.empty()) throw IoError(missing);
 }
 
+namespace {
+
+// A URL template's {field}: the record's field of that name, else a path into nested objects
+// ({product.sku}, for a body that is all one object, as Magento's {"product": {…}}).
+const Value* template_value(const Record& r, const std::string& field) {
+  if (const Value* v = r.find(field)) return v;
+  auto dot = field.find('.');
+  if (dot == std::string::npos) return nullptr;
+  const Value* v = r.find(std::string_view(field).substr(0, dot));
+  for (std::size_t at = dot + 1; v != nullptr && at <= field.size();) {
+    auto next = std::min(field.find('.', at), field.size());
+    std::string_view name = std::string_view(field).substr(at, next - at);
+    const Value* member = nullptr;
+    if (v->kind() == Value::Kind::Object)
+      for (const auto& m : v->members())
+        if (m.key == name) member = &m.value;
+    v = member;
+    at = next + 1;
+  }
+  return v;
+}
+
+}  // namespace
+
 std::string HttpSink::url_for(const Record& r, std::string& missing) const {
   std::string url;
   for (std::size_t i = 0; i < m_template.size(); ++i) {
@@ -151,7 +175,7 @@ std::string HttpSink::url_for(const Record& r, std::string& missing) const {
     }
     std::size_t end = m_template.find('}', i);
     std::string field = m_template.substr(i + 1, end - i - 1);
-    const Value* v = r.find(field);
+    const Value* v = template_value(r, field);
     if (v == nullptr || v->is_null() || v->kind() == Value::Kind::Array ||
         v->kind() == Value::Kind::Object) {
       missing = field;

@@ -147,7 +147,8 @@ bool HttpSource::fetch_page() {
   if (auto err = parse_json(r.body, m_page))
     throw DataError(
         fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
-  m_items = json_pointer(m_page, m_opts.records_path);
+  // "/" is the page itself, as for JSON files (GET /V1/orders/3 answers one object).
+  m_items = m_opts.records_path == "/" ? &m_page : json_pointer(m_page, m_opts.records_path);
   if (m_items != nullptr && m_items->kind() == Value::Kind::Object &&
       !m_opts.records_path.empty()) {
     // One record (GET /V1/orders/3, Shopify's {"order": {…}}): an array of it. Only when a
