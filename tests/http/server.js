@@ -342,6 +342,28 @@ function magentoProduct(req, res, parts, body) {
   return json(res, 200, magentoCatalog[sku]);
 }
 
+// NetSuite REST's POST /record/v1/salesOrder (here /netsuite/record/v1/salesOrder): OAuth 1.0a,
+// a customer (entity.id) and items the account has, else 400 with NetSuite's error body; a
+// created order answers 204 No Content with its URL, and so its id, in Location.
+const netsuite = { customers: new Set(['107', '212']), items: new Set(['1234', '1235']), orders: [] };
+const netsuiteError = (res, detail, path, code) => json(res, 400, {
+  type: 'https://www.rfc-editor.org/rfc/rfc9110.html#section-15.5.1', title: 'Bad Request', status: 400,
+  'o:errorDetails': [{ detail, 'o:errorPath': path, 'o:errorCode': code }] });
+function netsuiteSalesOrder(req, res, body) {
+  const why = oauthCheck(req);
+  if (why) return json(res, 401, { 'o:errorDetails': [{ detail: `Invalid login attempt: ${why}` }] });
+  const entity = body && body.entity && String(body.entity.id);
+  if (!netsuite.customers.has(entity))
+    return netsuiteError(res, "Invalid value for the resource or sub-resource field 'entity'. Provide a valid value.", 'entity', 'INVALID_VALUE');
+  const lines = (body.item && body.item.items) || [];
+  const bad = lines.findIndex((l) => !netsuite.items.has(String(l.item && l.item.id)));
+  if (bad >= 0)
+    return netsuiteError(res, `Invalid value for the resource or sub-resource field 'item'. Provide a valid value.`, `item.items[${bad}].item`, 'INVALID_VALUE');
+  const id = 5000 + netsuite.orders.push(body);
+  res.writeHead(204, { Location: `http://${req.headers.host}/netsuite/record/v1/salesOrder/${id}` });
+  return res.end();
+}
+
 function write(req, res, text) {
   const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
   let body;
@@ -367,6 +389,7 @@ function write(req, res, text) {
     return json(res, 207, { message: 'some records failed' });  // opaque: cannot be told apart
   }
   if (parts[0] === 'magento' && req.method === 'PUT') return magentoProduct(req, res, parts, body);
+  if (parts[0] === 'netsuite' && parts[3] === 'salesOrder') return netsuiteSalesOrder(req, res, body);
   if (parts[0] === 'bigcommerce') {  // PUT /bigcommerce/v3/catalog/products: BigCommerce's batch
     // update takes at most 10 products (413 above); a product without a sku or with a negative
     // price fails alone, named by its index in a 207 answer.

@@ -121,10 +121,16 @@ std::string http_error_message(const std::string& body) {
   Value v;
   if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
     // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
-    for (const char* field : {"message", "error", "detail", "title", "o:errorDetails/0/detail"}) {
+    for (const char* field : {"message", "error", "detail", "o:errorDetails/0/detail", "title"}) {
       const Value* m = json_pointer(v, std::string("/") + field);
-      if (m && m->kind() == Value::Kind::String)
-        return with_parameters(m->text(), json_pointer(v, "/parameters"));
+      if (m && m->kind() == Value::Kind::String) {
+        std::string text = with_parameters(m->text(), json_pointer(v, "/parameters"));
+        // NetSuite says where in the record: {"o:errorPath": "item.items[1].item"}
+        const Value* at = json_pointer(v, "/o:errorDetails/0/o:errorPath");
+        if (at && at->kind() == Value::Kind::String && !at->text().empty())
+          text += " (at " + at->text() + ")";
+        return text;
+      }
     }
   std::string s = body.substr(0, 200);
   for (auto& c : s)

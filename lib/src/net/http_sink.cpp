@@ -102,13 +102,33 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
     throw UsageError("--entity, --xref-key and --id-path go with --xref");
 }
 
+namespace {
+
+// NetSuite answers a create with 204 No Content and the new record's URL in Location
+// (…/record/v1/salesOrder/1234): its last segment is the id.
+Value id_from_location(const HttpResponse& r) {
+  auto loc = r.headers.find("location");
+  if (loc == r.headers.end()) return Value();
+  std::string url = loc->second;
+  while (!url.empty() && (url.back() == '/' || url.back() == '\r' || url.back() == ' '))
+    url.pop_back();
+  auto slash = url.rfind('/');
+  std::string id = slash == std::string::npos ? url : url.substr(slash + 1);
+  if (id.empty() || id.find_first_of("?#") != std::string::npos) return Value();
+  return Value::string(id);
+}
+
+}  // namespace
+
 // --xref: the ids the server gave the records it wrote, paired with each record's own key. One
-// record: the id at --id-path in the answer; a batch: in each element of the answer's array, or
+// record: the id at --id-path in the answer (without --id-path: /id, else the last segment of
+// the Location header, as NetSuite gives it); a batch: in each element of the answer's array, or
 // of its request_items/results/data array, in order. Saved with each request, so a run that
 // fails later keeps the ids of what it created. A record written without an id to keep stops
 // the run: the next run would create it again.
-void HttpSink::keep_ids(std::size_t from, std::size_t to, const std::string& answer,
+void HttpSink::keep_ids(std::size_t from, std::size_t to, const HttpResponse& r,
                         const std::vector<bool>& written) {
+  const std::string& answer = r.body;
   std::string path = m_opts.id_path.empty() ? "/id" : m_opts.id_path;
   Value body;
   bool parsed = !answer.empty() && !parse_json(answer, body);
@@ -129,6 +149,9 @@ void HttpSink::keep_ids(std::size_t from, std::size_t to, const std::string& ans
                            : items && items->items().size() == to - from ? &items->items()[i - from]
                                                                          : nullptr;
     const Value* id = element ? json_pointer(*element, path) : nullptr;
+    Value located;
+    if ((!id || id->is_null()) && m_opts.id_path.empty() && to - from == 1)
+      if (located = id_from_location(r); !located.is_null()) id = &located;
     if (!key || key->is_null() || !id || id->is_null())
       missing = fmt::format(
           "{}: --xref: the server wrote the record but {}: the next run would create it again",
@@ -299,7 +322,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     }
     if (m_outcome) m_outcome(m_batch[i], each);
   }
-  if (ok && !m_opts.xref.empty()) keep_ids(from, to, r.body, written);
+  if (ok && !m_opts.xref.empty()) keep_ids(from, to, r, written);
 }
 
 void HttpSink::commit() {

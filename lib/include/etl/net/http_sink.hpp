@@ -39,7 +39,7 @@ class HttpSink : public Sink {
   std::unique_ptr<OutputStream> m_responses;
   OutcomeFn m_outcome;
   std::uint64_t m_accepted = 0;  // records of requests the server answered 2xx
-  void keep_ids(std::size_t from, std::size_t to, const std::string& answer,
+  void keep_ids(std::size_t from, std::size_t to, const HttpResponse& r,
                 const std::vector<bool>& written);
 };
 
