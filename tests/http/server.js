@@ -364,6 +364,26 @@ function netsuiteSalesOrder(req, res, body) {
   return res.end();
 }
 
+// Shopify's POST /admin/api/2024-01/inventory_levels/set.json (here /shopify/…): the access
+// token, {location_id, inventory_item_id, available}; an item the shop does not have is 404
+// {"errors": "Not Found"}, one without inventory tracking 422 {"errors": ["…"]}, an available
+// that is no integer 422 {"errors": {"available": ["…"]}}.
+const shopifyLevels = { 808950810: { tracked: true, available: 27 }, 39072856: { tracked: true, available: 0 },
+                        457924702: { tracked: false, available: null } };
+function shopifyInventorySet(req, res, body) {
+  if (req.headers['x-shopify-access-token'] !== 's-token')
+    return json(res, 401, { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' });
+  const level = shopifyLevels[body.inventory_item_id];
+  if (!level) return json(res, 404, { errors: 'Not Found' });
+  if (!level.tracked)
+    return json(res, 422, { errors: ['Inventory item does not have inventory tracking enabled'] });
+  if (!Number.isInteger(body.available))
+    return json(res, 422, { errors: { available: ['must be an integer'] } });
+  level.available = body.available;
+  return json(res, 200, { inventory_level: { inventory_item_id: body.inventory_item_id, location_id: body.location_id,
+    available: body.available, updated_at: '2024-03-02T10:00:00-05:00' } });
+}
+
 function write(req, res, text) {
   const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
   let body;
@@ -390,6 +410,7 @@ function write(req, res, text) {
   }
   if (parts[0] === 'magento' && req.method === 'PUT') return magentoProduct(req, res, parts, body);
   if (parts[0] === 'netsuite' && parts[3] === 'salesOrder') return netsuiteSalesOrder(req, res, body);
+  if (parts[0] === 'shopify' && parts[parts.length - 1] === 'set.json') return shopifyInventorySet(req, res, body);
   if (parts[0] === 'bigcommerce') {  // PUT /bigcommerce/v3/catalog/products: BigCommerce's batch
     // update takes at most 10 products (413 above); a product without a sku or with a negative
     // price fails alone, named by its index in a 207 answer.

@@ -115,11 +115,30 @@ std::string with_parameters(std::string message, const Value* parameters) {
   return message;
 }
 
+// Shopify's "errors": a text, a list of texts, or texts by field ({"available": ["must be …"]}).
+std::string shopify_errors(const Value& errors) {
+  auto texts = [](const Value& v) {
+    if (v.kind() == Value::Kind::String) return v.text();
+    std::string out;
+    if (v.kind() == Value::Kind::Array)
+      for (const auto& item : v.items())
+        out += (out.empty() ? "" : "; ") +
+               (item.kind() == Value::Kind::String ? item.text() : to_json(item));
+    return out.empty() ? to_json(v) : out;
+  };
+  if (errors.kind() != Value::Kind::Object) return texts(errors);
+  std::string out;
+  for (const auto& m : errors.members())
+    out += (out.empty() ? "" : "; ") + (m.key == "base" ? "" : m.key + " ") + texts(m.value);
+  return out;
+}
+
 }  // namespace
 
 std::string http_error_message(const std::string& body) {
   Value v;
-  if (!parse_json(body, v) && v.kind() == Value::Kind::Object)
+  bool object = !parse_json(body, v) && v.kind() == Value::Kind::Object;
+  if (object)
     // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
     for (const char* field : {"message", "error", "detail", "o:errorDetails/0/detail", "title"}) {
       const Value* m = json_pointer(v, std::string("/") + field);
@@ -132,6 +151,8 @@ std::string http_error_message(const std::string& body) {
         return text;
       }
     }
+  if (object)
+    if (const Value* errors = json_pointer(v, "/errors")) return shopify_errors(*errors);
   std::string s = body.substr(0, 200);
   for (auto& c : s)
     if (c == '\n' || c == '\r') c = ' ';
