@@ -1,8 +1,11 @@
 // etl-transform: map NDJSON records through a mapping file; check and test mapping files.
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "etl/cli/common_options.hpp"
 #include "etl/error.hpp"
+#include "etl/mapping/function_docs.hpp"
 #include "etl/tools/mapping_checks.hpp"
 #include "etl/tools/pipeline.hpp"
 
@@ -34,6 +37,13 @@ int main(int argc, char** argv) {
   app.add_option("--memory", memory,
                  "Memory for aggregate groups before they spill to temporary files (e.g. 64M, 2G)")
       ->capture_default_str();
+  app.add_flag_callback(
+      "--list-functions",
+      [] {
+        std::cout << etl::mapping::function_list_text();
+        throw CLI::Success();
+      },
+      "List the mapping language's functions with an example of each, then exit");
   app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
   check->excludes(test);
   etl::cli::add_common_options(app, common);

@@ -244,8 +244,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                      "in each element of the answer's array");
     add_http_client_options(http, o);
     add_profile_option(app, http, o);
-    app.add_option("--batch-size", o.batch_size,
-                   "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL)")
+    app.add_option(
+           "--batch-size", o.batch_size,
+           "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL, 1000 for "
+           "MariaDB)")
         ->check(CLI::PositiveNumber);
   } else {
     app.add_option("--records-path", o.records_path,
