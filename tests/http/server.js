@@ -384,6 +384,22 @@ function shopifyInventorySet(req, res, body) {
     available: body.available, updated_at: '2024-03-02T10:00:00-05:00' } });
 }
 
+// OData v4 as Business Central writes: PATCH /odata/items(ID) (here, by number) needs If-Match
+// (the entity's @odata.etag, or *), else 428; an unknown id is 404 and a bad value 400, both as
+// {"error": {"code": …, "message": …}}; a change answers 200 with the entity and its new etag.
+const odataItems = { 1: { id: 1, number: '1000', unitPrice: 10, inventory: 5 }, 2: { id: 2, number: '1001', unitPrice: 20, inventory: 0 } };
+function odataPatch(req, res, parts, body) {
+  const m = /^items\((\d+)\)$/.exec(parts[1] || '');
+  const item = m && odataItems[m[1]];
+  const error = (status, code, message) => json(res, status, { error: { code, message } });
+  if (!req.headers['if-match']) return error(428, 'Internal_PreconditionRequired', 'The If-Match header is required.');
+  if (!item) return error(404, 'BadRequest_ResourceNotFound', 'The requested resource could not be found.');
+  if (body.unitPrice !== undefined && !(typeof body.unitPrice === 'number' && body.unitPrice >= 0))
+    return error(400, 'BadRequest', `Invalid value ${JSON.stringify(body.unitPrice)} for the property unitPrice.`);
+  Object.assign(item, body);
+  return json(res, 200, { '@odata.etag': `W/"${Date.now()}"`, ...item });
+}
+
 function write(req, res, text) {
   const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
   let body;
@@ -411,6 +427,7 @@ function write(req, res, text) {
   if (parts[0] === 'magento' && req.method === 'PUT') return magentoProduct(req, res, parts, body);
   if (parts[0] === 'netsuite' && parts[3] === 'salesOrder') return netsuiteSalesOrder(req, res, body);
   if (parts[0] === 'shopify' && parts[parts.length - 1] === 'set.json') return shopifyInventorySet(req, res, body);
+  if (parts[0] === 'odata' && req.method === 'PATCH') return odataPatch(req, res, parts, body);
   if (parts[0] === 'bigcommerce') {  // PUT /bigcommerce/v3/catalog/products: BigCommerce's batch
     // update takes at most 10 products (413 above); a product without a sku or with a negative
     // price fails alone, named by its index in a 207 answer.

@@ -140,7 +140,9 @@ std::string http_error_message(const std::string& body) {
   bool object = !parse_json(body, v) && v.kind() == Value::Kind::Object;
   if (object)
     // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
-    for (const char* field : {"message", "error", "detail", "o:errorDetails/0/detail", "title"}) {
+    // … and OData's {"error": {"code": …, "message": …}}
+    for (const char* field :
+         {"message", "error", "detail", "o:errorDetails/0/detail", "error/message", "title"}) {
       const Value* m = json_pointer(v, std::string("/") + field);
       if (m && m->kind() == Value::Kind::String) {
         std::string text = with_parameters(m->text(), json_pointer(v, "/parameters"));
