@@ -79,7 +79,7 @@ for night in 1 2 3; do
       wait "$pid" 2>/dev/null
       # wait reaps the chain's shell only: its tools may still be dying (a lock held, a rename
       # finishing) when the checks below read what they left.
-      while kill -0 -- "-$pid" 2>/dev/null; do sleep 0.01; done
+      for _ in $(seq 500); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.01; done
       state=$(state_of "$work/run" "$c")
       if [ "$state" = "$(cat "$work/ref.$c.state.$night")" ]; then
         [ "$(table_of "$work/run" "$c")" = "$(cat "$work/ref.$c.table.$night")" ] ||

@@ -164,8 +164,10 @@ void MariaDbSink::ensure_table(const Record& first) {
         cols[i].type = ColumnType::Integer;
       sql += fmt::format("{}{} {}", i ? ", " : "", mariadb_quote_name(cols[i].name),
                          column_type(cols[i].type, key));
-      // A column whose first value is null is typed by its first value later (batch modes).
-      if (cols[i].type == ColumnType::Unknown && !key)
+      // A column whose first value is null is typed by its first value later, in batch modes; a
+      // run that must be one transaction cannot change the table, so it stays JSON (which keeps
+      // any value exactly).
+      if (cols[i].type == ColumnType::Unknown && !key && !single_transaction())
         m_typing.add(cols[i].name, StoredAs::Json, true);
     }
     for (const auto& k : m_opts.key)
@@ -310,7 +312,7 @@ WriteResult MariaDbSink::add_missing_columns(const Record& r) {
     if (t == ColumnType::Unknown) m_typing.add(m.key, StoredAs::Json, true);
   }
   if (ddl.empty()) return {};
-  if (m_opts.mode == WriteMode::Replace || m_opts.one_transaction || m_opts.dry_run)
+  if (single_transaction())
     throw UsageError(fmt::format(
         "{}: record needs a change to table '{}' ({}), which MariaDB would commit in the middle "
         "of a run that must be one transaction: create the table with all its columns first",
@@ -407,9 +409,7 @@ WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
 // Replace mode, --dry-run and --all-or-nothing are one transaction; else every batch_size
 // records commit.
 void MariaDbSink::end_batch_if_full() {
-  if (m_in_batch >= m_opts.batch_size && m_opts.mode != WriteMode::Replace && !m_opts.dry_run &&
-      !m_opts.one_transaction)
-    commit();
+  if (m_in_batch >= m_opts.batch_size && !single_transaction()) commit();
 }
 
 void MariaDbSink::flush_bulk() {

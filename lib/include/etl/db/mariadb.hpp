@@ -132,6 +132,10 @@ class MariaDbSink : public Sink {
   // round trip for many rows); a batch the server refuses, or changes a value of, is undone to
   // its savepoint and sent again record by record, so each refusal is the record's alone.
   bool bulk() const;
+  // Replace, --all-or-nothing and --dry-run: one transaction, so no DDL in the middle of it.
+  bool single_transaction() const {
+    return m_opts.mode == WriteMode::Replace || m_opts.one_transaction || m_opts.dry_run;
+  }
   void flush_bulk();
   void bind_values(Params& p, const Statement& st, const Record& r);
   // One record's statement. alone: in its own savepoint, so a value the server would change
