@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
                  "table it makes elsewhere gets the same types")
       ->type_name("FILE");
   etl::cli::add_connector_options(app, p.source_options, false);
+  etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract samples/shop/customers.csv --rejects bad.ndjson > customers.ndjson\n"

@@ -77,6 +77,7 @@ int main(int argc, char** argv) {
                  "updated, unchanged, deleted, unmatched, written, rejected with the reason) and "
                  "where it was read, stamped with the run's start")
       ->type_name("FILE");
+  etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);
   etl::cli::one_value_per_option(app);
   app.footer(

@@ -46,6 +46,7 @@ int main(int argc, char** argv) {
       "List the mapping language's functions with an example of each, then exit");
   app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
   check->excludes(test);
+  etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);
   etl::cli::one_value_per_option(app);
   app.footer(
@@ -66,6 +67,13 @@ int main(int argc, char** argv) {
     auto m = etl::tools::load_mapping(mapping_path, now);
     m->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
     p.mapping = m.get();
+    // Each worker thread runs a copy, at the same now() and with the same budget.
+    p.mapping_copy = [&] {
+      auto copy = etl::tools::load_mapping(mapping_path, now);
+      copy->set_now(m->now());
+      copy->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
+      return copy;
+    };
     p.source_options.format = "ndjson";
     if (p.sink_options.format.empty()) p.sink_options.default_format = "ndjson";
     return etl::tools::run_pipeline("etl-transform", p, common);

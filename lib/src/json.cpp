@@ -9,6 +9,7 @@
 #include <array>
 #include <cctype>
 
+#include "byte_scan.hpp"
 #include "etl/json_stream.hpp"
 #include "etl/utf8.hpp"
 
@@ -213,32 +214,6 @@ std::string error_message(const rapidjson::ParseResult& r, const ValueBuilder& b
 
 namespace {
 
-// The length of the JSON number at the start of s (RFC 8259 grammar), or 0 when none is.
-std::size_t number_length(std::string_view s) {
-  std::size_t i = 0;
-  auto digits = [&] {
-    std::size_t from = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i - from;
-  };
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') {
-    ++i;
-  } else if (digits() == 0) {
-    return 0;
-  }
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (digits() == 0) return 0;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (digits() == 0) return 0;
-  }
-  return i;
-}
-
 // RapidJSON refuses numbers beyond a double's range (1e400, 309 digits) even when it hands
 // numbers over as text. So that every valid JSON number keeps its exact text, a text it
 // refused is parsed again with each number outside strings replaced by a 0 padded with spaces
@@ -255,7 +230,7 @@ bool mask_numbers(std::string& text, std::vector<std::string>& originals) {
     } else if (c == '"') {
       in_string = true;
     } else if (c == '-' || (c >= '0' && c <= '9')) {
-      std::size_t n = number_length(std::string_view(text).substr(i));
+      std::size_t n = json_number_length(std::string_view(text).substr(i));
       if (n == 0) return false;  // not a number: let the parser say where
       originals.emplace_back(text, i, n);
       text[i] = '0';
@@ -467,25 +442,16 @@ void JsonStream::read_rest_of_value(std::string& text) {
   }
 }
 
-namespace {
-// Bytes that JSON strings must escape: controls, quote, backslash.
-constexpr std::array<bool, 256> kNeedsEscape = [] {
-  std::array<bool, 256> t{};
-  for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = true;
-  t['"'] = t['\\'] = true;
-  return t;
-}();
-}  // namespace
-
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
-  std::size_t run = 0;  // start of the pending run of bytes that need no escape
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    auto c = static_cast<unsigned char>(s[i]);
-    if (!kNeedsEscape[c]) continue;
-    out.append(s.data() + run, i - run);
-    run = i + 1;
+  const char* end = s.data() + s.size();
+  const char* run = s.data();  // start of the pending run of bytes that need no escape
+  for (const char* at = scan::json_string_stop(run, end); at < end;
+       at = scan::json_string_stop(at + 1, end)) {
+    auto c = static_cast<unsigned char>(*at);
+    out.append(run, at);
+    run = at + 1;
     switch (c) {
       case '"':
         out += "\\\"";
@@ -514,7 +480,7 @@ void append_json_string(std::string& out, std::string_view s) {
         out.push_back(kHex[c & 15]);
     }
   }
-  out.append(s.data() + run, s.size() - run);
+  out.append(run, end);
   out.push_back('"');
 }
 

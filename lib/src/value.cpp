@@ -95,28 +95,34 @@ void Record::set(std::string_view key, Value value) {
   m_fields.push_back(Member{std::string(key), std::move(value)});
 }
 
-bool is_json_number(std::string_view s) {
+std::size_t json_number_length(std::string_view s) {
   std::size_t i = 0;
-  auto digit = [&](std::size_t k) { return k < s.size() && s[k] >= '0' && s[k] <= '9'; };
+  auto digits = [&] {
+    std::size_t from = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+    return i - from;
+  };
   if (i < s.size() && s[i] == '-') ++i;
-  if (!digit(i)) return false;
-  if (s[i] == '0') {
+  if (i < s.size() && s[i] == '0') {
     ++i;
-  } else {
-    while (digit(i)) ++i;
+  } else if (digits() == 0) {
+    return 0;
   }
   if (i < s.size() && s[i] == '.') {
     ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
+    if (digits() == 0) return 0;
   }
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
+    if (digits() == 0) return 0;
   }
-  return i == s.size();
+  return i;
+}
+
+bool is_json_number(std::string_view s) {
+  std::size_t n = json_number_length(s);
+  return n > 0 && n == s.size();
 }
 
 }  // namespace etl

@@ -136,3 +136,79 @@ TEST_CASE("JsonObject writes members in order, escaped, as the reports need", "[
   CHECK(etl::json_array({}) == "[]");
   CHECK(etl::JsonObject().str() == "{}");
 }
+
+// The fast record parser must agree with the full parser on every text: the same record or the
+// same error, at the same place.
+static void check_same_as_full(etl::JsonRecordParser& fast, etl::Record& fast_out,
+                               const std::string& text) {
+  INFO(text);
+  etl::Record full_out;
+  bool fast_not_object = false, full_not_object = false;
+  auto fast_err = fast.parse(text, fast_out, fast_not_object);
+  auto full_err = etl::parse_json_record(text, full_out, full_not_object);
+  REQUIRE(fast_err.has_value() == full_err.has_value());
+  CHECK(fast_not_object == full_not_object);
+  if (fast_err) {
+    CHECK(fast_err->message == full_err->message);
+    CHECK(fast_err->offset == full_err->offset);
+  } else {
+    CHECK(fast_out == full_out);
+  }
+}
+
+TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
+  etl::JsonRecordParser fast;
+  etl::Record out;
+  SECTION("JSONTestSuite, every file") {
+    fs::path dir = fs::path(ETL_TEST_DATA) / "JSONTestSuite" / "test_parsing";
+    for (const auto& entry : fs::directory_iterator(dir))
+      check_same_as_full(fast, out, slurp(entry.path()));
+  }
+  SECTION("lines of one stream, keys repeating, changing and repeated") {
+    for (std::string line : {R"({"a":1,"b":"x"})",
+                             R"({"a":2,"b":"y"})",
+                             R"({"a":2,"a":3})",
+                             R"({"a":1,"b":"x"})",
+                             R"({"b":1,"a":2})",
+                             R"({"a":1})",
+                             R"({"a":1,"b":2,"c":3})",
+                             R"({})",
+                             R"({"a":{"k":1,"k":2}})",
+                             R"({"a":[1,{"x":[]},null,true,false,"s"]})",
+                             R"({"a":"\u00e9\ud83d\ude00\n\t\"\\\/"})",
+                             R"({"a":"\ud800"})",
+                             R"({"a":"\udc00x"})",
+                             R"({"a":"\ud800\u0041"})",
+                             "{\"a\":\"\x01\"}",
+                             "{\"a\":\"\xc3\"}",
+                             "{\"\xff\":1}",
+                             R"({"a":01})",
+                             R"({"a":1.})",
+                             R"({"a":-})",
+                             R"({"a":1e400,"b":-0.0E+5})",
+                             R"({"a":1,})",
+                             R"({"a" 1})",
+                             R"({"a":1} x)",
+                             "{\"a\":1}\0",
+                             R"( {"a" : [ 1 , 2 ] } )",
+                             R"([1,2])",
+                             R"("s")",
+                             R"({"a":tru})",
+                             R"({"a":nul})",
+                             R"({"a":"x)",
+                             R"({"a":)",
+                             R"({"a":"\x"})",
+                             R"({"a":"\u12G4"})",
+                             R"({"a":"\u00"})",
+                             "{\"\\u0000\":\"\\u0000\"}",
+                             R"({"a":"long string with no escapes at all, well past eight bytes"})",
+                             R"({"a":"long string with an escape \" in the middle and a tail"})"})
+      check_same_as_full(fast, out, line);
+  }
+  SECTION("nesting past the fast path's depth") {
+    std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
+    check_same_as_full(fast, out, deep);
+    std::string too_deep = "{\"a\":" + std::string(600, '[') + std::string(600, ']') + "}";
+    check_same_as_full(fast, out, too_deep);
+  }
+}

@@ -30,6 +30,18 @@ std::optional<JsonParseError> parse_json(std::string_view text, Value& out);
 std::optional<JsonParseError> parse_json_record(std::string_view text, Record& out,
                                                 bool& not_object);
 
+// parse_json_record for a stream of records: a fast path takes the common lines (valid UTF-8,
+// shallow, keys as the last record's) and hands anything else to parse_json_record, so the
+// results and errors are the same.
+class JsonRecordParser {
+ public:
+  std::optional<JsonParseError> parse(std::string_view text, Record& out, bool& not_object);
+
+ private:
+  std::vector<std::string> m_keys;  // the last record's keys, known to hold no repeat
+  std::string m_scratch;            // a string with escapes, decoded
+};
+
 // The first key that an object's members hold twice, or nullptr. A JSON text with a key twice
 // in one object is refused by every parser here (RFC 8259 leaves its meaning open).
 const std::string* repeated_key(const std::vector<Member>& members);

@@ -3,6 +3,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -38,6 +39,12 @@ class Sink {
   using OutcomeFn = std::function<void(const Sourced&, const WriteResult&)>;
   virtual ~Sink() = default;
   virtual WriteResult write(const Sourced& in) = 0;
+  // A sink whose bytes for a record depend on that record alone can have them made on worker
+  // threads (--threads): encoder() appends them to a buffer, and write_encoded() is given them,
+  // in input order, instead of write().
+  using Encoder = void (*)(const Record& record, std::string& out);
+  virtual Encoder encoder() const { return nullptr; }
+  virtual WriteResult write_encoded(const Sourced& in, std::string_view) { return write(in); }
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
   // What can fail in commit() for want of space or a bad disk, done first, so that a run puts

@@ -81,5 +81,7 @@ class Record {
 
 // True when text is a JSON number literal (RFC 8259 grammar).
 bool is_json_number(std::string_view text);
+// The length of the JSON number literal at the start of text, or 0 when none starts there.
+std::size_t json_number_length(std::string_view text);
 
 }  // namespace etl

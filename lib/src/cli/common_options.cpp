@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <csignal>
 #include <iostream>
 #include <limits>
 #include <memory>
+#include <thread>
 
 #include "etl/cli/manual.hpp"
 #include "etl/cli/profile.hpp"
@@ -58,6 +60,15 @@ void parse_limit(const std::string& text, const char* flag, std::uint64_t& n, bo
     throw UsageError(fmt::format(
         "{} must be a count such as 500 or a percentage such as 10%, not '{}'", flag, text));
   n = std::stoull(digits);
+}
+
+void add_threads_option(CLI::App& app, unsigned& threads) {
+  threads = std::max(1U, std::thread::hardware_concurrency());
+  app.add_option("--threads", threads,
+                 "Parse NDJSON and CSV files (and map their records) on N threads; the output is "
+                 "the same as with 1, which reads on one")
+      ->capture_default_str()
+      ->check(CLI::Range(1U, 256U));
 }
 
 void add_common_options(CLI::App& app, CommonOptions& o) {

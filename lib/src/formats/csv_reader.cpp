@@ -12,7 +12,20 @@
 namespace etl {
 
 CsvReader::CsvReader(const std::string& path, char delimiter)
-    : m_in(path), m_name(m_in.name()), m_delim(delimiter) {
+    : m_in(std::make_unique<InputStream>(path)), m_name(m_in->name()), m_delim(delimiter) {
+  read_header();
+}
+
+CsvReader::CsvReader(TextChunk chunk, const std::string& name, char delimiter,
+                     const std::vector<std::string>* header)
+    : m_name(name), m_delim(delimiter), m_buf(std::move(chunk.bytes)), m_line(chunk.first_line) {
+  if (header)
+    m_header = *header;
+  else
+    read_header();
+}
+
+void CsvReader::read_header() {
   // A byte-order mark goes before the header is parsed, so a quoted first name is unquoted.
   if (peek() == 0xEF && m_buf.compare(m_pos, 3, "\xEF\xBB\xBF") == 0) m_pos += 3;
   if (!read_row()) return;  // an empty file has no header and no records
@@ -30,8 +43,9 @@ CsvReader::CsvReader(const std::string& path, char delimiter)
 
 int CsvReader::peek() {
   if (m_pos == m_buf.size()) {
+    if (!m_in) return -1;
     m_buf.resize(1 << 17);
-    m_buf.resize(m_in.read(m_buf.data(), m_buf.size()));
+    m_buf.resize(m_in->read(m_buf.data(), m_buf.size()));
     m_pos = 0;
     if (m_buf.empty()) return -1;
   }

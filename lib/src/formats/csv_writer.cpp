@@ -5,13 +5,13 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../byte_scan.hpp"
 #include "etl/json.hpp"
 
 namespace etl {
 
 void append_csv_field(std::string& out, std::string_view s, char delimiter) {
-  const char specials[] = {delimiter, '"', '\r', '\n', '\0'};
-  if (s.find_first_of(std::string_view(specials, 4)) == std::string_view::npos) {
+  if (scan::csv_special(s.data(), s.data() + s.size(), delimiter) == s.data() + s.size()) {
     out.append(s);
     return;
   }

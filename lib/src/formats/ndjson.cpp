@@ -2,27 +2,26 @@
 
 #include <fmt/format.h>
 
+#include <cstring>
+
 #include "etl/json.hpp"
 
 namespace etl {
 
-NdjsonReader::NdjsonReader(const std::string& path)
-    : m_in(path), m_lines(m_in), m_name(m_in.name()) {}
+namespace {
+// A line without its CR; false when it holds nothing but blanks (skipped).
+bool content(std::string_view& line) {
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  return line.find_first_not_of(" \t") != std::string_view::npos;
+}
+}  // namespace
 
-bool NdjsonReader::next(Sourced& out) {
-  std::string_view line;
-  for (;;) {
-    if (!m_lines.next(line)) return false;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.find_first_not_of(" \t") != std::string_view::npos) break;  // blank lines skipped
-  }
-  out.where.source = m_name;
-  out.where.line = m_lines.line_number();
+void read_ndjson_line(JsonRecordParser& parser, std::string_view line, Sourced& out) {
   out.reject_reason.clear();
   out.raw.clear();
   bool not_object = false;
-  auto err = parse_json_record(line, out.record, not_object);
-  if (!err) return true;
+  auto err = parser.parse(line, out.record, not_object);
+  if (!err) return;
   if (not_object) {
     out.reject_reason = "not a JSON object";
   } else {
@@ -30,13 +29,55 @@ bool NdjsonReader::next(Sourced& out) {
   }
   out.record.clear();
   out.raw.assign(line);
+}
+
+NdjsonReader::NdjsonReader(const std::string& path)
+    : m_in(path), m_lines(m_in), m_name(m_in.name()) {}
+
+bool NdjsonReader::next(Sourced& out) {
+  std::string_view line;
+  do {
+    if (!m_lines.next(line)) return false;
+  } while (!content(line));
+  out.where.source = m_name;
+  out.where.line = m_lines.line_number();
+  read_ndjson_line(m_parser, line, out);
   return true;
 }
 
+NdjsonChunkReader::NdjsonChunkReader(TextChunk chunk, const std::string& name)
+    : m_bytes(std::move(chunk.bytes)), m_line(chunk.first_line), m_name(name) {}
+
+bool NdjsonChunkReader::next(Sourced& out) {
+  std::string_view line;
+  do {
+    if (m_pos >= m_bytes.size()) return false;
+    const char* start = m_bytes.data() + m_pos;
+    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_bytes.size() - m_pos));
+    std::size_t len = nl ? static_cast<std::size_t>(nl - start) : m_bytes.size() - m_pos;
+    line = std::string_view(start, len);
+    m_pos += len + 1;
+    ++m_line;
+  } while (!content(line));
+  out.where.source = m_name;
+  out.where.line = m_line - 1;
+  read_ndjson_line(m_parser, line, out);
+  return true;
+}
+
+void NdjsonWriter::encode(const Record& record, std::string& out) {
+  append_json(out, record);
+  out.push_back('\n');
+}
+
 WriteResult NdjsonWriter::write(const Sourced& in) {
-  std::string& b = m_out.buffer();
-  append_json(b, in.record);
-  b.push_back('\n');
+  encode(in.record, m_out.buffer());
+  m_out.maybe_flush();
+  return {};
+}
+
+WriteResult NdjsonWriter::write_encoded(const Sourced&, std::string_view bytes) {
+  m_out.buffer().append(bytes);
   m_out.maybe_flush();
   return {};
 }

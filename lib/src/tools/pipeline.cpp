@@ -17,6 +17,7 @@
 #include "etl/run_stats.hpp"
 #include "etl/stop_signal.hpp"
 #include "etl/watermark.hpp"
+#include "parallel_input.hpp"
 
 namespace etl::tools {
 namespace {
@@ -150,6 +151,10 @@ class Pipeline {
     Sourced rec;
     for (const auto& address : m_p.sources) {
       if (StopSignals::requested()) break;
+      if (auto delimiter = splittable(address)) {
+        read_in_parallel(address, *delimiter, progress);
+        continue;
+      }
       auto source = Registry::builtin().open_source(address, m_source_options);
       while (!StopSignals::requested() && source->next(rec)) {
         progress.tick(++m_stats.read);
@@ -160,8 +165,52 @@ class Pipeline {
     progress.clear();
   }
 
-  // One record read: rejected as read, tagged with its source, cut at the watermark, mapped.
-  void take(const std::string& address, Sourced& rec) {
+  // With --threads, an NDJSON or CSV file is cut into chunks parsed (and mapped, unless the
+  // mapping aggregates) on several threads; what is read is known by its delimiter (0: NDJSON).
+  std::optional<char> splittable(const std::string& address) const {
+    if (m_p.threads < 2) return std::nullopt;
+    if (m_p.mapping && !m_p.tag_source.empty()) return std::nullopt;  // the tag goes in first
+    Address a = Registry::builtin().parse(address, m_source_options.format);
+    if (a.scheme == "ndjson") return '\0';
+    if (a.scheme == "csv") return m_source_options.delimiter ? m_source_options.delimiter : ',';
+    if (a.scheme == "tsv") return m_source_options.delimiter ? m_source_options.delimiter : '\t';
+    return std::nullopt;
+  }
+
+  void read_in_parallel(const std::string& address, char delimiter, Progress& progress) {
+    WorkerTasks tasks;
+    if (m_p.mapping && !m_p.mapping->has_aggregate()) tasks.new_mapping = m_p.mapping_copy;
+    bool mapped_in_workers = static_cast<bool>(tasks.new_mapping);
+    // The destination's bytes are made by the workers too when nothing between reading and
+    // writing changes the record (a tag, a mapping run here) and one sink takes them in order.
+    if ((mapped_in_workers || !m_p.mapping) && m_p.tag_source.empty() && !m_broadcast &&
+        !m_checkpoint && m_targets[0].sink)
+      tasks.encode = m_targets[0].sink->encoder();
+    ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
+                        delimiter, m_p.threads, tasks);
+    while (RecordBatch* batch = input.next()) {
+      for (std::size_t i = 0; i < batch->size; ++i) {
+        if (StopSignals::requested()) return;
+        progress.tick(++m_stats.read);
+        if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
+        Prepared prepared{batch, i, mapped_in_workers, tasks.encode != nullptr};
+        take(address, batch->records[i], &prepared);
+      }
+      if (batch->error) std::rethrow_exception(batch->error);
+    }
+  }
+
+  // What worker threads did already for input record `index` of a batch.
+  struct Prepared {
+    RecordBatch* batch;
+    std::size_t index;
+    bool mapped;   // the mapping ran: batch->mapped[index] and its outputs
+    bool encoded;  // the bytes to write are made (batch->encoded_bytes)
+  };
+
+  // One record read: rejected as read, tagged with its source, cut at the watermark, mapped
+  // (or, when a worker mapped it already, what the mapping made of it: mapped and outputs).
+  void take(const std::string& address, Sourced& rec, const Prepared* prepared = nullptr) {
     if (!rec.reject_reason.empty()) return reject(rec, rec.reject_reason);
     if (!m_p.tag_source.empty()) {
       if (rec.record.find(m_p.tag_source) != nullptr)  // never overwrite what was read
@@ -174,38 +223,54 @@ class Pipeline {
       ++m_stats.filtered;  // at or before the watermark: an earlier run moved it
       return;
     }
-    if (!m_p.mapping) return write(rec);
-    map(rec);
+    bool encoded = prepared && prepared->encoded;
+    if (!m_p.mapping)
+      return write(rec, encoded ? prepared->batch->encoded_bytes(prepared->index) : "");
+    if (prepared && prepared->mapped) {
+      const RecordBatch::Mapped& m = prepared->batch->mapped[prepared->index];
+      return deliver(rec, m.kept, prepared->batch->outputs.data() + m.first, m.count,
+                     encoded ? prepared->batch : nullptr);
+    }
+    std::size_t count = 0;
+    bool kept = m_p.mapping->apply(rec.record, m_outputs, count);
+    deliver(rec, kept, m_outputs.data(), count);
   }
 
-  void map(const Sourced& rec) {
-    std::size_t count = 0;
-    if (!m_p.mapping->apply(rec.record, m_outputs, count)) {
+  // What the mapping made of rec: nothing (the filter dropped it), or count outputs (which
+  // start at output `outputs - batch->outputs` of an encoded batch).
+  void deliver(const Sourced& rec, bool kept, mapping::Mapping::Output* outputs, std::size_t count,
+               const RecordBatch* encoded = nullptr) {
+    if (!kept) {
       ++m_stats.filtered;
       return;
     }
     m_stats.unnested += count - 1;
     m_mapped.where = rec.where;
     for (std::size_t i = 0; i < count; ++i) {
-      if (!m_outputs[i].reject_reason.empty()) {
-        reject(rec, m_outputs[i].reject_reason);  // the input record, so it can be fixed
+      if (!outputs[i].reject_reason.empty()) {
+        reject(rec, outputs[i].reject_reason);  // the input record, so it can be fixed
         continue;
       }
-      if (m_outputs[i].aggregated) {
+      if (outputs[i].aggregated) {
         ++m_stats.aggregated;
         continue;
       }
       // Swap rather than copy: the output record keeps its shape for the next input.
-      std::swap(m_mapped.record, m_outputs[i].record);
-      write(m_mapped);
-      std::swap(m_mapped.record, m_outputs[i].record);
+      std::string_view bytes;
+      if (encoded)
+        bytes =
+            encoded->encoded_bytes(static_cast<std::size_t>(outputs - encoded->outputs.data()) + i);
+      std::swap(m_mapped.record, outputs[i].record);
+      write(m_mapped, bytes);
+      std::swap(m_mapped.record, outputs[i].record);
     }
   }
 
   // With --checkpoint, records an earlier run may have committed are held until that is known:
   // then skipped (counted as filtered), or handed on when this is another input.
-  void write(const Sourced& in) {
-    if (!m_checkpoint) return hand(in);
+  // encoded: the destination's bytes for it, when a worker made them (see read_in_parallel).
+  void write(const Sourced& in, std::string_view encoded = {}) {
+    if (!m_checkpoint) return hand(in, encoded);
     switch (m_checkpoint->offer(in)) {
       case Checkpoint::Verdict::Pass:
         return hand(in);
@@ -220,8 +285,11 @@ class Pipeline {
     }
   }
 
-  void hand(const Sourced& in) {
-    for (auto& t : m_targets) guarded(t, [&] { account(t, in, t.sink->write(in)); });
+  void hand(const Sourced& in, std::string_view encoded = {}) {
+    for (auto& t : m_targets)
+      guarded(t, [&] {
+        account(t, in, encoded.empty() ? t.sink->write(in) : t.sink->write_encoded(in, encoded));
+      });
   }
 
   // A broadcast target's step: its failure is its own, except with --all-or-nothing (or a

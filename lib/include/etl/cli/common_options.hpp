@@ -26,6 +26,9 @@ void add_password_file_option(CLI::App& app, std::string& path);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
+// --threads N for the tools that move records (default: the machine's cores).
+void add_threads_option(CLI::App& app, unsigned& threads);
+
 // "64M", "2G", "512K" or bytes; throws UsageError naming the flag.
 std::size_t parse_size(const std::string& text, const char* flag);
 

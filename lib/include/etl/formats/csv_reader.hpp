@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "etl/formats/chunks.hpp"
 #include "etl/io.hpp"
 #include "etl/source.hpp"
 
@@ -13,15 +14,23 @@ namespace etl {
 class CsvReader : public Source {
  public:
   CsvReader(const std::string& path, char delimiter);
+  // One chunk of a file cut at row ends (formats/chunks.hpp), named `name` in messages: its rows
+  // are records of header, or, without one, its first row is the header.
+  CsvReader(TextChunk chunk, const std::string& name, char delimiter,
+            const std::vector<std::string>* header);
   bool next(Sourced& out) override;
   const std::vector<std::string>& header() const { return m_header; }
+  // Chunk mode: the bytes read so far, and the line of the next byte.
+  std::size_t consumed() const { return m_pos; }
+  std::uint64_t line() const { return m_line; }
 
  private:
+  void read_header();
   bool read_row();  // into m_fields; false at end of input
   void reject_row(Sourced& out);
   int get();  // next byte or -1
   int peek();
-  InputStream m_in;
+  std::unique_ptr<InputStream> m_in;  // none for a chunk
   std::string m_name;
   char m_delim;
   std::string m_buf;

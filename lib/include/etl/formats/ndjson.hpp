@@ -2,7 +2,9 @@
 // NDJSON: one JSON object a line, the stream between the tools.
 #include <string>
 
+#include "etl/formats/chunks.hpp"
 #include "etl/io.hpp"
+#include "etl/json.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -17,18 +19,39 @@ class NdjsonReader : public Source {
   InputStream m_in;
   LineReader m_lines;
   std::string m_name;
+  JsonRecordParser m_parser;
 };
+
+// One chunk of a file cut at newlines (formats/chunks.hpp), read as NdjsonReader reads the file.
+class NdjsonChunkReader : public Source {
+ public:
+  NdjsonChunkReader(TextChunk chunk, const std::string& name);
+  bool next(Sourced& out) override;
+
+ private:
+  std::string m_bytes;
+  std::size_t m_pos = 0;
+  std::uint64_t m_line;  // of the next line
+  std::string m_name;
+  JsonRecordParser m_parser;
+};
+
+// One line of NDJSON into out: its record, or a reject with the line as raw.
+void read_ndjson_line(JsonRecordParser& parser, std::string_view line, Sourced& out);
 
 class NdjsonWriter : public Sink {
  public:
   explicit NdjsonWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
+  Encoder encoder() const override { return &encode; }
+  WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
   void prepare() override { m_out.prepare(); }
   void commit() override { m_out.commit(); }
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
   std::string interrupted() override { return m_out.keep_as_partial(); }
 
  private:
+  static void encode(const Record& record, std::string& out);
   OutputStream m_out;
 };
 

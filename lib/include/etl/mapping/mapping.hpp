@@ -69,6 +69,7 @@ class Mapping {
   void set_memory_budget(std::size_t bytes);
 
   void set_now(const TimeValue& now) { m_now = now; }
+  const TimeValue& now() const { return m_now; }
   const std::string& file() const { return m_file; }
   const std::string& name() const { return m_name; }
   const std::vector<std::string>& key() const { return m_key; }

@@ -1,5 +1,7 @@
 #pragma once
 // The loop every moving tool shares: read sources in turn, write to a sink, count and reject.
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -17,7 +19,12 @@ struct PipelineOptions {
   ConnectorOptions source_options;
   ConnectorOptions sink_options;
   mapping::Mapping* mapping = nullptr;  // etl-transform: applied between reading and writing
-  bool dry_run = false;                 // etl-load --dry-run: everything but the commit
+  // --threads: NDJSON and CSV files are parsed (and mapped, with mapping_copy) on this many
+  // threads; the output is the same as with one.
+  unsigned threads = 1;
+  // A compiled copy of the mapping for each worker thread (a mapping keeps per-record state).
+  std::function<std::unique_ptr<mapping::Mapping>()> mapping_copy;
+  bool dry_run = false;  // etl-load --dry-run: everything but the commit
   // etl-extract --state FILE --cursor F[,F]: only records beyond the watermark; FILE.next
   std::string state_file;
   std::vector<std::string> cursor;

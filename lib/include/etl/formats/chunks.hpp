@@ -1,0 +1,48 @@
+#pragma once
+// An input cut into chunks at record ends, so that several threads can parse one file: NDJSON at
+// newlines, CSV at newlines outside quoted fields (found by the reader's own quoting rules).
+// Each chunk knows the line its first byte is on, so records keep their place in messages.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "etl/io.hpp"
+
+namespace etl {
+
+struct TextChunk {
+  std::string bytes;
+  std::uint64_t first_line = 1;
+};
+
+// Where the last complete record of a text (beginning at a record's start) ends, and how many
+// lines the reader counts up to there; end 0 when no record is complete yet.
+struct RecordCut {
+  std::size_t end = 0;
+  std::uint64_t lines = 0;
+};
+RecordCut last_ndjson_end(std::string_view text);
+RecordCut last_csv_end(std::string_view text, char delimiter);
+
+class ChunkSplitter {
+ public:
+  // delimiter 0: NDJSON; else CSV with that delimiter. Chunks are about `block` bytes, or one
+  // record when a record is longer.
+  ChunkSplitter(const std::string& path, char delimiter, std::size_t block);
+  // The next chunk (whole records, but the last one may end without a newline); false at the end.
+  bool next(TextChunk& out);
+  const std::string& name() const { return m_in.name(); }
+  bool is_stdin() const { return m_stdin; }
+
+ private:
+  RecordCut cut(std::string_view text) const;
+  InputStream m_in;
+  char m_delimiter;
+  std::size_t m_block;
+  std::string m_pending;  // bytes read and not yet handed out
+  std::uint64_t m_line = 1;
+  bool m_eof = false;
+  bool m_stdin;
+};
+
+}  // namespace etl

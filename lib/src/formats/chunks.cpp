@@ -1,0 +1,106 @@
+#include "etl/formats/chunks.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "../byte_scan.hpp"
+
+namespace etl {
+
+RecordCut last_ndjson_end(std::string_view text) {
+  std::size_t nl = text.rfind('\n');
+  if (nl == std::string_view::npos) return {};
+  auto end = nl + 1;
+  return {end, static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + end, '\n'))};
+}
+
+// Walks the text with CsvReader's rules: a quote opens a quoted field only at a field's start,
+// a doubled quote inside stays inside, a newline or CR outside quotes ends the row. Lines are
+// counted as the reader counts them: every LF, and a CR that no LF follows outside quotes.
+RecordCut last_csv_end(std::string_view text, char delimiter) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  const char* p = begin;
+  RecordCut cut;
+  std::uint64_t lines = 0;
+  bool field_start = true;
+  while (p < end) {
+    if (field_start && *p == '"') {
+      const char* from = p + 1;
+      for (;;) {
+        const auto* q =
+            static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
+        if (q == nullptr || q + 1 == end) return cut;  // the field (or its row) is not complete
+        lines += static_cast<std::uint64_t>(std::count(from, q, '\n'));
+        if (q[1] != '"') {
+          p = q + 1;
+          break;
+        }
+        from = q + 2;
+      }
+      field_start = false;
+      continue;
+    }
+    // The unquoted part of a field: a quote here is a byte like any other.
+    const char* stop = scan::csv_special(p, end, delimiter);
+    while (stop < end && *stop == '"') stop = scan::csv_special(stop + 1, end, delimiter);
+    if (stop == end) return cut;
+    field_start = true;
+    if (*stop == delimiter) {
+      p = stop + 1;
+    } else if (*stop == '\n') {
+      p = stop + 1;
+      cut = {static_cast<std::size_t>(p - begin), ++lines};
+    } else if (stop + 1 == end) {  // a CR at the end: an LF may follow in the next block
+      return cut;
+    } else if (stop[1] == '\n') {
+      p = stop + 2;
+      cut = {static_cast<std::size_t>(p - begin), ++lines};
+    } else {
+      p = stop + 1;
+      ++lines;  // a lone CR ends a line (old Mac files)
+    }
+  }
+  return cut;
+}
+
+ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block)
+    : m_in(path), m_delimiter(delimiter), m_block(block), m_stdin(path == "-") {}
+
+RecordCut ChunkSplitter::cut(std::string_view text) const {
+  return m_delimiter == 0 ? last_ndjson_end(text) : last_csv_end(text, m_delimiter);
+}
+
+bool ChunkSplitter::next(TextChunk& out) {
+  std::size_t want = m_block;
+  for (;;) {
+    if (!m_eof) {
+      std::size_t old = m_pending.size();
+      m_pending.resize(old + want);
+      std::size_t got = 0;
+      // Fill the block (a pipe hands out a little at a time), so chunks are worth a thread.
+      while (got < want) {
+        std::size_t n = m_in.read(m_pending.data() + old + got, want - got);
+        if (n == 0) {
+          m_eof = true;
+          break;
+        }
+        got += n;
+      }
+      m_pending.resize(old + got);
+    }
+    if (m_pending.empty()) return false;
+    RecordCut c = m_eof ? RecordCut{m_pending.size(), 0} : cut(m_pending);
+    if (c.end > 0) {
+      out.first_line = m_line;
+      m_line += c.lines;
+      out.bytes.swap(m_pending);
+      m_pending.assign(out.bytes, c.end);
+      out.bytes.resize(c.end);
+      return true;
+    }
+    want = std::max(m_block, m_pending.size());  // no record ended yet: read as much again
+  }
+}
+
+}  // namespace etl

@@ -1,0 +1,259 @@
+// The fast path of NDJSON reading: a hand-written parser for the records that nearly every line
+// is (valid UTF-8, shallow, no duplicate keys), which gives up on anything else and lets the full
+// RapidJSON parser decide, so that what is accepted, the values and every error message are the
+// full parser's. Keys are checked for repeats only when they differ from the last record's.
+#include <cstdint>
+#include <cstring>
+
+#include "byte_scan.hpp"
+#include "etl/json.hpp"
+#include "etl/utf8.hpp"
+
+namespace etl {
+namespace {
+
+// Deeper than this the fast path gives up; the full parser has the real limit (kMaxJsonDepth).
+constexpr unsigned kFastDepth = 64;
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+class FastParser {
+ public:
+  FastParser(std::string_view text, std::string& scratch)
+      : m_p(text.data()), m_end(text.data() + text.size()), m_scratch(scratch) {}
+
+  // Parses the object into out; keys_same tells whether its keys equal known (in order).
+  bool record(Record& out, const std::vector<std::string>& known, bool& keys_same) {
+    skip_space();
+    if (!take('{')) return false;
+    auto& fields = out.fields();
+    std::size_t n = 0;
+    keys_same = true;
+    skip_space();
+    if (!take('}')) {
+      for (;;) {
+        std::string_view key;
+        if (!key_colon(key)) return false;
+        if (n < fields.size())
+          fields[n].key.assign(key);
+        else
+          fields.push_back(Member{std::string(key), Value()});
+        if (keys_same && (n >= known.size() || known[n] != key)) keys_same = false;
+        if (!value(fields[n].value, 0)) return false;
+        ++n;
+        if (!after_member('}')) return false;
+        if (m_closed) break;
+      }
+    }
+    fields.resize(n);
+    if (n != known.size()) keys_same = false;
+    skip_space();
+    return m_p == m_end;
+  }
+
+ private:
+  void skip_space() {
+    while (m_p < m_end && (*m_p == ' ' || *m_p == '\t' || *m_p == '\n' || *m_p == '\r')) ++m_p;
+  }
+  bool take(char c) {
+    if (m_p == m_end || *m_p != c) return false;
+    ++m_p;
+    return true;
+  }
+  // After a member or item: ',' goes on, `close` ends the container (m_closed).
+  bool after_member(char close) {
+    skip_space();
+    m_closed = take(close);
+    return m_closed || take(',');
+  }
+  bool key_colon(std::string_view& key) {
+    skip_space();
+    if (!string(key)) return false;
+    skip_space();
+    if (!take(':')) return false;
+    skip_space();
+    return true;
+  }
+
+  // A string at m_p: a view into the text, or into m_scratch when it had escapes.
+  bool string(std::string_view& out) {
+    if (!take('"')) return false;
+    const char* start = m_p;
+    m_p = scan::json_string_stop(m_p, m_end);
+    if (m_p < m_end && *m_p == '"') {
+      out = std::string_view(start, static_cast<std::size_t>(m_p - start));
+      ++m_p;
+      return true;
+    }
+    m_scratch.assign(start, m_p);
+    while (m_p < m_end && *m_p == '\\') {
+      if (!escape()) return false;
+      const char* plain = m_p;
+      m_p = scan::json_string_stop(m_p, m_end);
+      m_scratch.append(plain, m_p);
+    }
+    if (!take('"')) return false;  // a control byte or the end: the full parser says which
+    out = m_scratch;
+    return true;
+  }
+
+  bool escape() {
+    ++m_p;  // the backslash
+    if (m_p == m_end) return false;
+    char c = *m_p++;
+    switch (c) {
+      case '"':
+      case '\\':
+      case '/':
+        m_scratch.push_back(c);
+        return true;
+      case 'b':
+        m_scratch.push_back('\b');
+        return true;
+      case 'f':
+        m_scratch.push_back('\f');
+        return true;
+      case 'n':
+        m_scratch.push_back('\n');
+        return true;
+      case 'r':
+        m_scratch.push_back('\r');
+        return true;
+      case 't':
+        m_scratch.push_back('\t');
+        return true;
+      case 'u':
+        return unicode_escape();
+      default:
+        return false;
+    }
+  }
+
+  // \uXXXX, a surrogate pair as two; a lone surrogate goes to the full parser.
+  bool unicode_escape() {
+    std::uint32_t cp = 0;
+    if (!hex4(cp)) return false;
+    if (cp >= 0xDC00 && cp <= 0xDFFF) return false;
+    if (cp >= 0xD800 && cp <= 0xDBFF) {
+      std::uint32_t low = 0;
+      if (!take('\\') || !take('u') || !hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
+      cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+    }
+    append_utf8(m_scratch, cp);
+    return true;
+  }
+  bool hex4(std::uint32_t& cp) {
+    if (m_end - m_p < 4) return false;
+    for (int i = 0; i < 4; ++i) {
+      int d = hex_digit(*m_p++);
+      if (d < 0) return false;
+      cp = cp * 16 + static_cast<std::uint32_t>(d);
+    }
+    return true;
+  }
+
+  bool literal(std::string_view word) {
+    if (static_cast<std::size_t>(m_end - m_p) < word.size() ||
+        std::memcmp(m_p, word.data(), word.size()) != 0)
+      return false;
+    m_p += word.size();
+    return true;
+  }
+
+  bool value(Value& v, unsigned depth) {
+    if (m_p == m_end) return false;
+    std::string_view text;
+    switch (*m_p) {
+      case '"':
+        if (!string(text)) return false;
+        v.set_string(text);
+        return true;
+      case '{':
+        return object(v, depth + 1);
+      case '[':
+        return array(v, depth + 1);
+      case 't':
+        return literal("true") && (v.set_bool(true), true);
+      case 'f':
+        return literal("false") && (v.set_bool(false), true);
+      case 'n':
+        return literal("null") && (v.set_null(), true);
+      default: {
+        // The grammar only: what follows is checked by the container (",", "}", "]").
+        std::size_t n =
+            json_number_length(std::string_view(m_p, static_cast<std::size_t>(m_end - m_p)));
+        if (n == 0) return false;
+        v.set_number(std::string_view(m_p, n));
+        m_p += n;
+        return true;
+      }
+    }
+  }
+
+  bool object(Value& v, unsigned depth) {
+    if (depth > kFastDepth) return false;
+    ++m_p;
+    v = Value::object();
+    auto& members = v.members();
+    skip_space();
+    if (take('}')) return true;
+    for (;;) {
+      std::string_view key;
+      if (!key_colon(key)) return false;
+      members.push_back(Member{std::string(key), Value()});
+      if (!value(members.back().value, depth)) return false;
+      if (!after_member('}')) return false;
+      if (m_closed) break;
+    }
+    return repeated_key(members) == nullptr;
+  }
+
+  bool array(Value& v, unsigned depth) {
+    if (depth > kFastDepth) return false;
+    ++m_p;
+    v = Value::array();
+    auto& items = v.items();
+    skip_space();
+    if (take(']')) return true;
+    for (;;) {
+      skip_space();
+      items.emplace_back();
+      if (!value(items.back(), depth)) return false;
+      if (!after_member(']')) return false;
+      if (m_closed) return true;
+    }
+  }
+
+  const char* m_p;
+  const char* m_end;
+  std::string& m_scratch;
+  bool m_closed = false;
+};
+
+}  // namespace
+
+std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Record& out,
+                                                      bool& not_object) {
+  not_object = false;
+  if (find_invalid_utf8(text) == std::string_view::npos) {
+    FastParser fast(text, m_scratch);
+    bool keys_same = false;
+    if (fast.record(out, m_keys, keys_same)) {
+      if (keys_same) return std::nullopt;
+      if (repeated_key(out.fields()) == nullptr) {
+        m_keys.resize(out.size());
+        for (std::size_t i = 0; i < out.size(); ++i) m_keys[i].assign(out.fields()[i].key);
+        return std::nullopt;
+      }
+    }
+  }
+  m_keys.clear();
+  return parse_json_record(text, out, not_object);
+}
+
+}  // namespace etl

@@ -1,0 +1,217 @@
+#include "parallel_input.hpp"
+
+#include <utility>
+
+#include "etl/formats/csv_reader.hpp"
+#include "etl/formats/ndjson.hpp"
+
+namespace etl::tools {
+
+struct ParallelInput::Shared {
+  Shared(const std::string& path, char delim)
+      : splitter(path, delim, kChunkBytes), delimiter(delim) {}
+  ChunkSplitter splitter;
+  char delimiter;
+  Sink::Encoder encode = nullptr;
+  std::vector<std::string> header;  // CSV: read before any worker starts
+  std::mutex mutex;
+  std::condition_variable changed;
+  std::vector<Slot> slots;     // a ring: chunk n lives in slots[n % slots.size()]
+  std::uint64_t filled = 0;    // chunks the splitter has handed over
+  std::uint64_t taken = 0;     // chunks workers have taken
+  std::uint64_t consumed = 0;  // chunks next() is done with
+  bool handed = false;         // next() handed out chunk `consumed`
+  bool split_done = false;
+  bool splitter_exited = false;
+  bool stop = false;
+  std::exception_ptr split_error;  // what stopped the reading, after `filled` chunks
+};
+
+ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned workers,
+                             const WorkerTasks& tasks)
+    : m_shared(std::make_shared<Shared>(path, delimiter)) {
+  Shared& s = *m_shared;
+  s.encode = tasks.encode;
+  s.slots.resize(2 * std::size_t{workers} + 2);
+  if (delimiter != 0) {
+    // The header comes first, here, so that its errors are the run's and every worker knows it;
+    // the rows after it in the first chunk are chunk 0.
+    TextChunk first;
+    if (s.splitter.next(first)) {
+      CsvReader head(first, s.splitter.name(), delimiter, nullptr);
+      s.header = head.header();
+      Slot& slot = s.slots[0];
+      slot.chunk.bytes = std::move(first.bytes);
+      slot.chunk.bytes.erase(0, head.consumed());
+      slot.chunk.first_line = head.line();
+      slot.state = SlotState::Filled;
+      s.filled = 1;
+    }
+  }
+  for (unsigned i = 0; i < workers; ++i)
+    m_mappings.push_back(tasks.new_mapping ? tasks.new_mapping() : nullptr);
+  m_splitter = std::thread([shared = m_shared] { split(*shared); });
+  for (unsigned i = 0; i < workers; ++i)
+    m_workers.emplace_back([this, i] { work(*m_shared, m_mappings[i].get()); });
+}
+
+ParallelInput::~ParallelInput() {
+  {
+    std::lock_guard<std::mutex> lock(m_shared->mutex);
+    m_shared->stop = true;
+  }
+  m_shared->changed.notify_all();
+  for (auto& w : m_workers) w.join();
+  bool exited = false;
+  {
+    std::lock_guard<std::mutex> lock(m_shared->mutex);
+    exited = m_shared->splitter_exited;
+  }
+  // A splitter waiting on a pipe that says nothing more cannot be woken: it owns what it uses
+  // and ends when the read returns (or with the process).
+  if (!exited && m_shared->splitter.is_stdin())
+    m_splitter.detach();
+  else
+    m_splitter.join();
+}
+
+void ParallelInput::split(Shared& s) {
+  try {
+    for (;;) {
+      std::unique_lock<std::mutex> lock(s.mutex);
+      Slot& slot = s.slots[s.filled % s.slots.size()];
+      s.changed.wait(lock, [&] { return s.stop || slot.state == SlotState::Free; });
+      if (s.stop) break;
+      lock.unlock();  // the slot is the splitter's until it is marked filled
+      bool more = s.splitter.next(slot.chunk);
+      lock.lock();
+      if (!more) {
+        s.split_done = true;
+        break;
+      }
+      slot.state = SlotState::Filled;
+      ++s.filled;
+      s.changed.notify_all();
+    }
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(s.mutex);
+    s.split_error = std::current_exception();
+    s.split_done = true;
+  }
+  std::lock_guard<std::mutex> lock(s.mutex);
+  s.splitter_exited = true;
+  s.changed.notify_all();
+}
+
+void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
+  std::vector<mapping::Mapping::Output> scratch;
+  for (;;) {
+    std::unique_lock<std::mutex> lock(s.mutex);
+    s.changed.wait(lock, [&] { return s.stop || s.taken < s.filled || s.split_done; });
+    if (s.stop || s.taken == s.filled) return;  // (split_done: nothing more will come)
+    Slot& slot = s.slots[s.taken++ % s.slots.size()];
+    slot.state = SlotState::Working;
+    lock.unlock();
+    parse(s, slot, mapping, scratch);
+    lock.lock();
+    slot.state = SlotState::Done;
+    s.changed.notify_all();
+  }
+}
+
+void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping,
+                          std::vector<mapping::Mapping::Output>& scratch) {
+  RecordBatch& b = slot.batch;
+  b.size = 0;
+  b.outputs_size = 0;
+  b.error = nullptr;
+  try {
+    std::unique_ptr<Source> reader;
+    if (s.delimiter != 0)
+      reader = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
+                                           &s.header);
+    else
+      reader = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
+    for (;;) {
+      if (b.size == b.records.size()) {
+        b.records.emplace_back();
+        b.mapped.emplace_back();
+      }
+      if (!reader->next(b.records[b.size])) break;
+      if (mapping) map(b, b.size, *mapping, scratch);
+      ++b.size;
+      if (b.mapped[b.size - 1].failed) break;
+    }
+  } catch (...) {
+    b.error = std::current_exception();
+  }
+  if (s.encode) encode(s, b, mapping != nullptr);
+}
+
+void ParallelInput::encode(Shared& s, RecordBatch& b, bool mapped) {
+  b.encoded.clear();
+  b.ends.clear();
+  if (mapped) {
+    for (std::size_t i = 0; i < b.outputs_size; ++i) {
+      const mapping::Mapping::Output& out = b.outputs[i];
+      if (out.reject_reason.empty() && !out.aggregated) s.encode(out.record, b.encoded);
+      b.ends.push_back(b.encoded.size());
+    }
+    return;
+  }
+  for (std::size_t i = 0; i < b.size; ++i) {
+    if (b.records[i].reject_reason.empty()) s.encode(b.records[i].record, b.encoded);
+    b.ends.push_back(b.encoded.size());
+  }
+}
+
+// The mapping's outputs for record i, moved into the batch (records swap, so the allocations go
+// round rather than being made again).
+void ParallelInput::map(RecordBatch& b, std::size_t i, mapping::Mapping& mapping,
+                        std::vector<mapping::Mapping::Output>& scratch) {
+  RecordBatch::Mapped& m = b.mapped[i];
+  m = {};
+  if (!b.records[i].reject_reason.empty()) return;  // rejected as read: not mapped
+  std::size_t count = 0;
+  try {
+    m.kept = mapping.apply(b.records[i].record, scratch, count);
+  } catch (...) {
+    m.failed = true;
+    b.error = std::current_exception();
+    return;
+  }
+  if (!m.kept) return;
+  m.first = b.outputs_size;
+  m.count = count;
+  for (std::size_t k = 0; k < count; ++k, ++b.outputs_size) {
+    if (b.outputs_size == b.outputs.size()) b.outputs.emplace_back();
+    mapping::Mapping::Output& out = b.outputs[b.outputs_size];
+    std::swap(out.record, scratch[k].record);
+    out.reject_reason = scratch[k].reject_reason;
+    out.aggregated = scratch[k].aggregated;
+  }
+}
+
+RecordBatch* ParallelInput::next() {
+  Shared& s = *m_shared;
+  std::unique_lock<std::mutex> lock(s.mutex);
+  if (s.handed) {
+    s.slots[s.consumed % s.slots.size()].state = SlotState::Free;
+    ++s.consumed;
+    s.handed = false;
+    s.changed.notify_all();
+  }
+  Slot& slot = s.slots[s.consumed % s.slots.size()];
+  s.changed.wait(lock, [&] {
+    return (s.consumed < s.filled && slot.state == SlotState::Done) ||
+           (s.split_done && s.consumed == s.filled);
+  });
+  if (s.consumed == s.filled) {
+    if (s.split_error) std::rethrow_exception(s.split_error);
+    return nullptr;
+  }
+  s.handed = true;
+  return &slot.batch;
+}
+
+}  // namespace etl::tools

@@ -1,0 +1,93 @@
+#pragma once
+// One file read on several threads: a reader thread cuts it into chunks at record ends, workers
+// parse each chunk and map its records, and next() hands the batches back in input order, so the
+// loop that writes sees exactly the records, rejects and outputs one thread would have made.
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "etl/formats/chunks.hpp"
+#include "etl/mapping/mapping.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+namespace etl::tools {
+
+// A chunk's records, and what the mapping made of each (when there is one).
+struct RecordBatch {
+  struct Mapped {
+    bool kept = false;      // false: the filter dropped it
+    bool failed = false;    // the mapping threw error: the batch ends with this record
+    std::size_t first = 0;  // its outputs are outputs[first, first + count)
+    std::size_t count = 0;
+  };
+  std::vector<Sourced> records;
+  std::size_t size = 0;  // records[0, size) are this batch's
+  std::vector<Mapped> mapped;
+  std::vector<mapping::Mapping::Output> outputs;
+  std::size_t outputs_size = 0;
+  std::exception_ptr error;  // what stopped the input after records[0, size)
+  // With an encoder, the bytes of each record to write (an output with a mapping, else an input
+  // record; one that is rejected has none): item i's are encoded[ends[i-1], ends[i]).
+  std::string encoded;
+  std::vector<std::size_t> ends;
+  std::string_view encoded_bytes(std::size_t i) const {
+    std::size_t from = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(encoded).substr(from, ends[i] - from);
+  }
+};
+
+// What the worker threads do besides parsing.
+struct WorkerTasks {
+  // Makes each worker its own copy of the mapping to run (empty: no mapping in the workers).
+  std::function<std::unique_ptr<mapping::Mapping>()> new_mapping;
+  Sink::Encoder encode = nullptr;  // encodes what is to be written (nullptr: the sink does)
+};
+
+class ParallelInput {
+ public:
+  // delimiter 0: NDJSON, else CSV.
+  ParallelInput(const std::string& path, char delimiter, unsigned workers,
+                const WorkerTasks& tasks);
+  ~ParallelInput();  // stops the threads, even in the middle of the input
+  ParallelInput(const ParallelInput&) = delete;
+  ParallelInput& operator=(const ParallelInput&) = delete;
+
+  // The next batch in input order, valid until the next call; nullptr at the end.
+  RecordBatch* next();
+
+  // The chunk size: large enough that handing a chunk over costs nothing, small enough that the
+  // slots in flight (a few per worker) stay a few megabytes.
+  static constexpr std::size_t kChunkBytes = std::size_t{1} << 17;
+
+ private:
+  enum class SlotState { Free, Filled, Working, Done };
+  struct Slot {
+    SlotState state = SlotState::Free;
+    TextChunk chunk;
+    RecordBatch batch;
+  };
+  struct Shared;
+
+  static void split(Shared& s);
+  static void work(Shared& s, mapping::Mapping* mapping);
+  static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping,
+                    std::vector<mapping::Mapping::Output>& scratch);
+  static void map(RecordBatch& b, std::size_t i, mapping::Mapping& mapping,
+                  std::vector<mapping::Mapping::Output>& scratch);
+  static void encode(Shared& s, RecordBatch& b, bool mapped);
+
+  std::shared_ptr<Shared> m_shared;
+  std::vector<std::unique_ptr<mapping::Mapping>> m_mappings;  // one a worker
+  std::vector<std::thread> m_workers;
+  std::thread m_splitter;
+};
+
+}  // namespace etl::tools

@@ -1,0 +1,56 @@
+#!/usr/bin/env python3
+"""Inputs that span many chunks (--threads cuts at 128 KiB) with every hard case on the way:
+quoted CSV fields with newlines and doubled quotes, CRLF, lone CR, blank lines, a BOM, ragged
+rows and invalid UTF-8 (rejects in the middle), a record longer than a chunk; NDJSON with
+invalid lines, non-objects, duplicate keys, escapes, CRLF, blank lines and a very long line."""
+import gzip, json, random, sys
+
+out = sys.argv[1]
+rnd = random.Random(20261130)
+
+def note(i):
+    k = i % 11
+    if k == 0: return '"two\nlines, and a comma"'
+    if k == 1: return '"a ""quoted"" word"'
+    if k == 2: return '5" screen'  # a quote inside an unquoted field is a byte like any other
+    if k == 3: return '"\r\nstarts with CRLF"'
+    if k == 4: return '"' + 'x' * 300 + '\n' * 3 + '"'
+    return 'plain %d' % rnd.randrange(10**6)
+
+with open(f"{out}/quoted.csv", "wb") as f:
+    f.write(b"\xef\xbb\xbfid,name,note,amount\n")
+    for i in range(30000):
+        end = "\r\n" if i % 5 == 0 else "\n"
+        if i % 997 == 0: f.write(b"\n")                           # blank line
+        if i % 1499 == 0:
+            f.write(f"{i},ragged{end}".encode()); continue        # a reject
+        if i % 2003 == 0:
+            f.write(f"{i},bad \xff name,n,1{end}".encode("latin-1")); continue
+        if i == 15000:                                            # longer than a chunk
+            f.write(f'{i},long,"{"y" * 300000}\n{"z" * 10}",1{end}'.encode()); continue
+        f.write(f"{i},name {i},{note(i)},{i % 100}.{i % 7:02d}{end}".encode())
+
+with open(f"{out}/old-mac.csv", "wb") as f:  # lone CRs only: one chunk that grows
+    f.write(b"a,b\r")
+    for i in range(20000):
+        f.write(f'{i},"v\r{i}"\r'.encode())
+
+with open(f"{out}/tabs.tsv", "w") as f:
+    f.write("k\tv\n")
+    for i in range(20000):
+        f.write(f'{i}\t"tab\tin {i}"\n' if i % 9 == 0 else f"{i}\tv{i}\n")
+
+lines = []
+for i in range(30000):
+    r = {"id": i, "status": ["paid", "cancelled", "open"][i % 3], "qty": i % 9,
+         "price": f"{i % 50}.{i % 10}9", "name": f"é☃ \"{i}\"\t\\", "tags": ["a", {"b": [i, None]}]}
+    if i % 1201 == 0: lines.append('{"id": %d, "broken": ' % i); continue
+    if i % 1301 == 0: lines.append("[1,2,3]"); continue
+    if i % 1409 == 0: lines.append('{"id":%d,"id":%d}' % (i, i)); continue
+    if i % 1777 == 0: lines.append(""); continue
+    if i == 20000: r["blob"] = "w" * 400000
+    lines.append(json.dumps(r, ensure_ascii=(i % 2 == 0)) + ("\r" if i % 4 == 0 else ""))
+with open(f"{out}/orders.ndjson", "w") as f:
+    f.write("\n".join(lines) + "\n")
+with gzip.open(f"{out}/orders.ndjson.gz", "wt") as f:
+    f.write("\n".join(lines))  # no newline at the end
