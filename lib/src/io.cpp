@@ -342,7 +342,18 @@ void OutputStream::raw_write(const char* p, std::size_t n) {
     }
     p += w;
     n -= static_cast<std::size_t>(w);
+    m_written += static_cast<std::uint64_t>(w);
   }
+  start_writeback();
+}
+
+// A file that is synced before it is put in place has its pages sent to the disk while the run
+// goes on, a few megabytes at a time, so the sync at the end waits for the last few alone.
+void OutputStream::start_writeback() {
+  if (in_place() || m_written - m_writeback_from < kWritebackEvery) return;
+  sync_file_range(m_fd, static_cast<off_t>(m_writeback_from),
+                  static_cast<off_t>(m_written - m_writeback_from), SYNC_FILE_RANGE_WRITE);
+  m_writeback_from = m_written;
 }
 
 void OutputStream::write(std::string_view bytes) {

@@ -110,7 +110,11 @@ class OutputStream {
   void* m_gz = nullptr;
   bool m_prepared = false;
   bool m_done = false;
-  bool m_special = false;  // a device, a FIFO or Mode::Append: written in place
+  bool m_special = false;              // a device, a FIFO or Mode::Append: written in place
+  std::uint64_t m_written = 0;         // bytes written to m_fd
+  std::uint64_t m_writeback_from = 0;  // where the writeback not yet started begins
+  static constexpr std::uint64_t kWritebackEvery = std::uint64_t{16} << 20;
+  void start_writeback();
 };
 
 bool ends_with(std::string_view s, std::string_view suffix);

@@ -41,7 +41,8 @@ class Sink {
   virtual WriteResult write(const Sourced& in) = 0;
   // A sink whose bytes for a record depend on that record alone can have them made on worker
   // threads (--threads): encoder() appends them to a buffer, and write_encoded() is given them,
-  // in input order, instead of write().
+  // in input order, instead of write(); `in` then says no more than the record's place, and
+  // its record may be empty (the workers keep only what the writing thread needs).
   using Encoder = void (*)(const Record& record, std::string& out);
   virtual Encoder encoder() const { return nullptr; }
   virtual WriteResult write_encoded(const Sourced& in, std::string_view) { return write(in); }

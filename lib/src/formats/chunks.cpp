@@ -14,10 +14,12 @@ RecordCut last_ndjson_end(std::string_view text) {
   return {end, static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + end, '\n'))};
 }
 
+namespace {
+
 // Walks the text with CsvReader's rules: a quote opens a quoted field only at a field's start,
 // a doubled quote inside stays inside, a newline or CR outside quotes ends the row. Lines are
 // counted as the reader counts them: every LF, and a CR that no LF follows outside quotes.
-RecordCut last_csv_end(std::string_view text, char delimiter) {
+RecordCut walk_csv(std::string_view text, char delimiter) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   const char* p = begin;
@@ -62,6 +64,46 @@ RecordCut last_csv_end(std::string_view text, char delimiter) {
     }
   }
   return cut;
+}
+
+}  // namespace
+
+// Without a CR the rules come down to this: a quote right after a delimiter, a newline or the
+// start opens a quoted field, which ends at a quote that another does not follow; any other
+// quote is a byte of its field. So the walk can jump from quote to quote, and the last newline
+// outside quotes is the last one in the spans between them.
+RecordCut last_csv_end(std::string_view text, char delimiter) {
+  const char* begin = text.data();
+  const char* end = begin + text.size();
+  if (std::memchr(begin, '\r', text.size()) != nullptr) return walk_csv(text, delimiter);
+  const char* last_newline = nullptr;
+  auto find = [end](const char* from, char c) {
+    return static_cast<const char*>(std::memchr(from, c, static_cast<std::size_t>(end - from)));
+  };
+  for (const char* p = begin; p < end;) {
+    const char* quote = find(p, '"');
+    const char* span_end = quote ? quote : end;
+    if (const void* nl = memrchr(p, '\n', static_cast<std::size_t>(span_end - p)))
+      last_newline = static_cast<const char*>(nl);
+    if (quote == nullptr) break;
+    p = quote + 1;
+    if (quote != begin && quote[-1] != delimiter && quote[-1] != '\n') continue;  // a plain byte
+    for (;;) {  // inside the quoted field
+      const char* close = find(p, '"');
+      if (close == nullptr || close + 1 == end) {  // not complete: cut before its row
+        p = end;
+        break;
+      }
+      p = close + 2;
+      if (close[1] != '"') {
+        p = close + 1;
+        break;
+      }
+    }
+  }
+  if (last_newline == nullptr) return {};
+  auto cut = static_cast<std::size_t>(last_newline + 1 - begin);
+  return {cut, static_cast<std::uint64_t>(std::count(begin, last_newline + 1, '\n'))};
 }
 
 ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block)

@@ -127,8 +127,7 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
 void Aggregator::add(const Record& rec, EvalContext ctx) {
   ctx.record = &rec;
   std::string key = group_key(rec);
-  auto found = m_groups.find(key);
-  const Group* group = found == m_groups.end() ? nullptr : &found->second;
+  Group* group = m_groups.find(key);
   // Every argument is evaluated and every step decided before any group changes, so a record
   // rejected on any field leaves no trace in any group (and creates none).
   m_steps.clear();
@@ -138,8 +137,8 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
         decide(f, group ? &group->states[i] : nullptr, f.arg ? f.arg->eval(ctx) : Datum()));
   }
   if (!group) {
-    found = m_groups.try_emplace(key).first;
-    Group& g = found->second;
+    Group& g = m_groups.insert(key);
+    group = &g;
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);
       g.keys.push_back(v ? *v : Value());
@@ -148,15 +147,14 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
     m_bytes += 2 * key.size() + kGroupOverhead + 96 * m_fields->size();
   }
   for (std::size_t i = 0; i < m_fields->size(); ++i)
-    apply((*m_fields)[i].kind, found->second.states[i], m_steps[i]);
+    apply((*m_fields)[i].kind, group->states[i], m_steps[i]);
   if (m_bytes > m_budget) spill();
 }
 
-std::vector<const std::pair<const std::string, Aggregator::Group>*> Aggregator::sorted_groups()
-    const {
-  std::vector<const std::pair<const std::string, Group>*> out;
+std::vector<const KeyedTable<Aggregator::Group>::Entry*> Aggregator::sorted_groups() const {
+  std::vector<const KeyedTable<Group>::Entry*> out;
   out.reserve(m_groups.size());
-  for (const auto& entry : m_groups) out.push_back(&entry);
+  for (const auto& entry : m_groups.entries()) out.push_back(&entry);
   std::sort(out.begin(), out.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   return out;

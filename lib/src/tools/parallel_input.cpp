@@ -13,6 +13,7 @@ struct ParallelInput::Shared {
   ChunkSplitter splitter;
   char delimiter;
   Sink::Encoder encode = nullptr;
+  bool compact = false;
   std::vector<std::string> header;  // CSV: read before any worker starts
   std::mutex mutex;
   std::condition_variable changed;
@@ -32,6 +33,7 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned w
     : m_shared(std::make_shared<Shared>(path, delimiter)) {
   Shared& s = *m_shared;
   s.encode = tasks.encode;
+  s.compact = tasks.encode && tasks.compact;
   s.slots.resize(2 * std::size_t{workers} + 2);
   if (delimiter != 0) {
     // The header comes first, here, so that its errors are the run's and every worker knows it;
@@ -104,7 +106,7 @@ void ParallelInput::split(Shared& s) {
 }
 
 void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
-  std::vector<mapping::Mapping::Output> scratch;
+  Scratch scratch;
   for (;;) {
     std::unique_lock<std::mutex> lock(s.mutex);
     s.changed.wait(lock, [&] { return s.stop || s.taken < s.filled || s.split_done; });
@@ -119,12 +121,13 @@ void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
   }
 }
 
-void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping,
-                          std::vector<mapping::Mapping::Output>& scratch) {
+void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch) {
   RecordBatch& b = slot.batch;
   b.size = 0;
   b.outputs_size = 0;
   b.error = nullptr;
+  b.encoded.clear();
+  b.ends.clear();
   try {
     std::unique_ptr<Source> reader;
     if (s.delimiter != 0)
@@ -136,60 +139,67 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping,
       if (b.size == b.records.size()) {
         b.records.emplace_back();
         b.mapped.emplace_back();
+        b.held.push_back(false);
       }
-      if (!reader->next(b.records[b.size])) break;
-      if (mapping) map(b, b.size, *mapping, scratch);
-      ++b.size;
-      if (b.mapped[b.size - 1].failed) break;
+      // Compact: one record, hot in the cache, parsed into again and again; kept only when the
+      // writing thread needs it.
+      Sourced& rec = s.compact ? scratch.record : b.records[b.size];
+      if (!reader->next(rec)) break;
+      bool hold = !s.compact || !rec.reject_reason.empty();
+      if (mapping)
+        hold = map(s, b, rec, *mapping, scratch.outputs) || hold;
+      else if (s.encode)
+        encode(s, b, rec);
+      if (s.compact && hold) std::swap(b.records[b.size], rec);
+      b.held[b.size] = hold;
+      if (b.mapped[b.size++].failed) break;
     }
   } catch (...) {
     b.error = std::current_exception();
   }
-  if (s.encode) encode(s, b, mapping != nullptr);
 }
 
-void ParallelInput::encode(Shared& s, RecordBatch& b, bool mapped) {
-  b.encoded.clear();
-  b.ends.clear();
-  if (mapped) {
-    for (std::size_t i = 0; i < b.outputs_size; ++i) {
-      const mapping::Mapping::Output& out = b.outputs[i];
-      if (out.reject_reason.empty() && !out.aggregated) s.encode(out.record, b.encoded);
-      b.ends.push_back(b.encoded.size());
-    }
-    return;
-  }
-  for (std::size_t i = 0; i < b.size; ++i) {
-    if (b.records[i].reject_reason.empty()) s.encode(b.records[i].record, b.encoded);
-    b.ends.push_back(b.encoded.size());
-  }
+void ParallelInput::encode(Shared& s, RecordBatch& b, const Sourced& rec) {
+  if (rec.reject_reason.empty()) s.encode(rec.record, b.encoded);
+  b.ends.push_back(b.encoded.size());
 }
 
-// The mapping's outputs for record i, moved into the batch (records swap, so the allocations go
-// round rather than being made again).
-void ParallelInput::map(RecordBatch& b, std::size_t i, mapping::Mapping& mapping,
-                        std::vector<mapping::Mapping::Output>& scratch) {
-  RecordBatch::Mapped& m = b.mapped[i];
+// The mapping's outputs for record rec, into the batch: their records swapped in (so the
+// allocations go round rather than being made again), or, compact, encoded and left out.
+// True when one of them was rejected (the writing thread then needs the input record).
+bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping,
+                        std::vector<mapping::Mapping::Output>& outputs) {
+  RecordBatch::Mapped& m = b.mapped[b.size];
   m = {};
-  if (!b.records[i].reject_reason.empty()) return;  // rejected as read: not mapped
+  if (!rec.reject_reason.empty()) return false;  // rejected as read: not mapped
   std::size_t count = 0;
   try {
-    m.kept = mapping.apply(b.records[i].record, scratch, count);
+    m.kept = mapping.apply(rec.record, outputs, count);
   } catch (...) {
     m.failed = true;
     b.error = std::current_exception();
-    return;
+    return false;
   }
-  if (!m.kept) return;
+  if (!m.kept) return false;
   m.first = b.outputs_size;
   m.count = count;
+  bool rejected = false;
   for (std::size_t k = 0; k < count; ++k, ++b.outputs_size) {
     if (b.outputs_size == b.outputs.size()) b.outputs.emplace_back();
     mapping::Mapping::Output& out = b.outputs[b.outputs_size];
-    std::swap(out.record, scratch[k].record);
-    out.reject_reason = scratch[k].reject_reason;
-    out.aggregated = scratch[k].aggregated;
+    out.reject_reason = outputs[k].reject_reason;
+    out.aggregated = outputs[k].aggregated;
+    rejected = rejected || !out.reject_reason.empty();
+    if (s.encode) {
+      if (out.reject_reason.empty() && !out.aggregated) s.encode(outputs[k].record, b.encoded);
+      b.ends.push_back(b.encoded.size());
+    }
+    if (s.compact)
+      out.record.clear();
+    else
+      std::swap(out.record, outputs[k].record);
   }
+  return rejected;
 }
 
 RecordBatch* ParallelInput::next() {

@@ -29,7 +29,8 @@ struct RecordBatch {
     std::size_t count = 0;
   };
   std::vector<Sourced> records;
-  std::size_t size = 0;  // records[0, size) are this batch's
+  std::size_t size = 0;    // records[0, size) are this batch's
+  std::vector<char> held;  // records[i] holds the record read (compact: only when needed)
   std::vector<Mapped> mapped;
   std::vector<mapping::Mapping::Output> outputs;
   std::size_t outputs_size = 0;
@@ -49,6 +50,9 @@ struct WorkerTasks {
   // Makes each worker its own copy of the mapping to run (empty: no mapping in the workers).
   std::function<std::unique_ptr<mapping::Mapping>()> new_mapping;
   Sink::Encoder encode = nullptr;  // encodes what is to be written (nullptr: the sink does)
+  // With encode: the writing thread needs a record only when it is rejected, so the others are
+  // not kept (records written then have an empty record; only their bytes count).
+  bool compact = false;
 };
 
 class ParallelInput {
@@ -77,12 +81,16 @@ class ParallelInput {
   struct Shared;
 
   static void split(Shared& s);
+  // What a worker reuses from record to record.
+  struct Scratch {
+    Sourced record;
+    std::vector<mapping::Mapping::Output> outputs;
+  };
   static void work(Shared& s, mapping::Mapping* mapping);
-  static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping,
-                    std::vector<mapping::Mapping::Output>& scratch);
-  static void map(RecordBatch& b, std::size_t i, mapping::Mapping& mapping,
-                  std::vector<mapping::Mapping::Output>& scratch);
-  static void encode(Shared& s, RecordBatch& b, bool mapped);
+  static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch);
+  static bool map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping,
+                  std::vector<mapping::Mapping::Output>& outputs);
+  static void encode(Shared& s, RecordBatch& b, const Sourced& rec);
 
   std::shared_ptr<Shared> m_shared;
   std::vector<std::unique_ptr<mapping::Mapping>> m_mappings;  // one a worker

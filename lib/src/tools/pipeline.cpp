@@ -186,6 +186,7 @@ class Pipeline {
     if ((mapped_in_workers || !m_p.mapping) && m_p.tag_source.empty() && !m_broadcast &&
         !m_checkpoint && m_targets[0].sink)
       tasks.encode = m_targets[0].sink->encoder();
+    tasks.compact = !m_audit && !m_watermark;  // nothing here needs a record that is written
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, m_p.threads, tasks);
     while (RecordBatch* batch = input.next()) {
@@ -194,7 +195,7 @@ class Pipeline {
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
         Prepared prepared{batch, i, mapped_in_workers, tasks.encode != nullptr};
-        take(address, batch->records[i], &prepared);
+        take(address, batch->held[i] ? batch->records[i] : m_not_held, &prepared);
       }
       if (batch->error) std::rethrow_exception(batch->error);
     }
@@ -512,6 +513,7 @@ class Pipeline {
   ConnectorOptions m_source_options;         // with what the watermark lets a source ask for
   std::vector<std::string> m_partial_files;  // outputs an interrupted run kept as NAME.partial
   Sourced m_mapped;
+  Sourced m_not_held;  // stands for a record a worker encoded and did not keep (compact)
   std::vector<mapping::Mapping::Output> m_outputs;
   std::string m_no_cursor;  // why a record has no cursor value
   std::optional<StopSignals> m_signals;

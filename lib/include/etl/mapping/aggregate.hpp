@@ -8,10 +8,10 @@
 #include <map>
 #include <memory>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "etl/mapping/expr.hpp"
+#include "etl/mapping/keyed_table.hpp"
 #include "etl/spill_file.hpp"
 
 namespace etl::mapping {
@@ -69,8 +69,8 @@ class Aggregator {
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
   // Hashed while adding; sorted by the key's JSON text when written (spill, finish).
-  std::unordered_map<std::string, Group> m_groups;
-  std::vector<const std::pair<const std::string, Group>*> sorted_groups() const;
+  KeyedTable<Group> m_groups;
+  std::vector<const KeyedTable<Group>::Entry*> sorted_groups() const;
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::unique_ptr<SpillFile>> m_runs;

@@ -1,0 +1,64 @@
+#pragma once
+// Values by key text, in insertion order, found through an open-addressing array of hashes: a
+// lookup reads one slot and, when the hash matches, one key. (The node-based map it replaced
+// missed the cache three times a record at 100k groups: half of a group-by's time.)
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace etl::mapping {
+
+template <class T>
+class KeyedTable {
+ public:
+  using Entry = std::pair<std::string, T>;
+
+  T* find(std::string_view key) {
+    if (m_slots.empty()) return nullptr;
+    std::uint64_t h = hash(key);
+    for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
+      const Slot& s = m_slots[i];
+      if (s.index == 0) return nullptr;
+      if (s.hash == h && m_entries[s.index - 1].first == key) return &m_entries[s.index - 1].second;
+    }
+  }
+  // Adds key, which must not be in the table; references from find() are invalid after.
+  T& insert(std::string key) {
+    if ((m_entries.size() + 1) * 2 > m_slots.size()) grow();
+    m_entries.emplace_back(std::move(key), T());
+    place(hash(m_entries.back().first), static_cast<std::uint32_t>(m_entries.size()));
+    return m_entries.back().second;
+  }
+  std::vector<Entry>& entries() { return m_entries; }
+  const std::vector<Entry>& entries() const { return m_entries; }
+  std::size_t size() const { return m_entries.size(); }
+  bool empty() const { return m_entries.empty(); }
+  void clear() {
+    m_entries.clear();
+    m_slots.clear();
+  }
+
+ private:
+  struct Slot {
+    std::uint64_t hash = 0;
+    std::uint32_t index = 0;  // the entry's index + 1; 0: empty
+  };
+  static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+  std::size_t mask() const { return m_slots.size() - 1; }
+  void place(std::uint64_t h, std::uint32_t index) {
+    std::size_t i = h & mask();
+    while (m_slots[i].index != 0) i = (i + 1) & mask();
+    m_slots[i] = {h, index};
+  }
+  void grow() {
+    m_slots.assign(m_slots.empty() ? 1024 : m_slots.size() * 2, Slot());
+    for (std::uint32_t i = 0; i < m_entries.size(); ++i) place(hash(m_entries[i].first), i + 1);
+  }
+  std::vector<Slot> m_slots;  // a power of two, at most half full
+  std::vector<Entry> m_entries;
+};
+
+}  // namespace etl::mapping
