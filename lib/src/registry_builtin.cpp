@@ -44,6 +44,7 @@ ConnectorInfo postgres_connector(const char* scheme) {
             if (!opts.children.empty()) return open_pg_family_sink(url, opts);
             return std::make_unique<PgSink>(url, opts);
           },
+          true,
           true};
 }
 ConnectorInfo mariadb_connector(const char* scheme) {
@@ -63,6 +64,7 @@ ConnectorInfo mariadb_connector(const char* scheme) {
                               a.scheme));
             return std::make_unique<MariaDbSink>(url, opts);
           },
+          true,
           true};
 }
 }  // namespace

@@ -7,7 +7,6 @@
 #include <iostream>
 #include <limits>
 #include <memory>
-#include <thread>
 
 #include "etl/cli/manual.hpp"
 #include "etl/cli/profile.hpp"
@@ -63,11 +62,11 @@ void parse_limit(const std::string& text, const char* flag, std::uint64_t& n, bo
 }
 
 void add_threads_option(CLI::App& app, unsigned& threads) {
-  threads = std::max(1U, std::thread::hardware_concurrency());
+  threads = 0;  // the pipeline chooses (PipelineOptions::threads)
   app.add_option("--threads", threads,
-                 "Parse NDJSON and CSV files (and map their records) on N threads; the output is "
-                 "the same as with 1, which reads on one")
-      ->capture_default_str()
+                 "Parse NDJSON and CSV inputs (and map and encode their records) on N threads; "
+                 "the output is the same as with 1, which reads on one (default: the machine's "
+                 "cores, or 1 when loading into PostgreSQL or MariaDB)")
       ->check(CLI::Range(1U, 256U));
 }
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <csignal>
 #include <optional>
+#include <thread>
 
 #include "broadcast.hpp"
 #include "etl/audit_log.hpp"
@@ -165,10 +166,23 @@ class Pipeline {
     progress.clear();
   }
 
+  // --threads, or by default the cores; but one when loading a database server, which on this
+  // machine needs a core more than the parsing does.
+  unsigned threads() const {
+    if (m_p.threads > 0) return m_p.threads;
+    const Registry& reg = Registry::builtin();
+    for (const auto& spec : m_specs) {
+      const auto& o = spec.options;
+      const ConnectorInfo* c = reg.find(reg.parse(spec.address, o.format, o.default_format).scheme);
+      if (c && c->database_server) return 1;
+    }
+    return std::max(1U, std::thread::hardware_concurrency());
+  }
+
   // With --threads, an NDJSON or CSV file is cut into chunks parsed (and mapped, unless the
   // mapping aggregates) on several threads; what is read is known by its delimiter (0: NDJSON).
   std::optional<char> splittable(const std::string& address) const {
-    if (m_p.threads < 2) return std::nullopt;
+    if (threads() < 2) return std::nullopt;
     if (m_p.mapping && !m_p.tag_source.empty()) return std::nullopt;  // the tag goes in first
     Address a = Registry::builtin().parse(address, m_source_options.format);
     if (a.scheme == "ndjson") return '\0';
@@ -188,7 +202,7 @@ class Pipeline {
       tasks.encode = m_targets[0].sink->encoder();
     tasks.compact = !m_audit && !m_watermark;  // nothing here needs a record that is written
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
-                        delimiter, m_p.threads, tasks);
+                        delimiter, threads(), tasks);
     while (RecordBatch* batch = input.next()) {
       for (std::size_t i = 0; i < batch->size; ++i) {
         if (StopSignals::requested()) return;

@@ -20,7 +20,7 @@ struct PipelineOptions {
   ConnectorOptions sink_options;
   mapping::Mapping* mapping = nullptr;  // etl-transform: applied between reading and writing
   // --threads: NDJSON and CSV files are parsed (and mapped, with mapping_copy) on this many
-  // threads; the output is the same as with one.
+  // threads; the output is the same as with one. 0: the cores, or 1 into a database server.
   unsigned threads = 1;
   // A compiled copy of the mapping for each worker thread (a mapping keeps per-record state).
   std::function<std::unique_ptr<mapping::Mapping>()> mapping_copy;
