@@ -43,7 +43,9 @@ class FastParser {
           fields[n].key.assign(key);
         else
           fields.push_back(Member{std::string(key), Value()});
-        if (keys_same && (n >= known.size() || known[n] != key)) keys_same = false;
+        if (keys_same && (n >= known.size() || known[n].size() != key.size() ||
+                          std::memcmp(known[n].data(), key.data(), key.size()) != 0))
+          keys_same = false;
         if (!value(fields[n].value, 0)) return false;
         ++n;
         if (!after_member('}')) return false;
@@ -81,25 +83,50 @@ class FastParser {
   }
 
   // A string at m_p: a view into the text, or into m_scratch when it had escapes.
+  // Its bytes are checked as UTF-8 only when one of them is not ASCII; as escapes decode to
+  // whole characters, text valid between the quotes is valid decoded.
   bool string(std::string_view& out) {
     if (!take('"')) return false;
     const char* start = m_p;
-    m_p = scan::json_string_stop(m_p, m_end);
+    bool high = false;
+    m_p = stop(m_p, high);
     if (m_p < m_end && *m_p == '"') {
       out = std::string_view(start, static_cast<std::size_t>(m_p - start));
       ++m_p;
-      return true;
+      return !high || is_valid_utf8(out);
     }
     m_scratch.assign(start, m_p);
     while (m_p < m_end && *m_p == '\\') {
       if (!escape()) return false;
       const char* plain = m_p;
-      m_p = scan::json_string_stop(m_p, m_end);
+      m_p = stop(m_p, high);
       m_scratch.append(plain, m_p);
     }
+    const char* close = m_p;
     if (!take('"')) return false;  // a control byte or the end: the full parser says which
+    if (high && !is_valid_utf8(std::string_view(start, static_cast<std::size_t>(close - start))))
+      return false;
     out = m_scratch;
     return true;
+  }
+
+  // The first '"', '\\' or control byte from p; high is set when a byte >= 0x80 goes by.
+  const char* stop(const char* p, bool& high) const {
+    std::uint64_t seen = 0;
+    for (; p + 8 <= m_end; p += 8) {
+      std::uint64_t w = scan::load(p);
+      std::uint64_t hits = scan::equal(w, '"') | scan::equal(w, '\\') | scan::control(w);
+      if (hits) {
+        seen |= w & scan::kHighs & ((hits & (~hits + 1)) - 1);  // the bytes before the hit
+        high = high || seen != 0;
+        return scan::at_first(p, hits);
+      }
+      seen |= w & scan::kHighs;
+    }
+    while (p < m_end && *p != '"' && *p != '\\' && static_cast<unsigned char>(*p) >= 0x20)
+      seen |= static_cast<unsigned char>(*p++) & 0x80;
+    high = high || seen != 0;
+    return p;
   }
 
   bool escape() {
@@ -240,7 +267,7 @@ class FastParser {
 std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Record& out,
                                                       bool& not_object) {
   not_object = false;
-  if (find_invalid_utf8(text) == std::string_view::npos) {
+  {  // (bytes that are not ASCII outside strings are not JSON: the full parser says so)
     FastParser fast(text, m_scratch);
     bool keys_same = false;
     if (fast.record(out, m_keys, keys_same)) {

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../byte_scan.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/csv_writer.hpp"
 #include "etl/utf8.hpp"
@@ -103,12 +104,13 @@ bool CsvReader::read_row() {
     for (;;) {
       c = peek();
       if (c < 0 || c == m_delim || c == '\n' || c == '\r') break;
-      std::size_t end = m_pos;
-      while (end < m_buf.size() && m_buf[end] != m_delim && m_buf[end] != '\n' &&
-             m_buf[end] != '\r')
-        ++end;
-      field.append(m_buf, m_pos, end - m_pos);
-      m_pos = end;
+      // A quote here is a byte like any other: the scan stops at it and goes on.
+      const char* from = m_buf.data() + m_pos;
+      const char* stop = m_buf.data() + m_buf.size();
+      const char* end = scan::csv_special(from, stop, m_delim);
+      while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim);
+      field.append(from, end);
+      m_pos = static_cast<std::size_t>(end - m_buf.data());
     }
     if (c == m_delim) {
       get();
