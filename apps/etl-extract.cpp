@@ -34,13 +34,13 @@ int main(int argc, char** argv) {
                  "'%d/%m/%Y %H:%M'); without it ISO 8601 and RFC 2822 times are read as instants")
       ->needs(state)
       ->type_name("FMT");
-  app.add_option("--since-param", p.source_options.since_param,
+  app.add_option("--since-param", p.source_options.paging.since_param,
                  "Incremental, HTTP: the API's query parameter that asks for records at or after "
                  "a value (e.g. updated_since); it gets the watermark's first cursor value "
                  "(SQLite and PostgreSQL --table sources filter in their query by themselves)")
       ->needs(state)
       ->type_name("NAME");
-  app.add_option("--since-query", p.source_options.since_query,
+  app.add_option("--since-query", p.source_options.paging.since_query,
                  "Incremental, HTTP: query parameters that ask for records at or after the "
                  "watermark, with {field} for its first cursor field and {since} for its value "
                  "(Magento: 'searchCriteria[filter_groups][0][filters][0][field]={field}&…"

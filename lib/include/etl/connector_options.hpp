@@ -24,6 +24,49 @@ struct ConnectorOptions;
 // upsert and update find rows by --key: without one, a UsageError.
 void check_key_for_mode(const ConnectorOptions& o);
 
+// Incremental extraction (etl-extract --state): the watermark's first cursor field and value.
+// A source that can ask its system for the records at or beyond it does (SQLite and PostgreSQL
+// with --table, HTTP with --since-param); the watermark still filters each record exactly, so
+// this only saves reading what an earlier run moved.
+struct SincePushdown {
+  std::string field;
+  std::optional<Value> value;
+  // When the first cursor is a time: the watermark as an RFC 3339 UTC instant. Databases push
+  // down only into timestamp columns then (text holding times in other forms or offsets does
+  // not sort as the instants do).
+  std::string instant;
+  // ... and a date (YYYY-MM-DD) that every ISO 8601 text of an instant at or after it sorts at
+  // or above, whatever its offset (the day before, in UTC): text columns are asked for that.
+  std::string iso_floor;
+};
+
+// How an HTTP source asks for its pages and finds where they end (--paginate and its flags).
+struct HttpPaging {
+  std::string since_param;  // --since-param NAME: the query parameter that takes the watermark
+  std::string since_query;  // --since-query: name=value&… with {field} and {since}
+  std::string profile;      // --profile NAME|FILE (etl/cli/profile.hpp)
+  Paging paginate = Paging::None;   // --paginate none | link | page | offset | cursor | next
+  std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
+  bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins
+                                    // (without the credentials, which stay with the first)
+  std::string page_param = "page", size_param = "per_page";
+  std::size_t page_size = 100;
+  std::string offset_param = "offset", limit_param = "limit";
+  std::string cursor_path, cursor_param = "cursor";  // cursor: JSON Pointer in each page
+  std::string next_path;      // next: JSON Pointer to the next page's URL (or a links array)
+  std::string total_path;     // page, offset: JSON Pointer to the number of records in all
+  std::string has_more_path;  // page, offset: JSON Pointer to a boolean, true while more
+};
+
+// How an HTTP destination sends records and keeps what it answers.
+struct HttpWriting {
+  std::string method = "POST";  // --method
+  std::string responses;        // --responses FILE
+  // --xref DB --entity NAME --xref-key FIELD --id-path PTR: the id the API gives each record it
+  // creates goes into etl-correlate's cross-reference store, paired with the record's FIELD
+  std::string xref, xref_entity, xref_key, id_path;
+};
+
 // Options that belong to a connector rather than a tool; each is one command-line flag.
 struct ConnectorOptions {
   std::string format;                  // --format: overrides the extension
@@ -53,41 +96,10 @@ struct ConnectorOptions {
   // --delete-despite-unreadable: apply a change set's removes although the side they come from
   // had records etl-diff could not key
   bool delete_despite_unreadable = false;
-  // Incremental extraction (etl-extract --state): the watermark's first cursor field and value.
-  // A source that can ask its system for the records at or beyond it does (SQLite and
-  // PostgreSQL with --table, HTTP with --since-param); the watermark still filters each record
-  // exactly, so this only saves reading what an earlier run moved.
-  std::string since_field;
-  std::optional<Value> since_value;
-  // When the first cursor is a time: the watermark as an RFC 3339 UTC instant. Databases push
-  // down only into timestamp columns then (text holding times in other forms or offsets does
-  // not sort as the instants do).
-  std::string since_instant;
-  // ... and a date (YYYY-MM-DD) that every ISO 8601 text of an instant at or after it sorts at
-  // or above, whatever its offset (the day before, in UTC): text columns are asked for that.
-  std::string since_iso_floor;
-  std::string since_param;  // --since-param NAME (HTTP): the query parameter that takes it
-  std::string since_query;  // --since-query: name=value&… with {field} and {since} (HTTP)
-  // HTTP sources
-  HttpOptions http;
-  std::string profile;              // --profile NAME|FILE (etl/cli/profile.hpp)
-  Paging paginate = Paging::None;   // --paginate none | link | page | offset | cursor | next
-  std::uint64_t max_pages = 0;      // --max-pages: more pages is an error; 0: no limit
-  bool allow_cross_origin = false;  // --allow-cross-origin: follow next pages to other origins
-                                    // (without the credentials, which stay with the first)
-  std::string page_param = "page", size_param = "per_page";
-  std::size_t page_size = 100;
-  std::string offset_param = "offset", limit_param = "limit";
-  std::string cursor_path, cursor_param = "cursor";  // cursor: JSON Pointer in each page
-  std::string next_path;      // next: JSON Pointer to the next page's URL (or a links array)
-  std::string total_path;     // page, offset: JSON Pointer to the number of records in all
-  std::string has_more_path;  // page, offset: JSON Pointer to a boolean, true while more
-  // HTTP destinations
-  std::string http_method = "POST";  // --method
-  std::string responses;             // --responses FILE
-  // --xref DB --entity NAME --xref-key FIELD --id-path PTR: the id the API gives each record it
-  // creates goes into etl-correlate's cross-reference store, paired with the record's FIELD
-  std::string xref, xref_entity, xref_key, id_path;
+  SincePushdown since;  // etl-extract --state: what a source may ask its system for
+  HttpOptions http;     // HTTP sources and destinations: the client
+  HttpPaging paging;    // HTTP sources: how pages follow one another
+  HttpWriting writing;  // HTTP destinations
 };
 
 }  // namespace etl

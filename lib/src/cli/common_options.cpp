@@ -141,11 +141,11 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
                 "Longest wait a Retry-After may ask for, in seconds; longer fails the request "
                 "(default 60)")
       ->check(CLI::NonNegativeNumber);
-  g->add_option("--max-pages", o.max_pages,
+  g->add_option("--max-pages", o.paging.max_pages,
                 "More pages than N is an error (a safety against endless pagination; default "
                 "no limit)")
       ->check(CLI::PositiveNumber);
-  g->add_flag("--allow-cross-origin", o.allow_cross_origin,
+  g->add_flag("--allow-cross-origin", o.paging.allow_cross_origin,
               "Follow a next page to another scheme, host or port (sent without --header and "
               "--user-env, which go only to the first URL's origin); refused by default");
   g->add_option("--connect-timeout", o.http.connect_timeout, "Seconds (default 10)")
@@ -162,7 +162,7 @@ void add_http_client_options(CLI::Option_group* g, ConnectorOptions& o) {
 namespace {
 
 void add_profile_option(CLI::App& app, CLI::Option_group* g, ConnectorOptions& o) {
-  g->add_option("--profile", o.profile,
+  g->add_option("--profile", o.paging.profile,
                 "A platform's paging, records path, headers, auth and batch size (magento2, "
                 "bigcommerce-v2, bigcommerce-v3, shopify, netsuite-rest, netsuite-suiteql, odata, "
                 "or a JSON file); options given on the command line win");
@@ -175,27 +175,31 @@ void add_http_options(CLI::App& app, ConnectorOptions& o) {
   auto* g = app.add_option_group("HTTP sources");
   add_profile_option(app, g, o);
   g->add_option_function<std::string>(
-       "--paginate", [&o](const std::string& p) { o.paginate = parse_paging(p); },
+       "--paginate", [&o](const std::string& p) { o.paging.paginate = parse_paging(p); },
        "none | link (Link header) | page | offset | cursor | next (a link in the body)")
       ->check(CLI::IsMember({"none", "link", "page", "offset", "cursor", "next"}));
-  g->add_option("--page-size", o.page_size, "Records per page asked for (page, offset)")
+  g->add_option("--page-size", o.paging.page_size, "Records per page asked for (page, offset)")
       ->check(CLI::PositiveNumber);
-  g->add_option("--page-param", o.page_param, "page: the page number parameter (default page)");
-  g->add_option("--size-param", o.size_param, "page: the page size parameter (default per_page)");
-  g->add_option("--offset-param", o.offset_param, "offset: the offset parameter (default offset)");
-  g->add_option("--limit-param", o.limit_param, "offset: the limit parameter (default limit)");
-  g->add_option("--cursor-path", o.cursor_path,
+  g->add_option("--page-param", o.paging.page_param,
+                "page: the page number parameter (default page)");
+  g->add_option("--size-param", o.paging.size_param,
+                "page: the page size parameter (default per_page)");
+  g->add_option("--offset-param", o.paging.offset_param,
+                "offset: the offset parameter (default offset)");
+  g->add_option("--limit-param", o.paging.limit_param,
+                "offset: the limit parameter (default limit)");
+  g->add_option("--cursor-path", o.paging.cursor_path,
                 "cursor: JSON Pointer to the next cursor in a page");
-  g->add_option("--cursor-param", o.cursor_param,
+  g->add_option("--cursor-param", o.paging.cursor_param,
                 "cursor: the parameter it goes in (default cursor)");
-  g->add_option("--next-path", o.next_path,
+  g->add_option("--next-path", o.paging.next_path,
                 "next: JSON Pointer to the next page's URL in a page, absolute or relative "
                 "(/meta/pagination/links/next, /@odata.nextLink), or to a links array whose "
                 "rel \"next\" entry has it (NetSuite's /links)");
-  g->add_option("--total-path", o.total_path,
+  g->add_option("--total-path", o.paging.total_path,
                 "page, offset: JSON Pointer to the total number of records (/total_count, "
                 "/meta/pagination/total, /totalResults): paging stops exactly there");
-  g->add_option("--has-more-path", o.has_more_path,
+  g->add_option("--has-more-path", o.paging.has_more_path,
                 "page, offset: JSON Pointer to a boolean that is true while there are more pages "
                 "(NetSuite's /hasMore)");
   add_http_client_options(g, o);
@@ -239,17 +243,17 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
                    "JSON object of column: text|number|integer|boolean|json|bytes for a new "
                    "table (etl-extract --schema-out writes one)");
     auto* http = app.add_option_group("HTTP destinations");
-    http->add_option("--method", o.http_method, "POST, PUT or PATCH (default POST)")
+    http->add_option("--method", o.writing.method, "POST, PUT or PATCH (default POST)")
         ->check(CLI::IsMember({"POST", "PUT", "PATCH"}));
-    http->add_option("--responses", o.responses,
+    http->add_option("--responses", o.writing.responses,
                      "Write each request and the server's answer (NDJSON), e.g. to keep new ids");
-    http->add_option("--xref", o.xref,
+    http->add_option("--xref", o.writing.xref,
                      "Keep the id the API gives each record it accepts in this cross-reference "
                      "store (etl-correlate --xref), paired with the record's --xref-key, as "
                      "entity --entity: the next run looks it up and updates instead of creating");
-    http->add_option("--entity", o.xref_entity, "--xref: the entity the pairs are kept as");
-    http->add_option("--xref-key", o.xref_key, "--xref: the record's own key field");
-    http->add_option("--id-path", o.id_path,
+    http->add_option("--entity", o.writing.xref_entity, "--xref: the entity the pairs are kept as");
+    http->add_option("--xref-key", o.writing.xref_key, "--xref: the record's own key field");
+    http->add_option("--id-path", o.writing.id_path,
                      "--xref: JSON Pointer to the new id in the answer (default /id); for a batch, "
                      "in each element of the answer's array");
     add_http_client_options(http, o);

@@ -74,8 +74,8 @@ std::size_t positive(const Value& v, const std::string& key, const fs::path& fil
 }  // namespace
 
 void apply_profile(const CLI::App& app, ConnectorOptions& o) {
-  if (o.profile.empty()) return;
-  fs::path file = find_profile(o.profile);
+  if (o.paging.profile.empty()) return;
+  fs::path file = find_profile(o.paging.profile);
   std::ifstream in(file, std::ios::binary);
   std::stringstream text;
   text << in.rdbuf();
@@ -91,30 +91,50 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
            [&](const Value& v, const std::string& k) { o.records_path = text_of(v, k, file); }},
           {"paginate", "--paginate",
            [&](const Value& v, const std::string& k) {
-             o.paginate = parse_paging(text_of(v, k, file));
+             o.paging.paginate = parse_paging(text_of(v, k, file));
            }},
           {"page_param", "--page-param",
-           [&](const Value& v, const std::string& k) { o.page_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.page_param = text_of(v, k, file);
+           }},
           {"size_param", "--size-param",
-           [&](const Value& v, const std::string& k) { o.size_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.size_param = text_of(v, k, file);
+           }},
           {"offset_param", "--offset-param",
-           [&](const Value& v, const std::string& k) { o.offset_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.offset_param = text_of(v, k, file);
+           }},
           {"limit_param", "--limit-param",
-           [&](const Value& v, const std::string& k) { o.limit_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.limit_param = text_of(v, k, file);
+           }},
           {"cursor_path", "--cursor-path",
-           [&](const Value& v, const std::string& k) { o.cursor_path = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.cursor_path = text_of(v, k, file);
+           }},
           {"cursor_param", "--cursor-param",
-           [&](const Value& v, const std::string& k) { o.cursor_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.cursor_param = text_of(v, k, file);
+           }},
           {"since_param", "--since-param",
-           [&](const Value& v, const std::string& k) { o.since_param = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.since_param = text_of(v, k, file);
+           }},
           {"since_query", "--since-query",
-           [&](const Value& v, const std::string& k) { o.since_query = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.since_query = text_of(v, k, file);
+           }},
           {"next_path", "--next-path",
-           [&](const Value& v, const std::string& k) { o.next_path = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) { o.paging.next_path = text_of(v, k, file); }},
           {"total_path", "--total-path",
-           [&](const Value& v, const std::string& k) { o.total_path = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.total_path = text_of(v, k, file);
+           }},
           {"has_more_path", "--has-more-path",
-           [&](const Value& v, const std::string& k) { o.has_more_path = text_of(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.has_more_path = text_of(v, k, file);
+           }},
           {"oauth1_env", "--oauth1-env",
            [&](const Value& v, const std::string& k) { o.http.oauth1_env = text_of(v, k, file); }},
           {"oauth1_signature", "--oauth1-signature",
@@ -122,7 +142,9 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
              o.http.oauth1_signature = text_of(v, k, file);
            }},
           {"page_size", "--page-size",
-           [&](const Value& v, const std::string& k) { o.page_size = positive(v, k, file); }},
+           [&](const Value& v, const std::string& k) {
+             o.paging.page_size = positive(v, k, file);
+           }},
           {"batch_size", "--batch-size",
            [&](const Value& v, const std::string& k) { o.batch_size = positive(v, k, file); }},
           {"headers", "--header",

@@ -298,7 +298,7 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
     m_names.emplace_back(PQfname(desc.get(), i));
     m_kinds.push_back(pg_kind(PQftype(desc.get(), i)));
   }
-  if (!o.table.empty() && o.since_value) sql += since_clause(o);
+  if (!o.table.empty() && o.since.value) sql += since_clause(o);
   PGresult* copy = PQexec(m_conn.handle(), ("COPY (" + sql + ") TO STDOUT").c_str());
   ok = PQresultStatus(copy) == PGRES_COPY_OUT;
   msg = trimmed_message(PQresultErrorMessage(copy));
@@ -312,8 +312,8 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
 // is cast to it); anything else as its text, bytewise (COLLATE "C"), unless the watermark is a
 // number: text ids compare by value ("10" after "9"), which SQL text order does not do.
 std::string PgSource::since_clause(const ConnectorOptions& o) const {
-  auto at = std::find(m_names.begin(), m_names.end(), o.since_field);
-  const Value& after = *o.since_value;
+  auto at = std::find(m_names.begin(), m_names.end(), o.since.field);
+  const Value& after = *o.since.value;
   if (at == m_names.end() ||
       (after.kind() != Value::Kind::String && after.kind() != Value::Kind::Number))
     return "";
@@ -322,12 +322,12 @@ std::string PgSource::since_clause(const ConnectorOptions& o) const {
                kind == PgKind::TimestampTz;
   if (!typed && (kind != PgKind::Text || Watermark::compares_as_number(after))) return "";
   // A time cursor: only a timestamp column compares as the instants do, given in RFC 3339.
-  bool time = !o.since_instant.empty();
+  bool time = !o.since.instant.empty();
   if (time && kind != PgKind::Timestamp && kind != PgKind::TimestampTz) return "";
-  const std::string& text = time ? o.since_instant : after.text();
+  const std::string& text = time ? o.since.instant : after.text();
   char* literal = PQescapeLiteral(m_conn.handle(), text.c_str(), text.size());
   if (literal == nullptr) return "";
-  std::string column = pg_quote_name(o.since_field);
+  std::string column = pg_quote_name(o.since.field);
   std::string clause = typed ? fmt::format(" WHERE {} >= {}", column, literal)
                              : fmt::format(" WHERE {}::text COLLATE \"C\" >= {}", column, literal);
   PQfreemem(literal);

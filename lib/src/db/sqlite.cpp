@@ -266,8 +266,8 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
     if (is_time_type(sqlite3_column_decltype(m_stmt, i))) m_time_columns.push_back(m_names.back());
     m_scales.push_back(declared_scale(sqlite3_column_decltype(m_stmt, i)));
   }
-  if (!o.table.empty() && o.since_value &&
-      std::find(m_names.begin(), m_names.end(), o.since_field) != m_names.end())
+  if (!o.table.empty() && o.since.value &&
+      std::find(m_names.begin(), m_names.end(), o.since.field) != m_names.end())
     push_since(o);
 }
 
@@ -276,11 +276,11 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
 // value when the watermark is a number (rows holding text are all kept: "10" is after "9"), and
 // bytewise when it is text (rows holding numbers are all kept).
 void SqliteSource::push_since(const ConnectorOptions& o) {
-  const Value& after = *o.since_value;
+  const Value& after = *o.since.value;
   if (after.kind() != Value::Kind::String && after.kind() != Value::Kind::Number) return;
-  if (!o.since_instant.empty()) return push_since_time(o);
+  if (!o.since.instant.empty()) return push_since_time(o);
   bool numeric = Watermark::compares_as_number(after);
-  std::string c = quote_identifier(o.since_field);
+  std::string c = quote_identifier(o.since.field);
   std::string sql =
       fmt::format("SELECT * FROM {} WHERE CASE WHEN typeof({}) IN ({}) THEN {} >= ?1 {} ELSE 1 END",
                   quote_identifier(o.table), c, numeric ? "'integer', 'real'" : "'text'", c,
@@ -302,14 +302,14 @@ void SqliteSource::push_since(const ConnectorOptions& o) {
 // with an ISO 8601 date are asked for from the day before the watermark on (no offset moves a
 // later instant's date below that); rows in any other form are all fetched.
 void SqliteSource::push_since_time(const ConnectorOptions& o) {
-  std::string c = quote_identifier(o.since_field);
+  std::string c = quote_identifier(o.since.field);
   std::string sql = fmt::format(
       "SELECT * FROM {} WHERE CASE WHEN typeof({}) = 'text' AND {} GLOB "
       "'[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*' THEN {} >= ?1 COLLATE BINARY ELSE 1 END",
       quote_identifier(o.table), c, c, c);
   sqlite3_finalize(m_stmt);
   m_stmt = m_db.prepare(sql);
-  sqlite3_bind_text(m_stmt, 1, o.since_iso_floor.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(m_stmt, 1, o.since.iso_floor.c_str(), -1, SQLITE_TRANSIENT);
 }
 
 SqliteSource::~SqliteSource() {

@@ -81,8 +81,9 @@ bool per_item_results(const Value& body, std::size_t count,
 
 HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_template(url_template) {
-  if (o.http_method != "POST" && o.http_method != "PUT" && o.http_method != "PATCH")
-    throw UsageError(fmt::format("--method must be POST, PUT or PATCH, not '{}'", o.http_method));
+  if (o.writing.method != "POST" && o.writing.method != "PUT" && o.writing.method != "PATCH")
+    throw UsageError(
+        fmt::format("--method must be POST, PUT or PATCH, not '{}'", o.writing.method));
   m_templated = url_template.find('{') != std::string::npos;
   if (o.dry_run)
     throw UsageError(
@@ -95,10 +96,12 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
   if (m_templated && m_batch_size > 1)
     throw UsageError(
         "--batch-size above 1 needs a URL without {field} parts (one URL per request)");
-  if (!o.responses.empty()) m_responses = std::make_unique<OutputStream>(o.responses);
-  if (!o.xref.empty() && (o.xref_entity.empty() || o.xref_key.empty()))
+  if (!o.writing.responses.empty())
+    m_responses = std::make_unique<OutputStream>(o.writing.responses);
+  if (!o.writing.xref.empty() && (o.writing.xref_entity.empty() || o.writing.xref_key.empty()))
     throw UsageError("--xref needs --entity and --xref-key (the record's own key field)");
-  if (o.xref.empty() && (!o.xref_entity.empty() || !o.xref_key.empty() || !o.id_path.empty()))
+  if (o.writing.xref.empty() &&
+      (!o.writing.xref_entity.empty() || !o.writing.xref_key.empty() || !o.writing.id_path.empty()))
     throw UsageError("--entity, --xref-key and --id-path go with --xref");
 }
 
@@ -129,7 +132,7 @@ Value id_from_location(const HttpResponse& r) {
 void HttpSink::keep_ids(std::size_t from, std::size_t to, const HttpResponse& r,
                         const std::vector<bool>& written) {
   const std::string& answer = r.body;
-  std::string path = m_opts.id_path.empty() ? "/id" : m_opts.id_path;
+  std::string path = m_opts.writing.id_path.empty() ? "/id" : m_opts.writing.id_path;
   Value body;
   bool parsed = !answer.empty() && !parse_json(answer, body);
   const Value* items = nullptr;
@@ -144,24 +147,25 @@ void HttpSink::keep_ids(std::size_t from, std::size_t to, const HttpResponse& r,
   std::string missing;
   for (std::size_t i = from; i < to && missing.empty(); ++i) {
     if (!written[i - from]) continue;
-    const Value* key = m_batch[i].record.find(m_opts.xref_key);
+    const Value* key = m_batch[i].record.find(m_opts.writing.xref_key);
     const Value* element = to - from == 1 ? (parsed ? &body : nullptr)
                            : items && items->items().size() == to - from ? &items->items()[i - from]
                                                                          : nullptr;
     const Value* id = element ? json_pointer(*element, path) : nullptr;
     Value located;
-    if ((!id || id->is_null()) && m_opts.id_path.empty() && to - from == 1)
+    if ((!id || id->is_null()) && m_opts.writing.id_path.empty() && to - from == 1)
       if (located = id_from_location(r); !located.is_null()) id = &located;
     if (!key || key->is_null() || !id || id->is_null())
       missing = fmt::format(
           "{}: --xref: the server wrote the record but {}: the next run would create it again",
           m_batch[i].where.to_string(),
-          !key || key->is_null() ? fmt::format("it has no --xref-key {}", m_opts.xref_key)
+          !key || key->is_null() ? fmt::format("it has no --xref-key {}", m_opts.writing.xref_key)
                                  : fmt::format("its answer has no id at {}", path));
     else
       pairs.push_back({*key, *id, "created", 1});
   }
-  if (!pairs.empty()) correlate::XrefStore(m_opts.xref).save(m_opts.xref_entity, pairs);
+  if (!pairs.empty())
+    correlate::XrefStore(m_opts.writing.xref).save(m_opts.writing.xref_entity, pairs);
   if (!missing.empty()) throw IoError(missing);
 }
 
@@ -249,7 +253,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
   }
   HttpResponse r;
   try {
-    r = m_client.request(m_opts.http_method, url, body);
+    r = m_client.request(m_opts.writing.method, url, body);
   } catch (const IoError& e) {  // say which record the run reached
     throw IoError(fmt::format("{}: {}", m_batch[from].where.to_string(), e.what()));
   } catch (const StopRequested&) {
@@ -258,7 +262,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     // stop signal.
     WriteResult unsent{WriteOutcome::Rejected,
                        fmt::format("{} {}: not sent: a stop signal came while waiting to retry",
-                                   m_opts.http_method, mask_address(url))};
+                                   m_opts.writing.method, mask_address(url))};
     for (std::size_t i = from; i < to; ++i)
       if (m_outcome) m_outcome(m_batch[i], unsent);
     return;
@@ -288,7 +292,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
   WriteResult result;
   if (!ok)
     result = {WriteOutcome::Rejected,
-              fmt::format("{} {}: HTTP {}: {}", m_opts.http_method, mask_address(url), r.status,
+              fmt::format("{} {}: HTTP {}: {}", m_opts.writing.method, mask_address(url), r.status,
                           http_error_message(r.body))};
   // A batch accepted as a whole may still say that some of its records failed (207
   // Multi-Status, or errors per record): those are rejected, the others written.
@@ -314,7 +318,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     WriteResult each = result;
     if (ok && !failed.empty() && failed[i - from])
       each = {WriteOutcome::Rejected,
-              fmt::format("{} {}: HTTP {}: record {} of the batch: {}", m_opts.http_method,
+              fmt::format("{} {}: HTTP {}: record {} of the batch: {}", m_opts.writing.method,
                           mask_address(url), r.status, i - from + 1, *failed[i - from])};
     if (ok && each.outcome != WriteOutcome::Rejected) {
       ++m_accepted;
@@ -322,7 +326,7 @@ void HttpSink::send(std::size_t from, std::size_t to) {
     }
     if (m_outcome) m_outcome(m_batch[i], each);
   }
-  if (ok && !m_opts.xref.empty()) keep_ids(from, to, r, written);
+  if (ok && !m_opts.writing.xref.empty()) keep_ids(from, to, r, written);
 }
 
 void HttpSink::commit() {

@@ -70,24 +70,24 @@ std::string query_with_since(const std::string& query, const std::optional<std::
 
 HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
     : m_client(o.http), m_opts(o), m_base(url), m_name(mask_address(url)) {
-  if (o.paginate == Paging::Cursor && o.cursor_path.empty())
+  if (o.paging.paginate == Paging::Cursor && o.paging.cursor_path.empty())
     throw UsageError("--paginate cursor needs --cursor-path, the JSON Pointer to the next cursor");
-  if (o.paginate == Paging::Next && o.next_path.empty())
+  if (o.paging.paginate == Paging::Next && o.paging.next_path.empty())
     throw UsageError("--paginate next needs --next-path, the JSON Pointer to the next page's URL");
-  if ((!o.total_path.empty() || !o.has_more_path.empty()) && o.paginate != Paging::Page &&
-      o.paginate != Paging::Offset)
+  if ((!o.paging.total_path.empty() || !o.paging.has_more_path.empty()) &&
+      o.paging.paginate != Paging::Page && o.paging.paginate != Paging::Offset)
     throw UsageError("--total-path and --has-more-path go with --paginate page or offset");
   // etl-extract --state … --since-param NAME: the API filters to the records at or after the
   // watermark (NAME is its "updated since" parameter); every page's URL carries it.
   std::optional<std::string> since;
-  if (o.since_value) {
+  if (o.since.value) {
     since =
-        o.since_value->kind() == Value::Kind::String || o.since_value->kind() == Value::Kind::Number
-            ? o.since_value->text()
-            : to_json(*o.since_value);
-    if (!o.since_param.empty()) m_base = with_query(m_base, o.since_param, *since);
-    if (!o.since_query.empty())
-      m_base = with_since_query(m_base, o.since_query, o.since_field, *since);
+        o.since.value->kind() == Value::Kind::String || o.since.value->kind() == Value::Kind::Number
+            ? o.since.value->text()
+            : to_json(*o.since.value);
+    if (!o.paging.since_param.empty()) m_base = with_query(m_base, o.paging.since_param, *since);
+    if (!o.paging.since_query.empty())
+      m_base = with_since_query(m_base, o.paging.since_query, o.since.field, *since);
   }
   // An API whose query goes in the body: every page is a POST of {"q": QUERY}.
   if (!o.query.empty()) {
@@ -98,13 +98,13 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
   const std::string& start = m_base;
   m_next_url = start;
   m_origin = url_origin(start);
-  if (o.paginate == Paging::Page) {
+  if (o.paging.paginate == Paging::Page) {
     m_page_number = 1;
-    m_next_url =
-        with_query(with_query(start, o.page_param, "1"), o.size_param, std::to_string(o.page_size));
-  } else if (o.paginate == Paging::Offset) {
-    m_next_url = with_query(with_query(start, o.offset_param, "0"), o.limit_param,
-                            std::to_string(o.page_size));
+    m_next_url = with_query(with_query(start, o.paging.page_param, "1"), o.paging.size_param,
+                            std::to_string(o.paging.page_size));
+  } else if (o.paging.paginate == Paging::Offset) {
+    m_next_url = with_query(with_query(start, o.paging.offset_param, "0"), o.paging.limit_param,
+                            std::to_string(o.paging.page_size));
   }
 }
 
@@ -114,14 +114,15 @@ bool HttpSource::fetch_page() {
   if (!m_seen.insert(url).second)
     throw IoError(fmt::format("{}: pagination loop: page {} leads back to {}, already read", m_name,
                               m_page_no, mask_address(url)));
-  if (m_opts.max_pages > 0 && m_page_no >= m_opts.max_pages)
-    throw IoError(fmt::format("{}: more than --max-pages {} pages", m_name, m_opts.max_pages));
+  if (m_opts.paging.max_pages > 0 && m_page_no >= m_opts.paging.max_pages)
+    throw IoError(
+        fmt::format("{}: more than --max-pages {} pages", m_name, m_opts.paging.max_pages));
   ++m_page_no;
   std::string where = fmt::format("page {} ({})", m_page_no, mask_address(url));
   // Credentials go only to the first URL's origin: a next page elsewhere is refused, or read
   // without them when --allow-cross-origin says so.
   bool same_origin = url_origin(url) == m_origin;
-  if (!same_origin && !m_opts.allow_cross_origin)
+  if (!same_origin && !m_opts.paging.allow_cross_origin)
     throw IoError(fmt::format(
         "{}: the next page is on another origin ({}); credentials go only to {}, so it is not "
         "read (--allow-cross-origin reads it without them)",
@@ -168,7 +169,7 @@ bool HttpSource::fetch_page() {
   // Where the client counts pages (page, offset) a repeat is told by its records, as Magento's
   // repeated last page differs in its search_criteria; where the server said where to go, a
   // page whose body repeats word for word loops. Only the first needs the records serialised.
-  Paging style = m_opts.paginate;
+  Paging style = m_opts.paging.paginate;
   bool client_counts = style == Paging::Page || style == Paging::Offset;
   std::uint64_t page_digest = digest_text(kDigestSeed, client_counts ? to_json(*m_items) : r.body);
   if (count > 0 && m_page_no > 1 && page_digest == m_last_page_digest) {
@@ -192,25 +193,25 @@ bool HttpSource::fetch_page() {
 // full page.
 bool HttpSource::more_in_body(std::size_t count) const {
   if (count == 0) return false;
-  if (!m_opts.has_more_path.empty()) {
-    const Value* more = json_pointer(m_page, m_opts.has_more_path);
+  if (!m_opts.paging.has_more_path.empty()) {
+    const Value* more = json_pointer(m_page, m_opts.paging.has_more_path);
     return more && more->kind() == Value::Kind::Bool && more->as_bool();
   }
-  if (!m_opts.total_path.empty()) {
-    const Value* total = json_pointer(m_page, m_opts.total_path);
+  if (!m_opts.paging.total_path.empty()) {
+    const Value* total = json_pointer(m_page, m_opts.paging.total_path);
     auto n = total && total->kind() == Value::Kind::Number ? Decimal::parse(total->text())
                                                            : std::nullopt;
     auto whole = n ? n->to_int64() : std::nullopt;
     if (!whole)
       throw DataError(fmt::format("{}: page {} has no number of records at --total-path '{}'",
-                                  m_name, m_page_no, m_opts.total_path));
+                                  m_name, m_page_no, m_opts.paging.total_path));
     return static_cast<std::int64_t>(m_read) < *whole;
   }
-  return count >= m_opts.page_size;
+  return count >= m_opts.paging.page_size;
 }
 
 void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, std::size_t count) {
-  Paging style = m_opts.paginate;
+  Paging style = m_opts.paging.paginate;
   if (style == Paging::Link) {
     auto link = r.headers.find("link");
     if (link != r.headers.end() && count > 0) {  // an empty page ends it, next link or not
@@ -219,21 +220,23 @@ void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, s
     }
   } else if (style == Paging::Page && more_in_body(count)) {
     ++m_page_number;
-    m_next_url = with_query(with_query(m_base, m_opts.page_param, std::to_string(m_page_number)),
-                            m_opts.size_param, std::to_string(m_opts.page_size));
+    m_next_url =
+        with_query(with_query(m_base, m_opts.paging.page_param, std::to_string(m_page_number)),
+                   m_opts.paging.size_param, std::to_string(m_opts.paging.page_size));
   } else if (style == Paging::Offset && more_in_body(count)) {
     m_offset += count;
-    m_next_url = with_query(with_query(m_base, m_opts.offset_param, std::to_string(m_offset)),
-                            m_opts.limit_param, std::to_string(m_opts.page_size));
+    m_next_url =
+        with_query(with_query(m_base, m_opts.paging.offset_param, std::to_string(m_offset)),
+                   m_opts.paging.limit_param, std::to_string(m_opts.paging.page_size));
   } else if (style == Paging::Cursor) {
-    const Value* cursor = json_pointer(m_page, m_opts.cursor_path);
+    const Value* cursor = json_pointer(m_page, m_opts.paging.cursor_path);
     if (cursor &&
         (cursor->kind() == Value::Kind::String || cursor->kind() == Value::Kind::Number) &&
         !cursor->text().empty() && count > 0)
-      m_next_url = with_query(m_base, m_opts.cursor_param, cursor->text());
+      m_next_url = with_query(m_base, m_opts.paging.cursor_param, cursor->text());
   } else if (style == Paging::Next && count > 0) {
     // A URL (relative ones resolve against this page's), or a links array with rel "next".
-    const Value* next = json_pointer(m_page, m_opts.next_path);
+    const Value* next = json_pointer(m_page, m_opts.paging.next_path);
     if (next && next->kind() == Value::Kind::Array) {
       const Value* href = nullptr;
       for (const auto& link : next->items()) {

@@ -137,10 +137,10 @@ class Pipeline {
     if (m_p.state_file.empty()) return;
     m_watermark.emplace(m_p.state_file, m_p.cursor, m_p.cursor_format);
     if (const Value* after = m_watermark->first_after()) {
-      m_source_options.since_field = m_p.cursor.front();
-      m_source_options.since_value = *after;
-      m_source_options.since_instant = m_watermark->first_after_instant();
-      m_source_options.since_iso_floor = m_watermark->first_after_iso_floor();
+      m_source_options.since.field = m_p.cursor.front();
+      m_source_options.since.value = *after;
+      m_source_options.since.instant = m_watermark->first_after_instant();
+      m_source_options.since.iso_floor = m_watermark->first_after_iso_floor();
     }
   }
 

@@ -42,8 +42,7 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
       {"table", &ConnectorOptions::table},
       {"schema", &ConnectorOptions::schema_file},
       {"format", &ConnectorOptions::format},
-      {"password_file", &ConnectorOptions::password_file},
-      {"method", &ConnectorOptions::http_method}};
+      {"password_file", &ConnectorOptions::password_file}};
   static const std::pair<const char*, std::vector<std::string> ConnectorOptions::*> kLists[] = {
       {"key", &ConnectorOptions::key}, {"columns", &ConnectorOptions::columns}};
   for (const auto& o : m.value.members()) {
@@ -56,6 +55,8 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
       t.address = string_of(o.value, where);
     } else if (o.key == "mode") {
       t.options.mode = parse_write_mode(string_of(o.value, where));
+    } else if (o.key == "method") {
+      t.options.writing.method = string_of(o.value, where);
     } else if (text != std::end(kText)) {
       t.options.*(text->second) = string_of(o.value, where);
     } else if (list != std::end(kLists)) {
