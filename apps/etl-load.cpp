@@ -36,10 +36,10 @@ int main(int argc, char** argv) {
       "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
       "Input NDJSON (default: stdin)");
   etl::cli::add_connector_options(app, p.sink_options, true);
-  app.add_flag("--changes", p.sink_options.changes,
+  app.add_flag("--changes", p.sink_options.sink.changes,
                "The input is an etl-diff change set: apply it (add inserts, change updates, "
                "remove deletes) in one transaction; conflicts are rejected");
-  app.add_option("--children", p.sink_options.children,
+  app.add_option("--children", p.sink_options.sink.children,
                  "FIELD=TABLE:KEY[,KEY]: each record's array FIELD goes to TABLE, one row per "
                  "element with the parent's --key fields added (child key: those and KEY), in "
                  "the parent's transaction; children the record no longer holds are deleted "
@@ -56,7 +56,7 @@ int main(int argc, char** argv) {
                  "--changes: refuse the whole change set when it deletes more rows than this "
                  "(a count, or a percentage of the table)")
       ->capture_default_str();
-  app.add_flag("--delete-despite-unreadable", p.sink_options.delete_despite_unreadable,
+  app.add_flag("--delete-despite-unreadable", p.sink_options.sink.delete_despite_unreadable,
                "--changes: apply the removes even when etl-diff could not read the key of some "
                "records of the side the changes come from (by default the whole change set is "
                "refused then: a record it could not read may be one of the rows it removes)");
@@ -88,15 +88,15 @@ int main(int argc, char** argv) {
       "  etl-load -i orders.ndjson sqlite:erp.db --table sales_orders --key order_no --mode "
       "upsert --children lines=sales_order_lines:line_no");
   return etl::cli::tool_main("etl-load", argc, argv, app, [&] {
-    etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.max_deletes,
-                          p.sink_options.max_deletes_percent);
-    p.sink_options.dry_run = p.dry_run;
-    p.sink_options.children_append = children_mode == "append";
-    if (p.sink_options.children.empty() && app.get_option("--children-mode")->count() > 0)
+    etl::cli::parse_limit(max_deletes, "--max-deletes", p.sink_options.sink.max_deletes,
+                          p.sink_options.sink.max_deletes_percent);
+    p.sink_options.sink.dry_run = p.dry_run;
+    p.sink_options.sink.children_append = children_mode == "append";
+    if (p.sink_options.sink.children.empty() && app.get_option("--children-mode")->count() > 0)
       throw etl::UsageError("--children-mode applies to --children");
-    if (!p.sink_options.children.empty() && p.sink_options.changes)
+    if (!p.sink_options.sink.children.empty() && p.sink_options.sink.changes)
       throw etl::UsageError("--children and --changes: a change set has no child arrays");
-    p.sink_options.outcome_records = !p.audit.empty();
+    p.sink_options.sink.outcome_records = !p.audit.empty();
     bool broadcast = !to.empty() || !targets_file.empty();
     if (broadcast == !p.destination.empty())
       throw etl::UsageError("give one destination as DEST, or several with --to/--targets");

@@ -44,8 +44,8 @@ WriteMode parse_write_mode(const std::string& text) {
 }
 
 void check_key_for_mode(const ConnectorOptions& o) {
-  if ((o.mode == WriteMode::Upsert || o.mode == WriteMode::Update) && o.key.empty())
-    throw UsageError(fmt::format("--mode {} needs --key", write_mode_name(o.mode)));
+  if ((o.sink.mode == WriteMode::Upsert || o.sink.mode == WriteMode::Update) && o.sink.key.empty())
+    throw UsageError(fmt::format("--mode {} needs --key", write_mode_name(o.sink.mode)));
 }
 
 }  // namespace etl

@@ -76,7 +76,7 @@ std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const Connector
   if (!c->open_sink)
     throw UsageError(
         fmt::format("'{}': {} is a source only; writing to it is not built yet", a.text, a.scheme));
-  if (o.changes && !c->applies_changes)
+  if (o.sink.changes && !c->applies_changes)
     throw UsageError(
         fmt::format("'{}': a {} destination cannot apply change sets (--changes); "
                     "use a database such as sqlite:PATH",

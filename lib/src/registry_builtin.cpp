@@ -40,8 +40,8 @@ ConnectorInfo postgres_connector(const char* scheme) {
           },
           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
             auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
-            if (opts.changes) return open_pg_change_sink(url, opts);
-            if (!opts.children.empty()) return open_pg_family_sink(url, opts);
+            if (opts.sink.changes) return open_pg_change_sink(url, opts);
+            if (!opts.sink.children.empty()) return open_pg_family_sink(url, opts);
             return std::make_unique<PgSink>(url, opts);
           },
           true,
@@ -57,7 +57,7 @@ ConnectorInfo mariadb_connector(const char* scheme) {
           },
           [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
             auto [url, opts] = table_target(a.scheme + ":" + a.target, o);
-            if (opts.changes || !opts.children.empty())
+            if (opts.sink.changes || !opts.sink.children.empty())
               throw UsageError(
                   fmt::format("{}: --changes and --children are not supported for "
                               "MariaDB yet (SQLite and PostgreSQL have them)",
@@ -77,7 +77,7 @@ void register_builtin_connectors(Registry& r) {
            return std::make_unique<CsvReader>(a.target, delimiter_for(o, ','));
          },
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.columns);
+           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.sink.columns);
          }});
   r.add({"tsv",
          {".tsv"},
@@ -86,7 +86,7 @@ void register_builtin_connectors(Registry& r) {
            return std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'));
          },
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.columns);
+           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.sink.columns);
          }});
   r.add({"ndjson",
          {".ndjson", ".jsonl"},
@@ -115,8 +115,8 @@ void register_builtin_connectors(Registry& r) {
          },
          [](const Address& a, const ConnectorOptions& o) -> std::unique_ptr<Sink> {
            auto [path, opts] = table_target(a.target, o);
-           if (opts.changes) return open_sqlite_change_sink(path, opts);
-           if (!opts.children.empty()) return open_sqlite_family_sink(path, opts);
+           if (opts.sink.changes) return open_sqlite_change_sink(path, opts);
+           if (!opts.sink.children.empty()) return open_sqlite_family_sink(path, opts);
            return std::make_unique<SqliteSink>(path, opts);
          },
          true});

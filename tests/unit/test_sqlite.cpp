@@ -14,7 +14,7 @@ TEST_CASE("sqlite round trip keeps every number's exact text", "[sqlite]") {
       R"("f":9007199254740993,"g":"00123","h":true,"i":[1,{"x":null}],"j":null})";
   etl::ConnectorOptions o;
   o.table = "t";
-  o.key = {"id"};
+  o.sink.key = {"id"};
   {
     etl::Value v;
     REQUIRE_FALSE(etl::parse_json(line, v));

@@ -67,16 +67,9 @@ struct HttpWriting {
   std::string xref, xref_entity, xref_key, id_path;
 };
 
-// Options that belong to a connector rather than a tool; each is one command-line flag.
-struct ConnectorOptions {
-  std::string format;                  // --format: overrides the extension
-  std::string default_format;          // when neither --format nor the extension tells
-  char delimiter = 0;                  // --delimiter (CSV); 0 = by format
-  std::string records_path;            // --records-path: JSON Pointer to the records array
+// How a destination writes: keys, modes, batches, transactions (etl-load's flags).
+struct SinkOptions {
   std::vector<std::string> columns;    // --columns (CSV writer)
-  std::string table;                   // --table (SQLite, PostgreSQL)
-  std::string query;                   // --query (SQLite, PostgreSQL source)
-  std::string password_file;           // --password-file (PostgreSQL)
   std::vector<std::string> key;        // --key (SQLite sink)
   WriteMode mode = WriteMode::Insert;  // --mode insert|upsert|update|replace
   std::size_t batch_size = 0;          // --batch-size; 0: the connector's own default
@@ -96,10 +89,22 @@ struct ConnectorOptions {
   // --delete-despite-unreadable: apply a change set's removes although the side they come from
   // had records etl-diff could not key
   bool delete_despite_unreadable = false;
-  SincePushdown since;  // etl-extract --state: what a source may ask its system for
-  HttpOptions http;     // HTTP sources and destinations: the client
-  HttpPaging paging;    // HTTP sources: how pages follow one another
-  HttpWriting writing;  // HTTP destinations
+};
+
+// Options that belong to a connector rather than a tool; each is one command-line flag.
+struct ConnectorOptions {
+  std::string format;          // --format: overrides the extension
+  std::string default_format;  // when neither --format nor the extension tells
+  char delimiter = 0;          // --delimiter (CSV); 0 = by format
+  std::string records_path;    // --records-path: JSON Pointer to the records array
+  std::string table;           // --table (SQLite, PostgreSQL)
+  std::string query;           // --query (SQLite, PostgreSQL source)
+  std::string password_file;   // --password-file (PostgreSQL)
+  SinkOptions sink;            // destinations: how records are written
+  SincePushdown since;         // etl-extract --state: what a source may ask its system for
+  HttpOptions http;            // HTTP sources and destinations: the client
+  HttpPaging paging;           // HTTP sources: how pages follow one another
+  HttpWriting writing;         // HTTP destinations
 };
 
 }  // namespace etl

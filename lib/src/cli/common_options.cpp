@@ -225,21 +225,21 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   app.add_option("--table", o.table, "Database table (SQLite, PostgreSQL, MariaDB)");
   add_password_file_option(app, o.password_file);
   if (for_sink) {
-    app.add_option("--columns", o.columns,
+    app.add_option("--columns", o.sink.columns,
                    "CSV: the columns to write, in this order; other fields are left out (default: "
                    "the first record's fields, and a record with another field is rejected)")
         ->delimiter(',');
-    app.add_option("--key", o.key, "Key column(s) of the destination table")->delimiter(',');
+    app.add_option("--key", o.sink.key, "Key column(s) of the destination table")->delimiter(',');
     app.add_option_function<std::string>(
-           "--mode", [&o](const std::string& m) { o.mode = parse_write_mode(m); },
+           "--mode", [&o](const std::string& m) { o.sink.mode = parse_write_mode(m); },
            "insert | upsert | update | replace")
         ->check(CLI::IsMember({"insert", "upsert", "update", "replace"}));
-    app.add_flag("--add-columns", o.add_columns,
+    app.add_flag("--add-columns", o.sink.add_columns,
                  "A field the existing table has no column for adds one (nullable), instead of "
                  "rejecting the record; a table etl-load creates without --schema always does");
     // Read when the table is made, at the first record: `etl-extract --schema-out F | etl-load
     // --schema F` works in one pipe, since the extract writes F before its first record.
-    app.add_option("--schema", o.schema_file,
+    app.add_option("--schema", o.sink.schema_file,
                    "JSON object of column: text|number|integer|boolean|json|bytes for a new "
                    "table (etl-extract --schema-out writes one)");
     auto* http = app.add_option_group("HTTP destinations");
@@ -259,7 +259,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     add_http_client_options(http, o);
     add_profile_option(app, http, o);
     app.add_option(
-           "--batch-size", o.batch_size,
+           "--batch-size", o.sink.batch_size,
            "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL, 1000 for "
            "MariaDB)")
         ->check(CLI::PositiveNumber);

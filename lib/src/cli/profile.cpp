@@ -146,7 +146,7 @@ void apply_profile(const CLI::App& app, ConnectorOptions& o) {
              o.paging.page_size = positive(v, k, file);
            }},
           {"batch_size", "--batch-size",
-           [&](const Value& v, const std::string& k) { o.batch_size = positive(v, k, file); }},
+           [&](const Value& v, const std::string& k) { o.sink.batch_size = positive(v, k, file); }},
           {"headers", "--header",
            [&](const Value& v, const std::string& k) {
              if (v.kind() != Value::Kind::Array)

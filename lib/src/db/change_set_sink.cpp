@@ -149,18 +149,18 @@ void ChangeSetSink::discard() {
 }
 
 void ChangeSetSink::check_deletes() const {
-  std::uint64_t allowed =
-      m_opts.max_deletes_percent
-          ? static_cast<std::uint64_t>(std::floor(static_cast<double>(m_rows_at_start) *
-                                                  static_cast<double>(m_opts.max_deletes) / 100))
-          : m_opts.max_deletes;
+  std::uint64_t allowed = m_opts.sink.max_deletes_percent
+                              ? static_cast<std::uint64_t>(
+                                    std::floor(static_cast<double>(m_rows_at_start) *
+                                               static_cast<double>(m_opts.sink.max_deletes) / 100))
+                              : m_opts.sink.max_deletes;
   if (m_deleted > allowed)
     throw DataError(fmt::format(
         "the change set deletes {} of the {} rows of '{}', more than --max-deletes {}{} allows; "
         "nothing was applied (raise --max-deletes to allow it)",
-        m_deleted, m_rows_at_start, m_opts.table, m_opts.max_deletes,
-        m_opts.max_deletes_percent ? "%" : ""));
-  if (m_deleted > 0 && m_deletes_unsafe > 0 && !m_opts.delete_despite_unreadable)
+        m_deleted, m_rows_at_start, m_opts.table, m_opts.sink.max_deletes,
+        m_opts.sink.max_deletes_percent ? "%" : ""));
+  if (m_deleted > 0 && m_deletes_unsafe > 0 && !m_opts.sink.delete_despite_unreadable)
     throw DataError(fmt::format(
         "the change set deletes {} rows of '{}', but etl-diff could not read the key of {} "
         "records of the side it comes from: a row it deletes may be one of them; nothing was "

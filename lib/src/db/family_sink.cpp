@@ -77,14 +77,14 @@ ChildSpec parse_child_spec(const std::string& text, const std::vector<std::strin
 FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOptions& o,
                        std::size_t default_batch)
     : m_target(std::move(target)), m_opts(o) {
-  if (m_opts.batch_size == 0) m_opts.batch_size = default_batch;
-  if (o.key.empty())
+  if (m_opts.sink.batch_size == 0) m_opts.sink.batch_size = default_batch;
+  if (o.sink.key.empty())
     throw UsageError("--children needs --key: the parent's key goes into every child row");
   m_parent.name = o.table;
-  m_parent.key = o.key;
+  m_parent.key = o.sink.key;
   std::set<std::string> fields, tables = {o.table};
-  for (const auto& text : o.children) {
-    m_specs.push_back(parse_child_spec(text, o.key));
+  for (const auto& text : o.sink.children) {
+    m_specs.push_back(parse_child_spec(text, o.sink.key));
     const ChildSpec& s = m_specs.back();
     if (!fields.insert(s.field).second || !tables.insert(s.table).second)
       throw UsageError(fmt::format(
@@ -96,11 +96,11 @@ FamilySink::FamilySink(std::unique_ptr<FamilyTarget> target, const ConnectorOpti
     m_plan.children.push_back(s.table);
     m_plan.child_keys.push_back(s.full);
   }
-  m_plan.mode = o.mode;
-  m_plan.row_keys = o.outcome_records;
-  m_plan.append = o.children_append;
+  m_plan.mode = o.sink.mode;
+  m_plan.row_keys = o.sink.outcome_records;
+  m_plan.append = o.sink.children_append;
   m_plan.parent = o.table;
-  m_plan.parent_key = o.key;
+  m_plan.parent_key = o.sink.key;
 }
 
 FamilySink::~FamilySink() = default;
@@ -154,19 +154,19 @@ std::string FamilySink::split(const Record& r, Family& out) const {
 void FamilySink::prepare_tables(const Family& first) {
   m_ready = true;
   begin();
-  auto cols = prepare_table(m_parent, first.parent, m_opts.schema_file, m_parent_created);
+  auto cols = prepare_table(m_parent, first.parent, m_opts.sink.schema_file, m_parent_created);
   if (m_parent_created) m_target->create_table(m_parent.name, cols, m_parent.key, "", {});
   m_plan.child_ready.assign(m_specs.size(), false);
   for (std::size_t i = 0; i < m_specs.size(); ++i) {
     m_children[i].columns = m_target->columns(m_children[i].name);
     if (!m_children[i].columns.empty()) {
-      m_children[i].grows = m_opts.add_columns;
+      m_children[i].grows = m_opts.sink.add_columns;
       m_plan.child_ready[i] = true;
     } else if (!first.children[i].empty()) {
       make_child_table(i, first);
     }
   }
-  if (m_opts.mode == WriteMode::Replace) {
+  if (m_opts.sink.mode == WriteMode::Replace) {
     for (std::size_t i = 0; i < m_specs.size(); ++i)
       if (m_plan.child_ready[i]) m_target->empty_table(m_children[i].name);
     m_target->empty_table(m_parent.name);
@@ -181,10 +181,10 @@ void FamilySink::prepare_tables(const Family& first) {
 std::vector<ColumnSpec> FamilySink::prepare_table(Table& t, const Record& sample,
                                                   const std::string& schema, bool& created) {
   t.columns = m_target->columns(t.name);
-  t.grows = m_opts.add_columns;
+  t.grows = m_opts.sink.add_columns;
   created = t.columns.empty();
   if (!created) return {};
-  t.grows = m_opts.add_columns || schema.empty();
+  t.grows = m_opts.sink.add_columns || schema.empty();
   std::vector<ColumnSpec> cols = columns_for_new_table(schema, sample);
   for (const auto& k : t.key)
     if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
@@ -275,7 +275,7 @@ WriteResult FamilySink::write(const Sourced& in) {
     else  // its own child rows differ in their fields: it cannot be staged with others
       result = write_alone(family);
   }
-  if (++m_in_batch >= m_opts.batch_size) {
+  if (++m_in_batch >= m_opts.sink.batch_size) {
     flush_batch();
     if (!one_transaction()) commit_batch();
     m_in_batch = 0;
@@ -316,7 +316,7 @@ WriteResult FamilySink::settle(const FamilyRows& rows) {
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
   for (const auto& [table, row] : rows.rows) {
     count(m_children[table], row.second);
-    if (m_opts.outcome_records)
+    if (m_opts.sink.outcome_records)
       result.children.push_back({m_children[table].name, row.first, outcome_name(row.second)});
   }
   return result;
@@ -325,10 +325,11 @@ WriteResult FamilySink::settle(const FamilyRows& rows) {
 // The parent row, then each child table's rows; `refused` says why the database refused one.
 FamilyRows FamilySink::write_family(const Family& f) {
   FamilyRows rows;
-  RowResult parent =
-      m_opts.mode == WriteMode::Upsert   ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
-      : m_opts.mode == WriteMode::Update ? m_target->update(m_parent.name, f.parent, m_parent.key)
-                                         : m_target->insert(m_parent.name, f.parent);
+  RowResult parent = m_opts.sink.mode == WriteMode::Upsert
+                         ? m_target->upsert(m_parent.name, f.parent, m_parent.key)
+                     : m_opts.sink.mode == WriteMode::Update
+                         ? m_target->update(m_parent.name, f.parent, m_parent.key)
+                         : m_target->insert(m_parent.name, f.parent);
   rows.parent = parent.row;
   rows.refused = parent.refused;
   if (!rows.refused.empty() || parent.row == RowWrite::Missing) return rows;
@@ -345,18 +346,18 @@ void FamilySink::write_children(std::size_t i, const Family& f, FamilyRows& rows
   std::set<std::string, KeyLess> kept;
   for (std::size_t j = 0; j < f.children[i].size(); ++j) {
     const Record& row = f.children[i][j];
-    RowResult r = m_opts.mode == WriteMode::Insert || m_opts.mode == WriteMode::Replace
+    RowResult r = m_opts.sink.mode == WriteMode::Insert || m_opts.sink.mode == WriteMode::Replace
                       ? m_target->insert(t.name, row)
                       : m_target->upsert(t.name, row, t.key);
     if (!r.refused.empty()) {
       rows.refused = fmt::format("{}[{}]: {}", m_specs[i].field, j, r.refused);
       return;
     }
-    rows.rows.push_back({i, {m_opts.outcome_records ? project(row, t.key) : Record(), r.row}});
+    rows.rows.push_back({i, {m_opts.sink.outcome_records ? project(row, t.key) : Record(), r.row}});
     kept.insert(key_of(row, t.key));
   }
-  if (m_opts.children_append || m_opts.mode == WriteMode::Insert ||
-      m_opts.mode == WriteMode::Replace)
+  if (m_opts.sink.children_append || m_opts.sink.mode == WriteMode::Insert ||
+      m_opts.sink.mode == WriteMode::Replace)
     return;
   for (Record& old : m_target->keys_where(t.name, project(f.parent, m_parent.key), t.key)) {
     if (kept.count(key_of(old, t.key))) continue;

@@ -96,8 +96,8 @@ struct MariaDbSink::Params {
 };
 
 MariaDbSink::MariaDbSink(const std::string& url, const ConnectorOptions& o)
-    : m_conn(url, o.password_file, o.mode == WriteMode::Update), m_opts(o) {
-  if (m_opts.batch_size == 0) m_opts.batch_size = 1000;
+    : m_conn(url, o.password_file, o.sink.mode == WriteMode::Update), m_opts(o) {
+  if (m_opts.sink.batch_size == 0) m_opts.sink.batch_size = 1000;
   if (o.table.empty()) throw UsageError("a mariadb destination needs --table or …/db#TABLE");
   check_key_for_mode(o);
   m_table = mariadb_quote_name(o.table);
@@ -146,17 +146,18 @@ void MariaDbSink::read_columns() {
 void MariaDbSink::ensure_table(const Record& first) {
   m_table_ready = true;
   read_columns();
-  m_grows = m_opts.add_columns;
+  m_grows = m_opts.sink.add_columns;
   if (m_columns.empty()) {
-    if (m_opts.dry_run)
+    if (m_opts.sink.dry_run)
       throw UsageError(fmt::format(
           "{}: --dry-run needs table '{}' to exist (MariaDB commits a CREATE TABLE at once)",
           m_conn.name(), m_opts.table));
-    m_grows = m_opts.add_columns || m_opts.schema_file.empty();
-    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
+    m_grows = m_opts.sink.add_columns || m_opts.sink.schema_file.empty();
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.sink.schema_file, first);
     std::string sql = "CREATE TABLE " + m_table + " (";
     for (std::size_t i = 0; i < cols.size(); ++i) {
-      bool key = std::find(m_opts.key.begin(), m_opts.key.end(), cols[i].name) != m_opts.key.end();
+      bool key = std::find(m_opts.sink.key.begin(), m_opts.sink.key.end(), cols[i].name) !=
+                 m_opts.sink.key.end();
       // A key can't be JSON: one whose first value is an integer is BIGINT (a later 2.5 is
       // refused, not rounded), any other number key is text, with a note.
       const Value* v = first.find(cols[i].name);
@@ -170,45 +171,46 @@ void MariaDbSink::ensure_table(const Record& first) {
       if (cols[i].type == ColumnType::Unknown && !key && !single_transaction())
         m_typing.add(cols[i].name, StoredAs::Json, true);
     }
-    for (const auto& k : m_opts.key)
+    for (const auto& k : m_opts.sink.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
         throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
-    if (!m_opts.key.empty()) {
+    if (!m_opts.sink.key.empty()) {
       sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
-        sql += (i ? ", " : "") + mariadb_quote_name(m_opts.key[i]);
+      for (std::size_t i = 0; i < m_opts.sink.key.size(); ++i)
+        sql += (i ? ", " : "") + mariadb_quote_name(m_opts.sink.key[i]);
       sql += ")";
     }
     m_conn.exec(sql + ") DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin");
     read_columns();
   }
   begin();
-  if (m_opts.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
+  if (m_opts.sink.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
 }
 
 std::string MariaDbSink::sql_for(const Record& r) const {
   auto is_key = [&](const std::string& f) {
-    return std::find(m_opts.key.begin(), m_opts.key.end(), f) != m_opts.key.end();
+    return std::find(m_opts.sink.key.begin(), m_opts.sink.key.end(), f) != m_opts.sink.key.end();
   };
   std::string cols, params, sets;
   for (const auto& m : r.fields()) {
     cols += (cols.empty() ? "" : ", ") + mariadb_quote_name(m.key);
     params += params.empty() ? "?" : ", ?";
     if (!is_key(m.key))
-      sets += fmt::format(
-          "{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
-          m_opts.mode == WriteMode::Update ? "?" : "VALUES(" + mariadb_quote_name(m.key) + ")");
+      sets += fmt::format("{}{} = {}", sets.empty() ? "" : ", ", mariadb_quote_name(m.key),
+                          m_opts.sink.mode == WriteMode::Update
+                              ? "?"
+                              : "VALUES(" + mariadb_quote_name(m.key) + ")");
   }
-  std::string first_key = mariadb_quote_name(m_opts.key.empty() ? "" : m_opts.key[0]);
-  if (sets.empty() && !m_opts.key.empty()) sets = first_key + " = " + first_key;
-  if (m_opts.mode == WriteMode::Update) {
+  std::string first_key = mariadb_quote_name(m_opts.sink.key.empty() ? "" : m_opts.sink.key[0]);
+  if (sets.empty() && !m_opts.sink.key.empty()) sets = first_key + " = " + first_key;
+  if (m_opts.sink.mode == WriteMode::Update) {
     std::string where;
-    for (const auto& k : m_opts.key)
+    for (const auto& k : m_opts.sink.key)
       where += fmt::format("{}{} = ?", where.empty() ? "" : " AND ", mariadb_quote_name(k));
     return fmt::format("UPDATE {} SET {} WHERE {}", m_table, sets, where);
   }
   std::string insert = fmt::format("INSERT INTO {} ({}) VALUES ({})", m_table, cols, params);
-  if (m_opts.mode == WriteMode::Upsert) insert += " ON DUPLICATE KEY UPDATE " + sets;
+  if (m_opts.sink.mode == WriteMode::Upsert) insert += " ON DUPLICATE KEY UPDATE " + sets;
   return insert;
 }
 
@@ -231,12 +233,12 @@ std::unique_ptr<MariaDbSink::Statement> MariaDbSink::prepare(const Record& r) {
   }
   const auto& f = r.fields();
   auto is_key = [&](const std::string& k) {
-    return std::find(m_opts.key.begin(), m_opts.key.end(), k) != m_opts.key.end();
+    return std::find(m_opts.sink.key.begin(), m_opts.sink.key.end(), k) != m_opts.sink.key.end();
   };
   for (std::size_t i = 0; i < f.size(); ++i)  // update: SET's fields, then the key's
-    if (m_opts.mode != WriteMode::Update || !is_key(f[i].key)) st->order.push_back(i);
-  if (m_opts.mode == WriteMode::Update)
-    for (const auto& k : m_opts.key)
+    if (m_opts.sink.mode != WriteMode::Update || !is_key(f[i].key)) st->order.push_back(i);
+  if (m_opts.sink.mode == WriteMode::Update)
+    for (const auto& k : m_opts.sink.key)
       for (std::size_t i = 0; i < f.size(); ++i)
         if (f[i].key == k) st->order.push_back(i);
   for (std::size_t i : st->order) st->columns.push_back(f[i].key);
@@ -326,7 +328,7 @@ WriteResult MariaDbSink::add_missing_columns(const Record& r) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> MariaDbSink::counts() const {
-  if (m_opts.mode != WriteMode::Upsert) return {};
+  if (m_opts.sink.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -336,7 +338,7 @@ WriteResult MariaDbSink::write(const Sourced& in) {
   if (std::string why = unstorable_names(r, true); !why.empty())
     return {WriteOutcome::Rejected, why};
   if (!m_table_ready) ensure_table(r);
-  for (const auto& k : m_opts.key) {
+  for (const auto& k : m_opts.sink.key) {
     const Value* v = r.find(k);
     if (v == nullptr || v->is_null())
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
@@ -365,12 +367,13 @@ WriteResult MariaDbSink::write(const Sourced& in) {
   if (!m_pending.empty() && signature != m_pending_signature) flush_bulk();
   m_pending_signature = signature;
   m_pending.push_back(in);
-  if (m_pending.size() >= std::min<std::size_t>(m_opts.batch_size, 1000)) flush_bulk();
+  if (m_pending.size() >= std::min<std::size_t>(m_opts.sink.batch_size, 1000)) flush_bulk();
   return {WriteOutcome::Pending, ""};
 }
 
 bool MariaDbSink::bulk() const {
-  return m_outcome && (m_opts.mode == WriteMode::Insert || m_opts.mode == WriteMode::Replace);
+  return m_outcome &&
+         (m_opts.sink.mode == WriteMode::Insert || m_opts.sink.mode == WriteMode::Replace);
 }
 
 // One record's statement; its outcome.
@@ -394,13 +397,14 @@ WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
                     m_conn.name(), in.where.to_string(), what));
   }
   WriteResult result;
-  if (m_opts.mode ==
+  if (m_opts.sink.mode ==
       WriteMode::Upsert) {  // ON DUPLICATE KEY UPDATE: 1 inserted, 2 updated, 0 unchanged
     result.change = affected == 1 ? RowChange::Inserted : RowChange::Updated;
     if (affected == 0) result.outcome = WriteOutcome::Unchanged;
     ++(affected == 0 ? m_unchanged : affected == 1 ? m_inserted : m_updated);
   }
-  if (m_opts.mode == WriteMode::Update && affected == 0) result.outcome = WriteOutcome::Unmatched;
+  if (m_opts.sink.mode == WriteMode::Update && affected == 0)
+    result.outcome = WriteOutcome::Unmatched;
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
   ++m_in_batch;
   return result;
@@ -409,7 +413,7 @@ WriteResult MariaDbSink::write_one(const Sourced& in, bool alone) {
 // Replace mode, --dry-run and --all-or-nothing are one transaction; else every batch_size
 // records commit.
 void MariaDbSink::end_batch_if_full() {
-  if (m_in_batch >= m_opts.batch_size && !single_transaction()) commit();
+  if (m_in_batch >= m_opts.sink.batch_size && !single_transaction()) commit();
 }
 
 void MariaDbSink::flush_bulk() {
@@ -444,7 +448,7 @@ void MariaDbSink::flush_bulk() {
 
 void MariaDbSink::commit() {
   flush_bulk();
-  if (m_opts.dry_run) return;  // the destructor rolls back
+  if (m_opts.sink.dry_run) return;  // the destructor rolls back
   if (m_checkpoint) {
     begin();
     store_checkpoint();
@@ -457,7 +461,7 @@ void MariaDbSink::commit() {
 }
 
 void MariaDbSink::use_checkpoint(Checkpoint& checkpoint) {
-  if (m_opts.mode == WriteMode::Replace)
+  if (m_opts.sink.mode == WriteMode::Replace)
     throw UsageError(
         "--checkpoint: --mode replace loads in one transaction, there is nothing to resume");
   m_checkpoint = &checkpoint;

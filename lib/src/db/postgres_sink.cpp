@@ -114,7 +114,7 @@ PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file), m_opts(o) {
   if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
   // Larger than SQLite's: each batch ends with the client and the server waiting for each other.
-  if (m_opts.batch_size == 0) m_opts.batch_size = 50000;
+  if (m_opts.sink.batch_size == 0) m_opts.sink.batch_size = 50000;
   check_key_for_mode(o);
   m_table = pg_quote_name(o.table);
 }
@@ -139,11 +139,11 @@ void PgSink::ensure_table(const Record& first) {
     m_typing.add(m_columns.back(),
                  stored_as(pg_kind(static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))))));
   }
-  m_grows = m_opts.add_columns;
+  m_grows = m_opts.sink.add_columns;
   if (m_columns.empty()) {
-    m_grows = m_opts.add_columns || m_opts.schema_file.empty();  // see ConnectorOptions
-    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
-    for (const auto& k : m_opts.key)
+    m_grows = m_opts.sink.add_columns || m_opts.sink.schema_file.empty();  // see ConnectorOptions
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.sink.schema_file, first);
+    for (const auto& k : m_opts.sink.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
         throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
     std::string sql = "CREATE TABLE IF NOT EXISTS " + m_table + " (";
@@ -154,16 +154,16 @@ void PgSink::ensure_table(const Record& first) {
       // A column whose first value is null is typed by its first value later (retype).
       m_typing.add(cols[i].name, stored_as(cols[i].type), cols[i].type == ColumnType::Unknown);
     }
-    if (!m_opts.key.empty()) {
+    if (!m_opts.sink.key.empty()) {
       sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
-        sql += (i ? ", " : "") + pg_quote_name(m_opts.key[i]);
+      for (std::size_t i = 0; i < m_opts.sink.key.size(); ++i)
+        sql += (i ? ", " : "") + pg_quote_name(m_opts.sink.key[i]);
       sql += ")";
     }
     m_conn.exec(sql + ")");
   }
-  if (m_opts.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
-  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update) {
+  if (m_opts.sink.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
+  if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update) {
     // The staging table has the target's column types and no constraints; __etl_row says which
     // input record a staged row is.
     m_conn.exec("CREATE TEMP TABLE IF NOT EXISTS etl_stage AS SELECT * FROM " + m_table +
@@ -188,7 +188,7 @@ WriteResult PgSink::write(const Sourced& in) {
       m_in_tx = false;
     }
   }
-  for (const auto& k : m_opts.key) {
+  for (const auto& k : m_opts.sink.key) {
     const Value* v = r.find(k);
     if (v == nullptr || v->is_null())
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
@@ -222,12 +222,12 @@ WriteResult PgSink::write(const Sourced& in) {
     m_sources.push_back(in.where.source);
   h.source = m_sources.size() - 1;
   m_batch.push_back(std::move(h));
-  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update) {
+  if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update) {
     std::string k;
-    for (const auto& f : m_opts.key) k += to_json(*r.find(f)) + "\x1f";
+    for (const auto& f : m_opts.sink.key) k += to_json(*r.find(f)) + "\x1f";
     m_batch_duplicate_keys = m_batch_duplicate_keys || !m_batch_keys.insert(k).second;
   }
-  if (m_batch.size() >= m_opts.batch_size) flush(m_handed);
+  if (m_batch.size() >= m_opts.sink.batch_size) flush(m_handed);
   return {WriteOutcome::Pending, ""};
 }
 
@@ -242,7 +242,7 @@ void PgSink::add_missing_columns(const Record& r) {
     ColumnType type = column_type_of(m.value);
     m_conn.exec(fmt::format("ALTER TABLE {} ADD COLUMN IF NOT EXISTS {} {}", m_table, column,
                             pg_type(type)));
-    if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update)
+    if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update)
       m_conn.exec(fmt::format("ALTER TABLE etl_stage ADD COLUMN IF NOT EXISTS {} {}", column,
                               pg_type(type)));
     m_columns.push_back(m.key);
@@ -260,8 +260,8 @@ void PgSink::retype_columns(const Record& r) {
     ColumnType type = column_type_of(m.value);
     std::string column = pg_quote_name(m.key);
     for (const std::string& table : {m_table, std::string("etl_stage")}) {
-      if (table == "etl_stage" && m_opts.mode != WriteMode::Upsert &&
-          m_opts.mode != WriteMode::Update)
+      if (table == "etl_stage" && m_opts.sink.mode != WriteMode::Upsert &&
+          m_opts.sink.mode != WriteMode::Update)
         continue;
       m_conn.exec(fmt::format("ALTER TABLE {} ALTER COLUMN {} TYPE {} USING NULL", table, column,
                               pg_type(type)));
@@ -301,7 +301,7 @@ void PgSink::report(std::size_t i, const WriteResult& w) {
   if (w.outcome == WriteOutcome::Written) ++m_batch_written;
   if (!m_outcome) return;
   static const Sourced nothing;
-  if (w.outcome == WriteOutcome::Rejected || m_opts.outcome_records)
+  if (w.outcome == WriteOutcome::Rejected || m_opts.sink.outcome_records)
     m_outcome(held_record(i), w);
   else
     m_outcome(nothing, w);
@@ -311,7 +311,7 @@ void PgSink::report(std::size_t i, const WriteResult& w) {
 // be committed half-loaded, and in a dry run, which must commit nothing: a batch is then a
 // savepoint (savepoints slow COPY down).
 void PgSink::start_batch() {
-  bool staged = m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update;
+  bool staged = m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update;
   if (!m_in_tx) {
     m_conn.exec("BEGIN");
     m_in_tx = true;
@@ -339,7 +339,7 @@ void PgSink::copy_record(const Record& r, std::size_t row) {
     m_kinds.push_back(is_bytes(fields[i].value) ? 'x'
                                                 : kKind[static_cast<int>(fields[i].value.kind())]);
   }
-  if (m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update)
+  if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update)
     m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
   m_copy.push_back('\n');
   if (m_copy.size() - m_sent >= (1 << 16)) send_copy();
@@ -368,11 +368,11 @@ bool PgSink::end_copy() {
 }
 
 std::string PgSink::update_sql(const Record& r) const {
-  std::string update = sql_update(kPg, m_table, r, m_opts.key);
+  std::string update = sql_update(kPg, m_table, r, m_opts.sink.key);
   if (!update.empty()) return update;
   // nothing but the key: a statement that only finds the row
-  return fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", m_table, pg_quote_name(m_opts.key[0]),
-                     sql_where_key(kPg, r, m_opts.key));
+  return fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", m_table,
+                     pg_quote_name(m_opts.sink.key[0]), sql_where_key(kPg, r, m_opts.sink.key));
 }
 
 // The staged batch into the table: upsert or update; update reports the records with no row.
@@ -380,18 +380,19 @@ void PgSink::merge_staged() {
   std::string cols, updates, keys, join;
   for (const auto& f : m_batch_fields) {
     cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
-    if (!is_key_field(m_opts.key, f))
-      updates += fmt::format("{}{} = {}.{}", updates.empty() ? "" : ", ", pg_quote_name(f),
-                             m_opts.mode == WriteMode::Upsert ? "EXCLUDED" : "s", pg_quote_name(f));
+    if (!is_key_field(m_opts.sink.key, f))
+      updates +=
+          fmt::format("{}{} = {}.{}", updates.empty() ? "" : ", ", pg_quote_name(f),
+                      m_opts.sink.mode == WriteMode::Upsert ? "EXCLUDED" : "s", pg_quote_name(f));
   }
-  for (const auto& k : m_opts.key) {
+  for (const auto& k : m_opts.sink.key) {
     keys += (keys.empty() ? "" : ", ") + pg_quote_name(k);
     join += fmt::format("{}t.{} = s.{}", join.empty() ? "" : " AND ", pg_quote_name(k),
                         pg_quote_name(k));
   }
-  if (m_opts.mode == WriteMode::Upsert) return merge_upsert();
+  if (m_opts.sink.mode == WriteMode::Upsert) return merge_upsert();
   if (updates.empty())
-    updates = pg_quote_name(m_opts.key[0]) + " = t." + pg_quote_name(m_opts.key[0]);
+    updates = pg_quote_name(m_opts.sink.key[0]) + " = t." + pg_quote_name(m_opts.sink.key[0]);
   auto r = m_conn.query(fmt::format("UPDATE {} AS t SET {} FROM etl_stage AS s WHERE {} "
                                     "RETURNING s.__etl_row",
                                     m_table, updates, join),
@@ -408,7 +409,8 @@ void PgSink::merge_staged() {
 // the INSERT returns only the rows it inserted or changed (not the ones that were equal).
 void PgSink::merge_upsert() {
   auto r = m_conn.query(
-      pg_staged_upsert_sql(m_table, "etl_stage", m_batch_fields, m_opts.key, {"__etl_row"}), {});
+      pg_staged_upsert_sql(m_table, "etl_stage", m_batch_fields, m_opts.sink.key, {"__etl_row"}),
+      {});
   std::vector<WriteResult> results(m_batch.size());
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     auto n = static_cast<std::size_t>(std::stoul(PQgetvalue(r.get(), i, 0)));
@@ -429,7 +431,7 @@ WriteResult PgSink::upsert_result(bool existed, bool written) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> PgSink::counts() const {
-  if (m_opts.mode != WriteMode::Upsert) return {};
+  if (m_opts.sink.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -440,9 +442,10 @@ void PgSink::write_one_by_one() {
   for (std::size_t n = 0; n < m_batch.size(); ++n) {
     Sourced in = held_record(n);
     const Record& r = in.record;
-    std::string sql = m_opts.mode == WriteMode::Update   ? update_sql(r)
-                      : m_opts.mode == WriteMode::Upsert ? pg_upsert_sql(m_table, r, m_opts.key)
-                                                         : sql_insert(kPg, m_table, r);
+    std::string sql = m_opts.sink.mode == WriteMode::Update ? update_sql(r)
+                      : m_opts.sink.mode == WriteMode::Upsert
+                          ? pg_upsert_sql(m_table, r, m_opts.sink.key)
+                          : sql_insert(kPg, m_table, r);
     texts.clear();
     params.clear();
     for (const auto& m : r.fields()) texts.push_back(pg_param_text(m.value));
@@ -459,9 +462,9 @@ void PgSink::write_one_by_one() {
       outcome = {WriteOutcome::Rejected, pg_reason(res.get())};
       m_conn.exec("ROLLBACK TO SAVEPOINT etl_row");
     } else {
-      if (m_opts.mode == WriteMode::Update && std::string(PQcmdTuples(res.get())) == "0")
+      if (m_opts.sink.mode == WriteMode::Update && std::string(PQcmdTuples(res.get())) == "0")
         outcome.outcome = WriteOutcome::Unmatched;
-      if (m_opts.mode == WriteMode::Upsert)
+      if (m_opts.sink.mode == WriteMode::Upsert)
         outcome = upsert_result(PQgetvalue(res.get(), 0, 0)[0] == 't',
                                 PQgetvalue(res.get(), 0, 1)[0] == 't');
       m_conn.exec("RELEASE SAVEPOINT etl_row");
@@ -474,7 +477,7 @@ void PgSink::write_one_by_one() {
 void PgSink::flush(std::uint64_t settled) {
   if (m_batch.empty()) return;
   bool copied = end_copy();
-  bool staged = m_opts.mode == WriteMode::Upsert || m_opts.mode == WriteMode::Update;
+  bool staged = m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update;
   // Two records with one key in a staged batch would make the merge ambiguous: one by one.
   bool ok = copied && !m_batch_duplicate_keys;
   if (ok) {

@@ -341,7 +341,7 @@ bool SqliteSource::next(Sourced& out) {
 
 SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
     : m_db(path, SqliteOpen::Create), m_opts(o) {
-  if (m_opts.batch_size == 0) m_opts.batch_size = 10000;
+  if (m_opts.sink.batch_size == 0) m_opts.sink.batch_size = 10000;
   if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
   check_key_for_mode(o);
   m_db.exec("PRAGMA synchronous=NORMAL");
@@ -364,13 +364,13 @@ void SqliteSink::ensure_table(const Record& first) {
         stored_as(column_kind(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)))));
   }
   sqlite3_finalize(info);
-  m_grows = m_opts.add_columns;
+  m_grows = m_opts.sink.add_columns;
   if (m_columns.empty()) {
     // Column types from --schema, else from the first record; numbers get no declared type
     // (see sqlite.hpp). Without --schema, a later record's new field adds its column.
-    m_grows = m_opts.add_columns || m_opts.schema_file.empty();
-    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.schema_file, first);
-    for (const auto& k : m_opts.key)
+    m_grows = m_opts.sink.add_columns || m_opts.sink.schema_file.empty();
+    std::vector<ColumnSpec> cols = columns_for_new_table(m_opts.sink.schema_file, first);
+    for (const auto& k : m_opts.sink.key)
       if (std::none_of(cols.begin(), cols.end(), [&](auto& c) { return c.name == k; }))
         throw UsageError(fmt::format("--key column '{}' is not one of the table's columns", k));
     std::string sql = "CREATE TABLE IF NOT EXISTS " + table + " (";
@@ -382,16 +382,16 @@ void SqliteSink::ensure_table(const Record& first) {
       m_typing.add(cols[i].name, stored_as(column_kind(declared_type(cols[i].type).c_str())),
                    cols[i].type == ColumnType::Unknown);
     }
-    if (!m_opts.key.empty()) {
+    if (!m_opts.sink.key.empty()) {
       sql += ", PRIMARY KEY (";
-      for (std::size_t i = 0; i < m_opts.key.size(); ++i)
-        sql += (i > 0 ? ", " : "") + quote_identifier(m_opts.key[i]);
+      for (std::size_t i = 0; i < m_opts.sink.key.size(); ++i)
+        sql += (i > 0 ? ", " : "") + quote_identifier(m_opts.sink.key[i]);
       sql += ")";
     }
     sql += ")";
     m_db.exec(sql);
   }
-  if (m_opts.mode == WriteMode::Replace) m_db.exec("DELETE FROM " + table);
+  if (m_opts.sink.mode == WriteMode::Replace) m_db.exec("DELETE FROM " + table);
 }
 
 void SqliteSink::finalize_statements() {
@@ -461,20 +461,21 @@ std::string sqlite_changed_condition(const Record& r, const std::vector<std::str
 
 SqliteSink::Statements SqliteSink::prepare_for(const Record& r) {
   const std::string table = quote_identifier(m_opts.table);
-  if (m_opts.mode == WriteMode::Update) {
-    std::string update = sql_update(kSqlite, table, r, m_opts.key);
+  if (m_opts.sink.mode == WriteMode::Update) {
+    std::string update = sql_update(kSqlite, table, r, m_opts.sink.key);
     if (update.empty())  // nothing but the key: a statement that only finds the row
       update = fmt::format("UPDATE {0} SET {1} = {1} WHERE {2}", table,
-                           quote_identifier(m_opts.key[0]), sql_where_key(kSqlite, r, m_opts.key));
+                           quote_identifier(m_opts.sink.key[0]),
+                           sql_where_key(kSqlite, r, m_opts.sink.key));
     return {m_db.prepare(update), nullptr};
   }
   std::string insert = sql_insert(kSqlite, table, r);
-  if (m_opts.mode != WriteMode::Upsert) return {m_db.prepare(insert), nullptr};
-  Statements st{
-      m_db.prepare(insert + " ON CONFLICT " + sql_name_list(kSqlite, m_opts.key) + " DO NOTHING"),
-      nullptr};
+  if (m_opts.sink.mode != WriteMode::Upsert) return {m_db.prepare(insert), nullptr};
+  Statements st{m_db.prepare(insert + " ON CONFLICT " + sql_name_list(kSqlite, m_opts.sink.key) +
+                             " DO NOTHING"),
+                nullptr};
   std::string update =
-      sql_update(kSqlite, table, r, m_opts.key, sqlite_changed_condition(r, m_opts.key));
+      sql_update(kSqlite, table, r, m_opts.sink.key, sqlite_changed_condition(r, m_opts.sink.key));
   if (!update.empty()) st.update_changed = m_db.prepare(update);
   return st;
 }
@@ -492,7 +493,7 @@ int SqliteSink::step(sqlite3_stmt* st, const Record& r) {
 }
 
 std::vector<std::pair<std::string, std::uint64_t>> SqliteSink::counts() const {
-  if (m_opts.mode != WriteMode::Upsert) return {};
+  if (m_opts.sink.mode != WriteMode::Upsert) return {};
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
@@ -508,7 +509,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
     }
     ensure_table(r);
   }
-  for (const auto& k : m_opts.key) {
+  for (const auto& k : m_opts.sink.key) {
     const Value* v = r.find(k);
     if (v == nullptr || v->is_null())
       return {WriteOutcome::Rejected, fmt::format("missing key field '{}'", k)};
@@ -538,7 +539,7 @@ WriteResult SqliteSink::write(const Sourced& in) {
   m_typing.count(r, m_last_kinds);
   int rc = step(st.write, r);
   WriteResult result;
-  if (m_opts.mode == WriteMode::Upsert && rc == SQLITE_DONE) {
+  if (m_opts.sink.mode == WriteMode::Upsert && rc == SQLITE_DONE) {
     bool inserted = sqlite3_changes(m_db.handle()) > 0;
     if (!inserted && st.update_changed) rc = step(st.update_changed, r);
     result.change = inserted ? RowChange::Inserted : RowChange::Updated;
@@ -551,16 +552,16 @@ WriteResult SqliteSink::write(const Sourced& in) {
       return {WriteOutcome::Rejected, reason};
     throw IoError(fmt::format("sqlite:{}: {}", m_opts.table, reason));
   }
-  if (m_opts.mode == WriteMode::Update && sqlite3_changes(m_db.handle()) == 0)
+  if (m_opts.sink.mode == WriteMode::Update && sqlite3_changes(m_db.handle()) == 0)
     result.outcome = WriteOutcome::Unmatched;
   if (result.outcome == WriteOutcome::Written) ++m_batch_written;
-  if (m_opts.mode == WriteMode::Upsert)
+  if (m_opts.sink.mode == WriteMode::Upsert)
     ++(result.outcome == WriteOutcome::Unchanged ? m_unchanged
        : result.change == RowChange::Inserted    ? m_inserted
                                                  : m_updated);
   // replace runs as one transaction, so the emptied table is never committed half-loaded.
-  if (++m_in_batch >= m_opts.batch_size && m_opts.mode != WriteMode::Replace && !m_opts.dry_run &&
-      !m_opts.one_transaction) {
+  if (++m_in_batch >= m_opts.sink.batch_size && m_opts.sink.mode != WriteMode::Replace &&
+      !m_opts.sink.dry_run && !m_opts.sink.one_transaction) {
     if (m_checkpoint) store_checkpoint();
     m_db.exec("COMMIT");
     m_in_tx = false;
@@ -582,7 +583,7 @@ void SqliteSink::commit() {
 }
 
 void SqliteSink::use_checkpoint(Checkpoint& checkpoint) {
-  if (m_opts.mode == WriteMode::Replace)
+  if (m_opts.sink.mode == WriteMode::Replace)
     throw UsageError(
         "--checkpoint: --mode replace loads in one transaction, there is nothing "
         "to resume");

@@ -85,14 +85,14 @@ HttpSink::HttpSink(const std::string& url_template, const ConnectorOptions& o)
     throw UsageError(
         fmt::format("--method must be POST, PUT or PATCH, not '{}'", o.writing.method));
   m_templated = url_template.find('{') != std::string::npos;
-  if (o.dry_run)
+  if (o.sink.dry_run)
     throw UsageError(
         "--dry-run: an HTTP destination's writes cannot be undone, so it has no dry run");
-  if (o.one_transaction)
+  if (o.sink.one_transaction)
     throw UsageError(
         "--all-or-nothing: an HTTP destination's writes cannot be undone, so it cannot wait for "
         "the others");
-  m_batch_size = o.batch_size == 0 ? 1 : o.batch_size;
+  m_batch_size = o.sink.batch_size == 0 ? 1 : o.sink.batch_size;
   if (m_templated && m_batch_size > 1)
     throw UsageError(
         "--batch-size above 1 needs a URL without {field} parts (one URL per request)");

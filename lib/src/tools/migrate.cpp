@@ -241,8 +241,8 @@ class Migration {
     RunStats clock;
     try {
       ConnectorOptions in = m_in, out = m_out;
-      out.mode = WriteMode::Insert;
-      out.batch_size = m_opts.batch_size;
+      out.sink.mode = WriteMode::Insert;
+      out.sink.batch_size = m_opts.batch_size;
       const Registry& registry = Registry::builtin();
       auto source = registry.open_source(m_opts.source + "#" + from.name, in);
       auto sink = registry.open_sink(m_opts.destination + "#" + to.name, out);

@@ -94,8 +94,8 @@ class Pipeline {
       Target& t = m_targets[i];
       t.name = m_specs[i].name;
       t.counts = m_broadcast ? &t.own : &m_stats;
-      m_specs[i].options.dry_run = m_p.dry_run;
-      m_specs[i].options.one_transaction = m_p.all_or_nothing;
+      m_specs[i].options.sink.dry_run = m_p.dry_run;
+      m_specs[i].options.sink.one_transaction = m_p.all_or_nothing;
       // A broadcast destination that cannot be opened (its server is down, its file cannot be
       // made) fails alone, as one that fails later does; a usage mistake stops the run.
       try {
@@ -116,10 +116,10 @@ class Pipeline {
     if (m_p.audit.empty()) return;
     if (m_p.dry_run) throw UsageError("--audit and --dry-run: the audit log records what runs did");
     const ConnectorOptions& o = m_specs[0].options;  // the only destination
-    m_audit.emplace(m_p.audit, o.key,
-                    o.changes         ? "changes"
+    m_audit.emplace(m_p.audit, o.sink.key,
+                    o.sink.changes    ? "changes"
                     : o.table.empty() ? "file"
-                                      : write_mode_name(o.mode));
+                                      : write_mode_name(o.sink.mode));
   }
 
   void open_checkpoint() {

@@ -38,13 +38,16 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
     throw UsageError(fmt::format("{}: an object of options", at));
   TargetSpec t{m.key, "", defaults};
   // The options a target may set, by the name it gives them.
-  static const std::pair<const char*, std::string ConnectorOptions::*> kText[] = {
-      {"table", &ConnectorOptions::table},
-      {"schema", &ConnectorOptions::schema_file},
-      {"format", &ConnectorOptions::format},
-      {"password_file", &ConnectorOptions::password_file}};
-  static const std::pair<const char*, std::vector<std::string> ConnectorOptions::*> kLists[] = {
-      {"key", &ConnectorOptions::key}, {"columns", &ConnectorOptions::columns}};
+  using Text = std::string& (*)(ConnectorOptions&);
+  using List = std::vector<std::string>& (*)(ConnectorOptions&);
+  static const std::pair<const char*, Text> kText[] = {
+      {"table", [](ConnectorOptions& c) -> std::string& { return c.table; }},
+      {"schema", [](ConnectorOptions& c) -> std::string& { return c.sink.schema_file; }},
+      {"format", [](ConnectorOptions& c) -> std::string& { return c.format; }},
+      {"password_file", [](ConnectorOptions& c) -> std::string& { return c.password_file; }}};
+  static const std::pair<const char*, List> kLists[] = {
+      {"key", [](ConnectorOptions& c) -> std::vector<std::string>& { return c.sink.key; }},
+      {"columns", [](ConnectorOptions& c) -> std::vector<std::string>& { return c.sink.columns; }}};
   for (const auto& o : m.value.members()) {
     std::string where = fmt::format("{}: \"{}\"", at, o.key);
     auto text = std::find_if(std::begin(kText), std::end(kText),
@@ -54,13 +57,13 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
     if (o.key == "to") {
       t.address = string_of(o.value, where);
     } else if (o.key == "mode") {
-      t.options.mode = parse_write_mode(string_of(o.value, where));
+      t.options.sink.mode = parse_write_mode(string_of(o.value, where));
     } else if (o.key == "method") {
       t.options.writing.method = string_of(o.value, where);
     } else if (text != std::end(kText)) {
-      t.options.*(text->second) = string_of(o.value, where);
+      text->second(t.options) = string_of(o.value, where);
     } else if (list != std::end(kLists)) {
-      t.options.*(list->second) = strings_of(o.value, where);
+      list->second(t.options) = strings_of(o.value, where);
     } else if (o.key == "batch_size") {
       std::size_t n = 0;
       const std::string& digits = o.value.text();
@@ -68,7 +71,7 @@ TargetSpec target_from(const std::string& file, const Member& m, const Connector
       if (o.value.kind() != Value::Kind::Number || ec != std::errc() ||
           end != digits.data() + digits.size() || n == 0)
         throw UsageError(fmt::format("{}: a positive whole number", where));
-      t.options.batch_size = n;
+      t.options.sink.batch_size = n;
     } else {
       throw UsageError(fmt::format(
           "{}: unknown option (to, table, key, mode, batch_size, schema, columns, format, "

@@ -150,7 +150,8 @@ class FamilySink : public Sink {
   void commit_batch();
   void count(Table& t, RowWrite w);
   bool one_transaction() const {
-    return m_opts.mode == WriteMode::Replace || m_opts.dry_run || m_opts.one_transaction;
+    return m_opts.sink.mode == WriteMode::Replace || m_opts.sink.dry_run ||
+           m_opts.sink.one_transaction;
   }
   void begin();
 

@@ -134,7 +134,8 @@ class MariaDbSink : public Sink {
   bool bulk() const;
   // Replace, --all-or-nothing and --dry-run: one transaction, so no DDL in the middle of it.
   bool single_transaction() const {
-    return m_opts.mode == WriteMode::Replace || m_opts.one_transaction || m_opts.dry_run;
+    return m_opts.sink.mode == WriteMode::Replace || m_opts.sink.one_transaction ||
+           m_opts.sink.dry_run;
   }
   void flush_bulk();
   void bind_values(Params& p, const Statement& st, const Record& r);

@@ -114,7 +114,8 @@ class PgSink : public Sink {
  private:
   // Replace mode, --dry-run and --all-or-nothing run in one transaction, each batch a savepoint.
   bool one_transaction() const {
-    return m_opts.mode == WriteMode::Replace || m_opts.dry_run || m_opts.one_transaction;
+    return m_opts.sink.mode == WriteMode::Replace || m_opts.sink.dry_run ||
+           m_opts.sink.one_transaction;
   }
   void ensure_table(const Record& first);
   void add_missing_columns(const Record& r);
