@@ -124,10 +124,28 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
   }
 }
 
+void Aggregator::key_of(const Record& rec, GroupKey& out) const {
+  out.text = group_key(rec);
+  out.hash = KeyedTable<Group>::hash(out.text);
+}
+
+void Aggregator::prefetch(const GroupKey& key, int stage) const {
+  if (stage == 0)
+    m_groups.prefetch_slot(key.hash);
+  else
+    m_groups.prefetch_entry(key.hash);
+}
+
 void Aggregator::add(const Record& rec, EvalContext ctx) {
+  GroupKey key;
+  key_of(rec, key);
+  add(rec, ctx, key);
+}
+
+void Aggregator::add(const Record& rec, EvalContext ctx, const GroupKey& group_key) {
   ctx.record = &rec;
-  std::string key = group_key(rec);
-  Group* group = m_groups.find(key);
+  const std::string& key = group_key.text;
+  Group* group = m_groups.find(key, group_key.hash);
   // Every argument is evaluated and every step decided before any group changes, so a record
   // rejected on any field leaves no trace in any group (and creates none).
   m_steps.clear();
@@ -137,7 +155,7 @@ void Aggregator::add(const Record& rec, EvalContext ctx) {
         decide(f, group ? &group->states[i] : nullptr, f.arg ? f.arg->eval(ctx) : Datum()));
   }
   if (!group) {
-    Group& g = m_groups.insert(key);
+    Group& g = m_groups.insert(key, group_key.hash);
     group = &g;
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);

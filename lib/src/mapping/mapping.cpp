@@ -818,6 +818,7 @@ std::unique_ptr<Mapping> Mapping::compile_file(const std::string& path, Diagnost
 void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, Output& out) {
   out.reject_reason.clear();
   out.aggregated = false;
+  out.to_aggregate = false;
   auto& fields = out.record.fields();
   if (m_keep || fields.size() != m_fields.size()) {  // keep leaves other fields in it
     fields.clear();
@@ -867,12 +868,21 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
     }
   }
   if (m_aggregator) {
-    try {
-      m_aggregator->add(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now});
-      out.aggregated = true;
-    } catch (const EvalError& e) {
-      out.reject_reason = e.what();
-    }
+    m_aggregator->key_of(out.record, out.group);
+    if (m_defer_aggregate)
+      out.to_aggregate = true;
+    else
+      aggregate(out);
+  }
+}
+
+void Mapping::aggregate(Output& out) {
+  out.to_aggregate = false;
+  try {
+    m_aggregator->add(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now}, out.group);
+    out.aggregated = true;
+  } catch (const EvalError& e) {
+    out.reject_reason = e.what();
   }
 }
 

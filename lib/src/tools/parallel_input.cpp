@@ -166,7 +166,8 @@ void ParallelInput::encode(Shared& s, RecordBatch& b, const Sourced& rec) {
 
 // The mapping's outputs for record rec, into the batch: their records swapped in (so the
 // allocations go round rather than being made again), or, compact, encoded and left out.
-// True when one of them was rejected (the writing thread then needs the input record).
+// True when one of them was rejected or is left to fold into a group (the writing thread then
+// needs the input record).
 bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping,
                         std::vector<mapping::Mapping::Output>& outputs) {
   RecordBatch::Mapped& m = b.mapped[b.size];
@@ -189,12 +190,16 @@ bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::
     mapping::Mapping::Output& out = b.outputs[b.outputs_size];
     out.reject_reason = outputs[k].reject_reason;
     out.aggregated = outputs[k].aggregated;
-    rejected = rejected || !out.reject_reason.empty();
+    out.to_aggregate = outputs[k].to_aggregate;
+    if (out.to_aggregate) std::swap(out.group, outputs[k].group);
+    // One the writing thread folds into a group may be rejected there: it needs the input too.
+    rejected = rejected || !out.reject_reason.empty() || out.to_aggregate;
+    bool written = out.reject_reason.empty() && !out.aggregated && !out.to_aggregate;
     if (s.encode) {
-      if (out.reject_reason.empty() && !out.aggregated) s.encode(outputs[k].record, b.encoded);
+      if (written) s.encode(outputs[k].record, b.encoded);
       b.ends.push_back(b.encoded.size());
     }
-    if (s.compact)
+    if (s.compact && !out.to_aggregate)
       out.record.clear();
     else
       std::swap(out.record, outputs[k].record);

@@ -179,8 +179,8 @@ class Pipeline {
     return std::max(1U, std::thread::hardware_concurrency());
   }
 
-  // With --threads, an NDJSON or CSV file is cut into chunks parsed (and mapped, unless the
-  // mapping aggregates) on several threads; what is read is known by its delimiter (0: NDJSON).
+  // With --threads, an NDJSON or CSV file is cut into chunks parsed and mapped on several
+  // threads; what is read is known by its delimiter (0: NDJSON).
   std::optional<char> splittable(const std::string& address) const {
     if (threads() < 2) return std::nullopt;
     if (m_p.mapping && !m_p.tag_source.empty()) return std::nullopt;  // the tag goes in first
@@ -193,7 +193,13 @@ class Pipeline {
 
   void read_in_parallel(const std::string& address, char delimiter, Progress& progress) {
     WorkerTasks tasks;
-    if (m_p.mapping && !m_p.mapping->has_aggregate()) tasks.new_mapping = m_p.mapping_copy;
+    // The workers map; an aggregate's groups are folded here, in input order (defer_aggregate).
+    if (m_p.mapping && m_p.mapping_copy)
+      tasks.new_mapping = [this] {
+        auto copy = m_p.mapping_copy();
+        copy->defer_aggregate();
+        return copy;
+      };
     bool mapped_in_workers = static_cast<bool>(tasks.new_mapping);
     // The destination's bytes are made by the workers too when nothing between reading and
     // writing changes the record (a tag, a mapping run here) and one sink takes them in order.
@@ -203,9 +209,11 @@ class Pipeline {
     tasks.compact = !m_audit && !m_watermark;  // nothing here needs a record that is written
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, threads(), tasks);
+    bool folds = mapped_in_workers && m_p.mapping->has_aggregate();
     while (RecordBatch* batch = input.next()) {
       for (std::size_t i = 0; i < batch->size; ++i) {
         if (StopSignals::requested()) return;
+        if (folds) prefetch_groups(*batch, i);
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
         Prepared prepared{batch, i, mapped_in_workers, tasks.encode != nullptr};
@@ -213,6 +221,20 @@ class Pipeline {
       }
       if (batch->error) std::rethrow_exception(batch->error);
     }
+  }
+
+  // The groups of the records a little ahead are asked of the cache now, so that folding them in
+  // does not wait for memory (a group-by's time was its lookups).
+  void prefetch_groups(const RecordBatch& batch, std::size_t i) {
+    constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
+    auto ask = [&](std::size_t at, int stage) {
+      if (at >= batch.size || !batch.mapped[at].kept) return;
+      const RecordBatch::Mapped& m = batch.mapped[at];
+      for (std::size_t k = 0; k < m.count; ++k)
+        m_p.mapping->prefetch_group(batch.outputs[m.first + k], stage);
+    };
+    ask(i + kSlotsAhead, 0);
+    ask(i + kEntriesAhead, 1);
   }
 
   // What worker threads did already for input record `index` of a batch.
@@ -262,6 +284,7 @@ class Pipeline {
     m_stats.unnested += count - 1;
     m_mapped.where = rec.where;
     for (std::size_t i = 0; i < count; ++i) {
+      if (outputs[i].to_aggregate) m_p.mapping->aggregate(outputs[i]);
       if (!outputs[i].reject_reason.empty()) {
         reject(rec, outputs[i].reject_reason);  // the input record, so it can be fixed
         continue;

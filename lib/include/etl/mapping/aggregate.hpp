@@ -31,8 +31,19 @@ class Aggregator {
   ~Aggregator();
 
   void set_memory_budget(std::size_t bytes) { m_budget = bytes; }
+  // The key of a record's group (its group_by values as JSON text) and the key's hash: what
+  // add() finds the group by, made on any thread.
+  struct GroupKey {
+    std::string text;
+    std::uint64_t hash = 0;
+  };
+  void key_of(const Record& rec, GroupKey& out) const;
   // Folds one record into its group; throws EvalError (the record is then rejected).
   void add(const Record& rec, EvalContext ctx);
+  void add(const Record& rec, EvalContext ctx, const GroupKey& key);
+  // Brings a group's place into the cache ahead of its add(): stage 0 its slot, stage 1 (a few
+  // records later, the slot in) its entry.
+  void prefetch(const GroupKey& key, int stage) const;
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);
 

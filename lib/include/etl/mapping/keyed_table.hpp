@@ -16,9 +16,12 @@ class KeyedTable {
  public:
   using Entry = std::pair<std::string, T>;
 
-  T* find(std::string_view key) {
+  static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
+
+  T* find(std::string_view key) { return find(key, hash(key)); }
+  // h: hash(key), computed before (on another thread, say).
+  T* find(std::string_view key, std::uint64_t h) {
     if (m_slots.empty()) return nullptr;
-    std::uint64_t h = hash(key);
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = m_slots[i];
       if (s.index == 0) return nullptr;
@@ -27,10 +30,24 @@ class KeyedTable {
   }
   // Adds key, which must not be in the table; references from find() are invalid after.
   T& insert(std::string key) {
+    std::uint64_t h = hash(key);
+    return insert(std::move(key), h);
+  }
+  T& insert(std::string key, std::uint64_t h) {
     if ((m_entries.size() + 1) * 2 > m_slots.size()) grow();
     m_entries.emplace_back(std::move(key), T());
-    place(hash(m_entries.back().first), static_cast<std::uint32_t>(m_entries.size()));
+    place(h, static_cast<std::uint32_t>(m_entries.size()));
     return m_entries.back().second;
+  }
+  // Asks the cache for the slot of hash h, for a find a few records later; and, once that slot
+  // is in, for its entry.
+  void prefetch_slot(std::uint64_t h) const {
+    if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & mask()]);
+  }
+  void prefetch_entry(std::uint64_t h) const {
+    if (m_slots.empty()) return;
+    const Slot& s = m_slots[h & mask()];
+    if (s.index != 0 && s.hash == h) __builtin_prefetch(&m_entries[s.index - 1]);
   }
   std::vector<Entry>& entries() { return m_entries; }
   const std::vector<Entry>& entries() const { return m_entries; }
@@ -46,7 +63,6 @@ class KeyedTable {
     std::uint64_t hash = 0;
     std::uint32_t index = 0;  // the entry's index + 1; 0: empty
   };
-  static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
   std::size_t mask() const { return m_slots.size() - 1; }
   void place(std::uint64_t h, std::uint32_t index) {
     std::size_t i = h & mask();

@@ -55,15 +55,26 @@ class Mapping {
 
   struct Output {
     Record record;
-    std::string reject_reason;  // empty: the record passed
-    bool aggregated = false;    // folded into a group; the group is emitted by finish()
-    Record scratch;             // reused to build the record with "keep"
+    std::string reject_reason;   // empty: the record passed
+    bool aggregated = false;     // folded into a group; the group is emitted by finish()
+    bool to_aggregate = false;   // with defer_aggregate: mapped, for aggregate() to fold in
+    Aggregator::GroupKey group;  // … and the key of its group
+    Record scratch;              // reused to build the record with "keep"
   };
   // Runs one input record. Returns false when the filter drops it (or unnest finds nothing);
   // otherwise out[0..count) are the output records, each passed or rejected with a reason.
   bool apply(const Record& in, std::vector<Output>& out, std::size_t& count);
 
   bool has_aggregate() const { return m_aggregator != nullptr; }
+  // Worker threads (--threads) map records with a copy that leaves the folding into groups to
+  // the mapping that keeps them, in input order: apply() marks such outputs to_aggregate, and
+  // aggregate() folds one in (or rejects it, as apply() would have).
+  void defer_aggregate() { m_defer_aggregate = true; }
+  void aggregate(Output& out);
+  // Readies the cache for aggregate(out) a few outputs later (Aggregator::prefetch).
+  void prefetch_group(const Output& out, int stage) const {
+    if (out.to_aggregate) m_aggregator->prefetch(out.group, stage);
+  }
   // At the end of input: emits one record per aggregate group (nothing without aggregate).
   void finish(const std::function<void(const Record&)>& emit);
   void set_memory_budget(std::size_t bytes);
@@ -108,6 +119,7 @@ class Mapping {
   std::vector<std::string> m_output_names;
   std::vector<AggField> m_agg_fields;
   std::unique_ptr<Aggregator> m_aggregator;
+  bool m_defer_aggregate = false;
 };
 
 }  // namespace etl::mapping

@@ -43,7 +43,8 @@ with open(f"{out}/tabs.tsv", "w") as f:
 lines = []
 for i in range(30000):
     r = {"id": i, "status": ["paid", "cancelled", "open"][i % 3], "qty": i % 9,
-         "price": f"{i % 50}.{i % 10}9", "name": f"é☃ \"{i}\"\t\\", "tags": ["a", {"b": [i, None]}]}
+         "price": f"{i % 50}.{i % 10}9", "name": f"é☃ \"{i}\"\t\\", "tags": ["a", {"b": [i, None]}],
+         "amount": "n/a" if i % 997 == 0 else i % 13}
     if i % 1201 == 0: lines.append('{"id": %d, "broken": ' % i); continue
     if i % 1301 == 0: lines.append("[1,2,3]"); continue
     if i % 1409 == 0: lines.append('{"id":%d,"id":%d}' % (i, i)); continue
