@@ -130,10 +130,13 @@ void Aggregator::key_of(const Record& rec, GroupKey& out) const {
 }
 
 void Aggregator::prefetch(const GroupKey& key, int stage) const {
-  if (stage == 0)
+  if (stage == 0) {
     m_groups.prefetch_slot(key.hash);
-  else
+  } else if (stage == 1) {
     m_groups.prefetch_entry(key.hash);
+  } else if (const auto* entry = m_groups.peek(key.hash)) {
+    for (const State& state : entry->second.states) __builtin_prefetch(&state);
+  }
 }
 
 void Aggregator::add(const Record& rec, EvalContext ctx) {

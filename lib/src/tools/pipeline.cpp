@@ -223,10 +223,11 @@ class Pipeline {
     }
   }
 
-  // The groups of the records a little ahead are asked of the cache now, so that folding them in
+  // The groups of the records a little ahead are asked of the cache now (their slots, then
+  // entries, then states, each once the one before is in), so that folding them in
   // does not wait for memory (a group-by's time was its lookups).
   void prefetch_groups(const RecordBatch& batch, std::size_t i) {
-    constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
+    constexpr std::size_t kSlotsAhead = 12, kEntriesAhead = 8, kStatesAhead = 4;
     auto ask = [&](std::size_t at, int stage) {
       if (at >= batch.size || !batch.mapped[at].kept) return;
       const RecordBatch::Mapped& m = batch.mapped[at];
@@ -235,6 +236,7 @@ class Pipeline {
     };
     ask(i + kSlotsAhead, 0);
     ask(i + kEntriesAhead, 1);
+    ask(i + kStatesAhead, 2);
   }
 
   // What worker threads did already for input record `index` of a batch.

@@ -42,7 +42,7 @@ class Aggregator {
   void add(const Record& rec, EvalContext ctx);
   void add(const Record& rec, EvalContext ctx, const GroupKey& key);
   // Brings a group's place into the cache ahead of its add(): stage 0 its slot, stage 1 (a few
-  // records later, the slot in) its entry.
+  // records later, the slot in) its entry, stage 2 (the entry in) its states.
   void prefetch(const GroupKey& key, int stage) const;
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);

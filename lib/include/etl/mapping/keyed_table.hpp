@@ -45,9 +45,14 @@ class KeyedTable {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & mask()]);
   }
   void prefetch_entry(std::uint64_t h) const {
-    if (m_slots.empty()) return;
+    if (const Entry* e = peek(h)) __builtin_prefetch(e);
+  }
+  // The entry in the first slot of hash h when that slot holds h: a guess for prefetching (it
+  // compares no key), nullptr when there is none.
+  const Entry* peek(std::uint64_t h) const {
+    if (m_slots.empty()) return nullptr;
     const Slot& s = m_slots[h & mask()];
-    if (s.index != 0 && s.hash == h) __builtin_prefetch(&m_entries[s.index - 1]);
+    return s.index != 0 && s.hash == h ? &m_entries[s.index - 1] : nullptr;
   }
   std::vector<Entry>& entries() { return m_entries; }
   const std::vector<Entry>& entries() const { return m_entries; }
