@@ -64,12 +64,13 @@ int main(int argc, char** argv) {
     if (mapping_path.empty())
       throw etl::UsageError("-m/--mapping is required (or --check, --test)");
     if (!inputs.empty()) p.sources = inputs;
-    auto m = etl::tools::load_mapping(mapping_path, now);
+    etl::tools::MappingFile file(mapping_path);
+    auto m = file.compile(now);
     m->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
     p.mapping = m.get();
     // Each worker thread runs a copy, at the same now() and with the same budget.
     p.mapping_copy = [&] {
-      auto copy = etl::tools::load_mapping(mapping_path, now);
+      auto copy = file.compile(now);
       copy->set_now(m->now());
       copy->set_memory_budget(etl::cli::parse_size(memory, "--memory"));
       return copy;

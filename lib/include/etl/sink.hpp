@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -34,17 +35,26 @@ struct WriteResult {
   std::vector<ChildRowOutcome> children = {};  // with --audit only
 };
 
+// Makes a sink's bytes for a record, on any thread.
+class RecordEncoder {
+ public:
+  virtual ~RecordEncoder() = default;
+  // Appends the record's bytes to out and returns true; or returns false, with the reason in
+  // reason, where the sink would reject the record (out is then unchanged).
+  virtual bool encode(const Record& record, std::string& out, std::string& reason) const = 0;
+};
+
 class Sink {
  public:
   using OutcomeFn = std::function<void(const Sourced&, const WriteResult&)>;
   virtual ~Sink() = default;
   virtual WriteResult write(const Sourced& in) = 0;
   // A sink whose bytes for a record depend on that record alone can have them made on worker
-  // threads (--threads): encoder() appends them to a buffer, and write_encoded() is given them,
-  // in input order, instead of write(); `in` then says no more than the record's place, and
-  // its record may be empty (the workers keep only what the writing thread needs).
-  using Encoder = void (*)(const Record& record, std::string& out);
-  virtual Encoder encoder() const { return nullptr; }
+  // threads (--threads): encoder() makes them, and write_encoded() is given them, in input
+  // order, instead of write(); `in` then says no more than the record's place, and its record
+  // may be empty (the workers keep only what the writing thread needs). nullptr while the sink
+  // cannot tell yet (a CSV's columns come from the first record it writes): ask again later.
+  virtual std::shared_ptr<const RecordEncoder> encoder() const { return nullptr; }
   virtual WriteResult write_encoded(const Sourced& in, std::string_view) { return write(in); }
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;

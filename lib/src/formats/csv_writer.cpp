@@ -23,43 +23,26 @@ void append_csv_field(std::string& out, std::string_view s, char delimiter) {
   out.push_back('"');
 }
 
-CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
-    : m_out(path),
-      m_delim(delimiter),
-      m_columns(std::move(columns)),
-      m_projection(!m_columns.empty()) {}
-
-WriteResult CsvWriter::write(const Sourced& in) {
-  const auto& fields = in.record.fields();
-  if (!m_header_done) {
-    if (m_columns.empty())
-      for (const auto& m : fields) m_columns.push_back(m.key);
-    std::string& b = m_out.buffer();
-    for (std::size_t i = 0; i < m_columns.size(); ++i) {
-      if (i > 0) b.push_back(m_delim);
-      append_csv_field(b, m_columns[i], m_delim);
-    }
-    b.push_back('\n');
-    m_header_done = true;
-  }
-  // --columns names the columns to write (a projection, as Miller's cut): other fields are left
-  // out. Without it the first record's fields are the columns, and a later record with another
-  // field is rejected rather than lose it.
+// --columns names the columns to write (a projection, as Miller's cut): other fields are left
+// out. Without it the first record's fields are the columns, and a later record with another
+// field is rejected rather than lose it.
+bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& reason) const {
+  const auto& fields = record.fields();
   if (!m_projection)
     for (const auto& m : fields)
-      if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
-        return {WriteOutcome::Rejected,
-                fmt::format("field '{}' is not one of the CSV columns (the first record's; "
-                            "--columns chooses them)",
-                            m.key)};
-  std::string& b = m_out.buffer();
+      if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end()) {
+        reason = fmt::format(
+            "field '{}' is not one of the CSV columns (the first record's; --columns chooses them)",
+            m.key);
+        return false;
+      }
   // Fast path: the record's fields are exactly the columns, in order.
   bool in_order = fields.size() == m_columns.size();
   for (std::size_t i = 0; in_order && i < fields.size(); ++i)
     in_order = fields[i].key == m_columns[i];
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
-    const Value* v = in_order ? &fields[i].value : in.record.find(m_columns[i]);
+    const Value* v = in_order ? &fields[i].value : record.find(m_columns[i]);
     if (v == nullptr) continue;
     switch (v->kind()) {
       case Value::Kind::Null:
@@ -73,27 +56,59 @@ WriteResult CsvWriter::write(const Sourced& in) {
       case Value::Kind::String:
         append_csv_field(b, v->text(), m_delim);
         break;
-      default:
-        m_scratch.clear();
-        append_json(m_scratch, *v);
-        append_csv_field(b, m_scratch, m_delim);
+      default: {
+        std::string json;
+        append_json(json, *v);
+        append_csv_field(b, json, m_delim);
+      }
     }
   }
   b.push_back('\n');
+  return true;
+}
+
+void CsvRowEncoder::header(std::string& b) const {
+  for (std::size_t i = 0; i < m_columns.size(); ++i) {
+    if (i > 0) b.push_back(m_delim);
+    append_csv_field(b, m_columns[i], m_delim);
+  }
+  b.push_back('\n');
+}
+
+CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
+    : m_out(path), m_delim(delimiter) {
+  if (!columns.empty())
+    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), delimiter, true);
+}
+
+void CsvWriter::write_header() {
+  m_encoder->header(m_out.buffer());
+  m_header_done = true;
+}
+
+WriteResult CsvWriter::write(const Sourced& in) {
+  if (!m_encoder) {
+    std::vector<std::string> columns;
+    for (const auto& m : in.record.fields()) columns.push_back(m.key);
+    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), m_delim, false);
+  }
+  if (!m_header_done) write_header();
+  std::string reason;
+  if (!m_encoder->encode(in.record, m_out.buffer(), reason))
+    return {WriteOutcome::Rejected, reason};
+  m_out.maybe_flush();
+  return {};
+}
+
+WriteResult CsvWriter::write_encoded(const Sourced&, std::string_view bytes) {
+  if (!m_header_done) write_header();
+  m_out.buffer().append(bytes);
   m_out.maybe_flush();
   return {};
 }
 
 void CsvWriter::prepare() {
-  if (!m_header_done && !m_columns.empty()) {
-    m_header_done = true;
-    std::string& b = m_out.buffer();
-    for (std::size_t i = 0; i < m_columns.size(); ++i) {
-      if (i > 0) b.push_back(m_delim);
-      append_csv_field(b, m_columns[i], m_delim);
-    }
-    b.push_back('\n');
-  }
+  if (!m_header_done && m_encoder) write_header();
   m_out.prepare();
 }
 

@@ -65,13 +65,25 @@ bool NdjsonChunkReader::next(Sourced& out) {
   return true;
 }
 
-void NdjsonWriter::encode(const Record& record, std::string& out) {
-  append_json(out, record);
-  out.push_back('\n');
+namespace {
+class NdjsonEncoder : public RecordEncoder {
+ public:
+  bool encode(const Record& record, std::string& out, std::string&) const override {
+    append_json(out, record);
+    out.push_back('\n');
+    return true;
+  }
+};
+}  // namespace
+
+std::shared_ptr<const RecordEncoder> NdjsonWriter::encoder() const {
+  static const auto kEncoder = std::make_shared<const NdjsonEncoder>();
+  return kEncoder;
 }
 
 WriteResult NdjsonWriter::write(const Sourced& in) {
-  encode(in.record, m_out.buffer());
+  append_json(m_out.buffer(), in.record);
+  m_out.buffer().push_back('\n');
   m_out.maybe_flush();
   return {};
 }

@@ -815,6 +815,11 @@ std::unique_ptr<Mapping> Mapping::compile_file(const std::string& path, Diagnost
   return compile_text(text.str(), path, dir_of(path), diags, options);
 }
 
+std::unique_ptr<Mapping> Mapping::compile_file_text(const std::string& text,
+                                                    const std::string& path, Diagnostics& diags) {
+  return compile_text(text, path, dir_of(path), diags);
+}
+
 void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, Output& out) {
   out.reject_reason.clear();
   out.aggregated = false;

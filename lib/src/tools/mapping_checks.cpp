@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <fstream>
 #include <iostream>
 #include <set>
+#include <sstream>
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -164,9 +166,10 @@ int test_mappings(const std::vector<std::string>& paths, const std::string& now)
   return failures == 0 ? 0 : 1;
 }
 
-std::unique_ptr<mapping::Mapping> load_mapping(const std::string& path, const std::string& now) {
-  mapping::Diagnostics diags;
-  auto m = mapping::Mapping::compile_file(path, diags);
+namespace {
+std::unique_ptr<mapping::Mapping> checked(std::unique_ptr<mapping::Mapping> m,
+                                          const mapping::Diagnostics& diags,
+                                          const std::string& now) {
   if (!m) {
     std::string errors = diags.to_text();
     errors.pop_back();  // the message ends without a newline, like every other
@@ -174,6 +177,21 @@ std::unique_ptr<mapping::Mapping> load_mapping(const std::string& path, const st
   }
   apply_now(*m, now);
   return m;
+}
+}  // namespace
+
+MappingFile::MappingFile(std::string path) : m_path(std::move(path)) {
+  std::ifstream in(m_path, std::ios::binary);
+  if (!in) throw UsageError(fmt::format("cannot read mapping file '{}'", m_path));
+  std::stringstream text;
+  text << in.rdbuf();
+  m_text = text.str();
+}
+
+std::unique_ptr<mapping::Mapping> MappingFile::compile(const std::string& now) const {
+  mapping::Diagnostics diags;
+  auto m = mapping::Mapping::compile_file_text(m_text, m_path, diags);
+  return checked(std::move(m), diags, now);
 }
 
 }  // namespace etl::tools

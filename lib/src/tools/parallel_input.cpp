@@ -12,7 +12,7 @@ struct ParallelInput::Shared {
       : splitter(path, delim, kChunkBytes), delimiter(delim) {}
   ChunkSplitter splitter;
   char delimiter;
-  Sink::Encoder encode = nullptr;
+  std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
   bool compact = false;
   std::vector<std::string> header;  // CSV: read before any worker starts
   std::mutex mutex;
@@ -32,8 +32,8 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned w
                              const WorkerTasks& tasks)
     : m_shared(std::make_shared<Shared>(path, delimiter)) {
   Shared& s = *m_shared;
-  s.encode = tasks.encode;
-  s.compact = tasks.encode && tasks.compact;
+  s.encoder = tasks.encoder;
+  s.compact = tasks.compact;
   s.slots.resize(2 * std::size_t{workers} + 2);
   if (delimiter != 0) {
     // The header comes first, here, so that its errors are the run's and every worker knows it;
@@ -113,21 +113,25 @@ void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
     if (s.stop || s.taken == s.filled) return;  // (split_done: nothing more will come)
     Slot& slot = s.slots[s.taken++ % s.slots.size()];
     slot.state = SlotState::Working;
+    std::shared_ptr<const RecordEncoder> encoder = s.encoder;  // as it is when the chunk starts
     lock.unlock();
-    parse(s, slot, mapping, scratch);
+    parse(s, slot, mapping, scratch, encoder.get());
     lock.lock();
     slot.state = SlotState::Done;
     s.changed.notify_all();
   }
 }
 
-void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch) {
+void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch,
+                          const RecordEncoder* encoder) {
   RecordBatch& b = slot.batch;
   b.size = 0;
   b.outputs_size = 0;
   b.error = nullptr;
   b.encoded.clear();
   b.ends.clear();
+  b.is_encoded = encoder != nullptr;
+  Job job{encoder, encoder && s.compact, scratch};
   try {
     std::unique_ptr<Source> reader;
     if (s.delimiter != 0)
@@ -143,14 +147,14 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       }
       // Compact: one record, hot in the cache, parsed into again and again; kept only when the
       // writing thread needs it.
-      Sourced& rec = s.compact ? scratch.record : b.records[b.size];
+      Sourced& rec = job.compact ? scratch.record : b.records[b.size];
       if (!reader->next(rec)) break;
-      bool hold = !s.compact || !rec.reject_reason.empty();
+      bool hold = !job.compact || !rec.reject_reason.empty();
       if (mapping)
-        hold = map(s, b, rec, *mapping, scratch.outputs) || hold;
-      else if (s.encode)
-        encode(s, b, rec);
-      if (s.compact && hold) std::swap(b.records[b.size], rec);
+        hold = map(job, b, rec, *mapping) || hold;
+      else if (encoder)
+        hold = !encode(job, b, rec.record, rec.reject_reason.empty()) || hold;
+      if (job.compact && hold) std::swap(b.records[b.size], rec);
       b.held[b.size] = hold;
       if (b.mapped[b.size++].failed) break;
     }
@@ -159,17 +163,23 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   }
 }
 
-void ParallelInput::encode(Shared& s, RecordBatch& b, const Sourced& rec) {
-  if (rec.reject_reason.empty()) s.encode(rec.record, b.encoded);
+// The next item's bytes, when it is to be written: false when the encoder refuses it (its
+// reason is the item's refusal, for the writing thread to reject it with).
+bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool written) {
+  std::size_t item = b.ends.size();
+  if (item == b.refusals.size()) b.refusals.emplace_back();
+  b.refusals[item].clear();
+  bool ok = !written || job.encoder->encode(record, b.encoded, b.refusals[item]);
   b.ends.push_back(b.encoded.size());
+  return ok;
 }
 
 // The mapping's outputs for record rec, into the batch: their records swapped in (so the
 // allocations go round rather than being made again), or, compact, encoded and left out.
-// True when one of them was rejected or is left to fold into a group (the writing thread then
-// needs the input record).
-bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping,
-                        std::vector<mapping::Mapping::Output>& outputs) {
+// True when the writing thread needs the input record: an output was rejected, refused by the
+// encoder, or is left to fold into a group (where it may be rejected).
+bool ParallelInput::map(Job& job, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping) {
+  auto& outputs = job.scratch.outputs;
   RecordBatch::Mapped& m = b.mapped[b.size];
   m = {};
   if (!rec.reject_reason.empty()) return false;  // rejected as read: not mapped
@@ -184,7 +194,7 @@ bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::
   if (!m.kept) return false;
   m.first = b.outputs_size;
   m.count = count;
-  bool rejected = false;
+  bool needed = false;
   for (std::size_t k = 0; k < count; ++k, ++b.outputs_size) {
     if (b.outputs_size == b.outputs.size()) b.outputs.emplace_back();
     mapping::Mapping::Output& out = b.outputs[b.outputs_size];
@@ -192,19 +202,21 @@ bool ParallelInput::map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::
     out.aggregated = outputs[k].aggregated;
     out.to_aggregate = outputs[k].to_aggregate;
     if (out.to_aggregate) std::swap(out.group, outputs[k].group);
-    // One the writing thread folds into a group may be rejected there: it needs the input too.
-    rejected = rejected || !out.reject_reason.empty() || out.to_aggregate;
     bool written = out.reject_reason.empty() && !out.aggregated && !out.to_aggregate;
-    if (s.encode) {
-      if (written) s.encode(outputs[k].record, b.encoded);
-      b.ends.push_back(b.encoded.size());
-    }
-    if (s.compact && !out.to_aggregate)
-      out.record.clear();
-    else
+    bool refused = job.encoder && !encode(job, b, outputs[k].record, written);
+    bool keep_record = !job.compact || out.to_aggregate || refused;
+    needed = needed || !out.reject_reason.empty() || out.to_aggregate || refused;
+    if (keep_record)
       std::swap(out.record, outputs[k].record);
+    else
+      out.record.clear();
   }
-  return rejected;
+  return needed;
+}
+
+void ParallelInput::set_encoder(std::shared_ptr<const RecordEncoder> encoder) {
+  std::lock_guard<std::mutex> lock(m_shared->mutex);
+  m_shared->encoder = std::move(encoder);
 }
 
 RecordBatch* ParallelInput::next() {

@@ -35,10 +35,13 @@ struct RecordBatch {
   std::vector<mapping::Mapping::Output> outputs;
   std::size_t outputs_size = 0;
   std::exception_ptr error;  // what stopped the input after records[0, size)
-  // With an encoder, the bytes of each record to write (an output with a mapping, else an input
-  // record; one that is rejected has none): item i's are encoded[ends[i-1], ends[i]).
+  // is_encoded: the bytes of each record to write (an output with a mapping, else an input
+  // record; one that is rejected has none) are made: item i's are encoded[ends[i-1], ends[i]),
+  // or, when refusals[i] is not empty, the encoder refused it for that reason.
+  bool is_encoded = false;
   std::string encoded;
   std::vector<std::size_t> ends;
+  std::vector<std::string> refusals;
   std::string_view encoded_bytes(std::size_t i) const {
     std::size_t from = i == 0 ? 0 : ends[i - 1];
     return std::string_view(encoded).substr(from, ends[i] - from);
@@ -49,9 +52,10 @@ struct RecordBatch {
 struct WorkerTasks {
   // Makes each worker its own copy of the mapping to run (empty: no mapping in the workers).
   std::function<std::unique_ptr<mapping::Mapping>()> new_mapping;
-  Sink::Encoder encode = nullptr;  // encodes what is to be written (nullptr: the sink does)
-  // With encode: the writing thread needs a record only when it is rejected, so the others are
-  // not kept (records written then have an empty record; only their bytes count).
+  // Makes the bytes to write (nullptr: the sink does, or set_encoder() arms one later).
+  std::shared_ptr<const RecordEncoder> encoder;
+  // With an encoder: the writing thread needs a record only when it is rejected, so the others
+  // are not kept (records written then have an empty record; only their bytes count).
   bool compact = false;
 };
 
@@ -66,6 +70,8 @@ class ParallelInput {
 
   // The next batch in input order, valid until the next call; nullptr at the end.
   RecordBatch* next();
+  // The encoder for the chunks workers start from now on (a sink that knows its bytes late).
+  void set_encoder(std::shared_ptr<const RecordEncoder> encoder);
 
   // The chunk size: large enough that handing a chunk over costs nothing, small enough that the
   // slots in flight (a few per worker) stay a few megabytes.
@@ -86,11 +92,17 @@ class ParallelInput {
     Sourced record;
     std::vector<mapping::Mapping::Output> outputs;
   };
+  // One chunk's work: its encoder (or none yet), and whether its batch is compact.
+  struct Job {
+    const RecordEncoder* encoder;
+    bool compact;
+    Scratch& scratch;
+  };
   static void work(Shared& s, mapping::Mapping* mapping);
-  static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch);
-  static bool map(Shared& s, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping,
-                  std::vector<mapping::Mapping::Output>& outputs);
-  static void encode(Shared& s, RecordBatch& b, const Sourced& rec);
+  static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch,
+                    const RecordEncoder* encoder);
+  static bool map(Job& job, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping);
+  static bool encode(Job& job, RecordBatch& b, const Record& record, bool written);
 
   std::shared_ptr<Shared> m_shared;
   std::vector<std::unique_ptr<mapping::Mapping>> m_mappings;  // one a worker

@@ -37,6 +37,18 @@ void note_failure(RunStats& stats, const Sink* sink) {
   stats.committed = sink ? sink->committed() : std::optional<std::uint64_t>(0);
 }
 
+// A worker's bytes for a record to write (made), or the encoder's reason to refuse it.
+struct Encoded {
+  bool made = false;
+  std::string_view bytes;
+  const std::string* refusal = nullptr;
+};
+Encoded encoded_item(const RecordBatch* batch, std::size_t item) {
+  if (!batch || !batch->is_encoded) return {};
+  const std::string& refusal = batch->refusals[item];
+  return {true, batch->encoded_bytes(item), refusal.empty() ? nullptr : &refusal};
+}
+
 // One run of the loop, in the order of its phases: open the destinations and what goes beside
 // them (rejects, audit, checkpoint, watermark), read every source record by record (tag, cut at
 // the watermark, map, write), finish (the aggregate's groups, held records), commit everything
@@ -203,12 +215,15 @@ class Pipeline {
     bool mapped_in_workers = static_cast<bool>(tasks.new_mapping);
     // The destination's bytes are made by the workers too when nothing between reading and
     // writing changes the record (a tag, a mapping run here) and one sink takes them in order.
-    if ((mapped_in_workers || !m_p.mapping) && m_p.tag_source.empty() && !m_broadcast &&
-        !m_checkpoint && m_targets[0].sink)
-      tasks.encode = m_targets[0].sink->encoder();
+    // (A sink may know its bytes only once it has written a record: then it is asked again.)
+    Sink* sink = m_targets[0].sink.get();
+    bool can_encode = (mapped_in_workers || !m_p.mapping) && m_p.tag_source.empty() &&
+                      !m_broadcast && !m_checkpoint && sink;
+    if (can_encode) tasks.encoder = sink->encoder();
     tasks.compact = !m_audit && !m_watermark;  // nothing here needs a record that is written
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, threads(), tasks);
+    bool armed = tasks.encoder != nullptr;
     bool folds = mapped_in_workers && m_p.mapping->has_aggregate();
     while (RecordBatch* batch = input.next()) {
       for (std::size_t i = 0; i < batch->size; ++i) {
@@ -216,10 +231,15 @@ class Pipeline {
         if (folds) prefetch_groups(*batch, i);
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
-        Prepared prepared{batch, i, mapped_in_workers, tasks.encode != nullptr};
+        Prepared prepared{batch, i, mapped_in_workers};
         take(address, batch->held[i] ? batch->records[i] : m_not_held, &prepared);
       }
       if (batch->error) std::rethrow_exception(batch->error);
+      if (can_encode && !armed)
+        if (auto encoder = sink->encoder()) {
+          input.set_encoder(std::move(encoder));
+          armed = true;
+        }
     }
   }
 
@@ -243,8 +263,7 @@ class Pipeline {
   struct Prepared {
     RecordBatch* batch;
     std::size_t index;
-    bool mapped;   // the mapping ran: batch->mapped[index] and its outputs
-    bool encoded;  // the bytes to write are made (batch->encoded_bytes)
+    bool mapped;  // the mapping ran: batch->mapped[index] and its outputs
   };
 
   // One record read: rejected as read, tagged with its source, cut at the watermark, mapped
@@ -262,13 +281,12 @@ class Pipeline {
       ++m_stats.filtered;  // at or before the watermark: an earlier run moved it
       return;
     }
-    bool encoded = prepared && prepared->encoded;
     if (!m_p.mapping)
-      return write(rec, encoded ? prepared->batch->encoded_bytes(prepared->index) : "");
+      return write(rec, prepared ? encoded_item(prepared->batch, prepared->index) : Encoded());
     if (prepared && prepared->mapped) {
       const RecordBatch::Mapped& m = prepared->batch->mapped[prepared->index];
       return deliver(rec, m.kept, prepared->batch->outputs.data() + m.first, m.count,
-                     encoded ? prepared->batch : nullptr);
+                     prepared->batch);
     }
     std::size_t count = 0;
     bool kept = m_p.mapping->apply(rec.record, m_outputs, count);
@@ -276,9 +294,9 @@ class Pipeline {
   }
 
   // What the mapping made of rec: nothing (the filter dropped it), or count outputs (which
-  // start at output `outputs - batch->outputs` of an encoded batch).
+  // start at output `outputs - batch->outputs` when workers mapped it).
   void deliver(const Sourced& rec, bool kept, mapping::Mapping::Output* outputs, std::size_t count,
-               const RecordBatch* encoded = nullptr) {
+               const RecordBatch* batch = nullptr) {
     if (!kept) {
       ++m_stats.filtered;
       return;
@@ -296,10 +314,9 @@ class Pipeline {
         continue;
       }
       // Swap rather than copy: the output record keeps its shape for the next input.
-      std::string_view bytes;
-      if (encoded)
-        bytes =
-            encoded->encoded_bytes(static_cast<std::size_t>(outputs - encoded->outputs.data()) + i);
+      Encoded bytes;
+      if (batch)
+        bytes = encoded_item(batch, static_cast<std::size_t>(outputs - batch->outputs.data()) + i);
       std::swap(m_mapped.record, outputs[i].record);
       write(m_mapped, bytes);
       std::swap(m_mapped.record, outputs[i].record);
@@ -309,7 +326,7 @@ class Pipeline {
   // With --checkpoint, records an earlier run may have committed are held until that is known:
   // then skipped (counted as filtered), or handed on when this is another input.
   // encoded: the destination's bytes for it, when a worker made them (see read_in_parallel).
-  void write(const Sourced& in, std::string_view encoded = {}) {
+  void write(const Sourced& in, const Encoded& encoded = {}) {
     if (!m_checkpoint) return hand(in, encoded);
     switch (m_checkpoint->offer(in)) {
       case Checkpoint::Verdict::Pass:
@@ -325,10 +342,15 @@ class Pipeline {
     }
   }
 
-  void hand(const Sourced& in, std::string_view encoded = {}) {
+  void hand(const Sourced& in, const Encoded& encoded = {}) {
     for (auto& t : m_targets)
       guarded(t, [&] {
-        account(t, in, encoded.empty() ? t.sink->write(in) : t.sink->write_encoded(in, encoded));
+        if (encoded.refusal)
+          account(t, in, {WriteOutcome::Rejected, *encoded.refusal});
+        else if (encoded.made)
+          account(t, in, t.sink->write_encoded(in, encoded.bytes));
+        else
+          account(t, in, t.sink->write(in));
       });
   }
 

@@ -1,4 +1,5 @@
 #pragma once
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -10,23 +11,37 @@ namespace etl {
 // Quotes only where needed; nested values are written as JSON text, null as an empty field.
 // Columns come from --columns or the first record; a record with a field outside them is
 // rejected rather than losing that field.
+// A record as one CSV row of fixed columns (the part of CsvWriter that worker threads run).
+class CsvRowEncoder : public RecordEncoder {
+ public:
+  CsvRowEncoder(std::vector<std::string> columns, char delimiter, bool projection)
+      : m_columns(std::move(columns)), m_delim(delimiter), m_projection(projection) {}
+  bool encode(const Record& record, std::string& out, std::string& reason) const override;
+  void header(std::string& out) const;
+
+ private:
+  std::vector<std::string> m_columns;
+  char m_delim;
+  bool m_projection;  // --columns given: write those, leave other fields out
+};
+
 class CsvWriter : public Sink {
  public:
   CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns);
   WriteResult write(const Sourced& in) override;
+  std::shared_ptr<const RecordEncoder> encoder() const override { return m_encoder; }
+  WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
   void prepare() override;
   void commit() override;
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
   std::string interrupted() override { return m_out.keep_as_partial(); }
 
  private:
-  void append_field(std::string_view s);
+  void write_header();
   OutputStream m_out;
   char m_delim;
-  std::vector<std::string> m_columns;
-  bool m_projection;  // --columns given: write those, leave other fields out
+  std::shared_ptr<const CsvRowEncoder> m_encoder;  // once the columns are known
   bool m_header_done = false;
-  std::string m_scratch;
 };
 
 // Appends s as one CSV field, quoted when it holds the delimiter, a quote, CR or LF.

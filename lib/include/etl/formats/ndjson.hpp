@@ -43,7 +43,7 @@ class NdjsonWriter : public Sink {
  public:
   explicit NdjsonWriter(const std::string& path) : m_out(path) {}
   WriteResult write(const Sourced& in) override;
-  Encoder encoder() const override { return &encode; }
+  std::shared_ptr<const RecordEncoder> encoder() const override;
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
   void prepare() override { m_out.prepare(); }
   void commit() override { m_out.commit(); }
@@ -51,7 +51,6 @@ class NdjsonWriter : public Sink {
   std::string interrupted() override { return m_out.keep_as_partial(); }
 
  private:
-  static void encode(const Record& record, std::string& out);
   OutputStream m_out;
 };
 

@@ -48,6 +48,10 @@ class Mapping {
   // Reports every error to diags; returns nullptr when there was any.
   static std::unique_ptr<Mapping> compile_file(const std::string& path, Diagnostics& diags,
                                                const CompileOptions& options = {});
+  // The text of a mapping file read before (a pipe, -m /dev/stdin, cannot be read twice):
+  // messages name path, lookup files are read relative to its directory.
+  static std::unique_ptr<Mapping> compile_file_text(const std::string& text,
+                                                    const std::string& path, Diagnostics& diags);
   // `file` names the text in messages; lookup files are read relative to `dir`.
   static std::unique_ptr<Mapping> compile_text(const std::string& text, const std::string& file,
                                                const std::string& dir, Diagnostics& diags,

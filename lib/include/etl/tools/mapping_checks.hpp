@@ -17,8 +17,17 @@ int check_mappings(const std::vector<std::string>& paths, const std::string& for
 // Exit 0 when all pass, 1 when any fails or a mapping does not compile.
 int test_mappings(const std::vector<std::string>& paths, const std::string& now);
 
-// Compiles a mapping to run; throws UsageError listing every error. `now` (ISO 8601, may be
-// empty) fixes now().
-std::unique_ptr<mapping::Mapping> load_mapping(const std::string& path, const std::string& now);
+// A mapping file read once and compiled as often as asked: the run's mapping, and a copy for
+// each worker thread (--threads), from the same text even when the file was a pipe. compile()
+// throws UsageError listing every error; `now` (ISO 8601, may be empty) fixes now().
+class MappingFile {
+ public:
+  explicit MappingFile(std::string path);
+  std::unique_ptr<mapping::Mapping> compile(const std::string& now) const;
+
+ private:
+  std::string m_path;
+  std::string m_text;
+};
 
 }  // namespace etl::tools
