@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "etl/error.hpp"
+#include "write_behind.hpp"
 
 namespace etl {
 
@@ -319,6 +320,7 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
 }
 
 OutputStream::~OutputStream() {
+  if (m_behind) m_behind->stop();  // its thread writes to m_fd and the gzip stream
   if (m_special) close(m_fd);
   if (m_done || m_path == "-" || m_special) return;
   if (m_gz != nullptr) gzclose(static_cast<gzFile>(m_gz));
@@ -356,8 +358,18 @@ void OutputStream::start_writeback() {
   m_writeback_from = m_written;
 }
 
+void OutputStream::write_behind() {
+  // Written in place (stdout, a device, a FIFO), a failed run's summary says how much reached
+  // the output: that needs each write done when the record is counted.
+  if (in_place()) return;
+  m_behind = std::make_unique<WriteBehind>(
+      [this](std::string_view bytes) { raw_write(bytes.data(), bytes.size()); });
+  m_flush_at = kBehindAt;
+}
+
 void OutputStream::write(std::string_view bytes) {
-  if (bytes.size() >= kFlushAt) {  // a large block goes out as it is, not through the buffer
+  if (bytes.size() >= kFlushAt &&
+      !m_behind) {  // a large block goes out as it is, not through the buffer
     flush();
     raw_write(bytes.data(), bytes.size());
     return;
@@ -367,6 +379,10 @@ void OutputStream::write(std::string_view bytes) {
 }
 
 void OutputStream::flush() {
+  if (m_behind) {
+    if (!m_buf.empty()) m_behind->hand(m_buf);
+    return;
+  }
   raw_write(m_buf.data(), m_buf.size());
   m_buf.clear();
 }
@@ -379,6 +395,7 @@ void OutputStream::commit() {
 void OutputStream::prepare() {
   if (m_prepared) return;
   flush();
+  if (m_behind) m_behind->drain();
   if (m_path == "-" || m_special) return;
   if (m_gz != nullptr) {
     int rc = gzclose(static_cast<gzFile>(m_gz));

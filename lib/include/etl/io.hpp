@@ -61,6 +61,8 @@ class LineReader {
   bool m_eof = false;
 };
 
+class WriteBehind;
+
 class OutputStream {
  public:
   // "-" = stdout. Append: written in place at the end of the file, which is created if missing
@@ -75,8 +77,12 @@ class OutputStream {
   // Appends to an internal buffer that is flushed in large blocks.
   std::string& buffer() { return m_buf; }
   void maybe_flush() {
-    if (m_buf.size() >= kFlushAt) flush();
+    if (m_buf.size() >= m_flush_at) flush();
   }
+  // The data outputs (NDJSON, CSV) into a file put in place by commit(): buffers are written by
+  // a thread of their own, one behind (write_behind.hpp), so writing overlaps making the next;
+  // errors show at the next flush or at prepare(). Output written in place stays synchronous.
+  void write_behind();
   void flush();
   // Flushes, closes and renames the temporary file over the final name: prepare(), publish().
   void commit();
@@ -101,7 +107,10 @@ class OutputStream {
 
  private:
   static constexpr std::size_t kFlushAt = 1 << 16;
+  static constexpr std::size_t kBehindAt = 1 << 20;  // fewer hand-overs to the writing thread
   void raw_write(const char* p, std::size_t n);
+  std::size_t m_flush_at = kFlushAt;
+  std::unique_ptr<WriteBehind> m_behind;
   std::string m_path;
   std::string m_target;  // the file replaced: m_path, or the file a symbolic link points to
   std::string m_tmp;

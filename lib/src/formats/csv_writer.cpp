@@ -77,6 +77,7 @@ void CsvRowEncoder::header(std::string& b) const {
 
 CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
     : m_out(path), m_delim(delimiter) {
+  m_out.write_behind();
   if (!columns.empty())
     m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), delimiter, true);
 }

@@ -41,7 +41,7 @@ void read_ndjson_line(JsonRecordParser& parser, std::string_view line, Sourced& 
 
 class NdjsonWriter : public Sink {
  public:
-  explicit NdjsonWriter(const std::string& path) : m_out(path) {}
+  explicit NdjsonWriter(const std::string& path) : m_out(path) { m_out.write_behind(); }
   WriteResult write(const Sourced& in) override;
   std::shared_ptr<const RecordEncoder> encoder() const override;
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
