@@ -368,8 +368,10 @@ void OutputStream::write_behind() {
 }
 
 void OutputStream::write(std::string_view bytes) {
-  if (bytes.size() >= kFlushAt &&
-      !m_behind) {  // a large block goes out as it is, not through the buffer
+  // A large block goes out as it is, not through the buffer; not with gzip, whose stream still
+  // points into a failed write's input when gzclose finishes it (m_buf, which a failure leaves
+  // as it is, keeps that input alive).
+  if (bytes.size() >= kFlushAt && !m_behind && m_gz == nullptr) {
     flush();
     raw_write(bytes.data(), bytes.size());
     return;
