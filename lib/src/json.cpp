@@ -330,7 +330,7 @@ char JsonStream::Peek() {
       m_capture_from = 0;
     }
     m_buf.resize(1 << 17);
-    m_buf.resize(m_in.read(m_buf.data(), m_buf.size()));
+    m_buf.resize(m_read(m_buf.data(), m_buf.size()));
     m_pos = 0;
     if (m_buf.empty()) return '\0';
   }

@@ -12,7 +12,7 @@
 
 namespace etl {
 
-SpillFile::SpillFile(const std::string& dir) {
+int unlinked_temp_file(const std::string& dir) {
   std::string d = dir;
   if (d.empty()) {
     const char* env = std::getenv("TMPDIR");
@@ -23,10 +23,15 @@ SpillFile::SpillFile(const std::string& dir) {
   if (fd < 0)
     throw IoError(fmt::format("cannot create a temporary file in {}: {}", d, std::strerror(errno)));
   unlink(path.c_str());
+  return fd;
+}
+
+SpillFile::SpillFile(const std::string& dir) {
+  int fd = unlinked_temp_file(dir);
   m_file = fdopen(fd, "w+b");
   if (!m_file) {
     close(fd);
-    throw IoError(fmt::format("cannot open a temporary file in {}", d));
+    throw IoError("cannot open a temporary file");
   }
   std::setvbuf(m_file, nullptr, _IOFBF, 1 << 16);
 }

@@ -1,6 +1,7 @@
 // The HTTP test server: the sample shop's orders behind every pagination style, faults on
 // demand (429 with Retry-After, 500/503, a reset connection, a slow answer, a truncated body,
-// invalid JSON, a pagination loop, an oversized body) and writes with a body limit (413).
+// a body that changes when it is sent again, a page sent in two halves, invalid JSON, a
+// pagination loop, an oversized body) and writes with a body limit (413).
 // Node's standard library only.
 // Usage: node server.js DIR  (listens on a free loopback port and writes it to DIR/port)
 'use strict';
@@ -15,6 +16,7 @@ for (let i = 1; i <= 25; i++) {
                 total: `${i * 3}.${String((i * 37) % 100).padStart(2, '0')}`, status: i % 5 ? 'paid' : 'cancelled' });
 }
 const calls = {};  // requests per fault id, so each fault strikes only the first times
+const streams = {};  // /stream/ID pages waiting for /stream-go/ID
 const json = (res, status, body, headers = {}) => {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
@@ -287,14 +289,46 @@ const server = http.createServer((req, res) => {
         if (kind === '500' || kind === '503') return json(res, Number(kind), { message: 'try later' });
         if (kind === 'reset') return req.socket.destroy();
         if (kind === 'slow') return setTimeout(() => json(res, 200, orders), 3000);
-        if (kind === 'truncated') {
+        if (kind === 'truncated' || kind === 'changed') {  // cut off after 300 bytes
           res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': 100000 });
           res.write(JSON.stringify(orders).slice(0, 300));
           return setTimeout(() => req.socket.destroy(), 50);
         }
       }
+      // changed: the page sent again is not the one that was cut off (order 2 was cancelled)
+      if (kind === 'changed') return json(res, 200, orders.map((o, i) => (i === 1 ? { ...o, status: 'cancelled' } : o)));
       return json(res, 200, orders);
     }
+    case 'overlap': {  // ?page=P&limit=3: page 2 begins as page 1 does, then differs; page 3 is empty
+      const page = num(q.get('page'), 1);
+      const pages = { 1: [orders[0], orders[1], orders[2]], 2: [orders[0], orders[1], orders[3]] };
+      return json(res, 200, { items: pages[page] || [] });
+    }
+    case 'stream': {  // /stream/ID?n=N: one page of N orders, BigCommerce-shaped (meta after
+      // data), sent in two halves: the second only once /stream-go/ID is asked for (or after
+      // 10 s; at once with hold=0), so a client that hands records on as they arrive can ask
+      // for it in between.
+      const id = parts[1], n = num(q.get('n'), 1000);
+      const row = (i) => JSON.stringify({ id: i, order_no: `SO-${String(i).padStart(8, '0')}`, note: 'x'.repeat(150) });
+      const rows = (from, to) => { const out = []; for (let i = from; i <= to; i++) out.push(row(i)); return out.join(','); };
+      const half = Math.floor(n / 2);
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write(`{"data":[${rows(1, half)}`);
+      const rest = (how) => {
+        if (streams[id].released) return;
+        streams[id].released = how;
+        res.end(`${half < n ? ',' : ''}${rows(half + 1, n)}],"meta":{"pagination":{"total":${n}}}}`);
+      };
+      streams[id] = { rest, released: null };
+      if (q.get('hold') === '0') return rest('no hold');
+      setTimeout(() => rest('timeout'), 10000);
+      return;
+    }
+    case 'stream-go':  // the rest of /stream/ID's page
+      if (streams[parts[1]]) streams[parts[1]].rest('go');
+      return json(res, 200, { ok: true });
+    case 'stream-stats':  // what released /stream/ID's second half: "go" or "timeout"
+      return json(res, 200, { released_by: streams[parts[1]] ? streams[parts[1]].released : null });
     case 'platform':  // /platform/NAME: paging as each platform documents it
       return platform(parts[1], q, req, res);
     case 'quota': {  // /quota/NAME: 25 orders, 2 a page (page/limit), behind NAME's quota

@@ -85,3 +85,43 @@ TEST_CASE("a gzip stream cut anywhere before its trailer's end is a data error",
   }
   std::remove(path.c_str());
 }
+
+#include <random>
+
+#include "etl/byte_queue.hpp"
+
+TEST_CASE("byte queue hands bytes on in order, past its memory bound through a file", "[io]") {
+  // Random pushes and pops: the bytes come out as they went in, and memory never holds more
+  // than the bound (plus one push, which the file takes instead).
+  std::mt19937 rng(7);
+  etl::ByteQueue q(1000);
+  std::string in, out;
+  char buf[700];
+  for (int step = 0; step < 20000; ++step) {
+    if (rng() % 3 != 0) {
+      std::string chunk(rng() % 600, '\0');
+      for (auto& c : chunk) c = static_cast<char>('a' + rng() % 26);
+      q.push(chunk.data(), chunk.size());
+      in += chunk;
+    } else {
+      std::size_t k = q.pop(buf, 1 + rng() % sizeof buf);
+      out.append(buf, k);
+    }
+    REQUIRE(q.in_memory() <= 1000);
+  }
+  for (std::size_t k; (k = q.pop(buf, sizeof buf)) > 0;) out.append(buf, k);
+  CHECK(q.empty());
+  CHECK(q.spilled() > 0);
+  CHECK(out == in);
+}
+
+TEST_CASE("byte queue within its bound never touches a file", "[io]") {
+  etl::ByteQueue q(100);
+  q.push("hello ", 6);
+  q.push("world", 5);
+  char buf[4];
+  std::string out;
+  for (std::size_t k; (k = q.pop(buf, sizeof buf)) > 0;) out.append(buf, k);
+  CHECK(out == "hello world");
+  CHECK(q.spilled() == 0);
+}

@@ -212,3 +212,60 @@ TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
     check_same_as_full(fast, out, too_deep);
   }
 }
+
+#include "etl/error.hpp"
+#include "etl/formats/json_walker.hpp"
+
+TEST_CASE("json record walker keeps the page around its records", "[json]") {
+  std::string page =
+      R"({"links":[{"rel":"self"}],"data":{"before":1,"items":[{"a":1},2,{"b":[3]}],)"
+      R"("after":"x"},"meta":{"pagination":{"total":3,"links":{"next":"?page=2"}}}})";
+  std::size_t at = 0;
+  etl::JsonStream json([&](char* buf, std::size_t n) {  // a byte at a time: any cut holds
+    if (n == 0 || at == page.size()) return std::size_t{0};
+    buf[0] = page[at++];
+    return std::size_t{1};
+  });
+  etl::JsonRecordWalker walker(json, "/data/items",
+                               [](auto, const std::string& m) { throw etl::DataError(m); });
+  etl::Value envelope, item;
+  walker.start(&envelope);
+  std::vector<std::string> items;
+  while (walker.next(item)) items.push_back(etl::to_json(item));
+  CHECK(items == std::vector<std::string>{R"({"a":1})", "2", R"({"b":[3]})"});
+  CHECK(etl::to_json(envelope) ==
+        R"({"links":[{"rel":"self"}],"data":{"before":1,"items":[],"after":"x"},)"
+        R"("meta":{"pagination":{"total":3,"links":{"next":"?page=2"}}}})");
+}
+
+TEST_CASE("json record walker refuses what a page must not be", "[json]") {
+  auto problem = [](const std::string& text, const std::string& path) {
+    std::size_t at = 0;
+    etl::JsonStream json([&](char* buf, std::size_t n) {
+      std::size_t k = std::min(n, text.size() - at);
+      std::copy_n(text.data() + at, k, buf);
+      at += k;
+      return k;
+    });
+    std::string said;
+    etl::JsonRecordWalker walker(json, path, [&](auto, const std::string& m) {
+      said = m;
+      throw etl::DataError(m);
+    });
+    etl::Value envelope, item;
+    try {
+      walker.start(&envelope);
+      while (walker.next(item)) {
+      }
+    } catch (const etl::DataError&) {
+    }
+    return said;
+  };
+  CHECK(problem(R"({"data":[1],"data":[2]})", "/data") ==
+        "key 'data' of the records path '/data' appears twice");
+  CHECK(problem(R"({"data":[1])", "/data") == "the document ends before its closing '}'");
+  CHECK(problem(R"({"other":[1]})", "/data") == "records path '/data' not found");
+  CHECK(problem(R"({"data":7})", "/data") == "records path '/data' is not an array or an object");
+  CHECK(problem(R"({"data":[1]})", "").rfind("records path '/' is not an array (use", 0) == 0);
+  CHECK(problem(R"({"data":[1,]})", "/data") != "");
+}

@@ -2,6 +2,7 @@
 // Pull parsing of one large JSON document, value by value, in constant memory: the JSON
 // document reader walks to the records array by hand and parses one element at a time.
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -12,7 +13,11 @@ namespace etl {
 
 class JsonStream {
  public:
-  explicit JsonStream(InputStream& in) : m_in(in) {}
+  // Reads up to n bytes into a buffer; 0 at the end.
+  using Read = std::function<std::size_t(char*, std::size_t)>;
+  explicit JsonStream(InputStream& in)
+      : m_read([&in](char* buf, std::size_t n) { return in.read(buf, n); }) {}
+  explicit JsonStream(Read read) : m_read(std::move(read)) {}
 
   // RapidJSON's input-stream concept ('\0' at the end).
   using Ch = char;
@@ -38,7 +43,7 @@ class JsonStream {
  private:
   std::optional<JsonParseError> parse_or_recover(Value& out, bool discard);
   void read_rest_of_value(std::string& text);
-  InputStream& m_in;
+  Read m_read;
   std::string m_buf;
   // While a value is parsed, the bytes of it that a refill of m_buf moved out (see Peek).
   bool m_capturing = false;

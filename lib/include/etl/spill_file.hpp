@@ -8,6 +8,9 @@
 
 namespace etl {
 
+// A temporary file in dir (empty: $TMPDIR, else /tmp), unlinked at once; its descriptor.
+int unlinked_temp_file(const std::string& dir);
+
 class SpillFile {
  public:
   // dir: where the file goes; empty means $TMPDIR, else /tmp.

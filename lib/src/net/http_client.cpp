@@ -25,55 +25,6 @@ double now_seconds() {
   return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
 }
 
-struct Received {
-  HttpResponse* response;
-  std::size_t limit;
-  bool too_big = false;
-};
-
-std::size_t on_body(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* r = static_cast<Received*>(user);
-  if (r->response->body.size() + size * n > r->limit) {
-    r->too_big = true;
-    return 0;  // aborts the transfer
-  }
-  r->response->body.append(data, size * n);
-  return size * n;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t n, void* user) {
-  auto* r = static_cast<Received*>(user);
-  std::string line(data, size * n);
-  if (line.rfind("HTTP/", 0) == 0) r->response->headers.clear();  // a new response (redirect)
-  auto colon = line.find(':');
-  if (colon != std::string::npos) {
-    std::string name = line.substr(0, colon);
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::string value = line.substr(colon + 1);
-    while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.erase(0, 1);
-    while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-      value.pop_back();
-    r->response->headers[name] = value;
-  }
-  return size * n;
-}
-
-bool retryable(CURLcode rc) {
-  switch (rc) {
-    case CURLE_COULDNT_CONNECT:
-    case CURLE_OPERATION_TIMEDOUT:
-    case CURLE_RECV_ERROR:
-    case CURLE_SEND_ERROR:
-    case CURLE_GOT_NOTHING:
-    case CURLE_PARTIAL_FILE:
-    case CURLE_HTTP2:
-    case CURLE_HTTP2_STREAM:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Retry-After: seconds (Shopify writes them with decimals, "2.0"), or an HTTP date; negative
 // when absent or unreadable.
 double retry_after(const HttpResponse& r) {
@@ -256,6 +207,8 @@ HttpClient::HttpClient(const HttpOptions& o) : m_opts(o) {
 }
 
 HttpClient::~HttpClient() {
+  m_stream.reset();  // its transfer uses the handle
+  curl_slist_free_all(static_cast<curl_slist*>(m_signed));
   curl_slist_free_all(static_cast<curl_slist*>(m_headers));
   curl_slist_free_all(static_cast<curl_slist*>(m_write_headers));
   curl_easy_cleanup(static_cast<CURL*>(m_curl));
@@ -335,90 +288,105 @@ std::string url_origin(const std::string& url) {
   return out;
 }
 
+// The handle set for one request: everything but the callbacks, which the stream sets.
+void HttpClient::prepare(const std::string& method, const std::string& url, bool with_credentials) {
+  CURL* c = static_cast<CURL*>(m_curl);
+  curl_easy_reset(c);
+  curl_slist_free_all(static_cast<curl_slist*>(m_signed));
+  m_signed = nullptr;
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
+  curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_opts.connect_timeout * 1000));
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_opts.timeout * 1000));
+  curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_opts.max_response));
+  curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
+  curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
+  auto* headers = static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers);
+  // OAuth 1.0a signs each request afresh (its nonce and time): the headers plus its own.
+  if (with_credentials && m_oauth) {
+    curl_slist* signed_headers = nullptr;
+    for (auto* h = headers; h; h = h->next)
+      signed_headers = curl_slist_append(signed_headers, h->data);
+    std::string auth = "Authorization: " +
+                       oauth1_header(method, url, *m_oauth, oauth1_nonce(), oauth1_timestamp());
+    m_signed = curl_slist_append(signed_headers, auth.c_str());
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, static_cast<curl_slist*>(m_signed));
+  } else if (with_credentials) {
+    curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  }
+  curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");
+  if (with_credentials && !m_userpwd.empty()) {
+    curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
+    curl_easy_setopt(c, CURLOPT_USERPWD, m_userpwd.c_str());
+  }
+  if (method != "GET") {
+    curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, m_body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(m_body.size()));
+  }
+}
+
 HttpResponse HttpClient::request(const std::string& method, const std::string& url,
                                  const std::string& body, bool with_credentials) {
-  CURL* c = static_cast<CURL*>(m_curl);
-  static thread_local std::mt19937 jitter_rng{std::random_device{}()};
-  std::uniform_real_distribution<double> jitter(0.5, 1.0);
-  std::string why;
+  return exchange(method, url, body, with_credentials, true).head();
+}
+
+HttpStream& HttpClient::open(const std::string& method, const std::string& url,
+                             const std::string& body, bool with_credentials) {
+  return exchange(method, url, body, with_credentials, false);
+}
+
+// Sends the request until an answer is not one to retry. whole: a 2xx body is read here too
+// (so a transfer that breaks in it is retried); else it is left to the stream.
+HttpStream& HttpClient::exchange(const std::string& method, const std::string& url,
+                                 const std::string& body, bool with_credentials, bool whole) {
+  std::string what = fmt::format("{} {}", method, mask_address(url));
   for (int attempt = 1;; ++attempt) {
     pace();
-    HttpResponse response;
-    Received received{&response, m_opts.max_response};
-    char error[CURL_ERROR_SIZE] = "";
-    curl_easy_reset(c);
-    curl_easy_setopt(c, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(c, CURLOPT_MAXREDIRS, 10L);
-    curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error);
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(m_opts.connect_timeout * 1000));
-    curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_opts.timeout * 1000));
-    curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, static_cast<curl_off_t>(m_opts.max_response));
-    curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, m_opts.insecure ? 0L : 1L);
-    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, m_opts.insecure ? 0L : 2L);
-    // OAuth 1.0a signs each request afresh (its nonce and time): the headers plus its own.
-    curl_slist* signed_headers = nullptr;
-    if (with_credentials && m_oauth) {
-      for (auto* h = static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers); h;
-           h = h->next)
-        signed_headers = curl_slist_append(signed_headers, h->data);
-      std::string auth = "Authorization: " +
-                         oauth1_header(method, url, *m_oauth, oauth1_nonce(), oauth1_timestamp());
-      signed_headers = curl_slist_append(signed_headers, auth.c_str());
-    }
-    std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> signed_guard(signed_headers,
-                                                                             curl_slist_free_all);
-    if (signed_headers)
-      curl_easy_setopt(c, CURLOPT_HTTPHEADER, signed_headers);
-    else if (with_credentials)
-      curl_easy_setopt(c, CURLOPT_HTTPHEADER,
-                       static_cast<curl_slist*>(method == "GET" ? m_headers : m_write_headers));
-    curl_easy_setopt(c, CURLOPT_USERAGENT, "etlkit/0.1");
-    if (with_credentials && !m_userpwd.empty()) {
-      curl_easy_setopt(c, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
-      curl_easy_setopt(c, CURLOPT_USERPWD, m_userpwd.c_str());
-    }
-    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(c, CURLOPT_WRITEDATA, &received);
-    curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(c, CURLOPT_HEADERDATA, &received);
-    if (method != "GET") {
-      curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
-      curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(body.size()));
-    }
-    CURLcode rc = curl_easy_perform(c);
+    m_stream.reset();  // the handle is free again
+    m_body = body;
+    prepare(method, url, with_credentials);
+    m_stream = std::make_unique<HttpStream>(m_curl, what, m_opts.max_response, !whole);
+    HttpStream& s = *m_stream;
+    s.start();
+    s.wait_for_head();
+    long status = s.head().status;
+    if (whole || status < 200 || status >= 300) s.read_whole();
+    bool retry = false, too_big = false;
+    std::string why = s.failure(retry, too_big);
     double wait = -1;
-    if (received.too_big || rc == CURLE_FILESIZE_EXCEEDED)
-      throw IoError(fmt::format("{} {}: the response is larger than --max-response ({} bytes)",
-                                method, mask_address(url), m_opts.max_response));
-    if (rc != CURLE_OK) {
-      why = error[0] ? error : curl_easy_strerror(rc);
-      if (!retryable(rc)) throw IoError(fmt::format("{} {}: {}", method, mask_address(url), why));
+    if (!why.empty()) {
+      if (too_big || !retry) throw IoError(fmt::format("{}: {}", what, why));
     } else {
-      curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &response.status);
-      note_quota(response);
-      if (response.status != 429 && response.status < 500) return response;
-      why = fmt::format("HTTP {}", response.status);
-      wait = retry_after(response);
+      note_quota(s.head());
+      if (status != 429 && status < 500) return s;
+      why = fmt::format("HTTP {}", status);
+      wait = retry_after(s.head());
       if (wait > m_opts.max_retry_wait)
         throw IoError(fmt::format(
-            "{} {}: HTTP {}: the server asks to retry after {:.0f} s, more than --max-retry-wait "
+            "{}: HTTP {}: the server asks to retry after {:.0f} s, more than --max-retry-wait "
             "{:g} s",
-            method, mask_address(url), response.status, wait, m_opts.max_retry_wait));
+            what, status, wait, m_opts.max_retry_wait));
     }
     if (attempt > m_opts.retries)
-      throw IoError(fmt::format("{} {}: {} (gave up after {} attempts)", method, mask_address(url),
-                                why, attempt));
+      throw IoError(fmt::format("{}: {} (gave up after {} attempts)", what, why, attempt));
     if (wait < 0)
-      wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, attempt - 1)) * jitter(jitter_rng);
-    wait_for(std::min(wait, m_opts.max_retry_wait));
+      back_off(attempt);
+    else
+      wait_for(std::min(wait, m_opts.max_retry_wait));
   }
+}
+
+void HttpClient::back_off(int attempt) {
+  static thread_local std::mt19937 jitter_rng{std::random_device{}()};
+  std::uniform_real_distribution<double> jitter(0.5, 1.0);
+  double wait = std::min(30.0, m_opts.retry_wait * std::pow(2.0, attempt - 1)) * jitter(jitter_rng);
+  wait_for(std::min(wait, m_opts.max_retry_wait));
 }
 
 }  // namespace etl

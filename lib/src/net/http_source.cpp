@@ -108,85 +108,141 @@ HttpSource::HttpSource(const std::string& url, const ConnectorOptions& o)
   }
 }
 
-bool HttpSource::fetch_page() {
+namespace {
+
+std::uint64_t record_digest(const Value& v) {
+  return digest_text(kDigestSeed, to_json(v));
+}
+
+}  // namespace
+
+// Starts the next page's request: false when there is none.
+bool HttpSource::open_page() {
   if (m_next_url.empty() || StopSignals::requested()) return false;
-  std::string url = m_next_url;
-  if (!m_seen.insert(url).second)
+  m_url = m_next_url;
+  if (!m_seen.insert(m_url).second)
     throw IoError(fmt::format("{}: pagination loop: page {} leads back to {}, already read", m_name,
-                              m_page_no, mask_address(url)));
+                              m_page_no, mask_address(m_url)));
   if (m_opts.paging.max_pages > 0 && m_page_no >= m_opts.paging.max_pages)
     throw IoError(
         fmt::format("{}: more than --max-pages {} pages", m_name, m_opts.paging.max_pages));
   ++m_page_no;
-  std::string where = fmt::format("page {} ({})", m_page_no, mask_address(url));
+  m_where = fmt::format("page {} ({})", m_page_no, mask_address(m_url));
   // Credentials go only to the first URL's origin: a next page elsewhere is refused, or read
   // without them when --allow-cross-origin says so.
-  bool same_origin = url_origin(url) == m_origin;
-  if (!same_origin && !m_opts.paging.allow_cross_origin)
+  m_same_origin = url_origin(m_url) == m_origin;
+  if (!m_same_origin && !m_opts.paging.allow_cross_origin)
     throw IoError(fmt::format(
         "{}: the next page is on another origin ({}); credentials go only to {}, so it is not "
         "read (--allow-cross-origin reads it without them)",
-        where, url_origin(url), m_origin));
-  HttpResponse r;
+        m_where, url_origin(m_url), m_origin));
+  m_next_url.clear();
+  m_digests.clear();
+  m_repeating = m_page_no > 1 && !m_previous.empty();
+  m_page_open = m_restart = true;
+  return true;
+}
+
+void HttpSource::page_changed(std::size_t record) const {
+  throw IoError(fmt::format(
+      "{}: the transfer broke after record {}, and when the page was sent again record {} was "
+      "no longer the same: the page changed between the two reads, so it is not read on",
+      m_where, m_digests.size(), record));
+}
+
+// (Re)starts the page's transfer and walks to its records, past those already handed on.
+void HttpSource::start_transfer() {
   try {
-    r = m_client.request(m_body.empty() ? "GET" : "POST", url, m_body, same_origin);
-  } catch (const StopRequested&) {
-    return false;  // a stop signal while waiting to retry: the pipeline sees it and stops
+    m_stream = &m_client.open(m_body.empty() ? "GET" : "POST", m_url, m_body, m_same_origin);
   } catch (const IoError& e) {  // say which page the run reached
     throw IoError(fmt::format("page {}: {}", m_page_no, e.what()));
   }
-  if (r.status >= 300)
-    throw IoError(fmt::format("{}: HTTP {}: {}", where, r.status, http_error_message(r.body)));
-  m_next_url.clear();
+  const HttpResponse& head = m_stream->head();
+  if (head.status >= 300)
+    throw IoError(
+        fmt::format("{}: HTTP {}: {}", m_where, head.status, http_error_message(head.body)));
+  HttpStream* stream = m_stream;
+  m_json = std::make_unique<JsonStream>(
+      [stream](char* buf, std::size_t n) { return stream->read(buf, n); });
+  m_walker.reset();
+  m_json->skip_whitespace();
   // 204 No Content (BigCommerce past its last page) or an empty body: no more records.
-  if (r.status == 204 || r.body.find_first_not_of(" \t\r\n") == std::string::npos) {
-    m_items = &m_empty;
-    m_pos = 0;
-    return true;
+  if (head.status == 204 || m_json->at_end()) {
+    if (!m_digests.empty()) page_changed(1);
+    return;
   }
   // A page that is not the JSON it should be is bad data (exit 3), not a failed connection.
-  if (auto err = parse_json(r.body, m_page))
-    throw DataError(
-        fmt::format("{}: invalid JSON at byte {}: {}", where, err->offset, err->message));
-  // "/" is the page itself, as for JSON files (GET /V1/orders/3 answers one object).
-  m_items = m_opts.records_path == "/" ? &m_page : json_pointer(m_page, m_opts.records_path);
-  if (m_items != nullptr && m_items->kind() == Value::Kind::Object &&
-      !m_opts.records_path.empty()) {
-    // One record (GET /V1/orders/3, Shopify's {"order": {…}}): an array of it. Only when a
-    // records path says so: a page's wrapper object read as one record would be a guess.
-    m_single = Value::array();
-    m_single.items().push_back(*m_items);
-    m_items = &m_single;
+  // "/" is the page itself; an object at a records path given is one record (GET
+  // /V1/orders/3, Shopify's {"order": {…}}), but a page's wrapper object read as one record
+  // would be a guess.
+  const std::string& path = m_opts.records_path;
+  m_walker = std::make_unique<JsonRecordWalker>(
+      *m_json, path, [this, &path](JsonRecordWalker::Problem problem, const std::string& message) {
+        if (problem == JsonRecordWalker::Problem::Syntax)
+          throw DataError(
+              fmt::format("{}: invalid JSON at byte {}: {}", m_where, m_json->Tell(), message));
+        throw DataError(fmt::format("{}: no array of records at '{}'{}", m_where, path,
+                                    path.empty() ? " (use --records-path: the path of the array, "
+                                                   "or / to read the object as one record)"
+                                                 : ""));
+      });
+  m_walker->start(&m_envelope);
+  Value again;
+  for (std::size_t i = 0; i < m_digests.size(); ++i)
+    if (!m_walker->next(again) || record_digest(again) != m_digests[i]) page_changed(i + 1);
+}
+
+// The page's next element; false at its end. A transfer that breaks is started again, as
+// often as --retries allows.
+bool HttpSource::next_item(Value& item) {
+  for (int attempt = 1;; ++attempt) {
+    try {
+      if (m_restart) {
+        m_restart = false;
+        start_transfer();
+      }
+      return m_walker && m_walker->next(item);
+    } catch (const HttpBroken& e) {
+      if (attempt > m_opts.http.retries)
+        throw IoError(
+            fmt::format("page {}: {} (gave up after {} attempts)", m_page_no, e.what(), attempt));
+      m_restart = true;
+      m_client.back_off(attempt);
+    }
   }
-  if (m_items == nullptr || m_items->kind() != Value::Kind::Array)
-    throw DataError(fmt::format(
-        "{}: no array of records at '{}'{}", where, m_opts.records_path,
-        m_opts.records_path.empty()
-            ? " (use --records-path: the path of the array, or / to read the object as one record)"
-            : ""));
-  m_pos = 0;
-  std::size_t count = m_items->items().size();
+}
+
+// At the end of a page's records: a repeat of the previous page, or the way to the next.
+void HttpSource::end_page() {
+  m_page_open = false;
+  std::size_t count = m_digests.size();
+  if (!m_walker) return;  // no body: the end of the pages
   // Where the client counts pages (page, offset) a repeat is told by its records, as Magento's
   // repeated last page differs in its search_criteria; where the server said where to go, a
-  // page whose body repeats word for word loops. Only the first needs the records serialised.
+  // page that repeats word for word loops.
   Paging style = m_opts.paging.paginate;
   bool client_counts = style == Paging::Page || style == Paging::Offset;
-  std::uint64_t page_digest = digest_text(kDigestSeed, client_counts ? to_json(*m_items) : r.body);
-  if (count > 0 && m_page_no > 1 && page_digest == m_last_page_digest) {
-    if (!client_counts)
+  std::uint64_t envelope = digest_text(kDigestSeed, to_json(m_envelope));
+  if (m_repeating && count > 0 && count == m_previous.size()) {
+    if (!client_counts && envelope == m_previous_envelope)
       throw IoError(
-          fmt::format("{}: the page repeats page {} word for word", where, m_page_no - 1));
-    // Magento answers a page past its last with the last page again: the end, not new records.
-    m_notes.push_back(fmt::format(
-        "{} repeats the records of page {}: taken as the end of the pages, not read twice", where,
-        m_page_no - 1));
-    m_items = &m_empty;
-    return true;
+          fmt::format("{}: the page repeats page {} word for word", m_where, m_page_no - 1));
+    if (client_counts) {
+      // Magento answers a page past its last with the last page again: the end, not new records.
+      m_notes.push_back(fmt::format(
+          "{} repeats the records of page {}: taken as the end of the pages, not read twice",
+          m_where, m_page_no - 1));
+      m_held.clear();
+      return;
+    }
   }
-  m_last_page_digest = page_digest;
+  for (auto& held : m_held) m_ready.push_back(std::move(held));
+  m_held.clear();
+  m_previous = std::move(m_digests);
+  m_digests.clear();
+  m_previous_envelope = envelope;
   m_read += count;
-  find_next_page(url, r, count);
-  return true;
+  find_next_page(m_stream->head(), count);
 }
 
 // Whether a page/offset page says there is more: --has-more-path, else --total-path, else a
@@ -194,11 +250,11 @@ bool HttpSource::fetch_page() {
 bool HttpSource::more_in_body(std::size_t count) const {
   if (count == 0) return false;
   if (!m_opts.paging.has_more_path.empty()) {
-    const Value* more = json_pointer(m_page, m_opts.paging.has_more_path);
+    const Value* more = json_pointer(m_envelope, m_opts.paging.has_more_path);
     return more && more->kind() == Value::Kind::Bool && more->as_bool();
   }
   if (!m_opts.paging.total_path.empty()) {
-    const Value* total = json_pointer(m_page, m_opts.paging.total_path);
+    const Value* total = json_pointer(m_envelope, m_opts.paging.total_path);
     auto n = total && total->kind() == Value::Kind::Number ? Decimal::parse(total->text())
                                                            : std::nullopt;
     auto whole = n ? n->to_int64() : std::nullopt;
@@ -210,11 +266,12 @@ bool HttpSource::more_in_body(std::size_t count) const {
   return count >= m_opts.paging.page_size;
 }
 
-void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, std::size_t count) {
+void HttpSource::find_next_page(const HttpResponse& head, std::size_t count) {
   Paging style = m_opts.paging.paginate;
+  const std::string& url = m_url;
   if (style == Paging::Link) {
-    auto link = r.headers.find("link");
-    if (link != r.headers.end() && count > 0) {  // an empty page ends it, next link or not
+    auto link = head.headers.find("link");
+    if (link != head.headers.end() && count > 0) {  // an empty page ends it, next link or not
       std::string next = next_link(link->second);
       if (!next.empty()) m_next_url = resolve_url(url, next);
     }
@@ -229,14 +286,14 @@ void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, s
         with_query(with_query(m_base, m_opts.paging.offset_param, std::to_string(m_offset)),
                    m_opts.paging.limit_param, std::to_string(m_opts.paging.page_size));
   } else if (style == Paging::Cursor) {
-    const Value* cursor = json_pointer(m_page, m_opts.paging.cursor_path);
+    const Value* cursor = json_pointer(m_envelope, m_opts.paging.cursor_path);
     if (cursor &&
         (cursor->kind() == Value::Kind::String || cursor->kind() == Value::Kind::Number) &&
         !cursor->text().empty() && count > 0)
       m_next_url = with_query(m_base, m_opts.paging.cursor_param, cursor->text());
   } else if (style == Paging::Next && count > 0) {
     // A URL (relative ones resolve against this page's), or a links array with rel "next".
-    const Value* next = json_pointer(m_page, m_opts.paging.next_path);
+    const Value* next = json_pointer(m_envelope, m_opts.paging.next_path);
     if (next && next->kind() == Value::Kind::Array) {
       const Value* href = nullptr;
       for (const auto& link : next->items()) {
@@ -254,21 +311,46 @@ void HttpSource::find_next_page(const std::string& url, const HttpResponse& r, s
 }
 
 bool HttpSource::next(Sourced& out) {
-  while (m_items == nullptr || m_pos >= m_items->items().size())
-    if (!fetch_page()) return false;
-  const Value& item = m_items->items()[m_pos++];
+  std::pair<std::size_t, Value> item;
+  try {
+    while (m_ready.empty()) {
+      if (!m_page_open && !open_page()) return false;
+      Value v;
+      if (!next_item(v)) {
+        end_page();
+        continue;
+      }
+      std::uint64_t digest = record_digest(v);
+      m_digests.push_back(digest);
+      std::size_t place = m_digests.size();
+      // Held back while the page repeats the previous one, in place: a repeated page is never
+      // handed on, and a page that differs hands on what it held, in order.
+      if (m_repeating && place <= m_previous.size() && m_previous[place - 1] == digest) {
+        m_held.emplace_back(place, std::move(v));
+        continue;
+      }
+      m_repeating = false;
+      for (auto& held : m_held) m_ready.push_back(std::move(held));
+      m_held.clear();
+      m_ready.emplace_back(place, std::move(v));
+    }
+  } catch (const StopRequested&) {
+    return false;  // a stop signal while waiting: the pipeline sees it and stops
+  }
+  item = std::move(m_ready.front());
+  m_ready.pop_front();
   out.where.source = m_name;
   out.where.line = 0;
-  out.where.detail = fmt::format("page {} item {}", m_page_no, m_pos);
+  out.where.detail = fmt::format("page {} item {}", m_page_no, item.first);
   out.reject_reason.clear();
   out.raw.clear();
-  if (item.kind() != Value::Kind::Object) {
+  if (item.second.kind() != Value::Kind::Object) {
     out.record.clear();
     out.reject_reason = "not a JSON object";
-    out.raw = to_json(item);
+    out.raw = to_json(item.second);
     return true;
   }
-  out.record.fields() = item.members();
+  out.record.fields() = std::move(item.second.members());
   return true;
 }
 

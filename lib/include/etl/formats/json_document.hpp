@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "etl/formats/json_walker.hpp"
 #include "etl/io.hpp"
 #include "etl/json_stream.hpp"
 #include "etl/sink.hpp"
@@ -22,28 +23,16 @@ class JsonDocumentReader : public Source {
   bool next(Sourced& out) override;
 
  private:
-  // A container the records path passed through, and the key or index it took there.
-  struct Level {
-    char open;
-    std::string token;
-  };
   bool start_document();
-  void seek_records();
-  void finish_document();
   [[noreturn]] void fail(const std::string& message) const;
   InputStream m_in;
   JsonStream m_json;
   std::string m_name;
-  std::string m_pointer;
-  bool m_path_given;
-  std::vector<std::string> m_tokens;
-  std::vector<Level> m_levels;
+  JsonRecordWalker m_walker;
   Value m_item;
-  std::uint64_t m_index = 0;           // records handed out, over all documents
-  std::uint64_t m_index_in_array = 0;  // elements read from the current records array
+  std::uint64_t m_index = 0;  // records handed out, over all documents
   std::uint64_t m_documents = 0;
   bool m_in_array = false;
-  bool m_single = false;  // the records path names one object: one record
 };
 
 // Writes the records as one JSON array, one record a line.

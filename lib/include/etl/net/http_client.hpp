@@ -5,11 +5,13 @@
 // never printed: messages carry mask_address(url) and no headers.
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "etl/mask.hpp"
+#include "etl/net/http_stream.hpp"
 #include "etl/net/oauth1.hpp"
 
 namespace etl {
@@ -30,12 +32,6 @@ struct HttpOptions {
   bool insecure = false;
 };
 
-struct HttpResponse {
-  long status = 0;
-  std::string body;
-  std::map<std::string, std::string> headers;  // names lower-cased
-};
-
 class HttpClient {
  public:
   explicit HttpClient(const HttpOptions& o);
@@ -47,9 +43,19 @@ class HttpClient {
   // during a wait throws StopRequested. with_credentials false: no --header, no --user-env.
   HttpResponse request(const std::string& method, const std::string& url,
                        const std::string& body = "", bool with_credentials = true);
+  // The same, but a 2xx answer's body is left to the stream's read(), as it arrives (a stop
+  // signal ends the wait for it). The stream lives until the next request or open.
+  // Waits before the attempt-th retry of something that failed: --retry-wait doubled each
+  // time (up to 30 s and --max-retry-wait), with jitter. A stop signal throws StopRequested.
+  void back_off(int attempt);
+  HttpStream& open(const std::string& method, const std::string& url, const std::string& body = "",
+                   bool with_credentials = true);
 
  private:
   void pace();
+  HttpStream& exchange(const std::string& method, const std::string& url, const std::string& body,
+                       bool with_credentials, bool whole);
+  void prepare(const std::string& method, const std::string& url, bool with_credentials);
   HttpOptions m_opts;
   void* m_curl = nullptr;
   void* m_headers = nullptr;        // curl_slist, for GET
@@ -58,6 +64,9 @@ class HttpClient {
   std::optional<OAuth1Credentials> m_oauth;
   double m_last_request = 0;  // steady clock, seconds
   double m_quota_until = 0;   // a platform said its quota is spent until then (steady clock)
+  std::string m_body;         // the request's body, which libcurl reads during the transfer
+  void* m_signed = nullptr;   // curl_slist: the headers with this request's OAuth signature
+  std::unique_ptr<HttpStream> m_stream;
   void note_quota(const HttpResponse& r);
 };
 
@@ -70,9 +79,6 @@ std::string expand_env(const std::string& text);
 
 // The target of the rel="next" link in a Link header, or empty.
 std::string next_link(const std::string& link_header);
-
-// Thrown when SIGINT or SIGTERM arrives while a request waits (backoff, Retry-After, pacing).
-struct StopRequested {};
 
 // scheme://host:port of a URL (the default port filled in), for keeping credentials to it.
 std::string url_origin(const std::string& url);
