@@ -129,13 +129,43 @@ const platform = (name, q, req, res, route = 'platform') => {
       return json(res, 200, items);
     }
     case 'bigcommerce-v3': {  // data + meta.pagination, the next page as a relative query
+      // ?upto=N: only the first N orders exist yet; date_modified:min (ISO 8601) filters as
+      // BigCommerce v3 does, and the next links keep the filter.
       const page = num(q.get('page'), 1), limit = num(q.get('limit'), 50);
-      const pages = Math.ceil(orders.length / limit);
-      const links = { current: `?page=${page}&limit=${limit}` };
-      if (page < pages) links.next = `?page=${page + 1}&limit=${limit}`;
-      return json(res, 200, { data: orders.slice((page - 1) * limit, page * limit),
-        meta: { pagination: { total: orders.length, count: Math.min(limit, orders.length - (page - 1) * limit),
-                              per_page: limit, current_page: page, total_pages: pages, links } } });
+      const since = q.get('date_modified:min') ? Date.parse(q.get('date_modified:min')) : -Infinity;
+      const all = orders.slice(0, num(q.get('upto'), orders.length))
+        .map((o, i) => ({ ...o, date_modified: new Date(Date.UTC(2024, 2, 1 + i, 12)).toISOString().replace('.000Z', '+00:00') }))
+        .filter((o) => Date.parse(o.date_modified) >= since);
+      const pages = Math.max(1, Math.ceil(all.length / limit));
+      const keep = [...q.entries()].filter(([k]) => k !== 'page' && k !== 'limit')
+        .map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
+      const links = { current: `?page=${page}&limit=${limit}${keep}` };
+      if (page < pages) links.next = `?page=${page + 1}&limit=${limit}${keep}`;
+      const data = all.slice((page - 1) * limit, page * limit);
+      return json(res, 200, { data, meta: { pagination: { total: all.length, count: data.length,
+        per_page: limit, current_page: page, total_pages: pages, links } } });
+    }
+    case 'shopify': {  // GET orders.json: {"orders": […]}, cursor paging in the Link header
+      // (page_info, which carries the filters: Shopify refuses other filters beside it);
+      // updated_at_min filters; ?upto=N: only the first N orders exist yet.
+      const limit = num(q.get('limit'), 10);
+      let state = { upto: num(q.get('upto'), orders.length), min: q.get('updated_at_min'), at: 0 };
+      if (q.get('page_info')) {
+        if ([...q.keys()].some((k) => k !== 'page_info' && k !== 'limit'))
+          return json(res, 400, { errors: 'page_info - cannot be combined with other filters' });
+        state = JSON.parse(Buffer.from(q.get('page_info'), 'base64url').toString());
+      }
+      const since = state.min ? Date.parse(state.min) : -Infinity;
+      const all = orders.slice(0, state.upto)
+        .map((o, i) => ({ id: 450789469 + i, ...o, updated_at: `2024-03-${String(1 + i).padStart(2, '0')}T12:00:00-05:00` }))
+        .filter((o) => Date.parse(o.updated_at) >= since);
+      const items = all.slice(state.at, state.at + limit);
+      const headers = {};
+      if (state.at + limit < all.length) {
+        const next = Buffer.from(JSON.stringify({ ...state, at: state.at + limit })).toString('base64url');
+        headers.Link = `<${here}?limit=${limit}&page_info=${next}>; rel="next"`;
+      }
+      return json(res, 200, { orders: items }, headers);
     }
     case 'netsuite': {  // SuiteQL: hasMore, offset/limit, and a links array with rel "next"
       const offset = num(q.get('offset'), 0), limit = num(q.get('limit'), 1000);
@@ -146,9 +176,24 @@ const platform = (name, q, req, res, route = 'platform') => {
       return json(res, 200, { links, count: items.length, hasMore, items, offset, totalResults: orders.length });
     }
     case 'odata': {  // server-driven paging: @odata.nextLink while there is more
-      const skip = num(q.get('$skip'), 0), top = 10;
-      const body = { '@odata.context': `${here}/$metadata#Orders`, value: orders.slice(skip, skip + top) };
-      if (skip + top < orders.length) body['@odata.nextLink'] = `${here}?$skip=${skip + top}`;
+      // ?upto=N: only the first N orders exist yet. $filter understands exactly one condition,
+      // FIELD ge VALUE (a DateTimeOffset literal, as Business Central's lastModifiedDateTime),
+      // and refuses any other rather than answer as if it held; the next link keeps it.
+      const skip = num(q.get('$skip'), 0), top = 10, upto = num(q.get('upto'), orders.length);
+      let keep = (o) => true;
+      const filter = q.get('$filter');
+      if (filter) {
+        const m = /^(\w+) ge (\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d))$/.exec(filter);
+        if (!m) return json(res, 400, { error: { code: 'BadRequest', message: `The filter '${filter}' is not supported.` } });
+        keep = (o) => o[m[1]] !== undefined && Date.parse(o[m[1]]) >= Date.parse(m[2]);
+      }
+      const all = orders.slice(0, upto)
+        .map((o, i) => ({ ...o, lastModifiedDateTime: new Date(Date.UTC(2024, 2, 1 + i, 12)).toISOString() }))
+        .filter(keep);
+      const body = { '@odata.context': `${here}/$metadata#Orders`, value: all.slice(skip, skip + top) };
+      const more = [...q.entries()].filter(([k]) => k !== '$skip')
+        .map(([k, v]) => `&${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('');
+      if (skip + top < all.length) body['@odata.nextLink'] = `${here}?$skip=${skip + top}${more}`;
       return json(res, 200, body);
     }
     default:
@@ -339,6 +384,8 @@ const server = http.createServer((req, res) => {
       const items = orders.slice((page - 1) * limit, page * limit);
       return json(res, 200, items, headers);
     }
+    case 'bigcommerce-v2':  // GET /bigcommerce-v2/orders/ID: one order's status, as PUT left it
+      return json(res, 200, { id: Number(parts[2]), status_id: bigcommerceV2Status[parts[2]] ?? 1 });
     case 'magento':  // GET /magento/V1/products/SKU: one product, as PUT left it
       if (!magentoAuth(req, res)) return;
       return magentoCatalog[parts[3]] ? json(res, 200, magentoCatalog[parts[3]])
@@ -434,6 +481,22 @@ function odataPatch(req, res, parts, body) {
   return json(res, 200, { '@odata.etag': `W/"${Date.now()}"`, ...item });
 }
 
+// BigCommerce v2's PUT /v2/orders/{id} (here /bigcommerce-v2/orders/ID): X-Auth-Token, a body
+// such as {"status_id": 11}; errors as v2 writes them, an array of {status, message}. Orders 1-25
+// exist; status_id must be 0-14. GET /bigcommerce-v2/orders/ID reads one back.
+const bigcommerceV2Status = {};
+const bigcommerceV2Order = (req, res, parts, body) => {
+  if (req.headers['x-auth-token'] !== 'b-token')
+    return json(res, 401, [{ status: 401, message: 'You are not authorized to access this resource.' }]);
+  const id = Number(parts[2]);
+  if (!(id >= 1 && id <= orders.length))
+    return json(res, 404, [{ status: 404, message: 'The requested resource was not found.' }]);
+  if (!Number.isInteger(body.status_id) || body.status_id < 0 || body.status_id > 14)
+    return json(res, 400, [{ status: 400, message: "The field 'status_id' is invalid.", details: { invalid_reason: 'Must be a valid order status id.' } }]);
+  bigcommerceV2Status[id] = body.status_id;
+  return json(res, 200, { id, status_id: body.status_id });
+};
+
 function write(req, res, text) {
   const parts = new URL(req.url, 'http://localhost').pathname.split('/').filter(Boolean);
   let body;
@@ -458,6 +521,7 @@ function write(req, res, text) {
       return json(res, 207, { data: good, errors: list.map((r, i) => (bad[i] ? { index: i, status: 422, title: `email is invalid: ${r.email}` } : null)).filter(Boolean) });
     return json(res, 207, { message: 'some records failed' });  // opaque: cannot be told apart
   }
+  if (parts[0] === 'bigcommerce-v2' && req.method === 'PUT') return bigcommerceV2Order(req, res, parts, body);
   if (parts[0] === 'magento' && req.method === 'PUT') return magentoProduct(req, res, parts, body);
   if (parts[0] === 'netsuite' && parts[3] === 'salesOrder') return netsuiteSalesOrder(req, res, body);
   if (parts[0] === 'shopify' && parts[parts.length - 1] === 'set.json') return shopifyInventorySet(req, res, body);

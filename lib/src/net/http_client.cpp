@@ -88,7 +88,8 @@ std::string shopify_errors(const Value& errors) {
 
 std::string http_error_message(const std::string& body) {
   Value v;
-  bool object = !parse_json(body, v) && v.kind() == Value::Kind::Object;
+  bool parsed = !parse_json(body, v);
+  bool object = parsed && v.kind() == Value::Kind::Object;
   if (object)
     // The common fields, and NetSuite's {"o:errorDetails": [{"detail": …}]}
     // … and OData's {"error": {"code": …, "message": …}}
@@ -106,6 +107,14 @@ std::string http_error_message(const std::string& body) {
     }
   if (object)
     if (const Value* errors = json_pointer(v, "/errors")) return shopify_errors(*errors);
+  // BigCommerce v2: [{"status": 400, "message": "The field 'status_id' is invalid."}]
+  if (parsed && v.kind() == Value::Kind::Array) {
+    std::string out;
+    for (const auto& item : v.items())
+      if (const Value* m = json_pointer(item, "/message"); m && m->kind() == Value::Kind::String)
+        out += (out.empty() ? "" : "; ") + m->text();
+    if (!out.empty()) return out;
+  }
   std::string s = body.substr(0, 200);
   for (auto& c : s)
     if (c == '\n' || c == '\r') c = ' ';
