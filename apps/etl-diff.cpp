@@ -16,55 +16,90 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("NEW", o.new_address, "The new (or actual) records; with --base: side B")
       ->required();
-  app.add_option("-k,--key", o.key, "Key field(s), comma-separated")->delimiter(',')->required();
+  app.add_option("-k,--key", o.key,
+                 "Key field(s), comma-separated. Keys match by their text, so a CSV's \"1001\" "
+                 "meets a table's 1001; integers sort by value (9 < 10), other keys bytewise")
+      ->delimiter(',')
+      ->required()
+      ->type_name("K[,K]");
   app.add_option("-o,--output", o.output, "Where the change records go (default: stdout)")
-      ->check(etl::cli::non_empty_path());
+      ->check(etl::cli::non_empty_path())
+      ->type_name("FILE");
   app.add_option("--html", o.html,
-                 "Also write the diff as one self-contained HTML page: summary, most changed "
-                 "fields, added, removed and changed records with old and new values")
-      ->check(etl::cli::non_empty_path());
+                 "Also write the diff as one self-contained page for people who would rather "
+                 "look than read NDJSON: the summary, the fields that changed most, the added, "
+                 "removed and changed records with each changed value's old and new side by "
+                 "side; values are laid out as text, so markup in the data shows as text "
+                 "(diff/0014-html-report, checked in headless Chromium)")
+      ->check(etl::cli::non_empty_path())
+      ->type_name("FILE");
   app.add_option("--html-rows", o.html_rows,
-                 "The added, removed and changed records the page shows of each (default 1000; "
-                 "it says how many more there are)");
-  app.add_flag("--all", o.all, "Also write unchanged keys as {\"op\":\"same\",…}");
-  app.add_flag("--subset", o.subset,
-               "Check that every OLD record is in NEW with OLD's fields equal; records and fields "
-               "only in NEW are not differences (verify a night against a table of all nights)");
+                 "The records of each kind the page shows (default 1000); it says how many more "
+                 "there are")
+      ->type_name("N");
+  app.add_flag("--all", o.all, "Also write unchanged keys, as {\"op\":\"same\",…}");
+  app.add_flag(
+      "--subset", o.subset,
+      "Check that OLD is in NEW: every OLD record there, OLD's fields equal; records "
+      "only in NEW, and fields only NEW has (a table's own loaded_at), are not "
+      "differences and no add is written. Exit 1 when an OLD record is missing (remove) "
+      "or different (change). See 'Verifying a night' (diff/0013-subset-verifies-a-night)");
   app.add_option("--old-query", o.old_query,
-                 "A database OLD side reads this SQL instead of a table (a night's window)");
-  app.add_option("--new-query", o.new_query,
-                 "A database NEW side reads this SQL instead of a table (a night's window)");
-  app.add_option("--ignore", ignore, "Field not compared (repeatable, or comma-separated)")
-      ->delimiter(',');
+                 "A database OLD side (sqlite:PATH, postgresql://…, without #TABLE) reads this "
+                 "query instead of a table: the window of one night in a table of all nights")
+      ->type_name("SQL");
+  app.add_option("--new-query", o.new_query, "The same for the NEW side")->type_name("SQL");
+  app.add_option("--ignore", ignore,
+                 "Leave field F out of the comparison (repeatable, or comma-separated)")
+      ->delimiter(',')
+      ->type_name("F");
   app.add_option("--only", only, "Compare only these fields (repeatable, or comma-separated)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->type_name("F");
   app.add_flag("--numeric", o.rules.numeric,
-               "Compare numbers, and strings that hold numbers, by value: 10.0 = 10 = \"10\"");
+               "Numbers, and strings that hold numbers, compare by value: 10.0 = 10 = \"10\"");
   app.add_option("--tolerance", tolerance,
-                 "FIELD=AMOUNT: numbers of FIELD within AMOUNT are equal (repeatable)");
-  app.add_flag("--trim", o.rules.trim, "Ignore white space around strings");
+                 "F=AMOUNT: numbers of F within the amount are equal (exact decimals, no "
+                 "floating point; repeatable); a CSV's values are strings, so with CSV give "
+                 "--numeric too")
+      ->type_name("F=AMOUNT");
+  app.add_flag("--trim", o.rules.trim, "White space around strings does not count");
   app.add_option("--time", o.rules.time_fields,
-                 "Compare this field's values as times (repeatable, or comma-separated); a "
-                 "database side's timestamp columns always are")
-      ->delimiter(',');
+                 "Field F's values compare as times, as --times does for all (repeatable, or "
+                 "comma-separated). A field a database side types as a time (a SQLite "
+                 "DATE/DATETIME/TIMESTAMP column, a PostgreSQL or MariaDB timestamp) always "
+                 "compares so, without a flag (diff/0015-times-by-column)")
+      ->delimiter(',')
+      ->type_name("F");
   app.add_flag("--times", o.rules.times,
                "Strings that are ISO 8601 times compare as times: '2024-03-01 10:00:00' = "
                "'2024-03-01T10:00:00.000', and with offsets as instants ('…Z' = '…+00:00')");
-  app.add_flag("--ignore-case", o.rules.ignore_case, "Compare strings by Unicode lower case");
+  app.add_flag("--ignore-case", o.rules.ignore_case,
+               "Case does not count (Unicode simple case mapping)");
   app.add_option("--map", maps,
-                 "OLD_NAME=NEW_NAME: a field the old side names differently (repeatable)");
+                 "A field the old side names differently (repeatable); records are written with "
+                 "NEW's names")
+      ->type_name("OLD_NAME=NEW_NAME");
   app.add_flag("--sorted", o.sorted,
-               "Both inputs are already sorted by the key: stream them, no temporary files");
-  app.add_option("--memory", memory, "Memory for sorting before spilling to temporary files")
-      ->capture_default_str();
-  app.add_option("--temp-dir", o.temp_dir, "Where spilled runs go (default: $TMPDIR or /tmp)");
+               "Both inputs are already in key order: stream them in one pass, no temporary "
+               "files (an out-of-order key stops the run, exit 3)");
+  app.add_option("--memory", memory,
+                 "Memory for sorting (default 1G; a 1M-row pair of orders needs about 360 MB); "
+                 "past it, sorted runs spill to --temp-dir and are merged")
+      ->type_name("SIZE");
+  app.add_option("--temp-dir", o.temp_dir, "Where spilled runs go (default: $TMPDIR or /tmp)")
+      ->type_name("DIR");
   app.add_option("--base", o.base_address,
                  "Three-way: the common ancestor of OLD (A) and NEW (B); writes --changes-a and "
-                 "--changes-b so that both end equal");
-  app.add_option("--changes-a", o.changes_a, "Three-way: the change set to apply to A");
-  app.add_option("--changes-b", o.changes_b, "Three-way: the change set to apply to B");
+                 "--changes-b so that both end equal (see 'Two-way sync')")
+      ->type_name("BASE");
+  app.add_option("--changes-a", o.changes_a, "Three-way: the change set to apply to A")
+      ->type_name("FILE");
+  app.add_option("--changes-b", o.changes_b, "Three-way: the change set to apply to B")
+      ->type_name("FILE");
   app.add_option("--conflicts", o.conflicts,
-                 "Three-way: fields changed differently on both sides, with all three values");
+                 "Three-way: the fields changed differently on both sides, with all three values")
+      ->type_name("FILE");
   app.add_option("--prefer", o.prefer, "Three-way: which side wins a conflict (default: neither)")
       ->check(CLI::IsMember({"a", "b"}));
   etl::cli::add_paired_source_options(app, o.source_options);

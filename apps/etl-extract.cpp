@@ -16,28 +16,44 @@ int main(int argc, char** argv) {
                  "Sources: a file (.csv .tsv .ndjson .jsonl .json[.gz]), -, sqlite:PATH, "
                  "postgresql://…, mysql://… or https://…")
       ->required();
-  app.add_option("-o,--output", p.destination, "Output (default: NDJSON on stdout)")
-      ->check(etl::cli::non_empty_path());
-  app.add_option("--tag-source", p.tag_source, "Add each record's source name in this field");
+  app.add_option("-o,--output", p.destination,
+                 "Output, in the format its extension names (default: NDJSON on stdout)")
+      ->check(etl::cli::non_empty_path())
+      ->type_name("OUT");
+  app.add_option("--tag-source", p.tag_source,
+                 "Add each record's source name in FIELD (the aggregation pattern)")
+      ->type_name("FIELD");
   auto* state = app.add_option(
       "--state", p.state_file,
-      "Incremental: pass only records whose --cursor lies beyond the watermark in FILE; the "
-      "new watermark goes to FILE.next (etl-load --commit-state FILE moves it)");
+      "Incremental: only records whose cursor lies beyond the watermark in FILE pass, and "
+      "those at it that no earlier run passed (the others count as filtered; a record without a "
+      "cursor, or with one not of the cursor's type, is rejected); the new watermark goes to "
+      "FILE.next, which etl-load --commit-state FILE renames over FILE once its load committed. "
+      "See 'Incremental syncs'");
+  state->type_name("FILE");
   auto* cursor = app.add_option("--cursor", p.cursor,
                                 "Incremental: the cursor field(s), e.g. updated_at,id (the "
                                 "later ones order ties of the earlier)")
-                     ->delimiter(',');
+                     ->delimiter(',')
+                     ->type_name("F[,F]");
   state->needs(cursor);
   cursor->needs(state);
   app.add_option("--cursor-format", p.cursor_format,
-                 "Incremental: how time cursors are written, strptime-style (e.g. "
-                 "'%d/%m/%Y %H:%M'); without it ISO 8601 and RFC 2822 times are read as instants")
+                 "Incremental: how time cursors are written, strptime-style ('%d/%m/%Y %H:%M'); "
+                 "without it ISO 8601 (any offset) and RFC 2822 ('Thu, 08 Jul 2021 10:00:00 "
+                 "+0000') are read as instants")
       ->needs(state)
       ->type_name("FMT");
   app.add_option("--since-param", p.source_options.paging.since_param,
-                 "Incremental, HTTP: the API's query parameter that asks for records at or after "
-                 "a value (e.g. updated_since); it gets the watermark's first cursor value "
-                 "(SQLite and PostgreSQL --table sources filter in their query by themselves)")
+                 "Incremental from an HTTP API: the watermark's first cursor value goes into the "
+                 "query as NAME=value on every page (updated_since, json-server's id_gte), so the "
+                 "API sends only what is at or after it. Database --table sources need no flag: "
+                 "they put 'first cursor field >= value' into their query, compared as the "
+                 "watermark compares (numbers by value, text bytewise; a numeric watermark over a "
+                 "text column fetches all rows, since \"10\" comes after \"9\"; a time cursor "
+                 "goes to PostgreSQL timestamp columns as its instant, and to SQLite text as the "
+                 "day before it, which no offset can move a later instant below). Either way the "
+                 "watermark filters each record exactly; the push only saves the reading")
       ->needs(state)
       ->type_name("NAME");
   app.add_option("--since-query", p.source_options.paging.since_query,

@@ -33,49 +33,62 @@ int main(int argc, char** argv) {
                "of them took the whole stream; one failing rolls all back (default: a failing "
                "destination stops alone and the others are loaded)");
   app.add_option_function<std::string>(
-      "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
-      "Input NDJSON (default: stdin)");
+         "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
+         "Input NDJSON (default: stdin)")
+      ->type_name("FILE");
   etl::cli::add_connector_options(app, p.sink_options, true);
   app.add_flag("--changes", p.sink_options.sink.changes,
                "The input is an etl-diff change set: apply it (add inserts, change updates, "
-               "remove deletes) in one transaction; conflicts are rejected");
+               "remove deletes) in one transaction; conflicts are rejected. See 'Applying a "
+               "change set'");
   app.add_option("--children", p.sink_options.sink.children,
-                 "FIELD=TABLE:KEY[,KEY]: each record's array FIELD goes to TABLE, one row per "
-                 "element with the parent's --key fields added (child key: those and KEY), in "
-                 "the parent's transaction; children the record no longer holds are deleted "
-                 "(repeatable; SQLite and PostgreSQL)")
-      ->type_name("FIELD=TABLE:KEY");
+                 "Parents with children: each record's array FIELD goes to TABLE, one row per "
+                 "element with the parent's --key fields added (the child's key: those and KEY), "
+                 "in the parent's transaction; repeatable for several arrays (SQLite and "
+                 "PostgreSQL). See 'Parents with children'")
+      ->type_name("FIELD=TABLE:KEY[,KEY]");
   std::string children_mode = "sync";
   app.add_option("--children-mode", children_mode,
-                 "sync: a parent's children are exactly its record's; append: keep children "
-                 "the record does not hold (sources that send only new lines)")
+                 "sync (default): a parent's children are exactly its record's, the others are "
+                 "deleted; append: they are kept (a source that sends only new lines)")
       ->check(CLI::IsMember({"sync", "append"}))
       ->capture_default_str();
   std::string max_deletes = "10%";
   app.add_option("--max-deletes", max_deletes,
-                 "--changes: refuse the whole change set when it deletes more rows than this "
-                 "(a count, or a percentage of the table)")
+                 "--changes: refuse the whole change set when it deletes more rows than this, a "
+                 "count or a percentage of the table (default 10%; exit 3, nothing applied)")
+      ->type_name("N|N%")
       ->capture_default_str();
   app.add_flag("--delete-despite-unreadable", p.sink_options.sink.delete_despite_unreadable,
-               "--changes: apply the removes even when etl-diff could not read the key of some "
-               "records of the side the changes come from (by default the whole change set is "
-               "refused then: a record it could not read may be one of the rows it removes)");
+               "--changes: apply the removes even when the change set says etl-diff could not "
+               "read the key of some records of the side the changes come from (refused by "
+               "default, exit 3: a record it could not read may be one of the rows it "
+               "removes)");
   app.add_flag("--dry-run", p.dry_run,
-               "Everything but the commit: the load runs in one transaction that is rolled back "
-               "(a file is not put in place), and the summary gives the counts it would have "
-               "made (not for HTTP destinations)");
+               "Everything but the commit: the whole load runs in one transaction (each batch "
+               "a savepoint in PostgreSQL) that is rolled back, a file is not put in place, and "
+               "the summary and report (\"status\":\"dry-run\") give the counts and rejects the "
+               "real run would have; a change set the real run would refuse (--max-deletes) is "
+               "refused. HTTP destinations have no dry run (exit 2)");
   app.add_option("--commit-state", p.commit_state,
-                 "Incremental: once the load committed, rename FILE.next (etl-extract --state "
-                 "FILE) over FILE, so the watermark moves only with the data");
+                 "Incremental: after the commit, rename FILE.next (written by etl-extract --state "
+                 "FILE) over FILE: the watermark moves with the data, never ahead of it")
+      ->type_name("FILE");
   app.add_option("--checkpoint", p.checkpoint,
-                 "Resumable: keep how far the input is committed as row NAME of the "
-                 "destination's etl_checkpoint table, written with each batch; rerun a killed "
-                 "load on the same input and it goes on after the last committed batch")
+                 "Resumable: how far the input is committed is kept as row NAME of the "
+                 "destination's etl_checkpoint table, written in the same transaction as each "
+                 "batch; rerun a killed load on the same input and it skips what was committed "
+                 "('filtered 4 (4 committed by an earlier run)') and goes on. SQLite, PostgreSQL "
+                 "and MariaDB tables, not with --mode replace or --dry-run")
       ->type_name("NAME");
   app.add_option("--audit", p.audit,
-                 "Append one JSON line per record to FILE: its --key, its outcome (inserted, "
-                 "updated, unchanged, deleted, unmatched, written, rejected with the reason) and "
-                 "where it was read, stamped with the run's start")
+                 "Append one JSON line per record: its --key, its outcome (inserted, updated, "
+                 "unchanged, deleted, unmatched, written for files and HTTP, rejected with the "
+                 "reason) and where it was read, stamped with the run's start: "
+                 "{\"run\":\"2026-11-29T02:00:01.204Z\",\"key\":{\"order_no\":\"1042\"},"
+                 "\"outcome\":\"updated\",\"where\":\"orders.ndjson:12\"}; grep "
+                 "'\"order_no\":\"1042\"' audit.ndjson tells what happened to order 1042 night "
+                 "after night. Not with --dry-run")
       ->type_name("FILE");
   etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);

@@ -19,11 +19,15 @@ int main(int argc, char** argv) {
                  "The database to write: sqlite:PATH, postgresql://… or mysql://…")
       ->required();
   app.add_option("--tables", o.tables, "Only these tables (comma-separated, the source's names)")
-      ->delimiter(',');
-  app.add_option("--exclude", o.exclude, "Not these tables (comma-separated)")->delimiter(',');
+      ->delimiter(',')
+      ->type_name("T[,T]");
+  app.add_option("--exclude", o.exclude, "Not these tables (comma-separated)")
+      ->delimiter(',')
+      ->type_name("T[,T]");
   app.add_option("--cast", o.casts,
                  "DECLARED=TYPE: columns declared so get TYPE ('DATETIME=timestamptz'); or "
-                 "TABLE.COLUMN=TYPE for one column (repeatable)");
+                 "TABLE.COLUMN=TYPE for one column (repeatable)")
+      ->type_name("DECLARED=TYPE");
   app.add_flag("--lowercase-names", o.lowercase_names,
                "Tables, columns, indexes in lower case (default: as the source names them, "
                "quoted)");
@@ -33,16 +37,22 @@ int main(int argc, char** argv) {
                "Rows only, into the tables the destination has (made by --schema-only)");
   app.add_option("--rejects-dir", o.rejects_dir,
                  "Where each table's rejected rows (TABLE.rejects.ndjson) and differences "
-                 "(TABLE.diff.ndjson) go");
+                 "(TABLE.diff.ndjson) go")
+      ->type_name("DIR");
   etl::cli::add_password_file_option(app, o.password_file);
   app.add_option("--source-password-file", o.source_password_file,
-                 "The source's password, when the two databases have two (a file, first line)");
+                 "The source's password, when the two databases have two (a file, first line)")
+      ->type_name("FILE");
   app.add_option("--dest-password-file", o.dest_password_file,
-                 "The destination's password, when the two databases have two");
-  app.add_option("--batch-size", o.batch_size, "Rows per transaction while loading");
+                 "The destination's password, when the two databases have two")
+      ->type_name("FILE");
+  app.add_option("--batch-size", o.batch_size,
+                 "Rows per transaction while loading (default: the destination's, as etl-load's)")
+      ->type_name("N");
   app.add_option("--resume", o.resume,
                  "Keep what is finished in FILE; run again after a failure, and the tables "
-                 "already verified are not copied again");
+                 "already verified are not copied again")
+      ->type_name("FILE");
   etl::cli::add_common_options(app, common);
   app.footer(
       "Examples:\n"

@@ -18,33 +18,46 @@ int main(int argc, char** argv) {
   std::string mapping_path, check_format = "text", sample, now, memory = "256M";
   std::vector<std::string> inputs;
   bool check_mode = false, test_mode = false;
-  app.add_option("-m,--mapping", mapping_path, "The mapping file to run");
+  app.add_option("-m,--mapping", mapping_path, "The mapping file to run")->type_name("FILE");
   app.add_option("INPUT", inputs,
                  "Input NDJSON files (default: stdin); with --check or --test, the mapping files");
   app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)")
-      ->check(etl::cli::non_empty_path());
+      ->check(etl::cli::non_empty_path())
+      ->type_name("FILE");
   // Flags, with the files as positionals: `--check --format json m.json` cannot take --format
   // for a file.
   auto* check = app.add_flag("--check", check_mode,
-                             "Compile the mapping files (INPUT) without data and report every "
-                             "error; exit 1 on errors");
-  app.add_option("--format", check_format, "--check output: text, json or github")
+                             "Compile the mapping files (INPUT: a flag, so '--check --format json "
+                             "m.json' works) without data and print every error as "
+                             "file:line:col: error: message, with a hint such as (did you mean "
+                             "'lower'?); exit 1 on errors");
+  app.add_option("--format", check_format,
+                 "--check output: text, a JSON array, or GitHub Actions annotations")
       ->check(CLI::IsMember({"text", "json", "github"}));
-  app.add_option("--sample", sample, "--check: a sample input, to flag fields it does not have");
+  app.add_option("--sample", sample,
+                 "--check also flags source fields the sample input lacks: unknown field 'emial' "
+                 "(the sample has 'email')")
+      ->type_name("FILE");
   auto* test = app.add_flag("--test", test_mode,
-                            "Run the tests the mapping files (INPUT) carry and report coverage; "
-                            "exit 1 on failures");
+                            "Run the tests the mapping files (INPUT) carry; print a diff per "
+                            "failure and the coverage (fields and branches no test reaches); exit "
+                            "1 on failures");
   app.add_option("--memory", memory,
-                 "Memory for aggregate groups before they spill to temporary files (e.g. 64M, 2G)")
-      ->capture_default_str();
+                 "Memory for aggregate groups before they spill to sorted temporary runs (default "
+                 "256M; 64M, 2G)")
+      ->type_name("SIZE");
   app.add_flag_callback(
       "--list-functions",
       [] {
         std::cout << etl::mapping::function_list_text();
         throw CLI::Success();
       },
-      "List the mapping language's functions with an example of each, then exit");
-  app.add_option("--now", now, "The time now() returns, ISO 8601 (default: the start of the run)");
+      "List the mapping language's functions, each with an example and its result (the "
+      "reference docs/mapping.md's tables are, row for row), then exit");
+  app.add_option("--now", now,
+                 "The time now() returns, ISO 8601 (default: the run's start), for reproducible "
+                 "runs")
+      ->type_name("TIME");
   check->excludes(test);
   etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);

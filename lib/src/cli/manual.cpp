@@ -25,7 +25,7 @@ std::vector<Section> sections(CLI::App& app) {
     if (!group->get_name().empty()) continue;
     Section s{group->get_group(), {}};
     for (const CLI::Option* o : group->get_options())
-      if (!o->get_positional()) s.options.push_back(o);
+      if (!o->get_positional() && o->get_name() != "--help") s.options.push_back(o);
     if (!s.options.empty()) out.push_back(std::move(s));
   }
   return out;
@@ -97,7 +97,77 @@ std::string first_sentence(const std::string& text) {
   return s;
 }
 
+// The value as README.md shows it: the choices ({insert,upsert}), or the name before any
+// check's (UINT:POSITIVE is UINT).
+std::string markdown_label(const CLI::Option* o) {
+  std::string label = value_label(o);
+  if (auto open = label.find('{'); open != std::string::npos)
+    return label.substr(open, label.find('}', open) + 1 - open);
+  return label.substr(0, label.find(':'));
+}
+
 }  // namespace
+
+// --help with each option's description wrapped to the width of a terminal, under its name.
+class WrappedHelp : public CLI::Formatter {
+ public:
+  std::string make_option(const CLI::Option* opt, bool is_positional) const override {
+    constexpr std::size_t kIndent = 30, kWidth = 100;
+    std::string name = make_option_name(opt, is_positional) + make_option_opts(opt);
+    std::string out = "  " + name;
+    std::size_t column = out.size();
+    if (column + 1 >= kIndent) {
+      out += "\n";
+      column = 0;
+    }
+    std::string word;
+    std::string desc = make_option_desc(opt);
+    auto put = [&](const std::string& w) {
+      if (column < kIndent) {
+        out.append(kIndent - column, ' ');
+        column = kIndent;
+      } else if (column + 1 + w.size() > kWidth) {
+        out += "\n" + std::string(kIndent, ' ');
+        column = kIndent;
+      } else {
+        out += ' ';
+        ++column;
+      }
+      out += w;
+      column += w.size();
+    };
+    for (char c : desc + " ") {
+      if (c != ' ') {
+        word += c;
+      } else if (!word.empty()) {
+        put(word);
+        word.clear();
+      }
+    }
+    return out + "\n";
+  }
+};
+
+void use_wrapped_help(CLI::App& app) {
+  app.formatter(std::make_shared<WrappedHelp>());
+}
+
+std::string options_markdown(CLI::App& app) {
+  std::string out;
+  for (const Section& s : sections(app)) {
+    out += "<!-- group: " + s.title + " -->\n| option | meaning |\n| --- | --- |\n";
+    for (const CLI::Option* o : s.options) {
+      std::string label = markdown_label(o), text;
+      for (char c : o->get_description()) text += c == '|' ? std::string("\\|") : std::string(1, c);
+      std::string defaulted = o->get_default_str();
+      if (!defaulted.empty() && text.find("default") == std::string::npos)
+        text += " (default " + defaulted + ")";
+      out += fmt::format("| `{}{}` | {} |\n", fmt::join(names(o), ", "),
+                         label.empty() ? "" : " " + label, text);
+    }
+  }
+  return out;
+}
 
 std::string man_page(CLI::App& app) {
   const std::string tool = app.get_name();
@@ -208,22 +278,30 @@ std::string zsh_completion(CLI::App& app) {
   return out + "  '*:file:_files'\n";
 }
 
-void add_manual_options(CLI::App& app) {
-  app.add_flag_callback(
+void add_manual_options(CLI::App& app, CLI::Option_group* g) {
+  g->add_flag_callback(
       "--manual",
       [&app] {
         std::cout << man_page(app);
         throw CLI::Success();
       },
       "Print this tool's manual page (roff, for man), then exit");
-  app.add_option_function<std::string>(
-         "--completion",
-         [&app](const std::string& shell) {
-           std::cout << (shell == "zsh" ? zsh_completion(app) : bash_completion(app));
-           throw CLI::Success();
-         },
-         "Print a completion script for bash or zsh, then exit")
+  g->add_option_function<std::string>(
+       "--completion",
+       [&app](const std::string& shell) {
+         std::cout << (shell == "zsh" ? zsh_completion(app) : bash_completion(app));
+         throw CLI::Success();
+       },
+       "Print a completion script for bash or zsh, then exit")
       ->check(CLI::IsMember({"bash", "zsh"}));
+  g->add_flag_callback(
+      "--options-markdown",
+      [&app] {
+        std::cout << options_markdown(app);
+        throw CLI::Success();
+      },
+      "Print this tool's options as Markdown tables, one per group (README.md's tables are "
+      "these: scripts/readme-options), then exit");
 }
 
 }  // namespace etl::cli
