@@ -308,6 +308,8 @@ const server = http.createServer((req, res) => {
       return json(res, 404, { message: 'no such shop' });
     case 'hostile-error':  // escape sequences that would recolour or retitle a terminal
       return json(res, 400, { message: '\u001b[31mred\u001b]0;owned\u0007 \u009b2J' });
+    case 'trailing':  // a page with a second document after it
+      return json(res, 200, '[{"order_no": "SO-1"}] [{"order_no": "SO-2"}]');
     case 'invalid-json':
       return json(res, 200, '[{"order_no": "SO-1"}, {not json');
     case 'big':

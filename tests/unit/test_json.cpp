@@ -268,4 +268,5 @@ TEST_CASE("json record walker refuses what a page must not be", "[json]") {
   CHECK(problem(R"({"data":7})", "/data") == "records path '/data' is not an array or an object");
   CHECK(problem(R"({"data":[1]})", "").rfind("records path '/' is not an array (use", 0) == 0);
   CHECK(problem(R"({"data":[1,]})", "/data") != "");
+  CHECK(problem(R"({"meta":1,"data":[1],"meta":2})", "/data") == "key 'meta' appears twice");
 }

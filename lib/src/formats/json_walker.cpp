@@ -55,6 +55,15 @@ void JsonRecordWalker::take_colon() {
   m_json.skip_whitespace();
 }
 
+// A new member of a kept object; a key it has already is an error, as in any parsed object (a
+// page's paging field must not be two things).
+Value* JsonRecordWalker::keep_member(Value& object, const std::string& key) {
+  for (const auto& m : object.members())
+    if (m.key == key) fail(Problem::Syntax, fmt::format("key '{}' appears twice", key));
+  object.members().push_back({key, Value()});
+  return &object.members().back().value;
+}
+
 void JsonRecordWalker::start(Value* envelope) {
   m_index = 0;
   seek_records(envelope);
@@ -90,8 +99,7 @@ void JsonRecordWalker::seek_records(Value* kept) {
       bool match = open == '{' ? key == token : token == std::to_string(index);
       Value* slot = nullptr;
       if (kept && open == '{') {
-        kept->members().push_back({key, Value()});
-        slot = &kept->members().back().value;
+        slot = keep_member(*kept, key);
       } else if (kept) {
         kept->items().emplace_back();
         slot = &kept->items().back();
@@ -143,10 +151,7 @@ void JsonRecordWalker::finish_document() {
           fail(Problem::Syntax,
                fmt::format("key '{}' of the records path '{}' appears twice", key, m_pointer));
         take_colon();
-        if (level->kept) {
-          level->kept->members().push_back({key, Value()});
-          slot = &level->kept->members().back().value;
-        }
+        if (level->kept) slot = keep_member(*level->kept, key);
       } else if (level->kept) {
         level->kept->items().emplace_back();
         slot = &level->kept->items().back();

@@ -152,6 +152,8 @@ void HttpSource::page_changed(std::size_t record) const {
 
 // (Re)starts the page's transfer and walks to its records, past those already handed on.
 void HttpSource::start_transfer() {
+  m_walker.reset();  // both read the stream the next open() ends
+  m_json.reset();
   try {
     m_stream = &m_client.open(m_body.empty() ? "GET" : "POST", m_url, m_body, m_same_origin);
   } catch (const IoError& e) {  // say which page the run reached
@@ -164,7 +166,6 @@ void HttpSource::start_transfer() {
   HttpStream* stream = m_stream;
   m_json = std::make_unique<JsonStream>(
       [stream](char* buf, std::size_t n) { return stream->read(buf, n); });
-  m_walker.reset();
   m_json->skip_whitespace();
   // 204 No Content (BigCommerce past its last page) or an empty body: no more records.
   if (head.status == 204 || m_json->at_end()) {
@@ -201,7 +202,14 @@ bool HttpSource::next_item(Value& item) {
         m_restart = false;
         start_transfer();
       }
-      return m_walker && m_walker->next(item);
+      if (m_walker && m_walker->next(item)) return true;
+      if (m_walker) {  // the page's document is done: nothing may follow it
+        m_json->skip_whitespace();
+        if (!m_json->at_end())
+          throw DataError(fmt::format("{}: invalid JSON at byte {}: text after the end of the page",
+                                      m_where, m_json->Tell()));
+      }
+      return false;
     } catch (const HttpBroken& e) {
       if (attempt > m_opts.http.retries)
         throw IoError(

@@ -46,6 +46,7 @@ class JsonRecordWalker {
   void pass_over(Value* kept);
   std::string read_key();
   void take_colon();
+  Value* keep_member(Value& object, const std::string& key);
   void seek_records(Value* envelope);
   void finish_document();
   JsonStream& m_json;
