@@ -1,8 +1,12 @@
 #pragma once
-// Finding the next byte of a small set eight bytes at a time (SWAR): the scans under JSON strings
-// and CSV fields, where a byte-by-byte loop or find_first_of was most of the time.
+// Finding the next byte of a small set: the scans under JSON strings and CSV fields, where a
+// byte-by-byte loop or find_first_of was most of the time. Sixteen bytes at a time with SSE2
+// (every x86-64 has it), then eight at a time in a word (SWAR), then byte by byte at the end.
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the word scans read little-endian");
 
@@ -30,8 +34,29 @@ inline const char* at_first(const char* p, std::uint64_t hits) {
   return p + __builtin_ctzll(hits) / 8;
 }
 
+#if defined(__SSE2__)
+// The bytes of the 16 at p equal to a, b, c or d, or (controls) below 0x20, as mask bits;
+// highs gets the bytes at or above 0x80.
+inline unsigned hits16(const char* p, char a, char b, char c, char d, bool controls,
+                       unsigned& highs) {
+  __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  __m128i m =
+      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b)));
+  m = _mm_or_si128(
+      m, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), _mm_cmpeq_epi8(v, _mm_set1_epi8(d))));
+  if (controls)  // v <= 0x1F, unsigned: min(v, 0x1F) == v
+    m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
+  highs = static_cast<unsigned>(_mm_movemask_epi8(v));
+  return static_cast<unsigned>(_mm_movemask_epi8(m));
+}
+#endif
+
 // The first '"', '\\' or control byte in [p, end), or end: where a JSON string's plain run ends.
 inline const char* json_string_stop(const char* p, const char* end) {
+#if defined(__SSE2__)
+  for (unsigned highs; p + 16 <= end; p += 16)
+    if (unsigned hits = hits16(p, '"', '\\', '"', '"', true, highs)) return p + __builtin_ctz(hits);
+#endif
   for (; p + 8 <= end; p += 8) {
     std::uint64_t w = load(p);
     if (std::uint64_t hits = equal(w, '"') | equal(w, '\\') | control(w)) return at_first(p, hits);
@@ -42,6 +67,12 @@ inline const char* json_string_stop(const char* p, const char* end) {
 
 // The first delimiter, '"', '\r' or '\n' in [p, end), or end: a CSV field that needs quoting.
 inline const char* csv_special(const char* p, const char* end, char delimiter) {
+#if defined(__SSE2__)
+  for (unsigned highs; p + 16 <= end; p += 16) {
+    if (unsigned hits = hits16(p, delimiter, '"', '\r', '\n', false, highs))
+      return p + __builtin_ctz(hits);
+  }
+#endif
   for (; p + 8 <= end; p += 8) {
     std::uint64_t w = load(p);
     if (std::uint64_t hits = equal(w, delimiter) | equal(w, '"') | equal(w, '\r') | equal(w, '\n'))

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <cstring>
 
 #include "byte_scan.hpp"
 #include "etl/json_stream.hpp"
@@ -442,13 +443,29 @@ void JsonStream::read_rest_of_value(std::string& text) {
   }
 }
 
+namespace {
+
+// sep (if not 0), then s in quotes, then after (if not 0), in one append: most strings need no
+// escape, and one length check beats a call per byte (push_back is not inlined here).
+void append_plain_json_string(std::string& out, char sep, std::string_view s, char after) {
+  std::size_t at = out.size();
+  out.append(s.size() + 2 + (sep != 0) + (after != 0), '"');
+  char* p = out.data() + at;
+  if (sep != 0) *p++ = sep;
+  std::memcpy(p + 1, s.data(), s.size());
+  if (after != 0) p[s.size() + 2] = after;
+}
+
+}  // namespace
+
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
-  out.push_back('"');
   const char* end = s.data() + s.size();
+  const char* first_stop = scan::json_string_stop(s.data(), end);
+  if (first_stop == end) return append_plain_json_string(out, 0, s, 0);
+  out.push_back('"');
   const char* run = s.data();  // start of the pending run of bytes that need no escape
-  for (const char* at = scan::json_string_stop(run, end); at < end;
-       at = scan::json_string_stop(at + 1, end)) {
+  for (const char* at = first_stop; at < end; at = scan::json_string_stop(at + 1, end)) {
     auto c = static_cast<unsigned char>(*at);
     out.append(run, at);
     run = at + 1;
@@ -489,10 +506,15 @@ void append_members(std::string& out, const std::vector<Member>& members) {
   out.push_back('{');
   bool first = true;
   for (const Member& m : members) {
-    if (!first) out.push_back(',');
+    const char* end = m.key.data() + m.key.size();
+    if (scan::json_string_stop(m.key.data(), end) == end) {
+      append_plain_json_string(out, first ? 0 : ',', m.key, ':');
+    } else {
+      if (!first) out.push_back(',');
+      append_json_string(out, m.key);
+      out.push_back(':');
+    }
     first = false;
-    append_json_string(out, m.key);
-    out.push_back(':');
     append_json(out, m.value);
   }
   out.push_back('}');

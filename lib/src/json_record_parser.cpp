@@ -112,6 +112,16 @@ class FastParser {
 
   // The first '"', '\\' or control byte from p; high is set when a byte >= 0x80 goes by.
   const char* stop(const char* p, bool& high) const {
+#if defined(__SSE2__)
+    for (unsigned highs; p + 16 <= m_end; p += 16) {
+      unsigned hits = scan::hits16(p, '"', '\\', '"', '"', true, highs);
+      if (hits) {
+        high = high || (highs & ((hits & (~hits + 1)) - 1)) != 0;  // the bytes before the hit
+        return p + __builtin_ctz(hits);
+      }
+      high = high || highs != 0;
+    }
+#endif
     std::uint64_t seen = 0;
     for (; p + 8 <= m_end; p += 8) {
       std::uint64_t w = scan::load(p);
