@@ -362,7 +362,7 @@ HttpStream& HttpClient::exchange(const std::string& method, const std::string& u
     prepare(method, url, with_credentials);
     m_stream = std::make_unique<HttpStream>(m_curl, what, m_opts.max_response, !whole);
     HttpStream& s = *m_stream;
-    s.start();
+    s.start(!whole);
     s.wait_for_head();
     long status = s.head().status;
     if (whole || status < 200 || status >= 300) s.read_whole();

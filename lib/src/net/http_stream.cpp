@@ -117,15 +117,24 @@ HttpStream::HttpStream(void* curl, std::string what, std::size_t limit, bool int
   curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
 }
 
-void HttpStream::start() {
-  m_thread = std::thread([state = m_state] {
-    CURLcode rc = curl_easy_perform(state->curl);
-    std::lock_guard lock(state->mutex);
-    if (rc == CURLE_OK) curl_easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &state->head.status);
-    state->result = rc;
-    state->done = state->began = true;
-    state->changed.notify_all();
-  });
+namespace {
+
+void perform(const std::shared_ptr<HttpStream::State>& state) {
+  CURLcode rc = curl_easy_perform(state->curl);
+  std::lock_guard lock(state->mutex);
+  if (rc == CURLE_OK) curl_easy_getinfo(state->curl, CURLINFO_RESPONSE_CODE, &state->head.status);
+  state->result = rc;
+  state->done = state->began = true;
+  state->changed.notify_all();
+}
+
+}  // namespace
+
+void HttpStream::start(bool on_its_own_thread) {
+  if (on_its_own_thread)
+    m_thread = std::thread([state = m_state] { perform(state); });
+  else
+    perform(m_state);
 }
 
 HttpStream::~HttpStream() {

@@ -39,7 +39,9 @@ class HttpStream {
   HttpStream& operator=(const HttpStream&) = delete;
 
   // Starts the transfer; the request body must stay alive until the stream is destroyed.
-  void start();
+  // Not on its own thread: the whole exchange is done before start returns (a write's answer,
+  // read whole anyway), and the body waits in the queue.
+  void start(bool on_its_own_thread);
   // Waits until the body begins or the transfer ends; then head() has the status and headers.
   void wait_for_head();
   // Reads the rest of the body into head().body (up to a failure, which failure() tells).
