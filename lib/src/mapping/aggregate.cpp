@@ -23,8 +23,8 @@ Value state_to_value(const Aggregator::State& s) {
   v.items().push_back(Value::number(s.sum.to_string()));
   v.items().push_back(Value::number(std::to_string(s.count)));
   v.items().push_back(Value::boolean(s.has));
-  v.items().push_back(s.value);
-  v.items().push_back(s.list);
+  v.items().push_back(s.value());
+  v.items().push_back(s.list());
   return v;
 }
 
@@ -34,14 +34,24 @@ Aggregator::State state_from_value(const Value& v) {
   s.sum = *Decimal::parse(i.at(0).text());
   s.count = std::stoll(i.at(1).text());
   s.has = i.at(2).as_bool();
-  s.value = i.at(3);
-  s.list = i.at(4);
+  if (i.at(3).kind() != Value::Kind::Null) s.value() = i.at(3);
+  if (!i.at(4).items().empty()) s.list() = i.at(4);
   return s;
 }
 
 }  // namespace
 
 Aggregator::~Aggregator() = default;
+
+const Value& Aggregator::State::null_value() {
+  static const Value kNull;
+  return kNull;
+}
+
+const Value& Aggregator::State::empty_list() {
+  static const Value kEmpty = Value::array();
+  return kEmpty;
+}
 
 std::string Aggregator::group_key(const Record& rec) const {
   std::string key = "[";
@@ -82,7 +92,7 @@ Aggregator::Step Aggregator::decide(const AggField& f, const State* s, Datum d) 
     case AggKind::Max:
       if (d.is_null()) break;
       step.value = d.to_value();
-      step.apply = !s || !s->has || better(step.value, s->value, f.kind == AggKind::Max);
+      step.apply = !s || !s->has || better(step.value, s->value(), f.kind == AggKind::Max);
       break;
     case AggKind::First:
       step.apply = !s || !s->has;
@@ -111,15 +121,15 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
       break;
     case AggKind::Collect:
       m_bytes += step.value.text().size() + 64;
-      s.list.items().push_back(std::move(step.value));
+      s.list().items().push_back(std::move(step.value));
       break;
     case AggKind::Last:
-      s.value = std::move(step.value);
+      s.value() = std::move(step.value);
       s.has = true;
       break;
     default:  // min, max, first
       m_bytes += step.value.text().size();
-      s.value = std::move(step.value);
+      s.value() = std::move(step.value);
       s.has = true;
   }
 }
@@ -250,24 +260,24 @@ void Aggregator::merge(Group& into, Group&& from) const {
         break;
       case AggKind::Min:
       case AggKind::Max:
-        if (b.has && (!a.has || better(b.value, a.value, (*m_fields)[i].kind == AggKind::Max)))
-          a.value = std::move(b.value);
+        if (b.has && (!a.has || better(b.value(), a.value(), (*m_fields)[i].kind == AggKind::Max)))
+          a.value() = std::move(b.value());
         a.has = a.has || b.has;
         break;
       case AggKind::First:  // runs are merged in the order they were written
         if (!a.has && b.has) {
-          a.value = std::move(b.value);
+          a.value() = std::move(b.value());
           a.has = true;
         }
         break;
       case AggKind::Last:
         if (b.has) {
-          a.value = std::move(b.value);
+          a.value() = std::move(b.value());
           a.has = true;
         }
         break;
       case AggKind::Collect:
-        for (auto& v : b.list.items()) a.list.items().push_back(std::move(v));
+        for (auto& v : b.list().items()) a.list().items().push_back(std::move(v));
         break;
     }
   }
@@ -291,10 +301,10 @@ Record Aggregator::finish_group(const Group& g) const {
               s.has ? Value::number((s.sum / Decimal::from_int(s.count)).to_string()) : Value());
         break;
       case AggKind::Collect:
-        r.set(f.name, s.list);
+        r.set(f.name, s.list());
         break;
       default:
-        r.set(f.name, s.has ? s.value : Value());
+        r.set(f.name, s.has ? s.value() : Value());
     }
   }
   return r;

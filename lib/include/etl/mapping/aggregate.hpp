@@ -47,12 +47,26 @@ class Aggregator {
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);
 
+  // One field's fold in one group. The value of min, max, first and last and the list of
+  // collect are made when first needed, so the states of sums and counts stay small: the
+  // groups' states are where a group-by misses the cache.
   struct State {
     Decimal sum;
     std::int64_t count = 0;
     bool has = false;
-    Value value;                  // min, max, first, last
-    Value list = Value::array();  // collect
+    Value& value() { return held(m_value, Value()); }
+    const Value& value() const { return m_value ? *m_value : null_value(); }
+    Value& list() { return held(m_list, Value::array()); }
+    const Value& list() const { return m_list ? *m_list : empty_list(); }
+
+   private:
+    static Value& held(std::unique_ptr<Value>& v, Value first) {
+      if (!v) v = std::make_unique<Value>(std::move(first));
+      return *v;
+    }
+    static const Value& null_value();
+    static const Value& empty_list();
+    std::unique_ptr<Value> m_value, m_list;
   };
   struct Group {
     std::vector<Value> keys;
