@@ -202,8 +202,9 @@ void add_http_request_options(CLI::App& app, ConnectorOptions& o) {
   g->add_option_function<std::string>(
        "--max-response",
        [&o](const std::string& s) { o.http.max_response = parse_size(s, "--max-response"); },
-       "A larger response is an error (default 256M): a bound against a server that never "
-       "ends, since a page is parsed as it arrives and not held in memory")
+       "A larger response is an error (default 256M). A page an API source reads is parsed as "
+       "it arrives, so for reading this bounds a server that never ends, not memory; the "
+       "answer to a write is held whole")
       ->type_name("SIZE");
   g->add_flag("--insecure", o.http.insecure, "Skip TLS verification (it is on by default)");
 }

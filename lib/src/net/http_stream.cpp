@@ -102,7 +102,6 @@ bool retryable(CURLcode rc) {
 
 HttpStream::HttpStream(void* curl, std::string what, std::size_t limit, bool interruptible)
     : m_state(std::make_shared<State>(limit)),
-      m_curl(curl),
       m_what(std::move(what)),
       m_interruptible(interruptible) {
   CURL* c = static_cast<CURL*>(curl);

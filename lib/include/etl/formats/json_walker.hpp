@@ -31,8 +31,6 @@ class JsonRecordWalker {
   void start(Value* envelope = nullptr);
   // The next element; false after the last, once the rest of the document has been read.
   bool next(Value& item);
-  const std::string& pointer() const { return m_pointer; }
-  bool path_given() const { return m_path_given; }
 
  private:
   // A container the records path passed through, the key or index it took there, and (with an

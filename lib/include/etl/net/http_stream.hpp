@@ -58,7 +58,6 @@ class HttpStream {
 
  private:
   std::shared_ptr<State> m_state;
-  void* m_curl;
   std::string m_what;
   bool m_interruptible;
   HttpResponse m_head;
