@@ -61,6 +61,8 @@ bool NdjsonChunkReader::next(Sourced& out) {
   } while (!content(line));
   out.where.source = m_name;
   out.where.line = m_line - 1;
+  m_line_offset = static_cast<std::size_t>(line.data() - m_bytes.data());
+  m_line_size = line.size();
   read_ndjson_line(m_parser, line, out);
   return true;
 }

@@ -134,75 +134,89 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
   }
 }
 
-void Aggregator::key_of(const Record& rec, GroupKey& out) const {
+void Aggregator::prepare(const Record& rec, EvalContext ctx, Prepared& out) const {
   out.text = group_key(rec);
-  out.hash = KeyedTable<Group>::hash(out.text);
+  out.hash = Table::hash(out.text);
+  ctx.record = &rec;
+  out.args.resize(m_fields->size());
+  out.failed_at = SIZE_MAX;
+  for (std::size_t i = 0; i < m_fields->size(); ++i) {
+    const AggField& f = (*m_fields)[i];
+    try {
+      out.args[i] = f.arg ? f.arg->eval(ctx) : Datum();
+      // A sum's number is read as a decimal here, off the thread that folds. (decide() would
+      // throw the same error for it, after the same checks, which pass for a number.)
+      bool summed = f.kind == AggKind::Sum || f.kind == AggKind::Avg;
+      if (summed && out.args[i].type() == Datum::Type::Number)
+        out.args[i] = Datum::number(out.args[i].decimal());
+    } catch (const EvalError& e) {
+      out.failed_at = i;
+      out.error = e.what();
+      return;
+    }
+  }
 }
 
-void Aggregator::prefetch(const GroupKey& key, int stage) const {
-  if (stage == 0) {
-    m_groups.prefetch_slot(key.hash);
-  } else if (stage == 1) {
-    m_groups.prefetch_entry(key.hash);
-  } else if (const auto* entry = m_groups.peek(key.hash)) {
-    for (const State& state : entry->second.states) __builtin_prefetch(&state);
-  }
+void Aggregator::prefetch(const Prepared& prepared, int stage) const {
+  if (stage == 0) return m_groups.prefetch_slot(prepared.hash);
+  std::size_t at = m_groups.peek_index(prepared.hash);
+  if (at == Table::npos) return;
+  __builtin_prefetch(&m_groups.entries()[at]);
+  __builtin_prefetch(states_of(at));
 }
 
 void Aggregator::add(const Record& rec, EvalContext ctx) {
-  GroupKey key;
-  key_of(rec, key);
-  add(rec, ctx, key);
+  prepare(rec, ctx, m_prepared);
+  add(rec, m_prepared);
 }
 
-void Aggregator::add(const Record& rec, EvalContext ctx, const GroupKey& group_key) {
-  ctx.record = &rec;
-  const std::string& key = group_key.text;
-  Group* group = m_groups.find(key, group_key.hash);
+void Aggregator::add(const Record& rec, const Prepared& prepared) {
+  std::size_t nfields = m_fields->size();
+  std::size_t at = m_groups.find_index(prepared.text, prepared.hash);
+  State* states = at == Table::npos ? nullptr : states_of(at);
   // Every argument is evaluated and every step decided before any group changes, so a record
   // rejected on any field leaves no trace in any group (and creates none).
-  m_steps.clear();
-  for (std::size_t i = 0; i < m_fields->size(); ++i) {
-    const AggField& f = (*m_fields)[i];
-    m_steps.push_back(
-        decide(f, group ? &group->states[i] : nullptr, f.arg ? f.arg->eval(ctx) : Datum()));
+  m_steps.resize(nfields);
+  for (std::size_t i = 0; i < nfields; ++i) {
+    if (i == prepared.failed_at) throw EvalError(prepared.error);
+    m_steps[i] = decide((*m_fields)[i], states ? &states[i] : nullptr, prepared.args[i]);
   }
-  if (!group) {
-    Group& g = m_groups.insert(key, group_key.hash);
-    group = &g;
+  if (!states) {
+    std::vector<Value>& keys = m_groups.insert(prepared.text, prepared.hash);
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);
-      g.keys.push_back(v ? *v : Value());
+      keys.push_back(v ? *v : Value());
     }
-    g.states.resize(m_fields->size());
-    m_bytes += 2 * key.size() + kGroupOverhead + 96 * m_fields->size();
+    m_states.resize(m_states.size() + nfields);
+    states = states_of(m_groups.size() - 1);
+    m_bytes += 2 * prepared.text.size() + kGroupOverhead + 96 * nfields;
   }
-  for (std::size_t i = 0; i < m_fields->size(); ++i)
-    apply((*m_fields)[i].kind, group->states[i], m_steps[i]);
+  for (std::size_t i = 0; i < nfields; ++i) apply((*m_fields)[i].kind, states[i], m_steps[i]);
   if (m_bytes > m_budget) spill();
 }
 
-std::vector<const KeyedTable<Aggregator::Group>::Entry*> Aggregator::sorted_groups() const {
-  std::vector<const KeyedTable<Group>::Entry*> out;
-  out.reserve(m_groups.size());
-  for (const auto& entry : m_groups.entries()) out.push_back(&entry);
+std::vector<std::size_t> Aggregator::sorted_groups() const {
+  std::vector<std::size_t> out(m_groups.size());
+  for (std::size_t i = 0; i < out.size(); ++i) out[i] = i;
+  const auto& entries = m_groups.entries();
   std::sort(out.begin(), out.end(),
-            [](const auto* a, const auto* b) { return a->first < b->first; });
+            [&](std::size_t a, std::size_t b) { return entries[a].first < entries[b].first; });
   return out;
 }
 
 namespace {
 
 // One group as a line of a run: its key text, its key values and its states.
-void write_group(SpillFile& run, const std::string& key, const Aggregator::Group& g,
-                 std::string& line) {
+void write_group(SpillFile& run, const std::string& key, const std::vector<Value>& group_keys,
+                 const Aggregator::State* group_states, std::size_t nstates, std::string& line) {
   Value v = Value::object();
   v.members().push_back({"k", Value::string(key)});
   Value keys = Value::array();
-  keys.items() = g.keys;
+  keys.items() = group_keys;
   v.members().push_back({"g", std::move(keys)});
   Value states = Value::array();
-  for (const auto& s : g.states) states.items().push_back(state_to_value(s));
+  for (std::size_t i = 0; i < nstates; ++i)
+    states.items().push_back(state_to_value(group_states[i]));
   v.members().push_back({"s", std::move(states)});
   line.clear();
   append_json(line, v);
@@ -215,10 +229,14 @@ void Aggregator::spill() {
   if (m_groups.empty()) return;
   auto run = std::make_unique<SpillFile>();
   std::string line;
-  for (const auto* entry : sorted_groups()) write_group(*run, entry->first, entry->second, line);
+  for (std::size_t at : sorted_groups()) {
+    const auto& entry = m_groups.entries()[at];
+    write_group(*run, entry.first, entry.second, states_of(at), m_fields->size(), line);
+  }
   m_runs.push_back(std::move(run));
   m_levels.push_back(0);
   m_groups.clear();
+  m_states.clear();
   m_bytes = 0;
   compact_runs();
 }
@@ -238,7 +256,9 @@ void Aggregator::compact_runs() {
     m_levels.resize(m_levels.size() - kFanIn);
     auto merged = std::make_unique<SpillFile>();
     std::string line;
-    merge_runs(tail, [&](const std::string& key, Group& g) { write_group(*merged, key, g, line); });
+    merge_runs(tail, [&](const std::string& key, Group& g) {
+      write_group(*merged, key, g.keys, g.states.data(), g.states.size(), line);
+    });
     m_runs.push_back(std::move(merged));
     m_levels.push_back(level);
   }
@@ -283,11 +303,11 @@ void Aggregator::merge(Group& into, Group&& from) const {
   }
 }
 
-Record Aggregator::finish_group(const Group& g) const {
+Record Aggregator::finish_group(const std::vector<Value>& keys, const State* states) const {
   Record r;
-  for (std::size_t i = 0; i < m_group_by.size(); ++i) r.set(m_group_by[i], g.keys[i]);
+  for (std::size_t i = 0; i < m_group_by.size(); ++i) r.set(m_group_by[i], keys[i]);
   for (std::size_t i = 0; i < m_fields->size(); ++i) {
-    const State& s = g.states[i];
+    const State& s = states[i];
     const AggField& f = (*m_fields)[i];
     switch (f.kind) {
       case AggKind::Count:
@@ -312,15 +332,16 @@ Record Aggregator::finish_group(const Group& g) const {
 
 void Aggregator::finish(const std::function<void(const Record&)>& emit) {
   if (m_runs.empty()) {
-    for (const auto* entry : sorted_groups()) {
-      emit(finish_group(entry->second));
-    }
+    for (std::size_t at : sorted_groups())
+      emit(finish_group(m_groups.entries()[at].second, states_of(at)));
     m_groups.clear();
+    m_states.clear();
     m_bytes = 0;
     return;
   }
   spill();
-  merge_runs(m_runs, [&](const std::string&, Group& g) { emit(finish_group(g)); });
+  merge_runs(m_runs,
+             [&](const std::string&, Group& g) { emit(finish_group(g.keys, g.states.data())); });
   m_runs.clear();
   m_levels.clear();
 }

@@ -873,7 +873,8 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
     }
   }
   if (m_aggregator) {
-    m_aggregator->key_of(out.record, out.group);
+    m_aggregator->prepare(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now},
+                          out.fold);
     if (m_defer_aggregate)
       out.to_aggregate = true;
     else
@@ -884,7 +885,7 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
 void Mapping::aggregate(Output& out) {
   out.to_aggregate = false;
   try {
-    m_aggregator->add(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now}, out.group);
+    m_aggregator->add(out.record, out.fold);
     out.aggregated = true;
   } catch (const EvalError& e) {
     out.reject_reason = e.what();

@@ -131,36 +131,56 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   b.encoded.clear();
   b.ends.clear();
   b.is_encoded = encoder != nullptr;
+  b.lines.clear();
+  b.source = s.splitter.name();
   Job job{encoder, encoder && s.compact, scratch};
+  std::unique_ptr<Source> reader;
+  NdjsonChunkReader* lines = nullptr;  // NDJSON: what can hold a record as its line
   try {
-    std::unique_ptr<Source> reader;
-    if (s.delimiter != 0)
+    if (s.delimiter != 0) {
       reader = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
                                            &s.header);
-    else
-      reader = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
+    } else {
+      auto ndjson = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
+      lines = ndjson.get();
+      reader = std::move(ndjson);
+    }
     for (;;) {
       if (b.size == b.records.size()) {
         b.records.emplace_back();
         b.mapped.emplace_back();
-        b.held.push_back(false);
+        b.held.push_back(RecordBatch::kNotHeld);
       }
       // Compact: one record, hot in the cache, parsed into again and again; kept only when the
       // writing thread needs it.
       Sourced& rec = job.compact ? scratch.record : b.records[b.size];
       if (!reader->next(rec)) break;
-      bool hold = !job.compact || !rec.reject_reason.empty();
+      auto hold =
+          !job.compact || !rec.reject_reason.empty() ? RecordBatch::kRecord : RecordBatch::kNotHeld;
       if (mapping)
-        hold = map(job, b, rec, *mapping) || hold;
-      else if (encoder)
-        hold = !encode(job, b, rec.record, rec.reject_reason.empty()) || hold;
-      if (job.compact && hold) std::swap(b.records[b.size], rec);
+        hold = std::max(map(job, b, rec, *mapping), hold);
+      else if (encoder && !encode(job, b, rec.record, rec.reject_reason.empty()))
+        hold = RecordBatch::kRecord;
+      if (hold == RecordBatch::kLine && !lines) hold = RecordBatch::kRecord;
+      if (hold == RecordBatch::kLine)
+        b.lines.push_back({lines->line_offset(), lines->line_size(), rec.where.line});
+      if (job.compact && hold == RecordBatch::kRecord) std::swap(b.records[b.size], rec);
       b.held[b.size] = hold;
       if (b.mapped[b.size++].failed) break;
     }
   } catch (...) {
     b.error = std::current_exception();
   }
+  if (!b.lines.empty()) std::swap(b.text, lines->bytes());
+}
+
+void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out) {
+  // (records held as lines are counted in order: this one's is the how-many-th)
+  std::size_t at = 0;
+  for (std::size_t k = 0; k < i; ++k) at += b.held[k] == RecordBatch::kLine;
+  const RecordBatch::Line& line = b.lines.at(at);
+  out.where = Location{b.source, line.number, {}};
+  read_ndjson_line(parser, std::string_view(b.text).substr(line.offset, line.size), out);
 }
 
 // The next item's bytes, when it is to be written: false when the encoder refuses it (its
@@ -176,36 +196,41 @@ bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool 
 
 // The mapping's outputs for record rec, into the batch: their records swapped in (so the
 // allocations go round rather than being made again), or, compact, encoded and left out.
-// True when the writing thread needs the input record: an output was rejected, refused by the
-// encoder, or is left to fold into a group (where it may be rejected).
-bool ParallelInput::map(Job& job, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping) {
+// What the writing thread needs of the input record: the record when an output was rejected or
+// refused by the encoder; its line when an output is left to fold into a group (where it may be
+// rejected).
+RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& rec,
+                                     mapping::Mapping& mapping) {
   auto& outputs = job.scratch.outputs;
   RecordBatch::Mapped& m = b.mapped[b.size];
   m = {};
-  if (!rec.reject_reason.empty()) return false;  // rejected as read: not mapped
+  if (!rec.reject_reason.empty()) return RecordBatch::kNotHeld;  // rejected as read: not mapped
   std::size_t count = 0;
   try {
     m.kept = mapping.apply(rec.record, outputs, count);
   } catch (...) {
     m.failed = true;
     b.error = std::current_exception();
-    return false;
+    return RecordBatch::kNotHeld;
   }
-  if (!m.kept) return false;
+  if (!m.kept) return RecordBatch::kNotHeld;
   m.first = b.outputs_size;
   m.count = count;
-  bool needed = false;
+  auto needed = RecordBatch::kNotHeld;
   for (std::size_t k = 0; k < count; ++k, ++b.outputs_size) {
     if (b.outputs_size == b.outputs.size()) b.outputs.emplace_back();
     mapping::Mapping::Output& out = b.outputs[b.outputs_size];
     out.reject_reason = outputs[k].reject_reason;
     out.aggregated = outputs[k].aggregated;
     out.to_aggregate = outputs[k].to_aggregate;
-    if (out.to_aggregate) std::swap(out.group, outputs[k].group);
+    if (out.to_aggregate) std::swap(out.fold, outputs[k].fold);
     bool written = out.reject_reason.empty() && !out.aggregated && !out.to_aggregate;
     bool refused = job.encoder && !encode(job, b, outputs[k].record, written);
     bool keep_record = !job.compact || out.to_aggregate || refused;
-    needed = needed || !out.reject_reason.empty() || out.to_aggregate || refused;
+    if (!out.reject_reason.empty() || refused)
+      needed = RecordBatch::kRecord;
+    else if (out.to_aggregate)
+      needed = std::max(needed, RecordBatch::kLine);
     if (keep_record)
       std::swap(out.record, outputs[k].record);
     else

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "etl/formats/chunks.hpp"
+#include "etl/json.hpp"
 #include "etl/mapping/mapping.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
@@ -28,9 +29,22 @@ struct RecordBatch {
     std::size_t first = 0;  // its outputs are outputs[first, first + count)
     std::size_t count = 0;
   };
+  // How the writing thread gets record i: not at all (compact: it needs none), records[i], or,
+  // for a record it needs only should it be rejected (what an aggregate folds, read as NDJSON),
+  // its line, read again by reread() if it is. Parsing the few rejected again costs less than
+  // keeping every record.
+  enum Held : char { kNotHeld, kLine, kRecord };  // in order: what needs more wins
   std::vector<Sourced> records;
-  std::size_t size = 0;    // records[0, size) are this batch's
-  std::vector<char> held;  // records[i] holds the record read (compact: only when needed)
+  std::size_t size = 0;  // records[0, size) are this batch's
+  std::vector<Held> held;
+  struct Line {
+    std::size_t offset = 0;  // in text
+    std::size_t size = 0;
+    std::uint64_t number = 0;
+  };
+  std::vector<Line> lines;  // of the records held as kLine
+  std::string text;         // the chunk's text, when one is
+  std::string source;       // the name records are read from
   std::vector<Mapped> mapped;
   std::vector<mapping::Mapping::Output> outputs;
   std::size_t outputs_size = 0;
@@ -58,6 +72,9 @@ struct WorkerTasks {
   // are not kept (records written then have an empty record; only their bytes count).
   bool compact = false;
 };
+
+// Record i of batch b, held as its line (b.held[i] == kLine), read again into out.
+void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out);
 
 class ParallelInput {
  public:
@@ -101,7 +118,8 @@ class ParallelInput {
   static void work(Shared& s, mapping::Mapping* mapping);
   static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch,
                     const RecordEncoder* encoder);
-  static bool map(Job& job, RecordBatch& b, const Sourced& rec, mapping::Mapping& mapping);
+  static RecordBatch::Held map(Job& job, RecordBatch& b, const Sourced& rec,
+                               mapping::Mapping& mapping);
   static bool encode(Job& job, RecordBatch& b, const Record& record, bool written);
 
   std::shared_ptr<Shared> m_shared;

@@ -232,7 +232,8 @@ class Pipeline {
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
         Prepared prepared{batch, i, mapped_in_workers};
-        take(address, batch->held[i] ? batch->records[i] : m_not_held, &prepared);
+        take(address, batch->held[i] == RecordBatch::kRecord ? batch->records[i] : m_not_held,
+             &prepared);
       }
       if (batch->error) std::rethrow_exception(batch->error);
       if (can_encode && !armed)
@@ -243,11 +244,11 @@ class Pipeline {
     }
   }
 
-  // The groups of the records a little ahead are asked of the cache now (their slots, then
-  // entries, then states, each once the one before is in), so that folding them in
-  // does not wait for memory (a group-by's time was its lookups).
+  // The groups of the records a little ahead are asked of the cache now (their slots, then,
+  // once a slot is in, their entries and states), so that folding them in does not wait for
+  // memory (a group-by's time was its lookups).
   void prefetch_groups(const RecordBatch& batch, std::size_t i) {
-    constexpr std::size_t kSlotsAhead = 12, kEntriesAhead = 8, kStatesAhead = 4;
+    constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
     auto ask = [&](std::size_t at, int stage) {
       if (at >= batch.size || !batch.mapped[at].kept) return;
       const RecordBatch::Mapped& m = batch.mapped[at];
@@ -256,7 +257,6 @@ class Pipeline {
     };
     ask(i + kSlotsAhead, 0);
     ask(i + kEntriesAhead, 1);
-    ask(i + kStatesAhead, 2);
   }
 
   // What worker threads did already for input record `index` of a batch.
@@ -285,8 +285,7 @@ class Pipeline {
       return write(rec, prepared ? encoded_item(prepared->batch, prepared->index) : Encoded());
     if (prepared && prepared->mapped) {
       const RecordBatch::Mapped& m = prepared->batch->mapped[prepared->index];
-      return deliver(rec, m.kept, prepared->batch->outputs.data() + m.first, m.count,
-                     prepared->batch);
+      return deliver(rec, m.kept, prepared->batch->outputs.data() + m.first, m.count, prepared);
     }
     std::size_t count = 0;
     bool kept = m_p.mapping->apply(rec.record, m_outputs, count);
@@ -296,7 +295,8 @@ class Pipeline {
   // What the mapping made of rec: nothing (the filter dropped it), or count outputs (which
   // start at output `outputs - batch->outputs` when workers mapped it).
   void deliver(const Sourced& rec, bool kept, mapping::Mapping::Output* outputs, std::size_t count,
-               const RecordBatch* batch = nullptr) {
+               const Prepared* prepared = nullptr) {
+    const RecordBatch* batch = prepared ? prepared->batch : nullptr;
     if (!kept) {
       ++m_stats.filtered;
       return;
@@ -306,7 +306,10 @@ class Pipeline {
     for (std::size_t i = 0; i < count; ++i) {
       if (outputs[i].to_aggregate) m_p.mapping->aggregate(outputs[i]);
       if (!outputs[i].reject_reason.empty()) {
-        reject(rec, outputs[i].reject_reason);  // the input record, so it can be fixed
+        // The input record, so it can be fixed (read again when a worker kept only its line).
+        bool as_line = batch && batch->held[prepared->index] == RecordBatch::kLine;
+        if (as_line) reread(*batch, prepared->index, m_reread_parser, m_reread);
+        reject(as_line ? m_reread : rec, outputs[i].reject_reason);
         continue;
       }
       if (outputs[i].aggregated) {
@@ -575,6 +578,8 @@ class Pipeline {
   std::vector<std::string> m_partial_files;  // outputs an interrupted run kept as NAME.partial
   Sourced m_mapped;
   Sourced m_not_held;  // stands for a record a worker encoded and did not keep (compact)
+  JsonRecordParser m_reread_parser;  // reads a record a worker held as its line (kLine)
+  Sourced m_reread;
   std::vector<mapping::Mapping::Output> m_outputs;
   std::string m_no_cursor;  // why a record has no cursor value
   std::optional<StopSignals> m_signals;

@@ -27,9 +27,16 @@ class NdjsonChunkReader : public Source {
  public:
   NdjsonChunkReader(TextChunk chunk, const std::string& name);
   bool next(Sourced& out) override;
+  // The line the last record was read from: its offset in bytes() and its length.
+  std::size_t line_offset() const { return m_line_offset; }
+  std::size_t line_size() const { return m_line_size; }
+  // The chunk's text (which may be taken: next() is then done).
+  std::string& bytes() { return m_bytes; }
 
  private:
   std::string m_bytes;
+  std::size_t m_line_offset = 0;
+  std::size_t m_line_size = 0;
   std::size_t m_pos = 0;
   std::uint64_t m_line;  // of the next line
   std::string m_name;

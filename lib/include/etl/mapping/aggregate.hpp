@@ -3,6 +3,7 @@
 // max, avg, first, last, collect), exactly on decimals. Past a memory budget the groups are
 // written as a sorted run to a temporary file; the runs are merged at the end, so memory stays
 // bounded however many groups there are.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -31,19 +32,24 @@ class Aggregator {
   ~Aggregator();
 
   void set_memory_budget(std::size_t bytes) { m_budget = bytes; }
-  // The key of a record's group (its group_by values as JSON text) and the key's hash: what
-  // add() finds the group by, made on any thread.
-  struct GroupKey {
+  // What add() needs of a record, made on any thread: the key of its group (its group_by values
+  // as JSON text) and the key's hash, and each field's argument evaluated (a sum's number already
+  // a decimal). An argument that failed stops there: add() then decides the fields before it and
+  // throws its error, so the reason is the one a record folded field by field would get.
+  struct Prepared {
     std::string text;
     std::uint64_t hash = 0;
+    std::vector<Datum> args;
+    std::size_t failed_at = SIZE_MAX;  // the field whose argument threw, or none
+    std::string error;
   };
-  void key_of(const Record& rec, GroupKey& out) const;
+  void prepare(const Record& rec, EvalContext ctx, Prepared& out) const;
   // Folds one record into its group; throws EvalError (the record is then rejected).
   void add(const Record& rec, EvalContext ctx);
-  void add(const Record& rec, EvalContext ctx, const GroupKey& key);
+  void add(const Record& rec, const Prepared& prepared);  // rec: the record prepared
   // Brings a group's place into the cache ahead of its add(): stage 0 its slot, stage 1 (a few
-  // records later, the slot in) its entry, stage 2 (the entry in) its states.
-  void prefetch(const GroupKey& key, int stage) const;
+  // records later, the slot in) its entry and its states.
+  void prefetch(const Prepared& prepared, int stage) const;
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);
 
@@ -68,6 +74,7 @@ class Aggregator {
     static const Value& empty_list();
     std::unique_ptr<Value> m_value, m_list;
   };
+  // A group as spill runs hold it (in memory, its states are in m_states, by its entry).
   struct Group {
     std::vector<Value> keys;
     std::vector<State> states;
@@ -79,7 +86,7 @@ class Aggregator {
   void merge_runs(std::vector<std::unique_ptr<SpillFile>>& runs,
                   const std::function<void(const std::string&, Group&)>& emit) const;
   void merge(Group& into, Group&& from) const;
-  Record finish_group(const Group& g) const;
+  Record finish_group(const std::vector<Value>& keys, const State* states) const;
   // One record's effect on one field's state, decided before it is applied.
   struct Step {
     bool apply = false;
@@ -89,13 +96,22 @@ class Aggregator {
   std::string group_key(const Record& rec) const;
   Step decide(const AggField& f, const State* s, Datum d) const;
   void apply(AggKind kind, State& s, Step& step);
+  State* states_of(std::size_t entry) { return m_states.data() + entry * m_fields->size(); }
+  const State* states_of(std::size_t entry) const {
+    return m_states.data() + entry * m_fields->size();
+  }
   std::vector<Step> m_steps;
+  Prepared m_prepared;  // reused by add(rec, ctx)
 
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
-  // Hashed while adding; sorted by the key's JSON text when written (spill, finish).
-  KeyedTable<Group> m_groups;
-  std::vector<const KeyedTable<Group>::Entry*> sorted_groups() const;
+  // Each group's key values, hashed by key text while adding; sorted by it when written (spill,
+  // finish). Group i's states are m_states[i * fields, (i + 1) * fields): one array, so that a
+  // group's slot gives the addresses of its entry and its states at once.
+  using Table = KeyedTable<std::vector<Value>>;
+  Table m_groups;
+  std::vector<State> m_states;
+  std::vector<std::size_t> sorted_groups() const;
   std::size_t m_bytes = 0;
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::unique_ptr<SpillFile>> m_runs;

@@ -18,14 +18,21 @@ class KeyedTable {
 
   static std::uint64_t hash(std::string_view key) { return std::hash<std::string_view>{}(key); }
 
+  static constexpr std::size_t npos = SIZE_MAX;
+
   T* find(std::string_view key) { return find(key, hash(key)); }
   // h: hash(key), computed before (on another thread, say).
   T* find(std::string_view key, std::uint64_t h) {
-    if (m_slots.empty()) return nullptr;
+    std::size_t i = find_index(key, h);
+    return i == npos ? nullptr : &m_entries[i].second;
+  }
+  // The index of key's entry (entries stay where they are inserted), or npos.
+  std::size_t find_index(std::string_view key, std::uint64_t h) const {
+    if (m_slots.empty()) return npos;
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = m_slots[i];
-      if (s.index == 0) return nullptr;
-      if (s.hash == h && m_entries[s.index - 1].first == key) return &m_entries[s.index - 1].second;
+      if (s.index == 0) return npos;
+      if (s.hash == h && m_entries[s.index - 1].first == key) return s.index - 1;
     }
   }
   // Adds key, which must not be in the table; references from find() are invalid after.
@@ -45,14 +52,15 @@ class KeyedTable {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & mask()]);
   }
   void prefetch_entry(std::uint64_t h) const {
-    if (const Entry* e = peek(h)) __builtin_prefetch(e);
+    std::size_t i = peek_index(h);
+    if (i != npos) __builtin_prefetch(&m_entries[i]);
   }
-  // The entry in the first slot of hash h when that slot holds h: a guess for prefetching (it
-  // compares no key), nullptr when there is none.
-  const Entry* peek(std::uint64_t h) const {
-    if (m_slots.empty()) return nullptr;
+  // The index of the entry in the first slot of hash h when that slot holds h: a guess for
+  // prefetching (it compares no key), npos when there is none.
+  std::size_t peek_index(std::uint64_t h) const {
+    if (m_slots.empty()) return npos;
     const Slot& s = m_slots[h & mask()];
-    return s.index != 0 && s.hash == h ? &m_entries[s.index - 1] : nullptr;
+    return s.index != 0 && s.hash == h ? s.index - 1 : npos;
   }
   std::vector<Entry>& entries() { return m_entries; }
   const std::vector<Entry>& entries() const { return m_entries; }

@@ -59,11 +59,11 @@ class Mapping {
 
   struct Output {
     Record record;
-    std::string reject_reason;   // empty: the record passed
-    bool aggregated = false;     // folded into a group; the group is emitted by finish()
-    bool to_aggregate = false;   // with defer_aggregate: mapped, for aggregate() to fold in
-    Aggregator::GroupKey group;  // … and the key of its group
-    Record scratch;              // reused to build the record with "keep"
+    std::string reject_reason;  // empty: the record passed
+    bool aggregated = false;    // folded into a group; the group is emitted by finish()
+    bool to_aggregate = false;  // with defer_aggregate: mapped, for aggregate() to fold in
+    Aggregator::Prepared fold;  // … and what folding it needs: its group, its arguments
+    Record scratch;             // reused to build the record with "keep"
   };
   // Runs one input record. Returns false when the filter drops it (or unnest finds nothing);
   // otherwise out[0..count) are the output records, each passed or rejected with a reason.
@@ -77,7 +77,7 @@ class Mapping {
   void aggregate(Output& out);
   // Readies the cache for aggregate(out) a few outputs later (Aggregator::prefetch).
   void prefetch_group(const Output& out, int stage) const {
-    if (out.to_aggregate) m_aggregator->prefetch(out.group, stage);
+    if (out.to_aggregate) m_aggregator->prefetch(out.fold, stage);
   }
   // At the end of input: emits one record per aggregate group (nothing without aggregate).
   void finish(const std::function<void(const Record&)>& emit);
