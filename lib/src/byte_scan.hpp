@@ -82,4 +82,27 @@ inline const char* csv_special(const char* p, const char* end, char delimiter) {
   return p;
 }
 
+// How many bytes of [p, end) are c: sixteen at a time (std::count goes byte by byte, and
+// counting lines was a sixteenth of reading a file on several threads).
+inline std::size_t count(const char* p, const char* end, char c) {
+  std::size_t n = 0;
+#if defined(__SSE2__)
+  const __m128i want = _mm_set1_epi8(c);
+  const __m128i zero = _mm_setzero_si128();
+  while (p + 16 <= end) {
+    // Each byte lane counts up to 255 matches; then the lanes are summed (sad: into two halves).
+    __m128i lanes = zero;
+    for (int i = 0; i < 255 && p + 16 <= end; ++i, p += 16) {
+      __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+      lanes = _mm_sub_epi8(lanes, _mm_cmpeq_epi8(bytes, want));
+    }
+    __m128i sums = _mm_sad_epu8(lanes, zero);
+    n += static_cast<std::size_t>(_mm_cvtsi128_si32(sums)) +
+         static_cast<std::size_t>(_mm_cvtsi128_si32(_mm_unpackhi_epi64(sums, sums)));
+  }
+#endif
+  for (; p < end; ++p) n += *p == c;
+  return n;
+}
+
 }  // namespace etl::scan

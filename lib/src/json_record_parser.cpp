@@ -2,6 +2,7 @@
 // is (valid UTF-8, shallow, no duplicate keys), which gives up on anything else and lets the full
 // RapidJSON parser decide, so that what is accepted, the values and every error message are the
 // full parser's. Keys are checked for repeats only when they differ from the last record's.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -24,35 +25,46 @@ int hex_digit(char c) {
 
 class FastParser {
  public:
-  FastParser(std::string_view text, std::string& scratch)
-      : m_p(text.data()), m_end(text.data() + text.size()), m_scratch(scratch) {}
+  FastParser(std::string_view text, std::string& scratch, Value& skipped)
+      : m_p(text.data()),
+        m_end(text.data() + text.size()),
+        m_scratch(scratch),
+        m_skipped(skipped) {}
 
   // Parses the object into out; keys_same tells whether its keys equal known (in order).
-  bool record(Record& out, const std::vector<std::string>& known, bool& keys_same) {
+  // With wanted_at, the fields whose place in known is not wanted are checked and left out; then
+  // a record whose keys are not known's is not read (false, with keys_same false).
+  bool record(Record& out, const std::vector<std::string>& known, bool& keys_same,
+              const std::vector<char>* wanted_at = nullptr) {
     skip_space();
     if (!take('{')) return false;
     auto& fields = out.fields();
-    std::size_t n = 0;
+    std::size_t n = 0, kept = 0;
     keys_same = true;
     skip_space();
     if (!take('}')) {
       for (;;) {
         std::string_view key;
         if (!key_colon(key)) return false;
-        if (n < fields.size())
-          fields[n].key.assign(key);
-        else
-          fields.push_back(Member{std::string(key), Value()});
         if (keys_same && (n >= known.size() || known[n].size() != key.size() ||
                           std::memcmp(known[n].data(), key.data(), key.size()) != 0))
           keys_same = false;
-        if (!value(fields[n].value, 0)) return false;
+        if (wanted_at && !keys_same) return false;
+        if (!wanted_at || (*wanted_at)[n]) {
+          if (kept < fields.size())
+            fields[kept].key.assign(key);
+          else
+            fields.push_back(Member{std::string(key), Value()});
+          if (!value(fields[kept++].value, 0)) return false;
+        } else if (!skip_value()) {
+          return false;
+        }
         ++n;
         if (!after_member('}')) return false;
         if (m_closed) break;
       }
     }
-    fields.resize(n);
+    fields.resize(kept);
     if (n != known.size()) keys_same = false;
     skip_space();
     return m_p == m_end;
@@ -202,6 +214,13 @@ class FastParser {
     return true;
   }
 
+  // A value left out of the record, checked as value() checks it.
+  bool skip_value() {
+    std::string_view text;
+    if (m_p != m_end && *m_p == '"') return string(text);
+    return value(m_skipped, 0);
+  }
+
   bool value(Value& v, unsigned depth) {
     if (m_p == m_end) return false;
     std::string_view text;
@@ -269,6 +288,7 @@ class FastParser {
   const char* m_p;
   const char* m_end;
   std::string& m_scratch;
+  Value& m_skipped;
   bool m_closed = false;
 };
 
@@ -277,19 +297,29 @@ class FastParser {
 std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Record& out,
                                                       bool& not_object) {
   not_object = false;
+  bool keys_same = false;
+  if (!m_wanted_at.empty()) {  // a projection, for the keys known: a record of them is read fast
+    FastParser fast(text, m_scratch, m_skipped);
+    if (fast.record(out, m_keys, keys_same, &m_wanted_at) && keys_same) return std::nullopt;
+  }
   {  // (bytes that are not ASCII outside strings are not JSON: the full parser says so)
-    FastParser fast(text, m_scratch);
-    bool keys_same = false;
+    FastParser fast(text, m_scratch, m_skipped);
     if (fast.record(out, m_keys, keys_same)) {
       if (keys_same) return std::nullopt;
       if (repeated_key(out.fields()) == nullptr) {
         m_keys.resize(out.size());
         for (std::size_t i = 0; i < out.size(); ++i) m_keys[i].assign(out.fields()[i].key);
+        m_wanted_at.clear();
+        if (!m_projection.empty())
+          for (const auto& key : m_keys)
+            m_wanted_at.push_back(std::find(m_projection.begin(), m_projection.end(), key) !=
+                                  m_projection.end());
         return std::nullopt;
       }
     }
   }
   m_keys.clear();
+  m_wanted_at.clear();
   return parse_json_record(text, out, not_object);
 }
 

@@ -156,9 +156,31 @@ static void check_same_as_full(etl::JsonRecordParser& fast, etl::Record& fast_ou
   }
 }
 
+// A projected parser: the full parser's error, or its record with only the fields wanted (the
+// whole record when the line's keys are not the last line's).
+static void check_projected(etl::JsonRecordParser& fast, etl::Record& fast_out,
+                            const std::string& text, const std::vector<std::string>& wanted) {
+  INFO(text);
+  etl::Record full_out;
+  bool fast_not_object = false, full_not_object = false;
+  auto fast_err = fast.parse(text, fast_out, fast_not_object);
+  auto full_err = etl::parse_json_record(text, full_out, full_not_object);
+  REQUIRE(fast_err.has_value() == full_err.has_value());
+  if (fast_err) {
+    CHECK(fast_err->message == full_err->message);
+    CHECK(fast_err->offset == full_err->offset);
+    return;
+  }
+  etl::Record only;
+  for (const auto& f : full_out.fields())
+    if (std::find(wanted.begin(), wanted.end(), f.key) != wanted.end()) only.fields().push_back(f);
+  CHECK((fast_out == only || fast_out == full_out));
+}
+
 TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
   etl::JsonRecordParser fast;
   etl::Record out;
+  bool not_object = false;
   SECTION("JSONTestSuite, every file") {
     fs::path dir = fs::path(ETL_TEST_DATA) / "JSONTestSuite" / "test_parsing";
     for (const auto& entry : fs::directory_iterator(dir))
@@ -204,6 +226,28 @@ TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
                              R"({"a":"long string with no escapes at all, well past eight bytes"})",
                              R"({"a":"long string with an escape \" in the middle and a tail"})"})
       check_same_as_full(fast, out, line);
+  }
+  SECTION("projected: what is left out is checked as fully, and a new shape is read whole") {
+    fast.project({"a", "c"});
+    for (std::string line :
+         {R"({"a":1,"b":"x","c":3})", R"({"a":2,"b":01,"c":3})", "{\"a\":2,\"b\":\"\xc3\",\"c\":3}",
+          R"({"a":2,"b":"\ud800","c":3})", R"({"a":2,"b":{"k":1,"k":2},"c":3})",
+          R"({"a":2,"b":"\x","c":3})", R"({"a":2,"b":[1,],"c":3})", R"({"a":2,"b":tru,"c":3})",
+          R"({"a":2,"b":1,"c":3} x)", R"({"a":2,"b":1,"b":2,"c":3})", R"({"a":2,"a":1,"c":3})",
+          R"({"a":2,"b":1})"}) {
+      // (each after a good line of the shape: an error forgets the keys known)
+      check_projected(fast, out, R"({"a":0,"b":"x","c":0})", {"a", "c"});
+      check_projected(fast, out, line, {"a", "c"});
+    }
+  }
+  SECTION("projected: a known shape keeps only the fields wanted, in their order") {
+    fast.project({"c", "a"});
+    REQUIRE_FALSE(fast.parse(R"({"a":1,"b":"x","c":3})", out, not_object));
+    CHECK(to_json(out) == R"({"a":1,"b":"x","c":3})");  // the first of a shape: read whole
+    REQUIRE_FALSE(fast.parse(R"({"a":2,"b":"y\n","c":[4]})", out, not_object));
+    CHECK(to_json(out) == R"({"a":2,"c":[4]})");
+    REQUIRE_FALSE(fast.parse(R"({"a":5,"c":6,"b":7})", out, not_object));
+    CHECK(to_json(out) == R"({"a":5,"c":6,"b":7})");  // another shape: whole again
   }
   SECTION("nesting past the fast path's depth") {
     std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";

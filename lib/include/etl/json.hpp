@@ -36,10 +36,20 @@ std::optional<JsonParseError> parse_json_record(std::string_view text, Record& o
 class JsonRecordParser {
  public:
   std::optional<JsonParseError> parse(std::string_view text, Record& out, bool& not_object);
+  // From now on a record may hold only these of its fields (those a mapping reads): the others
+  // are checked as fully as ever, and left out. Empty: every field.
+  void project(std::vector<std::string> fields) {
+    m_projection = std::move(fields);
+    m_keys.clear();  // (the projection is made for the next keys read)
+    m_wanted_at.clear();
+  }
 
  private:
   std::vector<std::string> m_keys;  // the last record's keys, known to hold no repeat
   std::string m_scratch;            // a string with escapes, decoded
+  std::vector<std::string> m_projection;
+  std::vector<char> m_wanted_at;  // whether m_keys[i] is in the projection (empty: none)
+  Value m_skipped;                // what a value left out is read into when not a string
 };
 
 // The first key that an object's members hold twice, or nullptr. A JSON text with a key twice

@@ -11,7 +11,7 @@ RecordCut last_ndjson_end(std::string_view text) {
   std::size_t nl = text.rfind('\n');
   if (nl == std::string_view::npos) return {};
   auto end = nl + 1;
-  return {end, static_cast<std::uint64_t>(std::count(text.begin(), text.begin() + end, '\n'))};
+  return {end, scan::count(text.data(), text.data() + end, '\n')};
 }
 
 namespace {
@@ -33,7 +33,7 @@ RecordCut walk_csv(std::string_view text, char delimiter) {
         const auto* q =
             static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
         if (q == nullptr || q + 1 == end) return cut;  // the field (or its row) is not complete
-        lines += static_cast<std::uint64_t>(std::count(from, q, '\n'));
+        lines += scan::count(from, q, '\n');
         if (q[1] != '"') {
           p = q + 1;
           break;
@@ -103,7 +103,7 @@ RecordCut last_csv_end(std::string_view text, char delimiter) {
   }
   if (last_newline == nullptr) return {};
   auto cut = static_cast<std::size_t>(last_newline + 1 - begin);
-  return {cut, static_cast<std::uint64_t>(std::count(begin, last_newline + 1, '\n'))};
+  return {cut, scan::count(begin, last_newline + 1, '\n')};
 }
 
 ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block)

@@ -91,7 +91,7 @@ bool CsvReader::read_row() {
             std::memchr(start, '"', static_cast<std::size_t>(end - start)));
         const char* stop = q != nullptr ? q : end;
         field.append(start, stop);
-        m_line += static_cast<std::uint64_t>(std::count(start, stop, '\n'));
+        m_line += scan::count(start, stop, '\n');
         m_pos += static_cast<std::size_t>(stop - start);
         if (q == nullptr) continue;
         get();  // the closing quote, or the first of a doubled one

@@ -69,8 +69,8 @@ std::string Aggregator::group_key(const Record& rec) const {
 
 // What one record does to one field's state, decided without changing it: everything that can
 // fail (an argument, a type, an overflow, an order between types) fails here.
-Aggregator::Step Aggregator::decide(const AggField& f, const State* s, Datum d) const {
-  Step step;
+void Aggregator::decide(const AggField& f, const State* s, const Datum& d, Step& step) const {
+  step.apply = false;
   switch (f.kind) {
     case AggKind::Count:
       step.apply = !f.arg || !d.is_null();
@@ -104,7 +104,6 @@ Aggregator::Step Aggregator::decide(const AggField& f, const State* s, Datum d) 
       step.apply = true;
       break;
   }
-  return step;
 }
 
 void Aggregator::apply(AggKind kind, State& s, Step& step) {
@@ -179,7 +178,7 @@ void Aggregator::add(const Record& rec, const Prepared& prepared) {
   m_steps.resize(nfields);
   for (std::size_t i = 0; i < nfields; ++i) {
     if (i == prepared.failed_at) throw EvalError(prepared.error);
-    m_steps[i] = decide((*m_fields)[i], states ? &states[i] : nullptr, prepared.args[i]);
+    decide((*m_fields)[i], states ? &states[i] : nullptr, prepared.args[i], m_steps[i]);
   }
   if (!states) {
     std::vector<Value>& keys = m_groups.insert(prepared.text, prepared.hash);

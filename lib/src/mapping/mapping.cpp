@@ -145,6 +145,7 @@ class Mapping::Compiler {
     cc.lookups = &m_map.m_lookups;
     cc.branches = &m_map.m_branches;
     cc.zones = m_map.m_zones;
+    cc.names_read = &m_map.m_names_read;
     if (!m_options.sample_fields.empty()) {
       cc.sample_fields = &m_options.sample_fields;
     } else if (m_input_declared) {
@@ -880,6 +881,11 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
     else
       aggregate(out);
   }
+}
+
+std::optional<std::vector<std::string>> Mapping::fields_read() const {
+  if (m_keep) return std::nullopt;
+  return m_names_read;
 }
 
 void Mapping::aggregate(Output& out) {

@@ -556,6 +556,9 @@ class Parser {
     if (m_cc.fields_read && std::find(m_cc.fields_read->begin(), m_cc.fields_read->end(), name) ==
                                 m_cc.fields_read->end())
       m_cc.fields_read->push_back(name);
+    if (m_cc.names_read &&
+        std::find(m_cc.names_read->begin(), m_cc.names_read->end(), name) == m_cc.names_read->end())
+      m_cc.names_read->push_back(name);
     return std::make_unique<FieldExpr>(p, name);
   }
 

@@ -14,6 +14,7 @@ struct ParallelInput::Shared {
   char delimiter;
   std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
   bool compact = false;
+  std::vector<std::string> projection;
   std::vector<std::string> header;  // CSV: read before any worker starts
   std::mutex mutex;
   std::condition_variable changed;
@@ -34,6 +35,7 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned w
   Shared& s = *m_shared;
   s.encoder = tasks.encoder;
   s.compact = tasks.compact;
+  s.projection = tasks.projection;
   s.slots.resize(2 * std::size_t{workers} + 2);
   if (delimiter != 0) {
     // The header comes first, here, so that its errors are the run's and every worker knows it;
@@ -143,6 +145,8 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
     } else {
       auto ndjson = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
       lines = ndjson.get();
+      job.projected = job.compact && mapping && !s.projection.empty();
+      if (job.projected) ndjson->project(s.projection);
       reader = std::move(ndjson);
     }
     for (;;) {
@@ -228,7 +232,7 @@ RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& re
     bool refused = job.encoder && !encode(job, b, outputs[k].record, written);
     bool keep_record = !job.compact || out.to_aggregate || refused;
     if (!out.reject_reason.empty() || refused)
-      needed = RecordBatch::kRecord;
+      needed = job.projected ? std::max(needed, RecordBatch::kLine) : RecordBatch::kRecord;
     else if (out.to_aggregate)
       needed = std::max(needed, RecordBatch::kLine);
     if (keep_record)

@@ -71,6 +71,9 @@ struct WorkerTasks {
   // With an encoder: the writing thread needs a record only when it is rejected, so the others
   // are not kept (records written then have an empty record; only their bytes count).
   bool compact = false;
+  // Compact, with a mapping: the fields it reads. NDJSON records are then read with only those
+  // (the others checked and left out); one that is rejected is read again whole, from its line.
+  std::vector<std::string> projection;
 };
 
 // Record i of batch b, held as its line (b.held[i] == kLine), read again into out.
@@ -114,6 +117,7 @@ class ParallelInput {
     const RecordEncoder* encoder;
     bool compact;
     Scratch& scratch;
+    bool projected = false;  // records hold only the fields the mapping reads
   };
   static void work(Shared& s, mapping::Mapping* mapping);
   static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch,

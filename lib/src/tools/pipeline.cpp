@@ -221,6 +221,9 @@ class Pipeline {
                       !m_broadcast && !m_checkpoint && sink;
     if (can_encode) tasks.encoder = sink->encoder();
     tasks.compact = !m_audit && !m_watermark;  // nothing here needs a record that is written
+    if (mapped_in_workers && tasks.compact)
+      if (auto read = m_p.mapping->fields_read(); read && !read->empty())
+        tasks.projection = std::move(*read);
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, threads(), tasks);
     bool armed = tasks.encoder != nullptr;
@@ -303,13 +306,19 @@ class Pipeline {
     }
     m_stats.unnested += count - 1;
     m_mapped.where = rec.where;
+    // The input record, whole, for a reject: read again when a worker held only its line.
+    const Sourced* input = &rec;
+    auto whole_input = [&]() -> const Sourced& {
+      if (input == &rec && batch && batch->held[prepared->index] == RecordBatch::kLine) {
+        reread(*batch, prepared->index, m_reread_parser, m_reread);
+        input = &m_reread;
+      }
+      return *input;
+    };
     for (std::size_t i = 0; i < count; ++i) {
       if (outputs[i].to_aggregate) m_p.mapping->aggregate(outputs[i]);
       if (!outputs[i].reject_reason.empty()) {
-        // The input record, so it can be fixed (read again when a worker kept only its line).
-        bool as_line = batch && batch->held[prepared->index] == RecordBatch::kLine;
-        if (as_line) reread(*batch, prepared->index, m_reread_parser, m_reread);
-        reject(as_line ? m_reread : rec, outputs[i].reject_reason);
+        reject(whole_input(), outputs[i].reject_reason);  // the input record, so it can be fixed
         continue;
       }
       if (outputs[i].aggregated) {
@@ -320,6 +329,7 @@ class Pipeline {
       Encoded bytes;
       if (batch)
         bytes = encoded_item(batch, static_cast<std::size_t>(outputs - batch->outputs.data()) + i);
+      if (bytes.refusal) m_mapped.where = whole_input().where;  // the reject names its place
       std::swap(m_mapped.record, outputs[i].record);
       write(m_mapped, bytes);
       std::swap(m_mapped.record, outputs[i].record);

@@ -30,6 +30,8 @@ class NdjsonChunkReader : public Source {
   // The line the last record was read from: its offset in bytes() and its length.
   std::size_t line_offset() const { return m_line_offset; }
   std::size_t line_size() const { return m_line_size; }
+  // Records hold only these fields (see JsonRecordParser::project).
+  void project(std::vector<std::string> fields) { m_parser.project(std::move(fields)); }
   // The chunk's text (which may be taken: next() is then done).
   std::string& bytes() { return m_bytes; }
 

@@ -94,7 +94,7 @@ class Aggregator {
     Value value;
   };
   std::string group_key(const Record& rec) const;
-  Step decide(const AggField& f, const State* s, Datum d) const;
+  void decide(const AggField& f, const State* s, const Datum& d, Step& step) const;
   void apply(AggKind kind, State& s, Step& step);
   State* states_of(std::size_t entry) { return m_states.data() + entry * m_fields->size(); }
   const State* states_of(std::size_t entry) const {

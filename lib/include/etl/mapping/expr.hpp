@@ -61,6 +61,8 @@ struct CompileContext {
   const char* sample_name = "the sample";  // or "the mapping's input" (its "input" declaration)
   // When set, the top-level fields the expression reads are added here (for reject reasons).
   std::vector<std::string>* fields_read = nullptr;
+  // When set, every field name any expression reads is added here: what a record must hold.
+  std::vector<std::string>* names_read = nullptr;
   ZoneSettings zones;
 
   void error(SourcePos pos, std::string message) const {

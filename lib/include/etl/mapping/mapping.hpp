@@ -3,6 +3,7 @@
 #include <deque>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -79,6 +80,9 @@ class Mapping {
   void prefetch_group(const Output& out, int stage) const {
     if (out.to_aggregate) m_aggregator->prefetch(out.fold, stage);
   }
+  // The input fields the mapping reads (and some it may not), when a record holding only those
+  // maps as the whole record would; nullopt when it passes the input through ("keep").
+  std::optional<std::vector<std::string>> fields_read() const;
   // At the end of input: emits one record per aggregate group (nothing without aggregate).
   void finish(const std::function<void(const Record&)>& emit);
   void set_memory_budget(std::size_t bytes);
@@ -121,6 +125,7 @@ class Mapping {
   std::vector<ValidateRule> m_rules;
   std::vector<MappingTest> m_tests;
   std::vector<std::string> m_output_names;
+  std::vector<std::string> m_names_read;  // by any expression (FieldExpr, the only record reader)
   std::vector<AggField> m_agg_fields;
   std::unique_ptr<Aggregator> m_aggregator;
   bool m_defer_aggregate = false;
