@@ -194,12 +194,43 @@ void Aggregator::add(const Record& rec, const Prepared& prepared) {
   if (m_bytes > m_budget) spill();
 }
 
+namespace {
+
+// A key's first eight bytes as a number that orders as the bytes do: most keys differ there, so
+// sorting compares numbers and reads a key's text (a cache miss) only on a tie.
+std::uint64_t order_prefix(const std::string& key) {
+  std::uint64_t p = 0;
+  for (std::size_t i = 0; i < 8; ++i)
+    p = (p << 8) | (i < key.size() ? static_cast<unsigned char>(key[i]) : 0U);
+  return p;
+}
+
+struct SortItem {
+  std::uint64_t prefix;
+  const std::string* key;
+  std::uint32_t lane, at;
+};
+
+// The groups of all lanes, ordered by key text.
+std::vector<SortItem> sort_by_key(std::vector<SortItem> items) {
+  std::sort(items.begin(), items.end(), [](const SortItem& a, const SortItem& b) {
+    return a.prefix != b.prefix ? a.prefix < b.prefix : *a.key < *b.key;
+  });
+  return items;
+}
+
+}  // namespace
+
 std::vector<std::size_t> Aggregator::sorted_groups() const {
-  std::vector<std::size_t> out(m_groups.size());
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = i;
+  std::vector<SortItem> items;
+  items.reserve(m_groups.size());
   const auto& entries = m_groups.entries();
-  std::sort(out.begin(), out.end(),
-            [&](std::size_t a, std::size_t b) { return entries[a].first < entries[b].first; });
+  for (std::size_t i = 0; i < entries.size(); ++i)
+    items.push_back(
+        {order_prefix(entries[i].first), &entries[i].first, 0, static_cast<std::uint32_t>(i)});
+  std::vector<std::size_t> out;
+  out.reserve(items.size());
+  for (const SortItem& item : sort_by_key(std::move(items))) out.push_back(item.at);
   return out;
 }
 
@@ -240,19 +271,19 @@ void Aggregator::spill() {
   compact_runs();
 }
 
-// At most kFanIn runs are kept: when the newest kFanIn are of one level they are merged into
-// one of the next (in run order, so first and last stay right), however small the budget.
+// At most m_fan_in runs of a level are kept: when the newest m_fan_in are of one level they are
+// merged into one of the next (in run order, so first and last stay right), however small the
+// budget.
 void Aggregator::compact_runs() {
-  constexpr std::size_t kFanIn = 64;
-  while (m_runs.size() >= kFanIn &&
-         std::all_of(m_levels.end() - kFanIn, m_levels.end(),
+  while (m_runs.size() >= m_fan_in &&
+         std::all_of(m_levels.end() - m_fan_in, m_levels.end(),
                      [&](int level) { return level == m_levels.back(); })) {
     std::vector<std::unique_ptr<SpillFile>> tail;
-    for (std::size_t i = m_runs.size() - kFanIn; i < m_runs.size(); ++i)
+    for (std::size_t i = m_runs.size() - m_fan_in; i < m_runs.size(); ++i)
       tail.push_back(std::move(m_runs[i]));
-    m_runs.resize(m_runs.size() - kFanIn);
+    m_runs.resize(m_runs.size() - m_fan_in);
     int level = m_levels.back() + 1;
-    m_levels.resize(m_levels.size() - kFanIn);
+    m_levels.resize(m_levels.size() - m_fan_in);
     auto merged = std::make_unique<SpillFile>();
     std::string line;
     merge_runs(tail, [&](const std::string& key, Group& g) {
@@ -330,19 +361,41 @@ Record Aggregator::finish_group(const std::vector<Value>& keys, const State* sta
 }
 
 void Aggregator::finish(const std::function<void(const Record&)>& emit) {
-  if (m_runs.empty()) {
-    for (std::size_t at : sorted_groups())
-      emit(finish_group(m_groups.entries()[at].second, states_of(at)));
-    m_groups.clear();
-    m_states.clear();
-    m_bytes = 0;
+  finish({this}, emit);
+}
+
+void Aggregator::finish(std::vector<Aggregator*> lanes,
+                        const std::function<void(const Record&)>& emit) {
+  bool spilled =
+      std::any_of(lanes.begin(), lanes.end(), [](auto* l) { return !l->m_runs.empty(); });
+  if (spilled) {  // every lane's groups into runs, merged together (a key is in one lane only)
+    std::vector<std::unique_ptr<SpillFile>> runs;
+    for (Aggregator* lane : lanes) {
+      lane->spill();
+      for (auto& run : lane->m_runs) runs.push_back(std::move(run));
+      lane->m_runs.clear();
+      lane->m_levels.clear();
+    }
+    lanes[0]->merge_runs(runs, [&](const std::string&, Group& g) {
+      emit(lanes[0]->finish_group(g.keys, g.states.data()));
+    });
     return;
   }
-  spill();
-  merge_runs(m_runs,
-             [&](const std::string&, Group& g) { emit(finish_group(g.keys, g.states.data())); });
-  m_runs.clear();
-  m_levels.clear();
+  std::vector<SortItem> items;
+  for (std::uint32_t l = 0; l < lanes.size(); ++l)
+    for (std::size_t i = 0; i < lanes[l]->m_groups.size(); ++i) {
+      const std::string& key = lanes[l]->m_groups.entries()[i].first;
+      items.push_back({order_prefix(key), &key, l, static_cast<std::uint32_t>(i)});
+    }
+  for (const SortItem& item : sort_by_key(std::move(items))) {
+    const Aggregator& lane = *lanes[item.lane];
+    emit(lane.finish_group(lane.m_groups.entries()[item.at].second, lane.states_of(item.at)));
+  }
+  for (Aggregator* lane : lanes) {
+    lane->m_groups.clear();
+    lane->m_states.clear();
+    lane->m_bytes = 0;
+  }
 }
 
 // k-way merge of sorted runs; groups with the same key are merged in run order.

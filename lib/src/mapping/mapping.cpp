@@ -888,10 +888,18 @@ std::optional<std::vector<std::string>> Mapping::fields_read() const {
   return m_names_read;
 }
 
-void Mapping::aggregate(Output& out) {
+void Mapping::fold_in_lanes(unsigned lanes) {
+  if (!m_aggregator || !m_lanes.empty()) return;  // (made once: the groups are in them)
+  std::size_t budget = m_budget ? m_budget : m_aggregator->memory_budget();
+  for (unsigned i = 1; i < lanes; ++i) m_lanes.push_back(m_aggregator->another());
+  set_memory_budget(budget);  // shared by the lanes, as are open files
+  for (unsigned i = 0; i < this->lanes(); ++i) lane(i).share_open_files(this->lanes());
+}
+
+void Mapping::aggregate(Output& out, unsigned lane) {
   out.to_aggregate = false;
   try {
-    m_aggregator->add(out.record, out.fold);
+    this->lane(lane).add(out.record, out.fold);
     out.aggregated = true;
   } catch (const EvalError& e) {
     out.reject_reason = e.what();
@@ -922,11 +930,15 @@ void Mapping::pass_through(const Record& in, Output& out) {
 }
 
 void Mapping::finish(const std::function<void(const Record&)>& emit) {
-  if (m_aggregator) m_aggregator->finish(emit);
+  if (!m_aggregator) return;
+  std::vector<Aggregator*> all;
+  for (unsigned i = 0; i < lanes(); ++i) all.push_back(&lane(i));
+  Aggregator::finish(all, emit);
 }
 
 void Mapping::set_memory_budget(std::size_t bytes) {
-  if (m_aggregator) m_aggregator->set_memory_budget(bytes);
+  m_budget = bytes;
+  for (unsigned i = 0; m_aggregator && i < lanes(); ++i) lane(i).set_memory_budget(bytes / lanes());
 }
 
 bool Mapping::apply(const Record& in, std::vector<Output>& out, std::size_t& count) {

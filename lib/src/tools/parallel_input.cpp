@@ -15,7 +15,11 @@ struct ParallelInput::Shared {
   std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
   bool compact = false;
   std::vector<std::string> projection;
-  std::vector<std::string> header;  // CSV: read before any worker starts
+  mapping::Mapping* folds = nullptr;
+  std::vector<std::uint64_t> lane_next;  // each lane's next chunk to fold
+  std::condition_variable lane_moved;    // a lane_next went on (or stop)
+  std::exception_ptr fold_error;         // what folding threw (not a reject): the run stops
+  std::vector<std::string> header;       // CSV: read before any worker starts
   std::mutex mutex;
   std::condition_variable changed;
   std::vector<Slot> slots;     // a ring: chunk n lives in slots[n % slots.size()]
@@ -36,6 +40,8 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned w
   s.encoder = tasks.encoder;
   s.compact = tasks.compact;
   s.projection = tasks.projection;
+  s.folds = tasks.folds;
+  if (s.folds) s.lane_next.assign(s.folds->lanes(), 0);
   s.slots.resize(2 * std::size_t{workers} + 2);
   if (delimiter != 0) {
     // The header comes first, here, so that its errors are the run's and every worker knows it;
@@ -65,6 +71,7 @@ ParallelInput::~ParallelInput() {
     m_shared->stop = true;
   }
   m_shared->changed.notify_all();
+  m_shared->lane_moved.notify_all();
   for (auto& w : m_workers) w.join();
   bool exited = false;
   {
@@ -113,14 +120,71 @@ void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
     std::unique_lock<std::mutex> lock(s.mutex);
     s.changed.wait(lock, [&] { return s.stop || s.taken < s.filled || s.split_done; });
     if (s.stop || s.taken == s.filled) return;  // (split_done: nothing more will come)
-    Slot& slot = s.slots[s.taken++ % s.slots.size()];
+    Slot& slot = s.slots[s.taken % s.slots.size()];
+    slot.number = s.taken++;
     slot.state = SlotState::Working;
     std::shared_ptr<const RecordEncoder> encoder = s.encoder;  // as it is when the chunk starts
     lock.unlock();
     parse(s, slot, mapping, scratch, encoder.get());
+    if (s.folds) fold(s, slot);
     lock.lock();
     slot.state = SlotState::Done;
     s.changed.notify_all();
+  }
+}
+
+// The chunk's outputs folded into each lane once the lane has folded every chunk before it:
+// lanes in whatever order they come free, so two threads fold two chunks at once.
+void ParallelInput::fold(Shared& s, Slot& slot) {
+  unsigned lanes = s.folds->lanes();
+  std::vector<char> folded(lanes, 0);
+  try {
+    for (unsigned left = lanes; left > 0; --left) {
+      unsigned lane = 0;
+      {
+        std::unique_lock<std::mutex> lock(s.mutex);
+        auto ready = [&] {
+          for (lane = 0; lane < lanes; ++lane)
+            if (!folded[lane] && s.lane_next[lane] == slot.number) return true;
+          return false;
+        };
+        s.lane_moved.wait(lock, [&] { return s.stop || ready(); });
+        if (s.stop) return;
+      }
+      fold_lane(slot.batch, *s.folds, lane);
+      folded[lane] = 1;
+      {
+        std::lock_guard<std::mutex> lock(s.mutex);
+        ++s.lane_next[lane];
+      }
+      s.lane_moved.notify_all();
+    }
+  } catch (...) {
+    {
+      std::lock_guard<std::mutex> lock(s.mutex);
+      if (!s.fold_error) s.fold_error = std::current_exception();
+      s.stop = true;
+    }
+    s.changed.notify_all();
+    s.lane_moved.notify_all();
+  }
+}
+
+// One lane's share of a batch, in input order; the groups of the outputs a little ahead are
+// asked of the cache first (their slots, then their entries and states), so that folding them
+// in does not wait for memory.
+void ParallelInput::fold_lane(RecordBatch& b, mapping::Mapping& m, unsigned lane) {
+  constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
+  auto& outputs = b.outputs;
+  std::size_t n = b.outputs_size;
+  auto mine = [&](std::size_t i) {
+    return outputs[i].to_aggregate && m.lane_of(outputs[i]) == lane;
+  };
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i + kSlotsAhead < n && mine(i + kSlotsAhead)) m.prefetch_group(outputs[i + kSlotsAhead], 0);
+    if (i + kEntriesAhead < n && mine(i + kEntriesAhead))
+      m.prefetch_group(outputs[i + kEntriesAhead], 1);
+    if (mine(i)) m.aggregate(outputs[i], lane);
   }
 }
 
@@ -260,8 +324,9 @@ RecordBatch* ParallelInput::next() {
   Slot& slot = s.slots[s.consumed % s.slots.size()];
   s.changed.wait(lock, [&] {
     return (s.consumed < s.filled && slot.state == SlotState::Done) ||
-           (s.split_done && s.consumed == s.filled);
+           (s.split_done && s.consumed == s.filled) || s.fold_error;
   });
+  if (s.fold_error) std::rethrow_exception(s.fold_error);
   if (s.consumed == s.filled) {
     if (s.split_error) std::rethrow_exception(s.split_error);
     return nullptr;

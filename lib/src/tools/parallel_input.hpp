@@ -71,6 +71,9 @@ struct WorkerTasks {
   // With an encoder: the writing thread needs a record only when it is rejected, so the others
   // are not kept (records written then have an empty record; only their bytes count).
   bool compact = false;
+  // With an aggregate: the mapping whose groups the workers fold in (in lanes, see
+  // Mapping::fold_in_lanes): each chunk's outputs, lane by lane, each lane in input order.
+  mapping::Mapping* folds = nullptr;
   // Compact, with a mapping: the fields it reads. NDJSON records are then read with only those
   // (the others checked and left out); one that is rejected is read again whole, from its line.
   std::vector<std::string> projection;
@@ -101,6 +104,7 @@ class ParallelInput {
   enum class SlotState { Free, Filled, Working, Done };
   struct Slot {
     SlotState state = SlotState::Free;
+    std::uint64_t number = 0;  // of its chunk, from 0
     TextChunk chunk;
     RecordBatch batch;
   };
@@ -120,6 +124,8 @@ class ParallelInput {
     bool projected = false;  // records hold only the fields the mapping reads
   };
   static void work(Shared& s, mapping::Mapping* mapping);
+  static void fold(Shared& s, Slot& slot);
+  static void fold_lane(RecordBatch& b, mapping::Mapping& m, unsigned lane);
   static void parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scratch& scratch,
                     const RecordEncoder* encoder);
   static RecordBatch::Held map(Job& job, RecordBatch& b, const Sourced& rec,

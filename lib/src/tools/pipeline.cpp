@@ -205,7 +205,7 @@ class Pipeline {
 
   void read_in_parallel(const std::string& address, char delimiter, Progress& progress) {
     WorkerTasks tasks;
-    // The workers map; an aggregate's groups are folded here, in input order (defer_aggregate).
+    // The workers map, and fold an aggregate's groups in lanes, each in input order.
     if (m_p.mapping && m_p.mapping_copy)
       tasks.new_mapping = [this] {
         auto copy = m_p.mapping_copy();
@@ -224,14 +224,16 @@ class Pipeline {
     if (mapped_in_workers && tasks.compact)
       if (auto read = m_p.mapping->fields_read(); read && !read->empty())
         tasks.projection = std::move(*read);
+    if (mapped_in_workers && m_p.mapping->has_aggregate()) {
+      m_p.mapping->fold_in_lanes(threads());
+      tasks.folds = m_p.mapping;
+    }
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, threads(), tasks);
     bool armed = tasks.encoder != nullptr;
-    bool folds = mapped_in_workers && m_p.mapping->has_aggregate();
     while (RecordBatch* batch = input.next()) {
       for (std::size_t i = 0; i < batch->size; ++i) {
         if (StopSignals::requested()) return;
-        if (folds) prefetch_groups(*batch, i);
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
         Prepared prepared{batch, i, mapped_in_workers};
@@ -245,21 +247,6 @@ class Pipeline {
           armed = true;
         }
     }
-  }
-
-  // The groups of the records a little ahead are asked of the cache now (their slots, then,
-  // once a slot is in, their entries and states), so that folding them in does not wait for
-  // memory (a group-by's time was its lookups).
-  void prefetch_groups(const RecordBatch& batch, std::size_t i) {
-    constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
-    auto ask = [&](std::size_t at, int stage) {
-      if (at >= batch.size || !batch.mapped[at].kept) return;
-      const RecordBatch::Mapped& m = batch.mapped[at];
-      for (std::size_t k = 0; k < m.count; ++k)
-        m_p.mapping->prefetch_group(batch.outputs[m.first + k], stage);
-    };
-    ask(i + kSlotsAhead, 0);
-    ask(i + kEntriesAhead, 1);
   }
 
   // What worker threads did already for input record `index` of a batch.

@@ -3,6 +3,7 @@
 // max, avg, first, last, collect), exactly on decimals. Past a memory budget the groups are
 // written as a sorted run to a temporary file; the runs are merged at the end, so memory stays
 // bounded however many groups there are.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -32,6 +33,16 @@ class Aggregator {
   ~Aggregator();
 
   void set_memory_budget(std::size_t bytes) { m_budget = bytes; }
+  std::size_t memory_budget() const { return m_budget; }
+  // One of `lanes` aggregators: they keep as few spill files open together as one would.
+  void share_open_files(unsigned lanes) { m_fan_in = std::max<std::size_t>(2, 64 / lanes); }
+  // An empty aggregator of the same groups and fields.
+  std::unique_ptr<Aggregator> another() const {
+    auto a = std::make_unique<Aggregator>(m_group_by, m_fields);
+    a->m_budget = m_budget;
+    a->m_fan_in = m_fan_in;
+    return a;
+  }
   // What add() needs of a record, made on any thread: the key of its group (its group_by values
   // as JSON text) and the key's hash, and each field's argument evaluated (a sum's number already
   // a decimal). An argument that failed stops there: add() then decides the fields before it and
@@ -52,6 +63,10 @@ class Aggregator {
   void prefetch(const Prepared& prepared, int stage) const;
   // Emits one record per group, ordered by the group key, and resets.
   void finish(const std::function<void(const Record&)>& emit);
+  // The same for groups split between lanes by their key (no key in two lanes): the lanes'
+  // groups emitted together, ordered by the group key, as one aggregator would.
+  static void finish(std::vector<Aggregator*> lanes,
+                     const std::function<void(const Record&)>& emit);
 
   // One field's fold in one group. The value of min, max, first and last and the list of
   // collect are made when first needed, so the states of sums and counts stay small: the
@@ -116,6 +131,7 @@ class Aggregator {
   std::size_t m_budget = std::size_t{256} << 20;
   std::vector<std::unique_ptr<SpillFile>> m_runs;
   std::vector<int> m_levels;  // of each run: how many merges made it
+  std::size_t m_fan_in = 64;  // runs merged into one at a time
 };
 
 }  // namespace etl::mapping

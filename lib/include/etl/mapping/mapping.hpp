@@ -75,10 +75,19 @@ class Mapping {
   // the mapping that keeps them, in input order: apply() marks such outputs to_aggregate, and
   // aggregate() folds one in (or rejects it, as apply() would have).
   void defer_aggregate() { m_defer_aggregate = true; }
-  void aggregate(Output& out);
+  void aggregate(Output& out) { aggregate(out, lane_of(out)); }
+  // Folding on several threads: the groups are split by their key's hash among `lanes`
+  // aggregators, each folded in input order by one thread at a time. lane_of(out) is the one
+  // out's group is in; finish() emits all lanes' groups as one aggregator would.
+  void fold_in_lanes(unsigned lanes);
+  unsigned lanes() const { return 1 + static_cast<unsigned>(m_lanes.size()); }
+  unsigned lane_of(const Output& out) const {
+    return m_lanes.empty() ? 0 : static_cast<unsigned>((out.fold.hash >> 40) % lanes());
+  }
+  void aggregate(Output& out, unsigned lane);
   // Readies the cache for aggregate(out) a few outputs later (Aggregator::prefetch).
   void prefetch_group(const Output& out, int stage) const {
-    if (out.to_aggregate) m_aggregator->prefetch(out.fold, stage);
+    if (out.to_aggregate) lane(lane_of(out)).prefetch(out.fold, stage);
   }
   // The input fields the mapping reads (and some it may not), when a record holding only those
   // maps as the whole record would; nullopt when it passes the input through ("keep").
@@ -127,7 +136,10 @@ class Mapping {
   std::vector<std::string> m_output_names;
   std::vector<std::string> m_names_read;  // by any expression (FieldExpr, the only record reader)
   std::vector<AggField> m_agg_fields;
-  std::unique_ptr<Aggregator> m_aggregator;
+  std::unique_ptr<Aggregator> m_aggregator;          // lane 0
+  std::vector<std::unique_ptr<Aggregator>> m_lanes;  // lanes 1… (fold_in_lanes)
+  std::size_t m_budget = 0;                          // set_memory_budget's, for all lanes
+  Aggregator& lane(unsigned i) const { return i == 0 ? *m_aggregator : *m_lanes[i - 1]; }
   bool m_defer_aggregate = false;
 };
 
