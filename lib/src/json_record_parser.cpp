@@ -51,9 +51,13 @@ class FastParser {
           keys_same = false;
         if (wanted_at && !keys_same) return false;
         if (!wanted_at || (*wanted_at)[n]) {
-          if (kept < fields.size())
-            fields[kept].key.assign(key);
-          else
+          if (kept < fields.size()) {
+            // (a record read into again mostly holds this key here already)
+            std::string& known_here = fields[kept].key;
+            if (known_here.size() != key.size() ||
+                std::memcmp(known_here.data(), key.data(), key.size()) != 0)
+              known_here.assign(key);
+          } else
             fields.push_back(Member{std::string(key), Value()});
           if (!value(fields[kept++].value, 0)) return false;
         } else if (!skip_value()) {

@@ -28,7 +28,11 @@ void append_csv_field(std::string& out, std::string_view s, char delimiter) {
 // field is rejected rather than lose it.
 bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& reason) const {
   const auto& fields = record.fields();
-  if (!m_projection)
+  // Fast path: the record's fields are exactly the columns, in order (then none is another).
+  bool in_order = fields.size() == m_columns.size();
+  for (std::size_t i = 0; in_order && i < fields.size(); ++i)
+    in_order = fields[i].key == m_columns[i];
+  if (!m_projection && !in_order)
     for (const auto& m : fields)
       if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end()) {
         reason = fmt::format(
@@ -36,10 +40,6 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
             m.key);
         return false;
       }
-  // Fast path: the record's fields are exactly the columns, in order.
-  bool in_order = fields.size() == m_columns.size();
-  for (std::size_t i = 0; in_order && i < fields.size(); ++i)
-    in_order = fields[i].key == m_columns[i];
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
     const Value* v = in_order ? &fields[i].value : record.find(m_columns[i]);
