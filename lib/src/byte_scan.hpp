@@ -82,6 +82,24 @@ inline const char* csv_special(const char* p, const char* end, char delimiter) {
   return p;
 }
 
+// csv_special, and high set when a byte before the stop is 0x80 or above (not ASCII: the caller
+// checks UTF-8 only then).
+inline const char* csv_special(const char* p, const char* end, char delimiter, bool& high) {
+#if defined(__SSE2__)
+  for (unsigned highs; p + 16 <= end; p += 16) {
+    unsigned hits = hits16(p, delimiter, '"', '\r', '\n', false, highs);
+    if (hits) {
+      high = high || (highs & ((hits & (~hits + 1)) - 1)) != 0;  // the bytes before the hit
+      return p + __builtin_ctz(hits);
+    }
+    high = high || highs != 0;
+  }
+#endif
+  for (; p < end && *p != delimiter && *p != '"' && *p != '\r' && *p != '\n'; ++p)
+    high = high || static_cast<unsigned char>(*p) >= 0x80;
+  return p;
+}
+
 // How many bytes of [p, end) are c: sixteen at a time (std::count goes byte by byte, and
 // counting lines was a sixteenth of reading a file on several threads).
 inline std::size_t count(const char* p, const char* end, char c) {

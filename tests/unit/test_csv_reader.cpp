@@ -98,3 +98,23 @@ TEST_CASE("a CSV text cut where last_csv_end says reads as the whole text", "[cs
     CHECK(joined == rows_of(text, 1));
   }
 }
+
+TEST_CASE("a CSV field is checked as UTF-8 wherever its bytes past ASCII are", "[csv]") {
+  // The reader checks UTF-8 only in a row where the scan saw a byte past ASCII: a bad byte at
+  // any place of a long field (in the sixteen-byte scan or its tail), quoted or not, must still
+  // reject the row, and good multi-byte characters pass.
+  std::string plain(40, 'x');
+  for (std::size_t at = 0; at <= plain.size(); ++at) {
+    for (bool quoted : {false, true}) {
+      std::string bad = plain, good = plain;
+      bad.insert(at, "\xff");
+      good.insert(at, "\xc3\xa9");
+      auto field = [&](const std::string& s) { return quoted ? "\"" + s + "\"" : s; };
+      INFO("at " << at << (quoted ? " quoted" : ""));
+      auto rows = rows_of("ok," + field(bad) + "\nok," + field(good) + "\n", 1);
+      REQUIRE(rows.size() == 2);
+      CHECK(rows[0].find("invalid UTF-8 in field 'b'") != std::string::npos);
+      CHECK(rows[1] == "2  |ok|" + good);
+    }
+  }
+}

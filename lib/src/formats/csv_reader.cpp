@@ -42,14 +42,12 @@ void CsvReader::read_header() {
   }
 }
 
-int CsvReader::peek() {
-  if (m_pos == m_buf.size()) {
-    if (!m_in) return -1;
-    m_buf.resize(1 << 17);
-    m_buf.resize(m_in->read(m_buf.data(), m_buf.size()));
-    m_pos = 0;
-    if (m_buf.empty()) return -1;
-  }
+int CsvReader::refill() {
+  if (!m_in) return -1;
+  m_buf.resize(1 << 17);
+  m_buf.resize(m_in->read(m_buf.data(), m_buf.size()));
+  m_pos = 0;
+  if (m_buf.empty()) return -1;
   return static_cast<unsigned char>(m_buf[m_pos]);
 }
 
@@ -72,6 +70,7 @@ bool CsvReader::read_row() {
     if (c == '\r' && peek() != '\n') ++m_line;
   }
   m_row_line = m_line;
+  m_row_high = false;
   std::size_t count = 0;  // m_fields keeps its strings between rows to reuse their capacity
   for (;;) {
     if (count == m_fields.size()) m_fields.emplace_back();
@@ -80,6 +79,7 @@ bool CsvReader::read_row() {
     int c = peek();
     if (c == '"') {
       get();
+      m_row_high = true;  // (not looked at: its field is checked as UTF-8)
       std::uint64_t began = m_line;
       for (;;) {
         if (peek() < 0)
@@ -107,8 +107,8 @@ bool CsvReader::read_row() {
       // A quote here is a byte like any other: the scan stops at it and goes on.
       const char* from = m_buf.data() + m_pos;
       const char* stop = m_buf.data() + m_buf.size();
-      const char* end = scan::csv_special(from, stop, m_delim);
-      while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim);
+      const char* end = scan::csv_special(from, stop, m_delim, m_row_high);
+      while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim, m_row_high);
       field.append(from, end);
       m_pos = static_cast<std::size_t>(end - m_buf.data());
     }
@@ -152,7 +152,7 @@ bool CsvReader::next(Sourced& out) {
   }
   // One pass: a field that is not UTF-8 turns the row into a reject, which rebuilds the record.
   for (std::size_t i = 0; i < m_fields.size(); ++i) {
-    if (!is_valid_utf8(m_fields[i])) {
+    if (m_row_high && !is_valid_utf8(m_fields[i])) {
       out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
       reject_row(out);
       return true;

@@ -29,7 +29,8 @@ class CsvReader : public Source {
   bool read_row();  // into m_fields; false at end of input
   void reject_row(Sourced& out);
   int get();  // next byte or -1
-  int peek();
+  int peek() { return m_pos < m_buf.size() ? static_cast<unsigned char>(m_buf[m_pos]) : refill(); }
+  int refill();                       // peek() at the end of the buffer: reads on
   std::unique_ptr<InputStream> m_in;  // none for a chunk
   std::string m_name;
   char m_delim;
@@ -37,6 +38,7 @@ class CsvReader : public Source {
   std::size_t m_pos = 0;
   std::uint64_t m_line = 1;      // line of the next byte
   std::uint64_t m_row_line = 0;  // line where the current row began
+  bool m_row_high = false;       // a byte of the row may be past ASCII: its fields check UTF-8
   std::vector<std::string> m_header;
   std::vector<std::string> m_fields;
 };
