@@ -164,11 +164,6 @@ void Aggregator::prefetch(const Prepared& prepared, int stage) const {
   __builtin_prefetch(states_of(at));
 }
 
-void Aggregator::add(const Record& rec, EvalContext ctx) {
-  prepare(rec, ctx, m_prepared);
-  add(rec, m_prepared);
-}
-
 void Aggregator::add(const Record& rec, const Prepared& prepared) {
   std::size_t nfields = m_fields->size();
   std::size_t at = m_groups.find_index(prepared.text, prepared.hash);
@@ -358,10 +353,6 @@ Record Aggregator::finish_group(const std::vector<Value>& keys, const State* sta
     }
   }
   return r;
-}
-
-void Aggregator::finish(const std::function<void(const Record&)>& emit) {
-  finish({this}, emit);
 }
 
 void Aggregator::finish(std::vector<Aggregator*> lanes,

@@ -238,8 +238,10 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       else if (encoder && !encode(job, b, rec.record, rec.reject_reason.empty()))
         hold = RecordBatch::kRecord;
       if (hold == RecordBatch::kLine && !lines) hold = RecordBatch::kRecord;
-      if (hold == RecordBatch::kLine)
-        b.lines.push_back({lines->line_offset(), lines->line_size(), rec.where.line});
+      if (hold == RecordBatch::kLine) {
+        b.lines.resize(b.size + 1);  // by record: those between held no line
+        b.lines[b.size] = {lines->line_offset(), lines->line_size(), rec.where.line};
+      }
       if (job.compact && hold == RecordBatch::kRecord) std::swap(b.records[b.size], rec);
       b.held[b.size] = hold;
       if (b.mapped[b.size++].failed) break;
@@ -251,10 +253,7 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
 }
 
 void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out) {
-  // (records held as lines are counted in order: this one's is the how-many-th)
-  std::size_t at = 0;
-  for (std::size_t k = 0; k < i; ++k) at += b.held[k] == RecordBatch::kLine;
-  const RecordBatch::Line& line = b.lines.at(at);
+  const RecordBatch::Line& line = b.lines.at(i);
   out.where = Location{b.source, line.number, {}};
   read_ndjson_line(parser, std::string_view(b.text).substr(line.offset, line.size), out);
 }

@@ -42,7 +42,7 @@ struct RecordBatch {
     std::size_t size = 0;
     std::uint64_t number = 0;
   };
-  std::vector<Line> lines;  // of the records held as kLine
+  std::vector<Line> lines;  // lines[i]: record i's, when it is held as kLine
   std::string text;         // the chunk's text, when one is
   std::string source;       // the name records are read from
   std::vector<Mapped> mapped;

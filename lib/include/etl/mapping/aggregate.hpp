@@ -55,16 +55,14 @@ class Aggregator {
     std::string error;
   };
   void prepare(const Record& rec, EvalContext ctx, Prepared& out) const;
-  // Folds one record into its group; throws EvalError (the record is then rejected).
-  void add(const Record& rec, EvalContext ctx);
-  void add(const Record& rec, const Prepared& prepared);  // rec: the record prepared
+  // Folds one record (rec, as prepared) into its group; throws EvalError (the record is then
+  // rejected).
+  void add(const Record& rec, const Prepared& prepared);
   // Brings a group's place into the cache ahead of its add(): stage 0 its slot, stage 1 (a few
   // records later, the slot in) its entry and its states.
   void prefetch(const Prepared& prepared, int stage) const;
-  // Emits one record per group, ordered by the group key, and resets.
-  void finish(const std::function<void(const Record&)>& emit);
-  // The same for groups split between lanes by their key (no key in two lanes): the lanes'
-  // groups emitted together, ordered by the group key, as one aggregator would.
+  // Emits one record per group, ordered by the group key, and resets. The groups may be split
+  // between lanes by their key (no key in two lanes): they come out as one aggregator's.
   static void finish(std::vector<Aggregator*> lanes,
                      const std::function<void(const Record&)>& emit);
 
@@ -116,7 +114,6 @@ class Aggregator {
     return m_states.data() + entry * m_fields->size();
   }
   std::vector<Step> m_steps;
-  Prepared m_prepared;  // reused by add(rec, ctx)
 
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;

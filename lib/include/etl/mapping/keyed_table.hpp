@@ -46,14 +46,10 @@ class KeyedTable {
     place(h, static_cast<std::uint32_t>(m_entries.size()));
     return m_entries.back().second;
   }
-  // Asks the cache for the slot of hash h, for a find a few records later; and, once that slot
-  // is in, for its entry.
+  // Asks the cache for the slot of hash h, for a find a few records later (peek_index then
+  // gives the entry to ask for, once the slot is in).
   void prefetch_slot(std::uint64_t h) const {
     if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & mask()]);
-  }
-  void prefetch_entry(std::uint64_t h) const {
-    std::size_t i = peek_index(h);
-    if (i != npos) __builtin_prefetch(&m_entries[i]);
   }
   // The index of the entry in the first slot of hash h when that slot holds h: a guess for
   // prefetching (it compares no key), npos when there is none.
