@@ -458,14 +458,12 @@ void append_plain_json_string(std::string& out, char sep, std::string_view s, ch
 
 }  // namespace
 
-void append_json_string(std::string& out, std::string_view s) {
+void append_json_string_body(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   const char* end = s.data() + s.size();
-  const char* first_stop = scan::json_string_stop(s.data(), end);
-  if (first_stop == end) return append_plain_json_string(out, 0, s, 0);
-  out.push_back('"');
   const char* run = s.data();  // start of the pending run of bytes that need no escape
-  for (const char* at = first_stop; at < end; at = scan::json_string_stop(at + 1, end)) {
+  for (const char* at = scan::json_string_stop(run, end); at < end;
+       at = scan::json_string_stop(at + 1, end)) {
     auto c = static_cast<unsigned char>(*at);
     out.append(run, at);
     run = at + 1;
@@ -498,6 +496,13 @@ void append_json_string(std::string& out, std::string_view s) {
     }
   }
   out.append(run, end);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  const char* end = s.data() + s.size();
+  if (scan::json_string_stop(s.data(), end) == end) return append_plain_json_string(out, 0, s, 0);
+  out.push_back('"');
+  append_json_string_body(out, s);
   out.push_back('"');
 }
 

@@ -63,6 +63,8 @@ const Value* json_pointer(const Value& root, std::string_view pointer);
 void append_json(std::string& out, const Value& v);
 void append_json(std::string& out, const Record& r);
 void append_json_string(std::string& out, std::string_view s);
+// The same without its quotes: the string's text, escaped.
+void append_json_string_body(std::string& out, std::string_view s);
 
 std::string to_json(const Value& v);
 

@@ -35,6 +35,16 @@ struct WriteResult {
   std::vector<ChildRowOutcome> children = {};  // with --audit only
 };
 
+// Makes a sink's bytes for rows of strings under fixed names (a CSV file's rows) straight from
+// their text, with no record made: the bytes of the record {names[i]: values[i]}. One a thread.
+class RowEncoder {
+ public:
+  virtual ~RowEncoder() = default;
+  // Appends the row's bytes to out (true), or says why the sink would reject it (false).
+  virtual bool encode(const std::vector<std::string_view>& values, std::string& out,
+                      std::string& reason) = 0;
+};
+
 // Makes a sink's bytes for a record, on any thread.
 class RecordEncoder {
  public:
@@ -42,6 +52,11 @@ class RecordEncoder {
   // Appends the record's bytes to out and returns true; or returns false, with the reason in
   // reason, where the sink would reject the record (out is then unchanged).
   virtual bool encode(const Record& record, std::string& out, std::string& reason) const = 0;
+  // An encoder of rows under these names, or nullptr where this one takes records only.
+  virtual std::unique_ptr<RowEncoder> row_encoder(const std::vector<std::string>& names) const {
+    (void)names;
+    return nullptr;
+  }
 };
 
 class Sink {

@@ -30,7 +30,7 @@ void CsvReader::read_header() {
   // A byte-order mark goes before the header is parsed, so a quoted first name is unquoted.
   if (peek() == 0xEF && m_buf.compare(m_pos, 3, "\xEF\xBB\xBF") == 0) m_pos += 3;
   if (!read_row()) return;  // an empty file has no header and no records
-  m_header = m_fields;
+  m_header.assign(m_views.begin(), m_views.end());
   for (std::size_t i = 0; i < m_header.size(); ++i) {
     const std::string& h = m_header[i];
     if (!is_valid_utf8(h)) throw DataError(fmt::format("{}:1: invalid UTF-8 in header", m_name));
@@ -44,10 +44,14 @@ void CsvReader::read_header() {
 
 int CsvReader::refill() {
   if (!m_in) return -1;
-  m_buf.resize(1 << 17);
-  m_buf.resize(m_in->read(m_buf.data(), m_buf.size()));
-  m_pos = 0;
-  if (m_buf.empty()) return -1;
+  // The row being read stays, at the front, so that its fields are one run of bytes each.
+  m_buf.erase(0, m_row_start);
+  m_pos -= m_row_start;
+  m_row_start = 0;
+  std::size_t kept = m_buf.size();
+  m_buf.resize(kept + (std::size_t{1} << 17));
+  m_buf.resize(kept + m_in->read(m_buf.data() + kept, m_buf.size() - kept));
+  if (m_pos == m_buf.size()) return -1;
   return static_cast<unsigned char>(m_buf[m_pos]);
 }
 
@@ -60,46 +64,69 @@ int CsvReader::get() {
   return c;
 }
 
+std::string_view CsvReader::view(const FieldRef& f) const {
+  if (f.owned >= 0) return m_owned[static_cast<std::size_t>(f.owned)];
+  return std::string_view(m_buf).substr(m_row_start + f.begin, f.size);
+}
+
+// The field's text from here on is rebuilt rather than a run of the buffer.
+void CsvReader::own(FieldRef& f) {
+  if (f.owned >= 0) return;
+  if (m_owned_used == m_owned.size()) m_owned.emplace_back();
+  m_owned[m_owned_used].assign(view(f));
+  f.owned = static_cast<int>(m_owned_used++);
+}
+
+// A quoted field, from its opening quote to its closing one.
+void CsvReader::read_quoted(FieldRef& f) {
+  get();
+  m_row_high = true;  // (not looked at: its field is checked as UTF-8)
+  std::uint64_t began = m_line;
+  f.begin = m_pos - m_row_start;
+  for (;;) {
+    if (peek() < 0) throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
+    // Take the run up to the next quote at once, counting the line ends inside it.
+    const char* start = m_buf.data() + m_pos;
+    const char* end = m_buf.data() + m_buf.size();
+    const auto* q =
+        static_cast<const char*>(std::memchr(start, '"', static_cast<std::size_t>(end - start)));
+    const char* stop = q != nullptr ? q : end;
+    if (f.owned >= 0)
+      m_owned[static_cast<std::size_t>(f.owned)].append(start, stop);
+    else
+      f.size += static_cast<std::size_t>(stop - start);
+    m_line += scan::count(start, stop, '\n');
+    m_pos += static_cast<std::size_t>(stop - start);
+    if (q == nullptr) continue;
+    get();  // the closing quote, or the first of a doubled one
+    if (peek() != '"') return;
+    get();
+    own(f);
+    m_owned[static_cast<std::size_t>(f.owned)].push_back('"');
+  }
+}
+
 bool CsvReader::read_row() {
   // Skip blank lines between rows.
   for (;;) {
+    m_row_start = m_pos;
     int c = peek();
     if (c < 0) return false;
     if (c != '\n' && c != '\r') break;
     get();
     if (c == '\r' && peek() != '\n') ++m_line;
   }
+  m_row_start = m_pos;
   m_row_line = m_line;
   m_row_high = false;
-  std::size_t count = 0;  // m_fields keeps its strings between rows to reuse their capacity
+  m_refs.clear();
+  m_owned_used = 0;
   for (;;) {
-    if (count == m_fields.size()) m_fields.emplace_back();
-    std::string& field = m_fields[count++];
-    field.clear();
+    FieldRef& f = m_refs.emplace_back();
+    f.begin = m_pos - m_row_start;
     int c = peek();
-    if (c == '"') {
-      get();
-      m_row_high = true;  // (not looked at: its field is checked as UTF-8)
-      std::uint64_t began = m_line;
-      for (;;) {
-        if (peek() < 0)
-          throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
-        // Copy the run up to the next quote at once, counting the line ends inside it.
-        const char* start = m_buf.data() + m_pos;
-        const char* end = m_buf.data() + m_buf.size();
-        const auto* q = static_cast<const char*>(
-            std::memchr(start, '"', static_cast<std::size_t>(end - start)));
-        const char* stop = q != nullptr ? q : end;
-        field.append(start, stop);
-        m_line += scan::count(start, stop, '\n');
-        m_pos += static_cast<std::size_t>(stop - start);
-        if (q == nullptr) continue;
-        get();  // the closing quote, or the first of a doubled one
-        if (peek() != '"') break;
-        get();
-        field.push_back('"');
-      }
-    }
+    bool quoted = c == '"';
+    if (quoted) read_quoted(f);
     // Unquoted part (or bytes after a closing quote, kept as they are), straight from the buffer.
     for (;;) {
       c = peek();
@@ -109,7 +136,11 @@ bool CsvReader::read_row() {
       const char* stop = m_buf.data() + m_buf.size();
       const char* end = scan::csv_special(from, stop, m_delim, m_row_high);
       while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim, m_row_high);
-      field.append(from, end);
+      if (quoted) own(f);  // (the closing quote lies between)
+      if (f.owned >= 0)
+        m_owned[static_cast<std::size_t>(f.owned)].append(from, end);
+      else
+        f.size += static_cast<std::size_t>(end - from);
       m_pos = static_cast<std::size_t>(end - m_buf.data());
     }
     if (c == m_delim) {
@@ -125,17 +156,58 @@ bool CsvReader::read_row() {
     } else if (c == '\n') {
       get();
     }
-    m_fields.resize(count);
+    // (no refill can come now: the views stay good until the next row is read)
+    m_views.resize(m_refs.size());
+    for (std::size_t i = 0; i < m_refs.size(); ++i) m_views[i] = view(m_refs[i]);
     return true;
   }
 }
 
-bool CsvReader::next(Sourced& out) {
-  if (!read_row()) return false;
+void CsvReader::start(Sourced& out) const {
   out.where.source = m_name;
   out.where.line = m_row_line;
   out.reject_reason.clear();
   out.raw.clear();
+}
+
+// A row that is not a record (a count of fields not the header's, a field that is not UTF-8)
+// becomes the reject in out.
+bool CsvReader::check_row(Sourced& out) {
+  if (m_views.size() != m_header.size()) {
+    start(out);
+    out.reject_reason =
+        fmt::format("expected {} fields, found {}", m_header.size(), m_views.size());
+    reject_row(out);
+    return false;
+  }
+  // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
+  // check of the row, and of its fields only to name the one that is not.
+  if (!m_row_high ||
+      is_valid_utf8(std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start)))
+    return true;
+  for (std::size_t i = 0; i < m_views.size(); ++i)
+    if (!is_valid_utf8(m_views[i])) {
+      start(out);
+      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
+      reject_row(out);
+      return false;
+    }
+  return true;
+}
+
+CsvReader::Row CsvReader::next_fields(Sourced& out) {
+  if (!read_row()) return Row::End;
+  return check_row(out) ? Row::Record : Row::Rejected;
+}
+
+bool CsvReader::next(Sourced& out) {
+  if (!read_row()) return false;
+  if (check_row(out)) record_of_row(out);
+  return true;
+}
+
+void CsvReader::record_of_row(Sourced& out) {
+  start(out);
   auto& rec = out.record.fields();
   bool same_header = rec.size() == m_header.size();
   for (std::size_t i = 0; same_header && i < rec.size(); ++i)
@@ -144,39 +216,22 @@ bool CsvReader::next(Sourced& out) {
     rec.clear();
     for (const auto& h : m_header) rec.push_back(Member{h, Value()});
   }
-  if (m_fields.size() != m_header.size()) {
-    out.reject_reason =
-        fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
-    reject_row(out);
-    return true;
-  }
-  // One pass: a field that is not UTF-8 turns the row into a reject, which rebuilds the record.
-  for (std::size_t i = 0; i < m_fields.size(); ++i) {
-    if (m_row_high && !is_valid_utf8(m_fields[i])) {
-      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
-      reject_row(out);
-      return true;
-    }
-    rec[i].value.set_string(m_fields[i]);
-  }
-  return true;
+  for (std::size_t i = 0; i < m_views.size(); ++i) rec[i].value.set_string(m_views[i]);
 }
 
 // A row that is not a record: raw holds it as read (rewritten as one CSV line), and the record
 // the fields that could be read by their position, so a key before a stray delimiter is known.
 void CsvReader::reject_row(Sourced& out) {
-  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+  for (std::size_t i = 0; i < m_views.size(); ++i) {
     if (i > 0) out.raw.push_back(m_delim);
-    append_csv_field(out.raw, m_fields[i], m_delim);
+    append_csv_field(out.raw, m_views[i], m_delim);
   }
   auto& rec = out.record.fields();
-  std::size_t kept = 0;
-  for (std::size_t i = 0; i < m_header.size() && i < m_fields.size(); ++i) {
-    if (!is_valid_utf8(m_fields[i])) continue;
-    rec[kept].key = m_header[i];
-    rec[kept++].value.set_string(m_fields[i]);
+  rec.clear();
+  for (std::size_t i = 0; i < m_header.size() && i < m_views.size(); ++i) {
+    if (!is_valid_utf8(m_views[i])) continue;
+    rec.push_back(Member{m_header[i], Value::string(m_views[i])});
   }
-  rec.resize(kept);
 }
 
 }  // namespace etl

@@ -67,6 +67,42 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
   return true;
 }
 
+namespace {
+// Rows whose names are all columns: each column's value is the row's at a place known at once.
+class CsvFieldsEncoder : public RowEncoder {
+ public:
+  CsvFieldsEncoder(std::vector<int> place, char delimiter)
+      : m_place(std::move(place)), m_delim(delimiter) {}
+  bool encode(const std::vector<std::string_view>& values, std::string& b, std::string&) override {
+    for (std::size_t i = 0; i < m_place.size(); ++i) {
+      if (i > 0) b.push_back(m_delim);
+      if (m_place[i] >= 0)
+        append_csv_field(b, values[static_cast<std::size_t>(m_place[i])], m_delim);
+    }
+    b.push_back('\n');
+    return true;
+  }
+
+ private:
+  std::vector<int> m_place;  // column i's value is values[m_place[i]], or empty when -1
+  char m_delim;
+};
+}  // namespace
+
+std::unique_ptr<RowEncoder> CsvRowEncoder::row_encoder(
+    const std::vector<std::string>& names) const {
+  std::vector<int> place(m_columns.size(), -1);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    auto at = std::find(m_columns.begin(), m_columns.end(), names[i]);
+    if (at == m_columns.end()) {
+      if (m_projection) continue;
+      return nullptr;  // every row would be refused: records say so
+    }
+    place[static_cast<std::size_t>(at - m_columns.begin())] = static_cast<int>(i);
+  }
+  return std::make_unique<CsvFieldsEncoder>(std::move(place), m_delim);
+}
+
 void CsvRowEncoder::header(std::string& b) const {
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);

@@ -37,12 +37,14 @@ Datum Datum::json(Value v) {
   return d;
 }
 Datum Datum::borrow(const Value& v) {
-  Datum d;
+  Datum d;  // the one object returned (a datum moved is a stall on this hot path)
   switch (v.kind()) {
     case Value::Kind::Null:
       return d;
     case Value::Kind::Bool:
-      return boolean(v.as_bool());
+      d.m_type = Type::Bool;
+      d.m_bool = v.as_bool();
+      return d;
     case Value::Kind::Number:
       d.m_type = Type::Number;
       break;

@@ -210,10 +210,15 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   Job job{encoder, encoder && s.compact, scratch};
   std::unique_ptr<Source> reader;
   NdjsonChunkReader* lines = nullptr;  // NDJSON: what can hold a record as its line
+  CsvReader* rows = nullptr;           // CSV rows encoded from their text, with no record made
+  std::unique_ptr<RowEncoder> row_encoder;
   try {
     if (s.delimiter != 0) {
-      reader = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
-                                           &s.header);
+      auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
+                                             &s.header);
+      if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
+      if (row_encoder) rows = csv.get();
+      reader = std::move(csv);
     } else {
       auto ndjson = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
       lines = ndjson.get();
@@ -230,13 +235,15 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       // Compact: one record, hot in the cache, parsed into again and again; kept only when the
       // writing thread needs it.
       Sourced& rec = job.compact ? scratch.record : b.records[b.size];
-      if (!reader->next(rec)) break;
-      auto hold =
-          !job.compact || !rec.reject_reason.empty() ? RecordBatch::kRecord : RecordBatch::kNotHeld;
-      if (mapping)
-        hold = std::max(map(job, b, rec, *mapping), hold);
-      else if (encoder && !encode(job, b, rec.record, rec.reject_reason.empty()))
-        hold = RecordBatch::kRecord;
+      RecordBatch::Held hold;
+      if (rows) {
+        auto row = rows->next_fields(rec);
+        if (row == CsvReader::Row::End) break;
+        hold = encode_row(b, *rows, *row_encoder, rec, row == CsvReader::Row::Rejected);
+      } else {
+        if (!reader->next(rec)) break;
+        hold = process(job, b, rec, mapping);
+      }
       if (hold == RecordBatch::kLine && !lines) hold = RecordBatch::kRecord;
       if (hold == RecordBatch::kLine) {
         b.lines.resize(b.size + 1);  // by record: those between held no line
@@ -252,21 +259,51 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   if (!b.lines.empty()) std::swap(b.text, lines->bytes());
 }
 
+// What the writing thread needs of a record read: mapped or encoded here, as far as can be.
+RecordBatch::Held ParallelInput::process(Job& job, RecordBatch& b, const Sourced& rec,
+                                         mapping::Mapping* mapping) {
+  auto hold =
+      !job.compact || !rec.reject_reason.empty() ? RecordBatch::kRecord : RecordBatch::kNotHeld;
+  if (mapping) return std::max(map(job, b, rec, *mapping), hold);
+  if (job.encoder && !encode(job, b, rec.record, rec.reject_reason.empty()))
+    return RecordBatch::kRecord;
+  return hold;
+}
+
 void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out) {
   const RecordBatch::Line& line = b.lines.at(i);
   out.where = Location{b.source, line.number, {}};
   read_ndjson_line(parser, std::string_view(b.text).substr(line.offset, line.size), out);
 }
 
-// The next item's bytes, when it is to be written: false when the encoder refuses it (its
-// reason is the item's refusal, for the writing thread to reject it with).
-bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool written) {
+// The next item's refusal, empty.
+static std::string& next_refusal(RecordBatch& b) {
   std::size_t item = b.ends.size();
   if (item == b.refusals.size()) b.refusals.emplace_back();
   b.refusals[item].clear();
-  bool ok = !written || job.encoder->encode(record, b.encoded, b.refusals[item]);
+  return b.refusals[item];
+}
+
+// The next item's bytes, when it is to be written: false when the encoder refuses it (its
+// reason is the item's refusal, for the writing thread to reject it with).
+bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool written) {
+  std::string& refusal = next_refusal(b);
+  bool ok = !written || job.encoder->encode(record, b.encoded, refusal);
   b.ends.push_back(b.encoded.size());
   return ok;
+}
+
+// A CSV row's bytes, made from its text; its record is made only when the writing thread needs
+// it: the row is a reject (rec holds it), or the encoder refuses it.
+RecordBatch::Held ParallelInput::encode_row(RecordBatch& b, CsvReader& csv, RowEncoder& encoder,
+                                            Sourced& rec, bool rejected) {
+  std::string& refusal = next_refusal(b);
+  bool ok = rejected || encoder.encode(csv.fields(), b.encoded, refusal);
+  b.ends.push_back(b.encoded.size());
+  if (rejected) return RecordBatch::kRecord;
+  if (ok) return RecordBatch::kNotHeld;
+  csv.record_of_row(rec);
+  return RecordBatch::kRecord;
 }
 
 // The mapping's outputs for record rec, into the batch: their records swapped in (so the

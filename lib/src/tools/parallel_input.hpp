@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "etl/formats/chunks.hpp"
+#include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
 #include "etl/mapping/mapping.hpp"
 #include "etl/sink.hpp"
@@ -130,7 +131,11 @@ class ParallelInput {
                     const RecordEncoder* encoder);
   static RecordBatch::Held map(Job& job, RecordBatch& b, const Sourced& rec,
                                mapping::Mapping& mapping);
+  static RecordBatch::Held process(Job& job, RecordBatch& b, const Sourced& rec,
+                                   mapping::Mapping* mapping);
   static bool encode(Job& job, RecordBatch& b, const Record& record, bool written);
+  static RecordBatch::Held encode_row(RecordBatch& b, CsvReader& csv, RowEncoder& encoder,
+                                      Sourced& rec, bool rejected);
 
   std::shared_ptr<Shared> m_shared;
   std::vector<std::unique_ptr<mapping::Mapping>> m_mappings;  // one a worker

@@ -3,6 +3,7 @@
 // Values stay strings: `00123` stays `00123`.
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "etl/formats/chunks.hpp"
@@ -19,14 +20,35 @@ class CsvReader : public Source {
   CsvReader(TextChunk chunk, const std::string& name, char delimiter,
             const std::vector<std::string>* header);
   bool next(Sourced& out) override;
+  // The next row, for a reader that takes it as text: Record, with its fields in fields() (views
+  // valid until the next call); Rejected, out holding it as next() would; or End.
+  enum class Row { End, Record, Rejected };
+  Row next_fields(Sourced& out);
+  const std::vector<std::string_view>& fields() const { return m_views; }
+  // The Record row read by next_fields() as next() gives it, into out.
+  void record_of_row(Sourced& out);
+  std::uint64_t row_line() const { return m_row_line; }
   const std::vector<std::string>& header() const { return m_header; }
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
   std::uint64_t line() const { return m_line; }
 
  private:
+  // A field of the row being read: its bytes in m_buf, from the row's start (which a refill
+  // moves), or, when they are not one run there (a doubled quote, bytes after the closing
+  // quote), its text rebuilt in m_owned[owned].
+  struct FieldRef {
+    std::size_t begin = 0;
+    std::size_t size = 0;
+    int owned = -1;
+  };
   void read_header();
-  bool read_row();  // into m_fields; false at end of input
+  bool read_row();  // into m_views; false at end of input
+  void read_quoted(FieldRef& f);
+  void own(FieldRef& f);
+  std::string_view view(const FieldRef& f) const;
+  void start(Sourced& out) const;
+  bool check_row(Sourced& out);  // false: out is the row as a reject
   void reject_row(Sourced& out);
   int get();  // next byte or -1
   int peek() { return m_pos < m_buf.size() ? static_cast<unsigned char>(m_buf[m_pos]) : refill(); }
@@ -36,11 +58,15 @@ class CsvReader : public Source {
   char m_delim;
   std::string m_buf;
   std::size_t m_pos = 0;
+  std::size_t m_row_start = 0;   // in m_buf: a refill keeps the row being read
   std::uint64_t m_line = 1;      // line of the next byte
   std::uint64_t m_row_line = 0;  // line where the current row began
   bool m_row_high = false;       // a byte of the row may be past ASCII: its fields check UTF-8
   std::vector<std::string> m_header;
-  std::vector<std::string> m_fields;
+  std::vector<FieldRef> m_refs;
+  std::vector<std::string> m_owned;  // reused from row to row
+  std::size_t m_owned_used = 0;
+  std::vector<std::string_view> m_views;  // the row's fields
 };
 
 }  // namespace etl

@@ -17,6 +17,7 @@ class CsvRowEncoder : public RecordEncoder {
   CsvRowEncoder(std::vector<std::string> columns, char delimiter, bool projection)
       : m_columns(std::move(columns)), m_delim(delimiter), m_projection(projection) {}
   bool encode(const Record& record, std::string& out, std::string& reason) const override;
+  std::unique_ptr<RowEncoder> row_encoder(const std::vector<std::string>& names) const override;
   void header(std::string& out) const;
 
  private:
