@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "../byte_scan.hpp"
 
@@ -70,40 +71,55 @@ RecordCut walk_csv(std::string_view text, char delimiter) {
 
 // Without a CR the rules come down to this: a quote right after a delimiter, a newline or the
 // start opens a quoted field, which ends at a quote that another does not follow; any other
-// quote is a byte of its field. So the walk can jump from quote to quote, and the last newline
-// outside quotes is the last one in the spans between them.
+// quote is a byte of its field. So the walk can jump from quote to quote, noting where each
+// quoted field lies; then the last newline outside them is found from the end.
 RecordCut last_csv_end(std::string_view text, char delimiter) {
   const char* begin = text.data();
   const char* end = begin + text.size();
   if (std::memchr(begin, '\r', text.size()) != nullptr) return walk_csv(text, delimiter);
-  const char* last_newline = nullptr;
   auto find = [end](const char* from, char c) {
     return static_cast<const char*>(std::memchr(from, c, static_cast<std::size_t>(end - from)));
   };
+  struct Quoted {
+    const char* open;
+    const char* close;  // end when the field is not complete
+  };
+  std::vector<Quoted> quoted;
   for (const char* p = begin; p < end;) {
     const char* quote = find(p, '"');
-    const char* span_end = quote ? quote : end;
-    if (const void* nl = memrchr(p, '\n', static_cast<std::size_t>(span_end - p)))
-      last_newline = static_cast<const char*>(nl);
     if (quote == nullptr) break;
     p = quote + 1;
     if (quote != begin && quote[-1] != delimiter && quote[-1] != '\n') continue;  // a plain byte
     for (;;) {  // inside the quoted field
       const char* close = find(p, '"');
       if (close == nullptr || close + 1 == end) {  // not complete: cut before its row
+        quoted.push_back({quote, end});
         p = end;
         break;
       }
       p = close + 2;
       if (close[1] != '"') {
+        quoted.push_back({quote, close});
         p = close + 1;
         break;
       }
     }
   }
-  if (last_newline == nullptr) return {};
-  auto cut = static_cast<std::size_t>(last_newline + 1 - begin);
-  return {cut, scan::count(begin, last_newline + 1, '\n')};
+  // The last newline, unless it lies in a quoted field: then the last one before that field.
+  const char* limit = end;
+  std::size_t r = quoted.size();
+  for (;;) {
+    const auto* nl =
+        static_cast<const char*>(memrchr(begin, '\n', static_cast<std::size_t>(limit - begin)));
+    if (nl == nullptr) return {};
+    while (r > 0 && quoted[r - 1].open > nl) --r;
+    if (r > 0 && nl < quoted[r - 1].close) {
+      limit = quoted[--r].open;
+      continue;
+    }
+    auto cut = static_cast<std::size_t>(nl + 1 - begin);
+    return {cut, scan::count(begin, nl + 1, '\n')};
+  }
 }
 
 ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block)

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "../byte_scan.hpp"
 #include "etl/json.hpp"
 
 namespace etl {
@@ -79,9 +80,33 @@ class NdjsonRowEncoder : public RowEncoder {
       prefix.append(":\"");
     }
     m_end = names.empty() ? "{}\n" : "\"}\n";
+    m_fixed = m_end.size();
+    for (const auto& prefix : m_prefixes) m_fixed += prefix.size();
   }
   bool encode(const std::vector<std::string_view>& values, std::string& out,
               std::string&) override {
+    // Most rows need no escape: then their size is known, and they are copied in at once.
+    std::size_t size = m_fixed;
+    for (auto v : values) {
+      if (scan::json_string_stop(v.data(), v.data() + v.size()) != v.data() + v.size())
+        return escaped(values, out);
+      size += v.size();
+    }
+    std::size_t at = out.size();
+    out.resize(at + size);
+    char* p = out.data() + at;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      std::memcpy(p, m_prefixes[i].data(), m_prefixes[i].size());
+      p += m_prefixes[i].size();
+      std::memcpy(p, values[i].data(), values[i].size());
+      p += values[i].size();
+    }
+    std::memcpy(p, m_end.data(), m_end.size());
+    return true;
+  }
+
+ private:
+  bool escaped(const std::vector<std::string_view>& values, std::string& out) const {
     for (std::size_t i = 0; i < values.size(); ++i) {
       out.append(m_prefixes[i]);
       append_json_string_body(out, values[i]);
@@ -90,9 +115,9 @@ class NdjsonRowEncoder : public RowEncoder {
     return true;
   }
 
- private:
   std::vector<std::string> m_prefixes;
   std::string m_end;
+  std::size_t m_fixed = 0;  // the bytes of a line besides its values
 };
 
 class NdjsonEncoder : public RecordEncoder {
