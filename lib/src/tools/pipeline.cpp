@@ -231,9 +231,16 @@ class Pipeline {
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
                         delimiter, threads(), tasks);
     bool armed = tasks.encoder != nullptr;
+    // Runs of records that need nothing here but their bytes written go to the sink at once.
+    bool runs = can_encode && tasks.compact && m_targets.size() == 1;
     while (RecordBatch* batch = input.next()) {
       for (std::size_t i = 0; i < batch->size; ++i) {
         if (StopSignals::requested()) return;
+        if (runs && batch->is_encoded)
+          if (std::size_t n = write_run(*batch, i, mapped_in_workers, m_targets[0], progress)) {
+            i += n - 1;
+            continue;
+          }
         progress.tick(++m_stats.read);
         if (mapped_in_workers && batch->mapped[i].failed) std::rethrow_exception(batch->error);
         Prepared prepared{batch, i, mapped_in_workers};
@@ -247,6 +254,36 @@ class Pipeline {
           armed = true;
         }
     }
+  }
+
+  // The records from `first` of a batch that need nothing of this thread but their bytes handed
+  // to the sink (none rejected, refused or folded; each made one output, or none when filtered),
+  // each counted as take() would, without the steps that do nothing for them. How many.
+  std::size_t write_run(const RecordBatch& b, std::size_t first, bool mapped, Target& t,
+                        Progress& progress) {
+    std::size_t i = first;
+    for (; i < b.size && b.held[i] == RecordBatch::kNotHeld; ++i) {
+      std::size_t item = i;
+      if (mapped) {
+        const RecordBatch::Mapped& m = b.mapped[i];
+        if (m.failed) break;
+        if (m.kept) {
+          const mapping::Mapping::Output& out = b.outputs[m.first];
+          if (m.count != 1 || !out.reject_reason.empty() || out.aggregated || out.to_aggregate)
+            break;
+          item = m.first;
+        }
+      }
+      if (mapped && !b.mapped[i].kept) {
+        progress.tick(++m_stats.read);
+        ++m_stats.filtered;
+        continue;
+      }
+      if (!b.refusals[item].empty()) break;
+      progress.tick(++m_stats.read);
+      account(t, m_not_held, t.sink->write_encoded(m_not_held, b.encoded_bytes(item)));
+    }
+    return i - first;
   }
 
   // What worker threads did already for input record `index` of a batch.
