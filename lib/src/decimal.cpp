@@ -95,6 +95,8 @@ std::optional<Decimal> Decimal::parse(std::string_view t) {
   std::size_t i = 0;
   bool negative = false;
   if (i < t.size() && (t[i] == '-' || t[i] == '+')) negative = t[i++] == '-';
+  // The first 19 significant digits add up in 64 bits (128-bit steps cost several multiplies).
+  std::uint64_t low = 0;
   int128 coef = 0;
   int digits = 0, frac = 0;
   bool any = false, point = false;
@@ -107,10 +109,14 @@ std::optional<Decimal> Decimal::parse(std::string_view t) {
     if (c < '0' || c > '9') break;
     any = true;
     if (point) ++frac;
-    if (coef == 0 && c == '0') continue;  // leading zeros are not significant
+    if (digits == 0 && c == '0') continue;  // leading zeros are not significant
     if (++digits > kMaxDigits) throw DecimalError("number has more than 38 significant digits");
-    coef = coef * 10 + (c - '0');
+    if (digits <= 19)
+      low = low * 10 + static_cast<std::uint64_t>(c - '0');
+    else
+      coef = (digits == 20 ? static_cast<int128>(low) : coef) * 10 + (c - '0');
   }
+  if (digits <= 19) coef = static_cast<int128>(low);
   if (!any) return std::nullopt;
   long exponent = 0;
   if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
@@ -337,20 +343,27 @@ std::optional<std::int64_t> Decimal::to_int64() const {
 }
 
 std::string Decimal::to_string() const {
+  // Digits from the right into a buffer, the point after `scale` of them, at least one before
+  // it (0.05); 64-bit steps once the rest fits.
+  char buf[128];  // 39 digits, or a scale of 76 and its leading 0, with a point and a sign
+  char* end = buf + sizeof buf;
+  char* p = end;
   uint128 v = static_cast<uint128>(m_coef < 0 ? -m_coef : m_coef);
-  std::string digits;
-  do {
-    digits.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  } while (v != 0);
-  while (static_cast<int>(digits.size()) <= m_scale) digits.push_back('0');
-  std::string out;
-  if (m_coef < 0) out.push_back('-');
-  for (std::size_t i = digits.size(); i-- > 0;) {
-    out.push_back(digits[i]);
-    if (m_scale > 0 && i == static_cast<std::size_t>(m_scale)) out.push_back('.');
+  for (int written = 0; v != 0 || written <= m_scale;) {
+    unsigned digit = 0;
+    if (v >> 64) {
+      digit = static_cast<unsigned>(v % 10);
+      v /= 10;
+    } else {
+      auto w = static_cast<std::uint64_t>(v);
+      digit = static_cast<unsigned>(w % 10);
+      v = w / 10;
+    }
+    *--p = static_cast<char>('0' + digit);
+    if (++written == m_scale) *--p = '.';
   }
-  return out;
+  if (m_coef < 0) *--p = '-';
+  return std::string(p, static_cast<std::size_t>(end - p));
 }
 
 }  // namespace etl

@@ -231,6 +231,13 @@ std::vector<std::size_t> Aggregator::sorted_groups() const {
 
 namespace {
 
+std::size_t place_of(const Record& r, std::string_view name) {
+  const auto& f = r.fields();
+  return static_cast<std::size_t>(
+      std::find_if(f.begin(), f.end(), [&](const Member& m) { return m.key == name; }) -
+      f.begin());
+}
+
 // One group as a line of a run: its key text, its key values and its states.
 void write_group(SpillFile& run, const std::string& key, const std::vector<Value>& group_keys,
                  const Aggregator::State* group_states, std::size_t nstates, std::string& line) {
@@ -328,31 +335,47 @@ void Aggregator::merge(Group& into, Group&& from) const {
   }
 }
 
-Record Aggregator::finish_group(const std::vector<Value>& keys, const State* states) const {
-  Record r;
-  for (std::size_t i = 0; i < m_group_by.size(); ++i) r.set(m_group_by[i], keys[i]);
+// The record of a group's fields, in order (a name both a key and a field is one field), with
+// where each key and field goes in it: one record for every group of a finish, each filled in
+// place, so that they share its allocations.
+std::vector<std::size_t> Aggregator::output_places(Record& out) const {
+  out.clear();
+  for (const auto& name : m_group_by) out.set(name, Value());
+  for (const auto& f : *m_fields) out.set(f.name, Value());
+  std::vector<std::size_t> at;
+  for (const auto& name : m_group_by) at.push_back(place_of(out, name));
+  for (const auto& f : *m_fields) at.push_back(place_of(out, f.name));
+  return at;
+}
+
+void Aggregator::finish_group(const std::vector<Value>& keys, const State* states,
+                              const std::vector<std::size_t>& at, Record& out) const {
+  std::size_t nkeys = m_group_by.size();
+  auto& fields = out.fields();
+  for (std::size_t i = 0; i < nkeys; ++i) fields[at[i]].value = keys[i];
   for (std::size_t i = 0; i < m_fields->size(); ++i) {
     const State& s = states[i];
-    const AggField& f = (*m_fields)[i];
-    switch (f.kind) {
+    Value& v = fields[at[nkeys + i]].value;
+    switch ((*m_fields)[i].kind) {
       case AggKind::Count:
-        r.set(f.name, Value::number(std::to_string(s.count)));
+        v.set_number(std::to_string(s.count));
         break;
       case AggKind::Sum:
-        r.set(f.name, s.has ? Value::number(s.sum.to_string()) : Value());
+        s.has ? v.set_number(s.sum.to_string()) : v.set_null();
         break;
       case AggKind::Avg:
-        r.set(f.name,
-              s.has ? Value::number((s.sum / Decimal::from_int(s.count)).to_string()) : Value());
+        s.has ? v.set_number((s.sum / Decimal::from_int(s.count)).to_string()) : v.set_null();
         break;
       case AggKind::Collect:
-        r.set(f.name, s.list());
+        v = s.list();
         break;
       default:
-        r.set(f.name, s.has ? s.value() : Value());
+        if (s.has)
+          v = s.value();
+        else
+          v.set_null();
     }
   }
-  return r;
 }
 
 void Aggregator::finish(std::vector<Aggregator*> lanes,
@@ -367,8 +390,11 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
       lane->m_runs.clear();
       lane->m_levels.clear();
     }
+    Record out;
+    auto at = lanes[0]->output_places(out);
     lanes[0]->merge_runs(runs, [&](const std::string&, Group& g) {
-      emit(lanes[0]->finish_group(g.keys, g.states.data()));
+      lanes[0]->finish_group(g.keys, g.states.data(), at, out);
+      emit(out);
     });
     return;
   }
@@ -378,9 +404,12 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
       const std::string& key = lanes[l]->m_groups.entries()[i].first;
       items.push_back({order_prefix(key), &key, l, static_cast<std::uint32_t>(i)});
     }
+  Record out;
+  auto at = lanes[0]->output_places(out);
   for (const SortItem& item : sort_by_key(std::move(items))) {
     const Aggregator& lane = *lanes[item.lane];
-    emit(lane.finish_group(lane.m_groups.entries()[item.at].second, lane.states_of(item.at)));
+    lane.finish_group(lane.m_groups.entries()[item.at].second, lane.states_of(item.at), at, out);
+    emit(out);
   }
   for (Aggregator* lane : lanes) {
     lane->m_groups.clear();

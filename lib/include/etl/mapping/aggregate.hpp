@@ -99,7 +99,9 @@ class Aggregator {
   void merge_runs(std::vector<std::unique_ptr<SpillFile>>& runs,
                   const std::function<void(const std::string&, Group&)>& emit) const;
   void merge(Group& into, Group&& from) const;
-  Record finish_group(const std::vector<Value>& keys, const State* states) const;
+  std::vector<std::size_t> output_places(Record& out) const;
+  void finish_group(const std::vector<Value>& keys, const State* states,
+                    const std::vector<std::size_t>& at, Record& out) const;
   // One record's effect on one field's state, decided before it is applied.
   struct Step {
     bool apply = false;
