@@ -234,8 +234,7 @@ namespace {
 std::size_t place_of(const Record& r, std::string_view name) {
   const auto& f = r.fields();
   return static_cast<std::size_t>(
-      std::find_if(f.begin(), f.end(), [&](const Member& m) { return m.key == name; }) -
-      f.begin());
+      std::find_if(f.begin(), f.end(), [&](const Member& m) { return m.key == name; }) - f.begin());
 }
 
 // One group as a line of a run: its key text, its key values and its states.
@@ -406,9 +405,22 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
     }
   Record out;
   auto at = lanes[0]->output_places(out);
-  for (const SortItem& item : sort_by_key(std::move(items))) {
-    const Aggregator& lane = *lanes[item.lane];
-    lane.finish_group(lane.m_groups.entries()[item.at].second, lane.states_of(item.at), at, out);
+  items = sort_by_key(std::move(items));
+  // In key order the groups are all over memory: their entries and states are asked for a few
+  // groups ahead, and their key values (which the entry points to) a little later.
+  constexpr std::size_t kEntriesAhead = 8, kKeysAhead = 4;
+  auto entry_of = [&](std::size_t k) -> const Table::Entry& {
+    return lanes[items[k].lane]->m_groups.entries()[items[k].at];
+  };
+  for (std::size_t k = 0; k < items.size(); ++k) {
+    if (k + kEntriesAhead < items.size()) {
+      __builtin_prefetch(&entry_of(k + kEntriesAhead));
+      __builtin_prefetch(
+          lanes[items[k + kEntriesAhead].lane]->states_of(items[k + kEntriesAhead].at));
+    }
+    if (k + kKeysAhead < items.size()) __builtin_prefetch(entry_of(k + kKeysAhead).second.data());
+    const Aggregator& lane = *lanes[items[k].lane];
+    lane.finish_group(entry_of(k).second, lane.states_of(items[k].at), at, out);
     emit(out);
   }
   for (Aggregator* lane : lanes) {
