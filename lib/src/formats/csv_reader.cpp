@@ -119,10 +119,11 @@ bool CsvReader::read_row() {
   m_row_start = m_pos;
   m_row_line = m_line;
   m_row_high = false;
-  m_refs.clear();
+  m_nrefs = 0;
   m_owned_used = 0;
+  if (m_fast_rows && read_plain_row()) return true;
   for (;;) {
-    FieldRef& f = m_refs.emplace_back();
+    FieldRef& f = add_ref();
     f.begin = m_pos - m_row_start;
     int c = peek();
     bool quoted = c == '"';
@@ -156,11 +157,15 @@ bool CsvReader::read_row() {
     } else if (c == '\n') {
       get();
     }
-    // (no refill can come now: the views stay good until the next row is read)
-    m_views.resize(m_refs.size());
-    for (std::size_t i = 0; i < m_refs.size(); ++i) m_views[i] = view(m_refs[i]);
+    make_views();
     return true;
   }
+}
+
+// (no refill can come now: the views stay good until the next row is read)
+void CsvReader::make_views() {
+  if (m_views.size() != m_nrefs) m_views.resize(m_nrefs);
+  for (std::size_t i = 0; i < m_nrefs; ++i) m_views[i] = view(m_refs[i]);
 }
 
 void CsvReader::start(Sourced& out) const {

@@ -28,6 +28,9 @@ class CsvReader : public Source {
   // The Record row read by next_fields() as next() gives it, into out.
   void record_of_row(Sourced& out);
   std::uint64_t row_line() const { return m_row_line; }
+  // Off: every row is read byte by byte, as the rows read_plain_row() declines are (for tests
+  // that hold the two to the same rows).
+  void use_plain_rows(bool on) { m_fast_rows = on; }
   const std::vector<std::string>& header() const { return m_header; }
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
@@ -44,6 +47,8 @@ class CsvReader : public Source {
   };
   void read_header();
   bool read_row();  // into m_views; false at end of input
+  bool read_plain_row();
+  void make_views();
   void read_quoted(FieldRef& f);
   void own(FieldRef& f);
   std::string_view view(const FieldRef& f) const;
@@ -63,10 +68,16 @@ class CsvReader : public Source {
   std::uint64_t m_row_line = 0;  // line where the current row began
   bool m_row_high = false;       // a byte of the row may be past ASCII: its fields check UTF-8
   std::vector<std::string> m_header;
-  std::vector<FieldRef> m_refs;
+  std::vector<FieldRef> m_refs;  // the row's are the first m_nrefs (the others kept for reuse)
+  std::size_t m_nrefs = 0;
+  FieldRef& add_ref() {
+    if (m_nrefs == m_refs.size()) m_refs.emplace_back();
+    return m_refs[m_nrefs++] = FieldRef{};
+  }
   std::vector<std::string> m_owned;  // reused from row to row
   std::size_t m_owned_used = 0;
   std::vector<std::string_view> m_views;  // the row's fields
+  bool m_fast_rows = true;
 };
 
 }  // namespace etl

@@ -1,0 +1,109 @@
+// The fast path of CsvReader::read_row: most rows lie whole in the buffer and have no CR, no
+// doubled quote and nothing after a closing quote. Such a row is read from bit masks of its
+// delimiters, quotes and line ends, sixteen bytes at a time, its fields views of the buffer. Any
+// other row is left, untouched, to the byte-by-byte reader, which decides it (and its errors).
+#include <cstdint>
+
+#include "../byte_scan.hpp"
+#include "etl/formats/csv_reader.hpp"
+
+namespace etl {
+namespace {
+
+// The bytes of one block that matter, as bits (bit i: byte i of the block).
+struct Block {
+  unsigned delim = 0, quote = 0, newline = 0, cr = 0, high = 0;
+};
+
+Block block_at(const char* p, std::size_t avail, char delimiter) {
+  Block b;
+#if defined(__SSE2__)
+  if (avail >= 16) {
+    __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    auto bits = [&](char c) {
+      return static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(c))));
+    };
+    b.delim = bits(delimiter);
+    b.quote = bits('"');
+    b.newline = bits('\n');
+    b.cr = bits('\r');
+    b.high = static_cast<unsigned>(_mm_movemask_epi8(v));
+    return b;
+  }
+#endif
+  for (std::size_t i = 0; i < avail && i < 16; ++i) {
+    unsigned bit = 1U << i;
+    if (p[i] == delimiter) b.delim |= bit;
+    if (p[i] == '"') b.quote |= bit;
+    if (p[i] == '\n') b.newline |= bit;
+    if (p[i] == '\r') b.cr |= bit;
+    if (static_cast<unsigned char>(p[i]) >= 0x80) b.high |= bit;
+  }
+  return b;
+}
+
+}  // namespace
+
+bool CsvReader::read_plain_row() {
+  const char* base = m_buf.data();
+  const std::size_t size = m_buf.size();
+  const std::uint64_t first_line = m_line;
+  std::size_t field = m_pos;           // where the field being read begins
+  std::size_t quoted_from = SIZE_MAX;  // inside a quoted field: where its text begins
+  bool high = false;
+  auto decline = [&] {
+    m_nrefs = 0;
+    m_line = first_line;
+    return false;
+  };
+  for (std::size_t at = m_pos; at < size; at += 16) {
+    std::size_t avail = size - at;
+    Block b = block_at(base + at, avail, m_delim);
+    unsigned in_block = avail >= 16 ? 0xFFFFU : (1U << avail) - 1;
+    high = high || (b.high & in_block) != 0;
+    unsigned from = 0;  // bits below are done
+    for (;;) {
+      unsigned rest = in_block & ~((1U << from) - 1);
+      if (quoted_from != SIZE_MAX) {  // inside quotes only the closing quote matters
+        unsigned q = b.quote & rest;
+        unsigned upto = q ? (q & (~q + 1)) - 1 : 0xFFFFU;
+        m_line += static_cast<unsigned>(__builtin_popcount(b.newline & rest & upto));
+        if (q == 0) break;
+        auto i = static_cast<unsigned>(__builtin_ctz(q));
+        std::size_t close = at + i;
+        // A doubled quote, bytes after the closing one, or the buffer's end: not plain.
+        if (close + 1 >= size || (base[close + 1] != m_delim && base[close + 1] != '\n'))
+          return decline();
+        add_ref() = {quoted_from - m_row_start, close - quoted_from, -1};
+        quoted_from = SIZE_MAX;
+        field = SIZE_MAX;  // the field is done; its delimiter or line end comes next
+        from = i + 1;
+        continue;
+      }
+      unsigned s = (b.delim | b.quote | b.newline | b.cr) & rest;
+      if (s == 0) break;
+      auto i = static_cast<unsigned>(__builtin_ctz(s));
+      std::size_t pos = at + i;
+      char c = base[pos];
+      from = i + 1;
+      if (c == '"') {
+        if (pos == field) quoted_from = pos + 1;  // else a byte of its field
+        continue;
+      }
+      if (c == '\r') return decline();
+      if (field != SIZE_MAX) add_ref() = {field - m_row_start, pos - field, -1};
+      if (c == m_delim) {
+        field = pos + 1;
+        continue;
+      }
+      m_pos = pos + 1;  // the line end
+      ++m_line;
+      m_row_high = high;
+      make_views();
+      return true;
+    }
+  }
+  return decline();  // the row goes on past the buffer (or never ends)
+}
+
+}  // namespace etl
