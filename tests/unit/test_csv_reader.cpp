@@ -125,6 +125,8 @@ TEST_CASE("a CSV field is checked as UTF-8 wherever its bytes past ASCII are", "
 namespace {
 // Every row of a reader as text: place, reject, raw and values; next_fields() rows too, when
 // fields is set (their record made only for a check of it against the fields).
+int json_plain_rows = 0;  // rows all_rows() was told have no byte JSON escapes
+
 std::vector<std::string> all_rows(etl::CsvReader& reader, bool fields) {
   std::vector<std::string> rows;
   etl::Sourced s;
@@ -134,7 +136,14 @@ std::vector<std::string> all_rows(etl::CsvReader& reader, bool fields) {
       auto r = reader.next_fields(s);
       if (r == etl::CsvReader::Row::End) break;
       if (r == etl::CsvReader::Row::Record) {
-        for (auto f : reader.fields()) row += "|" + std::string(f);
+        bool plain = true;
+        for (auto f : reader.fields()) {
+          row += "|" + std::string(f);
+          for (char c : f)
+            plain = plain && c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20;
+        }
+        if (reader.json_plain()) CHECK(plain);  // else the NDJSON of its fields would be wrong
+        json_plain_rows += reader.json_plain();
         reader.record_of_row(s);
       }
     } else if (!reader.next(s)) {
@@ -192,6 +201,8 @@ TEST_CASE("a CSV file read through many buffers gives the rows its one chunk giv
   CHECK(rows(false, false) == whole);  // rows read from bit masks, where they can be
   CHECK(rows(true, false) == whole);
   CHECK(rows(true, true) == whole);
+  json_plain_rows = 0;
   CHECK(rows(false, true) == whole);
+  CHECK(json_plain_rows > 100);
   fs::remove(p);
 }

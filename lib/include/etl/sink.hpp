@@ -41,8 +41,9 @@ class RowEncoder {
  public:
   virtual ~RowEncoder() = default;
   // Appends the row's bytes to out (true), or says why the sink would reject it (false).
-  virtual bool encode(const std::vector<std::string_view>& values, std::string& out,
-                      std::string& reason) = 0;
+  // json_plain: no value holds a byte that JSON escapes ('"', '\\', a control byte).
+  virtual bool encode(const std::vector<std::string_view>& values, bool json_plain,
+                      std::string& out, std::string& reason) = 0;
 };
 
 // Makes a sink's bytes for a record, on any thread.

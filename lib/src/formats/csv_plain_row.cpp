@@ -13,6 +13,7 @@ namespace {
 // The bytes of one block that matter, as bits (bit i: byte i of the block).
 struct Block {
   unsigned delim = 0, quote = 0, newline = 0, cr = 0, high = 0;
+  unsigned escaped = 0;  // '\\' and control bytes: what JSON escapes in a string (with '"')
 };
 
 Block block_at(const char* p, std::size_t avail, char delimiter) {
@@ -28,6 +29,8 @@ Block block_at(const char* p, std::size_t avail, char delimiter) {
     b.newline = bits('\n');
     b.cr = bits('\r');
     b.high = static_cast<unsigned>(_mm_movemask_epi8(v));
+    __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
+    b.escaped = bits('\\') | static_cast<unsigned>(_mm_movemask_epi8(control));
     return b;
   }
 #endif
@@ -38,6 +41,7 @@ Block block_at(const char* p, std::size_t avail, char delimiter) {
     if (p[i] == '\n') b.newline |= bit;
     if (p[i] == '\r') b.cr |= bit;
     if (static_cast<unsigned char>(p[i]) >= 0x80) b.high |= bit;
+    if (p[i] == '\\' || static_cast<unsigned char>(p[i]) < 0x20) b.escaped |= bit;
   }
   return b;
 }
@@ -51,6 +55,7 @@ bool CsvReader::read_plain_row() {
   std::size_t field = m_pos;           // where the field being read begins
   std::size_t quoted_from = SIZE_MAX;  // inside a quoted field: where its text begins
   bool high = false;
+  bool escapes = false;  // a value holds a byte JSON escapes
   auto decline = [&] {
     m_nrefs = 0;
     m_line = first_line;
@@ -68,7 +73,10 @@ bool CsvReader::read_plain_row() {
         unsigned q = b.quote & rest;
         unsigned upto = q ? (q & (~q + 1)) - 1 : 0xFFFFU;
         m_line += static_cast<unsigned>(__builtin_popcount(b.newline & rest & upto));
-        if (q == 0) break;
+        if (q == 0) {
+          escapes = escapes || (b.escaped & in_block) != 0;
+          break;
+        }
         auto i = static_cast<unsigned>(__builtin_ctz(q));
         std::size_t close = at + i;
         // A doubled quote, bytes after the closing one, or the buffer's end: not plain.
@@ -81,13 +89,19 @@ bool CsvReader::read_plain_row() {
         continue;
       }
       unsigned s = (b.delim | b.quote | b.newline | b.cr) & rest;
-      if (s == 0) break;
+      if (s == 0) {
+        escapes = escapes || (b.escaped & in_block) != 0;
+        break;
+      }
       auto i = static_cast<unsigned>(__builtin_ctz(s));
       std::size_t pos = at + i;
       char c = base[pos];
       from = i + 1;
       if (c == '"') {
-        if (pos == field) quoted_from = pos + 1;  // else a byte of its field
+        if (pos == field)
+          quoted_from = pos + 1;
+        else
+          escapes = true;  // a byte of its field
         continue;
       }
       if (c == '\r') return decline();
@@ -99,6 +113,7 @@ bool CsvReader::read_plain_row() {
       m_pos = pos + 1;  // the line end
       ++m_line;
       m_row_high = high;
+      m_json_plain = !escapes && (b.escaped & ((1U << i) - 1)) == 0;
       make_views();
       return true;
     }

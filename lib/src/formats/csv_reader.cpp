@@ -122,6 +122,7 @@ bool CsvReader::read_row() {
   m_nrefs = 0;
   m_owned_used = 0;
   if (m_fast_rows && read_plain_row()) return true;
+  m_json_plain = false;  // (not looked at)
   for (;;) {
     FieldRef& f = add_ref();
     f.begin = m_pos - m_row_start;

@@ -73,7 +73,8 @@ class CsvFieldsEncoder : public RowEncoder {
  public:
   CsvFieldsEncoder(std::vector<int> place, char delimiter)
       : m_place(std::move(place)), m_delim(delimiter) {}
-  bool encode(const std::vector<std::string_view>& values, std::string& b, std::string&) override {
+  bool encode(const std::vector<std::string_view>& values, bool, std::string& b,
+              std::string&) override {
     for (std::size_t i = 0; i < m_place.size(); ++i) {
       if (i > 0) b.push_back(m_delim);
       if (m_place[i] >= 0)

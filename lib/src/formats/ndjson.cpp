@@ -83,12 +83,13 @@ class NdjsonRowEncoder : public RowEncoder {
     m_fixed = m_end.size();
     for (const auto& prefix : m_prefixes) m_fixed += prefix.size();
   }
-  bool encode(const std::vector<std::string_view>& values, std::string& out,
+  bool encode(const std::vector<std::string_view>& values, bool json_plain, std::string& out,
               std::string&) override {
     // Most rows need no escape: then their size is known, and they are copied in at once.
     std::size_t size = m_fixed;
     for (auto v : values) {
-      if (scan::json_string_stop(v.data(), v.data() + v.size()) != v.data() + v.size())
+      if (!json_plain &&
+          scan::json_string_stop(v.data(), v.data() + v.size()) != v.data() + v.size())
         return escaped(values, out);
       size += v.size();
     }

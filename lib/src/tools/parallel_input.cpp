@@ -298,7 +298,7 @@ bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool 
 RecordBatch::Held ParallelInput::encode_row(RecordBatch& b, CsvReader& csv, RowEncoder& encoder,
                                             Sourced& rec, bool rejected) {
   std::string& refusal = next_refusal(b);
-  bool ok = rejected || encoder.encode(csv.fields(), b.encoded, refusal);
+  bool ok = rejected || encoder.encode(csv.fields(), csv.json_plain(), b.encoded, refusal);
   b.ends.push_back(b.encoded.size());
   if (rejected) return RecordBatch::kRecord;
   if (ok) return RecordBatch::kNotHeld;

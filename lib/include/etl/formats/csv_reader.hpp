@@ -28,6 +28,9 @@ class CsvReader : public Source {
   // The Record row read by next_fields() as next() gives it, into out.
   void record_of_row(Sourced& out);
   std::uint64_t row_line() const { return m_row_line; }
+  // True when no field of the row holds a byte JSON escapes ('"', '\\', a control byte), as
+  // far as the reader saw (false: it did not look).
+  bool json_plain() const { return m_json_plain; }
   // Off: every row is read byte by byte, as the rows read_plain_row() declines are (for tests
   // that hold the two to the same rows).
   void use_plain_rows(bool on) { m_fast_rows = on; }
@@ -78,6 +81,7 @@ class CsvReader : public Source {
   std::size_t m_owned_used = 0;
   std::vector<std::string_view> m_views;  // the row's fields
   bool m_fast_rows = true;
+  bool m_json_plain = false;
 };
 
 }  // namespace etl
