@@ -49,21 +49,34 @@ Block block_at(const char* p, std::size_t avail, char delimiter) {
 }  // namespace
 
 bool CsvReader::read_plain_row() {
+  // (locals, not members, in the loop: a member written through `this` is read back from
+  // memory after every store the compiler cannot tell apart from it)
   const char* base = m_buf.data();
   const std::size_t size = m_buf.size();
-  const std::uint64_t first_line = m_line;
+  const std::size_t row_start = m_row_start;
+  const char delim = m_delim;
+  std::uint64_t line = m_line;
   std::size_t field = m_pos;           // where the field being read begins
   std::size_t quoted_from = SIZE_MAX;  // inside a quoted field: where its text begins
   bool high = false;
   bool escapes = false;  // a value holds a byte JSON escapes
+  FieldRef* refs = m_refs.data();
+  std::size_t count = 0, room = m_refs.size();
+  auto add = [&](std::size_t begin, std::size_t length) {
+    if (count == room) {
+      m_refs.resize(2 * room + 8);
+      refs = m_refs.data();
+      room = m_refs.size();
+    }
+    refs[count++] = {begin - row_start, length, -1};
+  };
   auto decline = [&] {
     m_nrefs = 0;
-    m_line = first_line;
     return false;
   };
   for (std::size_t at = m_pos; at < size; at += 16) {
     std::size_t avail = size - at;
-    Block b = block_at(base + at, avail, m_delim);
+    Block b = block_at(base + at, avail, delim);
     unsigned in_block = avail >= 16 ? 0xFFFFU : (1U << avail) - 1;
     high = high || (b.high & in_block) != 0;
     unsigned from = 0;  // bits below are done
@@ -72,7 +85,8 @@ bool CsvReader::read_plain_row() {
       if (quoted_from != SIZE_MAX) {  // inside quotes only the closing quote matters
         unsigned q = b.quote & rest;
         unsigned upto = q ? (q & (~q + 1)) - 1 : 0xFFFFU;
-        m_line += static_cast<unsigned>(__builtin_popcount(b.newline & rest & upto));
+        if (unsigned lines = b.newline & rest & upto)  // (rare: no call to count them)
+          line += static_cast<unsigned>(__builtin_popcount(lines));
         if (q == 0) {
           escapes = escapes || (b.escaped & in_block) != 0;
           break;
@@ -80,9 +94,9 @@ bool CsvReader::read_plain_row() {
         auto i = static_cast<unsigned>(__builtin_ctz(q));
         std::size_t close = at + i;
         // A doubled quote, bytes after the closing one, or the buffer's end: not plain.
-        if (close + 1 >= size || (base[close + 1] != m_delim && base[close + 1] != '\n'))
+        if (close + 1 >= size || (base[close + 1] != delim && base[close + 1] != '\n'))
           return decline();
-        add_ref() = {quoted_from - m_row_start, close - quoted_from, -1};
+        add(quoted_from, close - quoted_from);
         quoted_from = SIZE_MAX;
         field = SIZE_MAX;  // the field is done; its delimiter or line end comes next
         from = i + 1;
@@ -105,13 +119,14 @@ bool CsvReader::read_plain_row() {
         continue;
       }
       if (c == '\r') return decline();
-      if (field != SIZE_MAX) add_ref() = {field - m_row_start, pos - field, -1};
-      if (c == m_delim) {
+      if (field != SIZE_MAX) add(field, pos - field);
+      if (c == delim) {
         field = pos + 1;
         continue;
       }
       m_pos = pos + 1;  // the line end
-      ++m_line;
+      m_line = line + 1;
+      m_nrefs = count;
       m_row_high = high;
       m_json_plain = !escapes && (b.escaped & ((1U << i) - 1)) == 0;
       make_views();
