@@ -5,6 +5,7 @@
 
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
+#include "etl/formats/csv_writer.hpp"
 #include "etl/json.hpp"
 
 namespace fs = std::filesystem;
@@ -205,4 +206,36 @@ TEST_CASE("a CSV file read through many buffers gives the rows its one chunk giv
   CHECK(rows(false, true) == whole);
   CHECK(json_plain_rows > 100);
   fs::remove(p);
+}
+
+TEST_CASE("a CSV row is written as RFC 4180 says, quoted only where it must be", "[csv]") {
+  // Rows of strings with delimiters, quotes, CR and LF, numbers, booleans and nulls, written by
+  // the encoder (whole rows at once, or field by field where a value is JSON text) against a
+  // plain reference: quotes around a field with a delimiter, quote, CR or LF, quotes doubled.
+  auto reference = [](std::string_view s) {
+    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::mt19937 rnd(20261130);
+  const std::vector<std::string> pieces = {"a", "b c", ",", "\"", "\r", "\n", "\xc3\xa9", "1.5"};
+  etl::CsvRowEncoder encoder({"s", "n", "t", "z", "j"}, ',', false);
+  for (int n = 0; n < 3000; ++n) {
+    std::string text;
+    for (std::size_t i = rnd() % 6; i > 0; --i) text += pieces[rnd() % pieces.size()];
+    etl::Record r;
+    r.set("s", etl::Value::string(text));
+    r.set("n", etl::Value::number("-12.50"));
+    r.set("t", etl::Value::boolean(n % 2 == 0));
+    r.set("z", etl::Value());
+    bool nested = n % 5 == 0;
+    r.set("j", nested ? etl::Value::array() : etl::Value::string(text + "x"));
+    std::string out = "prefix|", reason;
+    REQUIRE(encoder.encode(r, out, reason));
+    std::string want = "prefix|" + reference(text) + ",-12.50," + (n % 2 == 0 ? "true" : "false") +
+                       ",," + (nested ? std::string("[]") : reference(text + "x")) + "\n";
+    INFO(text);
+    CHECK(out == want);
+  }
 }

@@ -10,17 +10,41 @@
 
 namespace etl {
 
+namespace {
+// A field's quotes, when it needs them: its size quoted (each '"' doubled), or 0 when it needs
+// none.
+std::size_t quoted_size(std::string_view s, char delimiter) {
+  if (scan::csv_special(s.data(), s.data() + s.size(), delimiter) == s.data() + s.size()) return 0;
+  return s.size() + 2 + static_cast<std::size_t>(std::count(s.begin(), s.end(), '"'));
+}
+
+// Writes s quoted at p (room for quoted_size), its quotes doubled; returns the end.
+char* write_quoted(char* p, std::string_view s) {
+  *p++ = '"';
+  for (const char *from = s.data(), *end = from + s.size();;) {
+    const auto* q =
+        static_cast<const char*>(std::memchr(from, '"', static_cast<std::size_t>(end - from)));
+    const char* stop = q ? q + 1 : end;  // a quote goes with its run, then once more
+    std::memcpy(p, from, static_cast<std::size_t>(stop - from));
+    p += stop - from;
+    if (!q) break;
+    *p++ = '"';
+    from = stop;
+  }
+  *p++ = '"';
+  return p;
+}
+}  // namespace
+
 void append_csv_field(std::string& out, std::string_view s, char delimiter) {
-  if (scan::csv_special(s.data(), s.data() + s.size(), delimiter) == s.data() + s.size()) {
+  std::size_t quoted = quoted_size(s, delimiter);
+  if (quoted == 0) {
     out.append(s);
     return;
   }
-  out.push_back('"');
-  for (char c : s) {
-    if (c == '"') out.push_back('"');
-    out.push_back(c);
-  }
-  out.push_back('"');
+  std::size_t at = out.size();
+  out.resize(at + quoted);
+  write_quoted(out.data() + at, s);
 }
 
 // --columns names the columns to write (a projection, as Miller's cut): other fields are left
