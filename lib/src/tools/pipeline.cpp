@@ -257,29 +257,32 @@ class Pipeline {
   }
 
   // The records from `first` of a batch that need nothing of this thread but their bytes handed
-  // to the sink (none rejected, refused or folded; each made one output, or none when filtered),
-  // each counted as take() would, without the steps that do nothing for them. How many.
+  // to the sink, or counting: none rejected or refused; each made one output (written, or folded
+  // by a worker), or none when filtered. Each is counted as take() would, without the steps that
+  // do nothing for it. How many there were.
   std::size_t write_run(const RecordBatch& b, std::size_t first, bool mapped, Target& t,
                         Progress& progress) {
     std::size_t i = first;
-    for (; i < b.size && b.held[i] == RecordBatch::kNotHeld; ++i) {
+    for (; i < b.size && b.held[i] != RecordBatch::kRecord; ++i) {
       std::size_t item = i;
       if (mapped) {
         const RecordBatch::Mapped& m = b.mapped[i];
         if (m.failed) break;
-        if (m.kept) {
-          const mapping::Mapping::Output& out = b.outputs[m.first];
-          if (m.count != 1 || !out.reject_reason.empty() || out.aggregated || out.to_aggregate)
-            break;
-          item = m.first;
+        if (!m.kept) {
+          progress.tick(++m_stats.read);
+          ++m_stats.filtered;
+          continue;
         }
+        const mapping::Mapping::Output& out = b.outputs[m.first];
+        if (m.count != 1 || !out.reject_reason.empty() || out.to_aggregate) break;
+        if (out.aggregated) {  // (its line was kept in case the fold rejected it)
+          progress.tick(++m_stats.read);
+          ++m_stats.aggregated;
+          continue;
+        }
+        item = m.first;
       }
-      if (mapped && !b.mapped[i].kept) {
-        progress.tick(++m_stats.read);
-        ++m_stats.filtered;
-        continue;
-      }
-      if (!b.refusals[item].empty()) break;
+      if (b.held[i] != RecordBatch::kNotHeld || !b.refusals[item].empty()) break;
       progress.tick(++m_stats.read);
       account(t, m_not_held, t.sink->write_encoded(m_not_held, b.encoded_bytes(item)));
     }
