@@ -6,6 +6,7 @@
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
 #include "etl/formats/csv_writer.hpp"
+#include "etl/formats/ndjson.hpp"
 #include "etl/json.hpp"
 
 namespace fs = std::filesystem;
@@ -238,4 +239,29 @@ TEST_CASE("a CSV row is written as RFC 4180 says, quoted only where it must be",
     INFO(text);
     CHECK(out == want);
   }
+}
+
+TEST_CASE("a row encoder refuses a row whose fields are not its names, and writes nothing",
+          "[csv]") {
+  // The CSV reader rejects such a row before it gets here; should one come, it is refused
+  // loudly rather than read past the names.
+  fs::path p = fs::temp_directory_path() / "etl_row_encoder.ndjson";
+  etl::NdjsonWriter ndjson(p.string());
+  etl::CsvRowEncoder csv({"a", "b"}, ',', false);
+  std::vector<std::string> names = {"a", "b"};
+  std::vector<std::unique_ptr<etl::RowEncoder>> encoders;
+  encoders.push_back(ndjson.encoder()->row_encoder(names));
+  encoders.push_back(csv.row_encoder(names));
+  for (auto& row : encoders) {
+    REQUIRE(row);
+    std::string out = "kept", reason;
+    std::vector<std::string_view> good = {"1", "x"}, short_row = {"1"}, long_row = {"1", "2", "3"};
+    CHECK_FALSE(row->encode(short_row, true, out, reason));
+    CHECK(reason == "a row of 1 fields under 2 names");
+    CHECK_FALSE(row->encode(long_row, true, out, reason));
+    CHECK(out == "kept");
+    CHECK(row->encode(good, true, out, reason));
+    CHECK(out.size() > 4);
+  }
+  fs::remove(p);
 }

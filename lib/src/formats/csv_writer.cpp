@@ -95,10 +95,15 @@ namespace {
 // Rows whose names are all columns: each column's value is the row's at a place known at once.
 class CsvFieldsEncoder : public RowEncoder {
  public:
-  CsvFieldsEncoder(std::vector<int> place, char delimiter)
-      : m_place(std::move(place)), m_delim(delimiter) {}
+  CsvFieldsEncoder(std::vector<int> place, std::size_t names, char delimiter)
+      : m_place(std::move(place)), m_names(names), m_delim(delimiter) {}
   bool encode(const std::vector<std::string_view>& values, bool, std::string& b,
-              std::string&) override {
+              std::string& reason) override {
+    if (values.size() != m_names) {  // (a reader's reject: never a guess)
+      reason = "a row of " + std::to_string(values.size()) + " fields under " +
+               std::to_string(m_names) + " names";
+      return false;
+    }
     for (std::size_t i = 0; i < m_place.size(); ++i) {
       if (i > 0) b.push_back(m_delim);
       if (m_place[i] >= 0)
@@ -110,6 +115,7 @@ class CsvFieldsEncoder : public RowEncoder {
 
  private:
   std::vector<int> m_place;  // column i's value is values[m_place[i]], or empty when -1
+  std::size_t m_names;       // the row's fields
   char m_delim;
 };
 }  // namespace
@@ -125,7 +131,7 @@ std::unique_ptr<RowEncoder> CsvRowEncoder::row_encoder(
     }
     place[static_cast<std::size_t>(at - m_columns.begin())] = static_cast<int>(i);
   }
-  return std::make_unique<CsvFieldsEncoder>(std::move(place), m_delim);
+  return std::make_unique<CsvFieldsEncoder>(std::move(place), names.size(), m_delim);
 }
 
 void CsvRowEncoder::header(std::string& b) const {

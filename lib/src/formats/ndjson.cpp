@@ -84,7 +84,12 @@ class NdjsonRowEncoder : public RowEncoder {
     for (const auto& prefix : m_prefixes) m_fixed += prefix.size();
   }
   bool encode(const std::vector<std::string_view>& values, bool json_plain, std::string& out,
-              std::string&) override {
+              std::string& reason) override {
+    if (values.size() != m_prefixes.size()) {  // (a reader's reject: never a guess)
+      reason = "a row of " + std::to_string(values.size()) + " fields under " +
+               std::to_string(m_prefixes.size()) + " names";
+      return false;
+    }
     // Most rows need no escape: then their size is known, and they are copied in at once.
     std::size_t size = m_fixed;
     for (auto v : values) {
