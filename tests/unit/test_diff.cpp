@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "etl/diff/change_set.hpp"
 #include "etl/diff/compare.hpp"
@@ -279,4 +280,68 @@ TEST_CASE("keyed merge groups each key across sides", "[diff]") {
   CHECK(counts == std::vector<std::pair<std::size_t, std::size_t>>{{1, 0}, {0, 1}, {2, 1}});
   fs::remove(a);
   fs::remove(b);
+}
+
+TEST_CASE("a CSV side's rows read as text make the entries their records make", "[diff]") {
+  // Random rows: keys empty, repeated and numeric; values with quotes, delimiters, line ends,
+  // backslashes, control bytes, characters past ASCII, bad bytes; rows of a field too many or
+  // too few, the first row among them at times.
+  std::mt19937 rnd(20261201);
+  const std::vector<std::string> pieces = {"a",    "\"\"q\"\"", ",", "\n", "\xc3\xa9", "\\",
+                                           "\x01", "\xff",      " ", "\t", "\"\"",     "7"};
+  auto field = [&] {
+    std::string f;
+    for (std::size_t n = rnd() % 6; n > 0; --n) f += pieces[rnd() % pieces.size()];
+    return "\"" + f + "\"";
+  };
+  fs::path path = fs::temp_directory_path() / "etl_unit_text_rows.csv";
+  for (int round = 0; round < 40; ++round) {
+    std::string text = "id,name,amount\n";
+    for (int row = 0; row < 300; ++row) {
+      std::string id = rnd() % 10 == 0 ? "" : std::to_string(rnd() % 250);
+      if (rnd() % 7 == 0) id = "A-" + id;
+      text += id + "," + field();
+      int extra = rnd() % 25 == 0 ? static_cast<int>(rnd() % 3) - 1 : 0;
+      if (extra >= 0) text += "," + field();
+      if (extra > 0) text += "," + field();
+      text += "\n";
+    }
+    { std::ofstream(path, std::ios::binary) << text; }
+    struct Scenario {
+      std::vector<std::string> key;
+      std::vector<std::pair<std::string, std::string>> rename;
+    };
+    for (const Scenario& sc : {Scenario{{"id"}, {}}, Scenario{{"name", "id"}, {}},
+                               Scenario{{"order"}, {{"id", "order"}}}, Scenario{{"nothing"}, {}}}) {
+      auto read_all = [&](bool text_rows, std::size_t memory) {
+        std::vector<std::string> out;
+        etl::diff::SideOptions o;
+        o.address = path.string();
+        o.label = "OLD";
+        o.key = sc.key;
+        o.rename = sc.rename;
+        o.memory = memory;
+        o.csv_text_rows = text_rows;
+        o.reject = [&out](const etl::Sourced& s, const std::string& why) {
+          out.push_back("reject " + s.where.source + ":" + std::to_string(s.where.line) + " " +
+                        why + " raw " + s.raw + " record " + etl::to_json(s.record));
+        };
+        etl::diff::SortedSide side(o);
+        side.load();
+        std::string blob;
+        while (side.next(blob)) out.push_back(blob);
+        for (const auto& u : side.unkeyed()) out.push_back("unkeyed " + u.where + " " + u.reason);
+        out.push_back(std::to_string(side.read()) + " read, " + std::to_string(side.rejected()) +
+                      " rejected, " + std::to_string(side.runs()) + " runs");
+        for (const auto& c : side.columns()) out.push_back("column " + c);
+        return out;
+      };
+      for (std::size_t memory : {std::size_t{64} << 20, std::size_t{8192}}) {
+        auto as_text = read_all(true, memory);
+        CHECK(as_text.size() > 250);
+        CHECK(as_text == read_all(false, memory));
+      }
+    }
+  }
+  fs::remove(path);
 }

@@ -23,15 +23,6 @@ char class_of(std::string_view t) {
   return negative ? kNegativeInteger : kInteger;
 }
 
-void append_part(std::string& out, std::string_view text) {
-  out.push_back(class_of(text));
-  auto n = static_cast<std::uint32_t>(text.size());
-  char len[4];
-  std::memcpy(len, &n, 4);
-  out.append(len, 4);
-  out.append(text);
-}
-
 int compare_bytes(std::string_view a, std::string_view b) {
   int c = std::memcmp(a.data(), b.data(), std::min(a.size(), b.size()));
   if (c != 0) return c;
@@ -39,6 +30,15 @@ int compare_bytes(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+void append_key_text(std::string& sort_key, std::string_view text) {
+  sort_key.push_back(class_of(text));
+  auto n = static_cast<std::uint32_t>(text.size());
+  char len[4];
+  std::memcpy(len, &n, 4);
+  sort_key.append(len, 4);
+  sort_key.append(text);
+}
 
 std::string make_key(const Record& rec, const std::vector<std::string>& fields,
                      std::string& sort_key) {
@@ -49,13 +49,13 @@ std::string make_key(const Record& rec, const std::vector<std::string>& fields,
     switch (v->kind()) {
       case Value::Kind::Number:
       case Value::Kind::String:
-        append_part(sort_key, v->text());
+        append_key_text(sort_key, v->text());
         break;
       case Value::Kind::Bool:
-        append_part(sort_key, v->as_bool() ? "true" : "false");
+        append_key_text(sort_key, v->as_bool() ? "true" : "false");
         break;
       default:
-        append_part(sort_key, to_json(*v));
+        append_key_text(sort_key, to_json(*v));
     }
   }
   return {};

@@ -9,6 +9,7 @@
 #include "etl/bytes.hpp"
 #include "etl/diff/key.hpp"
 #include "etl/error.hpp"
+#include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "etl/registry.hpp"
@@ -74,6 +75,7 @@ bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const
 SortedSide::SortedSide(SideOptions o) : m_opts(std::move(o)) {
   m_source = Registry::builtin().open_source(m_opts.address, m_opts.connector);
   m_source_name = mask_address(m_opts.address);
+  if (m_opts.csv_text_rows) m_csv = dynamic_cast<CsvReader*>(m_source.get());
   for (std::string name : m_source->time_columns()) {  // under the names the diff compares
     for (const auto& [from, to] : m_opts.rename)
       if (name == from) name = to;
@@ -170,67 +172,118 @@ std::string SortedSide::key_json(const Entry& e) const {
   return out;
 }
 
-// Reads records until one makes an entry. A record that cannot take part is rejected; when its
-// key can still be read (a CSV row with a field too many, invalid UTF-8 in another field), it
-// stays as an unreadable entry of its key alone, so the key is reported as unreadable and never
-// as added or removed. The key of a reader's reject is read from the fields it could read.
+// Reads records until one makes an entry.
 bool SortedSide::read_entry(std::string& blob) {
-  while (m_source->next(m_rec)) {
-    ++m_read;
-    if (m_read == 1) {
-      m_lines = m_rec.where.line > 0;
-      if (!m_rec.where.source.empty()) m_source_name = m_rec.where.source;
-    }
-    Record& r = m_rec.record;
-    for (auto& m : r.fields())
-      for (const auto& [from, to] : m_opts.rename)
-        if (m.key == from) {
-          m.key = to;
-          break;
+  for (;;) {
+    if (m_csv) {
+      auto row = m_csv->next_fields(m_rec);
+      if (row == CsvReader::Row::End) return false;
+      if (row == CsvReader::Row::Record) {
+        if (m_csv_shape) {
+          append_csv_entry(blob);
+          return true;
         }
-    std::uint64_t ordinal = m_lines ? m_rec.where.line : m_read;
-    std::string missing = make_key(r, m_opts.key, m_sort_key);
-    std::string reason = m_rec.reject_reason;
-    if (reason.empty() && !missing.empty())
-      reason = fmt::format("{}: key field '{}' is missing or null", m_opts.label, missing);
-    if (reason.empty()) {
-      append_entry(blob, r, ordinal);
-      return true;
+        m_csv->record_of_row(m_rec);
+      }
+    } else if (!m_source->next(m_rec)) {
+      return false;
     }
-    ++m_rejected;
-    m_opts.reject(m_rec, reason);
-    if (!missing.empty()) {
-      m_unkeyed.push_back({where(ordinal), reason});
-      continue;
-    }
-    Record key;
-    for (const auto& k : m_opts.key) key.set(k, *r.find(k));
-    m_unreadable.emplace(ordinal, reason);
-    append_entry(blob, key, ordinal | kUnreadableBit);
+    if (!take_record(blob)) continue;
+    if (m_csv && m_rec.reject_reason.empty()) m_csv_shape = m_last_shape;  // a whole record's
     return true;
   }
-  return false;
 }
 
-// sort key, shape, values, ordinal (see Entry::decode)
-void SortedSide::append_entry(std::string& blob, const Record& r, std::uint64_t ordinal) {
-  std::uint32_t shape = shape_of(r);
+// Makes an entry of the record read, or rejects it. A record that cannot take part is rejected;
+// when its key can still be read (a CSV row with a field too many, invalid UTF-8 in another
+// field), it stays as an unreadable entry of its key alone, so the key is reported as
+// unreadable and never as added or removed. The key of a reader's reject is read from the
+// fields it could read. False when the record made no entry.
+bool SortedSide::take_record(std::string& blob) {
+  ++m_read;
+  if (m_read == 1) {
+    m_lines = m_rec.where.line > 0;
+    if (!m_rec.where.source.empty()) m_source_name = m_rec.where.source;
+  }
+  Record& r = m_rec.record;
+  for (auto& m : r.fields())
+    for (const auto& [from, to] : m_opts.rename)
+      if (m.key == from) {
+        m.key = to;
+        break;
+      }
+  std::uint64_t ordinal = m_lines ? m_rec.where.line : m_read;
+  std::string missing = make_key(r, m_opts.key, m_sort_key);
+  std::string reason = m_rec.reject_reason;
+  if (reason.empty() && !missing.empty())
+    reason = fmt::format("{}: key field '{}' is missing or null", m_opts.label, missing);
+  if (reason.empty()) {
+    append_entry(blob, r, ordinal);
+    return true;
+  }
+  ++m_rejected;
+  m_opts.reject(m_rec, reason);
+  if (!missing.empty()) {
+    m_unkeyed.push_back({where(ordinal), reason});
+    return false;
+  }
+  Record key;
+  for (const auto& k : m_opts.key) key.set(k, *r.find(k));
+  m_unreadable.emplace(ordinal, reason);
+  append_entry(blob, key, ordinal | kUnreadableBit);
+  return true;
+}
+
+// sort key, shape, values, ordinal (see Entry::decode): up to the values, whose place is
+// returned.
+std::size_t SortedSide::begin_entry(std::string& blob, std::uint32_t shape) const {
   put_u32(blob, m_sort_key.size());
   blob += m_sort_key;
   put_u32(blob, shape);
-  std::size_t len_at = blob.size();
+  std::size_t values_at = blob.size();
   put_u32(blob, 0);
+  return values_at;
+}
+
+void SortedSide::end_entry(std::string& blob, std::size_t values_at, std::uint64_t ordinal) {
+  auto size = static_cast<std::uint32_t>(blob.size() - values_at - 4);
+  std::memcpy(blob.data() + values_at, &size, 4);
+  char b[8];
+  std::memcpy(b, &ordinal, 8);
+  blob.append(b, 8);
+}
+
+void SortedSide::append_entry(std::string& blob, const Record& r, std::uint64_t ordinal) {
+  std::size_t values_at = begin_entry(blob, shape_of(r));
   bool first = true;
   for (const auto& m : r.fields()) {
     if (!first) blob.push_back(',');
     first = false;
     append_json(blob, m.value);
   }
-  auto rec_len = static_cast<std::uint32_t>(blob.size() - len_at - 4);
-  std::memcpy(blob.data() + len_at, &rec_len, 4);
-  char b[8];
-  std::memcpy(b, &ordinal, 8);
-  blob.append(b, 8);
+  end_entry(blob, values_at, ordinal);
+}
+
+// The entry the record of the CSV row read would make, from the row's fields: the same bytes.
+void SortedSide::append_csv_entry(std::string& blob) {
+  ++m_read;
+  const std::vector<std::string_view>& fields = m_csv->fields();
+  const Shape& sh = m_shapes[*m_csv_shape];
+  m_sort_key.clear();
+  for (std::size_t at : sh.key_at) append_key_text(m_sort_key, fields[at]);
+  std::size_t values_at = begin_entry(blob, *m_csv_shape);
+  bool plain = m_csv->json_plain();
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) blob.push_back(',');
+    if (plain) {
+      blob.push_back('"');
+      blob += fields[i];
+      blob.push_back('"');
+    } else {
+      append_json_string(blob, fields[i]);
+    }
+  }
+  end_entry(blob, values_at, m_lines ? m_csv->row_line() : m_read);
 }
 
 void SortedSide::sort_index() {

@@ -17,6 +17,10 @@ namespace etl::diff {
 std::string make_key(const Record& rec, const std::vector<std::string>& fields,
                      std::string& sort_key);
 
+// Appends one key field given as text (a string, or a number's text) to a sort key: what
+// make_key appends for a field holding it.
+void append_key_text(std::string& sort_key, std::string_view text);
+
 // <0, 0, >0 as a sorts before, with or after b.
 int compare_keys(std::string_view a, std::string_view b);
 
