@@ -8,25 +8,30 @@ KeyedMerge::KeyedMerge(std::vector<SortedSide*> sides) {
   for (auto* s : sides) {
     State st;
     st.side = s;
-    st.has_peek = s->next(st.peek);
     m_sides.push_back(std::move(st));
   }
+  for (auto& s : m_sides) advance(s);
 }
 
+void KeyedMerge::advance(State& s) {
+  s.has_peek = s.side->next(s.peek);
+  if (s.has_peek) s.peek_key = Entry::sort_key_of(s.peek);
+}
+
+// Keys are equal just when their bytes are (compare_keys orders canonical parts).
 bool KeyedMerge::next() {
   const State* least = nullptr;
   for (const auto& s : m_sides)
-    if (s.has_peek && (least == nullptr || compare_keys(Entry::decode(s.peek).sort_key,
-                                                        Entry::decode(least->peek).sort_key) < 0))
+    if (s.has_peek && (least == nullptr || compare_keys(s.peek_key, least->peek_key) < 0))
       least = &s;
   if (least == nullptr) return false;
-  std::string key(Entry::decode(least->peek).sort_key);
+  m_key.assign(least->peek_key);
   for (auto& s : m_sides) {
     s.count = 0;
-    while (s.has_peek && compare_keys(Entry::decode(s.peek).sort_key, key) == 0) {
+    while (s.has_peek && s.peek_key == m_key) {
       if (s.group.size() <= s.count) s.group.emplace_back();
       s.group[s.count++].swap(s.peek);
-      s.has_peek = s.side->next(s.peek);
+      advance(s);
     }
   }
   return true;

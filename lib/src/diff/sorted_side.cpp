@@ -8,6 +8,7 @@
 #include "etl/arena.hpp"
 #include "etl/bytes.hpp"
 #include "etl/diff/key.hpp"
+#include "etl/diff/prefix_sort.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
@@ -25,11 +26,6 @@ std::string_view take(std::string_view blob, std::size_t& pos) {
   std::string_view part = blob.substr(pos + 4, n);
   pos += 4 + n;
   return part;
-}
-
-std::string_view sort_key_of(std::string_view blob) {
-  std::size_t pos = 0;
-  return take(blob, pos);
 }
 
 // The length of the blob that starts at `at`: sort key, shape, values, ordinal.
@@ -55,6 +51,11 @@ void split_values(std::string_view s, std::size_t count, std::vector<std::string
 
 }  // namespace
 
+std::string_view Entry::sort_key_of(std::string_view blob) {
+  std::size_t pos = 0;
+  return take(blob, pos);
+}
+
 Entry Entry::decode(std::string_view blob) {
   Entry e;
   std::size_t pos = 0;
@@ -68,8 +69,15 @@ Entry Entry::decode(std::string_view blob) {
   return e;
 }
 
-bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const Entry& y) {
-  return x.values == y.values && a.shape(x.shape).names == b.shape(y.shape).names;
+bool SameRecord::operator()(const Entry& x, const Entry& y) {
+  if (x.values != y.values) return false;
+  if (!m_known || x.shape != m_shape_a || y.shape != m_shape_b) {
+    m_same_names = m_a.shape(x.shape).names == m_b.shape(y.shape).names;
+    m_shape_a = x.shape;
+    m_shape_b = y.shape;
+    m_known = true;
+  }
+  return m_same_names;
 }
 
 SortedSide::SortedSide(SideOptions o) : m_opts(std::move(o)) {
@@ -287,14 +295,27 @@ void SortedSide::append_csv_entry(std::string& blob) {
 }
 
 void SortedSide::sort_index() {
-  // Prefixes decide most comparisons without touching the arena; the offset breaks ties, which
-  // keeps records with equal keys in input order.
+  // The offset breaks ties of the full keys, which keeps records with equal keys in input order.
   std::string_view arena(m_arena);
-  std::sort(m_index.begin(), m_index.end(), [arena](const Slot& a, const Slot& b) {
+  auto full_order = [arena](const Slot& a, const Slot& b) {
     if (!(a.prefix == b.prefix)) return a.prefix < b.prefix;
-    int c = compare_keys(sort_key_of(arena.substr(a.offset)), sort_key_of(arena.substr(b.offset)));
+    int c = compare_keys(Entry::sort_key_of(arena.substr(a.offset)),
+                         Entry::sort_key_of(arena.substr(b.offset)));
     return c != 0 ? c < 0 : a.offset < b.offset;
-  });
+  };
+  if (m_index.size() < 1024) {
+    std::sort(m_index.begin(), m_index.end(), full_order);
+    return;
+  }
+  // By prefixes first, which decide most of the order without touching the arena; slots of one
+  // prefix stay in input order, and their full keys then decide.
+  sort_by_prefix(m_index, m_sort_spare, [](const Slot& s) -> const KeyPrefix& { return s.prefix; });
+  for (auto run = m_index.begin(); run != m_index.end();) {
+    auto end = std::find_if(run + 1, m_index.end(),
+                            [&](const Slot& s) { return !(s.prefix == run->prefix); });
+    if (end - run > 1) std::sort(run, end, full_order);
+    run = end;
+  }
 }
 
 void SortedSide::sort_and_spill() {
@@ -317,13 +338,16 @@ void SortedSide::load() {
   for (;;) {
     std::size_t start = m_arena.size();
     if (!read_entry(m_arena)) break;
-    m_index.push_back({key_prefix(sort_key_of(std::string_view(m_arena).substr(start))), start});
-    // Spill before the arena would outgrow its reservation (one record is rarely > 1/8 of it).
-    if (m_arena.size() + m_index.size() * sizeof(Slot) > m_opts.memory - m_opts.memory / 8)
+    m_index.push_back(
+        {key_prefix(Entry::sort_key_of(std::string_view(m_arena).substr(start))), start});
+    // Spill before the arena would outgrow its reservation (one record is rarely > 1/8 of it);
+    // sorting takes a second index.
+    if (m_arena.size() + 2 * m_index.size() * sizeof(Slot) > m_opts.memory - m_opts.memory / 8)
       sort_and_spill();
   }
   if (m_runs.empty()) {
     sort_index();
+    std::vector<Slot>().swap(m_sort_spare);
     return;
   }
   if (!m_index.empty()) sort_and_spill();
@@ -388,7 +412,7 @@ void SortedSide::compact_runs() {
 
 std::function<bool(std::size_t, std::size_t)> SortedSide::heap_order() const {
   return [this](std::size_t a, std::size_t b) {
-    int c = compare_keys(sort_key_of(m_heads[a].blob), sort_key_of(m_heads[b].blob));
+    int c = compare_keys(Entry::sort_key_of(m_heads[a].blob), Entry::sort_key_of(m_heads[b].blob));
     return c != 0 ? c > 0 : a > b;
   };
 }
@@ -397,7 +421,7 @@ bool SortedSide::next(std::string& blob) {
   blob.clear();
   if (m_opts.presorted) {
     if (!read_entry(blob)) return false;
-    std::string_view key = sort_key_of(blob);
+    std::string_view key = Entry::sort_key_of(blob);
     if (m_read > 1 && !m_prev_key.empty() && compare_keys(m_prev_key, key) > 0) {
       Entry e = Entry::decode(blob);
       throw DataError(

@@ -112,7 +112,7 @@ bool DiffRun::reject_duplicates(diff::KeyedMerge& merge) {
   return true;
 }
 
-bool DiffRun::skip_unreadable(diff::KeyedMerge& merge, const std::vector<std::string*>& outs) {
+bool DiffRun::skip_unreadable(diff::KeyedMerge& merge, std::initializer_list<std::string*> outs) {
   bool found = false;
   for (std::size_t i = 0; i < sides.size(); ++i)
     for (std::size_t n = 0; n < merge.count(i); ++n) {
@@ -212,6 +212,7 @@ int two_way(DiffRun& run) {
   std::string key_json, old_json, new_json;
   std::vector<diff::FieldChange> changes;
   diff::HtmlReport html(o.html, o.html_rows);
+  diff::SameRecord same_record(old_side, new_side);
   auto write = [&](diff::ChangeOp op, const diff::SortedSide& side, const diff::Entry& e) {
     key_json.clear();
     side.append_key(key_json, e);
@@ -253,7 +254,7 @@ int two_way(DiffRun& run) {
       diff::Entry a = diff::Entry::decode(merge.blob(0));
       diff::Entry b = diff::Entry::decode(merge.blob(1));
       // Records written the same way are equal under every rule; only others are parsed.
-      if (!diff::same_record(old_side, a, new_side, b)) {
+      if (!same_record(a, b)) {
         old_json.clear();
         old_side.append_record(old_json, a);
         new_json.clear();

@@ -1,6 +1,7 @@
 #pragma once
 // What one etl-diff run shares between its two-way and three-way halves: the sides, the rejects
 // and the counts that every summary has.
+#include <initializer_list>
 #include <memory>
 #include <string>
 #include <vector>
@@ -24,7 +25,7 @@ struct DiffRun {
   bool reject_duplicates(diff::KeyedMerge& merge);
   // When a side could not read its record of the current key, appends an "unreadable" line for
   // it to each change set in outs (the key is then neither added, removed nor changed).
-  bool skip_unreadable(diff::KeyedMerge& merge, const std::vector<std::string*>& outs);
+  bool skip_unreadable(diff::KeyedMerge& merge, std::initializer_list<std::string*> outs);
   // Appends an "unreadable" line with a null key for each record that side could not key;
   // deletes_unsafe marks the side the change set's changes come from.
   void append_unkeyed(std::string& out, std::size_t side, bool deletes_unsafe) const;

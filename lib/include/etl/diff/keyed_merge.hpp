@@ -23,11 +23,15 @@ class KeyedMerge {
   struct State {
     SortedSide* side;
     std::string peek;
+    std::string_view peek_key;  // peek's sort key
     bool has_peek = false;
     std::vector<std::string> group;  // reused; the first `count` are the current key's
     std::size_t count = 0;
   };
   std::vector<State> m_sides;
+  std::string m_key;  // the current key
+
+  static void advance(State& s);
 };
 
 }  // namespace etl::diff

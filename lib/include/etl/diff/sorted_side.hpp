@@ -36,6 +36,8 @@ struct Entry {
   bool unreadable = false;
 
   static Entry decode(std::string_view blob);
+  // The sort key alone, without reading the rest of the blob.
+  static std::string_view sort_key_of(std::string_view blob);
 };
 
 // The field names records of one shape have, in order.
@@ -134,7 +136,8 @@ class SortedSide {
   };
   std::string m_arena;        // entry blobs, back to back
   std::vector<Slot> m_index;  // sorted by key
-  std::size_t m_pos = 0;      // next index position to hand out
+  std::vector<Slot> m_sort_spare;
+  std::size_t m_pos = 0;  // next index position to hand out
   std::vector<std::unique_ptr<SpillFile>> m_runs;
   std::vector<int> m_levels;  // of each run: how many merges made it
   struct Head {
@@ -149,8 +152,19 @@ class SortedSide {
   std::vector<Unkeyed> m_unkeyed;
 };
 
-// True when both entries hold the same field names, in the same order, with the same values
-// written the same way: equal under any comparison rule, without parsing.
-bool same_record(const SortedSide& a, const Entry& x, const SortedSide& b, const Entry& y);
+// Whether an entry of side a and one of side b hold the same field names, in the same order, with
+// the same values written the same way: equal under any comparison rule, without parsing. The
+// names of a pair of shapes are compared when the pair differs from the one before.
+class SameRecord {
+ public:
+  SameRecord(const SortedSide& a, const SortedSide& b) : m_a(a), m_b(b) {}
+  bool operator()(const Entry& x, const Entry& y);
+
+ private:
+  const SortedSide& m_a;
+  const SortedSide& m_b;
+  std::uint32_t m_shape_a = 0, m_shape_b = 0;
+  bool m_known = false, m_same_names = false;
+};
 
 }  // namespace etl::diff
