@@ -4,8 +4,8 @@
 
 #include <cstring>
 
-#include "../byte_scan.hpp"
 #include "etl/json.hpp"
+#include "etl/json_row.hpp"
 
 namespace etl {
 
@@ -69,61 +69,26 @@ bool NdjsonChunkReader::next(Sourced& out) {
 }
 
 namespace {
-// A row's line as append_json writes its record: the text between two values (`{"name":"`,
-// `","name":"`, and `"}` at the end) is made once, so a field costs that and its escaped text.
+// A row's line as append_json writes its record.
 class NdjsonRowEncoder : public RowEncoder {
  public:
-  explicit NdjsonRowEncoder(const std::vector<std::string>& names) {
-    for (const auto& name : names) {
-      std::string& prefix = m_prefixes.emplace_back(m_prefixes.empty() ? "{" : "\",");
-      append_json_string(prefix, name);
-      prefix.append(":\"");
-    }
-    m_end = names.empty() ? "{}\n" : "\"}\n";
-    m_fixed = m_end.size();
-    for (const auto& prefix : m_prefixes) m_fixed += prefix.size();
-  }
+  explicit NdjsonRowEncoder(const std::vector<std::string>& names)
+      : m_count(names.size()), m_writer(names, JsonRowWriter::all_fields(names.size()), true) {}
   bool encode(const std::vector<std::string_view>& values, bool json_plain, std::string& out,
               std::string& reason) override {
-    if (values.size() != m_prefixes.size()) {  // (a reader's reject: never a guess)
+    if (values.size() != m_count) {  // (a reader's reject: never a guess)
       reason = "a row of " + std::to_string(values.size()) + " fields under " +
-               std::to_string(m_prefixes.size()) + " names";
+               std::to_string(m_count) + " names";
       return false;
     }
-    // Most rows need no escape: then their size is known, and they are copied in at once.
-    std::size_t size = m_fixed;
-    for (auto v : values) {
-      if (!json_plain &&
-          scan::json_string_stop(v.data(), v.data() + v.size()) != v.data() + v.size())
-        return escaped(values, out);
-      size += v.size();
-    }
-    std::size_t at = out.size();
-    out.resize(at + size);
-    char* p = out.data() + at;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      std::memcpy(p, m_prefixes[i].data(), m_prefixes[i].size());
-      p += m_prefixes[i].size();
-      std::memcpy(p, values[i].data(), values[i].size());
-      p += values[i].size();
-    }
-    std::memcpy(p, m_end.data(), m_end.size());
+    m_writer.append(values, json_plain, out);
+    out.push_back('\n');
     return true;
   }
 
  private:
-  bool escaped(const std::vector<std::string_view>& values, std::string& out) const {
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      out.append(m_prefixes[i]);
-      append_json_string_body(out, values[i]);
-    }
-    out.append(m_end);
-    return true;
-  }
-
-  std::vector<std::string> m_prefixes;
-  std::string m_end;
-  std::size_t m_fixed = 0;  // the bytes of a line besides its values
+  std::size_t m_count;
+  JsonRowWriter m_writer;
 };
 
 class NdjsonEncoder : public RecordEncoder {

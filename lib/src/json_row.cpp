@@ -1,0 +1,67 @@
+#include "etl/json_row.hpp"
+
+#include <cstring>
+#include <numeric>
+#include <utility>
+
+#include "byte_scan.hpp"
+#include "etl/json.hpp"
+
+namespace etl {
+
+JsonRowWriter::JsonRowWriter(const std::vector<std::string>& names, std::vector<std::size_t> fields,
+                             bool object)
+    : m_fields(std::move(fields)) {
+  for (const auto& name : names) {
+    std::string& prefix = m_prefixes.emplace_back(m_prefixes.empty() ? "" : "\",");
+    if (object && prefix.empty()) prefix = "{";
+    append_json_string(prefix, name);
+    prefix.append(":\"");
+  }
+  if (names.empty())
+    m_end = object ? "{}" : "";
+  else
+    m_end = object ? "\"}" : "\"";
+  m_fixed = m_end.size();
+  for (const auto& prefix : m_prefixes) m_fixed += prefix.size();
+}
+
+std::vector<std::size_t> JsonRowWriter::all_fields(std::size_t count) {
+  std::vector<std::size_t> fields(count);
+  std::iota(fields.begin(), fields.end(), 0);
+  return fields;
+}
+
+void JsonRowWriter::append(const std::vector<std::string_view>& values, bool json_plain,
+                           std::string& out) const {
+  // Most rows need no escape: then their size is known, and they are copied in at once.
+  std::size_t size = m_fixed;
+  for (std::size_t f : m_fields) {
+    std::string_view v = values[f];
+    if (!json_plain && scan::json_string_stop(v.data(), v.data() + v.size()) != v.data() + v.size())
+      return append_escaped(values, out);
+    size += v.size();
+  }
+  std::size_t at = out.size();
+  out.resize(at + size);
+  char* p = out.data() + at;
+  for (std::size_t k = 0; k < m_fields.size(); ++k) {
+    std::memcpy(p, m_prefixes[k].data(), m_prefixes[k].size());
+    p += m_prefixes[k].size();
+    std::string_view v = values[m_fields[k]];
+    std::memcpy(p, v.data(), v.size());
+    p += v.size();
+  }
+  std::memcpy(p, m_end.data(), m_end.size());
+}
+
+void JsonRowWriter::append_escaped(const std::vector<std::string_view>& values,
+                                   std::string& out) const {
+  for (std::size_t k = 0; k < m_fields.size(); ++k) {
+    out.append(m_prefixes[k]);
+    append_json_string_body(out, values[m_fields[k]]);
+  }
+  out.append(m_end);
+}
+
+}  // namespace etl
