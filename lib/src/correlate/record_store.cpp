@@ -56,10 +56,8 @@ void RecordStore::append_blob(std::string& out, const Record& r) {
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (f[i].key != m_last_names[i]) {  // records of one source nearly always share names
       m_last_names[i] = f[i].key;
-      m_merged_names[i].clear();
-      if (m_names.map.empty()) m_merged_names[i] = quoted_name(m_names.prefix + f[i].key);
-      for (const auto& [from, to] : m_names.map)
-        if (from == f[i].key) m_merged_names[i] = quoted_name(to);
+      m_merged_names[i] = merged_name(f[i].key);
+      if (!m_merged_names[i].empty()) m_merged_names[i] = quoted_name(m_merged_names[i]);
     }
     if (m_merged_names[i].empty()) continue;
     if (!first) out.push_back(',');
@@ -69,10 +67,51 @@ void RecordStore::append_blob(std::string& out, const Record& r) {
   }
 }
 
+// The name a field is merged under: the prefixed name, or the one the map gives (the last
+// mention wins), or empty where the map leaves the field out.
+std::string RecordStore::merged_name(const std::string& field) const {
+  std::string name;
+  if (m_names.map.empty()) name = m_names.prefix + field;
+  for (const auto& [from, to] : m_names.map)
+    if (from == field) name = to;
+  return name;
+}
+
 std::uint32_t RecordStore::add(const Record& r) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");
   append_blob(m_arena, r);
+  return added();
+}
+
+void RecordStore::use_row_names(const std::vector<std::string>& names) {
+  m_row_object =
+      std::make_unique<JsonRowWriter>(names, JsonRowWriter::all_fields(names.size()), true);
+  std::vector<std::string> merged;
+  std::vector<std::size_t> fields;
+  for (std::size_t i = 0; m_merged && i < names.size(); ++i) {
+    std::string name = merged_name(names[i]);
+    if (name.empty()) continue;
+    merged.push_back(std::move(name));
+    fields.push_back(i);
+  }
+  m_row_merged = std::make_unique<JsonRowWriter>(merged, std::move(fields), false);
+}
+
+std::uint32_t RecordStore::add_row(const std::vector<std::string_view>& values, bool json_plain) {
+  if (m_offsets.size() > 0xFFFFFFFEu)
+    throw DataError("etl-correlate holds at most 4294967294 records per side");
+  std::size_t at = m_arena.size();
+  put_u32(m_arena, 0);
+  m_row_object->append(values, json_plain, m_arena);
+  auto n = static_cast<std::uint32_t>(m_arena.size() - at - 4);
+  std::memcpy(m_arena.data() + at, &n, 4);
+  if (m_merged) m_row_merged->append(values, json_plain, m_arena);
+  return added();
+}
+
+// Notes where the record just appended ends; spills past the budget.
+std::uint32_t RecordStore::added() {
   m_offsets.push_back(m_file_size + m_arena.size());
   if (m_fd < 0 ? m_arena.size() > m_memory : m_arena.size() >= kWriteBuffer) spill();
   return static_cast<std::uint32_t>(m_offsets.size() - 2);

@@ -28,6 +28,7 @@ class FieldExpr : public Expr {
  public:
   FieldExpr(SourcePos p, std::string name) : Expr(p), m_name(std::move(name)) {}
   Datum eval(EvalContext& ctx) const override;
+  const std::string* field_name() const override { return &m_name; }
 
  private:
   std::string m_name;

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
 #include <functional>
 #include <iostream>
 #include <memory>
@@ -152,7 +150,6 @@ class CorrelateRun {
   void match() {
     CorrelateSide& left = *m_sides[0];
     CorrelateSide& right = *m_sides[1];
-    auto T0 = std::chrono::steady_clock::now();
     {
       Progress progress(
           "etl-correlate",
@@ -161,10 +158,8 @@ class CorrelateRun {
       run_parallel({[&] { left.load(); }, [&] { right.load(); }});
       left.show_progress(nullptr);
     }
-    auto T1 = std::chrono::steady_clock::now();
     m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
                                      right.store().size(), m_opts.allow_many);
-    auto T2 = std::chrono::steady_clock::now();
     m_left_counts = count_states(m_match.left_state);
     m_right_counts = count_states(m_match.right_state);
     // The left records are rendered in chunks, two at a time on two threads (one, when --compare
@@ -199,14 +194,7 @@ class CorrelateRun {
       pending = true;
     }
     for (auto& w : written) flush(o, w);
-    auto T3 = std::chrono::steady_clock::now();
     finish(o, m_match.right_state);
-    auto T4 = std::chrono::steady_clock::now();
-    fprintf(stderr, "TIMING load %.3f match %.3f render %.3f finish %.3f\n",
-            std::chrono::duration<double>(T1 - T0).count(),
-            std::chrono::duration<double>(T2 - T1).count(),
-            std::chrono::duration<double>(T3 - T2).count(),
-            std::chrono::duration<double>(T4 - T3).count());
   }
 
   void render(std::uint32_t begin, std::uint32_t end, Rendered& r) const {

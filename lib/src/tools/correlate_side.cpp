@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "etl/bytes.hpp"
@@ -149,26 +150,86 @@ bool CorrelateSide::make_keys(const Sourced& in, std::string& reason) {
   return true;
 }
 
-bool CorrelateSide::next(Sourced& in) {
-  if (!m_source)  // parsed on another core while this one keys and stores
-    m_source = std::make_unique<ReadAheadSource>(
-        Registry::builtin().open_source(m_address, m_opts.source_options));
+// A CSV side is read here when every rule's key is fields as they are (no xref, no fuzzy
+// rule, no id fields); any other side is parsed on another core while this one keys and stores.
+void CorrelateSide::open_source() {
+  auto source = Registry::builtin().open_source(m_address, m_opts.source_options);
+  bool fields_only = m_id_fields.empty() && !m_plan.xref_rule;
+  for (std::size_t i = 0; i < m_plan.rules.size(); ++i) {
+    fields_only = fields_only && !m_plan.rules[i].fuzzy && !m_key_exprs[i].empty();
+    for (const auto& e : m_key_exprs[i]) fields_only = fields_only && e->field_name();
+  }
+  m_csv = fields_only ? dynamic_cast<CsvReader*>(source.get()) : nullptr;
+  m_source = m_csv ? std::move(source) : std::make_unique<ReadAheadSource>(std::move(source));
+}
+
+// After a whole record of the CSV side: its rows go as text when each key field is a column.
+void CorrelateSide::use_rows() {
+  const auto& header = m_csv->header();
+  m_row_keys.assign(m_key_exprs.size(), {});
+  for (std::size_t i = 0; i < m_key_exprs.size(); ++i)
+    for (const auto& e : m_key_exprs[i]) {
+      auto at = std::find(header.begin(), header.end(), *e->field_name());
+      if (at == header.end()) return;
+      m_row_keys[i].push_back(static_cast<std::size_t>(at - header.begin()));
+    }
+  m_store->use_row_names(header);
+  m_rows = true;
+}
+
+// The row's keys, as make_keys makes them of its record: an empty field is no key.
+void CorrelateSide::row_keys() {
+  const auto& fields = m_csv->fields();
+  for (std::size_t i = 0; i < m_row_keys.size(); ++i) {
+    std::string& key = m_keys[i];
+    key.clear();
+    m_has_key[i] = true;
+    for (std::size_t at : m_row_keys[i]) {
+      std::string_view part = fields[at];
+      m_has_key[i] = m_has_key[i] && !part.empty();
+      if (m_row_keys[i].size() == 1)
+        key = part;
+      else
+        put_part(key, part);
+    }
+  }
+}
+
+CorrelateSide::Read CorrelateSide::next(Sourced& in) {
   std::string reason;
-  while (m_source->next(in)) {
+  for (;;) {
+    if (m_csv) {
+      auto row = m_csv->next_fields(in);
+      if (row == CsvReader::Row::End) return Read::End;
+      if (row == CsvReader::Row::Record && m_rows) {
+        ++m_read;
+        if (m_progress) m_progress->tick(m_read);
+        row_keys();
+        return Read::Row;
+      }
+      if (row == CsvReader::Row::Record) m_csv->record_of_row(in);
+    } else if (!m_source->next(in)) {
+      return Read::End;
+    }
     ++m_read;
     if (m_progress) m_progress->tick(m_read);
     if (!in.reject_reason.empty()) reason = in.reject_reason;
-    if (in.reject_reason.empty() && make_keys(in, reason)) return true;
+    if (in.reject_reason.empty() && make_keys(in, reason)) {
+      if (m_csv && !m_rows) use_rows();
+      return Read::Record;
+    }
     ++m_rejected;
     m_rejects.reject(m_side, in, reason);
   }
-  return false;
 }
 
 void CorrelateSide::load() {
+  open_source();
   Sourced in;
-  while (next(in)) {
-    std::uint32_t ordinal = m_store->add(in.record);
+  for (Read read; (read = next(in)) != Read::End;) {
+    std::uint32_t ordinal = read == Read::Row
+                                ? m_store->add_row(m_csv->fields(), m_csv->json_plain())
+                                : m_store->add(in.record);
     for (std::size_t i = 0; i < m_keys.size(); ++i)
       if (m_has_key[i]) m_index->add(static_cast<std::uint8_t>(i), ordinal, m_keys[i], m_texts[i]);
   }

@@ -10,6 +10,7 @@
 #include "etl/correlate/key_index.hpp"
 #include "etl/correlate/record_store.hpp"
 #include "etl/correlate/rule.hpp"
+#include "etl/formats/csv_reader.hpp"
 #include "etl/mapping/expr.hpp"
 #include "etl/progress.hpp"
 #include "etl/side_rejects.hpp"
@@ -47,9 +48,14 @@ class CorrelateSide {
   std::vector<mapping::Datum> compare_values(const Record& r) const;
 
  private:
-  // Reads the next record that can take part, with its keys in m_keys (and m_texts); records
-  // that cannot are rejected and counted. False at the end.
-  bool next(Sourced& in);
+  // Reads the next record that can take part, with its keys in m_keys (and m_texts): as a
+  // record (in), or as the text of a CSV row (m_csv->fields()). Records that cannot take part
+  // are rejected and counted.
+  enum class Read { End, Record, Row };
+  Read next(Sourced& in);
+  void open_source();
+  void use_rows();
+  void row_keys();
   bool make_keys(const Sourced& in, std::string& reason);
   std::vector<mapping::ExprPtr> compile(const std::vector<std::string>& texts, const char* flag);
 
@@ -67,6 +73,13 @@ class CorrelateSide {
   std::unique_ptr<correlate::RecordStore> m_store;
   std::unique_ptr<correlate::KeyIndex> m_index;
   std::unique_ptr<Source> m_source;
+  // A CSV side whose rules' keys are fields as they are reads its rows as text: once a row has
+  // made a whole record, the header's places of the key fields are known (m_row_keys, per
+  // rule), and the rows after it are keyed and stored from their fields, with no record made.
+  // Rejects, and every row before, go the record way. Other sides are parsed on another core.
+  CsvReader* m_csv = nullptr;
+  bool m_rows = false;
+  std::vector<std::vector<std::size_t>> m_row_keys;
   Progress* m_progress = nullptr;
   std::uint64_t m_read = 0, m_rejected = 0;
   std::vector<std::string> m_keys, m_texts;  // per rule, for the record being read

@@ -5,11 +5,13 @@
 // two copies. Within the memory budget the store is one arena; past it everything goes to an
 // unlinked temporary file, read back with pread.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include "etl/json_row.hpp"
 #include "etl/value.hpp"
 
 namespace etl::correlate {
@@ -39,6 +41,12 @@ class RecordStore {
 
   // Adds r and returns its ordinal.
   std::uint32_t add(const Record& r);
+  // Rows of strings under these names (a CSV file's) are added next, stored as their records
+  // would be, with no record made.
+  void use_row_names(const std::vector<std::string>& names);
+  // Adds the record {names[i]: values[i]} (one value a name) and returns its ordinal.
+  // json_plain: no value holds a byte that JSON escapes.
+  std::uint32_t add_row(const std::vector<std::string_view>& values, bool json_plain);
   // Ends adding (flushes the file when spilled).
   void finish();
   std::uint32_t size() const { return static_cast<std::uint32_t>(m_offsets.size() - 1); }
@@ -71,6 +79,8 @@ class RecordStore {
  private:
   void spill();
   void append_blob(std::string& out, const Record& r);
+  std::uint32_t added();
+  std::string merged_name(const std::string& field) const;
 
   std::size_t m_memory;
   std::string m_temp_dir;
@@ -78,6 +88,7 @@ class RecordStore {
   bool m_merged;                            // the merged form is kept too
   std::vector<std::string> m_merged_names;  // "to": per field name of the last record seen
   std::vector<std::string> m_last_names;
+  std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // use_row_names()
   std::string m_arena;  // in memory: every record; spilled: the write buffer
   std::vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;

@@ -39,6 +39,8 @@ class Expr {
   virtual Datum eval(EvalContext& ctx) const = 0;
   // The constant value of a literal, for arguments that must be known when compiling.
   virtual const Datum* literal() const { return nullptr; }
+  // The top-level field a bare field reference reads (its value as it is), else nullptr.
+  virtual const std::string* field_name() const { return nullptr; }
   SourcePos pos() const { return m_pos; }
 
  private:
