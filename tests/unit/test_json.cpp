@@ -241,6 +241,27 @@ TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
     REQUIRE_FALSE(fast.parse(R"({"a":5,"c":6,"b":7})", out, not_object));
     CHECK(to_json(out) == R"({"a":5,"c":6,"b":7})");  // another shape: whole again
   }
+  SECTION("keys of every length that differ from the last line's in one byte") {
+    // Key compares read words: a difference at any place of a key of any length is seen.
+    for (std::size_t n = 1; n <= 24; ++n)
+      for (std::size_t at = 0; at < n; ++at) {
+        std::string key(n, 'k'), other = key;
+        other[at] = 'q';
+        check_same_as_full(fast, out, "{\"" + key + "\":1,\"z\":2}");
+        check_same_as_full(fast, out, "{\"" + other + "\":1,\"z\":2}");
+      }
+  }
+  SECTION("projected: keys that differ from the known ones in one byte are a new shape") {
+    for (std::size_t n = 1; n <= 24; ++n)
+      for (std::size_t at = 0; at < n; ++at) {
+        std::string key(n, 'k'), other = key;
+        other[at] = 'q';
+        fast.project({key});
+        check_projected(fast, out, "{\"" + key + "\":1,\"z\":2}", {key});
+        check_projected(fast, out, "{\"" + key + "\":1,\"z\":2}", {key});
+        check_projected(fast, out, "{\"" + other + "\":1,\"z\":2}", {key});
+      }
+  }
   SECTION("nesting past the fast path's depth") {
     std::string deep = "{\"a\":" + std::string(100, '[') + std::string(100, ']') + "}";
     check_same_as_full(fast, out, deep);
