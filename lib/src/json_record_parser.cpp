@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "byte_scan.hpp"
+#include "etl/bytes.hpp"
 #include "etl/json.hpp"
 #include "etl/utf8.hpp"
 
@@ -21,24 +22,6 @@ int hex_digit(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
-}
-
-// Whether a and b hold the same n bytes; keys are short, and two overlapping word loads beat a
-// call to memcmp for them.
-inline bool same_bytes(const char* a, const char* b, std::size_t n) {
-  auto word = [](const char* p) {
-    std::uint64_t w;
-    std::memcpy(&w, p, 8);
-    return w;
-  };
-  auto half = [](const char* p) {
-    std::uint32_t w;
-    std::memcpy(&w, p, 4);
-    return w;
-  };
-  if (n >= 8 && n <= 16) return word(a) == word(b) && word(a + n - 8) == word(b + n - 8);
-  if (n >= 4 && n < 8) return half(a) == half(b) && half(a + n - 4) == half(b + n - 4);
-  return std::memcmp(a, b, n) == 0;
 }
 
 class FastParser {
@@ -64,17 +47,13 @@ class FastParser {
       for (;;) {
         std::string_view key;
         if (!key_colon(key)) return false;
-        if (keys_same && (n >= known.size() || known[n].size() != key.size() ||
-                          !same_bytes(known[n].data(), key.data(), key.size())))
-          keys_same = false;
+        if (keys_same && (n >= known.size() || !same_bytes(known[n], key))) keys_same = false;
         if (wanted_at && !keys_same) return false;
         if (!wanted_at || (*wanted_at)[n]) {
           if (kept < fields.size()) {
             // (a record read into again mostly holds this key here already)
             std::string& known_here = fields[kept].key;
-            if (known_here.size() != key.size() ||
-                !same_bytes(known_here.data(), key.data(), key.size()))
-              known_here.assign(key);
+            if (!same_bytes(known_here, key)) known_here.assign(key);
           } else
             fields.push_back(Member{std::string(key), Value()});
           if (!value(fields[kept++].value, 0)) return false;

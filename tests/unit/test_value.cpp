@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "etl/bytes.hpp"
 #include "etl/value.hpp"
 
 TEST_CASE("is_json_number follows the JSON grammar", "[value]") {
@@ -18,4 +19,17 @@ TEST_CASE("record keeps insertion order and replaces in place", "[value]") {
   CHECK(r.fields()[0].key == "b");
   CHECK(r.find("b")->text() == "2");
   CHECK(r.find("missing") == nullptr);
+}
+
+TEST_CASE("same_bytes sees a difference at any place of any length", "[value]") {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string a(n, 'k');
+    CHECK(etl::same_bytes(a, std::string(n, 'k')));
+    CHECK_FALSE(etl::same_bytes(a, std::string(n + 1, 'k')));
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string b = a;
+      b[at] = 'q';
+      CHECK_FALSE(etl::same_bytes(a, b));
+    }
+  }
 }

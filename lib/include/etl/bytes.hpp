@@ -1,9 +1,11 @@
 #pragma once
 // Length prefixes of the binary blobs kept in arenas and temporary files (sort entries, stored
 // records, key entries): 32-bit, in the machine's byte order (they never leave the process).
+// And the compare of short byte strings (field names) on hot paths.
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 namespace etl {
 
@@ -18,6 +20,28 @@ inline std::uint32_t get_u32(const char* p) {
   std::uint32_t v;
   std::memcpy(&v, p, 4);
   return v;
+}
+
+// Whether a and b hold the same bytes. Field names and keys are short: two overlapping word loads
+// compare them faster than a call to memcmp.
+inline bool same_bytes(std::string_view a, std::string_view b) {
+  std::size_t n = a.size();
+  if (n != b.size()) return false;
+  auto word = [](const char* p) {
+    std::uint64_t w;
+    std::memcpy(&w, p, 8);
+    return w;
+  };
+  auto half = [](const char* p) {
+    std::uint32_t w;
+    std::memcpy(&w, p, 4);
+    return w;
+  };
+  const char* x = a.data();
+  const char* y = b.data();
+  if (n >= 8 && n <= 16) return word(x) == word(y) && word(x + n - 8) == word(y + n - 8);
+  if (n >= 4 && n < 8) return half(x) == half(y) && half(x + n - 4) == half(y + n - 4);
+  return std::memcmp(x, y, n) == 0;
 }
 
 }  // namespace etl

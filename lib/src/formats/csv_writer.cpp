@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "../byte_scan.hpp"
+#include "etl/bytes.hpp"
 #include "etl/json.hpp"
 
 namespace etl {
@@ -55,7 +56,7 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
   // Fast path: the record's fields are exactly the columns, in order (then none is another).
   bool in_order = fields.size() == m_columns.size();
   for (std::size_t i = 0; in_order && i < fields.size(); ++i)
-    in_order = fields[i].key == m_columns[i];
+    in_order = same_bytes(fields[i].key, m_columns[i]);
   if (!m_projection && !in_order)
     for (const auto& m : fields)
       if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end()) {
