@@ -410,11 +410,10 @@ void SortedSide::compact_runs() {
   }
 }
 
-std::function<bool(std::size_t, std::size_t)> SortedSide::heap_order() const {
-  return [this](std::size_t a, std::size_t b) {
-    int c = compare_keys(Entry::sort_key_of(m_heads[a].blob), Entry::sort_key_of(m_heads[b].blob));
-    return c != 0 ? c > 0 : a > b;
-  };
+bool SortedSide::HeapOrder::operator()(std::size_t a, std::size_t b) const {
+  int c = compare_keys(Entry::sort_key_of(side->m_heads[a].blob),
+                       Entry::sort_key_of(side->m_heads[b].blob));
+  return c != 0 ? c > 0 : a > b;
 }
 
 bool SortedSide::next(std::string& blob) {

@@ -110,7 +110,11 @@ class SortedSide {
   bool merge_next(std::string& blob);
   void compact_runs();
   // Orders the merge heap: the run whose head has the least key on top, earlier runs first.
-  std::function<bool(std::size_t, std::size_t)> heap_order() const;
+  struct HeapOrder {
+    const SortedSide* side;
+    bool operator()(std::size_t a, std::size_t b) const;
+  };
+  HeapOrder heap_order() const { return {this}; }
 
   SideOptions m_opts;
   std::unique_ptr<Source> m_source;
