@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -24,10 +25,35 @@ std::string quoted_name(std::string_view name) {
   return out + ":";
 }
 
+// A record's blob: the size of its JSON object, the object, and the merged members. A row's:
+// kRowMark | its count of values, a byte saying whether they are json_plain, then each value's
+// size and bytes.
+constexpr std::uint32_t kRowMark = std::uint32_t{1} << 31;
+
+bool is_row(std::string_view stored) {
+  return (get_u32(stored.data()) & kRowMark) != 0;
+}
+
 // The stored record's two parts: the JSON object, and the merged members.
 std::pair<std::string_view, std::string_view> parts(std::string_view stored) {
   std::uint32_t n = get_u32(stored.data());
   return {stored.substr(4, n), stored.substr(4 + n)};
+}
+
+// A row's values, as views of the blob (in a vector the calling thread reuses); and whether
+// they are json_plain.
+bool row_values(std::string_view stored, const std::vector<std::string_view>*& values) {
+  thread_local std::vector<std::string_view> views;
+  std::uint32_t count = get_u32(stored.data()) & ~kRowMark;
+  views.clear();
+  std::size_t pos = 5;
+  for (std::uint32_t i = 0; i < count; ++i) {
+    std::uint32_t n = get_u32(stored.data() + pos);
+    views.push_back(stored.substr(pos + 4, n));
+    pos += 4 + n;
+  }
+  values = &views;
+  return stored[4] != 0;
 }
 
 }  // namespace
@@ -80,11 +106,15 @@ std::string RecordStore::merged_name(const std::string& field) const {
 std::uint32_t RecordStore::add(const Record& r) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");
+  std::size_t at = m_arena.size();
   append_blob(m_arena, r);
+  if (is_row(std::string_view(m_arena).substr(at)))  // (its object's size has the mark's bit)
+    throw DataError("etl-correlate holds records of up to 2 GiB of JSON");
   return added();
 }
 
 void RecordStore::use_row_names(const std::vector<std::string>& names) {
+  m_row_names = names;
   m_row_object =
       std::make_unique<JsonRowWriter>(names, JsonRowWriter::all_fields(names.size()), true);
   std::vector<std::string> merged;
@@ -101,12 +131,12 @@ void RecordStore::use_row_names(const std::vector<std::string>& names) {
 std::uint32_t RecordStore::add_row(const std::vector<std::string_view>& values, bool json_plain) {
   if (m_offsets.size() > 0xFFFFFFFEu)
     throw DataError("etl-correlate holds at most 4294967294 records per side");
-  std::size_t at = m_arena.size();
-  put_u32(m_arena, 0);
-  m_row_object->append(values, json_plain, m_arena);
-  auto n = static_cast<std::uint32_t>(m_arena.size() - at - 4);
-  std::memcpy(m_arena.data() + at, &n, 4);
-  if (m_merged) m_row_merged->append(values, json_plain, m_arena);
+  put_u32(m_arena, values.size() | kRowMark);
+  m_arena.push_back(json_plain ? 1 : 0);
+  for (std::string_view v : values) {
+    put_u32(m_arena, v.size());
+    m_arena += v;
+  }
   return added();
 }
 
@@ -179,14 +209,36 @@ std::string_view RecordStore::get(std::uint32_t n, ReadBuffer& buffer, bool sequ
 }
 
 void RecordStore::append_object(std::string& out, std::string_view stored) const {
-  out += parts(stored).first;
+  if (!is_row(stored)) {
+    out += parts(stored).first;
+    return;
+  }
+  const std::vector<std::string_view>* values = nullptr;
+  bool plain = row_values(stored, values);
+  m_row_object->append(*values, plain, out);
 }
 
 void RecordStore::append_merged_members(std::string& out, std::string_view stored) const {
-  out += parts(stored).second;
+  if (!is_row(stored)) {
+    out += parts(stored).second;
+    return;
+  }
+  const std::vector<std::string_view>* values = nullptr;
+  bool plain = row_values(stored, values);
+  m_row_merged->append(*values, plain, out);
 }
 
 std::string_view RecordStore::field_json(std::string_view stored, std::string_view name) const {
+  if (is_row(stored)) {
+    auto at = std::find(m_row_names.begin(), m_row_names.end(), name);
+    if (at == m_row_names.end()) return {};
+    const std::vector<std::string_view>* values = nullptr;
+    row_values(stored, values);
+    thread_local std::string json;
+    json.clear();
+    append_json_string(json, (*values)[static_cast<std::size_t>(at - m_row_names.begin())]);
+    return json;
+  }
   // Only ids ask (--emit xref, --xref): the members are walked without building a record. The
   // store wrote the text, so its keys are escaped exactly as quoted_name escapes name.
   std::string_view obj = parts(stored).first;
@@ -203,6 +255,13 @@ std::string_view RecordStore::field_json(std::string_view stored, std::string_vi
 
 Record RecordStore::to_record(std::string_view stored) const {
   Record r;
+  if (is_row(stored)) {
+    const std::vector<std::string_view>* values = nullptr;
+    row_values(stored, values);
+    for (std::size_t i = 0; i < m_row_names.size(); ++i)
+      r.fields().push_back(Member{m_row_names[i], Value::string((*values)[i])});
+    return r;
+  }
   bool not_object = false;
   if (parse_json_record(parts(stored).first, r, not_object))
     throw IoError("a stored record does not read back");  // the store wrote it: a bug

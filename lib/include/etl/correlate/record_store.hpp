@@ -2,8 +2,9 @@
 // The records of one side of a correlation, kept for the output pass and read back by their
 // ordinal (0, 1, 2… in input order). A record is stored as the JSON text it is written as, and,
 // when it is merged into other records, as the members it adds (renamed): writing a pair is then
-// two copies. Within the memory budget the store is one arena; past it everything goes to an
-// unlinked temporary file, read back with pread.
+// two copies. A row of strings (a CSV file's) is stored as its values alone, a third of that
+// size, and written under its names when read. Within the memory budget the store is one arena;
+// past it everything goes to an unlinked temporary file, read back with pread.
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -71,7 +72,8 @@ class RecordStore {
   // Writes the record as a JSON object, or its members only (for merging), under merged names.
   void append_object(std::string& out, std::string_view stored) const;
   void append_merged_members(std::string& out, std::string_view stored) const;
-  // The JSON text of field `name`, or an empty view when the record has no such field.
+  // The JSON text of field `name`, or an empty view when the record has no such field. (Of a
+  // row, the view lives until the thread's next call.)
   std::string_view field_json(std::string_view stored, std::string_view name) const;
   // The record, parsed back.
   Record to_record(std::string_view stored) const;
@@ -88,7 +90,8 @@ class RecordStore {
   bool m_merged;                            // the merged form is kept too
   std::vector<std::string> m_merged_names;  // "to": per field name of the last record seen
   std::vector<std::string> m_last_names;
-  std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // use_row_names()
+  std::vector<std::string> m_row_names;                       // use_row_names()
+  std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // write rows under them
   std::string m_arena;  // in memory: every record; spilled: the write buffer
   std::vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;
