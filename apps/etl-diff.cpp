@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
                "Both inputs are already in key order: stream them in one pass, no temporary "
                "files (an out-of-order key stops the run, exit 3)");
   app.add_option("--memory", memory,
-                 "Memory for sorting (default 1G; a 1M-row pair of orders needs about 360 MB); "
+                 "Memory for sorting (default 1G; a 1M-row pair of orders needs about 400 MB); "
                  "past it, sorted runs spill to --temp-dir and are merged")
       ->type_name("SIZE");
   app.add_option("--temp-dir", o.temp_dir, "Where spilled runs go (default: $TMPDIR or /tmp)")

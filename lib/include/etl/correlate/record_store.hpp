@@ -2,7 +2,7 @@
 // The records of one side of a correlation, kept for the output pass and read back by their
 // ordinal (0, 1, 2… in input order). A record is stored as the JSON text it is written as, and,
 // when it is merged into other records, as the members it adds (renamed): writing a pair is then
-// two copies. A row of strings (a CSV file's) is stored as its values alone, a third of that
+// two copies. A row of strings (a CSV file's) is stored as its values alone, under half that
 // size, and written under its names when read. Within the memory budget the store is one arena;
 // past it everything goes to an unlinked temporary file, read back with pread.
 #include <cstdint>
