@@ -209,23 +209,23 @@ std::string_view RecordStore::get(std::uint32_t n, ReadBuffer& buffer, bool sequ
 }
 
 void RecordStore::append_object(std::string& out, std::string_view stored) const {
-  if (!is_row(stored)) {
-    out += parts(stored).first;
-    return;
-  }
-  const std::vector<std::string_view>* values = nullptr;
-  bool plain = row_values(stored, values);
-  m_row_object->append(*values, plain, out);
+  append_part(out, stored, false);
 }
 
 void RecordStore::append_merged_members(std::string& out, std::string_view stored) const {
+  append_part(out, stored, true);
+}
+
+// The object, or the merged members: copied from a record's blob, written from a row's values.
+void RecordStore::append_part(std::string& out, std::string_view stored, bool merged) const {
   if (!is_row(stored)) {
-    out += parts(stored).second;
+    auto [object, members] = parts(stored);
+    out += merged ? members : object;
     return;
   }
   const std::vector<std::string_view>* values = nullptr;
   bool plain = row_values(stored, values);
-  m_row_merged->append(*values, plain, out);
+  (merged ? m_row_merged : m_row_object)->append(*values, plain, out);
 }
 
 std::string_view RecordStore::field_json(std::string_view stored, std::string_view name) const {

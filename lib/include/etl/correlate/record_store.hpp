@@ -83,6 +83,7 @@ class RecordStore {
   void append_blob(std::string& out, const Record& r);
   std::uint32_t added();
   std::string merged_name(const std::string& field) const;
+  void append_part(std::string& out, std::string_view stored, bool merged) const;
 
   std::size_t m_memory;
   std::string m_temp_dir;
