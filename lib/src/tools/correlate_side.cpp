@@ -163,8 +163,10 @@ void CorrelateSide::open_source() {
   m_source = m_csv ? std::move(source) : std::make_unique<ReadAheadSource>(std::move(source));
 }
 
-// After a whole record of the CSV side: its rows go as text when each key field is a column.
+// After the CSV side's first whole record: its rows go as text when each key field is a column
+// (decided once; otherwise every row goes the record way).
 void CorrelateSide::use_rows() {
+  m_rows_decided = true;
   const auto& header = m_csv->header();
   m_row_keys.assign(m_key_exprs.size(), {});
   for (std::size_t i = 0; i < m_key_exprs.size(); ++i)
@@ -215,7 +217,7 @@ CorrelateSide::Read CorrelateSide::next(Sourced& in) {
     if (m_progress) m_progress->tick(m_read);
     if (!in.reject_reason.empty()) reason = in.reject_reason;
     if (in.reject_reason.empty() && make_keys(in, reason)) {
-      if (m_csv && !m_rows) use_rows();
+      if (m_csv && !m_rows_decided) use_rows();
       return Read::Record;
     }
     ++m_rejected;

@@ -78,7 +78,7 @@ class CorrelateSide {
   // rule), and the rows after it are keyed and stored from their fields, with no record made.
   // Rejects, and every row before, go the record way. Other sides are parsed on another core.
   CsvReader* m_csv = nullptr;
-  bool m_rows = false;
+  bool m_rows = false, m_rows_decided = false;
   std::vector<std::vector<std::size_t>> m_row_keys;
   Progress* m_progress = nullptr;
   std::uint64_t m_read = 0, m_rejected = 0;
