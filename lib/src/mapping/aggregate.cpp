@@ -20,7 +20,7 @@ bool better(const Value& candidate, const Value& current, bool want_max) {
 
 Value state_to_value(const Aggregator::State& s) {
   Value v = Value::array();
-  v.items().push_back(Value::number(s.sum.to_string()));
+  v.items().push_back(Value::number(s.sum().to_string()));
   v.items().push_back(Value::number(std::to_string(s.count)));
   v.items().push_back(Value::boolean(s.has));
   v.items().push_back(s.value());
@@ -31,7 +31,7 @@ Value state_to_value(const Aggregator::State& s) {
 Aggregator::State state_from_value(const Value& v) {
   Aggregator::State s;
   const auto& i = v.items();
-  s.sum = *Decimal::parse(i.at(0).text());
+  s.set_sum(*Decimal::parse(i.at(0).text()));
   s.count = std::stoll(i.at(1).text());
   s.has = i.at(2).as_bool();
   if (i.at(3).kind() != Value::Kind::Null) s.value() = i.at(3);
@@ -40,6 +40,8 @@ Aggregator::State state_from_value(const Value& v) {
 }
 
 }  // namespace
+
+static_assert(sizeof(Aggregator::State) <= 40, "a group's states are what its fold misses");
 
 Aggregator::~Aggregator() = default;
 
@@ -82,7 +84,7 @@ void Aggregator::decide(const AggField& f, const State* s, const Datum& d, Step&
         throw EvalError(fmt::format("aggregate '{}': {} needs numbers, got {}", f.name,
                                     f.kind == AggKind::Sum ? "sum()" : "avg()", d.describe()));
       try {
-        step.sum = (s ? s->sum : Decimal()) + d.decimal();
+        step.sum = (s ? s->sum() : Decimal()) + d.decimal();
       } catch (const DecimalError& e) {
         throw EvalError(fmt::format("aggregate '{}': {}", f.name, e.what()));
       }
@@ -114,7 +116,7 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
       break;
     case AggKind::Sum:
     case AggKind::Avg:
-      s.sum = step.sum;
+      s.set_sum(step.sum);
       ++s.count;
       s.has = true;
       break;
@@ -176,7 +178,8 @@ void Aggregator::add(const Record& rec, const Prepared& prepared) {
     decide((*m_fields)[i], states ? &states[i] : nullptr, prepared.args[i], m_steps[i]);
   }
   if (!states) {
-    std::vector<Value>& keys = m_groups.insert(prepared.text, prepared.hash);
+    m_groups.insert(prepared.text, prepared.hash);
+    std::vector<Value>& keys = m_keys.emplace_back();
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);
       keys.push_back(v ? *v : Value());
@@ -262,11 +265,12 @@ void Aggregator::spill() {
   std::string line;
   for (std::size_t at : sorted_groups()) {
     const auto& entry = m_groups.entries()[at];
-    write_group(*run, entry.first, entry.second, states_of(at), m_fields->size(), line);
+    write_group(*run, entry.first, m_keys[at], states_of(at), m_fields->size(), line);
   }
   m_runs.push_back(std::move(run));
   m_levels.push_back(0);
   m_groups.clear();
+  m_keys.clear();
   m_states.clear();
   m_bytes = 0;
   compact_runs();
@@ -305,7 +309,7 @@ void Aggregator::merge(Group& into, Group&& from) const {
         break;
       case AggKind::Sum:
       case AggKind::Avg:
-        a.sum = a.sum + b.sum;
+        a.set_sum(a.sum() + b.sum());
         a.count += b.count;
         a.has = a.has || b.has;
         break;
@@ -360,10 +364,10 @@ void Aggregator::finish_group(const std::vector<Value>& keys, const State* state
         v.set_number(std::to_string(s.count));
         break;
       case AggKind::Sum:
-        s.has ? v.set_number(s.sum.to_string()) : v.set_null();
+        s.has ? v.set_number(s.sum().to_string()) : v.set_null();
         break;
       case AggKind::Avg:
-        s.has ? v.set_number((s.sum / Decimal::from_int(s.count)).to_string()) : v.set_null();
+        s.has ? v.set_number((s.sum() / Decimal::from_int(s.count)).to_string()) : v.set_null();
         break;
       case AggKind::Collect:
         v = s.list();
@@ -407,24 +411,25 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
   auto at = lanes[0]->output_places(out);
   items = sort_by_key(std::move(items));
   // In key order the groups are all over memory: their entries and states are asked for a few
-  // groups ahead, and their key values (which the entry points to) a little later.
+  // groups ahead, and their key values (which m_keys[i] points to) a little later.
   constexpr std::size_t kEntriesAhead = 8, kKeysAhead = 4;
-  auto entry_of = [&](std::size_t k) -> const Table::Entry& {
-    return lanes[items[k].lane]->m_groups.entries()[items[k].at];
+  auto keys_of = [&](std::size_t k) -> const std::vector<Value>& {
+    return lanes[items[k].lane]->m_keys[items[k].at];
   };
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (k + kEntriesAhead < items.size()) {
-      __builtin_prefetch(&entry_of(k + kEntriesAhead));
+      __builtin_prefetch(&keys_of(k + kEntriesAhead));
       __builtin_prefetch(
           lanes[items[k + kEntriesAhead].lane]->states_of(items[k + kEntriesAhead].at));
     }
-    if (k + kKeysAhead < items.size()) __builtin_prefetch(entry_of(k + kKeysAhead).second.data());
+    if (k + kKeysAhead < items.size()) __builtin_prefetch(keys_of(k + kKeysAhead).data());
     const Aggregator& lane = *lanes[items[k].lane];
-    lane.finish_group(entry_of(k).second, lane.states_of(items[k].at), at, out);
+    lane.finish_group(keys_of(k), lane.states_of(items[k].at), at, out);
     emit(out);
   }
   for (Aggregator* lane : lanes) {
     lane->m_groups.clear();
+    lane->m_keys.clear();
     lane->m_states.clear();
     lane->m_bytes = 0;
   }

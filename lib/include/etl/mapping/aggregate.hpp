@@ -68,24 +68,39 @@ class Aggregator {
 
   // One field's fold in one group. The value of min, max, first and last and the list of
   // collect are made when first needed, so the states of sums and counts stay small: the
-  // groups' states are where a group-by misses the cache.
+  // groups' states are where a group-by misses the cache. (The sum is kept as two words and a
+  // scale, not a Decimal, whose 16-byte alignment would make a state 64 bytes, not 40.)
   struct State {
-    Decimal sum;
     std::int64_t count = 0;
     bool has = false;
-    Value& value() { return held(m_value, Value()); }
-    const Value& value() const { return m_value ? *m_value : null_value(); }
-    Value& list() { return held(m_list, Value::array()); }
-    const Value& list() const { return m_list ? *m_list : empty_list(); }
+    Decimal sum() const {
+      int128 high = static_cast<std::int64_t>(m_high);
+      return Decimal((high << 64) | static_cast<int128>(m_low), m_scale);
+    }
+    void set_sum(const Decimal& d) {
+      m_low = static_cast<std::uint64_t>(d.coefficient());
+      m_high = static_cast<std::uint64_t>(d.coefficient() >> 64);
+      m_scale = d.scale();
+    }
+    Value& value() { return held().value; }
+    const Value& value() const { return m_held ? m_held->value : null_value(); }
+    Value& list() { return held().list; }
+    const Value& list() const { return m_held ? m_held->list : empty_list(); }
 
    private:
-    static Value& held(std::unique_ptr<Value>& v, Value first) {
-      if (!v) v = std::make_unique<Value>(std::move(first));
-      return *v;
+    struct Held {
+      Value value;
+      Value list = Value::array();
+    };
+    Held& held() {
+      if (!m_held) m_held = std::make_unique<Held>();
+      return *m_held;
     }
     static const Value& null_value();
     static const Value& empty_list();
-    std::unique_ptr<Value> m_value, m_list;
+    std::int32_t m_scale = 0;             // (beside has: they share a word)
+    std::uint64_t m_low = 0, m_high = 0;  // the sum's coefficient
+    std::unique_ptr<Held> m_held;
   };
   // A group as spill runs hold it (in memory, its states are in m_states, by its entry).
   struct Group {
@@ -119,11 +134,14 @@ class Aggregator {
 
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
-  // Each group's key values, hashed by key text while adding; sorted by it when written (spill,
-  // finish). Group i's states are m_states[i * fields, (i + 1) * fields): one array, so that a
-  // group's slot gives the addresses of its entry and its states at once.
-  using Table = KeyedTable<std::vector<Value>>;
+  // Each group's key text, hashed; sorted by it when written (spill, finish). Group i's key
+  // values are m_keys[i], and its states m_states[i * fields, (i + 1) * fields): what a fold
+  // reads of a group (its slot, key text and states) is kept apart from what it does not, so
+  // that more groups stay in the cache.
+  struct NoValue {};
+  using Table = KeyedTable<NoValue>;
   Table m_groups;
+  std::vector<std::vector<Value>> m_keys;
   std::vector<State> m_states;
   std::vector<std::size_t> sorted_groups() const;
   std::size_t m_bytes = 0;

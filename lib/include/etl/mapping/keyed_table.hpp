@@ -32,7 +32,7 @@ class KeyedTable {
     for (std::size_t i = h & mask();; i = (i + 1) & mask()) {
       const Slot& s = m_slots[i];
       if (s.index == 0) return npos;
-      if (s.hash == h && m_entries[s.index - 1].first == key) return s.index - 1;
+      if (s.tag == tag(h) && m_entries[s.index - 1].first == key) return s.index - 1;
     }
   }
   // Adds key, which must not be in the table; references from find() are invalid after.
@@ -56,7 +56,7 @@ class KeyedTable {
   std::size_t peek_index(std::uint64_t h) const {
     if (m_slots.empty()) return npos;
     const Slot& s = m_slots[h & mask()];
-    return s.index != 0 && s.hash == h ? s.index - 1 : npos;
+    return s.index != 0 && s.tag == tag(h) ? s.index - 1 : npos;
   }
   std::vector<Entry>& entries() { return m_entries; }
   const std::vector<Entry>& entries() const { return m_entries; }
@@ -68,15 +68,18 @@ class KeyedTable {
   }
 
  private:
+  // A slot holds the high half of its key's hash (the low bits are its place): 8 bytes, so that
+  // the slots of 100k groups take 2 MB of the cache, not 4.
   struct Slot {
-    std::uint64_t hash = 0;
+    std::uint32_t tag = 0;
     std::uint32_t index = 0;  // the entry's index + 1; 0: empty
   };
+  static std::uint32_t tag(std::uint64_t h) { return static_cast<std::uint32_t>(h >> 32); }
   std::size_t mask() const { return m_slots.size() - 1; }
   void place(std::uint64_t h, std::uint32_t index) {
     std::size_t i = h & mask();
     while (m_slots[i].index != 0) i = (i + 1) & mask();
-    m_slots[i] = {h, index};
+    m_slots[i] = {tag(h), index};
   }
   void grow() {
     m_slots.assign(m_slots.empty() ? 1024 : m_slots.size() * 2, Slot());
