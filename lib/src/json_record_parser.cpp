@@ -33,9 +33,12 @@ class FastParser {
         m_skipped(skipped) {}
 
   // Parses the object into out; keys_same tells whether its keys equal known (in order).
+  // quoted[i] is known[i] in its quotes, as the text holds it when it has nothing to escape (else
+  // empty): a key that is those bytes is taken without a scan.
   // With wanted_at, the fields whose place in known is not wanted are checked and left out; then
   // a record whose keys are not known's is not read (false, with keys_same false).
-  bool record(Record& out, const std::vector<std::string>& known, bool& keys_same,
+  bool record(Record& out, const std::vector<std::string>& known,
+              const std::vector<std::string>& quoted, bool& keys_same,
               const std::vector<char>* wanted_at = nullptr) {
     skip_space();
     if (!take('{')) return false;
@@ -46,8 +49,14 @@ class FastParser {
     if (!take('}')) {
       for (;;) {
         std::string_view key;
-        if (!key_colon(key)) return false;
-        if (keys_same && (n >= known.size() || !same_bytes(known[n], key))) keys_same = false;
+        if (keys_same && n < known.size() && at_text(quoted[n])) {
+          key = known[n];
+          m_p += quoted[n].size();
+          if (!colon()) return false;
+        } else {
+          if (!key_colon(key)) return false;
+          if (keys_same && (n >= known.size() || !same_bytes(known[n], key))) keys_same = false;
+        }
         if (wanted_at && !keys_same) return false;
         if (!wanted_at || (*wanted_at)[n]) {
           if (kept < fields.size()) {
@@ -88,11 +97,18 @@ class FastParser {
   }
   bool key_colon(std::string_view& key) {
     skip_space();
-    if (!string(key)) return false;
+    return string(key) && colon();
+  }
+  bool colon() {
     skip_space();
     if (!take(':')) return false;
     skip_space();
     return true;
+  }
+  // Whether the text at m_p starts with these bytes (never, when they are empty).
+  bool at_text(std::string_view bytes) const {
+    return !bytes.empty() && static_cast<std::size_t>(m_end - m_p) >= bytes.size() &&
+           same_bytes(std::string_view(m_p, bytes.size()), bytes);
   }
 
   // A string at m_p: a view into the text, or into m_scratch when it had escapes.
@@ -293,6 +309,13 @@ class FastParser {
   bool m_closed = false;
 };
 
+// key in quotes when JSON text holds it so (no quote, backslash or control byte in it), else "".
+std::string quoted_as_is(const std::string& key) {
+  for (char c : key)
+    if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return {};
+  return '"' + key + '"';
+}
+
 }  // namespace
 
 std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Record& out,
@@ -301,15 +324,20 @@ std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Rec
   bool keys_same = false;
   if (!m_wanted_at.empty()) {  // a projection, for the keys known: a record of them is read fast
     FastParser fast(text, m_scratch, m_skipped);
-    if (fast.record(out, m_keys, keys_same, &m_wanted_at) && keys_same) return std::nullopt;
+    if (fast.record(out, m_keys, m_quoted_keys, keys_same, &m_wanted_at) && keys_same)
+      return std::nullopt;
   }
   {  // (bytes that are not ASCII outside strings are not JSON: the full parser says so)
     FastParser fast(text, m_scratch, m_skipped);
-    if (fast.record(out, m_keys, keys_same)) {
+    if (fast.record(out, m_keys, m_quoted_keys, keys_same)) {
       if (keys_same) return std::nullopt;
       if (repeated_key(out.fields()) == nullptr) {
         m_keys.resize(out.size());
-        for (std::size_t i = 0; i < out.size(); ++i) m_keys[i].assign(out.fields()[i].key);
+        m_quoted_keys.resize(out.size());
+        for (std::size_t i = 0; i < out.size(); ++i) {
+          m_keys[i].assign(out.fields()[i].key);
+          m_quoted_keys[i] = quoted_as_is(m_keys[i]);
+        }
         m_wanted_at.clear();
         if (!m_projection.empty())
           for (const auto& key : m_keys)
@@ -320,6 +348,7 @@ std::optional<JsonParseError> JsonRecordParser::parse(std::string_view text, Rec
     }
   }
   m_keys.clear();
+  m_quoted_keys.clear();
   m_wanted_at.clear();
   return parse_json_record(text, out, not_object);
 }

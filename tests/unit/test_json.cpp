@@ -241,6 +241,23 @@ TEST_CASE("the fast record parser agrees with the full parser", "[json]") {
     REQUIRE_FALSE(fast.parse(R"({"a":5,"c":6,"b":7})", out, not_object));
     CHECK(to_json(out) == R"({"a":5,"c":6,"b":7})");  // another shape: whole again
   }
+  SECTION("keys taken as the known key's bytes only when they are those bytes") {
+    // A known key is matched against the text in its quotes; a key written another way (escaped,
+    // spaced, longer, shorter) is read and compared as before.
+    std::string known = R"({"a":1,"b\"q":2,"c\\d":3,"é":4})";
+    for (std::string line : {known, std::string(R"({"\u0061":1,"b\"q":2,"c\\d":3,"\u00e9":4})"),
+                             std::string(R"({ "a" : 1 , "b\"q" :2,"c\\d": 3,"é" :4 })"),
+                             std::string(R"({"ab":1,"b\"q":2,"c\\d":3,"é":4})"),
+                             std::string(R"({"":1,"b\"q":2,"c\\d":3,"é":4})"),
+                             std::string(R"({"a":1,"b\"q":2,"c\\d":3,"é":4,"f":5})"),
+                             std::string(R"({"a":1,"b\"q":2})"), std::string(R"({"a":1,"a":2})"),
+                             std::string(R"({"a":1,"é":2,"é":3,"f":4})"), std::string(R"({"a")"),
+                             std::string(R"({"a"1})"), std::string(R"({"a":)"),
+                             std::string("{\"a\":1,\"b\\\"q\":2,\"c\\\\d\":3,\"\xc3\":4}")}) {
+      check_same_as_full(fast, out, known);
+      check_same_as_full(fast, out, line);
+    }
+  }
   SECTION("keys of every length that differ from the last line's in one byte") {
     // Key compares read words: a difference at any place of a key of any length is seen.
     for (std::size_t n = 1; n <= 24; ++n)

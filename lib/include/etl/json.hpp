@@ -41,12 +41,14 @@ class JsonRecordParser {
   void project(std::vector<std::string> fields) {
     m_projection = std::move(fields);
     m_keys.clear();  // (the projection is made for the next keys read)
+    m_quoted_keys.clear();
     m_wanted_at.clear();
   }
 
  private:
-  std::vector<std::string> m_keys;  // the last record's keys, known to hold no repeat
-  std::string m_scratch;            // a string with escapes, decoded
+  std::vector<std::string> m_keys;         // the last record's keys, known to hold no repeat
+  std::vector<std::string> m_quoted_keys;  // each in its quotes, or "" (see quoted_as_is)
+  std::string m_scratch;                   // a string with escapes, decoded
   std::vector<std::string> m_projection;
   std::vector<char> m_wanted_at;  // whether m_keys[i] is in the projection (empty: none)
   Value m_skipped;                // what a value left out is read into when not a string
