@@ -12,6 +12,7 @@
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "password_file.hpp"
+#include "result_columns.hpp"
 
 namespace etl {
 namespace {
@@ -324,14 +325,25 @@ MariaDbSource::MariaDbSource(const std::string& url, const ConnectorOptions& o)
     m_names.emplace_back(fields[i].name, fields[i].name_length);
     m_kinds.push_back(mariadb_kind(fields[i]));
   }
+  try {
+    refuse_repeated_columns(m_names, m_name);
+  } catch (...) {
+    release_result();  // the destructor does not run for a constructor that throws
+    throw;
+  }
 }
 
 MariaDbSource::~MariaDbSource() {
+  release_result();
+}
+
+void MariaDbSource::release_result() {
   if (m_result == nullptr) return;
   // Stopped early (| head): closing the connection ends the server's sending; freeing the result
   // first would read every row that is left.
   if (!m_done) m_result->handle = nullptr;
   mysql_free_result(m_result);
+  m_result = nullptr;
 }
 
 std::vector<std::string> MariaDbSource::time_columns() const {

@@ -11,6 +11,7 @@
 #include "etl/watermark.hpp"
 #include "password_file.hpp"
 #include "pg_values.hpp"
+#include "result_columns.hpp"
 
 namespace etl {
 namespace {
@@ -298,6 +299,7 @@ PgSource::PgSource(const std::string& url, const ConnectorOptions& o)
     m_names.emplace_back(PQfname(desc.get(), i));
     m_kinds.push_back(pg_kind(PQftype(desc.get(), i)));
   }
+  refuse_repeated_columns(m_names, m_name);
   if (!o.table.empty() && o.since.value) sql += since_clause(o);
   PGresult* copy = PQexec(m_conn.handle(), ("COPY (" + sql + ") TO STDOUT").c_str());
   ok = PQresultStatus(copy) == PGRES_COPY_OUT;

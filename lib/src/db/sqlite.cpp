@@ -19,6 +19,7 @@
 #include "etl/json.hpp"
 #include "etl/utf8.hpp"
 #include "etl/watermark.hpp"
+#include "result_columns.hpp"
 #include "sql_text.hpp"
 
 namespace etl {
@@ -265,6 +266,12 @@ SqliteSource::SqliteSource(const std::string& path, const ConnectorOptions& o)
     m_kinds.push_back(column_kind(sqlite3_column_decltype(m_stmt, i)));
     if (is_time_type(sqlite3_column_decltype(m_stmt, i))) m_time_columns.push_back(m_names.back());
     m_scales.push_back(declared_scale(sqlite3_column_decltype(m_stmt, i)));
+  }
+  try {
+    refuse_repeated_columns(m_names, m_name);
+  } catch (...) {
+    sqlite3_finalize(m_stmt);
+    throw;
   }
   if (!o.table.empty() && o.since.value &&
       std::find(m_names.begin(), m_names.end(), o.since.field) != m_names.end())

@@ -102,6 +102,7 @@ class MariaDbSource : public Source {
 
  private:
   void convert(std::size_t col, std::string_view text, Value& v);
+  void release_result();
   MariaDbConnection m_conn;
   st_mysql_res* m_result = nullptr;
   std::string m_name;
