@@ -74,17 +74,19 @@ void RecordStore::append_blob(std::string& out, const Record& r) {
   append_json(out, r);
   auto n = static_cast<std::uint32_t>(out.size() - at - 4);
   std::memcpy(out.data() + at, &n, 4);
-  if (!m_merged) return;
   const auto& f = r.fields();
-  if (f.size() != m_last_names.size()) m_last_names.assign(f.size(), std::string());
+  if (f.size() != m_last_names.size()) m_last_names.assign(f.size(), std::nullopt);
   m_merged_names.resize(f.size());
+  for (std::size_t i = 0; i < f.size(); ++i)
+    if (m_last_names[i] != f[i].key) {  // records of one source nearly always share names
+      m_last_names[i] = f[i].key;
+      std::string merged = m_merged ? merged_name(f[i].key) : std::string();
+      seen(f[i].key, merged);
+      m_merged_names[i] = merged.empty() ? merged : quoted_name(merged);
+    }
+  if (!m_merged) return;
   bool first = true;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    if (f[i].key != m_last_names[i]) {  // records of one source nearly always share names
-      m_last_names[i] = f[i].key;
-      m_merged_names[i] = merged_name(f[i].key);
-      if (!m_merged_names[i].empty()) m_merged_names[i] = quoted_name(m_merged_names[i]);
-    }
     if (m_merged_names[i].empty()) continue;
     if (!first) out.push_back(',');
     first = false;
@@ -93,8 +95,15 @@ void RecordStore::append_blob(std::string& out, const Record& r) {
   }
 }
 
-// The name a field is merged under: the prefixed name, or the one the map gives (the last
-// mention wins), or empty where the map leaves the field out.
+// A field name a record holds (and the name it is merged under, or ""), kept once.
+void RecordStore::seen(const std::string& name, const std::string& merged) {
+  if (!m_seen.insert(name).second) return;
+  m_field_names.push_back(name);
+  if (!merged.empty()) m_merged_fields.emplace_back(name, merged);
+}
+
+// The name a field is merged under: the prefixed name, or the one the map gives (which names a
+// field once: CorrelateSide refuses more), or empty where the map leaves the field out.
 std::string RecordStore::merged_name(const std::string& field) const {
   std::string name;
   if (m_names.map.empty()) name = m_names.prefix + field;
@@ -119,8 +128,9 @@ void RecordStore::use_row_names(const std::vector<std::string>& names) {
       std::make_unique<JsonRowWriter>(names, JsonRowWriter::all_fields(names.size()), true);
   std::vector<std::string> merged;
   std::vector<std::size_t> fields;
-  for (std::size_t i = 0; m_merged && i < names.size(); ++i) {
-    std::string name = merged_name(names[i]);
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    std::string name = m_merged ? merged_name(names[i]) : std::string();
+    seen(names[i], name);
     if (name.empty()) continue;
     merged.push_back(std::move(name));
     fields.push_back(i);

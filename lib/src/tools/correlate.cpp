@@ -8,6 +8,8 @@
 #include <memory>
 #include <optional>
 #include <span>
+#include <string_view>
+#include <unordered_set>
 
 #include "correlate_side.hpp"
 #include "etl/correlate/matcher.hpp"
@@ -158,6 +160,7 @@ class CorrelateRun {
       run_parallel({[&] { left.load(); }, [&] { right.load(); }});
       left.show_progress(nullptr);
     }
+    if (m_opts.emit == Emit::Merged) refuse_merged_collisions(left.store(), right.store());
     m_match = correlate::match_sides(m_plan.rules, left.index(), right.index(), left.store().size(),
                                      right.store().size(), m_opts.allow_many);
     m_left_counts = count_states(m_match.left_state);
@@ -195,6 +198,25 @@ class CorrelateRun {
     }
     for (auto& w : written) flush(o, w);
     finish(o, m_match.right_state);
+  }
+
+  // A left field and a right field merged under the same name would be one key twice in a
+  // merged record, and its next reader would keep one of them: refused before anything is
+  // written, whether or not the records that hold them pair (so that whether a run works does
+  // not hang on which records pair).
+  void refuse_merged_collisions(const correlate::RecordStore& left,
+                                const correlate::RecordStore& right) const {
+    std::unordered_set<std::string_view> left_names(left.field_names().begin(),
+                                                    left.field_names().end());
+    for (const auto& [field, merged] : right.merged_fields())
+      if (left_names.count(merged))
+        throw UsageError(fmt::format(
+            "LEFT has a field '{}', and RIGHT's field '{}' is merged under that name ({}): a "
+            "merged record could hold it twice; choose another {}",
+            merged, field,
+            m_opts.right_fields.empty() ? "--right-prefix '" + m_opts.right_prefix + "'"
+                                        : std::string("--right-fields"),
+            m_opts.right_fields.empty() ? "--right-prefix, or --right-fields" : "name for it"));
   }
 
   void render(std::uint32_t begin, std::uint32_t end, Rendered& r) const {

@@ -73,6 +73,7 @@ CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const 
       auto eq = f.find('=');
       names.map.emplace_back(f.substr(0, eq), eq == std::string::npos ? f : f.substr(eq + 1));
     }
+    refuse_repeats(names.map);
   }
   // A quarter of the memory for each side's records and each side's keys.
   m_store =
@@ -81,6 +82,19 @@ CorrelateSide::CorrelateSide(std::size_t side, const CorrelateOptions& o, const 
   m_keys.resize(plan.rules.size());
   m_texts.resize(plan.rules.size());
   m_has_key.resize(plan.rules.size());
+}
+
+// --right-fields that name a field twice, or give two fields one name, would leave one out or
+// write one key twice: refused.
+void CorrelateSide::refuse_repeats(const std::vector<std::pair<std::string, std::string>>& map) {
+  for (std::size_t i = 0; i < map.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j) {
+      if (map[i].first == map[j].first)
+        throw UsageError(fmt::format("--right-fields names the field '{}' twice", map[i].first));
+      if (map[i].second == map[j].second)
+        throw UsageError(fmt::format("--right-fields merges '{}' and '{}' both as '{}'",
+                                     map[j].first, map[i].first, map[i].second));
+    }
 }
 
 // Works out the record's key under each rule (and a fuzzy rule's text). A rule whose key is

@@ -48,6 +48,7 @@ class CorrelateSide {
   std::vector<mapping::Datum> compare_values(const Record& r) const;
 
  private:
+  static void refuse_repeats(const std::vector<std::pair<std::string, std::string>>& map);
   // Reads the next record that can take part, with its keys in m_keys (and m_texts): as a
   // record (in), or as the text of a CSV row (m_csv->fields()). Records that cannot take part
   // are rejected and counted.

@@ -7,8 +7,10 @@
 // past it everything goes to an unlinked temporary file, read back with pread.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -78,11 +80,19 @@ class RecordStore {
   // The record, parsed back.
   Record to_record(std::string_view stored) const;
 
+  // Every field name a record added held, in the order first seen; and of those merged, each
+  // with the name it is merged under.
+  const std::vector<std::string>& field_names() const { return m_field_names; }
+  const std::vector<std::pair<std::string, std::string>>& merged_fields() const {
+    return m_merged_fields;
+  }
+
  private:
   void spill();
   void append_blob(std::string& out, const Record& r);
   std::uint32_t added();
   std::string merged_name(const std::string& field) const;
+  void seen(const std::string& name, const std::string& merged);
   void append_part(std::string& out, std::string_view stored, bool merged) const;
 
   std::size_t m_memory;
@@ -90,7 +100,10 @@ class RecordStore {
   MergedNames m_names;
   bool m_merged;                            // the merged form is kept too
   std::vector<std::string> m_merged_names;  // "to": per field name of the last record seen
-  std::vector<std::string> m_last_names;
+  std::vector<std::optional<std::string>> m_last_names;  // (none yet: even "" is a name)
+  std::unordered_set<std::string> m_seen;                // field_names(), to look up
+  std::vector<std::string> m_field_names;
+  std::vector<std::pair<std::string, std::string>> m_merged_fields;
   std::vector<std::string> m_row_names;                       // use_row_names()
   std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // write rows under them
   std::string m_arena;  // in memory: every record; spilled: the write buffer
