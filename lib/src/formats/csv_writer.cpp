@@ -7,6 +7,7 @@
 
 #include "../byte_scan.hpp"
 #include "etl/bytes.hpp"
+#include "etl/error.hpp"
 #include "etl/json.hpp"
 
 namespace etl {
@@ -146,6 +147,10 @@ void CsvRowEncoder::header(std::string& b) const {
 CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
     : m_out(path), m_delim(delimiter) {
   m_out.write_behind();
+  for (std::size_t i = 0; i < columns.size(); ++i)  // (a CSV reader refuses such a header)
+    if (std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(i), columns[i]) !=
+        columns.begin() + static_cast<std::ptrdiff_t>(i))
+      throw UsageError(fmt::format("--columns names '{}' twice", columns[i]));
   if (!columns.empty())
     m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), delimiter, true);
 }
