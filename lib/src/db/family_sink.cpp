@@ -218,8 +218,9 @@ void FamilySink::begin() {
 // A field without a column: added when the table grows (outside the family's savepoint, so a
 // family rolled back keeps it), else the record's reason to be rejected.
 std::string FamilySink::ensure_columns(Table& t, const Record& row, const std::string& which) {
-  bool fold = m_target->names_ignore_case();
-  if (std::string why = unstorable_names(row, fold); !why.empty()) return which + why;
+  bool fold = m_target->name_rules().ignore_case;
+  if (std::string why = unstorable_names(row, m_target->name_rules()); !why.empty())
+    return which + why;
   if (std::string why = m_target->unstorable_value(row); !why.empty()) return which + why;
   for (const auto& m : row.fields()) {
     bool known = std::any_of(t.columns.begin(), t.columns.end(), [&](const std::string& c) {

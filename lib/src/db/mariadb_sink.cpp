@@ -335,7 +335,7 @@ std::vector<std::pair<std::string, std::uint64_t>> MariaDbSink::counts() const {
 WriteResult MariaDbSink::write(const Sourced& in) {
   const Record& r = in.record;
   ++m_handed;
-  if (std::string why = unstorable_names(r, true); !why.empty())
+  if (std::string why = unstorable_names(r, {true, 0}); !why.empty())
     return {WriteOutcome::Rejected, why};
   if (!m_table_ready) ensure_table(r);
   for (const auto& k : m_opts.sink.key) {

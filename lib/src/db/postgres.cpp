@@ -207,8 +207,17 @@ std::string pg_reason(const PGresult* r) {
   return s;
 }
 
+void refuse_long_pg_name(std::string_view name) {
+  if (name.size() > kPgNames.max_bytes)
+    throw UsageError(fmt::format(
+        "the name '{}' is {} bytes; PostgreSQL keeps {} bytes of a name and would use it cut "
+        "short",
+        name, name.size(), kPgNames.max_bytes));
+}
+
 std::string pg_quote_name(const std::string& name) {
   auto quote = [](std::string_view n) {
+    refuse_long_pg_name(n);
     std::string q = "\"";
     for (char c : n) {
       if (c == '"') q.push_back('"');

@@ -30,7 +30,7 @@ class PgFamilyTarget : public FamilyTarget {
   }
 
   void exec(const std::string& sql) override { m_conn.exec(sql); }
-  bool names_ignore_case() const override { return false; }
+  NameRules name_rules() const override { return kPgNames; }
   std::string unstorable_value(const Record& r) const override {
     for (const auto& m : r.fields())
       if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)

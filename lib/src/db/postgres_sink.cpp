@@ -175,7 +175,7 @@ void PgSink::ensure_table(const Record& first) {
 WriteResult PgSink::write(const Sourced& in) {
   const Record& r = in.record;
   ++m_handed;
-  if (std::string why = unstorable_names(r, false); !why.empty())
+  if (std::string why = unstorable_names(r, kPgNames); !why.empty())
     return {WriteOutcome::Rejected, why};
   if (!m_table_ready) {
     m_conn.exec("BEGIN");

@@ -36,7 +36,7 @@ class SqliteFamilyTarget : public FamilyTarget {
     sqlite3_reset(st);
     if (!error.empty()) throw IoError(fmt::format("sqlite: {}: {}", sql, error));
   }
-  bool names_ignore_case() const override { return true; }
+  NameRules name_rules() const override { return {true, 0}; }
 
   std::vector<std::string> columns(const std::string& table) override {
     std::vector<std::string> out;

@@ -88,13 +88,18 @@ bool same_identifier_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
-std::string unstorable_names(const Record& r, bool ignore_case) {
+std::string unstorable_names(const Record& r, NameRules rules) {
   const auto& f = r.fields();
   for (std::size_t i = 0; i < f.size(); ++i) {
     if (f[i].key.find('\0') != std::string::npos)
       return fmt::format("field name '{}' holds a NUL byte, which no column name can",
                          f[i].key.substr(0, f[i].key.find('\0')) + "\\u0000");
-    if (!ignore_case) continue;
+    if (rules.max_bytes && f[i].key.size() > rules.max_bytes)
+      return fmt::format(
+          "field name '{}' is {} bytes; the database keeps {} bytes of a column name and would "
+          "store it under a name cut short (rename it in a mapping)",
+          f[i].key, f[i].key.size(), rules.max_bytes);
+    if (!rules.ignore_case) continue;
     for (std::size_t j = 0; j < i; ++j)
       if (same_identifier_ignoring_case(f[i].key, f[j].key))
         return fmt::format("fields '{}' and '{}' would be one column (column names ignore case)",

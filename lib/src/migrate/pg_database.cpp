@@ -17,6 +17,7 @@ namespace {
 
 // A name as one identifier, quoted as SQLite quotes it (pg_quote_name would split it at a dot).
 std::string ident(const std::string& name) {
+  refuse_long_pg_name(name);
   return quote_identifier(name);
 }
 

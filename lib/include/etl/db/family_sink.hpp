@@ -71,7 +71,7 @@ class FamilyTarget {
   virtual ~FamilyTarget() = default;  // rolls back what is not committed
   // BEGIN, COMMIT, SAVEPOINT …: the same text in both databases.
   virtual void exec(const std::string& sql) = 0;
-  virtual bool names_ignore_case() const = 0;  // SQLite's column names ignore ASCII case
+  virtual NameRules name_rules() const = 0;  // SQLite's ignore ASCII case; PostgreSQL's are cut
   // Why the database cannot hold one of the row's values as it is, or empty.
   virtual std::string unstorable_value(const Record&) const { return ""; }
   // The table's columns; empty when there is no such table.

@@ -10,11 +10,13 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "etl/checkpoint.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
+#include "etl/db/table_schema.hpp"
 #include "etl/mask.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
@@ -51,6 +53,11 @@ class PgConnection {
 
 // "public.orders" → "public"."orders"; a name without a dot → "name".
 std::string pg_quote_name(const std::string& name);
+// PostgreSQL keeps the first 63 bytes of a name (NAMEDATALEN - 1) and cuts the rest with only a
+// notice: names longer than that are refused, never stored as another.
+inline constexpr NameRules kPgNames{false, 63};
+// Throws UsageError when a name (one part of it) is longer than PostgreSQL keeps.
+void refuse_long_pg_name(std::string_view name);
 
 // etl-load --checkpoint: the row NAME of the etl_checkpoint table (made when missing), read
 // once the session holds the checkpoint (see hold_checkpoint_lock), and its update, which the

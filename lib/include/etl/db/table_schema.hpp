@@ -36,10 +36,17 @@ std::vector<ColumnSpec> columns_from_record(const Record& first);
 // --schema when given, else the first record.
 std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, const Record& first);
 
+// How a database takes column names: whether it ignores ASCII case (SQLite, MariaDB), and how
+// many bytes of a name it keeps (0: all). PostgreSQL cuts a longer name with no more than a
+// notice, so a field with a longer name would be stored under another.
+struct NameRules {
+  bool ignore_case = false;
+  std::size_t max_bytes = 0;
+};
 // Why a database cannot hold a record's field names as columns, or empty: a NUL byte in a name,
-// and with ignore_case (SQLite, whose names ignore ASCII case) two names that differ only in
-// case. The sink rejects that record alone.
-std::string unstorable_names(const Record& r, bool ignore_case);
+// a name longer than the database keeps, or, ignoring case, two names that differ only in case.
+// The sink rejects that record alone.
+std::string unstorable_names(const Record& r, NameRules rules);
 // Column names as SQLite compares them: ASCII letters in either case are the same.
 bool same_identifier_ignoring_case(std::string_view a, std::string_view b);
 
