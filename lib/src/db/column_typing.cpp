@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "etl/db/sqlite_affinity.hpp"
+
 namespace etl {
 
 StoredAs stored_as(ColumnType t) {
@@ -59,7 +61,8 @@ const char* ColumnTyping::conversion(StoredAs k, const Value& v) {
              : k == StoredAs::Number ? "booleans stored as numbers"
                                      : nullptr;
     case Value::Kind::String:
-      if (k == StoredAs::Number && is_json_number(v.text())) return "strings stored as numbers";
+      // (as a database reads a number: " 42", "007", "+5" and ".5" too)
+      if (k == StoredAs::Number && is_sql_number(v.text())) return "strings stored as numbers";
       return k == StoredAs::Boolean ? "strings stored as booleans" : nullptr;
     case Value::Kind::Array:
     case Value::Kind::Object:

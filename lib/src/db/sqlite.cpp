@@ -182,9 +182,14 @@ void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v) {
       else
         v.set_number(std::to_string(sqlite3_column_int64(st, col)));
       break;
-    case SQLITE_FLOAT:
-      v.set_number(double_text(sqlite3_column_double(st, col)));
+    case SQLITE_FLOAT: {  // ±Infinity has no JSON number: a string, as PostgreSQL's is
+      double d = sqlite3_column_double(st, col);
+      if (std::isfinite(d))
+        v.set_number(double_text(d));
+      else
+        v.set_string(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
       break;
+    }
     case SQLITE_BLOB: {
       const auto* p = static_cast<const char*>(sqlite3_column_blob(st, col));
       v = bytes_value(
@@ -366,9 +371,9 @@ void SqliteSink::ensure_table(const Record& first) {
   sqlite3_bind_text(info, 1, m_opts.table.c_str(), -1, SQLITE_TRANSIENT);
   while (sqlite3_step(info) == SQLITE_ROW) {
     m_columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(info, 0)));
-    m_typing.add(
-        m_columns.back(),
-        stored_as(column_kind(reinterpret_cast<const char*>(sqlite3_column_text(info, 1)))));
+    const auto* declared = reinterpret_cast<const char*>(sqlite3_column_text(info, 1));
+    m_typing.add(m_columns.back(), stored_as(column_kind(declared)));
+    track_affinity(m_columns.back(), declared ? declared : "");
   }
   sqlite3_finalize(info);
   m_grows = m_opts.sink.add_columns;
@@ -385,6 +390,7 @@ void SqliteSink::ensure_table(const Record& first) {
       if (i > 0) sql += ", ";
       sql += quote_identifier(cols[i].name) + declared_type(cols[i].type);
       m_columns.push_back(cols[i].name);
+      track_affinity(cols[i].name, declared_type(cols[i].type));
       // A column whose first value is null is typed by its first value later (retype).
       m_typing.add(cols[i].name, stored_as(column_kind(declared_type(cols[i].type).c_str())),
                    cols[i].type == ColumnType::Unknown);
@@ -442,9 +448,50 @@ void SqliteSink::retype_columns(const Record& r) {
       std::string table = quote_identifier(m_opts.table), column = quote_identifier(m.key);
       m_db.exec(fmt::format("ALTER TABLE {} DROP COLUMN {}", table, column));
       m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", table, column, declared));
+      track_affinity(m.key, declared);
     }
     m_typing.settle(m.key, stored_as(column_kind(declared.c_str())));
   }
+}
+
+// A column declared INTEGER, REAL or NUMERIC turns text that is a number into a number, and an
+// integer into a REAL in a REAL column: the columns whose affinity may change a value.
+void SqliteSink::track_affinity(const std::string& column, std::string_view declared) {
+  Affinity a = affinity_of(declared);
+  std::string key = ascii_lower(column);
+  if (a == Affinity::Integer || a == Affinity::Real || a == Affinity::Numeric)
+    m_converting[key] = {a, std::string(declared)};
+  else
+    m_converting.erase(key);
+}
+
+// Why r cannot be written unchanged: a number (or a string that is one) which its column's
+// affinity would store as another value; empty when none would be.
+std::string SqliteSink::changed_number(const Record& r) const {
+  if (m_converting.empty()) return {};
+  for (const auto& m : r.fields()) {
+    const Value& v = m.value;
+    bool number = v.kind() == Value::Kind::Number;
+    if (!number && !(v.kind() == Value::Kind::String && is_sql_number(v.text()))) continue;
+    auto at = m_converting.find(ascii_lower(m.key));
+    if (at == m_converting.end()) continue;
+    Affinity a = at->second.first;
+    std::int64_t i = 0;
+    double d = 0;
+    // A number bound as an INTEGER or a REAL keeps its value, but for an INTEGER in a REAL
+    // column; one bound as text is converted as a string would be.
+    if (number) {
+      NumberStorage bound = storage_of(v.text(), i, d);
+      if (bound == NumberStorage::Real || (bound == NumberStorage::Integer && a != Affinity::Real))
+        continue;
+    }
+    if (sqlite_keeps_value(v.text(), a)) continue;
+    return fmt::format(
+        "field '{}': column '{}' (declared {}) would store {} as {}; a column declared TEXT, or "
+        "with no type, keeps it as it is",
+        m.key, m.key, at->second.second, v.text(), *sqlite_stored_number(v.text(), a));
+  }
+  return {};
 }
 
 namespace {
@@ -538,10 +585,12 @@ WriteResult SqliteSink::write(const Sourced& in) {
     m_db.exec(fmt::format("ALTER TABLE {} ADD COLUMN {}{}", quote_identifier(m_opts.table),
                           quote_identifier(m.key), declared_type(type)));
     m_columns.push_back(m.key);
+    track_affinity(m.key, declared_type(type));
     m_typing.add(m.key, stored_as(column_kind(declared_type(type).c_str())),
                  type == ColumnType::Unknown);
   }
   if (m_typing.any_provisional()) retype_columns(r);
+  if (std::string why = changed_number(r); !why.empty()) return {WriteOutcome::Rejected, why};
   const Statements& st = statements_for(r);
   m_typing.count(r, m_last_kinds);
   int rc = step(st.write, r);

@@ -77,6 +77,13 @@ std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, co
   return schema_file.empty() ? columns_from_record(first) : read_schema_file(schema_file);
 }
 
+std::string ascii_lower(std::string_view name) {
+  std::string out(name);
+  for (char& c : out)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return out;
+}
+
 bool same_identifier_ignoring_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {

@@ -7,11 +7,15 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "etl/checkpoint.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
+#include "etl/db/sqlite_affinity.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -105,6 +109,8 @@ class SqliteSink : public Sink {
   Statements prepare_for(const Record& r);
   int step(sqlite3_stmt* st, const Record& r);
   void finalize_statements();
+  void track_affinity(const std::string& column, std::string_view declared);
+  std::string changed_number(const Record& r) const;
   SqliteDb m_db;
   ConnectorOptions m_opts;
   std::vector<std::string> m_columns;  // the table's columns
@@ -116,6 +122,8 @@ class SqliteSink : public Sink {
   std::vector<std::string> m_last_keys;
   std::vector<StoredAs> m_last_kinds;  // of m_last_keys' columns
   ColumnTyping m_typing;
+  // The columns that may turn a value into a number (lower-cased name: affinity, declared type).
+  std::unordered_map<std::string, std::pair<Affinity, std::string>> m_converting;
   const Statements* m_last_statements = nullptr;
   std::string m_step_error;                                      // of the last step that failed
   std::uint64_t m_inserted = 0, m_updated = 0, m_unchanged = 0;  // upsert's outcomes

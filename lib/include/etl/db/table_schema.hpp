@@ -49,5 +49,7 @@ struct NameRules {
 std::string unstorable_names(const Record& r, NameRules rules);
 // Column names as SQLite compares them: ASCII letters in either case are the same.
 bool same_identifier_ignoring_case(std::string_view a, std::string_view b);
+// name with A-Z as a-z: the key of a name where names ignore ASCII case.
+std::string ascii_lower(std::string_view name);
 
 }  // namespace etl
