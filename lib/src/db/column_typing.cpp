@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "etl/db/sqlite_affinity.hpp"
+#include "etl/db/sql_number.hpp"
 
 namespace etl {
 

@@ -221,7 +221,7 @@ std::string FamilySink::ensure_columns(Table& t, const Record& row, const std::s
   bool fold = m_target->name_rules().ignore_case;
   if (std::string why = unstorable_names(row, m_target->name_rules()); !why.empty())
     return which + why;
-  if (std::string why = m_target->unstorable_value(row); !why.empty()) return which + why;
+  if (std::string why = m_target->unstorable_value(t.name, row); !why.empty()) return which + why;
   for (const auto& m : row.fields()) {
     bool known = std::any_of(t.columns.begin(), t.columns.end(), [&](const std::string& c) {
       return fold ? same_identifier_ignoring_case(c, m.key) : c == m.key;

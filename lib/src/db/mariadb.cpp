@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "etl/binary.hpp"
+#include "etl/db/sql_number.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
@@ -17,7 +18,8 @@
 namespace etl {
 namespace {
 
-constexpr unsigned kBinaryCharset = 63;  // the "binary" character set: bytes, not text
+constexpr unsigned kBinaryCharset = 63;     // the "binary" character set: bytes, not text
+constexpr unsigned kNotFixedDecimals = 31;  // a FLOAT or DOUBLE without (M,D)
 
 std::string percent_decoded(std::string_view s) {
   std::string out;
@@ -249,6 +251,10 @@ MariaDbColumn mariadb_column(const MYSQL_FIELD& f) {
   c.year = f.type == MYSQL_TYPE_YEAR;
   if (f.type == MYSQL_TYPE_DECIMAL || f.type == MYSQL_TYPE_NEWDECIMAL || c.time)
     c.scale = static_cast<int>(f.decimals);
+  if (f.type == MYSQL_TYPE_FLOAT || f.type == MYSQL_TYPE_DOUBLE) {
+    c.float_bytes = f.type == MYSQL_TYPE_FLOAT ? 4 : 8;
+    if (f.decimals < kNotFixedDecimals) c.scale = static_cast<int>(f.decimals);  // FLOAT(7,2)
+  }
   return c;
 }
 
@@ -275,10 +281,24 @@ std::string unfit_time(const MariaDbColumn& c, const Value& v) {
   return fmt::format("{} has more second fractions than the column keeps ({})", v.text(), c.scale);
 }
 
+// A FLOAT or DOUBLE column holds the nearest binary number, and FLOAT(M,D) rounds to D places:
+// a value that would become another is refused.
+std::string unfit_float(const MariaDbColumn& c, const Value& v) {
+  if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return "";
+  if (!is_sql_number(v.text())) return "";  // the server refuses what is no number
+  if (c.scale >= 0 && last_digit_exponent(number_value_form(v.text())) < -c.scale)
+    return fmt::format("{} has more places than the column's {}", v.text(), c.scale);
+  if (auto stored = float_changes(v.text(), c.float_bytes))
+    return fmt::format("{} would be stored as {} ({})", v.text(), *stored,
+                       c.float_bytes == 4 ? "FLOAT" : "DOUBLE");
+  return "";
+}
+
 }  // namespace
 
 std::string mariadb_unfit(const MariaDbColumn& c, const Value& v) {
   if (c.time) return unfit_time(c, v);
+  if (c.float_bytes) return unfit_float(c, v);
   if (c.year && (v.kind() == Value::Kind::Number || v.kind() == Value::Kind::String) &&
       v.text().size() != 4 && v.text() != "0")
     return fmt::format("{} is not a four-digit year (the server reads '24' as 2024)", v.text());
@@ -306,10 +326,10 @@ MariaDbSource::MariaDbSource(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file), m_name(m_conn.name()) {
   if (o.table.empty() == o.query.empty())
     throw UsageError("a mariadb source needs exactly one of --table or --query");
-  std::string sql = o.query.empty() ? "SELECT * FROM " + mariadb_quote_name(o.table) : o.query;
   if (!o.table.empty()) m_name += "#" + o.table;
   // Sources only read, from one snapshot: a --query that would write fails.
   m_conn.exec("START TRANSACTION WITH CONSISTENT SNAPSHOT, READ ONLY");
+  std::string sql = o.query.empty() ? table_select(o.table) : o.query;
   if (mysql_real_query(m_conn.handle(), sql.data(), sql.size()) != 0) {
     bool writes = m_conn.error_number() == 1792;  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
     throw UsageError(fmt::format("{}: {}{}", m_name, m_conn.error(),
@@ -327,10 +347,38 @@ MariaDbSource::MariaDbSource(const std::string& url, const ConnectorOptions& o)
   }
   try {
     refuse_repeated_columns(m_names, m_name);
+    for (unsigned i = 0; i < n; ++i)
+      if (fields[i].type == MYSQL_TYPE_FLOAT)
+        throw UsageError(fmt::format(
+            "{}: the query's column '{}' is FLOAT, which the server sends with 6 significant "
+            "digits (16777216 as 16777200): select CAST(… AS DOUBLE) to read it exactly",
+            m_name, m_names[i]));
   } catch (...) {
     release_result();  // the destructor does not run for a constructor that throws
     throw;
   }
+}
+
+// SELECT of every column of a table, a FLOAT as a DOUBLE: the server writes a FLOAT with 6
+// significant digits (16777216 as 16777200), a DOUBLE with all it needs, and a FLOAT's value is
+// a DOUBLE's exactly (read back to the FLOAT's shortest text in convert()).
+std::string MariaDbSource::table_select(const std::string& table) {
+  std::string quoted = mariadb_quote_name(table);
+  std::string probe = "SELECT * FROM " + quoted + " LIMIT 0";
+  if (mysql_real_query(m_conn.handle(), probe.data(), probe.size()) != 0)
+    throw UsageError(fmt::format("{}: {}", m_name, m_conn.error()));
+  std::unique_ptr<MYSQL_RES, void (*)(MYSQL_RES*)> r(mysql_store_result(m_conn.handle()),
+                                                     mysql_free_result);
+  if (!r) throw UsageError(fmt::format("{}: {}", m_name, m_conn.error()));
+  std::string columns;
+  MYSQL_FIELD* fields = mysql_fetch_fields(r.get());
+  for (unsigned i = 0; i < mysql_num_fields(r.get()); ++i) {
+    std::string name = mariadb_quote_name(std::string(fields[i].name, fields[i].name_length));
+    bool single = fields[i].type == MYSQL_TYPE_FLOAT;
+    m_single.push_back(single);
+    columns += (i ? ", " : "") + (single ? "CAST(" + name + " AS DOUBLE) AS " + name : name);
+  }
+  return "SELECT " + columns + " FROM " + quoted;
 }
 
 MariaDbSource::~MariaDbSource() {
@@ -368,7 +416,10 @@ void MariaDbSource::convert(std::size_t col, std::string_view text, Value& v) {
       v.set_number(text);
       break;
     case MariaDbKind::Float:
-      if (is_json_number(text))
+      if (col < m_single.size() && m_single[col] && is_json_number(text))  // a FLOAT's value
+        v.set_number(
+            shortest_text(static_cast<float>(std::strtod(std::string(text).c_str(), nullptr))));
+      else if (is_json_number(text))
         v.set_number(text);
       else
         v.set_string(text);

@@ -4,6 +4,8 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <map>
+
 #include "etl/db/family_sink.hpp"
 #include "etl/db/postgres.hpp"
 #include "etl/error.hpp"
@@ -31,11 +33,12 @@ class PgFamilyTarget : public FamilyTarget {
 
   void exec(const std::string& sql) override { m_conn.exec(sql); }
   NameRules name_rules() const override { return kPgNames; }
-  std::string unstorable_value(const Record& r) const override {
+  std::string unstorable_value(const std::string& table, const Record& r) const override {
     for (const auto& m : r.fields())
       if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)
         return fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key);
-    return "";
+    auto at = m_rounding.find(table);
+    return at == m_rounding.end() ? "" : at->second.changed_number(r);
   }
 
   // A round trip per statement is the cost here: whole batches go through COPY instead.
@@ -55,11 +58,16 @@ class PgFamilyTarget : public FamilyTarget {
   std::vector<std::string> columns(const std::string& table) override {
     std::string quoted = pg_quote_name(table);
     auto r = m_conn.query(
-        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > 0 AND "
-        "NOT attisdropped ORDER BY attnum",
+        "SELECT attname, atttypid, atttypmod FROM pg_attribute WHERE attrelid = to_regclass($1) "
+        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
         {quoted.c_str()});
     std::vector<std::string> out;
-    for (int i = 0; i < PQntuples(r.get()); ++i) out.emplace_back(PQgetvalue(r.get(), i, 0));
+    PgRoundingColumns& rounding = m_rounding[table];
+    for (int i = 0; i < PQntuples(r.get()); ++i) {
+      out.emplace_back(PQgetvalue(r.get(), i, 0));
+      rounding.add(out.back(), static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))),
+                   std::stoi(PQgetvalue(r.get(), i, 2)));
+    }
     return out;
   }
 
@@ -186,6 +194,7 @@ class PgFamilyTarget : public FamilyTarget {
 
   PgConnection m_conn;
   std::vector<std::string> m_texts;
+  std::map<std::string, PgRoundingColumns> m_rounding;  // by table, as columns() read it
 };
 
 }  // namespace

@@ -131,13 +131,14 @@ void PgSink::ensure_table(const Record& first) {
   m_table_ready = true;
   std::string quoted = pg_quote_name(m_opts.table);
   auto r = m_conn.query(
-      "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = to_regclass($1) AND attnum > "
-      "0 AND NOT attisdropped ORDER BY attnum",
+      "SELECT attname, atttypid, atttypmod FROM pg_attribute WHERE attrelid = to_regclass($1) "
+      "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
       {quoted.c_str()});
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
-    m_typing.add(m_columns.back(),
-                 stored_as(pg_kind(static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))))));
+    auto type = static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1)));
+    m_typing.add(m_columns.back(), stored_as(pg_kind(type)));
+    m_rounding.add(m_columns.back(), type, std::stoi(PQgetvalue(r.get(), i, 2)));
   }
   m_grows = m_opts.sink.add_columns;
   if (m_columns.empty()) {
@@ -203,6 +204,8 @@ WriteResult PgSink::write(const Sourced& in) {
       return {WriteOutcome::Rejected,
               fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key)};
   }
+  if (std::string why = m_rounding.changed_number(r); !why.empty())
+    return {WriteOutcome::Rejected, why};
   add_missing_columns(r);
   if (m_typing.any_provisional()) retype_columns(r);
   // A batch is COPYed with one column list: a record with other fields starts a new batch.

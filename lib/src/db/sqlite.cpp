@@ -13,6 +13,7 @@
 
 #include "etl/binary.hpp"
 #include "etl/checkpoint.hpp"
+#include "etl/db/sql_number.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/io.hpp"
@@ -30,12 +31,6 @@ bool contains_ci(std::string haystack, const char* needle) {
   return haystack.find(needle) != std::string::npos;
 }
 
-std::string double_text(double d) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, d);
-  return std::string(buf, r.ptr);
-}
-
 // The exact storage of a number's text: INTEGER, REAL or (when neither is exact) TEXT.
 enum class NumberStorage { Integer, Real, Text };
 NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
@@ -43,7 +38,7 @@ NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
   if (ri.ec == std::errc() && ri.ptr == t.data() + t.size() && std::to_string(i) == t)
     return NumberStorage::Integer;
   auto rd = std::from_chars(t.data(), t.data() + t.size(), d);
-  if (rd.ec == std::errc() && rd.ptr == t.data() + t.size() && double_text(d) == t)
+  if (rd.ec == std::errc() && rd.ptr == t.data() + t.size() && shortest_text(d) == t)
     return NumberStorage::Real;
   return NumberStorage::Text;
 }
@@ -185,7 +180,7 @@ void read_column(sqlite3_stmt* st, int col, ColumnKind kind, Value& v) {
     case SQLITE_FLOAT: {  // ±Infinity has no JSON number: a string, as PostgreSQL's is
       double d = sqlite3_column_double(st, col);
       if (std::isfinite(d))
-        v.set_number(double_text(d));
+        v.set_number(shortest_text(d));
       else
         v.set_string(std::isnan(d) ? "NaN" : d > 0 ? "Infinity" : "-Infinity");
       break;

@@ -73,7 +73,10 @@ class FamilyTarget {
   virtual void exec(const std::string& sql) = 0;
   virtual NameRules name_rules() const = 0;  // SQLite's ignore ASCII case; PostgreSQL's are cut
   // Why the database cannot hold one of the row's values as it is, or empty.
-  virtual std::string unstorable_value(const Record&) const { return ""; }
+  // Why a row of `table` cannot be stored as it is (a value the column would change), or "".
+  virtual std::string unstorable_value(const std::string& /*table*/, const Record&) const {
+    return "";
+  }
   // The table's columns; empty when there is no such table.
   virtual std::vector<std::string> columns(const std::string& table) = 0;
   // parent_table and parent_key: the foreign key of a child table, when not empty.

@@ -84,6 +84,7 @@ struct MariaDbColumn {
   bool time = false;     // DATETIME, TIMESTAMP or TIME: scale is the second fractions kept
   bool year = false;     // YEAR: the server reads '24' as 2024
   int scale = -1;        // DECIMAL's places, a time's second fractions
+  int float_bytes = 0;   // FLOAT 4, DOUBLE 8: binary, so 9007199254740993 is 9007199254740992
 };
 MariaDbColumn mariadb_column(const st_mysql_field& field);
 // Why v cannot go into the column unchanged, or empty.
@@ -103,11 +104,13 @@ class MariaDbSource : public Source {
  private:
   void convert(std::size_t col, std::string_view text, Value& v);
   void release_result();
+  std::string table_select(const std::string& table);
   MariaDbConnection m_conn;
   st_mysql_res* m_result = nullptr;
   std::string m_name;
   std::vector<std::string> m_names;
   std::vector<MariaDbKind> m_kinds;
+  std::vector<bool> m_single;  // by column: a FLOAT read as a DOUBLE (table_select)
   std::map<std::string, std::uint64_t> m_zero_dates;  // per column
   std::uint64_t m_row = 0;
   bool m_done = false;

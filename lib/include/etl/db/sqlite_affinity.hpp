@@ -15,10 +15,6 @@ enum class Affinity { Integer, Text, Blob, Real, Numeric };
 // The affinity of a declared type, by SQLite's rules in their order.
 Affinity affinity_of(std::string_view declared_type);
 
-// Whether text (surrounding spaces allowed) is a number SQLite converts under a numeric
-// affinity: [+-] digits [. digits] [e [+-] digits], or [+-] . digits …; never hex.
-bool is_sql_number(std::string_view text);
-
 // The text SQLite reads back for `text` stored in a column of affinity a (an integer's digits,
 // a REAL's shortest form, "Infinity" past a double's range), or nullopt when it keeps the text.
 std::optional<std::string> sqlite_stored_number(std::string_view text, Affinity a);

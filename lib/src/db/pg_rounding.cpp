@@ -1,0 +1,55 @@
+#include "etl/db/pg_rounding.hpp"
+
+#include <fmt/format.h>
+
+#include "etl/db/sql_number.hpp"
+
+namespace etl {
+namespace {
+
+constexpr unsigned kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+
+}  // namespace
+
+void PgRoundingColumns::add(const std::string& column, unsigned type_oid, int typmod) {
+  if (type_oid == kFloat4) {
+    m_rules[column] = {Kind::Float4, 0, "real"};
+  } else if (type_oid == kFloat8) {
+    m_rules[column] = {Kind::Float8, 0, "double precision"};
+  } else if (type_oid == kNumeric && typmod >= 4) {  // numeric(p,s); without typmod: exact
+    int precision = ((typmod - 4) >> 16) & 0xffff;
+    int scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;  // (negative since PostgreSQL 15)
+    m_rules[column] = {Kind::Numeric, scale, fmt::format("numeric({},{})", precision, scale)};
+  }
+}
+
+std::string PgRoundingColumns::changed_number(const Record& r) const {
+  if (m_rules.empty()) return {};
+  for (const auto& m : r.fields()) {
+    auto at = m_rules.find(m.key);
+    if (at == m_rules.end()) continue;
+    if (std::string why = why_changed(m, at->second); !why.empty()) return why;
+  }
+  return {};
+}
+
+// (A number too large for the type is the server's error: loud already.)
+std::string PgRoundingColumns::why_changed(const Member& m, const Rule& rule) const {
+  const Value& v = m.value;
+  bool text = v.kind() == Value::Kind::String;
+  if (v.kind() != Value::Kind::Number && !text) return {};
+  if (!is_sql_number(v.text())) return {};
+  if (rule.kind == Kind::Numeric) {
+    if (last_digit_exponent(number_value_form(v.text())) >= -rule.scale) return {};
+    std::string to = rule.scale >= 0 ? fmt::format("{} places", rule.scale)
+                                     : "a multiple of 1" + std::string(-rule.scale, '0');
+    return fmt::format("field '{}': column '{}' ({}) would round {} to {}", m.key, m.key, rule.type,
+                       v.text(), to);
+  }
+  auto stored = float_changes(v.text(), rule.kind == Kind::Float4 ? 4 : 8);
+  if (!stored) return {};
+  return fmt::format("field '{}': column '{}' ({}) would store {} as {}", m.key, m.key, rule.type,
+                     v.text(), *stored);
+}
+
+}  // namespace etl
