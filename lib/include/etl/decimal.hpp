@@ -12,6 +12,7 @@
 namespace etl {
 
 __extension__ typedef __int128 int128;
+__extension__ typedef unsigned __int128 uint128;
 
 struct DecimalError : std::runtime_error {
   using std::runtime_error::runtime_error;

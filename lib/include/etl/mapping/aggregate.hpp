@@ -74,8 +74,7 @@ class Aggregator {
     std::int64_t count = 0;
     bool has = false;
     Decimal sum() const {
-      int128 high = static_cast<std::int64_t>(m_high);
-      return Decimal((high << 64) | static_cast<int128>(m_low), m_scale);
+      return Decimal(static_cast<int128>((uint128{m_high} << 64) | m_low), m_scale);
     }
     void set_sum(const Decimal& d) {
       m_low = static_cast<std::uint64_t>(d.coefficient());
