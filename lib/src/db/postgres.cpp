@@ -156,10 +156,8 @@ PgKind pg_kind(unsigned t) {
 
 void pg_text_to_value(PgKind kind, std::string_view text, Value& v) {
   switch (kind) {
-    case PgKind::Number:
-      v.set_number(text);
-      break;
-    case PgKind::Float:  // NaN and ±Infinity have no JSON number: kept as strings
+    case PgKind::Number:  // numeric's NaN and ±Infinity have no JSON number: strings
+    case PgKind::Float:
       if (is_json_number(text))
         v.set_number(text);
       else
