@@ -163,3 +163,37 @@ TEST_CASE("a value is kept when SQLite's number for it has the same value", "[sq
   CHECK_FALSE(etl::sqlite_keeps_value("1e400", Affinity::Numeric));
   CHECK_FALSE(etl::sqlite_keeps_value("1e-400", Affinity::Numeric));
 }
+
+#include "etl/db/sql_number.hpp"
+
+TEST_CASE("numbers as databases read them: text, value, places and binary floats", "[sqlite]") {
+  for (const char* t : {"0", "-0", "007", " 42 ", "+5", ".5", "5.", "-.5e-3", "1E+2"})
+    CHECK(etl::is_sql_number(t));
+  for (const char* t : {"", " ", "+", ".", "e3", "1e", "1e+", "0x10", "1_000", "NaN", "12abc"})
+    CHECK_FALSE(etl::is_sql_number(t));
+  // Two texts have one value form exactly when their values are equal.
+  CHECK(etl::number_value_form("19.990") == etl::number_value_form("19.99"));
+  CHECK(etl::number_value_form("1e2") == etl::number_value_form("100.000"));
+  CHECK(etl::number_value_form("-0.0") == etl::number_value_form("0"));
+  CHECK(etl::number_value_form(" +007 ") == etl::number_value_form("7"));
+  CHECK(etl::number_value_form("0.001") == etl::number_value_form("1e-3"));
+  CHECK(etl::number_value_form("1.5") != etl::number_value_form("-1.5"));
+  CHECK(etl::number_value_form("12345678901234567890") !=
+        etl::number_value_form("12345678901234567891"));
+  // The exponent of the last significant digit: a scale s holds the value when it is >= -s.
+  CHECK(etl::last_digit_exponent(etl::number_value_form("19.990")) == -2);
+  CHECK(etl::last_digit_exponent(etl::number_value_form("1.005")) == -3);
+  CHECK(etl::last_digit_exponent(etl::number_value_form("12300")) == 2);
+  CHECK(etl::last_digit_exponent(etl::number_value_form("0")) > 1000);
+  // Binary floats: what a column would hold instead, or nothing when it keeps the value.
+  CHECK_FALSE(etl::float_changes("0.1", 8));
+  CHECK_FALSE(etl::float_changes("0.1", 4));
+  CHECK_FALSE(etl::float_changes("16777216", 4));
+  CHECK(etl::float_changes("16777217", 4) == std::optional<std::string>("16777216"));
+  CHECK(etl::float_changes("9007199254740993", 8) ==
+        std::optional<std::string>("9007199254740992"));
+  CHECK(etl::float_changes("0.1000000000000000055511151231257827", 8) ==
+        std::optional<std::string>("0.1"));
+  CHECK_FALSE(etl::float_changes("1e400", 8));  // out of range: the server's error
+  CHECK_FALSE(etl::float_changes("abc", 8));
+}
