@@ -9,6 +9,7 @@
 
 #include "etl/binary.hpp"
 #include "etl/db/sql_number.hpp"
+#include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
@@ -403,7 +404,7 @@ std::vector<std::string> MariaDbSource::time_columns() const {
 }
 
 std::vector<std::string> MariaDbSource::notes() const {
-  std::vector<std::string> out;
+  std::vector<std::string> out = json_as_text_notes(m_json_as_text);
   for (const auto& [column, n] : m_zero_dates)
     out.push_back(
         fmt::format("column '{}': {} zero dates (0000-00-00) read as their text", column, n));
@@ -438,7 +439,10 @@ void MariaDbSource::convert(std::size_t col, std::string_view text, Value& v) {
       break;
     }
     case MariaDbKind::Json:
-      if (parse_json(text, v)) v.set_string(text);
+      if (parse_json(text, v)) {
+        v.set_string(text);
+        ++m_json_as_text[m_names[col]];
+      }
       break;
     case MariaDbKind::Bytes:
       v = bytes_value(text);

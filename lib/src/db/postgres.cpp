@@ -358,6 +358,8 @@ PgSource::~PgSource() {
 void PgSource::convert(std::size_t col, std::string_view text, Value& v) {
   decode_copy_field(text, m_field);
   pg_text_to_value(m_kinds[col], m_field, v);
+  if (m_kinds[col] == PgKind::Json && v.kind() == Value::Kind::String)
+    ++m_json_as_text[m_names[col]];
 }
 
 bool PgSource::next(Sourced& out) {

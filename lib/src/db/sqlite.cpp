@@ -332,6 +332,8 @@ bool SqliteSource::next(Sourced& out) {
   for (std::size_t i = 0; i < m_names.size(); ++i) {
     Value& v = rec[i].value;
     read_column(m_stmt, static_cast<int>(i), m_kinds[i], v);
+    if (m_kinds[i] == ColumnKind::Json && v.kind() == Value::Kind::String)
+      ++m_json_as_text[m_names[i]];
     if (m_scales[i] > 0) pad_to_scale(v, m_scales[i]);
     // SQLite does not check that TEXT is UTF-8; NDJSON must be. The row is rejected, its value
     // shown as bytes, so that nothing invalid is ever written.

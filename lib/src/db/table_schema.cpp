@@ -77,6 +77,16 @@ std::vector<ColumnSpec> columns_for_new_table(const std::string& schema_file, co
   return schema_file.empty() ? columns_from_record(first) : read_schema_file(schema_file);
 }
 
+std::vector<std::string> json_as_text_notes(const std::map<std::string, std::uint64_t>& counts) {
+  std::vector<std::string> out;
+  for (const auto& [column, n] : counts)
+    out.push_back(fmt::format(
+        "column '{}': {} values that are not JSON etlkit reads (a key twice, nesting too deep, "
+        "or no JSON) read as their text",
+        column, n));
+  return out;
+}
+
 std::string ascii_lower(std::string_view name) {
   std::string out(name);
   for (char& c : out)

@@ -111,7 +111,8 @@ class MariaDbSource : public Source {
   std::vector<std::string> m_names;
   std::vector<MariaDbKind> m_kinds;
   std::vector<bool> m_single;  // by column: a FLOAT read as a DOUBLE (table_select)
-  std::map<std::string, std::uint64_t> m_zero_dates;  // per column
+  std::map<std::string, std::uint64_t> m_zero_dates;    // per column
+  std::map<std::string, std::uint64_t> m_json_as_text;  // per column
   std::uint64_t m_row = 0;
   bool m_done = false;
 };

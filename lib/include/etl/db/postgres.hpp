@@ -7,6 +7,7 @@
 // server's reason and the others are written. Identifiers are quoted and values travel as COPY
 // data or parameters: nothing in a record or a mapping becomes SQL.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <set>
 #include <string>
@@ -94,12 +95,15 @@ class PgSource : public Source {
   bool next(Sourced& out) override;
   std::vector<std::string> time_columns() const override;
 
+  std::vector<std::string> notes() const override { return json_as_text_notes(m_json_as_text); }
+
  private:
   void convert(std::size_t col, std::string_view text, Value& v);
   std::string since_clause(const ConnectorOptions& o) const;
   PgConnection m_conn;
   std::string m_name;
   std::vector<std::string> m_names;
+  std::map<std::string, std::uint64_t> m_json_as_text;  // per column
   std::vector<PgKind> m_kinds;
   std::uint64_t m_row = 0;
   bool m_done = false;

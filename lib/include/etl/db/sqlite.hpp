@@ -16,6 +16,7 @@
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
 #include "etl/db/sqlite_affinity.hpp"
+#include "etl/db/table_schema.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
@@ -70,6 +71,7 @@ class SqliteSource : public Source {
   ~SqliteSource() override;
   bool next(Sourced& out) override;
   std::vector<std::string> time_columns() const override { return m_time_columns; }
+  std::vector<std::string> notes() const override { return json_as_text_notes(m_json_as_text); }
 
  private:
   void push_since(const ConnectorOptions& o);
@@ -81,6 +83,7 @@ class SqliteSource : public Source {
   std::vector<ColumnKind> m_kinds;
   std::vector<int> m_scales;  // declared_scale of each column
   std::vector<std::string> m_time_columns;
+  std::map<std::string, std::uint64_t> m_json_as_text;  // per column
   std::uint64_t m_row = 0;
 };
 

@@ -2,6 +2,8 @@
 // The columns of a table etl-load creates: from --schema FILE (a JSON object of column: text |
 // number | integer | boolean | json | bytes | date | timestamp | timestamptz), else from the
 // first record's values. Each database maps these logical types to its own.
+#include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -49,6 +51,11 @@ struct NameRules {
 std::string unstorable_names(const Record& r, NameRules rules);
 // Column names as SQLite compares them: ASCII letters in either case are the same.
 bool same_identifier_ignoring_case(std::string_view a, std::string_view b);
+// The notes of a source whose JSON columns held values etlkit does not read as JSON (a key
+// twice in an object, nesting too deep, or no JSON at all): those are read as their text, and
+// said so, column by column.
+std::vector<std::string> json_as_text_notes(const std::map<std::string, std::uint64_t>& counts);
+
 // name with A-Z as a-z: the key of a name where names ignore ASCII case.
 std::string ascii_lower(std::string_view name);
 
