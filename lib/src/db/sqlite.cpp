@@ -420,7 +420,12 @@ const SqliteSink::Statements& SqliteSink::statements_for(const Record& r) {
   for (std::size_t i = 0; same && i < fields.size(); ++i) same = fields[i].key == m_last_keys[i];
   if (same) return *m_last_statements;
   m_last_keys.clear();
-  for (const auto& m : fields) m_last_keys.push_back(m.key);
+  m_last_converting.clear();
+  for (const auto& m : fields) {
+    m_last_keys.push_back(m.key);
+    auto at = m_converting.find(ascii_lower(m.key));
+    m_last_converting.push_back(at == m_converting.end() ? nullptr : &at->second);
+  }
   m_last_kinds = m_typing.kinds_of(r);
   std::string signature;
   for (const auto& m : fields) {
@@ -463,16 +468,19 @@ void SqliteSink::track_affinity(const std::string& column, std::string_view decl
 }
 
 // Why r cannot be written unchanged: a number (or a string that is one) which its column's
-// affinity would store as another value; empty when none would be.
+// affinity would store as another value; empty when none would be. (After statements_for(r):
+// m_last_converting is of r's fields.)
 std::string SqliteSink::changed_number(const Record& r) const {
   if (m_converting.empty()) return {};
-  for (const auto& m : r.fields()) {
+  const auto& fields = r.fields();
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const auto* converting = m_last_converting[f];
+    if (converting == nullptr) continue;
+    const Member& m = fields[f];
     const Value& v = m.value;
     bool number = v.kind() == Value::Kind::Number;
-    if (!number && !(v.kind() == Value::Kind::String && is_sql_number(v.text()))) continue;
-    auto at = m_converting.find(ascii_lower(m.key));
-    if (at == m_converting.end()) continue;
-    Affinity a = at->second.first;
+    if (!number && v.kind() != Value::Kind::String) continue;  // (a string of no number is kept)
+    Affinity a = converting->first;
     std::int64_t i = 0;
     double d = 0;
     // A number bound as an INTEGER or a REAL keeps its value, but for an INTEGER in a REAL
@@ -486,7 +494,7 @@ std::string SqliteSink::changed_number(const Record& r) const {
     return fmt::format(
         "field '{}': column '{}' (declared {}) would store {} as {}; a column declared TEXT, or "
         "with no type, keeps it as it is",
-        m.key, m.key, at->second.second, v.text(), *sqlite_stored_number(v.text(), a));
+        m.key, m.key, converting->second, v.text(), *sqlite_stored_number(v.text(), a));
   }
   return {};
 }
@@ -587,8 +595,8 @@ WriteResult SqliteSink::write(const Sourced& in) {
                  type == ColumnType::Unknown);
   }
   if (m_typing.any_provisional()) retype_columns(r);
-  if (std::string why = changed_number(r); !why.empty()) return {WriteOutcome::Rejected, why};
   const Statements& st = statements_for(r);
+  if (std::string why = changed_number(r); !why.empty()) return {WriteOutcome::Rejected, why};
   m_typing.count(r, m_last_kinds);
   int rc = step(st.write, r);
   WriteResult result;

@@ -127,6 +127,7 @@ class SqliteSink : public Sink {
   ColumnTyping m_typing;
   // The columns that may turn a value into a number (lower-cased name: affinity, declared type).
   std::unordered_map<std::string, std::pair<Affinity, std::string>> m_converting;
+  std::vector<const std::pair<Affinity, std::string>*> m_last_converting;  // of m_last_keys
   const Statements* m_last_statements = nullptr;
   std::string m_step_error;                                      // of the last step that failed
   std::uint64_t m_inserted = 0, m_updated = 0, m_unchanged = 0;  // upsert's outcomes
