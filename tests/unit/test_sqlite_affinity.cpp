@@ -197,3 +197,31 @@ TEST_CASE("numbers as databases read them: text, value, places and binary floats
   CHECK_FALSE(etl::float_changes("1e400", 8));  // out of range: the server's error
   CHECK_FALSE(etl::float_changes("abc", 8));
 }
+
+TEST_CASE("a short decimal is kept by any binary float of its digits", "[sqlite]") {
+  // What short_decimal lets through with no conversion, a conversion keeps too.
+  std::mt19937_64 rng(5);
+  for (int i = 0; i < 20000; ++i) {
+    std::string digits;
+    std::size_t n = 1 + rng() % 15;
+    for (std::size_t k = 0; k < n; ++k) digits.push_back(static_cast<char>('0' + rng() % 10));
+    std::size_t point = rng() % (digits.size() + 1);
+    std::string text =
+        (rng() % 2 ? "-" : "") + digits.substr(0, point) + "." + digits.substr(point);
+    if (text.back() == '.') text.pop_back();
+    if (text.empty() || text == "-" || text.front() == '.' || text.starts_with("-.")) continue;
+    INFO(text);
+    REQUIRE(etl::short_decimal(text, 15));
+    double d = std::strtod(text.c_str(), nullptr);
+    CHECK(etl::number_value_form(etl::shortest_text(d)) == etl::number_value_form(text));
+    if (etl::short_decimal(text, 6)) {
+      float f = std::strtof(text.c_str(), nullptr);
+      CHECK(etl::number_value_form(etl::shortest_text(f)) == etl::number_value_form(text));
+    }
+  }
+  CHECK_FALSE(etl::short_decimal("1234567890123456", 15));
+  CHECK_FALSE(etl::short_decimal("1e5", 15));
+  CHECK_FALSE(etl::short_decimal("0." + std::string(400, '0') + "1", 15));
+  CHECK_FALSE(etl::short_decimal("0." + std::string(45, '0') + "1", 6));  // below a float's range
+  CHECK_FALSE(etl::float_changes("0." + std::string(45, '0') + "1", 4) == std::nullopt);
+}

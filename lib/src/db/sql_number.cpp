@@ -94,8 +94,27 @@ long long last_digit_exponent(const std::string& value_form) {
   return std::stoll(value_form.substr(e + 1));
 }
 
+bool short_decimal(std::string_view t, std::size_t digits) {
+  if (!t.empty() && t.front() == '-') t.remove_prefix(1);
+  // Short enough that its value is well inside the type's range, far from 0 too: a float holds
+  // 1e-37 to 1e37, a double 1e-307 to 1e307.
+  if (t.empty() || t.size() > (digits <= 6 ? 36 : 300)) return false;
+  std::size_t seen = 0, significant = 0;
+  bool point = false;
+  for (char c : t) {
+    if (c == '.' && !point) {
+      point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') return false;
+    ++seen;
+    if (c != '0' || significant > 0) ++significant;
+  }
+  return seen > 0 && significant <= digits;
+}
+
 std::optional<std::string> float_changes(std::string_view text, int bytes) {
-  if (!is_sql_number(text)) return std::nullopt;
+  if (short_decimal(text, bytes == 4 ? 6 : 15) || !is_sql_number(text)) return std::nullopt;
   std::string t(sql_trimmed(text));
   std::string stored;
   if (bytes == 4) {

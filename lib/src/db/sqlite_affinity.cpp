@@ -56,31 +56,11 @@ bool small_integer(std::string_view t) {
   return true;
 }
 
-// A plain decimal ([-]digits[.digits], no exponent, not too long) of at most 15 significant
-// digits: the double nearest it prints back as the same value (DBL_DIG), whichever way the
-// column stores it. (Zeros after the first nonzero digit count: a few values take the long way.)
-bool short_decimal(std::string_view t) {
-  if (!t.empty() && t.front() == '-') t.remove_prefix(1);
-  if (t.empty() || t.size() > 300) return false;
-  std::size_t digits = 0, significant = 0;
-  bool point = false;
-  for (char c : t) {
-    if (c == '.' && !point) {
-      point = true;
-      continue;
-    }
-    if (c < '0' || c > '9') return false;
-    ++digits;
-    if (c != '0' || significant > 0) ++significant;
-  }
-  return digits > 0 && significant <= 15;
-}
-
 }  // namespace
 
 bool sqlite_keeps_value(std::string_view text, Affinity a) {
   // (most values: no work)
-  if ((a != Affinity::Real && small_integer(text)) || short_decimal(text)) return true;
+  if ((a != Affinity::Real && small_integer(text)) || short_decimal(text, 15)) return true;
   std::optional<std::string> stored = sqlite_stored_number(text, a);
   if (!stored || *stored == sql_trimmed(text)) return true;
   if (*stored == "Infinity" || *stored == "-Infinity") return false;  // no number has its value

@@ -22,6 +22,12 @@ bool is_sql_number(std::string_view text);
 // ("19.990" and "19.99" give "1999e-2"; "-0" and "0" give "0"), with no limit on digits.
 std::string number_value_form(std::string_view text);
 
+// Whether text is a plain decimal ([-]digits[.digits], no exponent, short enough to be inside
+// the type's range) of at most `digits` significant digits (zeros after the first nonzero digit
+// count): with 15 the double nearest it prints back as the same value (DBL_DIG), with 6 the float
+// (FLT_DIG). Cheap: most numbers need no conversion to know that a binary column keeps them.
+bool short_decimal(std::string_view text, std::size_t digits);
+
 // What a binary floating-point column (bytes 8: double precision, 4: real/FLOAT) would hold for
 // an is_sql_number text, as its shortest text, when that is another value (9007199254740993
 // becomes 9007199254740992); nullopt when the value is kept, or it is beyond the type's range
