@@ -306,17 +306,14 @@ std::string mariadb_unfit(const MariaDbColumn& c, const Value& v) {
   if (!c.integer && c.scale < 0) return "";
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return "";
   const std::string& t = v.text();
-  if (!is_json_number(t)) return "";  // the server refuses what is no number
+  // (as the server reads a number: " 7.5" and "+1.005" too; it refuses what is no number)
+  if (!is_sql_number(t)) return "";
   if (t.find_first_of("eE") != std::string::npos)
     return fmt::format("{} has an exponent; the column takes plain {}", t,
                        c.integer ? "integers" : "decimals");
-  auto dot = t.find('.');
-  std::size_t places = 0;
-  if (dot != std::string::npos)
-    for (std::size_t i = dot + 1; i < t.size(); ++i)
-      if (t[i] != '0') places = i - dot;
-  if (c.integer && places > 0) return fmt::format("{} is not an integer", t);
-  if (!c.integer && static_cast<int>(places) > c.scale)
+  long long last = last_digit_exponent(number_value_form(t));
+  if (c.integer && last < 0) return fmt::format("{} is not an integer", t);
+  if (!c.integer && last < -c.scale)
     return fmt::format("{} has more places than the column's {}", t, c.scale);
   return "";
 }
