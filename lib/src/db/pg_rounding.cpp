@@ -36,10 +36,12 @@ std::string PgRoundingColumns::changed_number(const Record& r) const {
 // (A number too large for the type is the server's error: loud already.)
 std::string PgRoundingColumns::why_changed(const Member& m, const Rule& rule) const {
   const Value& v = m.value;
-  bool text = v.kind() == Value::Kind::String;
-  if (v.kind() != Value::Kind::Number && !text) return {};
+  if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return {};
   if (!is_sql_number(v.text())) return {};
   if (rule.kind == Kind::Numeric) {
+    auto point = v.text().find('.');  // (most values: as few places as the scale, no exponent)
+    std::size_t places = point == std::string::npos ? 0 : v.text().size() - point - 1;
+    if (short_decimal(v.text(), 15) && static_cast<long long>(places) <= rule.scale) return {};
     if (last_digit_exponent(number_value_form(v.text())) >= -rule.scale) return {};
     std::string to = rule.scale >= 0 ? fmt::format("{} places", rule.scale)
                                      : "a multiple of 1" + std::string(-rule.scale, '0');

@@ -26,11 +26,6 @@
 namespace etl {
 namespace {
 
-bool contains_ci(std::string haystack, const char* needle) {
-  std::transform(haystack.begin(), haystack.end(), haystack.begin(), ::toupper);
-  return haystack.find(needle) != std::string::npos;
-}
-
 // The exact storage of a number's text: INTEGER, REAL or (when neither is exact) TEXT.
 enum class NumberStorage { Integer, Real, Text };
 NumberStorage storage_of(const std::string& t, std::int64_t& i, double& d) {
@@ -132,22 +127,22 @@ sqlite3_stmt* SqliteDb::prepare(const std::string& sql) {
 
 ColumnKind column_kind(const char* declared_type) {
   std::string d = declared_type ? declared_type : "";
-  if (contains_ci(d, "BOOL")) return ColumnKind::Boolean;
-  if (contains_ci(d, "JSON")) return ColumnKind::Json;
-  if (d.empty() || contains_ci(d, "NUM") || contains_ci(d, "DEC") || contains_ci(d, "INT") ||
-      contains_ci(d, "REAL") || contains_ci(d, "FLOA") || contains_ci(d, "DOUB"))
+  if (declares(d, "BOOL")) return ColumnKind::Boolean;
+  if (declares(d, "JSON")) return ColumnKind::Json;
+  if (d.empty() || declares(d, "NUM") || declares(d, "DEC") || declares(d, "INT") ||
+      declares(d, "REAL") || declares(d, "FLOA") || declares(d, "DOUB"))
     return ColumnKind::Numeric;
   return ColumnKind::Plain;
 }
 
 bool is_time_type(const char* declared_type) {
   std::string d = declared_type ? declared_type : "";
-  return contains_ci(d, "DATE") || contains_ci(d, "TIME");
+  return declares(d, "DATE") || declares(d, "TIME");
 }
 
 int declared_scale(const char* declared_type) {
   std::string d = declared_type ? declared_type : "";
-  if (!contains_ci(d, "NUM") && !contains_ci(d, "DEC")) return -1;
+  if (!declares(d, "NUM") && !declares(d, "DEC")) return -1;
   auto comma = d.find(',');
   if (comma == std::string::npos || d.find('(') > comma) return -1;
   int scale = std::atoi(d.c_str() + comma + 1);

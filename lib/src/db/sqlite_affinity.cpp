@@ -9,20 +9,16 @@
 #include "etl/db/table_schema.hpp"
 
 namespace etl {
-namespace {
 
-// Whether the declared type holds this word, in any case.
-bool names(std::string_view declared, std::string_view word) {
+bool declares(std::string_view declared, std::string_view word) {
   return ascii_lower(declared).find(ascii_lower(word)) != std::string::npos;
 }
 
-}  // namespace
-
 Affinity affinity_of(std::string_view d) {
-  if (names(d, "INT")) return Affinity::Integer;
-  if (names(d, "CHAR") || names(d, "CLOB") || names(d, "TEXT")) return Affinity::Text;
-  if (d.empty() || names(d, "BLOB")) return Affinity::Blob;
-  if (names(d, "REAL") || names(d, "FLOA") || names(d, "DOUB")) return Affinity::Real;
+  if (declares(d, "INT")) return Affinity::Integer;
+  if (declares(d, "CHAR") || declares(d, "CLOB") || declares(d, "TEXT")) return Affinity::Text;
+  if (d.empty() || declares(d, "BLOB")) return Affinity::Blob;
+  if (declares(d, "REAL") || declares(d, "FLOA") || declares(d, "DOUB")) return Affinity::Real;
   return Affinity::Numeric;
 }
 

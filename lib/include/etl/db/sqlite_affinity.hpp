@@ -12,6 +12,9 @@ namespace etl {
 
 enum class Affinity { Integer, Text, Blob, Real, Numeric };
 
+// Whether a declared type holds this word, in any case ("varchar(20)" holds "CHAR").
+bool declares(std::string_view declared_type, std::string_view word);
+
 // The affinity of a declared type, by SQLite's rules in their order.
 Affinity affinity_of(std::string_view declared_type);
 
