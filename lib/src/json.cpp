@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "byte_scan.hpp"
+#include "etl/bytes.hpp"
 #include "etl/json_stream.hpp"
 #include "etl/utf8.hpp"
 
@@ -452,7 +453,7 @@ void append_plain_json_string(std::string& out, char sep, std::string_view s, ch
   out.append(s.size() + 2 + (sep != 0) + (after != 0), '"');
   char* p = out.data() + at;
   if (sep != 0) *p++ = sep;
-  std::memcpy(p + 1, s.data(), s.size());
+  copy_bytes(p + 1, s.data(), s.size());
   if (after != 0) p[s.size() + 2] = after;
 }
 

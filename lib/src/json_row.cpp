@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "byte_scan.hpp"
+#include "etl/bytes.hpp"
 #include "etl/json.hpp"
 
 namespace etl {
@@ -46,13 +47,13 @@ void JsonRowWriter::append(const std::vector<std::string_view>& values, bool jso
   out.resize(at + size);
   char* p = out.data() + at;
   for (std::size_t k = 0; k < m_fields.size(); ++k) {
-    std::memcpy(p, m_prefixes[k].data(), m_prefixes[k].size());
+    copy_bytes(p, m_prefixes[k].data(), m_prefixes[k].size());
     p += m_prefixes[k].size();
     std::string_view v = values[m_fields[k]];
-    std::memcpy(p, v.data(), v.size());
+    copy_bytes(p, v.data(), v.size());
     p += v.size();
   }
-  std::memcpy(p, m_end.data(), m_end.size());
+  copy_bytes(p, m_end.data(), m_end.size());
 }
 
 void JsonRowWriter::append_escaped(const std::vector<std::string_view>& values,

@@ -33,3 +33,13 @@ TEST_CASE("same_bytes sees a difference at any place of any length", "[value]") 
     }
   }
 }
+
+TEST_CASE("copy_bytes copies every byte of any length and nothing beside them", "[value]") {
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string src;
+    for (std::size_t i = 0; i < n; ++i) src.push_back(static_cast<char>('a' + i % 26));
+    std::string dst(n + 8, '#');
+    etl::copy_bytes(dst.data() + 4, src.data(), n);
+    CHECK(dst == std::string(4, '#') + src + std::string(4, '#'));
+  }
+}

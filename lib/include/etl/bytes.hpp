@@ -1,7 +1,7 @@
 #pragma once
 // Length prefixes of the binary blobs kept in arenas and temporary files (sort entries, stored
 // records, key entries): 32-bit, in the machine's byte order (they never leave the process).
-// And the compare of short byte strings (field names) on hot paths.
+// And the compare and copy of short byte strings (field names, CSV fields) on hot paths.
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -42,6 +42,28 @@ inline bool same_bytes(std::string_view a, std::string_view b) {
   if (n >= 8 && n <= 16) return word(x) == word(y) && word(x + n - 8) == word(y + n - 8);
   if (n >= 4 && n < 8) return half(x) == half(y) && half(x + n - 4) == half(y + n - 4);
   return std::memcmp(x, y, n) == 0;
+}
+
+// Copies n bytes from src to dst (which do not overlap). Most are short: up to 16 are moved by
+// overlapping word loads and stores, inline, rather than by a call to memcpy.
+inline void copy_bytes(char* dst, const char* src, std::size_t n) {
+  if (n >= 8 && n <= 16) {
+    std::uint64_t a, b;
+    std::memcpy(&a, src, 8);
+    std::memcpy(&b, src + n - 8, 8);
+    std::memcpy(dst, &a, 8);
+    std::memcpy(dst + n - 8, &b, 8);
+  } else if (n >= 4 && n < 8) {
+    std::uint32_t a, b;
+    std::memcpy(&a, src, 4);
+    std::memcpy(&b, src + n - 4, 4);
+    std::memcpy(dst, &a, 4);
+    std::memcpy(dst + n - 4, &b, 4);
+  } else if (n < 4) {
+    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
+  } else {
+    std::memcpy(dst, src, n);
+  }
 }
 
 }  // namespace etl
