@@ -36,6 +36,7 @@ std::string RunStats::summary(const std::string& tool) const {
       tool, read, unnested_note, aggregated_note, written, sink_note(), filtered, unmatched_note,
       rejected, failed && in_flight ? fmt::format(", in flight {}", in_flight) : "", s,
       s > 0 ? static_cast<double>(read) / s : 0.0);
+  line += first_reject_line(tool);
   for (const auto& n : notes) line += fmt::format("\n{}: note: {}", tool, n);
   if (!failed || written == 0) return line;
   if (!committed)
@@ -51,6 +52,12 @@ std::string RunStats::summary(const std::string& tool) const {
                     "\n{}: the run failed: {} of the {} written are committed (the batches before "
                     "the failure), the rest were rolled back",
                     tool, *committed, written);
+}
+
+std::string RunStats::first_reject_line(const std::string& tool) const {
+  if (first_reject.empty()) return "";
+  return fmt::format("\n{}: the first reject: {} (--rejects FILE keeps every reject)", tool,
+                     first_reject);
 }
 
 std::string RunStats::report_json(const std::string& tool, const std::string& status,
@@ -70,6 +77,7 @@ std::string RunStats::report_json(const std::string& tool, const std::string& st
       out.add_null("committed");
   }
   if (!targets_json.empty()) out.add_raw("targets", targets_json);
+  if (!first_reject.empty()) out.add("first_reject", first_reject);
   if (!notes.empty()) out.add_strings("notes", notes);
   if (!error.empty()) out.add("error", error);
   return out.str() + "\n";

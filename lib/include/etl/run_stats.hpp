@@ -35,6 +35,9 @@ struct RunStats {
   bool failed = false;
   std::uint64_t in_flight = 0;
   std::optional<std::uint64_t> committed;  // nullopt: a stream
+  // "orders.csv:12: reason" of the first reject, kept when no --rejects file keeps the rejects,
+  // so that a summary saying "rejected 6" also says why.
+  std::string first_reject;
   // Lines the sink asks the summary to show (Sink::notes).
   std::vector<std::string> notes;
   // What the sink counted besides (e.g. a change set: inserted, updated, deleted).
@@ -49,6 +52,8 @@ struct RunStats {
   // "inserted":3,"updated":1 — sink_counts as members of a report.
   void add_sink_counts(JsonObject& out) const;
   std::string summary(const std::string& tool) const;
+  // "\ntool: the first reject: …", or "" when first_reject is empty.
+  std::string first_reject_line(const std::string& tool) const;
   std::string report_json(const std::string& tool, const std::string& status,
                           const std::string& error) const;
 };

@@ -442,6 +442,8 @@ class Pipeline {
     ++counts.rejected;
     if (m_audit) m_audit->record(in, {WriteOutcome::Rejected, reason});
     m_rejects->write(in, reason, m_broadcast && t ? t->name : "");
+    if (m_c.rejects.empty() && m_stats.first_reject.empty())
+      m_stats.first_reject = in.where.to_string() + ": " + reason;
     auto error = [&](const char* what) {
       return DataError(fmt::format("{}: {} (more than --max-errors {} rejects; {} stopped)",
                                    in.where.to_string(), reason, m_c.max_errors, what));
@@ -591,7 +593,7 @@ class Pipeline {
         m_tool, m_stats.read, m_stats.filtered, m_stats.rejected, secs,
         secs > 0 ? static_cast<double>(m_stats.read) / secs : 0.0);
     for (const auto& t : m_targets) out += "\n" + m_tool + ": to " + target_line(t, m_stats);
-    return out;
+    return out + m_stats.first_reject_line(m_tool);
   }
 
   std::string report(const std::string& status, const std::string& error) {
