@@ -146,6 +146,7 @@ class Mapping::Compiler {
     cc.branches = &m_map.m_branches;
     cc.zones = m_map.m_zones;
     cc.names_read = &m_map.m_names_read;
+    cc.field_uses = &m_map.m_field_uses;
     if (!m_options.sample_fields.empty()) {
       cc.sample_fields = &m_options.sample_fields;
     } else if (m_input_declared) {
@@ -886,6 +887,24 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
 std::optional<std::vector<std::string>> Mapping::fields_read() const {
   if (m_keep) return std::nullopt;
   return m_names_read;
+}
+
+std::vector<std::pair<std::string, std::string>> Mapping::fields_never_found() const {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& use : m_field_uses)
+    if (use.looked && !use.found)
+      names.emplace_back(use.name, closest(use.name, use.first_miss_fields));
+  return names;
+}
+
+void Mapping::add_field_uses(const Mapping& copy) {
+  for (std::size_t i = 0; i < m_field_uses.size() && i < copy.m_field_uses.size(); ++i) {
+    FieldUse& mine = m_field_uses[i];
+    const FieldUse& theirs = copy.m_field_uses[i];
+    if (!mine.looked) mine.first_miss_fields = theirs.first_miss_fields;
+    mine.looked = mine.looked || theirs.looked;
+    mine.found = mine.found || theirs.found;
+  }
 }
 
 void Mapping::fold_in_lanes(unsigned lanes) {

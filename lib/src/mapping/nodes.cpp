@@ -61,6 +61,13 @@ bool truthy(const Datum& d, const char* where) {
 
 Datum FieldExpr::eval(EvalContext& ctx) const {
   const Value* v = ctx.record ? ctx.record->find(m_name) : nullptr;
+  if (m_use) {
+    if (v)
+      m_use->found = true;
+    else if (!m_use->looked && ctx.record)  // once: for the name the records may have instead
+      for (const auto& f : ctx.record->fields()) m_use->first_miss_fields.push_back(f.key);
+    m_use->looked = true;
+  }
   return v ? Datum::borrow(*v) : Datum();
 }
 

@@ -26,12 +26,15 @@ class LiteralExpr : public Expr {
 // A top-level field of the record being read.
 class FieldExpr : public Expr {
  public:
-  FieldExpr(SourcePos p, std::string name) : Expr(p), m_name(std::move(name)) {}
+  // use: where the run notes whether records held the field (nullptr: not noted).
+  FieldExpr(SourcePos p, std::string name, FieldUse* use = nullptr)
+      : Expr(p), m_name(std::move(name)), m_use(use) {}
   Datum eval(EvalContext& ctx) const override;
   const std::string* field_name() const override { return &m_name; }
 
  private:
   std::string m_name;
+  FieldUse* m_use;
 };
 
 // The unnest element, or its 0-based index.

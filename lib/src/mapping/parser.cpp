@@ -559,7 +559,18 @@ class Parser {
     if (m_cc.names_read &&
         std::find(m_cc.names_read->begin(), m_cc.names_read->end(), name) == m_cc.names_read->end())
       m_cc.names_read->push_back(name);
-    return std::make_unique<FieldExpr>(p, name);
+    return std::make_unique<FieldExpr>(p, name, field_use(name));
+  }
+
+  // Where the run notes whether records hold this input field; none for the output records that
+  // validate and aggregate read (their names are known).
+  FieldUse* field_use(const std::string& name) {
+    if (!m_cc.field_uses || m_cc.known_fields) return nullptr;
+    for (auto& use : *m_cc.field_uses)
+      if (use.name == name) return &use;
+    FieldUse& use = m_cc.field_uses->emplace_back();
+    use.name = name;
+    return &use;
   }
 
   std::vector<ExprPtr> arguments() {

@@ -96,6 +96,9 @@ class ParallelInput {
   RecordBatch* next();
   // The encoder for the chunks workers start from now on (a sink that knows its bytes late).
   void set_encoder(std::shared_ptr<const RecordEncoder> encoder);
+  // The workers' copies of the mapping (none without WorkerTasks::new_mapping); once next() has
+  // returned nullptr, what they saw of every chunk.
+  const std::vector<std::unique_ptr<mapping::Mapping>>& mappings() const { return m_mappings; }
 
   // The chunk size: large enough that handing a chunk over costs nothing, small enough that the
   // slots in flight (a few per worker) stay a few megabytes.

@@ -176,6 +176,16 @@ class Pipeline {
       for (auto& note : source->notes()) m_stats.notes.push_back(std::move(note));
     }
     progress.clear();
+    if (m_p.mapping && !StopSignals::requested()) note_fields_never_found();
+  }
+
+  // A field the mapping read from every record and found in none is null in every output: most
+  // likely a misspelt name, said rather than left to be found in the destination.
+  void note_fields_never_found() {
+    for (const auto& [name, near] : m_p.mapping->fields_never_found())
+      m_stats.notes.push_back(fmt::format(
+          "field '{}' was in none of the records the mapping read: it read as null in each{}", name,
+          near.empty() ? "" : fmt::format(" (the records have '{}')", near)));
   }
 
   // --threads, or by default the cores; but one when loading a database server, which on this
@@ -254,6 +264,8 @@ class Pipeline {
           armed = true;
         }
     }
+    for (const auto& copy : input.mappings())
+      if (copy) m_p.mapping->add_field_uses(*copy);
   }
 
   // The records from `first` of a batch that need nothing of this thread but their bytes handed

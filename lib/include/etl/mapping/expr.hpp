@@ -32,6 +32,15 @@ struct Branch {
   std::uint64_t taken = 0;
 };
 
+// A field the expressions read from the input record, and whether any record read held it:
+// a name looked up in every record and found in none is most likely misspelt.
+struct FieldUse {
+  std::string name;
+  bool looked = false;
+  bool found = false;
+  std::vector<std::string> first_miss_fields;  // the fields of the first record that lacked it
+};
+
 class Expr {
  public:
   explicit Expr(SourcePos p) : m_pos(p) {}
@@ -65,6 +74,9 @@ struct CompileContext {
   std::vector<std::string>* fields_read = nullptr;
   // When set, every field name any expression reads is added here: what a record must hold.
   std::vector<std::string>* names_read = nullptr;
+  // When set, each input field an expression reads has its FieldUse here (deque: nodes keep
+  // pointers into it).
+  std::deque<FieldUse>* field_uses = nullptr;
   ZoneSettings zones;
 
   void error(SourcePos pos, std::string message) const {

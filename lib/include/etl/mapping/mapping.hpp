@@ -92,6 +92,13 @@ class Mapping {
   // The input fields the mapping reads (and some it may not), when a record holding only those
   // maps as the whole record would; nullopt when it passes the input through ("keep").
   std::optional<std::vector<std::string>> fields_read() const;
+  // The input fields an expression looked up in the records it ran on and found in none (a
+  // misspelt name reads as null in every record): for the run's summary.
+  // Each with what the first record it missed had in its place ("customer" for "custmer"), or
+  // "".
+  std::vector<std::pair<std::string, std::string>> fields_never_found() const;
+  // Adds what a copy of this mapping (a worker's) saw of the fields to this one's.
+  void add_field_uses(const Mapping& copy);
   // At the end of input: emits one record per aggregate group (nothing without aggregate).
   void finish(const std::function<void(const Record&)>& emit);
   void set_memory_budget(std::size_t bytes);
@@ -135,6 +142,7 @@ class Mapping {
   std::vector<MappingTest> m_tests;
   std::vector<std::string> m_output_names;
   std::vector<std::string> m_names_read;  // by any expression (FieldExpr, the only record reader)
+  std::deque<FieldUse> m_field_uses;      // the input's fields, as the run found them
   std::vector<AggField> m_agg_fields;
   std::unique_ptr<Aggregator> m_aggregator;          // lane 0
   std::vector<std::unique_ptr<Aggregator>> m_lanes;  // lanes 1… (fold_in_lanes)
