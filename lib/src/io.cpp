@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "etl/error.hpp"
+#include "etl/text_decoder.hpp"
 #include "write_behind.hpp"
 
 namespace etl {
@@ -53,7 +54,8 @@ struct InputStream::Gzip {
   ~Gzip() { inflateEnd(&zs); }
 };
 
-InputStream::InputStream(const std::string& path) : m_name(path == "-" ? "stdin" : path) {
+InputStream::InputStream(const std::string& path, const std::string& encoding)
+    : m_name(path == "-" ? "stdin" : path), m_decoder(TextDecoder::for_encoding(encoding)) {
   if (path == "-") {
     widen_pipe(0);
     m_fd = 0;
@@ -104,8 +106,15 @@ void InputStream::sniff() {
     if (got == 0) break;
     m_pending.append(head, got);
   }
-  if (m_pending.size() >= 2 && static_cast<unsigned char>(m_pending[0]) == 0x1f &&
-      static_cast<unsigned char>(m_pending[1]) == 0x8b) {
+  auto starts = [&](unsigned char a, unsigned char b) {
+    return m_pending.size() >= 2 && static_cast<unsigned char>(m_pending[0]) == a &&
+           static_cast<unsigned char>(m_pending[1]) == b;
+  };
+  if (!m_decoder && (starts(0xFF, 0xFE) || starts(0xFE, 0xFF)))  // never the start of UTF-8
+    throw DataError(fmt::format(
+        "{}: the input starts with a UTF-16 byte order mark: read it with --encoding utf-16",
+        m_name));
+  if (starts(0x1f, 0x8b)) {
     m_gz = std::make_unique<Gzip>();
     if (m_pending.size() > m_gz->in.size()) m_gz->in.resize(m_pending.size());
     std::copy(m_pending.begin(), m_pending.end(), m_gz->in.begin());
@@ -115,6 +124,23 @@ void InputStream::sniff() {
 }
 
 std::size_t InputStream::read(char* buf, std::size_t n) {
+  if (!m_decoder) return read_bytes(buf, n);
+  while (m_decoded_pos == m_decoded.size()) {
+    if (m_decoded_end) return 0;
+    m_decoded.clear();
+    m_decoded_pos = 0;
+    char raw[1 << 16];
+    std::size_t got = read_bytes(raw, sizeof raw);
+    m_decoded_end = got == 0;
+    m_decoder->decode(std::string_view(raw, got), m_decoded_end, m_decoded, m_name);
+  }
+  std::size_t take = std::min(n, m_decoded.size() - m_decoded_pos);
+  std::memcpy(buf, m_decoded.data() + m_decoded_pos, take);
+  m_decoded_pos += take;
+  return take;
+}
+
+std::size_t InputStream::read_bytes(char* buf, std::size_t n) {
   if (!m_sniffed) sniff();
   if (m_gz) return read_gzip(buf, n);
   if (m_pending_pos < m_pending.size()) {

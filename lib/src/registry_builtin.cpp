@@ -74,7 +74,7 @@ void register_builtin_connectors(Registry& r) {
          {".csv"},
          "comma-separated values with a header row (--delimiter, --columns)",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvReader>(a.target, delimiter_for(o, ','));
+           return std::make_unique<CsvReader>(a.target, delimiter_for(o, ','), o.encoding);
          },
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.sink.columns);
@@ -83,7 +83,7 @@ void register_builtin_connectors(Registry& r) {
          {".tsv"},
          "tab-separated values with a header row",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'));
+           return std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'), o.encoding);
          },
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.sink.columns);
@@ -91,8 +91,8 @@ void register_builtin_connectors(Registry& r) {
   r.add({"ndjson",
          {".ndjson", ".jsonl"},
          "one JSON object a line; '-' is stdin/stdout",
-         [](const Address& a, const ConnectorOptions&) {
-           return std::make_unique<NdjsonReader>(a.target);
+         [](const Address& a, const ConnectorOptions& o) {
+           return std::make_unique<NdjsonReader>(a.target, o.encoding);
          },
          [](const Address& a, const ConnectorOptions&) {
            return std::make_unique<NdjsonWriter>(a.target);
@@ -101,7 +101,7 @@ void register_builtin_connectors(Registry& r) {
          {".json"},
          "a JSON array of objects, or one under --records-path /ptr",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<JsonDocumentReader>(a.target, o.records_path);
+           return std::make_unique<JsonDocumentReader>(a.target, o.records_path, o.encoding);
          },
          [](const Address& a, const ConnectorOptions&) {
            return std::make_unique<JsonArrayWriter>(a.target);

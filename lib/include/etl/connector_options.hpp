@@ -96,6 +96,7 @@ struct ConnectorOptions {
   std::string format;          // --format: overrides the extension
   std::string default_format;  // when neither --format nor the extension tells
   char delimiter = 0;          // --delimiter (CSV); 0 = by format
+  std::string encoding;        // --encoding: a file source's text (etl/text_decoder.hpp)
   std::string records_path;    // --records-path: JSON Pointer to the records array
   std::string table;           // --table (SQLite, PostgreSQL)
   std::string query;           // --query (SQLite, PostgreSQL source)

@@ -12,6 +12,8 @@
 
 namespace etl {
 
+class TextDecoder;
+
 // Reads a file or stdin with read(2), so a pipe that trickles is processed as it arrives.
 // Input that starts with the gzip magic is inflated, member after member; a stream that does
 // not end at a member's end with a valid CRC and length, or has bytes after it that are not
@@ -19,7 +21,9 @@ namespace etl {
 // it had when opened was truncated under the reader: an IoError naming it.
 class InputStream {
  public:
-  explicit InputStream(const std::string& path);  // "-" = stdin
+  // "-" = stdin. encoding: the text's (etl/text_decoder.hpp), read() hands out its UTF-8; ""
+  // or UTF-8: as it is.
+  explicit InputStream(const std::string& path, const std::string& encoding = "");
   ~InputStream();
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
@@ -30,6 +34,7 @@ class InputStream {
 
  private:
   struct Gzip;
+  std::size_t read_bytes(char* buf, std::size_t n);  // after gzip, before decoding
   std::size_t read_raw(char* buf, std::size_t n);
   std::size_t read_gzip(char* buf, std::size_t n);
   void sniff();
@@ -43,6 +48,10 @@ class InputStream {
   std::string m_pending;             // bytes read while sniffing, handed out first
   std::size_t m_pending_pos = 0;
   std::unique_ptr<Gzip> m_gz;
+  std::unique_ptr<TextDecoder> m_decoder;  // --encoding
+  std::string m_decoded;                   // its UTF-8, handed out from m_decoded_pos
+  std::size_t m_decoded_pos = 0;
+  bool m_decoded_end = false;
 };
 
 // Hands out lines (without the line end; a trailing CR is kept for the caller to decide).

@@ -293,6 +293,13 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
          },
          "CSV field delimiter (tab for a tab)")
       ->type_name("C");
+  if (!for_sink)
+    app.add_option("--encoding", o.encoding,
+                   "A CSV, TSV, NDJSON or JSON file's text encoding when it is not UTF-8: cp1252 "
+                   "(Windows exports), latin1, utf-16 (with its byte order mark), or any name "
+                   "iconv -l lists. A byte the encoding has no character for stops the run (exit "
+                   "3), and so does UTF-8 read as a single-byte encoding")
+        ->type_name("ENC");
   app.add_option("--table", o.table,
                  for_sink
                      ? "Destination table; created when missing, its columns from the records (a "

@@ -122,8 +122,9 @@ RecordCut last_csv_end(std::string_view text, char delimiter) {
   }
 }
 
-ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block)
-    : m_in(path), m_delimiter(delimiter), m_block(block), m_stdin(path == "-") {}
+ChunkSplitter::ChunkSplitter(const std::string& path, char delimiter, std::size_t block,
+                             const std::string& encoding)
+    : m_in(path, encoding), m_delimiter(delimiter), m_block(block), m_stdin(path == "-") {}
 
 RecordCut ChunkSplitter::cut(std::string_view text) const {
   return m_delimiter == 0 ? last_ndjson_end(text) : last_csv_end(text, m_delimiter);

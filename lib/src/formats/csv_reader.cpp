@@ -12,8 +12,10 @@
 
 namespace etl {
 
-CsvReader::CsvReader(const std::string& path, char delimiter)
-    : m_in(std::make_unique<InputStream>(path)), m_name(m_in->name()), m_delim(delimiter) {
+CsvReader::CsvReader(const std::string& path, char delimiter, const std::string& encoding)
+    : m_in(std::make_unique<InputStream>(path, encoding)),
+      m_name(m_in->name()),
+      m_delim(delimiter) {
   read_header();
 }
 

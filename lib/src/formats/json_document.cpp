@@ -7,8 +7,9 @@
 
 namespace etl {
 
-JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::string& records_path)
-    : m_in(path),
+JsonDocumentReader::JsonDocumentReader(const std::string& path, const std::string& records_path,
+                                       const std::string& encoding)
+    : m_in(path, encoding),
       m_json(m_in),
       m_name(m_in.name()),
       m_walker(m_json, records_path,

@@ -32,8 +32,8 @@ void read_ndjson_line(JsonRecordParser& parser, std::string_view line, Sourced& 
   out.raw.assign(line);
 }
 
-NdjsonReader::NdjsonReader(const std::string& path)
-    : m_in(path), m_lines(m_in), m_name(m_in.name()) {}
+NdjsonReader::NdjsonReader(const std::string& path, const std::string& encoding)
+    : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()) {}
 
 bool NdjsonReader::next(Sourced& out) {
   std::string_view line;

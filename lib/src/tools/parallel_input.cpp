@@ -8,8 +8,8 @@
 namespace etl::tools {
 
 struct ParallelInput::Shared {
-  Shared(const std::string& path, char delim)
-      : splitter(path, delim, kChunkBytes), delimiter(delim) {}
+  Shared(const std::string& path, char delim, const std::string& encoding)
+      : splitter(path, delim, kChunkBytes, encoding), delimiter(delim) {}
   ChunkSplitter splitter;
   char delimiter;
   std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
@@ -43,9 +43,9 @@ struct ParallelInput::Shared {
   std::exception_ptr split_error;  // what stopped the reading, after `filled` chunks
 };
 
-ParallelInput::ParallelInput(const std::string& path, char delimiter, unsigned workers,
-                             const WorkerTasks& tasks)
-    : m_shared(std::make_shared<Shared>(path, delimiter)) {
+ParallelInput::ParallelInput(const std::string& path, char delimiter, const std::string& encoding,
+                             unsigned workers, const WorkerTasks& tasks)
+    : m_shared(std::make_shared<Shared>(path, delimiter, encoding)) {
   Shared& s = *m_shared;
   s.encoder = tasks.encoder;
   s.compact = tasks.compact;

@@ -85,9 +85,9 @@ void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourc
 
 class ParallelInput {
  public:
-  // delimiter 0: NDJSON, else CSV.
-  ParallelInput(const std::string& path, char delimiter, unsigned workers,
-                const WorkerTasks& tasks);
+  // delimiter 0: NDJSON, else CSV. encoding: the text's (--encoding; "": UTF-8).
+  ParallelInput(const std::string& path, char delimiter, const std::string& encoding,
+                unsigned workers, const WorkerTasks& tasks);
   ~ParallelInput();  // stops the threads, even in the middle of the input
   ParallelInput(const ParallelInput&) = delete;
   ParallelInput& operator=(const ParallelInput&) = delete;

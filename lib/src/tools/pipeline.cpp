@@ -239,7 +239,7 @@ class Pipeline {
       tasks.folds = m_p.mapping;
     }
     ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
-                        delimiter, threads(), tasks);
+                        delimiter, m_source_options.encoding, threads(), tasks);
     bool armed = tasks.encoder != nullptr;
     // Runs of records that need nothing here but their bytes written go to the sink at once.
     bool runs = can_encode && tasks.compact && m_targets.size() == 1;

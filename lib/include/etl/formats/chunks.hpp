@@ -28,7 +28,8 @@ class ChunkSplitter {
  public:
   // delimiter 0: NDJSON; else CSV with that delimiter. Chunks are about `block` bytes, or one
   // record when a record is longer.
-  ChunkSplitter(const std::string& path, char delimiter, std::size_t block);
+  ChunkSplitter(const std::string& path, char delimiter, std::size_t block,
+                const std::string& encoding = "");
   // The next chunk (whole records, but the last one may end without a newline); false at the end.
   bool next(TextChunk& out);
   const std::string& name() const { return m_in.name(); }

@@ -14,7 +14,7 @@ namespace etl {
 
 class CsvReader : public Source {
  public:
-  CsvReader(const std::string& path, char delimiter);
+  CsvReader(const std::string& path, char delimiter, const std::string& encoding = "");
   // One chunk of a file cut at row ends (formats/chunks.hpp), named `name` in messages: its rows
   // are records of header, or, without one, its first row is the header.
   CsvReader(TextChunk chunk, const std::string& name, char delimiter,

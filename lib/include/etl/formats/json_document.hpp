@@ -19,7 +19,8 @@ namespace etl {
 
 class JsonDocumentReader : public Source {
  public:
-  JsonDocumentReader(const std::string& path, const std::string& records_path);
+  JsonDocumentReader(const std::string& path, const std::string& records_path,
+                     const std::string& encoding = "");
   bool next(Sourced& out) override;
 
  private:

@@ -12,7 +12,7 @@ namespace etl {
 
 class NdjsonReader : public Source {
  public:
-  explicit NdjsonReader(const std::string& path);
+  explicit NdjsonReader(const std::string& path, const std::string& encoding = "");
   bool next(Sourced& out) override;
 
  private:
