@@ -44,6 +44,28 @@ void CsvReader::read_header() {
   }
 }
 
+std::string CsvReader::delimiter_hint(const std::vector<std::string>& header, char delimiter) {
+  if (header.size() != 1) return "";
+  for (char other : {';', '\t', '|', ','}) {
+    if (other == delimiter) continue;
+    auto cuts = std::count(header[0].begin(), header[0].end(), other);
+    if (cuts == 0) continue;
+    std::string shown = other == '\t' ? "tab" : std::string(1, other);
+    return fmt::format(
+        "the header is one column, '{}', which {} would cut into {}: if that is the file's "
+        "delimiter, say --delimiter {}",
+        header[0], other == '\t' ? "a tab" : "'" + shown + "'", cuts + 1,
+        other == '\t' ? "tab" : "'" + shown + "'");
+  }
+  return "";
+}
+
+std::vector<std::string> CsvReader::notes() const {
+  std::string hint = delimiter_hint(m_header, m_delim);
+  if (hint.empty()) return {};
+  return {fmt::format("{}: {}", m_name, hint)};
+}
+
 int CsvReader::refill() {
   if (!m_in) return -1;
   // The row being read stays, at the front, so that its fields are one run of bytes each.

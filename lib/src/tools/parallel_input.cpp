@@ -351,6 +351,13 @@ RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& re
   return needed;
 }
 
+std::vector<std::string> ParallelInput::notes() const {
+  const Shared& s = *m_shared;
+  std::string hint = s.delimiter ? CsvReader::delimiter_hint(s.header, s.delimiter) : "";
+  if (hint.empty()) return {};
+  return {s.splitter.name() + ": " + hint};
+}
+
 void ParallelInput::set_encoder(std::shared_ptr<const RecordEncoder> encoder) {
   std::lock_guard<std::mutex> lock(m_shared->mutex);
   m_shared->encoder = std::move(encoder);

@@ -99,6 +99,8 @@ class ParallelInput {
   // The workers' copies of the mapping (none without WorkerTasks::new_mapping); once next() has
   // returned nullptr, what they saw of every chunk.
   const std::vector<std::unique_ptr<mapping::Mapping>>& mappings() const { return m_mappings; }
+  // What to say of the input, as Source::notes (CSV: a header that looks cut wrong).
+  std::vector<std::string> notes() const;
 
   // The chunk size: large enough that handing a chunk over costs nothing, small enough that the
   // slots in flight (a few per worker) stay a few megabytes.

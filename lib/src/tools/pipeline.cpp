@@ -266,6 +266,7 @@ class Pipeline {
     }
     for (const auto& copy : input.mappings())
       if (copy) m_p.mapping->add_field_uses(*copy);
+    for (auto& note : input.notes()) m_stats.notes.push_back(std::move(note));
   }
 
   // The records from `first` of a batch that need nothing of this thread but their bytes handed

@@ -35,6 +35,10 @@ class CsvReader : public Source {
   // that hold the two to the same rows).
   void use_plain_rows(bool on) { m_fast_rows = on; }
   const std::vector<std::string>& header() const { return m_header; }
+  // A header of one column that another common delimiter would cut: most likely a file written
+  // with ';' (a European spreadsheet's) or tabs, read with ','. What to say of it, or "".
+  static std::string delimiter_hint(const std::vector<std::string>& header, char delimiter);
+  std::vector<std::string> notes() const override;
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
   std::uint64_t line() const { return m_line; }
