@@ -1,4 +1,6 @@
 // The expression language: each construct and function, and each error message.
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 
 #include "etl/json.hpp"
@@ -175,6 +177,58 @@ TEST_CASE("number functions and casts", "[expr]") {
       "round(): argument 1 must be a number (convert with decimal() or int()), got string '19.99'");
   CHECK(run("min(1, 'a')").error ==
         "cannot compare string 'a' min number 1 (convert with int(), decimal() or string() first)");
+}
+
+TEST_CASE("parse_number reads numbers written with marks, exactly or not at all", "[expr]") {
+  struct Case {
+    const char* text;
+    const char* style;
+    const char* want;  // "" when it must reject
+  };
+  const Case cases[] = {
+      {"1.234.567,89", "1.234,56", "1234567.89"},
+      {"-1.234,50", "1.234,56", "-1234.50"},
+      {"1234,5", "1.234,56", "1234.5"},
+      {"999", "1.234,56", "999"},
+      {"+0,001", "1.234,56", "0.001"},
+      {"1,234,567.5", "1,234.56", "1234567.5"},
+      {"12 345,60", "1 234,56", "12345.60"},
+      {"1\xC2\xA0"
+       "234,5",
+       "1 234,56", "1234.5"},
+      {"1\xE2\x80\xAF"
+       "234",
+       "1 234,56", "1234"},
+      {"1'234.5", "1'234.56", "1234.5"},
+      {"1234,56", "1234,56", "1234.56"},
+      {"1.23,4", "1.234,56", ""},
+      {"1.2345,0", "1.234,56", ""},
+      {"1234.567,0", "1.234,56", ""},
+      {"1,", "1.234,56", ""},
+      {",5", "1.234,56", ""},
+      {".234", "1.234,56", ""},
+      {" 1", "1.234,56", ""},
+      {"1 ", "1.234,56", ""},
+      {"$5", "1,234.56", ""},
+      {"1.5", "1.234,56", ""},
+      {"1,234", "1234,56", "1.234"},
+      {"1-", "1.234,56", ""},
+      {"--1", "1.234,56", ""},
+      {"", "1.234,56", ""},
+      {"1.234.5", "1.234,56", ""},
+  };
+  for (const auto& c : cases) {
+    Result r = run(fmt::format("parse_number(\"{}\", \"{}\")", c.text, c.style));
+    INFO(c.text << " as " << c.style << " → " << r.value << r.error << r.compile);
+    CHECK(r.compile.empty());
+    if (*c.want)
+      CHECK(r.value == c.want);
+    else
+      CHECK(r.error.find("is not a number written as") != std::string::npos);
+  }
+  CHECK(value("parse_number(nosuch, '1.234,56')") == "null");
+  CHECK(run("parse_number('1', '1_234.56')").compile.find("is not one of") != std::string::npos);
+  CHECK(run("parse_number('1', '1,234,56')").compile.find("is not one of") != std::string::npos);
 }
 
 TEST_CASE("lookups", "[expr]") {

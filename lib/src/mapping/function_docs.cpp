@@ -32,6 +32,9 @@ constexpr FunctionDoc kDocs[] = {
     // numbers
     {"numbers", R"(`decimal(x, scale?)`)", R"(`decimal('19.990')`, `decimal('2.345', 2)`)",
      R"(`19.990`, `2.34` (from numbers and numeric strings only))"},
+    {"numbers", R"(`parse_number(s, style)`)",
+     R"(`parse_number('-1.234,50', '1.234,56')`, `parse_number('1,234.5', '1,234.56')`)",
+     R"(`-1234.50`, `1234.5`; the style, '1,234.56', '1.234,56', '1 234,56', "1'234.56", '1234,56', says the marks; groups of three or none, nothing else)"},
     {"numbers", R"(`int(x)`)", R"(`int('42')`, `int(5.00)`)",
      R"(`42`, `5`; `int(2.5)` rejects (round first))"},
     {"numbers", R"(`round(x, places=0, mode='half_even')`)",

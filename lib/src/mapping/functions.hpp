@@ -41,6 +41,9 @@ struct CallSite {
   Branch* miss = nullptr;
   const date::time_zone* zone = nullptr;
   RoundingMode rounding = RoundingMode::HalfEven;
+  // parse_number(): the style's decimal mark and digit group mark (0: no groups; ' ': any space)
+  char decimal_mark = '.';
+  char group_mark = 0;
 
   std::size_t count() const { return values.size(); }
   const Datum& arg(std::size_t i) const { return values[i]; }

@@ -50,6 +50,73 @@ std::int64_t places(CallSite& c, std::size_t i) {
   return p;
 }
 
+// parse_number(s, style): the style is an example of how the numbers are written, '1,234.56',
+// '1.234,56', '1 234,56', "1'234.56" or '1234,56': its marks, known when the mapping compiles.
+void prepare_number_style(CallSite& c, const CompileContext& cc) {
+  const Datum* style = c.literal_string(1, cc, "the number style");
+  if (!style) return;
+  std::string_view s = style->text();
+  auto mark = [](char m) { return m == '.' || m == ','; };
+  auto group = [](char m) { return m == ',' || m == '.' || m == ' ' || m == '\''; };
+  if (s.size() == 7 && s.compare(0, 4, "1234") == 0 && mark(s[4]) && s.compare(5, 2, "56") == 0) {
+    c.decimal_mark = s[4];
+    return;
+  }
+  if (s.size() == 8 && s[0] == '1' && group(s[1]) && s.compare(2, 3, "234") == 0 && mark(s[5]) &&
+      s[1] != s[5] && s.compare(6, 2, "56") == 0) {
+    c.group_mark = s[1];
+    c.decimal_mark = s[5];
+    return;
+  }
+  cc.error(c.args[1]->pos(),
+           fmt::format("parse_number(): the style '{}' is not one of '1,234.56', '1.234,56', "
+                       "'1 234,56', \"1'234.56\", '1234.56' or '1234,56'",
+                       s));
+}
+
+// The group mark's bytes at p (a space style takes U+00A0 and U+202F too), or 0.
+std::size_t group_mark_at(std::string_view s, std::size_t p, char mark) {
+  if (p >= s.size() || mark == 0) return 0;
+  if (s[p] == mark) return 1;
+  if (mark != ' ') return 0;
+  if (s.compare(p, 2, "\xC2\xA0") == 0) return 2;
+  if (s.compare(p, 3, "\xE2\x80\xAF") == 0) return 3;
+  return 0;
+}
+
+// "-1.234,50" in style '1.234,56' is -1234.50. Strict: a sign only in front, digit groups of
+// three after the first (of one to three) or none at all, digits after the decimal mark; anything
+// else (a currency, a space around, "1.23,4") rejects rather than guess.
+Datum fn_parse_number(CallSite& c, EvalContext&) {
+  std::string_view s = c.text(0);
+  std::string plain;
+  std::size_t p = 0;
+  if (p < s.size() && (s[p] == '-' || s[p] == '+')) plain.push_back(s[p++]);
+  auto digits = [&] {
+    std::size_t from = p;
+    while (p < s.size() && s[p] >= '0' && s[p] <= '9') plain.push_back(s[p++]);
+    return p - from;
+  };
+  std::size_t first = digits();
+  bool grouped = false, ok = first > 0;
+  for (std::size_t g; ok && (g = group_mark_at(s, p, c.group_mark)) > 0;) {
+    p += g;
+    ok = first <= 3 && digits() == 3;
+    grouped = true;
+  }
+  if (ok && grouped && first == 0) ok = false;
+  if (ok && p < s.size() && s[p] == c.decimal_mark) {
+    ++p;
+    plain.push_back('.');
+    ok = digits() > 0;
+  }
+  if (!ok || p != s.size())
+    c.fail(fmt::format("{} is not a number written as '{}'", c.arg(0).describe(),
+                       c.group_mark ? fmt::format("1{}234{}56", c.group_mark, c.decimal_mark)
+                                    : fmt::format("1234{}56", c.decimal_mark)));
+  return decimal_result(c, [&] { return *Decimal::parse(plain); });
+}
+
 Datum fn_decimal(CallSite& c, EvalContext&) {
   Decimal d = to_decimal(c, 0);
   if (c.count() < 2) return Datum::number(d);
@@ -138,11 +205,16 @@ Datum fn_sum_of(CallSite& c, EvalContext&) {
 }
 
 const FunctionSpec kNumberFunctions[] = {
-    {"sum_of", 2, 3, true, fn_sum_of, nullptr}, {"decimal", 1, 2, true, fn_decimal, nullptr},
-    {"int", 1, 1, true, fn_int, nullptr},       {"round", 1, 3, true, fn_round, prepare_rounding},
-    {"floor", 1, 1, true, fn_floor, nullptr},   {"ceil", 1, 1, true, fn_ceil, nullptr},
-    {"abs", 1, 1, true, fn_abs, nullptr},       {"min", 1, -1, true, fn_min, nullptr},
+    {"sum_of", 2, 3, true, fn_sum_of, nullptr},
+    {"decimal", 1, 2, true, fn_decimal, nullptr},
+    {"int", 1, 1, true, fn_int, nullptr},
+    {"round", 1, 3, true, fn_round, prepare_rounding},
+    {"floor", 1, 1, true, fn_floor, nullptr},
+    {"ceil", 1, 1, true, fn_ceil, nullptr},
+    {"abs", 1, 1, true, fn_abs, nullptr},
+    {"min", 1, -1, true, fn_min, nullptr},
     {"max", 1, -1, true, fn_max, nullptr},
+    {"parse_number", 2, 2, true, fn_parse_number, prepare_number_style},
 };
 
 }  // namespace
