@@ -415,6 +415,12 @@ void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
                  "Input format when the extension does not tell: csv, tsv, ndjson or json")
       ->type_name("F");
+  app.add_option("--encoding", o.encoding,
+                 "The file sides' text encoding when it is not UTF-8 (cp1252, latin1, utf-16, any "
+                 "name iconv -l lists; as etl-extract --encoding). It is both sides': a UTF-8 "
+                 "file side with characters past ASCII then stops the run, so convert one side "
+                 "first (etl-extract --encoding cp1252 export.csv -o export.ndjson)")
+      ->type_name("ENC");
   app.add_option("--table", o.table,
                  "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)")
       ->type_name("T");
