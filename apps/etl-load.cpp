@@ -33,8 +33,8 @@ int main(int argc, char** argv) {
                "of them took the whole stream; one failing rolls all back (default: a failing "
                "destination stops alone and the others are loaded)");
   app.add_option_function<std::string>(
-         "-i,--input", [&p](const std::string& in) { p.sources = {in}; },
-         "Input NDJSON (default: stdin)")
+         "-i,--input", [&p](const std::string& in) { p.sources = {etl::tools::ndjson_input(in)}; },
+         "Input NDJSON (default: stdin); a file named .csv or .tsv is read as CSV or TSV")
       ->type_name("FILE");
   etl::cli::add_connector_options(app, p.sink_options, true);
   app.add_flag("--changes", p.sink_options.sink.changes,

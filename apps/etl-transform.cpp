@@ -20,7 +20,8 @@ int main(int argc, char** argv) {
   bool check_mode = false, test_mode = false;
   app.add_option("-m,--mapping", mapping_path, "The mapping file to run")->type_name("FILE");
   app.add_option("INPUT", inputs,
-                 "Input NDJSON files (default: stdin); with --check or --test, the mapping files");
+                 "Input NDJSON files (default: stdin; a file named .csv or .tsv is read as CSV or "
+                 "TSV); with --check or --test, the mapping files");
   app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)")
       ->check(etl::cli::non_empty_path())
       ->type_name("FILE");
@@ -76,7 +77,10 @@ int main(int argc, char** argv) {
     if (test_mode) return etl::tools::test_mappings(inputs, now);
     if (mapping_path.empty())
       throw etl::UsageError("-m/--mapping is required (or --check, --test)");
-    if (!inputs.empty()) p.sources = inputs;
+    if (!inputs.empty()) {
+      p.sources.clear();  // (a file named .csv or .tsv is read as CSV or TSV)
+      for (const auto& in : inputs) p.sources.push_back(etl::tools::ndjson_input(in));
+    }
     etl::tools::MappingFile file(mapping_path);
     auto m = file.compile(now);
     m->set_memory_budget(etl::cli::parse_size(memory, "--memory"));

@@ -639,6 +639,13 @@ class Pipeline {
 
 }  // namespace
 
+std::string ndjson_input(const std::string& address) {
+  Address a = Registry::builtin().parse(address, "", "ndjson");
+  if ((a.scheme == "csv" || a.scheme == "tsv") && a.text == a.target)
+    return a.scheme + ":" + address;
+  return address;
+}
+
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c) {
   return Pipeline(tool, p, c).run();
 }

@@ -42,4 +42,9 @@ struct PipelineOptions {
 // Returns the exit code; throws etl::Error on fatal errors (after writing the report).
 int run_pipeline(const std::string& tool, const PipelineOptions& p, const cli::CommonOptions& c);
 
+// An input of etl-load or etl-transform, which read NDJSON: a file named .csv or .tsv (or .gz of
+// one) is read as its name says ("csv:orders.csv"), since read as NDJSON each of its lines would
+// be a reject; any other name, or one with a scheme, as it is.
+std::string ndjson_input(const std::string& address);
+
 }  // namespace etl::tools
