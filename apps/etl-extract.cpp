@@ -76,7 +76,8 @@ int main(int argc, char** argv) {
   etl::cli::add_common_options(app, common);
   app.footer(
       "Example:\n  etl-extract samples/shop/customers.csv --rejects bad.ndjson > customers.ndjson\n"
-      "  etl-extract sqlite:erp.db --table customers | head");
+      "  etl-extract sqlite:erp.db --table customers | head\n"
+      "  etl-extract --encoding cp1252 --delimiter ';' erp-export.csv -o items.ndjson");
   return etl::cli::tool_main("etl-extract", argc, argv, app, [&] {
     if (!schema_out.empty()) {
       if (p.sources.size() != 1)

@@ -124,6 +124,26 @@ void InputStream::sniff() {
 }
 
 std::size_t InputStream::read(char* buf, std::size_t n) {
+  if (!m_head_read) {
+    m_head_read = true;
+    char part[3];
+    while (m_head.size() < 3)
+      if (std::size_t got = read_text(part, 3 - m_head.size()))
+        m_head.append(part, got);
+      else
+        break;
+    if (m_head == "\xEF\xBB\xBF") m_head.clear();
+  }
+  if (m_head_pos < m_head.size()) {
+    std::size_t take = std::min(n, m_head.size() - m_head_pos);
+    std::memcpy(buf, m_head.data() + m_head_pos, take);
+    m_head_pos += take;
+    return take;
+  }
+  return read_text(buf, n);
+}
+
+std::size_t InputStream::read_text(char* buf, std::size_t n) {
   if (!m_decoder) return read_bytes(buf, n);
   while (m_decoded_pos == m_decoded.size()) {
     if (m_decoded_end) return 0;

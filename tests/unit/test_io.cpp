@@ -75,6 +75,34 @@ TEST_CASE("gzip input is inflated member after member; plain input passes as it 
   std::remove(path.c_str());
 }
 
+TEST_CASE("a UTF-8 byte order mark at the start is left out, and nothing else", "[io]") {
+  std::string path = temp_path("bom.ndjson");
+  const std::string bom = "\xEF\xBB\xBF";
+  struct Case {
+    std::string bytes, want;
+  };
+  const Case cases[] = {{bom + "{\"a\":1}\n", "{\"a\":1}\n"},
+                        {bom, ""},
+                        {"\xEF\xBB", "\xEF\xBB"},
+                        {"ab", "ab"},
+                        {"a" + bom, "a" + bom},
+                        {bom + bom, bom}};
+  for (const auto& c : cases) {
+    write_file(path, c.bytes);
+    etl::InputStream whole(path);
+    CHECK(read_all(whole) == c.want);
+    etl::InputStream bytewise(path);  // read a byte at a time, as a trickling pipe hands it out
+    std::string got;
+    char b;
+    while (bytewise.read(&b, 1) == 1) got.push_back(b);
+    CHECK(got == c.want);
+    write_file(path, gzip(c.bytes));
+    etl::InputStream gz(path);
+    CHECK(read_all(gz) == c.want);
+  }
+  std::remove(path.c_str());
+}
+
 TEST_CASE("a gzip stream cut anywhere before its trailer's end is a data error", "[io]") {
   std::string path = temp_path("cut.gz");
   std::string whole = gzip(std::string(5000, 'z') + "\n");

@@ -28,13 +28,16 @@ class InputStream {
   InputStream(const InputStream&) = delete;
   InputStream& operator=(const InputStream&) = delete;
 
-  // Reads up to n bytes; returns 0 at the end. Throws IoError or DataError.
+  // Reads up to n bytes; returns 0 at the end. Throws IoError or DataError. A UTF-8 byte order
+  // mark at the start of the text is left out (Windows tools write one; RFC 8259 lets a JSON
+  // reader ignore it).
   std::size_t read(char* buf, std::size_t n);
   const std::string& name() const { return m_name; }
 
  private:
   struct Gzip;
   std::size_t read_bytes(char* buf, std::size_t n);  // after gzip, before decoding
+  std::size_t read_text(char* buf, std::size_t n);   // decoded
   std::size_t read_raw(char* buf, std::size_t n);
   std::size_t read_gzip(char* buf, std::size_t n);
   void sniff();
@@ -52,6 +55,9 @@ class InputStream {
   std::string m_decoded;                   // its UTF-8, handed out from m_decoded_pos
   std::size_t m_decoded_pos = 0;
   bool m_decoded_end = false;
+  bool m_head_read = false;  // the text's first bytes, looked at for a byte order mark
+  std::string m_head;        // … and handed out from m_head_pos
+  std::size_t m_head_pos = 0;
 };
 
 // Hands out lines (without the line end; a trailing CR is kept for the caller to decide).
