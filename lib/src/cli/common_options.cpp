@@ -293,13 +293,7 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
          },
          "CSV field delimiter (tab for a tab)")
       ->type_name("C");
-  if (!for_sink)
-    app.add_option("--encoding", o.encoding,
-                   "A CSV, TSV, NDJSON or JSON file's text encoding when it is not UTF-8: cp1252 "
-                   "(Windows exports), latin1, utf-16 (with its byte order mark), or any name "
-                   "iconv -l lists. A byte the encoding has no character for stops the run (exit "
-                   "3), and so does UTF-8 read as a single-byte encoding")
-        ->type_name("ENC");
+  if (!for_sink) add_encoding_option(app, o.encoding);
   app.add_option("--table", o.table,
                  for_sink
                      ? "Destination table; created when missing, its columns from the records (a "
@@ -411,16 +405,26 @@ void add_password_file_option(CLI::App& app, std::string& path) {
       ->type_name("FILE");
 }
 
+void add_encoding_option(CLI::App& app, std::string& encoding, bool sides) {
+  app.add_option("--encoding", encoding,
+                 sides ? "The file sides' text encoding when it is not UTF-8 (cp1252, latin1, "
+                         "utf-16, any name iconv -l lists; as etl-extract --encoding). It is both "
+                         "sides': a UTF-8 file side with characters past ASCII then stops the "
+                         "run, so convert one side first (etl-extract --encoding cp1252 "
+                         "export.csv -o export.ndjson)"
+                       : "A CSV, TSV, NDJSON or JSON file's text encoding when it is not UTF-8: "
+                         "cp1252 (Windows exports), latin1, utf-16 (with its byte order mark), "
+                         "or any name iconv -l lists. A byte the encoding has no character for "
+                         "stops the run (exit 3), and so does UTF-8 read as a single-byte "
+                         "encoding")
+      ->type_name("ENC");
+}
+
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
                  "Input format when the extension does not tell: csv, tsv, ndjson or json")
       ->type_name("F");
-  app.add_option("--encoding", o.encoding,
-                 "The file sides' text encoding when it is not UTF-8 (cp1252, latin1, utf-16, any "
-                 "name iconv -l lists; as etl-extract --encoding). It is both sides': a UTF-8 "
-                 "file side with characters past ASCII then stops the run, so convert one side "
-                 "first (etl-extract --encoding cp1252 export.csv -o export.ndjson)")
-      ->type_name("ENC");
+  add_encoding_option(app, o.encoding, true);
   app.add_option("--table", o.table,
                  "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)")
       ->type_name("T");

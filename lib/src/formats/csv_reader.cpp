@@ -12,6 +12,10 @@
 
 namespace etl {
 
+// Text that is not UTF-8 is most often a Windows or Excel export: where to look.
+constexpr const char* kOtherEncoding =
+    "is the file in another encoding? --encoding cp1252, latin1 or utf-16 reads it";
+
 CsvReader::CsvReader(const std::string& path, char delimiter, const std::string& encoding)
     : m_in(std::make_unique<InputStream>(path, encoding)),
       m_name(m_in->name()),
@@ -35,7 +39,8 @@ void CsvReader::read_header() {
   m_header.assign(m_views.begin(), m_views.end());
   for (std::size_t i = 0; i < m_header.size(); ++i) {
     const std::string& h = m_header[i];
-    if (!is_valid_utf8(h)) throw DataError(fmt::format("{}:1: invalid UTF-8 in header", m_name));
+    if (!is_valid_utf8(h))
+      throw DataError(fmt::format("{}:1: invalid UTF-8 in header ({})", m_name, kOtherEncoding));
     // Two columns of one name: which one a record's field holds would be a guess.
     for (std::size_t j = 0; j < i; ++j)
       if (m_header[j] == h)
@@ -218,7 +223,8 @@ bool CsvReader::check_row(Sourced& out) {
   for (std::size_t i = 0; i < m_views.size(); ++i)
     if (!is_valid_utf8(m_views[i])) {
       start(out);
-      out.reject_reason = fmt::format("invalid UTF-8 in field '{}'", m_header[i]);
+      out.reject_reason =
+          fmt::format("invalid UTF-8 in field '{}' ({})", m_header[i], kOtherEncoding);
       reject_row(out);
       return false;
     }

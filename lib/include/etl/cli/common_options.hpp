@@ -23,6 +23,9 @@ void add_paired_source_options(CLI::App& app, ConnectorOptions& o);
 void one_value_per_option(CLI::App& app);
 // --password-file FILE (PostgreSQL), as every tool that connects to a database takes it.
 void add_password_file_option(CLI::App& app, std::string& path);
+// --encoding: the text encoding of the input files when it is not UTF-8 (etl/text_decoder.hpp).
+// `sides`: the option is both sides' (etl-diff, etl-correlate).
+void add_encoding_option(CLI::App& app, std::string& encoding, bool sides = false);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 
