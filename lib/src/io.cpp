@@ -123,6 +123,14 @@ void InputStream::sniff() {
   }
 }
 
+// Up to n bytes of what `from` holds past `pos`, which moves on past them.
+static std::size_t hand_out(const std::string& from, std::size_t& pos, char* buf, std::size_t n) {
+  std::size_t take = std::min(n, from.size() - pos);
+  std::memcpy(buf, from.data() + pos, take);
+  pos += take;
+  return take;
+}
+
 std::size_t InputStream::read(char* buf, std::size_t n) {
   if (!m_head_read) {
     m_head_read = true;
@@ -134,12 +142,7 @@ std::size_t InputStream::read(char* buf, std::size_t n) {
         break;
     if (m_head == "\xEF\xBB\xBF") m_head.clear();
   }
-  if (m_head_pos < m_head.size()) {
-    std::size_t take = std::min(n, m_head.size() - m_head_pos);
-    std::memcpy(buf, m_head.data() + m_head_pos, take);
-    m_head_pos += take;
-    return take;
-  }
+  if (m_head_pos < m_head.size()) return hand_out(m_head, m_head_pos, buf, n);
   return read_text(buf, n);
 }
 
@@ -154,21 +157,13 @@ std::size_t InputStream::read_text(char* buf, std::size_t n) {
     m_decoded_end = got == 0;
     m_decoder->decode(std::string_view(raw, got), m_decoded_end, m_decoded, m_name);
   }
-  std::size_t take = std::min(n, m_decoded.size() - m_decoded_pos);
-  std::memcpy(buf, m_decoded.data() + m_decoded_pos, take);
-  m_decoded_pos += take;
-  return take;
+  return hand_out(m_decoded, m_decoded_pos, buf, n);
 }
 
 std::size_t InputStream::read_bytes(char* buf, std::size_t n) {
   if (!m_sniffed) sniff();
   if (m_gz) return read_gzip(buf, n);
-  if (m_pending_pos < m_pending.size()) {
-    std::size_t take = std::min(n, m_pending.size() - m_pending_pos);
-    std::memcpy(buf, m_pending.data() + m_pending_pos, take);
-    m_pending_pos += take;
-    return take;
-  }
+  if (m_pending_pos < m_pending.size()) return hand_out(m_pending, m_pending_pos, buf, n);
   return read_raw(buf, n);
 }
 

@@ -98,13 +98,11 @@ Datum fn_parse_number(CallSite& c, EvalContext&) {
     return p - from;
   };
   std::size_t first = digits();
-  bool grouped = false, ok = first > 0;
+  bool ok = first > 0;
   for (std::size_t g; ok && (g = group_mark_at(s, p, c.group_mark)) > 0;) {
     p += g;
     ok = first <= 3 && digits() == 3;
-    grouped = true;
   }
-  if (ok && grouped && first == 0) ok = false;
   if (ok && p < s.size() && s[p] == c.decimal_mark) {
     ++p;
     plain.push_back('.');
