@@ -55,12 +55,11 @@ std::string CsvReader::delimiter_hint(const std::vector<std::string>& header, ch
     if (other == delimiter) continue;
     auto cuts = std::count(header[0].begin(), header[0].end(), other);
     if (cuts == 0) continue;
-    std::string shown = other == '\t' ? "tab" : std::string(1, other);
+    std::string option = other == '\t' ? "tab" : "'" + std::string(1, other) + "'";
     return fmt::format(
         "the header is one column, '{}', which {} would cut into {}: if that is the file's "
         "delimiter, say --delimiter {}",
-        header[0], other == '\t' ? "a tab" : "'" + shown + "'", cuts + 1,
-        other == '\t' ? "tab" : "'" + shown + "'");
+        header[0], other == '\t' ? "a tab" : option, cuts + 1, option);
   }
   return "";
 }

@@ -112,7 +112,11 @@ Datum fn_parse_number(CallSite& c, EvalContext&) {
     c.fail(fmt::format("{} is not a number written as '{}'", c.arg(0).describe(),
                        c.group_mark ? fmt::format("1{}234{}56", c.group_mark, c.decimal_mark)
                                     : fmt::format("1234{}56", c.decimal_mark)));
-  return decimal_result(c, [&] { return *Decimal::parse(plain); });
+  return decimal_result(c, [&] {
+    auto value = Decimal::parse(plain);  // (the grammar above is Decimal's: never empty)
+    if (!value) c.fail(fmt::format("{} is not a number", c.arg(0).describe()));
+    return *value;
+  });
 }
 
 Datum fn_decimal(CallSite& c, EvalContext&) {

@@ -93,9 +93,8 @@ class Mapping {
   // maps as the whole record would; nullopt when it passes the input through ("keep").
   std::optional<std::vector<std::string>> fields_read() const;
   // The input fields an expression looked up in the records it ran on and found in none (a
-  // misspelt name reads as null in every record): for the run's summary.
-  // Each with what the first record it missed had in its place ("customer" for "custmer"), or
-  // "".
+  // misspelt name reads as null in every record), for the run's summary: each with the nearest
+  // name the first record that missed it had ("customer" for "custmer"), or "".
   std::vector<std::pair<std::string, std::string>> fields_never_found() const;
   // Adds what a copy of this mapping (a worker's) saw of the fields to this one's.
   void add_field_uses(const Mapping& copy);
