@@ -3,6 +3,7 @@
 #include <fstream>
 #include <random>
 
+#include "etl/diff/blob_feed.hpp"
 #include "etl/diff/change_set.hpp"
 #include "etl/diff/compare.hpp"
 #include "etl/diff/key.hpp"
@@ -407,4 +408,63 @@ TEST_CASE("records of the same values under other names are not the same record"
   CHECK(got == std::vector<bool>{false, true, false, true, false, true});
   fs::remove(old_path);
   fs::remove(new_path);
+}
+
+namespace {
+
+// Blobs of "<one length byte><that many bytes>", as the feed's tests make them.
+std::size_t counted_size(std::string_view at) {
+  return 1 + static_cast<unsigned char>(at[0]);
+}
+
+std::string counted_blob(std::size_t i) {
+  std::string body(i % 200, static_cast<char>('a' + i % 26));
+  return static_cast<char>(body.size()) + body;
+}
+
+}  // namespace
+
+TEST_CASE("a blob feed hands out every blob in order, then the producer's error", "[diff]") {
+  constexpr std::size_t kBlobs = 20000;  // several batches
+  for (bool fails : {false, true}) {
+    std::size_t made = 0;
+    etl::diff::BlobFeed feed(
+        [&](std::string& out) {
+          if (made == kBlobs) {
+            if (fails) throw etl::IoError("damaged run");
+            return false;
+          }
+          out += counted_blob(made++);
+          return true;
+        },
+        counted_size);
+    std::string blob;
+    std::size_t got = 0;
+    bool in_order = true;
+    auto drain = [&] {
+      while (feed.next(blob)) in_order = in_order && blob == counted_blob(got++);
+    };
+    if (fails)
+      CHECK_THROWS_WITH(drain(), "damaged run");
+    else
+      drain();
+    CHECK(got == kBlobs);
+    CHECK(in_order);
+  }
+}
+
+TEST_CASE("a blob feed left in the middle stops its thread", "[diff]") {
+  std::size_t made = 0;
+  {
+    etl::diff::BlobFeed feed(
+        [&](std::string& out) {
+          out += counted_blob(made++);
+          return true;  // endless
+        },
+        counted_size);
+    std::string blob;
+    REQUIRE(feed.next(blob));
+    CHECK(blob == counted_blob(0));
+  }
+  CHECK(made > 0);
 }

@@ -1,5 +1,6 @@
 #include "etl/diff/keyed_merge.hpp"
 
+#include "etl/bytes.hpp"
 #include "etl/diff/key.hpp"
 
 namespace etl::diff {
@@ -28,7 +29,7 @@ bool KeyedMerge::next() {
   m_key.assign(least->peek_key);
   for (auto& s : m_sides) {
     s.count = 0;
-    while (s.has_peek && s.peek_key == m_key) {
+    while (s.has_peek && same_bytes(s.peek_key, m_key)) {
       if (s.group.size() <= s.count) s.group.emplace_back();
       s.group[s.count++].swap(s.peek);
       advance(s);

@@ -7,6 +7,7 @@
 
 #include "etl/arena.hpp"
 #include "etl/bytes.hpp"
+#include "etl/diff/blob_feed.hpp"
 #include "etl/diff/key.hpp"
 #include "etl/diff/prefix_sort.hpp"
 #include "etl/error.hpp"
@@ -46,6 +47,23 @@ void split_values(std::string_view s, std::size_t count, std::vector<std::string
     out.push_back(s.substr(start, end - start));
     if (end >= s.size()) return;
     start = end + 1;  // past ','
+  }
+}
+
+// Appends "a","b",… for fields that need no escape: sized once, then copied in.
+void append_plain_strings(std::string& out, const std::vector<std::string_view>& fields) {
+  if (fields.empty()) return;
+  std::size_t size = 3 * fields.size() - 1;
+  for (std::string_view f : fields) size += f.size();
+  std::size_t at = out.size();
+  out.resize(at + size);
+  char* p = out.data() + at;
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) *p++ = ',';
+    *p++ = '"';
+    copy_bytes(p, fields[i].data(), fields[i].size());
+    p += fields[i].size();
+    *p++ = '"';
   }
 }
 
@@ -280,17 +298,13 @@ void SortedSide::append_csv_entry(std::string& blob) {
   m_sort_key.clear();
   for (std::size_t at : sh.key_at) append_key_text(m_sort_key, fields[at]);
   std::size_t values_at = begin_entry(blob, *m_csv_shape);
-  bool plain = m_csv->json_plain();
-  for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) blob.push_back(',');
-    if (plain) {
-      blob.push_back('"');
-      blob += fields[i];
-      blob.push_back('"');
-    } else {
+  if (m_csv->json_plain())
+    append_plain_strings(blob, fields);
+  else
+    for (std::size_t i = 0; i < fields.size(); ++i) {
+      if (i > 0) blob.push_back(',');
       append_json_string(blob, fields[i]);
     }
-  }
   end_entry(blob, values_at, m_lines ? m_csv->row_line() : m_read);
 }
 
@@ -348,12 +362,14 @@ void SortedSide::load() {
   if (m_runs.empty()) {
     sort_index();
     std::vector<Slot>().swap(m_sort_spare);
-    return;
+  } else {
+    if (!m_index.empty()) sort_and_spill();
+    std::string().swap(m_arena);
+    std::vector<Slot>().swap(m_index);
+    start_merge();
   }
-  if (!m_index.empty()) sort_and_spill();
-  std::string().swap(m_arena);
-  std::vector<Slot>().swap(m_index);
-  start_merge();
+  m_feed = std::make_unique<BlobFeed>([this](std::string& out) { return append_sorted(out); },
+                                      blob_size);
 }
 
 // k-way merge of every run: a heap of runs by their head's key; ties go to the earlier run, so
@@ -431,19 +447,26 @@ bool SortedSide::next(std::string& blob) {
     m_prev_key.assign(key);
     return true;
   }
-  if (!m_merging) {
-    if (m_pos >= m_index.size()) return false;
-    // Sorted order jumps around the arena: fetch a few entries ahead so they are in cache.
-    constexpr std::size_t kAhead = 8;
-    if (m_pos + kAhead < m_index.size()) {
-      const char* ahead = m_arena.data() + m_index[m_pos + kAhead].offset;
-      for (int line = 0; line < 4; ++line) __builtin_prefetch(ahead + line * 64);
-    }
-    std::string_view at = std::string_view(m_arena).substr(m_index[m_pos++].offset);
-    blob.assign(at.substr(0, blob_size(at)));
+  return m_feed->next(blob);
+}
+
+// On the feed's thread: appends the next entry in key order, from the arena or the runs.
+bool SortedSide::append_sorted(std::string& out) {
+  if (m_merging) {
+    if (!merge_next(m_merged)) return false;
+    out += m_merged;
     return true;
   }
-  return merge_next(blob);
+  if (m_pos >= m_index.size()) return false;
+  // Sorted order jumps around the arena: fetch a few entries ahead so they are in cache.
+  constexpr std::size_t kAhead = 8;
+  if (m_pos + kAhead < m_index.size()) {
+    const char* ahead = m_arena.data() + m_index[m_pos + kAhead].offset;
+    for (int line = 0; line < 4; ++line) __builtin_prefetch(ahead + line * 64);
+  }
+  std::string_view at = std::string_view(m_arena).substr(m_index[m_pos++].offset);
+  out += at.substr(0, blob_size(at));
+  return true;
 }
 
 }  // namespace etl::diff

@@ -26,6 +26,8 @@ class CsvReader;
 
 namespace etl::diff {
 
+class BlobFeed;
+
 struct Entry {
   std::string_view sort_key;
   std::uint32_t shape = 0;    // which field names, in which order (SortedSide::shape)
@@ -67,7 +69,8 @@ class SortedSide {
  public:
   explicit SortedSide(SideOptions o);
   ~SortedSide();
-  // Reads the whole source into sorted runs. Not needed (and a no-op) when presorted.
+  // Reads the whole source into sorted runs, and starts handing them out on a thread of their
+  // own. Not needed (and a no-op) when presorted.
   void load();
   // The next entry blob in key order (see Entry::decode); false at the end.
   bool next(std::string& blob);
@@ -108,6 +111,7 @@ class SortedSide {
   void sort_index();
   void start_merge();
   bool merge_next(std::string& blob);
+  bool append_sorted(std::string& out);
   void compact_runs();
   // Orders the merge heap: the run whose head has the least key on top, earlier runs first.
   struct HeapOrder {
@@ -154,6 +158,10 @@ class SortedSide {
   std::string m_prev_key;                             // presorted: the order check
   std::map<std::uint64_t, std::string> m_unreadable;  // reasons, by ordinal
   std::vector<Unkeyed> m_unkeyed;
+  std::string m_merged;  // the feed's thread: the entry merge_next took
+  // Once loaded, the sorted entries come through here (not presorted). Last, so that its
+  // thread stops before the arena and runs it reads go.
+  std::unique_ptr<BlobFeed> m_feed;
 };
 
 // Whether an entry of side a and one of side b hold the same field names, in the same order, with
