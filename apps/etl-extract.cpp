@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
                  "table it makes elsewhere gets the same types")
       ->type_name("FILE");
   etl::cli::add_connector_options(app, p.source_options, false);
+  etl::cli::add_null_option(app, p.source_options.csv_null, &p.sink_options.csv_null);
   etl::cli::add_threads_option(app, p.threads);
   etl::cli::add_common_options(app, common);
   app.footer(

@@ -74,19 +74,25 @@ void register_builtin_connectors(Registry& r) {
          {".csv"},
          "comma-separated values with a header row (--delimiter, --columns)",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvReader>(a.target, delimiter_for(o, ','), o.encoding);
+           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, ','), o.encoding);
+           reader->read_null_as(o.csv_null);
+           return reader;
          },
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.sink.columns);
+           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, ','), o.sink.columns,
+                                              o.csv_null);
          }});
   r.add({"tsv",
          {".tsv"},
          "tab-separated values with a header row",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'), o.encoding);
+           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'), o.encoding);
+           reader->read_null_as(o.csv_null);
+           return reader;
          },
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.sink.columns);
+           return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.sink.columns,
+                                              o.csv_null);
          }});
   r.add({"ndjson",
          {".ndjson", ".jsonl"},

@@ -97,15 +97,18 @@ struct ConnectorOptions {
   std::string default_format;  // when neither --format nor the extension tells
   char delimiter = 0;          // --delimiter (CSV); 0 = by format
   std::string encoding;        // --encoding: a file source's text (etl/text_decoder.hpp)
-  std::string records_path;    // --records-path: JSON Pointer to the records array
-  std::string table;           // --table (SQLite, PostgreSQL)
-  std::string query;           // --query (SQLite, PostgreSQL source)
-  std::string password_file;   // --password-file (PostgreSQL)
-  SinkOptions sink;            // destinations: how records are written
-  SincePushdown since;         // etl-extract --state: what a source may ask its system for
-  HttpOptions http;            // HTTP sources and destinations: the client
-  HttpPaging paging;           // HTTP sources: how pages follow one another
-  HttpWriting writing;         // HTTP destinations
+  // --null TEXT: CSV's text of a null, read (unquoted) and written; none: no field reads as
+  // null, and a null is written as an empty field
+  std::optional<std::string> csv_null;
+  std::string records_path;   // --records-path: JSON Pointer to the records array
+  std::string table;          // --table (SQLite, PostgreSQL)
+  std::string query;          // --query (SQLite, PostgreSQL source)
+  std::string password_file;  // --password-file (PostgreSQL)
+  SinkOptions sink;           // destinations: how records are written
+  SincePushdown since;        // etl-extract --state: what a source may ask its system for
+  HttpOptions http;           // HTTP sources and destinations: the client
+  HttpPaging paging;          // HTTP sources: how pages follow one another
+  HttpWriting writing;        // HTTP destinations
 };
 
 }  // namespace etl

@@ -420,11 +420,35 @@ void add_encoding_option(CLI::App& app, std::string& encoding, bool sides) {
       ->type_name("ENC");
 }
 
+void add_null_option(CLI::App& app, std::optional<std::string>& read,
+                     std::optional<std::string>* write) {
+  std::string help =
+      write ? "CSV, TSV: the text of a null, in what is read and what is written. Read, a field "
+              "that is exactly TEXT, unquoted, is null; written, a null is TEXT and any value "
+              "that would be written as TEXT is quoted, so the two read back apart. --null '' "
+              "is PostgreSQL's and DuckDB's CSV (an empty string is written \"\"), \\N "
+              "MySQL's, NULL SQL Server's. Default: no field reads as null, and a null is "
+              "written as an empty field, as an empty string is (the summary notes how many)"
+            : "CSV, TSV sides: the text of a null: a field that is exactly TEXT, unquoted, is "
+              "null (quoted, it is a string). --null '' reads empty fields as null, as "
+              "PostgreSQL and DuckDB do, so that a CSV export compares with a table's nulls; "
+              "\\N is MySQL's, NULL SQL Server's. Default: every field is a string";
+  app.add_option_function<std::string>(
+         "--null",
+         [&read, write](const std::string& text) {
+           read = text;
+           if (write) *write = text;
+         },
+         help)
+      ->type_name("TEXT");
+}
+
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
                  "Input format when the extension does not tell: csv, tsv, ndjson or json")
       ->type_name("F");
   add_encoding_option(app, o.encoding, true);
+  add_null_option(app, o.csv_null, nullptr);
   app.add_option("--table", o.table,
                  "Database table (both sides; or name it in the address: sqlite:PATH#TABLE)")
       ->type_name("T");

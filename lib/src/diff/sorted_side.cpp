@@ -205,7 +205,7 @@ bool SortedSide::read_entry(std::string& blob) {
       auto row = m_csv->next_fields(m_rec);
       if (row == CsvReader::Row::End) return false;
       if (row == CsvReader::Row::Record) {
-        if (m_csv_shape) {
+        if (m_csv_shape && !m_csv->row_has_null()) {
           append_csv_entry(blob);
           return true;
         }

@@ -251,7 +251,27 @@ void CsvReader::record_of_row(Sourced& out) {
     rec.clear();
     for (const auto& h : m_header) rec.push_back(Member{h, Value()});
   }
-  for (std::size_t i = 0; i < m_views.size(); ++i) rec[i].value.set_string(m_views[i]);
+  for (std::size_t i = 0; i < m_views.size(); ++i)
+    if (m_null && is_null(i))
+      rec[i].value.set_null();
+    else
+      rec[i].value.set_string(m_views[i]);
+}
+
+// A quoted field's text begins after its opening quote, or was rebuilt (a doubled quote); an
+// unquoted one's begins after a delimiter, or the row.
+bool CsvReader::is_null(std::size_t i) const {
+  if (!m_null || m_views[i] != *m_null) return false;
+  const FieldRef& f = m_refs[i];
+  bool quoted = f.owned >= 0 || (f.begin > 0 && m_buf[m_row_start + f.begin - 1] == '"');
+  return !quoted;
+}
+
+bool CsvReader::row_has_null() const {
+  if (!m_null) return false;
+  for (std::size_t i = 0; i < m_views.size(); ++i)
+    if (is_null(i)) return true;
+  return false;
 }
 
 // A row that is not a record: raw holds it as read (rewritten as one CSV line), and the record
@@ -265,7 +285,7 @@ void CsvReader::reject_row(Sourced& out) {
   rec.clear();
   for (std::size_t i = 0; i < m_header.size() && i < m_views.size(); ++i) {
     if (!is_valid_utf8(m_views[i])) continue;
-    rec.push_back(Member{m_header[i], Value::string(m_views[i])});
+    rec.push_back(Member{m_header[i], is_null(i) ? Value() : Value::string(m_views[i])});
   }
 }
 

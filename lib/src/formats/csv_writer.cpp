@@ -38,8 +38,10 @@ char* write_quoted(char* p, std::string_view s) {
 }
 }  // namespace
 
-void append_csv_field(std::string& out, std::string_view s, char delimiter) {
+void append_csv_field(std::string& out, std::string_view s, char delimiter,
+                      const std::optional<std::string>& null_text) {
   std::size_t quoted = quoted_size(s, delimiter);
+  if (quoted == 0 && null_text && s == *null_text) quoted = s.size() + 2;  // (it has no quote)
   if (quoted == 0) {
     out.append(s);
     return;
@@ -68,37 +70,50 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
       }
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
-    const Value* v = in_order ? &fields[i].value : record.find(m_columns[i]);
-    if (v == nullptr) continue;
-    switch (v->kind()) {
-      case Value::Kind::Null:
-        break;
-      case Value::Kind::Bool:
-        b += v->as_bool() ? "true" : "false";
-        break;
-      case Value::Kind::Number:
-        b += v->text();
-        break;
-      case Value::Kind::String:
-        append_csv_field(b, v->text(), m_delim);
-        break;
-      default: {
-        std::string json;
-        append_json(json, *v);
-        append_csv_field(b, json, m_delim);
-      }
-    }
+    append_value(b, in_order ? &fields[i].value : record.find(m_columns[i]));
   }
   b.push_back('\n');
   return true;
+}
+
+// One field: v null or missing (a --columns column the record lacks) is the null text. Only
+// nulls are counted as written empty: a column the input never had says so itself.
+void CsvRowEncoder::append_value(std::string& b, const Value* v) const {
+  if (v == nullptr || v->is_null()) {
+    if (m_null)
+      b += *m_null;
+    else if (v != nullptr)
+      m_nulls_as_empty.fetch_add(1, std::memory_order_relaxed);
+    return;
+  }
+  switch (v->kind()) {
+    case Value::Kind::Bool:
+      append_csv_field(b, v->as_bool() ? "true" : "false", m_delim, m_null);
+      break;
+    case Value::Kind::Number:
+      append_csv_field(b, v->text(), m_delim, m_null);
+      break;
+    case Value::Kind::String:
+      append_csv_field(b, v->text(), m_delim, m_null);
+      break;
+    default: {
+      std::string json;
+      append_json(json, *v);
+      append_csv_field(b, json, m_delim, m_null);
+    }
+  }
 }
 
 namespace {
 // Rows whose names are all columns: each column's value is the row's at a place known at once.
 class CsvFieldsEncoder : public RowEncoder {
  public:
-  CsvFieldsEncoder(std::vector<int> place, std::size_t names, char delimiter)
-      : m_place(std::move(place)), m_names(names), m_delim(delimiter) {}
+  CsvFieldsEncoder(std::vector<int> place, std::size_t names, char delimiter,
+                   std::optional<std::string> null_text)
+      : m_place(std::move(place)),
+        m_names(names),
+        m_delim(delimiter),
+        m_null(std::move(null_text)) {}
   bool encode(const std::vector<std::string_view>& values, bool, std::string& b,
               std::string& reason) override {
     if (values.size() != m_names) {  // (a reader's reject: never a guess)
@@ -109,7 +124,9 @@ class CsvFieldsEncoder : public RowEncoder {
     for (std::size_t i = 0; i < m_place.size(); ++i) {
       if (i > 0) b.push_back(m_delim);
       if (m_place[i] >= 0)
-        append_csv_field(b, values[static_cast<std::size_t>(m_place[i])], m_delim);
+        append_csv_field(b, values[static_cast<std::size_t>(m_place[i])], m_delim, m_null);
+      else if (m_null)
+        b += *m_null;  // a column the rows lack
     }
     b.push_back('\n');
     return true;
@@ -119,6 +136,7 @@ class CsvFieldsEncoder : public RowEncoder {
   std::vector<int> m_place;  // column i's value is values[m_place[i]], or empty when -1
   std::size_t m_names;       // the row's fields
   char m_delim;
+  std::optional<std::string> m_null;  // (rows read with a null in them come as records)
 };
 }  // namespace
 
@@ -133,7 +151,7 @@ std::unique_ptr<RowEncoder> CsvRowEncoder::row_encoder(
     }
     place[static_cast<std::size_t>(at - m_columns.begin())] = static_cast<int>(i);
   }
-  return std::make_unique<CsvFieldsEncoder>(std::move(place), names.size(), m_delim);
+  return std::make_unique<CsvFieldsEncoder>(std::move(place), names.size(), m_delim, m_null);
 }
 
 void CsvRowEncoder::header(std::string& b) const {
@@ -144,15 +162,16 @@ void CsvRowEncoder::header(std::string& b) const {
   b.push_back('\n');
 }
 
-CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns)
-    : m_out(path), m_delim(delimiter) {
+CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns,
+                     std::optional<std::string> null_text)
+    : m_path(path), m_out(path), m_delim(delimiter), m_null(std::move(null_text)) {
   m_out.write_behind();
   for (std::size_t i = 0; i < columns.size(); ++i)  // (a CSV reader refuses such a header)
     if (std::find(columns.begin(), columns.begin() + static_cast<std::ptrdiff_t>(i), columns[i]) !=
         columns.begin() + static_cast<std::ptrdiff_t>(i))
       throw UsageError(fmt::format("--columns names '{}' twice", columns[i]));
   if (!columns.empty())
-    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), delimiter, true);
+    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), delimiter, true, m_null);
 }
 
 void CsvWriter::write_header() {
@@ -164,7 +183,7 @@ WriteResult CsvWriter::write(const Sourced& in) {
   if (!m_encoder) {
     std::vector<std::string> columns;
     for (const auto& m : in.record.fields()) columns.push_back(m.key);
-    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), m_delim, false);
+    m_encoder = std::make_shared<const CsvRowEncoder>(std::move(columns), m_delim, false, m_null);
   }
   if (!m_header_done) write_header();
   std::string reason;
@@ -189,6 +208,19 @@ void CsvWriter::prepare() {
 void CsvWriter::commit() {
   prepare();
   m_out.publish();
+}
+
+}  // namespace etl
+
+namespace etl {
+
+std::vector<std::string> CsvWriter::notes() const {
+  std::uint64_t n = m_encoder ? m_encoder->nulls_as_empty() : 0;
+  if (n == 0) return {};
+  return {fmt::format(
+      "{}: {} null{} written as empty fields, as an empty string is (--null '' writes an empty "
+      "string as \"\" so that a reader tells them apart; --null NULL writes NULL)",
+      m_path == "-" ? "stdout" : m_path, n, n == 1 ? "" : "s")};
 }
 
 }  // namespace etl

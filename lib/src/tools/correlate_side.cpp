@@ -217,7 +217,7 @@ CorrelateSide::Read CorrelateSide::next(Sourced& in) {
     if (m_csv) {
       auto row = m_csv->next_fields(in);
       if (row == CsvReader::Row::End) return Read::End;
-      if (row == CsvReader::Row::Record && m_rows) {
+      if (row == CsvReader::Row::Record && m_rows && !m_csv->row_has_null()) {
         ++m_read;
         if (m_progress) m_progress->tick(m_read);
         row_keys();

@@ -15,6 +15,7 @@ struct ParallelInput::Shared {
   std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
   bool compact = false;
   std::vector<std::string> projection;
+  std::optional<std::string> csv_null;
   mapping::Mapping* folds = nullptr;
   std::vector<std::uint64_t> lane_next;  // each lane's next chunk to fold
   std::condition_variable lane_moved;    // a lane_next went on (or stop)
@@ -50,6 +51,7 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, const std:
   s.encoder = tasks.encoder;
   s.compact = tasks.compact;
   s.projection = tasks.projection;
+  s.csv_null = tasks.csv_null;
   s.folds = tasks.folds;
   if (s.folds) s.lane_next.assign(s.folds->lanes(), 0);
   s.slots.resize(2 * std::size_t{workers} + 2);
@@ -216,6 +218,7 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
     if (s.delimiter != 0) {
       auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
                                              &s.header);
+      csv->read_null_as(s.csv_null);
       if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
       if (row_encoder) rows = csv.get();
       reader = std::move(csv);
@@ -239,7 +242,12 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       if (rows) {
         auto row = rows->next_fields(rec);
         if (row == CsvReader::Row::End) break;
-        hold = encode_row(b, *rows, *row_encoder, rec, row == CsvReader::Row::Rejected);
+        if (row == CsvReader::Row::Record && rows->row_has_null()) {  // (its text is no value)
+          rows->record_of_row(rec);
+          hold = process(job, b, rec, mapping);
+        } else {
+          hold = encode_row(b, *rows, *row_encoder, rec, row == CsvReader::Row::Rejected);
+        }
       } else {
         if (!reader->next(rec)) break;
         hold = process(job, b, rec, mapping);

@@ -8,6 +8,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -78,6 +79,8 @@ struct WorkerTasks {
   // Compact, with a mapping: the fields it reads. NDJSON records are then read with only those
   // (the others checked and left out); one that is rejected is read again whole, from its line.
   std::vector<std::string> projection;
+  // CSV: --null TEXT (CsvReader::read_null_as).
+  std::optional<std::string> csv_null;
 };
 
 // Record i of batch b, held as its line (b.held[i] == kLine), read again into out.

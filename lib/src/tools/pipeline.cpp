@@ -215,6 +215,7 @@ class Pipeline {
 
   void read_in_parallel(const std::string& address, char delimiter, Progress& progress) {
     WorkerTasks tasks;
+    tasks.csv_null = m_source_options.csv_null;
     // The workers map, and fold an aggregate's groups in lanes, each in input order.
     if (m_p.mapping && m_p.mapping_copy)
       tasks.new_mapping = [this] {

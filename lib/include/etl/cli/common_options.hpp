@@ -2,6 +2,7 @@
 // Flags that mean the same in every tool, defined once.
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "etl/cli/run_report.hpp"
@@ -26,6 +27,9 @@ void add_password_file_option(CLI::App& app, std::string& path);
 // --encoding: the text encoding of the input files when it is not UTF-8 (etl/text_decoder.hpp).
 // `sides`: the option is both sides' (etl-diff, etl-correlate).
 void add_encoding_option(CLI::App& app, std::string& encoding, bool sides = false);
+// --null TEXT: CSV's text of a null, for the CSV the tool reads (read) and, with write, writes.
+void add_null_option(CLI::App& app, std::optional<std::string>& read,
+                     std::optional<std::string>* write);
 // Connector flags (--format, --delimiter, --table, …).
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink);
 

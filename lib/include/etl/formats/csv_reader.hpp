@@ -2,6 +2,7 @@
 // CSV with a header row (RFC 4180, with CRLF or LF, a UTF-8 BOM, any one-byte delimiter).
 // Values stay strings: `00123` stays `00123`.
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,13 @@ class CsvReader : public Source {
   // True when no field of the row holds a byte JSON escapes ('"', '\\', a control byte), as
   // far as the reader saw (false: it did not look).
   bool json_plain() const { return m_json_plain; }
+  // --null TEXT: a field that is exactly text, unquoted, reads as null; quoted ("" for an empty
+  // text) it stays a string, as PostgreSQL's and DuckDB's CSV readers have it.
+  void read_null_as(std::optional<std::string> text) { m_null = std::move(text); }
+  // Whether field i of the row read is null (read_null_as).
+  bool is_null(std::size_t i) const;
+  // Whether a field of the row read is null: readers that take rows as text take its record.
+  bool row_has_null() const;
   // Off: every row is read byte by byte, as the rows read_plain_row() declines are (for tests
   // that hold the two to the same rows).
   void use_plain_rows(bool on) { m_fast_rows = on; }
@@ -86,6 +94,7 @@ class CsvReader : public Source {
   std::vector<std::string_view> m_views;  // the row's fields
   bool m_fast_rows = true;
   bool m_json_plain = false;
+  std::optional<std::string> m_null;
 };
 
 }  // namespace etl

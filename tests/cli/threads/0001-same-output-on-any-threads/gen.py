@@ -30,6 +30,12 @@ with open(f"{out}/quoted.csv", "wb") as f:
             f.write(f'{i},long,"{"y" * 300000}\n{"z" * 10}",1{end}'.encode()); continue
         f.write(f"{i},name {i},{note(i)},{i % 100}.{i % 7:02d}{end}".encode())
 
+with open(f"{out}/nulls.csv", "w") as f:  # empty, "", NULL and "NULL" fields (--null)
+    f.write("id,a,b,c\n")
+    kinds = ['', '""', 'NULL', '"NULL"', 'x', '"y,z"']
+    for i in range(40000):
+        f.write(f"{i},{kinds[i % 6]},{kinds[i % 5]},{kinds[i % 4]}\n")
+
 with open(f"{out}/old-mac.csv", "wb") as f:  # lone CRs only: one chunk that grows
     f.write(b"a,b\r")
     for i in range(20000):
