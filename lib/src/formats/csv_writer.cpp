@@ -87,12 +87,17 @@ void CsvRowEncoder::append_value(std::string& b, const Value* v) const {
     return;
   }
   switch (v->kind()) {
-    case Value::Kind::Bool:
-      append_csv_field(b, v->as_bool() ? "true" : "false", m_delim, m_null);
+    case Value::Kind::Bool:  // (these need quotes only when they are the null text)
+    case Value::Kind::Number: {
+      std::string_view text = v->kind() == Value::Kind::Number ? v->text()
+                              : v->as_bool()                   ? "true"
+                                                               : "false";
+      if (m_null && text == *m_null)
+        append_csv_field(b, text, m_delim, m_null);
+      else
+        b += text;
       break;
-    case Value::Kind::Number:
-      append_csv_field(b, v->text(), m_delim, m_null);
-      break;
+    }
     case Value::Kind::String:
       append_csv_field(b, v->text(), m_delim, m_null);
       break;
