@@ -79,8 +79,16 @@ std::vector<StoredAs> ColumnTyping::kinds_of(const Record& r) const {
 
 void ColumnTyping::count(const Record& r, const std::vector<StoredAs>& kinds) {
   const auto& f = r.fields();
-  for (std::size_t i = 0; i < f.size() && i < kinds.size(); ++i)
-    if (const char* what = conversion(kinds[i], f[i].value)) ++m_counts[{f[i].key, what}];
+  for (std::size_t i = 0; i < f.size() && i < kinds.size(); ++i) {
+    const Value& v = f[i].value;
+    if (const char* what = conversion(kinds[i], v))
+      ++m_counts[{f[i].key, what}];
+    else if (m_keeps_text && kinds[i] == StoredAs::Number && v.kind() == Value::Kind::String)
+      ++m_counts[{f[i].key, v.text().empty()
+                                ? "empty strings kept as text, not null (with --null '' "
+                                  "an empty CSV field reads as null)"
+                                : "strings that are not numbers kept as text"}];
+  }
 }
 
 std::vector<std::string> ColumnTyping::notes() const {

@@ -349,6 +349,7 @@ SqliteSink::SqliteSink(const std::string& path, const ConnectorOptions& o)
   if (o.table.empty()) throw UsageError("a sqlite destination needs --table");
   check_key_for_mode(o);
   m_db.exec("PRAGMA synchronous=NORMAL");
+  m_typing.keeps_unconverted_text();
 }
 
 SqliteSink::~SqliteSink() {

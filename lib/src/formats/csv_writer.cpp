@@ -89,9 +89,9 @@ void CsvRowEncoder::append_value(std::string& b, const Value* v) const {
   switch (v->kind()) {
     case Value::Kind::Bool:  // (these need quotes only when they are the null text)
     case Value::Kind::Number: {
-      std::string_view text = v->kind() == Value::Kind::Number ? v->text()
-                              : v->as_bool()                   ? "true"
-                                                               : "false";
+      std::string_view text = v->kind() == Value::Kind::Number ? std::string_view(v->text())
+                              : v->as_bool()                   ? std::string_view("true")
+                                                               : std::string_view("false");
       if (m_null && text == *m_null)
         append_csv_field(b, text, m_delim, m_null);
       else

@@ -27,6 +27,9 @@ class ColumnTyping {
   // The provisional column got its first value: it is (re)made as that value's type.
   void settle(const std::string& column, StoredAs kind);
 
+  // SQLite: a string a number column cannot convert is kept as text there (other databases
+  // refuse it), which is counted too.
+  void keeps_unconverted_text() { m_keeps_text = true; }
   // What a column of kind k makes of v, or nullptr when v keeps its type.
   static const char* conversion(StoredAs k, const Value& v);
   // Counts the conversions of r's values into their columns; kinds is aligned with r's fields.
@@ -42,6 +45,7 @@ class ColumnTyping {
   };
   std::map<std::string, Column> m_columns;
   std::size_t m_provisional = 0;
+  bool m_keeps_text = false;
   std::map<std::pair<std::string, std::string>, std::uint64_t> m_counts;
 };
 
