@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "etl/db/pg_lossy_columns.hpp"
 #include "etl/db/postgres.hpp"
 
 TEST_CASE("connection strings are printed with the password masked", "[postgres]") {
@@ -18,4 +19,14 @@ TEST_CASE("table names quote each part, so no name becomes SQL", "[postgres]") {
   CHECK(etl::pg_quote_name("orders") == "\"orders\"");
   CHECK(etl::pg_quote_name("erp.orders") == "\"erp\".\"orders\"");
   CHECK(etl::pg_quote_name("we\"ird; DROP TABLE x") == "\"we\"\"ird; DROP TABLE x\"");
+}
+
+TEST_CASE("dates whose day and month order PostgreSQL would guess are told apart", "[postgres]") {
+  for (const char* guessed : {"01/02/2026", "1/2/26", "29.11.2026", "01-02-2026 10:00",
+                              " 11/29/2026", "1.2.26 10:00+01", "12/12/12"})
+    CHECK(etl::day_month_order_unknown(guessed));
+  for (const char* certain :
+       {"2026-01-02", "2026/01/02", "20260102", "Nov 29 2026", "29 Nov 2026", "01/02", "01/02-2026",
+        "001/02/2026", "1/2/", "", "2026-01-02T10:00:00Z", "1/x/2026"})
+    CHECK_FALSE(etl::day_month_order_unknown(certain));
 }

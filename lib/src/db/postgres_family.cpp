@@ -37,8 +37,8 @@ class PgFamilyTarget : public FamilyTarget {
     for (const auto& m : r.fields())
       if (m.value.kind() == Value::Kind::String && m.value.text().find('\0') != std::string::npos)
         return fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key);
-    auto at = m_rounding.find(table);
-    return at == m_rounding.end() ? "" : at->second.changed_number(r);
+    auto at = m_lossy.find(table);
+    return at == m_lossy.end() ? "" : at->second.changed_value(r);
   }
 
   // A round trip per statement is the cost here: whole batches go through COPY instead.
@@ -62,11 +62,11 @@ class PgFamilyTarget : public FamilyTarget {
         "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
         {quoted.c_str()});
     std::vector<std::string> out;
-    PgRoundingColumns& rounding = m_rounding[table];
+    PgLossyColumns& lossy = m_lossy[table];
     for (int i = 0; i < PQntuples(r.get()); ++i) {
       out.emplace_back(PQgetvalue(r.get(), i, 0));
-      rounding.add(out.back(), static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))),
-                   std::stoi(PQgetvalue(r.get(), i, 2)));
+      lossy.add(out.back(), static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1))),
+                std::stoi(PQgetvalue(r.get(), i, 2)));
     }
     return out;
   }
@@ -194,7 +194,7 @@ class PgFamilyTarget : public FamilyTarget {
 
   PgConnection m_conn;
   std::vector<std::string> m_texts;
-  std::map<std::string, PgRoundingColumns> m_rounding;  // by table, as columns() read it
+  std::map<std::string, PgLossyColumns> m_lossy;  // by table, as columns() read it
 };
 
 }  // namespace

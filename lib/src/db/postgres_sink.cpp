@@ -130,15 +130,23 @@ PgSink::~PgSink() {
 void PgSink::ensure_table(const Record& first) {
   m_table_ready = true;
   std::string quoted = pg_quote_name(m_opts.table);
-  auto r = m_conn.query(
-      "SELECT attname, atttypid, atttypmod FROM pg_attribute WHERE attrelid = to_regclass($1) "
-      "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
-      {quoted.c_str()});
+  auto read_columns = [&] {
+    return m_conn.query(
+        "SELECT attname, atttypid, atttypmod FROM pg_attribute WHERE attrelid = to_regclass($1) "
+        "AND attnum > 0 AND NOT attisdropped ORDER BY attnum",
+        {quoted.c_str()});
+  };
+  auto type_of = [](const auto& r, int i) {
+    return static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1)));
+  };
+  auto add_lossy = [&](const auto& r, int i) {
+    m_lossy.add(PQgetvalue(r.get(), i, 0), type_of(r, i), std::stoi(PQgetvalue(r.get(), i, 2)));
+  };
+  auto r = read_columns();
   for (int i = 0; i < PQntuples(r.get()); ++i) {
     m_columns.emplace_back(PQgetvalue(r.get(), i, 0));
-    auto type = static_cast<unsigned>(std::stoul(PQgetvalue(r.get(), i, 1)));
-    m_typing.add(m_columns.back(), stored_as(pg_kind(type)));
-    m_rounding.add(m_columns.back(), type, std::stoi(PQgetvalue(r.get(), i, 2)));
+    m_typing.add(m_columns.back(), stored_as(pg_kind(type_of(r, i))));
+    add_lossy(r, i);
   }
   m_grows = m_opts.sink.add_columns;
   if (m_columns.empty()) {
@@ -162,6 +170,8 @@ void PgSink::ensure_table(const Record& first) {
       sql += ")";
     }
     m_conn.exec(sql + ")");
+    r = read_columns();  // the types --schema gave the new table's columns
+    for (int i = 0; i < PQntuples(r.get()); ++i) add_lossy(r, i);
   }
   if (m_opts.sink.mode == WriteMode::Replace) m_conn.exec("DELETE FROM " + m_table);
   if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update) {
@@ -204,7 +214,7 @@ WriteResult PgSink::write(const Sourced& in) {
       return {WriteOutcome::Rejected,
               fmt::format("field '{}': PostgreSQL text cannot hold the character U+0000", m.key)};
   }
-  if (std::string why = m_rounding.changed_number(r); !why.empty())
+  if (std::string why = m_lossy.changed_value(r); !why.empty())
     return {WriteOutcome::Rejected, why};
   add_missing_columns(r);
   if (m_typing.any_provisional()) retype_columns(r);

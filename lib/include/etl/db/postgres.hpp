@@ -17,7 +17,7 @@
 #include "etl/checkpoint.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/db/column_typing.hpp"
-#include "etl/db/pg_rounding.hpp"
+#include "etl/db/pg_lossy_columns.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/mask.hpp"
 #include "etl/sink.hpp"
@@ -150,7 +150,7 @@ class PgSink : public Sink {
   std::string m_table;  // quoted
   std::vector<std::string> m_columns;
   ColumnTyping m_typing;
-  PgRoundingColumns m_rounding;         // the table's columns that would change a number
+  PgLossyColumns m_lossy;               // the table's columns that would change a number
   std::vector<StoredAs> m_batch_kinds;  // of m_batch_fields' columns
   bool m_table_ready = false;
   bool m_grows = false;  // a field without a column adds one (see ConnectorOptions::add_columns)

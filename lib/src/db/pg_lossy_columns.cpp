@@ -1,4 +1,4 @@
-#include "etl/db/pg_rounding.hpp"
+#include "etl/db/pg_lossy_columns.hpp"
 
 #include <fmt/format.h>
 
@@ -8,14 +8,36 @@ namespace etl {
 namespace {
 
 constexpr unsigned kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
+constexpr unsigned kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184;
+
+bool digit(char c) {
+  return c >= '0' && c <= '9';
+}
+
+// One or two digits at text[at], then the separator: the place after it, or npos.
+std::size_t number_then(std::string_view text, std::size_t at, char& separator) {
+  std::size_t n = 0;
+  while (at + n < text.size() && digit(text[at + n]) && n < 3) ++n;
+  if (n == 0 || n > 2 || at + n >= text.size()) return std::string_view::npos;
+  char c = text[at + n];
+  if (c != '/' && c != '.' && c != '-') return std::string_view::npos;
+  if (separator != 0 && c != separator) return std::string_view::npos;
+  separator = c;
+  return at + n + 1;
+}
 
 }  // namespace
 
-void PgRoundingColumns::add(const std::string& column, unsigned type_oid, int typmod) {
+void PgLossyColumns::add(const std::string& column, unsigned type_oid, int typmod) {
   if (type_oid == kFloat4) {
     m_rules[column] = {Kind::Float4, 0, "real"};
   } else if (type_oid == kFloat8) {
     m_rules[column] = {Kind::Float8, 0, "double precision"};
+  } else if (type_oid == kDate || type_oid == kTimestamp || type_oid == kTimestampTz) {
+    m_rules[column] = {Kind::Time, 0,
+                       type_oid == kDate        ? "date"
+                       : type_oid == kTimestamp ? "timestamp"
+                                                : "timestamptz"};
   } else if (type_oid == kNumeric && typmod >= 4) {  // numeric(p,s); without typmod: exact
     int precision = ((typmod - 4) >> 16) & 0xffff;
     int scale = (((typmod - 4) & 0x7ff) ^ 1024) - 1024;  // (negative since PostgreSQL 15)
@@ -23,7 +45,7 @@ void PgRoundingColumns::add(const std::string& column, unsigned type_oid, int ty
   }
 }
 
-std::string PgRoundingColumns::changed_number(const Record& r) const {
+std::string PgLossyColumns::changed_value(const Record& r) const {
   if (m_rules.empty()) return {};
   for (const auto& m : r.fields()) {
     auto at = m_rules.find(m.key);
@@ -33,9 +55,27 @@ std::string PgRoundingColumns::changed_number(const Record& r) const {
   return {};
 }
 
+bool day_month_order_unknown(std::string_view text) {
+  std::size_t at = text.find_first_not_of(' ');
+  if (at == std::string_view::npos) return false;
+  char separator = 0;
+  at = number_then(text, at, separator);
+  if (at == std::string_view::npos) return false;
+  at = number_then(text, at, separator);
+  return at != std::string_view::npos && at < text.size() && digit(text[at]);
+}
+
 // (A number too large for the type is the server's error: loud already.)
-std::string PgRoundingColumns::why_changed(const Member& m, const Rule& rule) const {
+std::string PgLossyColumns::why_changed(const Member& m, const Rule& rule) const {
   const Value& v = m.value;
+  if (rule.kind == Kind::Time) {
+    if (v.kind() != Value::Kind::String || !day_month_order_unknown(v.text())) return {};
+    return fmt::format(
+        "field '{}': column '{}' ({}) would read '{}' month or day first, as the server's "
+        "DateStyle says; write it as ISO 8601 (YYYY-MM-DD), as a mapping's parse_time(x, "
+        "'%m/%d/%Y') or '%d/%m/%Y' reads it",
+        m.key, m.key, rule.type, v.text());
+  }
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return {};
   if (!is_sql_number(v.text())) return {};
   if (rule.kind == Kind::Numeric) {

@@ -1,0 +1,39 @@
+#pragma once
+// The columns of a PostgreSQL table that store a value as another without an error:
+// - float4 and float8 (binary floating point: 9007199254740993 is 9007199254740992) and
+//   numeric(p,s), which rounds to s places (1.005 in numeric(10,2) is 1.01);
+// - date, timestamp and timestamptz, which read a day and a month written as numbers before
+//   the year (01/02/2026) in the order the server's DateStyle says: January 2 on one server,
+//   February 1 on another.
+// The sink refuses such a value rather than let the column change it, or guess.
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "etl/value.hpp"
+
+namespace etl {
+
+class PgLossyColumns {
+ public:
+  // A column of the table, by its type's oid and typmod (pg_attribute); others are ignored.
+  void add(const std::string& column, unsigned type_oid, int typmod);
+  // Why a field of r would be stored as another value, or "" when none would be.
+  std::string changed_value(const Record& r) const;
+
+ private:
+  enum class Kind { Float4, Float8, Numeric, Time };
+  struct Rule {
+    Kind kind;
+    int scale = 0;  // numeric's
+    std::string type;
+  };
+  std::string why_changed(const Member& m, const Rule& rule) const;
+  std::unordered_map<std::string, Rule> m_rules;
+};
+
+// Whether text starts with a day and a month as numbers, either first, before the year:
+// 01/02/2026, 1.2.26, 01-02-2026 10:00.
+bool day_month_order_unknown(std::string_view text);
+
+}  // namespace etl
