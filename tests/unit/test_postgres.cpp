@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "etl/db/pg_lossy_columns.hpp"
+#include "etl/db/date_order.hpp"
 #include "etl/db/postgres.hpp"
 
 TEST_CASE("connection strings are printed with the password masked", "[postgres]") {

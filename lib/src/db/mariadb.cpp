@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "etl/binary.hpp"
+#include "etl/db/date_order.hpp"
 #include "etl/db/sql_number.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
@@ -298,6 +299,10 @@ std::string unfit_float(const MariaDbColumn& c, const Value& v) {
 }  // namespace
 
 std::string mariadb_unfit(const MariaDbColumn& c, const Value& v) {
+  bool dated = c.kind == MariaDbKind::Date || c.kind == MariaDbKind::DateTime ||
+               c.kind == MariaDbKind::Timestamp;
+  if (dated && v.kind() == Value::Kind::String && day_month_order_unknown(v.text()))
+    return date_order_refusal(v.text(), "year first (MariaDB reads 01/02/26 as 2001-02-26)");
   if (c.time) return unfit_time(c, v);
   if (c.float_bytes) return unfit_float(c, v);
   if (c.year && (v.kind() == Value::Kind::Number || v.kind() == Value::Kind::String) &&

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "etl/db/date_order.hpp"
 #include "etl/db/sql_number.hpp"
 
 namespace etl {
@@ -9,22 +10,6 @@ namespace {
 
 constexpr unsigned kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
 constexpr unsigned kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184;
-
-bool digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
-// One or two digits at text[at], then the separator: the place after it, or npos.
-std::size_t number_then(std::string_view text, std::size_t at, char& separator) {
-  std::size_t n = 0;
-  while (at + n < text.size() && digit(text[at + n]) && n < 3) ++n;
-  if (n == 0 || n > 2 || at + n >= text.size()) return std::string_view::npos;
-  char c = text[at + n];
-  if (c != '/' && c != '.' && c != '-') return std::string_view::npos;
-  if (separator != 0 && c != separator) return std::string_view::npos;
-  separator = c;
-  return at + n + 1;
-}
 
 }  // namespace
 
@@ -55,26 +40,15 @@ std::string PgLossyColumns::changed_value(const Record& r) const {
   return {};
 }
 
-bool day_month_order_unknown(std::string_view text) {
-  std::size_t at = text.find_first_not_of(' ');
-  if (at == std::string_view::npos) return false;
-  char separator = 0;
-  at = number_then(text, at, separator);
-  if (at == std::string_view::npos) return false;
-  at = number_then(text, at, separator);
-  return at != std::string_view::npos && at < text.size() && digit(text[at]);
-}
-
 // (A number too large for the type is the server's error: loud already.)
 std::string PgLossyColumns::why_changed(const Member& m, const Rule& rule) const {
   const Value& v = m.value;
   if (rule.kind == Kind::Time) {
     if (v.kind() != Value::Kind::String || !day_month_order_unknown(v.text())) return {};
-    return fmt::format(
-        "field '{}': column '{}' ({}) would read '{}' month or day first, as the server's "
-        "DateStyle says; write it as ISO 8601 (YYYY-MM-DD), as a mapping's parse_time(x, "
-        "'%m/%d/%Y') or '%d/%m/%Y' reads it",
-        m.key, m.key, rule.type, v.text());
+    return fmt::format("field '{}': column '{}' ({}): {}", m.key, m.key, rule.type,
+                       date_order_refusal(v.text(),
+                                          "month or day first, as the server's "
+                                          "DateStyle says"));
   }
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return {};
   if (!is_sql_number(v.text())) return {};

@@ -7,7 +7,6 @@
 //   February 1 on another.
 // The sink refuses such a value rather than let the column change it, or guess.
 #include <string>
-#include <string_view>
 #include <unordered_map>
 
 #include "etl/value.hpp"
@@ -31,9 +30,5 @@ class PgLossyColumns {
   std::string why_changed(const Member& m, const Rule& rule) const;
   std::unordered_map<std::string, Rule> m_rules;
 };
-
-// Whether text starts with a day and a month as numbers, either first, before the year:
-// 01/02/2026, 1.2.26, 01-02-2026 10:00.
-bool day_month_order_unknown(std::string_view text);
 
 }  // namespace etl
