@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
-#include "etl/db/date_order.hpp"
 #include "etl/db/postgres.hpp"
+#include "etl/db/time_text.hpp"
 
 TEST_CASE("connection strings are printed with the password masked", "[postgres]") {
   using etl::mask_address;
@@ -29,4 +29,17 @@ TEST_CASE("dates whose day and month order PostgreSQL would guess are told apart
        {"2026-01-02", "2026/01/02", "20260102", "Nov 29 2026", "29 Nov 2026", "01/02", "01/02-2026",
         "001/02/2026", "1/2/", "", "2026-01-02T10:00:00Z", "1/x/2026"})
     CHECK_FALSE(etl::day_month_order_unknown(certain));
+}
+
+TEST_CASE("a time's zone that is not UTC is found, as written", "[postgres]") {
+  CHECK(etl::zone_not_utc("2024-03-01T10:00:00-05:00") == "-05:00");
+  CHECK(etl::zone_not_utc("2024-03-01 10:00:00.5+0530") == "+0530");
+  CHECK(etl::zone_not_utc("2024-03-01 10:00+01") == "+01");
+  CHECK(etl::zone_not_utc("2024-03-01 10:00:00 America/New_York") == "America/New_York");
+  CHECK(etl::zone_not_utc("Mar 1 2024 10:00 EST") == "EST");
+  for (const char* utc :
+       {"2024-03-01T10:00:00Z", "2024-03-01T10:00:00+00:00", "2024-03-01 10:00-00",
+        "2024-03-01 10:00:00 UTC", "2024-03-01 10:00:00", "2024-03-01", "Mar 1 2024 10:00 PM",
+        "2024-03-01T10:00:00.123456", "2024-03-01 10:00 "})
+    CHECK(etl::zone_not_utc(utc).empty());
 }

@@ -8,9 +8,9 @@
 #include <cstring>
 
 #include "etl/binary.hpp"
-#include "etl/db/date_order.hpp"
 #include "etl/db/sql_number.hpp"
 #include "etl/db/table_schema.hpp"
+#include "etl/db/time_text.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"

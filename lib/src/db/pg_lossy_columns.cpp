@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "etl/db/date_order.hpp"
 #include "etl/db/sql_number.hpp"
+#include "etl/db/time_text.hpp"
 
 namespace etl {
 namespace {
@@ -40,16 +40,26 @@ std::string PgLossyColumns::changed_value(const Record& r) const {
   return {};
 }
 
+std::string PgLossyColumns::why_time_changed(const Member& m, const Rule& rule) const {
+  const Value& v = m.value;
+  if (v.kind() != Value::Kind::String) return {};
+  if (day_month_order_unknown(v.text()))
+    return fmt::format(
+        "field '{}': column '{}' ({}): {}", m.key, m.key, rule.type,
+        date_order_refusal(v.text(), "month or day first, as the server's DateStyle says"));
+  std::string_view zone = rule.type == "timestamp" ? zone_not_utc(v.text()) : std::string_view();
+  if (zone.empty()) return {};
+  return fmt::format(
+      "field '{}': column '{}' (timestamp) has no time zone: PostgreSQL would drop the {} of "
+      "'{}' and keep the clock time; give it in UTC (a mapping's to_zone(x, 'UTC')) or make "
+      "the column timestamptz",
+      m.key, m.key, zone, v.text());
+}
+
 // (A number too large for the type is the server's error: loud already.)
 std::string PgLossyColumns::why_changed(const Member& m, const Rule& rule) const {
   const Value& v = m.value;
-  if (rule.kind == Kind::Time) {
-    if (v.kind() != Value::Kind::String || !day_month_order_unknown(v.text())) return {};
-    return fmt::format("field '{}': column '{}' ({}): {}", m.key, m.key, rule.type,
-                       date_order_refusal(v.text(),
-                                          "month or day first, as the server's "
-                                          "DateStyle says"));
-  }
+  if (rule.kind == Kind::Time) return why_time_changed(m, rule);
   if (v.kind() != Value::Kind::Number && v.kind() != Value::Kind::String) return {};
   if (!is_sql_number(v.text())) return {};
   if (rule.kind == Kind::Numeric) {

@@ -4,7 +4,8 @@
 //   numeric(p,s), which rounds to s places (1.005 in numeric(10,2) is 1.01);
 // - date, timestamp and timestamptz, which read a day and a month written as numbers before
 //   the year (01/02/2026) in the order the server's DateStyle says: January 2 on one server,
-//   February 1 on another.
+//   February 1 on another; and timestamp (without time zone), which drops a zone other than
+//   UTC (10:00-05:00 is stored as 10:00).
 // The sink refuses such a value rather than let the column change it, or guess.
 #include <string>
 #include <unordered_map>
@@ -28,6 +29,7 @@ class PgLossyColumns {
     std::string type;
   };
   std::string why_changed(const Member& m, const Rule& rule) const;
+  std::string why_time_changed(const Member& m, const Rule& rule) const;
   std::unordered_map<std::string, Rule> m_rules;
 };
 

@@ -1,6 +1,8 @@
-#include "etl/db/date_order.hpp"
+#include "etl/db/time_text.hpp"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 
 namespace etl {
 namespace {
@@ -22,7 +24,35 @@ std::size_t number_then(std::string_view text, std::size_t at, char& separator) 
   return at + n + 1;
 }
 
+bool letter(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+// +00, +0000, +00:00 (and -): an offset of zero.
+bool zero_offset(std::string_view offset) {
+  return offset.find_first_not_of("+-0:") == std::string_view::npos;
+}
+
 }  // namespace
+
+std::string_view zone_not_utc(std::string_view text) {
+  std::size_t colon = text.find(':');  // the time's: a zone comes after it
+  if (colon == std::string_view::npos) return {};
+  std::size_t end = text.find_last_not_of(' ');
+  std::string_view tail = text.substr(colon, end + 1 - colon);
+  if (std::size_t sign = tail.find_first_of("+-"); sign != std::string_view::npos) {
+    std::string_view offset = tail.substr(sign);
+    return zero_offset(offset) ? std::string_view() : offset;
+  }
+  // A name after the time: a word of letters (AM and PM are the hour's), or Region/City.
+  std::size_t at = tail.find_last_of(' ');
+  std::string_view word = at == std::string_view::npos ? tail : tail.substr(at + 1);
+  if (word.find('/') != std::string_view::npos) return word;
+  if (word.empty() || !std::all_of(word.begin(), word.end(), letter)) return {};
+  for (std::string_view utc : {"Z", "z", "UTC", "utc", "GMT", "gmt", "AM", "PM", "am", "pm"})
+    if (word == utc) return {};
+  return word;
+}
 
 bool day_month_order_unknown(std::string_view text) {
   std::size_t at = text.find_first_not_of(' ');
