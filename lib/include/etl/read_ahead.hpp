@@ -1,14 +1,12 @@
 #pragma once
 // A source read on its own thread, a batch of records ahead of its consumer, so that parsing
 // (CSV, JSON) runs on one core while the records are used on another.
-#include <condition_variable>
 #include <cstddef>
-#include <exception>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
+#include "etl/batch_handoff.hpp"
 #include "etl/source.hpp"
 
 namespace etl {
@@ -24,19 +22,16 @@ class ReadAheadSource : public Source {
 
  private:
   void produce();
+  struct Batch {
+    std::vector<Sourced> records;
+    std::size_t count = 0;  // the first count are read
+  };
 
   std::unique_ptr<Source> m_inner;
   std::size_t m_batch;
-  std::mutex m_mutex;
-  std::condition_variable m_changed;
-  std::vector<Sourced> m_full;  // handed over by the reader; empty when taken
-  std::size_t m_full_count = 0;
-  bool m_handed = false;  // m_full holds a batch not yet taken
-  bool m_end = false;     // the reader is done (after m_full)
-  bool m_stop = false;
-  std::exception_ptr m_error;
-  std::vector<Sourced> m_current;  // the consumer's batch
-  std::size_t m_count = 0, m_pos = 0;
+  BatchHandoff<Batch> m_handoff;
+  Batch m_current;  // the consumer's
+  std::size_t m_pos = 0;
   std::thread m_thread;  // last: started once everything else is ready
 };
 

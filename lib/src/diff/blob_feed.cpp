@@ -17,11 +17,7 @@ BlobFeed::BlobFeed(std::function<bool(std::string&)> append_next,
       m_thread([this] { produce(); }) {}
 
 BlobFeed::~BlobFeed() {
-  {
-    std::lock_guard<std::mutex> lock(m_mutex);
-    m_stop = true;
-  }
-  m_changed.notify_all();
+  m_handoff.stop();
   m_thread.join();
 }
 
@@ -38,30 +34,14 @@ void BlobFeed::produce() {
       error = std::current_exception();  // handed over after the blobs made before it
       more = false;
     }
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_changed.wait(lock, [&] { return !m_handed || m_stop; });
-    if (m_stop) return;
-    std::swap(filling, m_full);  // the consumer's used batch comes back for reuse
-    m_handed = true;
-    m_end = !more;
-    m_error = error;
-    m_changed.notify_all();
-    if (m_end) return;
+    if (!m_handoff.give(filling, !more, error) || !more) return;
   }
 }
 
 bool BlobFeed::next(std::string& blob) {
   while (m_pos == m_current.size()) {
-    std::unique_lock<std::mutex> lock(m_mutex);
-    m_changed.wait(lock, [&] { return m_handed || m_end; });
-    if (!m_handed) {  // the last batch is used up: the end, or the producer's error
-      if (m_error) std::rethrow_exception(m_error);
-      return false;
-    }
-    std::swap(m_current, m_full);
+    if (!m_handoff.take(m_current)) return false;
     m_pos = 0;
-    m_handed = false;
-    m_changed.notify_all();
   }
   std::string_view at = std::string_view(m_current).substr(m_pos);
   std::size_t n = m_size_of(at);

@@ -4,12 +4,11 @@
 // on memory; a spilled side's k-way merge reads files and walks a heap. Either way that work
 // runs beside the comparison instead of before each step of it, and the comparison reads
 // entries from a batch that is contiguous and in cache.
-#include <condition_variable>
-#include <exception>
 #include <functional>
-#include <mutex>
 #include <string>
 #include <thread>
+
+#include "etl/batch_handoff.hpp"
 
 namespace etl::diff {
 
@@ -30,13 +29,7 @@ class BlobFeed {
 
   std::function<bool(std::string&)> m_append_next;
   std::function<std::size_t(std::string_view)> m_size_of;
-  std::mutex m_mutex;
-  std::condition_variable m_changed;
-  std::string m_full;     // a batch handed over and not yet taken
-  bool m_handed = false;  // m_full holds one
-  bool m_end = false;     // the producer is done (after m_full)
-  bool m_stop = false;
-  std::exception_ptr m_error;
+  BatchHandoff<std::string> m_handoff;
   std::string m_current;  // the consumer's batch
   std::size_t m_pos = 0;
   std::thread m_thread;  // last: started once everything else is ready
