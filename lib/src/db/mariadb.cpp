@@ -272,13 +272,7 @@ namespace {
 // digits than it keeps are refused here.
 std::string unfit_time(const MariaDbColumn& c, const Value& v) {
   if (v.kind() != Value::Kind::String) return "";
-  std::string_view t = mariadb_utc_time(v.text());
-  auto colon = t.rfind(':');  // the fraction follows the seconds: 10:00:00.7
-  auto dot = colon == std::string_view::npos ? colon : t.find('.', colon);
-  if (dot == std::string_view::npos) return "";
-  std::size_t places = 0;
-  for (std::size_t i = dot + 1; i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
-    if (t[i] != '0') places = i - dot;
+  std::size_t places = second_fraction_places(v.text());
   if (static_cast<int>(places) <= c.scale) return "";
   return fmt::format("{} has more second fractions than the column keeps ({})", v.text(), c.scale);
 }

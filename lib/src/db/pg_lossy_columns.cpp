@@ -9,7 +9,8 @@ namespace etl {
 namespace {
 
 constexpr unsigned kFloat4 = 700, kFloat8 = 701, kNumeric = 1700;
-constexpr unsigned kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184;
+constexpr unsigned kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184, kTime = 1083,
+                   kTimeTz = 1266;
 
 }  // namespace
 
@@ -18,10 +19,14 @@ void PgLossyColumns::add(const std::string& column, unsigned type_oid, int typmo
     m_rules[column] = {Kind::Float4, 0, "real"};
   } else if (type_oid == kFloat8) {
     m_rules[column] = {Kind::Float8, 0, "double precision"};
-  } else if (type_oid == kDate || type_oid == kTimestamp || type_oid == kTimestampTz) {
-    m_rules[column] = {Kind::Time, 0,
+  } else if (type_oid == kDate || type_oid == kTimestamp || type_oid == kTimestampTz ||
+             type_oid == kTime || type_oid == kTimeTz) {
+    // The scale: the digits of a second kept (timestamp(3)), 6 without one.
+    m_rules[column] = {Kind::Time, typmod >= 0 ? typmod : 6,
                        type_oid == kDate        ? "date"
                        : type_oid == kTimestamp ? "timestamp"
+                       : type_oid == kTime      ? "time"
+                       : type_oid == kTimeTz    ? "timetz"
                                                 : "timestamptz"};
   } else if (type_oid == kNumeric && typmod >= 4) {  // numeric(p,s); without typmod: exact
     int precision = ((typmod - 4) >> 16) & 0xffff;
@@ -47,6 +52,12 @@ std::string PgLossyColumns::why_time_changed(const Member& m, const Rule& rule) 
     return fmt::format(
         "field '{}': column '{}' ({}): {}", m.key, m.key, rule.type,
         date_order_refusal(v.text(), "month or day first, as the server's DateStyle says"));
+  if (std::size_t places = second_fraction_places(v.text());
+      rule.type != "date" && places > static_cast<std::size_t>(rule.scale))
+    return fmt::format(
+        "field '{}': column '{}' ({}) keeps {} digits of a second: it would round "
+        "'{}'",
+        m.key, m.key, rule.type, rule.scale, v.text());
   std::string_view zone = rule.type == "timestamp" ? zone_not_utc(v.text()) : std::string_view();
   if (zone.empty()) return {};
   return fmt::format(

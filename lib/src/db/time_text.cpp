@@ -54,6 +54,20 @@ std::string_view zone_not_utc(std::string_view text) {
   return word;
 }
 
+std::size_t second_fraction_places(std::string_view text) {
+  std::size_t minutes = text.find(':');
+  if (minutes == std::string_view::npos) return 0;
+  std::size_t seconds = text.find(':', minutes + 1);
+  if (seconds == std::string_view::npos) return 0;
+  std::size_t at = seconds + 1;
+  while (at < text.size() && digit(text[at])) ++at;
+  if (at >= text.size() || (text[at] != '.' && text[at] != ',')) return 0;
+  std::size_t places = 0;
+  for (std::size_t i = at + 1; i < text.size() && digit(text[i]); ++i)
+    if (text[i] != '0') places = i - at;
+  return places;
+}
+
 bool day_month_order_unknown(std::string_view text) {
   std::size_t at = text.find_first_not_of(' ');
   if (at == std::string_view::npos) return false;

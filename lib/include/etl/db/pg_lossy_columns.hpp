@@ -25,7 +25,7 @@ class PgLossyColumns {
   enum class Kind { Float4, Float8, Numeric, Time };
   struct Rule {
     Kind kind;
-    int scale = 0;  // numeric's
+    int scale = 0;  // numeric's places; a time's digits of a second
     std::string type;
   };
   std::string why_changed(const Member& m, const Rule& rule) const;

@@ -5,7 +5,9 @@
 //   of the database's own: PostgreSQL by its DateStyle setting (January 2 on one server,
 //   February 1 on another), MariaDB as year, month, day (01/02/26 is 2001-02-26);
 // - times with a zone other than UTC, whose zone PostgreSQL drops going into a timestamp
-//   without time zone (10:00-05:00 is stored as 10:00).
+//   without time zone (10:00-05:00 is stored as 10:00);
+// - times with more digits of a second than the column keeps, which both round or cut
+//   (.1234567, as .NET and SQL Server write, is .123457 in PostgreSQL).
 #include <string>
 #include <string_view>
 
@@ -21,5 +23,9 @@ std::string date_order_refusal(std::string_view text, std::string_view how);
 // The zone of a time that is not UTC, as written (-05:00, +0530, EST, America/New_York), or ""
 // when the text has none, or Z, +00, +00:00, UTC or GMT.
 std::string_view zone_not_utc(std::string_view text);
+
+// The places of a second's fraction up to its last nonzero digit: 10:00:00.1250 has 3,
+// 10:00:00 and 10:00:00.000 have 0.
+std::size_t second_fraction_places(std::string_view text);
 
 }  // namespace etl
