@@ -64,10 +64,26 @@ std::string CsvReader::delimiter_hint(const std::vector<std::string>& header, ch
   return "";
 }
 
+std::string CsvReader::backslash_null_note(std::uint64_t count) {
+  if (count == 0) return "";
+  return fmt::format(
+      "{} field{} {} \\N, the text MySQL and PostgreSQL write for a null, read as the string "
+      "\\N: --null '\\N' reads {} as null",
+      count, count == 1 ? "" : "s", count == 1 ? "is" : "are", count == 1 ? "it" : "them");
+}
+
 std::vector<std::string> CsvReader::notes() const {
-  std::string hint = delimiter_hint(m_header, m_delim);
-  if (hint.empty()) return {};
-  return {fmt::format("{}: {}", m_name, hint)};
+  std::vector<std::string> out;
+  for (const std::string& note :
+       {delimiter_hint(m_header, m_delim), backslash_null_note(m_backslash_nulls)})
+    if (!note.empty()) out.push_back(fmt::format("{}: {}", m_name, note));
+  return out;
+}
+
+// (rows with a backslash only: m_json_plain is false for them)
+void CsvReader::count_backslash_nulls() {
+  for (std::string_view f : m_views)
+    if (f == "\\N") ++m_backslash_nulls;
 }
 
 int CsvReader::refill() {
@@ -216,6 +232,7 @@ bool CsvReader::check_row(Sourced& out) {
   }
   // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
   // check of the row, and of its fields only to name the one that is not.
+  if (!m_null && !m_json_plain) count_backslash_nulls();
   if (!m_row_high ||
       is_valid_utf8(std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start)))
     return true;

@@ -204,6 +204,7 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   b.size = 0;
   b.outputs_size = 0;
   b.error = nullptr;
+  b.backslash_nulls = 0;
   b.encoded.clear();
   b.ends.clear();
   b.is_encoded = encoder != nullptr;
@@ -265,6 +266,8 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
     b.error = std::current_exception();
   }
   if (!b.lines.empty()) std::swap(b.text, lines->bytes());
+  if (auto* csv = dynamic_cast<CsvReader*>(reader.get()))
+    b.backslash_nulls = csv->backslash_nulls();
 }
 
 // What the writing thread needs of a record read: mapped or encoded here, as far as can be.
@@ -361,9 +364,12 @@ RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& re
 
 std::vector<std::string> ParallelInput::notes() const {
   const Shared& s = *m_shared;
-  std::string hint = s.delimiter ? CsvReader::delimiter_hint(s.header, s.delimiter) : "";
-  if (hint.empty()) return {};
-  return {s.splitter.name() + ": " + hint};
+  std::vector<std::string> out;
+  if (!s.delimiter) return out;
+  for (const std::string& note : {CsvReader::delimiter_hint(s.header, s.delimiter),
+                                  CsvReader::backslash_null_note(m_backslash_nulls)})
+    if (!note.empty()) out.push_back(s.splitter.name() + ": " + note);
+  return out;
 }
 
 void ParallelInput::set_encoder(std::shared_ptr<const RecordEncoder> encoder) {
@@ -391,6 +397,7 @@ RecordBatch* ParallelInput::next() {
     return nullptr;
   }
   s.handed = true;
+  m_backslash_nulls += slot.batch.backslash_nulls;
   return &slot.batch;
 }
 

@@ -50,7 +50,8 @@ struct RecordBatch {
   std::vector<Mapped> mapped;
   std::vector<mapping::Mapping::Output> outputs;
   std::size_t outputs_size = 0;
-  std::exception_ptr error;  // what stopped the input after records[0, size)
+  std::exception_ptr error;           // what stopped the input after records[0, size)
+  std::uint64_t backslash_nulls = 0;  // CSV: CsvReader::backslash_nulls
   // is_encoded: the bytes of each record to write (an output with a mapping, else an input
   // record; one that is rejected has none) are made: item i's are encoded[ends[i-1], ends[i]),
   // or, when refusals[i] is not empty, the encoder refused it for that reason.
@@ -147,6 +148,7 @@ class ParallelInput {
 
   std::shared_ptr<Shared> m_shared;
   std::vector<std::unique_ptr<mapping::Mapping>> m_mappings;  // one a worker
+  std::uint64_t m_backslash_nulls = 0;                        // in the batches next() handed out
   std::vector<std::thread> m_workers;
   std::thread m_splitter;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // CSV with a header row (RFC 4180, with CRLF or LF, a UTF-8 BOM, any one-byte delimiter).
 // Values stay strings: `00123` stays `00123`.
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -46,6 +47,10 @@ class CsvReader : public Source {
   // A header of one column that another common delimiter would cut: most likely a file written
   // with ';' (a European spreadsheet's) or tabs, read with ','. What to say of it, or "".
   static std::string delimiter_hint(const std::vector<std::string>& header, char delimiter);
+  // Fields read that are \N, MySQL's and PostgreSQL's text of a null, without --null: what to
+  // say of them, or "".
+  std::uint64_t backslash_nulls() const { return m_backslash_nulls; }
+  static std::string backslash_null_note(std::uint64_t count);
   std::vector<std::string> notes() const override;
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
@@ -95,6 +100,8 @@ class CsvReader : public Source {
   bool m_fast_rows = true;
   bool m_json_plain = false;
   std::optional<std::string> m_null;
+  std::uint64_t m_backslash_nulls = 0;
+  void count_backslash_nulls();
 };
 
 }  // namespace etl
