@@ -268,17 +268,16 @@ TEST_CASE("a row encoder refuses a row whose fields are not its names, and write
 
 TEST_CASE("read_null_as reads an unquoted field of the null text as null, a quoted one as text",
           "[csv]") {
-  // Random rows of empty, quoted empty, NULL, quoted NULL, a quoted field with a doubled quote
-  // and one with bytes after its closing quote, read on the fast path and byte by byte.
+  // Random rows of empty, quoted empty, NULL, quoted NULL and a quoted field with a doubled
+  // quote, read on the fast path and byte by byte.
   struct Piece {
     std::string csv;
     std::string value;  // what it reads as
     bool quoted;
   };
-  const std::vector<Piece> pieces = {{"", "", false},           {"\"\"", "", true},
-                                     {"NULL", "NULL", false},   {"\"NULL\"", "NULL", true},
-                                     {"x", "x", false},         {"\"a\"\"b\"", "a\"b", true},
-                                     {"\"NU\"LL", "NULL", true}};
+  const std::vector<Piece> pieces = {{"", "", false},         {"\"\"", "", true},
+                                     {"NULL", "NULL", false}, {"\"NULL\"", "NULL", true},
+                                     {"x", "x", false},       {"\"a\"\"b\"", "a\"b", true}};
   std::mt19937 rnd(20261201);
   for (const std::string null_text : {"", "NULL"}) {
     std::string text;

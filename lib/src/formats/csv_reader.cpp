@@ -36,6 +36,9 @@ void CsvReader::read_header() {
   // A byte-order mark goes before the header is parsed, so a quoted first name is unquoted.
   if (peek() == 0xEF && m_buf.compare(m_pos, 3, "\xEF\xBB\xBF") == 0) m_pos += 3;
   if (!read_row()) return;  // an empty file has no header and no records
+  if (m_text_after_quote >= 0)
+    throw DataError(fmt::format("{}:1: column {} of the header has text after its closing quote",
+                                m_name, m_text_after_quote + 1));
   m_header.assign(m_views.begin(), m_views.end());
   for (std::size_t i = 0; i < m_header.size(); ++i) {
     const std::string& h = m_header[i];
@@ -163,6 +166,7 @@ bool CsvReader::read_row() {
   m_row_start = m_pos;
   m_row_line = m_line;
   m_row_high = false;
+  m_text_after_quote = -1;
   m_nrefs = 0;
   m_owned_used = 0;
   if (m_fast_rows && read_plain_row()) return true;
@@ -182,7 +186,10 @@ bool CsvReader::read_row() {
       const char* stop = m_buf.data() + m_buf.size();
       const char* end = scan::csv_special(from, stop, m_delim, m_row_high);
       while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim, m_row_high);
-      if (quoted) own(f);  // (the closing quote lies between)
+      if (quoted) {  // (the closing quote lies between)
+        own(f);
+        if (m_text_after_quote < 0) m_text_after_quote = static_cast<int>(m_nrefs - 1);
+      }
       if (f.owned >= 0)
         m_owned[static_cast<std::size_t>(f.owned)].append(from, end);
       else
@@ -232,6 +239,10 @@ bool CsvReader::check_row(Sourced& out) {
   }
   // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
   // check of the row, and of its fields only to name the one that is not.
+  if (m_text_after_quote >= 0) {
+    reject_text_after_quote(out);
+    return false;
+  }
   if (!m_null && !m_json_plain) count_backslash_nulls();
   if (!m_row_high ||
       is_valid_utf8(std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start)))
@@ -289,6 +300,21 @@ bool CsvReader::row_has_null() const {
   for (std::size_t i = 0; i < m_views.size(); ++i)
     if (is_null(i)) return true;
   return false;
+}
+
+// A field of text after its closing quote ("x"y) is no CSV field: the quotes would vanish. Its
+// row is kept as it was written, not as its fields would be written again.
+void CsvReader::reject_text_after_quote(Sourced& out) {
+  start(out);
+  auto field = static_cast<std::size_t>(m_text_after_quote);
+  out.reject_reason = fmt::format(
+      "field '{}' has text after its closing quote: a quote opens a field only at its start, and "
+      "one in the field is doubled (\"\")",
+      field < m_header.size() ? m_header[field] : std::to_string(field + 1));
+  reject_row(out);
+  std::string_view row = std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start);
+  while (!row.empty() && (row.back() == '\n' || row.back() == '\r')) row.remove_suffix(1);
+  out.raw.assign(row);
 }
 
 // A row that is not a record: raw holds it as read (rewritten as one CSV line), and the record

@@ -75,6 +75,7 @@ class CsvReader : public Source {
   void start(Sourced& out) const;
   bool check_row(Sourced& out);  // false: out is the row as a reject
   void reject_row(Sourced& out);
+  void reject_text_after_quote(Sourced& out);
   int get();  // next byte or -1
   int peek() { return m_pos < m_buf.size() ? static_cast<unsigned char>(m_buf[m_pos]) : refill(); }
   int refill();                       // peek() at the end of the buffer: reads on
@@ -87,6 +88,7 @@ class CsvReader : public Source {
   std::uint64_t m_line = 1;      // line of the next byte
   std::uint64_t m_row_line = 0;  // line where the current row began
   bool m_row_high = false;       // a byte of the row may be past ASCII: its fields check UTF-8
+  int m_text_after_quote = -1;   // the row's first field with text after its closing quote
   std::vector<std::string> m_header;
   std::vector<FieldRef> m_refs;  // the row's are the first m_nrefs (the others kept for reuse)
   std::size_t m_nrefs = 0;
