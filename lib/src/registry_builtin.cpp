@@ -9,6 +9,7 @@
 #include "etl/formats/csv_writer.hpp"
 #include "etl/formats/json_document.hpp"
 #include "etl/formats/ndjson.hpp"
+#include "etl/formats/text_format.hpp"
 #include "etl/net/http_sink.hpp"
 #include "etl/net/http_source.hpp"
 #include "etl/registry.hpp"
@@ -93,6 +94,17 @@ void register_builtin_connectors(Registry& r) {
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<CsvWriter>(a.target, delimiter_for(o, '\t'), o.sink.columns,
                                               o.csv_null);
+         }});
+  r.add({"text",
+         {},
+         "PostgreSQL's COPY text format (MySQL's tab format): tabs, backslash escapes, \\N for "
+         "null, a header row",
+         [](const Address& a, const ConnectorOptions& o) {
+           return std::make_unique<TextFormatReader>(a.target, delimiter_for(o, '\t'), o.encoding);
+         },
+         [](const Address& a, const ConnectorOptions& o) {
+           return std::make_unique<TextFormatWriter>(a.target, delimiter_for(o, '\t'),
+                                                     o.sink.columns);
          }});
   r.add({"ndjson",
          {".ndjson", ".jsonl"},

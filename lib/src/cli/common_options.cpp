@@ -275,7 +275,8 @@ void add_http_options(CLI::App& app, ConnectorOptions& o) {
 
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   app.add_option("--format", o.format,
-                 "Format when the extension does not tell: csv, tsv, ndjson or json")
+                 "Format when the extension does not tell: csv, tsv, ndjson, json, or text "
+                 "(PostgreSQL's COPY text format: tabs, backslash escapes, \\N for null, a header)")
       ->type_name("F");
   app.add_option_function<std::string>(
          "--delimiter",
@@ -445,7 +446,7 @@ void add_null_option(CLI::App& app, std::optional<std::string>& read,
 
 void add_paired_source_options(CLI::App& app, ConnectorOptions& o) {
   app.add_option("--format", o.format,
-                 "Input format when the extension does not tell: csv, tsv, ndjson or json")
+                 "Input format when the extension does not tell: csv, tsv, ndjson, json or text")
       ->type_name("F");
   add_encoding_option(app, o.encoding, true);
   add_null_option(app, o.csv_null, nullptr);

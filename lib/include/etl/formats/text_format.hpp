@@ -1,0 +1,56 @@
+#pragma once
+// PostgreSQL's COPY text format, which MySQL's SELECT … INTO OUTFILE and mysqldump --tab write
+// too: one row a line, fields separated by tabs, no quotes, a backslash escaping what would cut
+// a field or a line (\t, \n, \r, \\, and \b \f \v, octal \ooo, hex \xhh), and \N for a null.
+// A header row names the fields (PostgreSQL 15's HEADER). Read as CSV, such a file would keep
+// every escape as two characters and read \N as text.
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "etl/io.hpp"
+#include "etl/sink.hpp"
+#include "etl/source.hpp"
+
+namespace etl {
+
+class TextFormatReader : public Source {
+ public:
+  TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "");
+  bool next(Sourced& out) override;
+
+ private:
+  // Splits line into m_fields, unescaped; "" when it can, else why not.
+  std::string split(std::string_view line);
+  InputStream m_in;
+  LineReader m_lines;
+  std::string m_name;
+  char m_delim;
+  std::vector<std::string> m_header;
+  std::vector<std::string> m_fields;
+  std::vector<bool> m_nulls;
+};
+
+class TextFormatWriter : public Sink {
+ public:
+  TextFormatWriter(const std::string& path, char delimiter, std::vector<std::string> columns);
+  WriteResult write(const Sourced& in) override;
+  void prepare() override;
+  void commit() override;
+  std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
+  std::string interrupted() override { return m_out.keep_as_partial(); }
+
+ private:
+  void write_header();
+  OutputStream m_out;
+  char m_delim;
+  std::vector<std::string> m_columns;  // --columns, or the first record's fields
+  bool m_projection;
+  bool m_header_done = false;
+};
+
+// Appends s escaped for a field of the text format (delimiter, line ends and backslashes).
+void append_text_field(std::string& out, std::string_view s, char delimiter);
+
+}  // namespace etl

@@ -1,0 +1,227 @@
+#include "etl/formats/text_format.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "etl/error.hpp"
+#include "etl/json.hpp"
+#include "etl/utf8.hpp"
+
+namespace etl {
+namespace {
+
+int octal(char c) {
+  return c >= '0' && c <= '7' ? c - '0' : -1;
+}
+
+int hex(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The escape after a backslash at s[i] (i: its first character), appended to out; i moves past
+// it. As PostgreSQL reads them: \ooo (one to three octal digits) and \xhh (one or two hex
+// digits) are a byte; any other character stands for itself.
+void unescape_one(std::string_view s, std::size_t& i, std::string& out) {
+  char c = s[i++];
+  switch (c) {
+    case 'b':
+      out.push_back('\b');
+      return;
+    case 'f':
+      out.push_back('\f');
+      return;
+    case 'n':
+      out.push_back('\n');
+      return;
+    case 'r':
+      out.push_back('\r');
+      return;
+    case 't':
+      out.push_back('\t');
+      return;
+    case 'v':
+      out.push_back('\v');
+      return;
+    case 'x':
+      if (i < s.size() && hex(s[i]) >= 0) {
+        int v = hex(s[i++]);
+        if (i < s.size() && hex(s[i]) >= 0) v = v * 16 + hex(s[i++]);
+        out.push_back(static_cast<char>(v));
+        return;
+      }
+      out.push_back('x');
+      return;
+    default:
+      if (octal(c) >= 0) {
+        int v = octal(c);
+        for (int n = 1; n < 3 && i < s.size() && octal(s[i]) >= 0; ++n) v = v * 8 + octal(s[i++]);
+        out.push_back(static_cast<char>(v & 0xff));
+        return;
+      }
+      out.push_back(c);
+  }
+}
+
+}  // namespace
+
+TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
+                                   const std::string& encoding)
+    : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()), m_delim(delimiter) {
+  std::string_view line;
+  if (!m_lines.next(line)) return;  // an empty file has no header and no records
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (std::string why = split(line); !why.empty())
+    throw DataError(fmt::format("{}:1: header: {}", m_name, why));
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    if (m_nulls[i])
+      throw DataError(fmt::format("{}:1: column {} of the header is \\N", m_name, i + 1));
+    for (std::size_t j = 0; j < i; ++j)
+      if (m_fields[j] == m_fields[i])
+        throw DataError(fmt::format("{}:1: the header names column '{}' twice (columns {} and {})",
+                                    m_name, m_fields[i], j + 1, i + 1));
+  }
+  m_header = m_fields;
+}
+
+std::string TextFormatReader::split(std::string_view line) {
+  m_fields.clear();
+  m_nulls.clear();
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = line.find(m_delim, start);
+    std::string_view raw = line.substr(start, end == std::string_view::npos ? end : end - start);
+    m_nulls.push_back(raw == "\\N");
+    std::string& field = m_fields.emplace_back();
+    if (!m_nulls.back()) {
+      for (std::size_t i = 0; i < raw.size();) {
+        std::size_t slash = raw.find('\\', i);
+        field.append(raw.substr(i, slash == std::string_view::npos ? slash : slash - i));
+        if (slash == std::string_view::npos) break;
+        if (slash + 1 == raw.size()) return "a backslash ends a field (is the line cut?)";
+        i = slash + 1;
+        unescape_one(raw, i, field);
+      }
+      if (!is_valid_utf8(field)) return fmt::format("invalid UTF-8 in field {}", m_fields.size());
+    }
+    if (end == std::string_view::npos) return "";
+    start = end + 1;
+  }
+}
+
+bool TextFormatReader::next(Sourced& out) {
+  std::string_view line;
+  if (!m_lines.next(line)) return false;
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // (a file from Windows)
+  out.where.source = m_name;
+  out.where.line = m_lines.line_number();
+  out.reject_reason.clear();
+  out.raw.clear();
+  auto& rec = out.record.fields();
+  rec.clear();
+  std::string why = split(line);
+  if (why.empty() && m_fields.size() != m_header.size())
+    why = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
+  if (!why.empty()) {
+    out.reject_reason = why;
+    out.raw.assign(line);
+    return true;
+  }
+  for (std::size_t i = 0; i < m_fields.size(); ++i)
+    rec.push_back(Member{m_header[i], m_nulls[i] ? Value() : Value::string(m_fields[i])});
+  return true;
+}
+
+void append_text_field(std::string& out, std::string_view s, char delimiter) {
+  for (char c : s) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (c == delimiter && c == '\t') {
+          out += "\\t";
+        } else {
+          if (c == delimiter) out.push_back('\\');  // (PostgreSQL's escape of another one)
+          out.push_back(c);
+        }
+    }
+  }
+}
+
+TextFormatWriter::TextFormatWriter(const std::string& path, char delimiter,
+                                   std::vector<std::string> columns)
+    : m_out(path),
+      m_delim(delimiter),
+      m_columns(std::move(columns)),
+      m_projection(!m_columns.empty()) {
+  m_out.write_behind();
+}
+
+void TextFormatWriter::write_header() {
+  std::string& b = m_out.buffer();
+  for (std::size_t i = 0; i < m_columns.size(); ++i) {
+    if (i > 0) b.push_back(m_delim);
+    append_text_field(b, m_columns[i], m_delim);
+  }
+  b.push_back('\n');
+  m_header_done = true;
+}
+
+// Columns as the CSV writer has them: --columns, or the first record's fields, a later record
+// with another field rejected rather than lose it. Strings as they are, numbers and booleans as
+// their text, arrays and objects as JSON, null (or a missing column) as \N.
+WriteResult TextFormatWriter::write(const Sourced& in) {
+  const auto& fields = in.record.fields();
+  if (m_columns.empty() && !m_header_done)
+    for (const auto& m : fields) m_columns.push_back(m.key);
+  if (!m_projection)
+    for (const auto& m : fields)
+      if (std::find(m_columns.begin(), m_columns.end(), m.key) == m_columns.end())
+        return {WriteOutcome::Rejected,
+                fmt::format("field '{}' is not one of the columns (the first record's; --columns "
+                            "chooses them)",
+                            m.key)};
+  if (!m_header_done) write_header();
+  std::string& b = m_out.buffer();
+  std::string json;
+  for (std::size_t i = 0; i < m_columns.size(); ++i) {
+    if (i > 0) b.push_back(m_delim);
+    const Value* v = in.record.find(m_columns[i]);
+    if (v == nullptr || v->is_null()) {
+      b += "\\N";
+    } else if (v->kind() == Value::Kind::Bool) {
+      b += v->as_bool() ? "true" : "false";
+    } else if (v->kind() == Value::Kind::Number || v->kind() == Value::Kind::String) {
+      append_text_field(b, v->text(), m_delim);
+    } else {
+      json.clear();
+      append_json(json, *v);
+      append_text_field(b, json, m_delim);
+    }
+  }
+  b.push_back('\n');
+  m_out.maybe_flush();
+  return {};
+}
+
+void TextFormatWriter::prepare() {
+  if (!m_header_done && !m_columns.empty()) write_header();
+  m_out.prepare();
+}
+
+void TextFormatWriter::commit() {
+  prepare();
+  m_out.publish();
+}
+
+}  // namespace etl
