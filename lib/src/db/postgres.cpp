@@ -7,6 +7,7 @@
 
 #include "etl/binary.hpp"
 #include "etl/error.hpp"
+#include "etl/formats/text_format.hpp"
 #include "etl/json.hpp"
 #include "etl/watermark.hpp"
 #include "password_file.hpp"
@@ -99,24 +100,7 @@ void append_copy_field(std::string& out, const Value& v) {
   const std::string& t = v.kind() == Value::Kind::String || v.kind() == Value::Kind::Number
                              ? v.text()
                              : (scratch = pg_param_text(v));
-  for (char c : t) {
-    switch (c) {
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
+  append_text_field(out, t, '\t');
 }
 
 // The column type etl-load gives a logical type in a table it creates.
