@@ -237,13 +237,13 @@ bool CsvReader::check_row(Sourced& out) {
     reject_row(out);
     return false;
   }
-  // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
-  // check of the row, and of its fields only to name the one that is not.
   if (m_text_after_quote >= 0) {
     reject_text_after_quote(out);
     return false;
   }
   if (!m_null && !m_json_plain) count_backslash_nulls();
+  // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
+  // check of the row, and of its fields only to name the one that is not.
   if (!m_row_high ||
       is_valid_utf8(std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start)))
     return true;
