@@ -67,20 +67,22 @@ std::string CsvReader::delimiter_hint(const std::vector<std::string>& header, ch
   return "";
 }
 
-std::string CsvReader::backslash_null_note(std::uint64_t count) {
-  if (count == 0) return "";
-  return fmt::format(
-      "{} field{} {} \\N, the text MySQL and PostgreSQL write for a null, read as the string "
-      "\\N: --null '\\N' reads {} as null",
-      count, count == 1 ? "" : "s", count == 1 ? "is" : "are", count == 1 ? "it" : "them");
+std::vector<std::string> CsvReader::notes_of(const std::string& name,
+                                             const std::vector<std::string>& header, char delimiter,
+                                             std::uint64_t backslash_nulls) {
+  std::vector<std::string> out;
+  if (std::string hint = delimiter_hint(header, delimiter); !hint.empty())
+    out.push_back(fmt::format("{}: {}", name, hint));
+  if (std::uint64_t n = backslash_nulls; n > 0)
+    out.push_back(fmt::format(
+        "{}: {} field{} {} \\N, the text MySQL and PostgreSQL write for a null, read as the "
+        "string \\N: --null '\\N' reads {} as null",
+        name, n, n == 1 ? "" : "s", n == 1 ? "is" : "are", n == 1 ? "it" : "them"));
+  return out;
 }
 
 std::vector<std::string> CsvReader::notes() const {
-  std::vector<std::string> out;
-  for (const std::string& note :
-       {delimiter_hint(m_header, m_delim), backslash_null_note(m_backslash_nulls)})
-    if (!note.empty()) out.push_back(fmt::format("{}: {}", m_name, note));
-  return out;
+  return notes_of(m_name, m_header, m_delim, m_backslash_nulls);
 }
 
 // (rows with a backslash only: m_json_plain is false for them)

@@ -364,12 +364,8 @@ RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& re
 
 std::vector<std::string> ParallelInput::notes() const {
   const Shared& s = *m_shared;
-  std::vector<std::string> out;
-  if (!s.delimiter) return out;
-  for (const std::string& note : {CsvReader::delimiter_hint(s.header, s.delimiter),
-                                  CsvReader::backslash_null_note(m_backslash_nulls)})
-    if (!note.empty()) out.push_back(s.splitter.name() + ": " + note);
-  return out;
+  if (!s.delimiter) return {};
+  return CsvReader::notes_of(s.splitter.name(), s.header, s.delimiter, m_backslash_nulls);
 }
 
 void ParallelInput::set_encoder(std::shared_ptr<const RecordEncoder> encoder) {

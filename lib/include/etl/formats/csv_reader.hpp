@@ -50,8 +50,11 @@ class CsvReader : public Source {
   // Fields read that are \N, MySQL's and PostgreSQL's text of a null, without --null: what to
   // say of them, or "".
   std::uint64_t backslash_nulls() const { return m_backslash_nulls; }
-  static std::string backslash_null_note(std::uint64_t count);
   std::vector<std::string> notes() const override;
+  // The notes of a CSV named `name`, read by one reader or by one a chunk.
+  static std::vector<std::string> notes_of(const std::string& name,
+                                           const std::vector<std::string>& header, char delimiter,
+                                           std::uint64_t backslash_nulls);
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
   std::uint64_t line() const { return m_line; }
