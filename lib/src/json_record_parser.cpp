@@ -33,8 +33,8 @@ class FastParser {
         m_skipped(skipped) {}
 
   // Parses the object into out; keys_same tells whether its keys equal known (in order).
-  // quoted[i] is known[i] in its quotes, as the text holds it when it has nothing to escape (else
-  // empty): a key that is those bytes is taken without a scan.
+  // quoted[i] is known[i] in its quotes and then ':', as compact text holds it when it has nothing
+  // to escape (else empty): a key that is those bytes is taken without a scan.
   // With wanted_at, the fields whose place in known is not wanted are checked and left out; then
   // a record whose keys are not known's is not read (false, with keys_same false).
   bool record(Record& out, const std::vector<std::string>& known,
@@ -52,7 +52,7 @@ class FastParser {
         if (keys_same && n < known.size() && at_text(quoted[n])) {
           key = known[n];
           m_p += quoted[n].size();
-          if (!colon()) return false;
+          skip_space();
         } else {
           if (!key_colon(key)) return false;
           if (keys_same && (n >= known.size() || !same_bytes(known[n], key))) keys_same = false;
@@ -82,6 +82,7 @@ class FastParser {
 
  private:
   void skip_space() {
+    if (m_p<m_end&& static_cast<unsigned char>(*m_p)> ' ') return;  // (compact JSON)
     while (m_p < m_end && (*m_p == ' ' || *m_p == '\t' || *m_p == '\n' || *m_p == '\r')) ++m_p;
   }
   bool take(char c) {
@@ -91,6 +92,11 @@ class FastParser {
   }
   // After a member or item: ',' goes on, `close` ends the container (m_closed).
   bool after_member(char close) {
+    if (m_p < m_end && *m_p == ',') {  // (compact JSON)
+      ++m_p;
+      m_closed = false;
+      return true;
+    }
     skip_space();
     m_closed = take(close);
     return m_closed || take(',');
@@ -309,11 +315,12 @@ class FastParser {
   bool m_closed = false;
 };
 
-// key in quotes when JSON text holds it so (no quote, backslash or control byte in it), else "".
+// key in quotes, then ':', when compact JSON text holds it so (no quote, backslash or control
+// byte in it), else "".
 std::string quoted_as_is(const std::string& key) {
   for (char c : key)
     if (c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20) return {};
-  return '"' + key + '"';
+  return '"' + key + "\":";
 }
 
 }  // namespace

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "etl/bytes.hpp"
+
 namespace etl {
 
 Value::Value() = default;
@@ -38,16 +40,6 @@ Value Value::object() {
   return v;
 }
 
-void Value::set_string(std::string_view text) {
-  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
-  m_kind = Kind::String;
-  m_text.assign(text);
-}
-void Value::set_number(std::string_view text) {
-  if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
-  m_kind = Kind::Number;
-  m_text.assign(text);
-}
 void Value::set_null() {
   if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
   m_kind = Kind::Null;
@@ -80,9 +72,18 @@ bool Value::operator==(const Value& o) const {
 }
 
 const Value* Record::find(std::string_view key) const {
-  auto it =
-      std::find_if(m_fields.begin(), m_fields.end(), [&](const Member& m) { return m.key == key; });
+  auto it = std::find_if(m_fields.begin(), m_fields.end(),
+                         [&](const Member& m) { return same_bytes(m.key, key); });
   return it == m_fields.end() ? nullptr : &it->value;
+}
+const Value* Record::find(std::string_view key, std::size_t& hint) const {
+  if (hint < m_fields.size() && same_bytes(m_fields[hint].key, key)) return &m_fields[hint].value;
+  for (std::size_t i = 0; i < m_fields.size(); ++i)
+    if (same_bytes(m_fields[i].key, key)) {
+      hint = i;
+      return &m_fields[i].value;
+    }
+  return nullptr;
 }
 Value* Record::find(std::string_view key) {
   return const_cast<Value*>(static_cast<const Record*>(this)->find(key));

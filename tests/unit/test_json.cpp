@@ -397,3 +397,39 @@ TEST_CASE("a row of strings is written as append_json writes its record", "[json
     CHECK(got == "<" + object.substr(1, object.size() - 2));
   }
 }
+
+TEST_CASE("a string of any length is escaped wherever its quote, backslash or control is",
+          "[json]") {
+  // The scans read 16, 8 and 4 bytes at a time, overlapping at the end: each place of each
+  // length is tried against escaping byte by byte.
+  auto escaped = [](const std::string& s) {
+    std::string out = "\"";
+    for (char c : s) {
+      if (c == '"')
+        out += "\\\"";
+      else if (c == '\\')
+        out += "\\\\";
+      else if (c == '\n')
+        out += "\\n";
+      else if (c == '\x01')
+        out += "\\u0001";
+      else
+        out.push_back(c);
+    }
+    return out + "\"";
+  };
+  for (std::size_t n = 0; n <= 40; ++n) {
+    std::string plain(n, 'x');
+    std::string out;
+    etl::append_json_string(out, plain);
+    CHECK(out == escaped(plain));
+    for (std::size_t at = 0; at < n; ++at)
+      for (char special : {'"', '\\', '\n', '\x01'}) {
+        std::string s = plain;
+        s[at] = special;
+        out.clear();
+        etl::append_json_string(out, s);
+        CHECK(out == escaped(s));
+      }
+  }
+}

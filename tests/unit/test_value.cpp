@@ -43,3 +43,44 @@ TEST_CASE("copy_bytes copies every byte of any length and nothing beside them", 
     CHECK(dst == std::string(4, '#') + src + std::string(4, '#'));
   }
 }
+
+TEST_CASE("assign_bytes puts any length into a string of any length, or a part of itself",
+          "[value]") {
+  auto text = [](std::size_t n, char first) {
+    std::string s;
+    for (std::size_t i = 0; i < n; ++i) s.push_back(static_cast<char>(first + i % 26));
+    return s;
+  };
+  for (std::size_t had = 0; had <= 40; ++had)
+    for (std::size_t n = 0; n <= 40; ++n) {
+      std::string s = text(had, 'A');
+      std::string bytes = text(n, 'a');
+      etl::assign_bytes(s, bytes);
+      CHECK(s == bytes);
+      CHECK(s.c_str()[n] == '\0');
+    }
+  for (std::size_t from = 0; from <= 30; ++from) {
+    std::string s = text(30, 'a');
+    std::string want = s.substr(from, 7);
+    etl::assign_bytes(s, std::string_view(s).substr(from, 7));
+    CHECK(s == want);
+  }
+}
+
+TEST_CASE("find with a place hint finds a field wherever it is, and nothing when absent",
+          "[value]") {
+  etl::Record one, other;
+  for (const char* k : {"a", "bb", "ccc"}) one.set(k, etl::Value::string(k));
+  for (const char* k : {"ccc", "a"}) other.set(k, etl::Value::string(std::string(k) + "!"));
+  std::size_t hint = 0;
+  CHECK(one.find("ccc", hint)->text() == "ccc");
+  CHECK(hint == 2);
+  CHECK(one.find("ccc", hint)->text() == "ccc");
+  CHECK(other.find("ccc", hint)->text() == "ccc!");  // another shape: the hint is out of range
+  CHECK(hint == 0);
+  CHECK(other.find("a", hint)->text() == "a!");  // at the hint's place is another key
+  CHECK(hint == 1);
+  CHECK(other.find("bb", hint) == nullptr);
+  CHECK(hint == 1);
+  CHECK(etl::Record().find("a", hint) == nullptr);
+}

@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "etl/bytes.hpp"
+
 namespace etl {
 
 struct Member;
@@ -38,14 +40,21 @@ class Value {
   const std::vector<Member>& members() const { return m_members; }
 
   // In-place setters that reuse the string's capacity (hot path of the readers).
-  void set_string(std::string_view text);
-  void set_number(std::string_view text);
+  void set_string(std::string_view text) { set_text(Kind::String, text); }
+  void set_number(std::string_view text) { set_text(Kind::Number, text); }
   void set_null();
   void set_bool(bool b);
 
   bool operator==(const Value& other) const;
 
  private:
+  // Inline: the readers set every field of every record through it.
+  void set_text(Kind kind, std::string_view text) {
+    if (m_kind == Kind::Array || m_kind == Kind::Object) *this = Value();
+    m_kind = kind;
+    assign_bytes(m_text, text);
+  }
+
   Kind m_kind = Kind::Null;
   bool m_bool = false;
   std::string m_text;
@@ -70,6 +79,9 @@ class Record {
 
   const Value* find(std::string_view key) const;
   Value* find(std::string_view key);
+  // find, looking first at the place `hint` (updated to where key was found): records of one
+  // shape hold a field at the same place, and an expression reads it once a record.
+  const Value* find(std::string_view key, std::size_t& hint) const;
   // Sets key to value, appending the key when absent.
   void set(std::string_view key, Value value);
 

@@ -60,7 +60,7 @@ bool truthy(const Datum& d, const char* where) {
 }
 
 Datum FieldExpr::eval(EvalContext& ctx) const {
-  const Value* v = ctx.record ? ctx.record->find(m_name) : nullptr;
+  const Value* v = ctx.record ? ctx.record->find(m_name, m_place) : nullptr;
   if (m_use) {
     if (v)
       m_use->found = true;

@@ -35,6 +35,7 @@ class FieldExpr : public Expr {
  private:
   std::string m_name;
   FieldUse* m_use;
+  mutable std::size_t m_place = 0;  // where the last record held it (each mapping copy has its own)
 };
 
 // The unnest element, or its 0-based index.
