@@ -5,6 +5,7 @@
 
 #include "etl/json.hpp"
 #include "etl/mapping/expr.hpp"
+#include "etl/mapping/mapping.hpp"
 #include "expression_runner.hpp"
 
 using namespace etl::mapping;
@@ -439,4 +440,33 @@ TEST_CASE("a time format with an unknown conversion is a compile error", "[time]
   CHECK_THAT(run("parse_time('2024', '%Y %')").compile,
              Catch::Contains("'%%' is not a time format conversion"));
   CHECK(run("format_time(parse_time(created), '%Y-%m-%d %H:%M:%S %z %%')").compile.empty());
+}
+
+TEST_CASE("a field copied as it is gets what an expression reading it gets", "[expr]") {
+  // "a" is copied without a datum between; "b" goes through coalesce(), a datum stored. The
+  // outputs are reused from record to record, so each kind follows each other kind.
+  etl::mapping::Diagnostics diags;
+  auto m = etl::mapping::Mapping::compile_text(
+      R"json({"fields": {"a": "x", "b": "coalesce(x)"}})json", "m.json", ".", diags);
+  REQUIRE(m);
+  const std::vector<const char*> inputs = {
+      R"({"x":null})",    R"({"x":true})", R"({"x":false})",
+      R"({"x":1.50})",    R"({"x":"s"})",  R"({"x":[1,"t"]})",
+      R"({"x":{"k":1}})", R"({"y":1})",    R"({"x":"longer text, past the small buffer"})"};
+  std::vector<etl::mapping::Mapping::Output> outputs;
+  for (const char* first : inputs)
+    for (const char* second : inputs)
+      for (const char* json : {first, second}) {
+        etl::Value parsed;
+        REQUIRE_FALSE(etl::parse_json(json, parsed));
+        etl::Record in;
+        for (auto& member : parsed.members()) in.set(member.key, member.value);
+        std::size_t count = 0;
+        REQUIRE(m->apply(in, outputs, count));
+        REQUIRE(count == 1);
+        const etl::Record& out = outputs[0].record;
+        INFO(json);
+        CHECK(etl::to_json(*out.find("a")) == etl::to_json(*out.find("b")));
+        CHECK(*out.find("a") == *out.find("b"));
+      }
 }

@@ -445,6 +445,7 @@ class Mapping::Compiler {
       f.name = m.key;
       f.pos = m.key_pos;
       f.expr = field_expr(m.value, m.key, cc, &f.required);
+      f.copied = dynamic_cast<const FieldExpr*>(f.expr.get());
       m_field_names.push_back(f.name);
       m_map.m_fields.push_back(std::move(f));
     }
@@ -835,7 +836,10 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
   for (std::size_t i = 0; i < m_fields.size(); ++i) {
     const FieldPlan& f = m_fields[i];
     try {
-      f.expr->eval(ctx).store(fields[i].value);
+      if (f.copied)
+        f.copied->copy(ctx, fields[i].value);
+      else
+        f.expr->eval(ctx).store(fields[i].value);
     } catch (const EvalError& e) {
       out.reject_reason = fmt::format("field '{}': {}", f.name, e.what());
       return;

@@ -59,7 +59,7 @@ bool truthy(const Datum& d, const char* where) {
   return d.as_bool();
 }
 
-Datum FieldExpr::eval(EvalContext& ctx) const {
+const Value* FieldExpr::find(EvalContext& ctx) const {
   const Value* v = ctx.record ? ctx.record->find(m_name, m_place) : nullptr;
   if (m_use) {
     if (v)
@@ -68,7 +68,32 @@ Datum FieldExpr::eval(EvalContext& ctx) const {
       for (const auto& f : ctx.record->fields()) m_use->first_miss_fields.push_back(f.key);
     m_use->looked = true;
   }
+  return v;
+}
+
+Datum FieldExpr::eval(EvalContext& ctx) const {
+  const Value* v = find(ctx);
   return v ? Datum::borrow(*v) : Datum();
+}
+
+void FieldExpr::copy(EvalContext& ctx, Value& out) const {
+  const Value* v = find(ctx);
+  switch (v ? v->kind() : Value::Kind::Null) {
+    case Value::Kind::Null:
+      out.set_null();
+      break;
+    case Value::Kind::Bool:
+      out.set_bool(v->as_bool());
+      break;
+    case Value::Kind::Number:
+      out.set_number(v->text());
+      break;
+    case Value::Kind::String:
+      out.set_string(v->text());
+      break;
+    default:
+      out = *v;
+  }
 }
 
 Datum ItemExpr::eval(EvalContext& ctx) const {

@@ -31,8 +31,13 @@ class FieldExpr : public Expr {
       : Expr(p), m_name(std::move(name)), m_use(use) {}
   Datum eval(EvalContext& ctx) const override;
   const std::string* field_name() const override { return &m_name; }
+  // out = the field's value, as eval(ctx).store(out) would make it, without a datum between
+  // (a mapping that renames fields does little else).
+  void copy(EvalContext& ctx, Value& out) const;
 
  private:
+  const Value* find(EvalContext& ctx) const;
+
   std::string m_name;
   FieldUse* m_use;
   mutable std::size_t m_place = 0;  // where the last record held it (each mapping copy has its own)

@@ -27,10 +27,13 @@ struct MappingTest {
   bool filtered = false;
 };
 
+class FieldExpr;
+
 struct FieldPlan {
   std::string name;
   SourcePos pos;
   ExprPtr expr;
+  const FieldExpr* copied = nullptr;  // expr, when it reads a field as it is: copied, no datum
   bool required = false;
 };
 
