@@ -76,8 +76,7 @@ const Value* Record::find(std::string_view key) const {
                          [&](const Member& m) { return same_bytes(m.key, key); });
   return it == m_fields.end() ? nullptr : &it->value;
 }
-const Value* Record::find(std::string_view key, std::size_t& hint) const {
-  if (hint < m_fields.size() && same_bytes(m_fields[hint].key, key)) return &m_fields[hint].value;
+const Value* Record::find_from_start(std::string_view key, std::size_t& hint) const {
   for (std::size_t i = 0; i < m_fields.size(); ++i)
     if (same_bytes(m_fields[i].key, key)) {
       hint = i;

@@ -45,3 +45,16 @@ TEST_CASE("terminal_safe escapes control characters and bytes that are not UTF-8
   CHECK(etl::terminal_safe("caf\xe9!") == "caf\\xe9!");
   CHECK(etl::terminal_safe("\xf0\x9f\x98\x80") == "\xf0\x9f\x98\x80");
 }
+
+TEST_CASE("case changes of every ASCII byte, and of ASCII beside other text", "[utf8]") {
+  std::string all, upper, lower;
+  for (int c = 1; c < 128; ++c) {
+    all.push_back(static_cast<char>(c));
+    upper.push_back(static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c));
+    lower.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+  }
+  CHECK(etl::utf8_change_case(all, true) == upper);
+  CHECK(etl::utf8_change_case(all, false) == lower);
+  CHECK(etl::utf8_change_case(all + "é", true) == upper + "É");
+  CHECK(etl::utf8_change_case("É" + all, false) == "é" + lower);
+}

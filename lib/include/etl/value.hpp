@@ -81,13 +81,18 @@ class Record {
   Value* find(std::string_view key);
   // find, looking first at the place `hint` (updated to where key was found): records of one
   // shape hold a field at the same place, and an expression reads it once a record.
-  const Value* find(std::string_view key, std::size_t& hint) const;
+  const Value* find(std::string_view key, std::size_t& hint) const {
+    if (hint < m_fields.size() && same_bytes(m_fields[hint].key, key)) return &m_fields[hint].value;
+    return find_from_start(key, hint);
+  }
   // Sets key to value, appending the key when absent.
   void set(std::string_view key, Value value);
 
   bool operator==(const Record& o) const { return m_fields == o.m_fields; }
 
  private:
+  const Value* find_from_start(std::string_view key, std::size_t& hint) const;
+
   std::vector<Member> m_fields;
 };
 
