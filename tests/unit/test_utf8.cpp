@@ -58,3 +58,26 @@ TEST_CASE("case changes of every ASCII byte, and of ASCII beside other text", "[
   CHECK(etl::utf8_change_case(all + "é", true) == upper + "É");
   CHECK(etl::utf8_change_case("É" + all, false) == "é" + lower);
 }
+
+TEST_CASE("utf8 validation finds a bad byte at any place, after any good ones", "[utf8]") {
+  // The scans skip ASCII 16 and 8 bytes at a time and jump to the first byte that is not: every
+  // place of every length, with a good two-byte character before it or not.
+  for (std::size_t n = 1; n <= 40; ++n)
+    for (std::size_t at = 0; at < n; ++at) {
+      std::string s(n, 'a');
+      s[at] = '\xFF';
+      CHECK(etl::find_invalid_utf8(s) == at);
+      if (at >= 2) {
+        std::string with_good = s;
+        with_good[at / 2 - 1] = '\xC3';
+        with_good[at / 2] = '\xA9';
+        CHECK(etl::find_invalid_utf8(with_good) == at);
+      }
+      std::string good(n, 'a');
+      if (at + 1 < n) {
+        good[at] = '\xC3';
+        good[at + 1] = '\xA9';
+      }
+      CHECK(etl::is_valid_utf8(good));
+    }
+}

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "etl/bytes.hpp"
 #include "etl/json.hpp"
 
 namespace etl::diff {
@@ -94,8 +95,8 @@ KeyPrefix key_prefix(std::string_view sort_key) {
     std::string_view text = sort_key.substr(5, n);
     p[0] = static_cast<unsigned char>(cls);
     if (cls == kText) {
-      for (std::size_t i = 0; i < text.size() && i < 15; ++i)
-        p[1 + i] = static_cast<unsigned char>(text[i]);
+      copy_bytes(reinterpret_cast<char*>(p + 1), text.data(),
+                 std::min<std::size_t>(text.size(), 15));
     } else {
       // Integers: the digit count, then the leading digits. Past 200 digits only the class and
       // the count byte are kept, and compare_keys decides.
@@ -103,17 +104,18 @@ KeyPrefix key_prefix(std::string_view sort_key) {
       bool negative = cls == kNegativeInteger;
       auto len = static_cast<unsigned char>(std::min<std::size_t>(digits.size(), 201));
       p[1] = negative ? static_cast<unsigned char>(255 - len) : len;
-      if (digits.size() <= 200)
-        for (std::size_t i = 0; i < digits.size() && i < 14; ++i) {
-          auto d = static_cast<unsigned char>(digits[i]);
-          p[2 + i] = negative ? static_cast<unsigned char>(255 - d) : d;
-        }
+      std::size_t kept = digits.size() <= 200 ? std::min<std::size_t>(digits.size(), 14) : 0;
+      copy_bytes(reinterpret_cast<char*>(p + 2), digits.data(), kept);
+      if (negative)
+        for (std::size_t i = 0; i < kept; ++i)
+          p[2 + i] = static_cast<unsigned char>(255 - p[2 + i]);
     }
   }
-  KeyPrefix k;
-  for (int i = 0; i < 8; ++i) k.hi = (k.hi << 8) | p[i];
-  for (int i = 8; i < 16; ++i) k.lo = (k.lo << 8) | p[i];
-  return k;
+  // The bytes as two big-endian words: their order as numbers is the bytes' order.
+  std::uint64_t hi, lo;
+  std::memcpy(&hi, p, 8);
+  std::memcpy(&lo, p + 8, 8);
+  return KeyPrefix{__builtin_bswap64(hi), __builtin_bswap64(lo)};
 }
 
 }  // namespace etl::diff
