@@ -84,3 +84,17 @@ TEST_CASE("find with a place hint finds a field wherever it is, and nothing when
   CHECK(hint == 1);
   CHECK(etl::Record().find("a", hint) == nullptr);
 }
+
+TEST_CASE("put_counted puts each value after its length, as put_u32 and append do", "[value]") {
+  std::vector<std::string> texts;
+  for (std::size_t n = 0; n <= 40; ++n)
+    texts.push_back(std::string(n, static_cast<char>('a' + n % 26)));
+  std::vector<std::string_view> values(texts.begin(), texts.end());
+  std::string fast = "head", slow = "head";
+  etl::put_counted(fast, values);
+  for (std::string_view v : values) {
+    etl::put_u32(slow, v.size());
+    slow += v;
+  }
+  CHECK(fast == slow);
+}

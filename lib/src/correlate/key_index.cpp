@@ -39,12 +39,21 @@ std::size_t KeyIndex::partition_of(std::string_view key, std::size_t count) {
 
 void KeyIndex::append_entry(std::string& out, std::uint8_t rule, std::uint32_t ordinal,
                             std::string_view key, std::string_view text) {
-  out.push_back(static_cast<char>(rule));
-  put_u32(out, ordinal);
-  put_u32(out, key.size());
-  out += key;
-  put_u32(out, text.size());
-  out += text;
+  // (sized once: an append for each part was most of adding a key)
+  std::size_t at = out.size();
+  out.resize(at + 13 + key.size() + text.size());
+  char* p = out.data() + at;
+  *p++ = static_cast<char>(rule);
+  auto put = [&p](std::uint32_t n) {
+    std::memcpy(p, &n, 4);
+    p += 4;
+  };
+  put(ordinal);
+  put(static_cast<std::uint32_t>(key.size()));
+  copy_bytes(p, key.data(), key.size());
+  p += key.size();
+  put(static_cast<std::uint32_t>(text.size()));
+  copy_bytes(p, text.data(), text.size());
 }
 
 void KeyIndex::add(std::uint8_t rule, std::uint32_t ordinal, std::string_view key,

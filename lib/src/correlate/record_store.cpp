@@ -143,10 +143,7 @@ std::uint32_t RecordStore::add_row(const std::vector<std::string_view>& values, 
     throw DataError("etl-correlate holds at most 4294967294 records per side");
   put_u32(m_arena, values.size() | kRowMark);
   m_arena.push_back(json_plain ? 1 : 0);
-  for (std::string_view v : values) {
-    put_u32(m_arena, v.size());
-    m_arena += v;
-  }
+  put_counted(m_arena, values);
   return added();
 }
 
