@@ -46,10 +46,16 @@ void JsonRowWriter::append(const std::vector<std::string_view>& values, bool jso
   std::size_t at = out.size();
   out.resize(at + size);
   char* p = out.data() + at;
-  for (std::size_t k = 0; k < m_fields.size(); ++k) {
-    copy_bytes(p, m_prefixes[k].data(), m_prefixes[k].size());
-    p += m_prefixes[k].size();
-    std::string_view v = values[m_fields[k]];
+  // (locals: a store through char* may be to any object, so members would be read again after
+  // each copy)
+  const std::size_t* fields = m_fields.data();
+  const std::string* prefixes = m_prefixes.data();
+  const std::string_view* row = values.data();
+  for (std::size_t k = 0, n = m_fields.size(); k < n; ++k) {
+    std::string_view prefix = prefixes[k];
+    copy_bytes(p, prefix.data(), prefix.size());
+    p += prefix.size();
+    std::string_view v = row[fields[k]];
     copy_bytes(p, v.data(), v.size());
     p += v.size();
   }

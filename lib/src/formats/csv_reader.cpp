@@ -219,7 +219,14 @@ bool CsvReader::read_row() {
 // (no refill can come now: the views stay good until the next row is read)
 void CsvReader::make_views() {
   if (m_views.size() != m_nrefs) m_views.resize(m_nrefs);
-  for (std::size_t i = 0; i < m_nrefs; ++i) m_views[i] = view(m_refs[i]);
+  // (locals: the stores of the views would otherwise make every member be read again)
+  const char* row = m_buf.data() + m_row_start;
+  const FieldRef* refs = m_refs.data();
+  std::string_view* views = m_views.data();
+  for (std::size_t i = 0, n = m_nrefs; i < n; ++i)
+    views[i] = refs[i].owned >= 0
+                   ? std::string_view(m_owned[static_cast<std::size_t>(refs[i].owned)])
+                   : std::string_view(row + refs[i].begin, refs[i].size);
 }
 
 void CsvReader::start(Sourced& out) const {
