@@ -112,6 +112,7 @@ KeyPrefix key_prefix(std::string_view sort_key) {
     }
   }
   // The bytes as two big-endian words: their order as numbers is the bytes' order.
+  static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "the words are loaded little-endian");
   std::uint64_t hi, lo;
   std::memcpy(&hi, p, 8);
   std::memcpy(&lo, p + 8, 8);
