@@ -1,7 +1,5 @@
 #include "etl/value.hpp"
 
-#include <algorithm>
-
 #include "etl/bytes.hpp"
 
 namespace etl {
@@ -72,9 +70,8 @@ bool Value::operator==(const Value& o) const {
 }
 
 const Value* Record::find(std::string_view key) const {
-  auto it = std::find_if(m_fields.begin(), m_fields.end(),
-                         [&](const Member& m) { return same_bytes(m.key, key); });
-  return it == m_fields.end() ? nullptr : &it->value;
+  std::size_t place = 0;
+  return find_from_start(key, place);
 }
 const Value* Record::find_from_start(std::string_view key, std::size_t& hint) const {
   for (std::size_t i = 0; i < m_fields.size(); ++i)
