@@ -91,7 +91,41 @@ std::optional<RoundingMode> parse_rounding_mode(std::string_view name) {
   return std::nullopt;
 }
 
+namespace {
+
+// The common case in one pass: [-]digits[.digits] of at most 19 digits adds up in 64 bits with
+// no checks. False for anything else (a sign of +, an exponent, more digits, no digit), which
+// the general parse then reads or refuses.
+bool parse_plain(std::string_view t, Decimal& out) {
+  const char* p = t.data();
+  const char* end = p + t.size();
+  bool negative = p != end && *p == '-';
+  p += negative;
+  if (end - p > 20) return false;
+  const char* first = p;
+  const char* point = nullptr;
+  std::uint64_t v = 0;  // (20 digits may wrap; they are refused below)
+  for (; p != end; ++p) {
+    auto digit = static_cast<unsigned>(*p - '0');
+    if (digit < 10) {
+      v = v * 10 + digit;
+    } else if (*p == '.' && !point) {
+      point = p;
+    } else {
+      return false;
+    }
+  }
+  long digits = (end - first) - (point != nullptr);
+  if (digits == 0 || digits > 19) return false;
+  auto coef = static_cast<int128>(v);
+  out = Decimal(negative ? -coef : coef, point ? static_cast<int>(end - point - 1) : 0);
+  return true;
+}
+
+}  // namespace
+
 std::optional<Decimal> Decimal::parse(std::string_view t) {
+  if (Decimal plain; parse_plain(t, plain)) return plain;
   std::size_t i = 0;
   bool negative = false;
   if (i < t.size() && (t[i] == '-' || t[i] == '+')) negative = t[i++] == '-';
@@ -348,20 +382,15 @@ std::string Decimal::to_string() const {
   char buf[128];  // 39 digits, or a scale of 76 and its leading 0, with a point and a sign
   char* end = buf + sizeof buf;
   char* p = end;
-  uint128 v = static_cast<uint128>(m_coef < 0 ? -m_coef : m_coef);
-  for (int written = 0; v != 0 || written <= m_scale;) {
-    unsigned digit = 0;
-    if (v >> 64) {
-      digit = static_cast<unsigned>(v % 10);
-      v /= 10;
-    } else {
-      auto w = static_cast<std::uint64_t>(v);
-      digit = static_cast<unsigned>(w % 10);
-      v = w / 10;
-    }
+  int written = 0;
+  auto put = [&](unsigned digit) {
     *--p = static_cast<char>('0' + digit);
     if (++written == m_scale) *--p = '.';
-  }
+  };
+  uint128 v = static_cast<uint128>(m_coef < 0 ? -m_coef : m_coef);
+  for (; v >> 64; v /= 10) put(static_cast<unsigned>(v % 10));
+  for (auto w = static_cast<std::uint64_t>(v); w != 0 || written <= m_scale; w /= 10)
+    put(static_cast<unsigned>(w % 10));
   if (m_coef < 0) *--p = '-';
   return std::string(p, static_cast<std::size_t>(end - p));
 }

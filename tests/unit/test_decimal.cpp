@@ -138,3 +138,41 @@ TEST_CASE("decimal text reads and writes back unchanged at every length and scal
   CHECK(d("99999999999999999999999999999999999999").to_string() ==
         "99999999999999999999999999999999999999");
 }
+
+TEST_CASE("decimal parse reads plain numbers as the general parse does", "[decimal]") {
+  // A plain [-]digits[.digits] of up to 19 digits is read in one 64-bit pass; a text with an
+  // exponent is not. "e0" leaves a number's value and scale as they are, so text and text + "e0"
+  // must read the same (or both not at all): every text of up to 5 characters of digits, signs
+  // and points, then random ones around 19 and 20 digits.
+  auto same = [](const std::string& text) {
+    INFO(text);
+    auto plain = Decimal::parse(text);
+    auto general = Decimal::parse(text + "e0");
+    REQUIRE(plain.has_value() == general.has_value());
+    if (plain) {
+      CHECK(plain->coefficient() == general->coefficient());
+      CHECK(plain->scale() == general->scale());
+    }
+  };
+  const std::string alphabet = "0159.-+";
+  std::vector<std::string> texts{""};
+  for (int length = 1; length <= 5; ++length) {
+    std::vector<std::string> longer;
+    for (const auto& t : texts)
+      for (char c : alphabet)
+        if (t.size() + 1 == static_cast<std::size_t>(length)) longer.push_back(t + c);
+    for (const auto& t : longer) same(t);
+    texts.insert(texts.end(), longer.begin(), longer.end());
+  }
+  std::mt19937_64 rnd(20261201);
+  for (int n = 0; n < 20000; ++n) {
+    std::string text = rnd() % 2 ? "-" : "";
+    int digits = 17 + static_cast<int>(rnd() % 5);
+    for (int i = 0; i < digits; ++i) text.push_back(static_cast<char>('0' + rnd() % 10));
+    if (rnd() % 2) text.insert(text.size() - rnd() % static_cast<std::size_t>(digits), ".");
+    same(text);
+  }
+  CHECK(d("18446744073709551615").to_string() == "18446744073709551615");
+  CHECK(d("-9999999999999999999").to_string() == "-9999999999999999999");
+  CHECK(d("99999999999999999999").to_string() == "99999999999999999999");
+}
