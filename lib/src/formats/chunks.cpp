@@ -130,35 +130,41 @@ RecordCut ChunkSplitter::cut(std::string_view text) const {
   return m_delimiter == 0 ? last_ndjson_end(text) : last_csv_end(text, m_delimiter);
 }
 
+// m_pending keeps its size between reads, with m_used bytes of it in use: growing a string
+// writes zeros over all that read() then fills, and a buffer that came back (the chunk's, once
+// a worker is done) is mostly large enough already.
 bool ChunkSplitter::next(TextChunk& out) {
   std::size_t want = m_block;
   for (;;) {
     if (!m_eof) {
-      std::size_t old = m_pending.size();
-      m_pending.resize(old + want);
+      if (m_pending.size() < m_used + want) m_pending.resize(m_used + want);
       std::size_t got = 0;
       // Fill the block (a pipe hands out a little at a time), so chunks are worth a thread.
       while (got < want) {
-        std::size_t n = m_in.read(m_pending.data() + old + got, want - got);
+        std::size_t n = m_in.read(m_pending.data() + m_used + got, want - got);
         if (n == 0) {
           m_eof = true;
           break;
         }
         got += n;
       }
-      m_pending.resize(old + got);
+      m_used += got;
     }
-    if (m_pending.empty()) return false;
-    RecordCut c = m_eof ? RecordCut{m_pending.size(), 0} : cut(m_pending);
+    if (m_used == 0) return false;
+    std::string_view text(m_pending.data(), m_used);
+    RecordCut c = m_eof ? RecordCut{m_used, 0} : cut(text);
     if (c.end > 0) {
       out.first_line = m_line;
       m_line += c.lines;
-      out.bytes.swap(m_pending);
-      m_pending.assign(out.bytes, c.end);
+      out.bytes.swap(m_pending);  // (m_pending now has the buffer out held)
+      std::size_t rest = m_used - c.end;
+      if (m_pending.size() < rest) m_pending.resize(rest);
+      std::memcpy(m_pending.data(), out.bytes.data() + c.end, rest);
+      m_used = rest;
       out.bytes.resize(c.end);
       return true;
     }
-    want = std::max(m_block, m_pending.size());  // no record ended yet: read as much again
+    want = std::max(m_block, m_used);  // no record ended yet: read as much again
   }
 }
 

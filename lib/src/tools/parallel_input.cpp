@@ -266,8 +266,13 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
     b.error = std::current_exception();
   }
   if (!b.lines.empty()) std::swap(b.text, lines->bytes());
-  if (auto* csv = dynamic_cast<CsvReader*>(reader.get()))
-    b.backslash_nulls = csv->backslash_nulls();
+  auto* csv = dynamic_cast<CsvReader*>(reader.get());
+  if (csv) b.backslash_nulls = csv->backslash_nulls();
+  // The chunk's buffer goes back to its slot, where the splitter reads a later chunk into it
+  // (a new one each time was a page fault and a zero fill per 4 KiB); one that grew for a
+  // long record is let go.
+  std::string* used = lines ? &lines->bytes() : csv ? &csv->buffer() : nullptr;
+  if (used && used->capacity() <= 4 * kChunkBytes) slot.chunk.bytes.swap(*used);
 }
 
 // What the writing thread needs of a record read: mapped or encoded here, as far as can be.

@@ -31,6 +31,7 @@ class ChunkSplitter {
   ChunkSplitter(const std::string& path, char delimiter, std::size_t block,
                 const std::string& encoding = "");
   // The next chunk (whole records, but the last one may end without a newline); false at the end.
+  // The buffer out.bytes holds is read into again, for a later chunk.
   bool next(TextChunk& out);
   const std::string& name() const { return m_in.name(); }
   bool is_stdin() const { return m_stdin; }
@@ -40,7 +41,8 @@ class ChunkSplitter {
   InputStream m_in;
   char m_delimiter;
   std::size_t m_block;
-  std::string m_pending;  // bytes read and not yet handed out
+  std::string m_pending;  // its first m_used bytes: read and not yet handed out
+  std::size_t m_used = 0;
   std::uint64_t m_line = 1;
   bool m_eof = false;
   bool m_stdin;

@@ -55,6 +55,8 @@ class CsvReader : public Source {
   static std::vector<std::string> notes_of(const std::string& name,
                                            const std::vector<std::string>& header, char delimiter,
                                            std::uint64_t backslash_nulls);
+  // Chunk mode: the chunk's bytes (a reader that is done may hand its buffer on).
+  std::string& buffer() { return m_buf; }
   // Chunk mode: the bytes read so far, and the line of the next byte.
   std::size_t consumed() const { return m_pos; }
   std::uint64_t line() const { return m_line; }

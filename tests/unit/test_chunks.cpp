@@ -1,0 +1,56 @@
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <string>
+
+#include "etl/formats/chunks.hpp"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Cuts the file into chunks of about `block` bytes; before each, out holds the buffer a worker
+// hands back (of any size, full of stale bytes) or an empty one. The chunks must be the file's
+// bytes in order, each ending at a record's end, each with the line it starts on.
+void cut_and_check(const std::string& text, char delimiter, std::size_t block, std::mt19937& rnd) {
+  fs::path p = fs::temp_directory_path() / "etl_chunks.txt";
+  { std::ofstream(p, std::ios::binary) << text; }
+  etl::ChunkSplitter splitter(p.string(), delimiter, block);
+  etl::TextChunk out;
+  std::string joined;
+  std::uint64_t line = 1;
+  while (true) {
+    if (rnd() % 2) out.bytes.assign(rnd() % (3 * block), '#');
+    if (!splitter.next(out)) break;
+    INFO(joined.size());
+    REQUIRE(!out.bytes.empty());
+    CHECK(out.first_line == line);
+    joined += out.bytes;
+    bool last = joined.size() == text.size();
+    if (!last) CHECK(out.bytes.back() == '\n');
+    line += static_cast<std::uint64_t>(std::count(out.bytes.begin(), out.bytes.end(), '\n'));
+  }
+  CHECK(joined == text);
+  fs::remove(p);
+}
+
+}  // namespace
+
+TEST_CASE("a file cut into chunks is its bytes in order, whatever buffers come back", "[chunks]") {
+  std::mt19937 rnd(20261201);
+  for (std::size_t block : {16, 64, 1000}) {
+    std::string ndjson;
+    for (int i = 0; i < 400; ++i) {
+      std::size_t n = rnd() % 50 == 0 ? 5 * block : rnd() % 120;
+      ndjson += "{\"n\":\"" + std::string(n, static_cast<char>('a' + i % 26)) + "\"}\n";
+    }
+    ndjson += "{\"last\":true}";  // (no newline at the end)
+    cut_and_check(ndjson, 0, block, rnd);
+    std::string csv;
+    const char* pieces[] = {"a", ",", "\"x\ny\"", "\"\"", "long field", "\n"};
+    for (int i = 0; i < 3000; ++i) csv += pieces[rnd() % 6];
+    csv += "\n";
+    cut_and_check(csv, ',', block, rnd);
+  }
+}
