@@ -72,6 +72,9 @@ class Sink {
   // cannot tell yet (a CSV's columns come from the first record it writes): ask again later.
   virtual std::shared_ptr<const RecordEncoder> encoder() const { return nullptr; }
   virtual WriteResult write_encoded(const Sourced& in, std::string_view) { return write(in); }
+  // True when write_encoded() only appends its bytes to the output, and always writes the
+  // record: the bytes of many records may then be handed over in one call.
+  virtual bool appends_encoded() const { return false; }
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
   // What can fail in commit() for want of space or a bad disk, done first, so that a run puts

@@ -49,6 +49,7 @@ class CsvWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   std::shared_ptr<const RecordEncoder> encoder() const override { return m_encoder; }
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
+  bool appends_encoded() const override { return true; }
   void prepare() override;
   void commit() override;
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }

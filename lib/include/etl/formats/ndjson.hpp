@@ -54,6 +54,7 @@ class NdjsonWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   std::shared_ptr<const RecordEncoder> encoder() const override;
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
+  bool appends_encoded() const override { return true; }
   void prepare() override { m_out.prepare(); }
   void commit() override { m_out.commit(); }
   std::optional<std::uint64_t> committed() const override { return m_out.kept_on_failure(); }
