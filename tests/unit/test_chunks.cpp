@@ -54,3 +54,23 @@ TEST_CASE("a file cut into chunks is its bytes in order, whatever buffers come b
     cut_and_check(csv, ',', block, rnd);
   }
 }
+
+TEST_CASE("a CSV text is cut where a byte-by-byte walk cuts it", "[chunks]") {
+  // Without a CR, last_csv_end jumps from quote to quote; the walk goes byte by byte with
+  // CsvReader's rules. Texts of quotes (doubled ones too), delimiters and line ends, with or
+  // without a CR, must be cut at the same byte and line.
+  std::mt19937 rnd(20261201);
+  const char alphabet[] = {'a', ',', '"', '"', '"', '\n', '\n', ';', '\r'};
+  for (int n = 0; n < 30000; ++n) {
+    std::size_t letters = n % 8 == 0 ? sizeof alphabet : sizeof alphabet - 1;
+    std::string text;
+    for (std::size_t len = rnd() % 300; text.size() < len;)
+      text.push_back(alphabet[rnd() % letters]);
+    char delimiter = n % 3 == 0 ? ';' : ',';
+    etl::RecordCut fast = etl::last_csv_end(text, delimiter);
+    etl::RecordCut walked = etl::last_csv_end_by_bytes(text, delimiter);
+    INFO(text);
+    CHECK(fast.end == walked.end);
+    CHECK(fast.lines == walked.lines);
+  }
+}

@@ -69,6 +69,10 @@ RecordCut walk_csv(std::string_view text, char delimiter) {
 
 }  // namespace
 
+RecordCut last_csv_end_by_bytes(std::string_view text, char delimiter) {
+  return walk_csv(text, delimiter);
+}
+
 // Without a CR the rules come down to this: a quote right after a delimiter, a newline or the
 // start opens a quoted field, which ends at a quote that another does not follow; any other
 // quote is a byte of its field. So the walk can jump from quote to quote, noting where each
