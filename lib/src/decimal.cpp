@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 namespace etl {
 namespace {
@@ -103,22 +104,22 @@ bool parse_plain(std::string_view t, Decimal& out) {
   p += negative;
   if (end - p > 20) return false;
   const char* first = p;
-  const char* point = nullptr;
   std::uint64_t v = 0;  // (20 digits may wrap; they are refused below)
-  for (; p != end; ++p) {
-    auto digit = static_cast<unsigned>(*p - '0');
-    if (digit < 10) {
-      v = v * 10 + digit;
-    } else if (*p == '.' && !point) {
-      point = p;
-    } else {
-      return false;
-    }
+  auto digits = [&] {
+    for (unsigned d; p != end && (d = static_cast<unsigned>(*p - '0')) < 10; ++p) v = v * 10 + d;
+  };
+  digits();
+  int scale = 0;
+  bool point = p != end && *p == '.';
+  if (point) {
+    const char* fraction = ++p;
+    digits();
+    scale = static_cast<int>(p - fraction);
   }
-  long digits = (end - first) - (point != nullptr);
-  if (digits == 0 || digits > 19) return false;
+  long count = (p - first) - point;
+  if (p != end || count == 0 || count > 19) return false;
   auto coef = static_cast<int128>(v);
-  out = Decimal(negative ? -coef : coef, point ? static_cast<int>(end - point - 1) : 0);
+  out = Decimal(negative ? -coef : coef, scale);
   return true;
 }
 
@@ -376,23 +377,72 @@ std::optional<std::int64_t> Decimal::to_int64() const {
   return static_cast<std::int64_t>(v);
 }
 
-std::string Decimal::to_string() const {
-  // Digits from the right into a buffer, the point after `scale` of them, at least one before
-  // it (0.05); 64-bit steps once the rest fits.
-  char buf[128];  // 39 digits, or a scale of 76 and its leading 0, with a point and a sign
-  char* end = buf + sizeof buf;
+namespace {
+
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+// Writes v's last `width` digits, zeros in front as needed, to end at `end`; returns their start.
+char* put_digits(char* end, std::uint64_t v, int width) {
+  for (; width >= 2; width -= 2, v /= 100) {
+    end -= 2;
+    std::memcpy(end, kDigitPairs + 2 * (v % 100), 2);
+  }
+  if (width == 1) *--end = static_cast<char>('0' + v % 10);
+  return end;
+}
+
+// Writes v, at least one digit, to end at `end`; returns its start.
+char* put_number(char* end, std::uint64_t v) {
+  for (; v >= 100; v /= 100) {
+    end -= 2;
+    std::memcpy(end, kDigitPairs + 2 * (v % 100), 2);
+  }
+  if (v >= 10) {
+    end -= 2;
+    std::memcpy(end, kDigitPairs + 2 * v, 2);
+    return end;
+  }
+  *--end = static_cast<char>('0' + v);
+  return end;
+}
+
+}  // namespace
+
+std::string_view Decimal::format(char (&buf)[kMaxText]) const {
+  char* end = buf + kMaxText;
   char* p = end;
-  int written = 0;
-  auto put = [&](unsigned digit) {
-    *--p = static_cast<char>('0' + digit);
-    if (++written == m_scale) *--p = '.';
-  };
   uint128 v = static_cast<uint128>(m_coef < 0 ? -m_coef : m_coef);
-  for (; v >> 64; v /= 10) put(static_cast<unsigned>(v % 10));
-  for (auto w = static_cast<std::uint64_t>(v); w != 0 || written <= m_scale; w /= 10)
-    put(static_cast<unsigned>(w % 10));
+  if ((v >> 64) == 0 && m_scale <= 19) {  // the common case: the digits fit in 64 bits
+    auto w = static_cast<std::uint64_t>(v);
+    if (m_scale > 0) {
+      auto pow = static_cast<std::uint64_t>(kPow10[static_cast<std::size_t>(m_scale)]);
+      p = put_digits(p, w % pow, m_scale);
+      *--p = '.';
+      w /= pow;
+    }
+    p = put_number(p, w);
+  } else {
+    // Digits from the right, the point after `scale` of them, at least one before it (0.05);
+    // 64-bit steps once the rest fits.
+    int written = 0;
+    auto put = [&](unsigned digit) {
+      *--p = static_cast<char>('0' + digit);
+      if (++written == m_scale) *--p = '.';
+    };
+    for (; v >> 64; v /= 10) put(static_cast<unsigned>(v % 10));
+    for (auto w = static_cast<std::uint64_t>(v); w != 0 || written <= m_scale; w /= 10)
+      put(static_cast<unsigned>(w % 10));
+  }
   if (m_coef < 0) *--p = '-';
-  return std::string(p, static_cast<std::size_t>(end - p));
+  return std::string_view(p, static_cast<std::size_t>(end - p));
+}
+
+std::string Decimal::to_string() const {
+  char buf[kMaxText];
+  return std::string(format(buf));
 }
 
 }  // namespace etl

@@ -62,6 +62,9 @@ class Decimal {
   std::optional<std::int64_t> to_int64() const;
   // Plain notation, never an exponent: 1e-7 is "0.0000001", scale is kept ("1.00").
   std::string to_string() const;
+  // The same text written into buf, which the view points into (no allocation).
+  static constexpr std::size_t kMaxText = 80;  // a sign, "0." and 76 digits after the point
+  std::string_view format(char (&buf)[kMaxText]) const;
 
  private:
   int128 m_coef = 0;

@@ -87,8 +87,10 @@ void Datum::store(Value& v) const {
     case Type::Number:
       if (m_ref)
         v.set_number(m_ref->text());
-      else
-        v.set_number(m_dec.to_string());
+      else {
+        char buf[Decimal::kMaxText];
+        v.set_number(m_dec.format(buf));
+      }
       return;
     case Type::String:
       v.set_string(text());
