@@ -269,8 +269,8 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   auto* csv = dynamic_cast<CsvReader*>(reader.get());
   if (csv) b.backslash_nulls = csv->backslash_nulls();
   // The chunk's buffer goes back to its slot, where the splitter reads a later chunk into it
-  // (a new one each time was a page fault and a zero fill per 4 KiB); one that grew for a
-  // long record is let go.
+  // as it is (a new one each time was grown, and so zero-filled, before every read); one that
+  // grew for a long record is let go.
   std::string* used = lines ? &lines->bytes() : csv ? &csv->buffer() : nullptr;
   if (used && used->capacity() <= 4 * kChunkBytes) slot.chunk.bytes.swap(*used);
 }
