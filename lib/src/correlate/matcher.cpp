@@ -7,6 +7,7 @@
 
 #include "etl/correlate/similarity.hpp"
 #include "etl/parallel.hpp"
+#include "etl/prefetch.hpp"
 
 namespace etl::correlate {
 namespace {
@@ -105,12 +106,12 @@ class RuleMatcher {
     for (std::size_t i = 0; i < probe.size(); ++i) probe_hash[i] = hash_of(probe[i].key());
     constexpr std::size_t kSlotAhead = 16, kGroupAhead = 8;
     auto prefetch = [&](std::size_t slot_at, std::size_t group_at) {
-      if (slot_at < probe.size()) __builtin_prefetch(&m_slots[probe_hash[slot_at] & mask]);
+      if (slot_at < probe.size()) etl::prefetch(&m_slots[probe_hash[slot_at] & mask]);
       if (group_at < probe.size()) {
         const Slot& ahead = m_slots[probe_hash[group_at] & mask];
         if (ahead.group != kNone) {
-          __builtin_prefetch(&m_groups[ahead.group]);
-          __builtin_prefetch(m_groups[ahead.group].key.data());
+          etl::prefetch(&m_groups[ahead.group]);
+          etl::prefetch(m_groups[ahead.group].key.data());
         }
       }
     };

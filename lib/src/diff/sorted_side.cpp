@@ -14,6 +14,7 @@
 #include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
+#include "etl/prefetch.hpp"
 #include "etl/registry.hpp"
 
 namespace etl::diff {
@@ -462,7 +463,7 @@ bool SortedSide::append_sorted(std::string& out) {
   constexpr std::size_t kAhead = 8;
   if (m_pos + kAhead < m_index.size()) {
     const char* ahead = m_arena.data() + m_index[m_pos + kAhead].offset;
-    for (int line = 0; line < 4; ++line) __builtin_prefetch(ahead + line * 64);
+    for (int line = 0; line < 4; ++line) etl::prefetch(ahead + line * 64);
   }
   std::string_view at = std::string_view(m_arena).substr(m_index[m_pos++].offset);
   out += at.substr(0, blob_size(at));

@@ -6,6 +6,7 @@
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
+#include "etl/prefetch.hpp"
 
 namespace etl::mapping {
 namespace {
@@ -162,8 +163,8 @@ void Aggregator::prefetch(const Prepared& prepared, int stage) const {
   if (stage == 0) return m_groups.prefetch_slot(prepared.hash);
   std::size_t at = m_groups.peek_index(prepared.hash);
   if (at == Table::npos) return;
-  __builtin_prefetch(&m_groups.entries()[at]);
-  __builtin_prefetch(states_of(at));
+  etl::prefetch(&m_groups.entries()[at]);
+  etl::prefetch(states_of(at));
 }
 
 void Aggregator::add(const Record& rec, const Prepared& prepared) {
@@ -418,11 +419,10 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
   };
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (k + kEntriesAhead < items.size()) {
-      __builtin_prefetch(&keys_of(k + kEntriesAhead));
-      __builtin_prefetch(
-          lanes[items[k + kEntriesAhead].lane]->states_of(items[k + kEntriesAhead].at));
+      etl::prefetch(&keys_of(k + kEntriesAhead));
+      etl::prefetch(lanes[items[k + kEntriesAhead].lane]->states_of(items[k + kEntriesAhead].at));
     }
-    if (k + kKeysAhead < items.size()) __builtin_prefetch(keys_of(k + kKeysAhead).data());
+    if (k + kKeysAhead < items.size()) etl::prefetch(keys_of(k + kKeysAhead).data());
     const Aggregator& lane = *lanes[items[k].lane];
     lane.finish_group(keys_of(k), lane.states_of(items[k].at), at, out);
     emit(out);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "etl/json_row.hpp"
+#include "etl/prefetch.hpp"
 #include "etl/value.hpp"
 
 namespace etl::correlate {
@@ -66,9 +67,9 @@ class RecordStore {
   void prefetch(std::uint32_t n, int level) const {
     if (m_fd >= 0) return;
     if (level == 0)
-      __builtin_prefetch(&m_offsets[n]);
+      etl::prefetch(&m_offsets[n]);
     else
-      __builtin_prefetch(m_arena.data() + m_offsets[n]);
+      etl::prefetch(m_arena.data() + m_offsets[n]);
   }
 
   // Writes the record as a JSON object, or its members only (for merging), under merged names.

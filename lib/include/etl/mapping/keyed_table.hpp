@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "etl/prefetch.hpp"
+
 namespace etl::mapping {
 
 template <class T>
@@ -49,7 +51,7 @@ class KeyedTable {
   // Asks the cache for the slot of hash h, for a find a few records later (peek_index then
   // gives the entry to ask for, once the slot is in).
   void prefetch_slot(std::uint64_t h) const {
-    if (!m_slots.empty()) __builtin_prefetch(&m_slots[h & mask()]);
+    if (!m_slots.empty()) etl::prefetch(&m_slots[h & mask()]);
   }
   // The index of the entry in the first slot of hash h when that slot holds h: a guess for
   // prefetching (it compares no key), npos when there is none.
