@@ -106,9 +106,11 @@ class ParallelInput {
   // What to say of the input, as Source::notes (CSV: a header that looks cut wrong).
   std::vector<std::string> notes() const;
 
-  // The chunk size: large enough that handing a chunk over costs nothing, small enough that the
-  // slots in flight (a few per worker) stay a few megabytes.
-  static constexpr std::size_t kChunkBytes = std::size_t{1} << 17;
+  // The chunk size: large enough that handing a chunk over costs next to nothing, small enough
+  // that the slots in flight (a few per worker) stay a few megabytes. (128 KiB woke threads
+  // twice as often: the bench's map took 0.217 s and 0.380 s of CPU where 256 KiB takes 0.205 s
+  // and 0.368 s; 512 KiB saved little more and held 7 MB more.)
+  static constexpr std::size_t kChunkBytes = std::size_t{1} << 18;
 
  private:
   enum class SlotState { Free, Filled, Working, Done };

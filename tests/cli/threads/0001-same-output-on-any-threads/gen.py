@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Inputs that span many chunks (--threads cuts at 128 KiB) with every hard case on the way:
+"""Inputs that span many chunks (--threads cuts at 256 KiB) with every hard case on the way:
 quoted CSV fields with newlines and doubled quotes, CRLF, lone CR, blank lines, a BOM, ragged
 rows and invalid UTF-8 (rejects in the middle), a record longer than a chunk; NDJSON with
 invalid lines, non-objects, duplicate keys, escapes, CRLF, blank lines and a very long line."""
