@@ -132,7 +132,9 @@ class CorrelateRun {
         : out(opts.output),
           unmatched_left(open_optional(opts.unmatched_left)),
           unmatched_right(open_optional(opts.unmatched_right)),
-          conflicts(open_optional(opts.conflicts)) {}
+          conflicts(open_optional(opts.conflicts)) {
+      out.bypass_cache();  // (the records, in chunks of megabytes)
+    }
     OutputStream out;
     std::unique_ptr<OutputStream> unmatched_left, unmatched_right, conflicts;
   };
