@@ -16,7 +16,6 @@
 #include <iostream>
 #include <vector>
 
-#include "etl/direct_file.hpp"
 #include "etl/error.hpp"
 #include "etl/text_decoder.hpp"
 #include "write_behind.hpp"
@@ -376,12 +375,6 @@ void OutputStream::raw_write(const char* p, std::size_t n) {
       throw IoError(fmt::format("{}: gzip write failed", m_path));
     return;
   }
-  if (m_direct) return m_direct->write(p, n);
-  write_fd(p, n);
-  start_writeback();
-}
-
-void OutputStream::write_fd(const char* p, std::size_t n) {
   while (n > 0) {
     ssize_t w = ::write(m_fd, p, n);
     if (w < 0) {
@@ -394,6 +387,7 @@ void OutputStream::write_fd(const char* p, std::size_t n) {
     n -= static_cast<std::size_t>(w);
     m_written += static_cast<std::uint64_t>(w);
   }
+  start_writeback();
 }
 
 // A file that is synced before it is put in place has its pages sent to the disk while the run
@@ -412,16 +406,6 @@ void OutputStream::write_behind() {
   m_behind = std::make_unique<WriteBehind>(
       [this](std::string_view bytes) { raw_write(bytes.data(), bytes.size()); });
   m_flush_at = kBehindAt;
-  bypass_cache();
-}
-
-bool OutputStream::bypasses_cache() const {
-  return m_direct && m_direct->direct();
-}
-
-void OutputStream::bypass_cache() {
-  if (in_place() || m_gz != nullptr || m_direct || m_written > 0 || !m_buf.empty()) return;
-  m_direct = DirectFile::open(m_fd, [this](const char* p, std::size_t n) { write_fd(p, n); });
 }
 
 void OutputStream::write(std::string_view bytes) {
@@ -456,7 +440,6 @@ void OutputStream::prepare() {
   flush();
   if (m_behind) m_behind->drain();
   if (m_path == "-" || m_special) return;
-  if (m_direct) m_direct->finish();
   if (m_gz != nullptr) {
     int rc = gzclose(static_cast<gzFile>(m_gz));
     m_gz = nullptr;

@@ -77,7 +77,6 @@ class LineReader {
 };
 
 class WriteBehind;
-class DirectFile;
 
 class OutputStream {
  public:
@@ -99,11 +98,6 @@ class OutputStream {
   // a thread of their own, one behind (write_behind.hpp), so writing overlaps making the next;
   // errors show at the next flush or at prepare(). Output written in place stays synchronous.
   void write_behind();
-  // A file put in place by commit() is written around the page cache where the file system
-  // allows it (direct_file.hpp says why); write_behind() asks for it too. Call before writing.
-  void bypass_cache();
-  // Whether it does (the file system reports how, and no write was refused so far).
-  bool bypasses_cache() const;
   void flush();
   // Flushes, closes and renames the temporary file over the final name: prepare(), publish().
   void commit();
@@ -130,10 +124,8 @@ class OutputStream {
   static constexpr std::size_t kFlushAt = 1 << 16;
   static constexpr std::size_t kBehindAt = 1 << 20;  // fewer hand-overs to the writing thread
   void raw_write(const char* p, std::size_t n);
-  void write_fd(const char* p, std::size_t n);
   std::size_t m_flush_at = kFlushAt;
   std::unique_ptr<WriteBehind> m_behind;
-  std::unique_ptr<DirectFile> m_direct;
   std::string m_path;
   std::string m_target;  // the file replaced: m_path, or the file a symbolic link points to
   std::string m_tmp;

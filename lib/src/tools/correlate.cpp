@@ -132,9 +132,7 @@ class CorrelateRun {
         : out(opts.output),
           unmatched_left(open_optional(opts.unmatched_left)),
           unmatched_right(open_optional(opts.unmatched_right)),
-          conflicts(open_optional(opts.conflicts)) {
-      out.bypass_cache();  // (the records, in chunks of megabytes)
-    }
+          conflicts(open_optional(opts.conflicts)) {}
     OutputStream out;
     std::unique_ptr<OutputStream> unmatched_left, unmatched_right, conflicts;
   };
