@@ -25,6 +25,7 @@ void scan(std::string_view run, F&& f) {
 KeyIndex::KeyIndex(std::size_t memory, std::string temp_dir)
     : m_memory(memory), m_temp_dir(std::move(temp_dir)) {
   reserve_arena(m_arena, m_memory + 1024);
+  m_faulter.watch(m_arena);
 }
 
 KeyIndex::~KeyIndex() = default;
@@ -62,6 +63,7 @@ void KeyIndex::add(std::uint8_t rule, std::uint32_t ordinal, std::string_view ke
   ++m_counts[rule];
   if (m_files.empty()) {
     append_entry(m_arena, rule, ordinal, key, text);
+    m_faulter.filled(m_arena.size());
     if (m_arena.size() > m_memory) spill();
     return;
   }
@@ -75,6 +77,7 @@ void KeyIndex::add(std::uint8_t rule, std::uint32_t ordinal, std::string_view ke
 
 // Moves the arena's entries to the partition files; from now on entries go there directly.
 void KeyIndex::spill() {
+  m_faulter.stop();
   m_pending.resize(kPartitions);
   for (std::size_t p = 0; p < kPartitions; ++p)
     m_files.push_back(std::make_unique<SpillFile>(m_temp_dir));

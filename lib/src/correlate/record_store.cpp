@@ -62,6 +62,7 @@ RecordStore::RecordStore(std::size_t memory, std::string temp_dir, const MergedN
     : m_memory(memory), m_temp_dir(std::move(temp_dir)), m_merged(merged != nullptr) {
   if (merged) m_names = *merged;
   reserve_arena(m_arena, m_memory + kWriteBuffer);
+  m_faulter.watch(m_arena);
 }
 
 RecordStore::~RecordStore() {
@@ -150,12 +151,14 @@ std::uint32_t RecordStore::add_row(const std::vector<std::string_view>& values, 
 // Notes where the record just appended ends; spills past the budget.
 std::uint32_t RecordStore::added() {
   m_offsets.push_back(m_file_size + m_arena.size());
+  m_faulter.filled(m_arena.size());
   if (m_fd < 0 ? m_arena.size() > m_memory : m_arena.size() >= kWriteBuffer) spill();
   return static_cast<std::uint32_t>(m_offsets.size() - 2);
 }
 
 // Moves the arena to the file (making it on first use); the arena becomes the write buffer.
 void RecordStore::spill() {
+  m_faulter.stop();
   if (m_fd < 0) {
     std::string dir = m_temp_dir;
     if (dir.empty()) {

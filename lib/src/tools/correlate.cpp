@@ -157,7 +157,14 @@ class CorrelateRun {
           "etl-correlate",
           Progress::wanted(m_common.quiet, m_common.log_format == cli::LogFormat::Json));
       left.show_progress(&progress);
-      run_parallel({[&] { left.load(); }, [&] { right.load(); }});
+      run_parallel({[&] {
+                      left.load();
+                      left.help_load_of(right);
+                    },
+                    [&] {
+                      right.load();
+                      right.help_load_of(left);
+                    }});
       left.show_progress(nullptr);
     }
     if (m_opts.emit == Emit::Merged) refuse_merged_collisions(left.store(), right.store());

@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
+#include <thread>
 
 #include "etl/bytes.hpp"
 #include "etl/correlate/xref_store.hpp"
@@ -240,6 +242,10 @@ CorrelateSide::Read CorrelateSide::next(Sourced& in) {
 }
 
 void CorrelateSide::load() {
+  struct MarkLoaded {
+    std::atomic<bool>& loaded;
+    ~MarkLoaded() { loaded.store(true, std::memory_order_release); }
+  } mark{m_loaded};
   open_source();
   Sourced in;
   for (Read read; (read = next(in)) != Read::End;) {
@@ -251,6 +257,22 @@ void CorrelateSide::load() {
   }
   m_store->finish();
   m_index->finish();
+}
+
+void CorrelateSide::help_load_of(const CorrelateSide& other) const {
+  constexpr std::size_t kStoreAhead = std::size_t{4} << 20, kIndexAhead = std::size_t{2} << 20;
+  auto idle = std::chrono::microseconds(100);  // doubled while there is nothing to do
+  while (!other.m_loaded.load(std::memory_order_acquire)) {
+    bool faulted = other.m_store->fault_ahead(kStoreAhead);
+    faulted = other.m_index->fault_ahead(kIndexAhead) || faulted;
+    if (other.m_store->fault_finished() && other.m_index->fault_finished()) return;
+    if (faulted) {
+      idle = std::chrono::microseconds(100);
+    } else {
+      std::this_thread::sleep_for(idle);
+      idle = std::min(2 * idle, std::chrono::microseconds(5000));
+    }
+  }
 }
 
 void CorrelateSide::append_id(std::string& out, std::string_view stored) const {

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "etl/arena.hpp"
 #include "etl/spill_file.hpp"
 
 namespace etl::correlate {
@@ -39,6 +40,9 @@ class KeyIndex {
   KeyIndex(KeyIndex&&) = default;
   void add(std::uint8_t rule, std::uint32_t ordinal, std::string_view key, std::string_view text);
   void finish();
+  // From another thread while this one adds: faults in the arena's next pages (ArenaFaulter).
+  bool fault_ahead(std::size_t ahead) { return m_faulter.fault_ahead(ahead); }
+  bool fault_finished() const { return m_faulter.finished(); }
   // 1 while in memory, kPartitions once spilled.
   std::size_t partitions() const { return m_files.empty() ? 1 : kPartitions; }
   // Calls f for each entry of `rule` that falls in partition p of `count`. The views live until
@@ -79,7 +83,8 @@ class KeyIndex {
                     std::string_view key, std::string_view text);
   std::size_t m_memory;
   std::string m_temp_dir;
-  std::string m_arena;                              // in memory: every entry
+  std::string m_arena;  // in memory: every entry
+  ArenaFaulter m_faulter;
   std::vector<std::unique_ptr<SpillFile>> m_files;  // spilled: one per partition
   std::vector<std::string> m_pending;               // spilled: entries waiting for their file
   std::vector<std::string> m_loaded;                // the chunks for_each read

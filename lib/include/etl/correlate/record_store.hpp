@@ -14,6 +14,7 @@
 #include <utility>
 #include <vector>
 
+#include "etl/arena.hpp"
 #include "etl/json_row.hpp"
 #include "etl/prefetch.hpp"
 #include "etl/value.hpp"
@@ -57,6 +58,9 @@ class RecordStore {
   // The bytes of every record stored.
   std::uint64_t bytes() const { return m_offsets.back(); }
   bool spilled() const { return m_fd >= 0; }
+  // From another thread while this one adds: faults in the arena's next pages (ArenaFaulter).
+  bool fault_ahead(std::size_t ahead) { return m_faulter.fault_ahead(ahead); }
+  bool fault_finished() const { return m_faulter.finished(); }
 
   // The stored form of record n. `sequential` reads ahead (for passes in order); otherwise one
   // pread of just the record. The view lives until the next call with the same buffer.
@@ -108,6 +112,7 @@ class RecordStore {
   std::vector<std::string> m_row_names;                       // use_row_names()
   std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // write rows under them
   std::string m_arena;  // in memory: every record; spilled: the write buffer
+  ArenaFaulter m_faulter;
   std::vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;
   std::uint64_t m_file_size = 0;
