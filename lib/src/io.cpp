@@ -289,6 +289,19 @@ std::string link_target(const std::string& link) {
   return resolved.string();
 }
 
+// The file an output replaces has its cached pages let go at the start, while nothing waits:
+// the kernel frees them in a few milliseconds then, where the rename at the end otherwise
+// freed them inside the run's last step, and the output's writes reuse the pages just freed
+// (fresh pages cost more on a VM). Its bytes stay as they are until the rename. Best effort;
+// dirty pages are left alone by the kernel. (etl-correlate over its own 238 MB output, by
+// turns: 0.373 → 0.335 s.)
+void release_cached_pages(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return;
+  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+  close(fd);
+}
+
 // Temporary files of this output that a run killed before its commit left behind
 // (.NAME.tmp-PID-XXXXXX, PID no longer running) are removed, and the removal is said.
 void remove_dead_temporaries(const std::filesystem::path& dir, const std::string& prefix) {
@@ -350,6 +363,7 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
   prefix += p.filename().string();
   prefix += ".tmp-";
   remove_dead_temporaries(p.parent_path(), prefix);
+  if (exists) release_cached_pages(m_target);
   m_tmp = (p.parent_path() / (prefix + std::to_string(getpid()) + "-XXXXXX")).string();
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));

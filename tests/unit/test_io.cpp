@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -6,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <vector>
 
 #include "etl/error.hpp"
 #include "etl/io.hpp"
@@ -152,4 +154,53 @@ TEST_CASE("byte queue within its bound never touches a file", "[io]") {
   for (std::size_t k; (k = q.pop(buf, sizeof buf)) > 0;) out.append(buf, k);
   CHECK(out == "hello world");
   CHECK(q.spilled() == 0);
+}
+
+namespace {
+
+// How many of the file's pages are in the page cache.
+std::size_t cached_pages(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  REQUIRE(fd >= 0);
+  off_t size = lseek(fd, 0, SEEK_END);
+  void* map = mmap(nullptr, static_cast<std::size_t>(size), PROT_READ, MAP_SHARED, fd, 0);
+  close(fd);
+  REQUIRE(map != MAP_FAILED);
+  const auto page = static_cast<std::size_t>(sysconf(_SC_PAGESIZE));
+  std::vector<unsigned char> in((static_cast<std::size_t>(size) + page - 1) / page);
+  REQUIRE(mincore(map, static_cast<std::size_t>(size), in.data()) == 0);
+  munmap(map, static_cast<std::size_t>(size));
+  std::size_t n = 0;
+  for (unsigned char c : in) n += c & 1;
+  return n;
+}
+
+}  // namespace
+
+TEST_CASE("an output lets the cached pages of the file it replaces go, and keeps its bytes",
+          "[io]") {
+  std::string path = temp_path("replaced.ndjson"), old(4 << 20, 'o');
+  write_file(path, old);
+  {
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);  // clean pages: synced, then read
+    REQUIRE(fsync(fd) == 0);
+    close(fd);
+  }
+  etl::InputStream cached(path);
+  REQUIRE(read_all(cached) == old);
+  if (cached_pages(path) == 0) {
+    WARN("this file system keeps no pages cached to let go");
+    std::remove(path.c_str());
+    return;
+  }
+  {
+    etl::OutputStream out(path);
+    CHECK(cached_pages(path) == 0);
+    out.write("new\n");
+    etl::InputStream still(path);  // until the commit, the old file as it was
+    CHECK(read_all(still) == old);
+  }  // (no commit)
+  etl::InputStream after(path);
+  CHECK(read_all(after) == old);
+  std::remove(path.c_str());
 }
