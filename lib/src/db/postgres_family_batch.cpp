@@ -206,13 +206,19 @@ void PgFamilyBatch::write_children(std::size_t i) {
   if (!m_plan.append && !m_direct) delete_stale(i, stage_name);
 }
 
+// The child rows are found through the batch's parent keys as a list (`= ANY(ARRAY(…))`), which
+// the planner looks up in the child table's index: joined to the stage alone, it scanned the
+// whole child table for every batch (500k rows a batch at 100k orders; a 1M-order upsert took
+// 163 s, ten times the 100k one's 5 s).
 void PgFamilyBatch::delete_stale(std::size_t i, const std::string& stage_name) {
   const auto& key = m_plan.child_keys[i];
+  const std::string lead = pg_quote_name(m_plan.parent_key[0]);
   auto r = m_conn.query(
-      fmt::format("DELETE FROM {} AS c USING etl_family_p AS p WHERE {} AND NOT EXISTS (SELECT 1 "
-                  "FROM {} AS s WHERE {}) RETURNING p.__etl_row, {}",
-                  pg_quote_name(m_plan.children[i]), join_on(m_plan.parent_key, "c", "p"),
-                  stage_name, join_on(key, "s", "c"), name_list(key, "c.")),
+      fmt::format("DELETE FROM {} AS c USING etl_family_p AS p WHERE {} AND c.{} = ANY(ARRAY("
+                  "SELECT {} FROM etl_family_p)) AND NOT EXISTS (SELECT 1 FROM {} AS s WHERE {}) "
+                  "RETURNING p.__etl_row, {}",
+                  pg_quote_name(m_plan.children[i]), join_on(m_plan.parent_key, "c", "p"), lead,
+                  lead, stage_name, join_on(key, "s", "c"), name_list(key, "c.")),
       {});
   for (int n = 0; n < PQntuples(r.get()); ++n) {
     Record gone;
