@@ -156,12 +156,19 @@ void CsvReader::read_quoted(FieldRef& f) {
 }
 
 bool CsvReader::read_row() {
-  // Skip blank lines between rows.
+  // Skip blank lines between rows; but under a header of one column a blank line is a row, its
+  // one value empty (as PostgreSQL's COPY and Arrow's ignore_empty_lines=false read it): the
+  // empty values of a one-column export must not vanish.
+  bool blank = false;
   for (;;) {
     m_row_start = m_pos;
     int c = peek();
     if (c < 0) return false;
     if (c != '\n' && c != '\r') break;
+    if (m_header.size() == 1) {
+      blank = true;
+      break;
+    }
     get();
     if (c == '\r' && peek() != '\n') ++m_line;
   }
@@ -171,7 +178,7 @@ bool CsvReader::read_row() {
   m_text_after_quote = -1;
   m_nrefs = 0;
   m_owned_used = 0;
-  if (m_fast_rows && read_plain_row()) return true;
+  if (m_fast_rows && !blank && read_plain_row()) return true;
   m_json_plain = false;  // (not looked at)
   for (;;) {
     FieldRef& f = add_ref();

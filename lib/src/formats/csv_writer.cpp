@@ -38,6 +38,17 @@ char* write_quoted(char* p, std::string_view s) {
 }
 }  // namespace
 
+namespace {
+// Ends a CSV row begun at `start`. A row with nothing in it (one column, its value empty) is
+// written `""`: as a blank line, readers skip it (Arrow's and pandas' defaults, Python's
+// DictReader), and the record would be lost. Under --null '' the blank line is the null (as
+// PostgreSQL's COPY writes it; an empty string was quoted already) and stays.
+void end_csv_row(std::string& b, std::size_t start, const std::optional<std::string>& null_text) {
+  if (b.size() == start && !(null_text && null_text->empty())) b += "\"\"";
+  b.push_back('\n');
+}
+}  // namespace
+
 void append_csv_field(std::string& out, std::string_view s, char delimiter,
                       const std::optional<std::string>& null_text) {
   std::size_t quoted = quoted_size(s, delimiter);
@@ -68,11 +79,12 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
             m.key);
         return false;
       }
+  std::size_t start = b.size();
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
     append_value(b, in_order ? &fields[i].value : record.find(m_columns[i]));
   }
-  b.push_back('\n');
+  end_csv_row(b, start, m_null);
   return true;
 }
 
@@ -126,6 +138,7 @@ class CsvFieldsEncoder : public RowEncoder {
                std::to_string(m_names) + " names";
       return false;
     }
+    std::size_t start = b.size();
     for (std::size_t i = 0; i < m_place.size(); ++i) {
       if (i > 0) b.push_back(m_delim);
       if (m_place[i] >= 0)
@@ -133,7 +146,7 @@ class CsvFieldsEncoder : public RowEncoder {
       else if (m_null)
         b += *m_null;  // a column the rows lack
     }
-    b.push_back('\n');
+    end_csv_row(b, start, m_null);
     return true;
   }
 
@@ -160,11 +173,12 @@ std::unique_ptr<RowEncoder> CsvRowEncoder::row_encoder(
 }
 
 void CsvRowEncoder::header(std::string& b) const {
+  std::size_t start = b.size();
   for (std::size_t i = 0; i < m_columns.size(); ++i) {
     if (i > 0) b.push_back(m_delim);
     append_csv_field(b, m_columns[i], m_delim);
   }
-  b.push_back('\n');
+  end_csv_row(b, start, std::nullopt);
 }
 
 CsvWriter::CsvWriter(const std::string& path, char delimiter, std::vector<std::string> columns,

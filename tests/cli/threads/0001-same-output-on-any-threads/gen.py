@@ -36,6 +36,13 @@ with open(f"{out}/nulls.csv", "w") as f:  # empty, "", NULL and "NULL" fields (-
     for i in range(40000):
         f.write(f"{i},{kinds[i % 6]},{kinds[i % 5]},{kinds[i % 4]}\n")
 
+with open(f"{out}/one-column.csv", "wb") as f:  # blank lines (empty values), CRLF ones too
+    f.write(b"sku\n")
+    kinds = [b"A-%d\n", b"\n", b'""\n', b"\r\n", b'"multi\nline %d"\n']
+    for i in range(200000):
+        k = kinds[i % 5]
+        f.write(k % i if b"%d" in k else k)
+
 with open(f"{out}/old-mac.csv", "wb") as f:  # lone CRs only: one chunk that grows
     f.write(b"a,b\r")
     for i in range(20000):
