@@ -56,8 +56,9 @@ int main(int argc, char** argv) {
   app.add_option("--only", only, "Compare only these fields (repeatable, or comma-separated)")
       ->delimiter(',')
       ->type_name("F");
-  app.add_flag("--numeric", o.rules.numeric,
-               "Numbers, and strings that hold numbers, compare by value: 10.0 = 10 = \"10\"");
+  app.add_flag(
+      "--numeric", o.rules.numeric,
+      "Numbers, and strings that hold numbers, compare by value, keys too: 10.0 = 10 = \"10\"");
   app.add_option("--tolerance", tolerance,
                  "F=AMOUNT: numbers of F within the amount are equal (exact decimals, no "
                  "floating point; repeatable); a CSV's values are strings, so with CSV give "

@@ -4,6 +4,7 @@
 #include <cstring>
 
 #include "etl/bytes.hpp"
+#include "etl/decimal.hpp"
 #include "etl/json.hpp"
 
 namespace etl::diff {
@@ -30,9 +31,23 @@ int compare_bytes(std::string_view a, std::string_view b) {
   return a.size() < b.size() ? -1 : a.size() > b.size() ? 1 : 0;
 }
 
+// A number's text as its value's plain text ("1.0", "1e0" → "1"); other text as it is.
+std::string_view value_text(std::string_view text, char (&buf)[Decimal::kMaxText]) {
+  if (text.empty() || !(text[0] == '-' || (text[0] >= '0' && text[0] <= '9')) ||
+      !is_json_number(text))
+    return text;
+  try {
+    if (auto d = Decimal::parse(text)) return d->trimmed().format(buf);
+  } catch (const DecimalError&) {  // more digits than a decimal holds: keyed by its text
+  }
+  return text;
+}
+
 }  // namespace
 
-void append_key_text(std::string& sort_key, std::string_view text) {
+void append_key_text(std::string& sort_key, std::string_view text, bool numeric) {
+  char buf[Decimal::kMaxText];
+  if (numeric) text = value_text(text, buf);
   sort_key.push_back(class_of(text));
   auto n = static_cast<std::uint32_t>(text.size());
   char len[4];
@@ -42,7 +57,7 @@ void append_key_text(std::string& sort_key, std::string_view text) {
 }
 
 std::string make_key(const Record& rec, const std::vector<std::string>& fields,
-                     std::string& sort_key) {
+                     std::string& sort_key, bool numeric) {
   sort_key.clear();
   for (const auto& f : fields) {
     const Value* v = rec.find(f);
@@ -50,7 +65,7 @@ std::string make_key(const Record& rec, const std::vector<std::string>& fields,
     switch (v->kind()) {
       case Value::Kind::Number:
       case Value::Kind::String:
-        append_key_text(sort_key, v->text());
+        append_key_text(sort_key, v->text(), numeric);
         break;
       case Value::Kind::Bool:
         append_key_text(sort_key, v->as_bool() ? "true" : "false");

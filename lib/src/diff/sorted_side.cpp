@@ -240,7 +240,7 @@ bool SortedSide::take_record(std::string& blob) {
         break;
       }
   std::uint64_t ordinal = m_lines ? m_rec.where.line : m_read;
-  std::string missing = make_key(r, m_opts.key, m_sort_key);
+  std::string missing = make_key(r, m_opts.key, m_sort_key, m_opts.numeric_keys);
   std::string reason = m_rec.reject_reason;
   if (reason.empty() && !missing.empty())
     reason = fmt::format("{}: key field '{}' is missing or null", m_opts.label, missing);
@@ -297,7 +297,7 @@ void SortedSide::append_csv_entry(std::string& blob) {
   const std::vector<std::string_view>& fields = m_csv->fields();
   const Shape& sh = m_shapes[*m_csv_shape];
   m_sort_key.clear();
-  for (std::size_t at : sh.key_at) append_key_text(m_sort_key, fields[at]);
+  for (std::size_t at : sh.key_at) append_key_text(m_sort_key, fields[at], m_opts.numeric_keys);
   std::size_t values_at = begin_entry(blob, *m_csv_shape);
   if (m_csv->json_plain())
     append_plain_strings(blob, fields);

@@ -55,6 +55,7 @@ DiffRun::DiffRun(const DiffOptions& o, const cli::CommonOptions& c, std::size_t 
       s.connector.table.clear();
     }
     s.key = o.key;
+    s.numeric_keys = o.rules.numeric;
     if (i == 0 && side_count == 2) s.rename = o.rename;
     s.memory = o.memory / side_count;
     s.temp_dir = o.temp_dir;

@@ -13,13 +13,15 @@
 namespace etl::diff {
 
 // Builds rec's sort key. Returns the name of the first key field that is missing or null (the
-// record has no key), or empty on success.
+// record has no key), or empty on success. numeric (etl-diff --numeric): a key field that is a
+// number, or a string that holds one, is keyed by its value, as --numeric compares values, so
+// that 1, 1.0, 1e0 and "1.00" are one key (trailing fractional zeros dropped).
 std::string make_key(const Record& rec, const std::vector<std::string>& fields,
-                     std::string& sort_key);
+                     std::string& sort_key, bool numeric = false);
 
 // Appends one key field given as text (a string, or a number's text) to a sort key: what
 // make_key appends for a field holding it.
-void append_key_text(std::string& sort_key, std::string_view text);
+void append_key_text(std::string& sort_key, std::string_view text, bool numeric = false);
 
 // <0, 0, >0 as a sorts before, with or after b.
 int compare_keys(std::string_view a, std::string_view b);

@@ -54,6 +54,7 @@ struct SideOptions {
   std::string label;  // OLD, NEW, BASE … in messages
   ConnectorOptions connector;
   std::vector<std::string> key;
+  bool numeric_keys = false;                                // --numeric: keys by value (make_key)
   std::vector<std::pair<std::string, std::string>> rename;  // field names changed on read
   std::size_t memory = std::size_t{128} << 20;
   std::string temp_dir;
