@@ -50,6 +50,27 @@ TEST_CASE("keys order integers by value, before any other text", "[diff]") {
   CHECK(compare_keys(k("\"a\""), k("\"ab\"")) < 0);
 }
 
+TEST_CASE("numeric keys are keyed by value: as text, 1 and 1.0 are two keys", "[diff]") {
+  auto k = [](const std::string& v, bool numeric) {
+    std::string sort_key;
+    REQUIRE(etl::diff::make_key(rec("{\"id\":" + v + "}"), {"id"}, sort_key, numeric).empty());
+    return sort_key;
+  };
+  using etl::diff::compare_keys;
+  CHECK(compare_keys(k("1", false), k("1.0", false)) != 0);
+  CHECK(compare_keys(k("1", true), k("1.0", true)) == 0);
+  CHECK(compare_keys(k("1001", true), k("1.001e3", true)) == 0);
+  CHECK(compare_keys(k("1001", true), k("\"1001.00\"", true)) == 0);  // a CSV's string
+  CHECK(compare_keys(k("-0.0", true), k("0", true)) == 0);
+  CHECK(compare_keys(k("2.50", true), k("2.5", true)) == 0);
+  CHECK(compare_keys(k("9.0", true), k("10", true)) < 0);          // integers by value
+  CHECK(compare_keys(k("\"00123\"", true), k("123", true)) != 0);  // no JSON number: text
+  CHECK(compare_keys(k("\"1e999999\"", true), k("\"1e999999\"", true)) == 0);  // too big: text
+  std::string text;
+  etl::diff::append_key_text(text, "1.000", true);
+  CHECK(compare_keys(text, k("1", false)) == 0);  // a CSV row's field, keyed as its record's
+}
+
 TEST_CASE("composite keys compare field by field", "[diff]") {
   auto k = [](int a, const std::string& b) {
     return key_of("{\"a\":" + std::to_string(a) + ",\"b\":\"" + b + "\"}", {"a", "b"});
