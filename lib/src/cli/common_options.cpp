@@ -63,15 +63,16 @@ void parse_limit(const std::string& text, const char* flag, std::uint64_t& n, bo
 
 void add_threads_option(CLI::App& app, unsigned& threads) {
   threads = 0;  // the pipeline chooses (PipelineOptions::threads)
-  app.add_option("--threads", threads,
-                 "Parse NDJSON, CSV and TSV inputs, file or stdin, and map, encode and fold "
-                 "(an aggregate) their records, on N threads, while one thread writes them in "
-                 "input order. The "
-                 "output, the rejects with their line numbers, the counts and where --max-errors "
-                 "stops are the same as with 1, which reads on one thread (cli/threads/0001). "
-                 "Default: the machine's cores, or 1 when loading into PostgreSQL or MariaDB, "
-                 "whose server, when it runs on the same machine, needs a core more than the "
-                 "parsing does")
+  app.add_option(
+         "--threads", threads,
+         "Parse NDJSON, CSV, TSV and text-format inputs, file or stdin, and map, encode and fold "
+         "(an aggregate) their records, on N threads, while one thread writes them in "
+         "input order. The "
+         "output, the rejects with their line numbers, the counts and where --max-errors "
+         "stops are the same as with 1, which reads on one thread (cli/threads/0001). "
+         "Default: the machine's cores, or 1 when loading into PostgreSQL or MariaDB, "
+         "whose server, when it runs on the same machine, needs a core more than the "
+         "parsing does")
       ->check(CLI::Range(1U, 256U))
       ->type_name("N");
 }

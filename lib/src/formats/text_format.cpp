@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "etl/error.hpp"
 #include "etl/json.hpp"
@@ -68,26 +69,22 @@ void unescape_one(std::string_view s, std::size_t& i, std::string& out) {
 
 }  // namespace
 
-TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
-                                   const std::string& encoding)
-    : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()), m_delim(delimiter) {
-  std::string_view line;
-  if (!m_lines.next(line)) return;  // an empty file has no header and no records
+void TextRows::read_header(std::string_view line, const std::string& name) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   if (std::string why = split(line); !why.empty())
-    throw DataError(fmt::format("{}:1: header: {}", m_name, why));
+    throw DataError(fmt::format("{}:1: header: {}", name, why));
   for (std::size_t i = 0; i < m_fields.size(); ++i) {
     if (m_nulls[i])
-      throw DataError(fmt::format("{}:1: column {} of the header is \\N", m_name, i + 1));
+      throw DataError(fmt::format("{}:1: column {} of the header is \\N", name, i + 1));
     for (std::size_t j = 0; j < i; ++j)
       if (m_fields[j] == m_fields[i])
         throw DataError(fmt::format("{}:1: the header names column '{}' twice (columns {} and {})",
-                                    m_name, m_fields[i], j + 1, i + 1));
+                                    name, m_fields[i], j + 1, i + 1));
   }
   m_header = m_fields;
 }
 
-std::string TextFormatReader::split(std::string_view line) {
+std::string TextRows::split(std::string_view line) {
   m_fields.clear();
   m_nulls.clear();
   std::size_t start = 0;
@@ -112,12 +109,8 @@ std::string TextFormatReader::split(std::string_view line) {
   }
 }
 
-bool TextFormatReader::next(Sourced& out) {
-  std::string_view line;
-  if (!m_lines.next(line)) return false;
+void TextRows::read(std::string_view line, Sourced& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // (a file from Windows)
-  out.where.source = m_name;
-  out.where.line = m_lines.line_number();
   out.reject_reason.clear();
   out.raw.clear();
   auto& rec = out.record.fields();
@@ -128,10 +121,45 @@ bool TextFormatReader::next(Sourced& out) {
   if (!why.empty()) {
     out.reject_reason = why;
     out.raw.assign(line);
-    return true;
+    return;
   }
   for (std::size_t i = 0; i < m_fields.size(); ++i)
     rec.push_back(Member{m_header[i], m_nulls[i] ? Value() : Value::string(m_fields[i])});
+}
+
+TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
+                                   const std::string& encoding)
+    : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()), m_rows(delimiter) {
+  std::string_view line;
+  if (m_lines.next(line)) m_rows.read_header(line, m_name);  // (an empty file has no header)
+}
+
+bool TextFormatReader::next(Sourced& out) {
+  std::string_view line;
+  if (!m_lines.next(line)) return false;
+  out.where.source = m_name;
+  out.where.line = m_lines.line_number();
+  m_rows.read(line, out);
+  return true;
+}
+
+TextChunkReader::TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,
+                                 const std::vector<std::string>& header)
+    : m_bytes(std::move(chunk.bytes)), m_line(chunk.first_line), m_name(name), m_rows(delimiter) {
+  m_rows.set_header(header);
+}
+
+// Line by line as LineReader cuts them: each newline ends one, and a last line without one
+// counts.
+bool TextChunkReader::next(Sourced& out) {
+  if (m_pos >= m_bytes.size()) return false;
+  const char* start = m_bytes.data() + m_pos;
+  const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_bytes.size() - m_pos));
+  std::size_t len = nl ? static_cast<std::size_t>(nl - start) : m_bytes.size() - m_pos;
+  m_pos += len + 1;
+  out.where.source = m_name;
+  out.where.line = m_line++;
+  m_rows.read(std::string_view(start, len), out);
   return true;
 }
 

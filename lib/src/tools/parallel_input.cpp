@@ -8,10 +8,11 @@
 namespace etl::tools {
 
 struct ParallelInput::Shared {
-  Shared(const std::string& path, char delim, const std::string& encoding)
-      : splitter(path, delim, kChunkBytes, encoding), delimiter(delim) {}
-  ChunkSplitter splitter;
-  char delimiter;
+  Shared(const std::string& path, SplitFormat f, const std::string& encoding)
+      : splitter(path, f.kind == SplitFormat::Csv ? f.delimiter : '\0', kChunkBytes, encoding),
+        format(f) {}
+  ChunkSplitter splitter;  // (text: cut as NDJSON is, at every newline)
+  SplitFormat format;
   std::shared_ptr<const RecordEncoder> encoder;  // under mutex: set_encoder() arms it late
   bool compact = false;
   std::vector<std::string> projection;
@@ -20,7 +21,7 @@ struct ParallelInput::Shared {
   std::vector<std::uint64_t> lane_next;  // each lane's next chunk to fold
   std::condition_variable lane_moved;    // a lane_next went on (or stop)
   std::exception_ptr fold_error;         // what folding threw (not a reject): the run stops
-  std::vector<std::string> header;       // CSV: read before any worker starts
+  std::vector<std::string> header;       // CSV, text: read before any worker starts
   std::mutex mutex;
   // Each waits for its own news, so that a chunk handed on wakes one thread, not every one (the
   // wake-ups of one shared variable were a tenth of a map's time on two cores).
@@ -44,9 +45,10 @@ struct ParallelInput::Shared {
   std::exception_ptr split_error;  // what stopped the reading, after `filled` chunks
 };
 
-ParallelInput::ParallelInput(const std::string& path, char delimiter, const std::string& encoding,
-                             unsigned workers, const WorkerTasks& tasks)
-    : m_shared(std::make_shared<Shared>(path, delimiter, encoding)) {
+ParallelInput::ParallelInput(const std::string& path, SplitFormat format,
+                             const std::string& encoding, unsigned workers,
+                             const WorkerTasks& tasks)
+    : m_shared(std::make_shared<Shared>(path, format, encoding)) {
   Shared& s = *m_shared;
   s.encoder = tasks.encoder;
   s.compact = tasks.compact;
@@ -55,26 +57,36 @@ ParallelInput::ParallelInput(const std::string& path, char delimiter, const std:
   s.folds = tasks.folds;
   if (s.folds) s.lane_next.assign(s.folds->lanes(), 0);
   s.slots.resize(2 * std::size_t{workers} + 2);
-  if (delimiter != 0) {
-    // The header comes first, here, so that its errors are the run's and every worker knows it;
-    // the rows after it in the first chunk are chunk 0.
-    TextChunk first;
-    if (s.splitter.next(first)) {
-      CsvReader head(first, s.splitter.name(), delimiter, nullptr);
-      s.header = head.header();
-      Slot& slot = s.slots[0];
-      slot.chunk.bytes = std::move(first.bytes);
-      slot.chunk.bytes.erase(0, head.consumed());
-      slot.chunk.first_line = head.line();
-      slot.state = SlotState::Filled;
-      s.filled = 1;
-    }
-  }
+  if (format.kind != SplitFormat::Ndjson) read_header(s);
   for (unsigned i = 0; i < workers; ++i)
     m_mappings.push_back(tasks.new_mapping ? tasks.new_mapping() : nullptr);
   m_splitter = std::thread([shared = m_shared] { split(*shared); });
   for (unsigned i = 0; i < workers; ++i)
     m_workers.emplace_back([this, i] { work(*m_shared, m_mappings[i].get()); });
+}
+
+// The header comes first, here, so that its errors are the run's and every worker knows it;
+// the rows after it in the first chunk are chunk 0.
+void ParallelInput::read_header(Shared& s) {
+  TextChunk first;
+  if (!s.splitter.next(first)) return;
+  Slot& slot = s.slots[0];
+  if (s.format.kind == SplitFormat::Csv) {
+    CsvReader head(first, s.splitter.name(), s.format.delimiter, nullptr);
+    s.header = head.header();
+    first.bytes.erase(0, head.consumed());
+    first.first_line = head.line();
+  } else {
+    std::size_t nl = std::min(first.bytes.find('\n'), first.bytes.size());
+    TextRows head(s.format.delimiter);
+    head.read_header(std::string_view(first.bytes).substr(0, nl), s.splitter.name());
+    s.header = head.header();
+    first.bytes.erase(0, nl + (nl < first.bytes.size() ? 1 : 0));
+    first.first_line = 2;
+  }
+  slot.chunk = std::move(first);
+  slot.state = SlotState::Filled;
+  s.filled = 1;
 }
 
 ParallelInput::~ParallelInput() {
@@ -214,11 +226,17 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   std::unique_ptr<Source> reader;
   NdjsonChunkReader* lines = nullptr;  // NDJSON: what can hold a record as its line
   CsvReader* rows = nullptr;           // CSV rows encoded from their text, with no record made
+  TextChunkReader* text = nullptr;
   std::unique_ptr<RowEncoder> row_encoder;
   try {
-    if (s.delimiter != 0) {
-      auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(), s.delimiter,
-                                             &s.header);
+    if (s.format.kind == SplitFormat::Text) {
+      auto chunk = std::make_unique<TextChunkReader>(std::move(slot.chunk), s.splitter.name(),
+                                                     s.format.delimiter, s.header);
+      text = chunk.get();
+      reader = std::move(chunk);
+    } else if (s.format.kind == SplitFormat::Csv) {
+      auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(),
+                                             s.format.delimiter, &s.header);
       csv->read_null_as(s.csv_null);
       if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
       if (row_encoder) rows = csv.get();
@@ -271,7 +289,10 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   // The chunk's buffer goes back to its slot, where the splitter reads a later chunk into it
   // as it is (a new one each time was grown, and so zero-filled, before every read); one that
   // grew for a long record is let go.
-  std::string* used = lines ? &lines->bytes() : csv ? &csv->buffer() : nullptr;
+  std::string* used = lines  ? &lines->bytes()
+                      : csv  ? &csv->buffer()
+                      : text ? &text->bytes()
+                             : nullptr;
   if (used && used->capacity() <= 4 * kChunkBytes) slot.chunk.bytes.swap(*used);
 }
 
@@ -369,8 +390,8 @@ RecordBatch::Held ParallelInput::map(Job& job, RecordBatch& b, const Sourced& re
 
 std::vector<std::string> ParallelInput::notes() const {
   const Shared& s = *m_shared;
-  if (!s.delimiter) return {};
-  return CsvReader::notes_of(s.splitter.name(), s.header, s.delimiter, m_backslash_nulls);
+  if (s.format.kind != SplitFormat::Csv) return {};
+  return CsvReader::notes_of(s.splitter.name(), s.header, s.format.delimiter, m_backslash_nulls);
 }
 
 void ParallelInput::set_encoder(std::shared_ptr<const RecordEncoder> encoder) {

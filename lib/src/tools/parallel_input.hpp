@@ -16,6 +16,7 @@
 
 #include "etl/formats/chunks.hpp"
 #include "etl/formats/csv_reader.hpp"
+#include "etl/formats/text_format.hpp"
 #include "etl/json.hpp"
 #include "etl/mapping/mapping.hpp"
 #include "etl/sink.hpp"
@@ -87,10 +88,17 @@ struct WorkerTasks {
 // Record i of batch b, held as its line (b.held[i] == kLine), read again into out.
 void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out);
 
+// What a file that can be cut into chunks holds: NDJSON, CSV or the text format (and its
+// delimiter). NDJSON and text rows end at every newline; CSV's at those outside quotes.
+struct SplitFormat {
+  enum Kind { Ndjson, Csv, Text } kind = Ndjson;
+  char delimiter = 0;
+};
+
 class ParallelInput {
  public:
-  // delimiter 0: NDJSON, else CSV. encoding: the text's (--encoding; "": UTF-8).
-  ParallelInput(const std::string& path, char delimiter, const std::string& encoding,
+  // encoding: the text's (--encoding; "": UTF-8).
+  ParallelInput(const std::string& path, SplitFormat format, const std::string& encoding,
                 unsigned workers, const WorkerTasks& tasks);
   ~ParallelInput();  // stops the threads, even in the middle of the input
   ParallelInput(const ParallelInput&) = delete;
@@ -123,6 +131,7 @@ class ParallelInput {
   struct Shared;
 
   static void split(Shared& s);
+  static void read_header(Shared& s);
   // What a worker reuses from record to record.
   struct Scratch {
     Sourced record;

@@ -164,8 +164,8 @@ class Pipeline {
     Sourced rec;
     for (const auto& address : m_p.sources) {
       if (StopSignals::requested()) break;
-      if (auto delimiter = splittable(address)) {
-        read_in_parallel(address, *delimiter, progress);
+      if (auto format = splittable(address)) {
+        read_in_parallel(address, *format, progress);
         continue;
       }
       auto source = Registry::builtin().open_source(address, m_source_options);
@@ -201,19 +201,23 @@ class Pipeline {
     return std::max(1U, std::thread::hardware_concurrency());
   }
 
-  // With --threads, an NDJSON or CSV file is cut into chunks parsed and mapped on several
-  // threads; what is read is known by its delimiter (0: NDJSON).
-  std::optional<char> splittable(const std::string& address) const {
+  // With --threads, an NDJSON, CSV or text-format file is cut into chunks parsed and mapped on
+  // several threads.
+  std::optional<SplitFormat> splittable(const std::string& address) const {
     if (threads() < 2) return std::nullopt;
     if (m_p.mapping && !m_p.tag_source.empty()) return std::nullopt;  // the tag goes in first
     Address a = Registry::builtin().parse(address, m_source_options.format);
-    if (a.scheme == "ndjson") return '\0';
-    if (a.scheme == "csv") return m_source_options.delimiter ? m_source_options.delimiter : ',';
-    if (a.scheme == "tsv") return m_source_options.delimiter ? m_source_options.delimiter : '\t';
+    auto delimiter = [&](char fallback) {
+      return m_source_options.delimiter ? m_source_options.delimiter : fallback;
+    };
+    if (a.scheme == "ndjson") return SplitFormat{SplitFormat::Ndjson, '\0'};
+    if (a.scheme == "csv") return SplitFormat{SplitFormat::Csv, delimiter(',')};
+    if (a.scheme == "tsv") return SplitFormat{SplitFormat::Csv, delimiter('\t')};
+    if (a.scheme == "text") return SplitFormat{SplitFormat::Text, delimiter('\t')};
     return std::nullopt;
   }
 
-  void read_in_parallel(const std::string& address, char delimiter, Progress& progress) {
+  void read_in_parallel(const std::string& address, SplitFormat format, Progress& progress) {
     WorkerTasks tasks;
     tasks.csv_null = m_source_options.csv_null;
     // The workers map, and fold an aggregate's groups in lanes, each in input order.
@@ -239,8 +243,8 @@ class Pipeline {
       m_p.mapping->fold_in_lanes(threads());
       tasks.folds = m_p.mapping;
     }
-    ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target,
-                        delimiter, m_source_options.encoding, threads(), tasks);
+    ParallelInput input(Registry::builtin().parse(address, m_source_options.format).target, format,
+                        m_source_options.encoding, threads(), tasks);
     bool armed = tasks.encoder != nullptr;
     // Runs of records that need nothing here but their bytes written go to the sink at once.
     bool runs = can_encode && tasks.compact && m_targets.size() == 1;

@@ -9,11 +9,32 @@
 #include <string_view>
 #include <vector>
 
+#include "etl/formats/chunks.hpp"
 #include "etl/io.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
 
 namespace etl {
+
+// What a row of the text format is: its fields split and unescaped, checked against the header.
+class TextRows {
+ public:
+  explicit TextRows(char delimiter) : m_delim(delimiter) {}
+  // The header from the first line (an error when it is no header), named `name` in messages.
+  void read_header(std::string_view line, const std::string& name);
+  void set_header(const std::vector<std::string>& header) { m_header = header; }
+  const std::vector<std::string>& header() const { return m_header; }
+  // The line's record into out (out.where set by the caller), or a reject with the line as raw.
+  void read(std::string_view line, Sourced& out);
+
+ private:
+  // Splits line into m_fields, unescaped; "" when it can, else why not.
+  std::string split(std::string_view line);
+  char m_delim;
+  std::vector<std::string> m_header;
+  std::vector<std::string> m_fields;
+  std::vector<bool> m_nulls;
+};
 
 class TextFormatReader : public Source {
  public:
@@ -21,15 +42,27 @@ class TextFormatReader : public Source {
   bool next(Sourced& out) override;
 
  private:
-  // Splits line into m_fields, unescaped; "" when it can, else why not.
-  std::string split(std::string_view line);
   InputStream m_in;
   LineReader m_lines;
   std::string m_name;
-  char m_delim;
-  std::vector<std::string> m_header;
-  std::vector<std::string> m_fields;
-  std::vector<bool> m_nulls;
+  TextRows m_rows;
+};
+
+// One chunk of a text-format file cut at line ends (formats/chunks.hpp), its rows records of
+// `header` (the file's first line, read by TextRows::read_header), named `name` in messages.
+class TextChunkReader : public Source {
+ public:
+  TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,
+                  const std::vector<std::string>& header);
+  bool next(Sourced& out) override;
+  std::string& bytes() { return m_bytes; }  // the chunk's text, for its buffer to be used again
+
+ private:
+  std::string m_bytes;
+  std::size_t m_pos = 0;
+  std::uint64_t m_line;  // of the next line
+  std::string m_name;
+  TextRows m_rows;
 };
 
 class TextFormatWriter : public Sink {

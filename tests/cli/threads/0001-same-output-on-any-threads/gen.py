@@ -53,6 +53,19 @@ with open(f"{out}/tabs.tsv", "w") as f:
     for i in range(20000):
         f.write(f'{i}\t"tab\tin {i}"\n' if i % 9 == 0 else f"{i}\tv{i}\n")
 
+with open(f"{out}/rows.txt", "wb") as f:  # the text format (PostgreSQL COPY, MySQL OUTFILE)
+    f.write(b"id\tname\tnote\n")
+    notes = [b"two\\nlines", b"tab\\there", b"\\N", b"back\\\\slash", b"oct \\101 hex \\x42",
+             b"", b"\xc3\xa9t\xc3\xa9"]
+    for i in range(60000):
+        end = b"\r\n" if i % 7 == 0 else b"\n"
+        if i % 1499 == 0: f.write(b"%d\tragged" % i + end); continue         # a reject
+        if i % 2003 == 0: f.write(b"%d\tbad \xff\tn" % i + end); continue  # invalid UTF-8
+        if i % 2999 == 0: f.write(b"%d\tcut\tends \\" % i + end); continue  # a lone backslash
+        if i == 30000: f.write(b"%d\tlong\t" % i + b"y" * 300000 + end); continue
+        f.write(b"%d\tname %d\t" % (i, i) + notes[i % len(notes)] + end)
+    f.write(b"60000\tlast\tno newline")
+
 lines = []
 for i in range(30000):
     r = {"id": i, "status": ["paid", "cancelled", "open"][i % 3], "qty": i % 9,
