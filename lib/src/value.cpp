@@ -92,6 +92,14 @@ void Record::set(std::string_view key, Value value) {
   m_fields.push_back(Member{std::string(key), std::move(value)});
 }
 
+void Record::take_keys(const std::vector<std::string>& keys) {
+  bool same = m_fields.size() == keys.size();
+  for (std::size_t i = 0; same && i < keys.size(); ++i) same = m_fields[i].key == keys[i];
+  if (same) return;
+  m_fields.clear();
+  for (const auto& k : keys) m_fields.push_back(Member{k, Value()});
+}
+
 std::size_t json_number_length(std::string_view s) {
   std::size_t i = 0;
   auto digits = [&] {

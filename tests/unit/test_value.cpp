@@ -21,6 +21,23 @@ TEST_CASE("record keeps insertion order and replaces in place", "[value]") {
   CHECK(r.find("missing") == nullptr);
 }
 
+TEST_CASE("take_keys keeps a record of those keys as it is and rebuilds any other", "[value]") {
+  etl::Record r;
+  r.set("a", etl::Value::string("x"));
+  r.set("b", etl::Value::number("2"));
+  r.take_keys({"a", "b"});
+  CHECK(r.find("a")->text() == "x");
+  CHECK(r.find("b")->text() == "2");
+  r.take_keys({"b", "a"});
+  REQUIRE(r.size() == 2);
+  CHECK(r.fields()[0].key == "b");
+  CHECK(r.fields()[0].value.is_null());
+  r.take_keys({"b"});
+  REQUIRE(r.size() == 1);
+  r.take_keys({});
+  CHECK(r.empty());
+}
+
 TEST_CASE("same_bytes sees a difference at any place of any length", "[value]") {
   for (std::size_t n = 0; n <= 40; ++n) {
     std::string a(n, 'k');

@@ -87,6 +87,9 @@ class Record {
   }
   // Sets key to value, appending the key when absent.
   void set(std::string_view key, Value value);
+  // Makes the fields `keys`, in order: kept (values and all) when they are already, else
+  // rebuilt with null values. A reader filling one record a row pays for its keys once.
+  void take_keys(const std::vector<std::string>& keys);
 
   bool operator==(const Record& o) const { return m_fields == o.m_fields; }
 

@@ -172,4 +172,14 @@ bool ChunkSplitter::next(TextChunk& out) {
   }
 }
 
+bool next_chunk_line(std::string_view text, std::size_t& pos, std::string_view& line) {
+  if (pos >= text.size()) return false;
+  const char* start = text.data() + pos;
+  const auto* nl = static_cast<const char*>(std::memchr(start, '\n', text.size() - pos));
+  std::size_t len = nl ? static_cast<std::size_t>(nl - start) : text.size() - pos;
+  line = std::string_view(start, len);
+  pos += len + 1;
+  return true;
+}
+
 }  // namespace etl

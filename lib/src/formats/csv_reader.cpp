@@ -287,14 +287,8 @@ bool CsvReader::next(Sourced& out) {
 
 void CsvReader::record_of_row(Sourced& out) {
   start(out);
+  out.record.take_keys(m_header);
   auto& rec = out.record.fields();
-  bool same_header = rec.size() == m_header.size();
-  for (std::size_t i = 0; same_header && i < rec.size(); ++i)
-    same_header = rec[i].key == m_header[i];
-  if (!same_header) {
-    rec.clear();
-    for (const auto& h : m_header) rec.push_back(Member{h, Value()});
-  }
   for (std::size_t i = 0; i < m_views.size(); ++i)
     if (m_null && is_null(i))
       rec[i].value.set_null();

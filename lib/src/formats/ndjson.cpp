@@ -52,12 +52,7 @@ NdjsonChunkReader::NdjsonChunkReader(TextChunk chunk, const std::string& name)
 bool NdjsonChunkReader::next(Sourced& out) {
   std::string_view line;
   do {
-    if (m_pos >= m_bytes.size()) return false;
-    const char* start = m_bytes.data() + m_pos;
-    const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_bytes.size() - m_pos));
-    std::size_t len = nl ? static_cast<std::size_t>(nl - start) : m_bytes.size() - m_pos;
-    line = std::string_view(start, len);
-    m_pos += len + 1;
+    if (!next_chunk_line(m_bytes, m_pos, line)) return false;
     ++m_line;
   } while (!content(line));
   out.where.source = m_name;

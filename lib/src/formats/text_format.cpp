@@ -67,6 +67,20 @@ void unescape_one(std::string_view s, std::size_t& i, std::string& out) {
   }
 }
 
+// The escapes of raw undone into out.
+std::string unescape(std::string_view raw, std::string& out) {
+  out.clear();
+  for (std::size_t i = 0; i < raw.size();) {
+    std::size_t slash = raw.find('\\', i);
+    out.append(raw.substr(i, slash == std::string_view::npos ? slash : slash - i));
+    if (slash == std::string_view::npos) break;
+    if (slash + 1 == raw.size()) return "a backslash ends a field (is the line cut?)";
+    i = slash + 1;
+    unescape_one(raw, i, out);
+  }
+  return "";
+}
+
 }  // namespace
 
 void TextRows::read_header(std::string_view line, const std::string& name) {
@@ -81,50 +95,57 @@ void TextRows::read_header(std::string_view line, const std::string& name) {
         throw DataError(fmt::format("{}:1: the header names column '{}' twice (columns {} and {})",
                                     name, m_fields[i], j + 1, i + 1));
   }
-  m_header = m_fields;
+  m_header.assign(m_fields.begin(), m_fields.end());
 }
 
 std::string TextRows::split(std::string_view line) {
   m_fields.clear();
   m_nulls.clear();
+  m_escaped.clear();
   std::size_t start = 0;
   for (;;) {
     std::size_t end = line.find(m_delim, start);
-    std::string_view raw = line.substr(start, end == std::string_view::npos ? end : end - start);
-    m_nulls.push_back(raw == "\\N");
-    std::string& field = m_fields.emplace_back();
-    if (!m_nulls.back()) {
-      for (std::size_t i = 0; i < raw.size();) {
-        std::size_t slash = raw.find('\\', i);
-        field.append(raw.substr(i, slash == std::string_view::npos ? slash : slash - i));
-        if (slash == std::string_view::npos) break;
-        if (slash + 1 == raw.size()) return "a backslash ends a field (is the line cut?)";
-        i = slash + 1;
-        unescape_one(raw, i, field);
-      }
-      if (!is_valid_utf8(field)) return fmt::format("invalid UTF-8 in field {}", m_fields.size());
+    std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
+    std::size_t n = m_fields.size();
+    m_nulls.push_back(field == "\\N");
+    m_escaped.push_back(!m_nulls.back() && field.find('\\') != std::string_view::npos);
+    if (m_escaped.back()) {
+      if (m_unescaped.size() <= n) m_unescaped.resize(n + 1);
+      if (std::string why = unescape(field, m_unescaped[n]); !why.empty()) return why;
+      field = m_unescaped[n];
     }
-    if (end == std::string_view::npos) return "";
+    if (!m_nulls.back() && !is_valid_utf8(field))
+      return fmt::format("invalid UTF-8 in field {}", n + 1);
+    m_fields.push_back(field);
+    if (end == std::string_view::npos) break;
     start = end + 1;
   }
+  // (m_unescaped may have moved as it grew, and views into a short string with it.)
+  for (std::size_t i = 0; i < m_fields.size(); ++i)
+    if (m_escaped[i]) m_fields[i] = m_unescaped[i];
+  return "";
 }
 
 void TextRows::read(std::string_view line, Sourced& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // (a file from Windows)
   out.reject_reason.clear();
   out.raw.clear();
-  auto& rec = out.record.fields();
-  rec.clear();
   std::string why = split(line);
   if (why.empty() && m_fields.size() != m_header.size())
     why = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
   if (!why.empty()) {
+    out.record.clear();
     out.reject_reason = why;
     out.raw.assign(line);
     return;
   }
+  out.record.take_keys(m_header);
+  auto& rec = out.record.fields();
   for (std::size_t i = 0; i < m_fields.size(); ++i)
-    rec.push_back(Member{m_header[i], m_nulls[i] ? Value() : Value::string(m_fields[i])});
+    if (m_nulls[i])
+      rec[i].value.set_null();
+    else
+      rec[i].value.set_string(m_fields[i]);
 }
 
 TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
@@ -149,17 +170,12 @@ TextChunkReader::TextChunkReader(TextChunk chunk, const std::string& name, char 
   m_rows.set_header(header);
 }
 
-// Line by line as LineReader cuts them: each newline ends one, and a last line without one
-// counts.
 bool TextChunkReader::next(Sourced& out) {
-  if (m_pos >= m_bytes.size()) return false;
-  const char* start = m_bytes.data() + m_pos;
-  const auto* nl = static_cast<const char*>(std::memchr(start, '\n', m_bytes.size() - m_pos));
-  std::size_t len = nl ? static_cast<std::size_t>(nl - start) : m_bytes.size() - m_pos;
-  m_pos += len + 1;
+  std::string_view line;
+  if (!next_chunk_line(m_bytes, m_pos, line)) return false;
   out.where.source = m_name;
   out.where.line = m_line++;
-  m_rows.read(std::string_view(start, len), out);
+  m_rows.read(line, out);
   return true;
 }
 

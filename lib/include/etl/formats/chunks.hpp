@@ -27,6 +27,11 @@ RecordCut last_csv_end(std::string_view text, char delimiter);
 // does for a text with a CR; tests hold the two to the same cuts).
 RecordCut last_csv_end_by_bytes(std::string_view text, char delimiter);
 
+// The line of a chunk's text at pos (without its newline), pos moved past it; false at the
+// end. Lines are cut as LineReader cuts them: each newline ends one, and a last line without
+// one counts.
+bool next_chunk_line(std::string_view text, std::size_t& pos, std::string_view& line);
+
 class ChunkSplitter {
  public:
   // delimiter 0: NDJSON; else CSV with that delimiter. Chunks are about `block` bytes, or one

@@ -32,8 +32,12 @@ class TextRows {
   std::string split(std::string_view line);
   char m_delim;
   std::vector<std::string> m_header;
-  std::vector<std::string> m_fields;
+  // A row's fields: views into the line, or into m_unescaped where a field has an escape (the
+  // buffers are kept across rows, so a row costs no allocation once they have grown).
+  std::vector<std::string_view> m_fields;
+  std::vector<std::string> m_unescaped;  // by field number
   std::vector<bool> m_nulls;
+  std::vector<bool> m_escaped;  // the field's view is into m_unescaped
 };
 
 class TextFormatReader : public Source {
