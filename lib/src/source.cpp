@@ -11,11 +11,7 @@ void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
   out.where.detail = fmt::format("row {}", row);
   out.reject_reason.clear();
   out.raw.clear();
-  auto& rec = out.record.fields();
-  if (rec.size() != columns.size()) {
-    rec.clear();
-    for (const auto& name : columns) rec.push_back(Member{name, Value()});
-  }
+  out.record.take_keys(columns);
 }
 
 }  // namespace etl
