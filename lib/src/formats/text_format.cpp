@@ -102,19 +102,24 @@ std::string TextRows::split(std::string_view line) {
   m_fields.clear();
   m_nulls.clear();
   m_escaped.clear();
+  // Checked once a line, not a field, in the usual case: a field of a line with no backslash has
+  // no escape, and one cut (at an ASCII delimiter) from valid UTF-8 is valid.
+  const bool has_escapes = line.find('\\') != std::string_view::npos;
+  const bool line_valid = is_valid_utf8(line);
   std::size_t start = 0;
   for (;;) {
     std::size_t end = line.find(m_delim, start);
     std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
     std::size_t n = m_fields.size();
     m_nulls.push_back(field == "\\N");
-    m_escaped.push_back(!m_nulls.back() && field.find('\\') != std::string_view::npos);
+    m_escaped.push_back(has_escapes && !m_nulls.back() &&
+                        field.find('\\') != std::string_view::npos);
     if (m_escaped.back()) {
       if (m_unescaped.size() <= n) m_unescaped.resize(n + 1);
       if (std::string why = unescape(field, m_unescaped[n]); !why.empty()) return why;
       field = m_unescaped[n];
     }
-    if (!m_nulls.back() && !is_valid_utf8(field))
+    if ((!line_valid || m_escaped.back()) && !m_nulls.back() && !is_valid_utf8(field))
       return fmt::format("invalid UTF-8 in field {}", n + 1);
     m_fields.push_back(field);
     if (end == std::string_view::npos) break;
