@@ -38,20 +38,26 @@ std::vector<std::string> csv_rows(const std::string& path, char delimiter, bool 
   return rows;
 }
 
-std::vector<std::string> text_rows_of_file(const std::string& path) {
+// The rows read, and the error that ended them ("" when none did).
+struct TextRead {
   std::vector<std::string> rows;
+  std::string error;
+};
+
+TextRead text_rows_of_file(const std::string& path) {
+  TextRead read;
   try {
     etl::TextFormatReader text(path, '\t');
-    add_rows(text, rows);
+    add_rows(text, read.rows);
   } catch (const etl::Error& e) {
-    rows.push_back(e.what());
+    read.error = e.what();
   }
-  return rows;
+  return read;
 }
 
 // As ParallelInput reads it: chunks cut at newlines, the header from the first one's first line.
-std::vector<std::string> text_rows_in_chunks(const std::string& path) {
-  std::vector<std::string> rows;
+TextRead text_rows_in_chunks(const std::string& path) {
+  TextRead read;
   try {
     etl::ChunkSplitter splitter(path, 0, 64);
     etl::TextChunk chunk;
@@ -66,13 +72,23 @@ std::vector<std::string> text_rows_in_chunks(const std::string& path) {
         chunk.first_line = 2;
       }
       etl::TextChunkReader reader(std::move(chunk), splitter.name(), '\t', header);
-      add_rows(reader, rows);
+      add_rows(reader, read.rows);
       chunk = etl::TextChunk();
     }
   } catch (const etl::Error& e) {
-    rows.push_back(e.what());
+    read.error = e.what();
   }
-  return rows;
+  return read;
+}
+
+// The same rows; or, when the input stops both with an error (a gzip stream cut short, say),
+// the same rows as far as the one that stopped sooner got: chunks are read ahead of parsing.
+bool same_text_rows(const TextRead& a, const TextRead& b) {
+  if (a.error.empty() != b.error.empty()) return false;
+  if (a.error.empty()) return a.rows == b.rows;
+  const auto& fewer = a.rows.size() <= b.rows.size() ? a.rows : b.rows;
+  const auto& more = a.rows.size() <= b.rows.size() ? b.rows : a.rows;
+  return std::equal(fewer.begin(), fewer.end(), more.begin());
 }
 }  // namespace
 
@@ -81,7 +97,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   static const char* kPaths[] = {"", "/data", "/data/items", "/0", "/a~1b/1"};
   std::uint8_t pick = data[0];
   const std::string& path = fuzz::as_file(fuzz::text(data + 1, size - 1));
-  if (text_rows_of_file(path) != text_rows_in_chunks(path)) std::abort();
+  if (!same_text_rows(text_rows_of_file(path), text_rows_in_chunks(path))) std::abort();
   if (pick % 4 < 2) {
     char delimiter = pick % 4 == 0 ? ',' : (pick & 0x10 ? '\t' : ';');
     if (csv_rows(path, delimiter, true) != csv_rows(path, delimiter, false)) std::abort();

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "etl/location.hpp"
@@ -33,6 +34,25 @@ class Source {
   // The fields whose values are times by the source's own types (a database's date, timestamp
   // and time columns): etl-diff compares them as times.
   virtual std::vector<std::string> time_columns() const { return {}; }
+};
+
+// A source whose rows are strings under fixed names (a CSV or text-format file's): a reader may
+// take a row as its text, with no record made (RowEncoder), and ask for the record only when it
+// needs one.
+class RowSource : public Source {
+ public:
+  // The next row: Record, with its fields in fields() (views valid until the next call);
+  // Rejected, out holding it as next() would; or End.
+  enum class Row { End, Record, Rejected };
+  virtual Row next_fields(Sourced& out) = 0;
+  virtual const std::vector<std::string_view>& fields() const = 0;
+  // The Record row read by next_fields() as next() gives it, into out.
+  virtual void record_of_row(Sourced& out) = 0;
+  // True when no field of the row holds a byte JSON escapes ('"', '\\', a control byte), as
+  // far as the reader saw (false: it did not look).
+  virtual bool json_plain() const = 0;
+  // Whether a field of the row read is null: its text is no value, so take its record.
+  virtual bool row_has_null() const = 0;
 };
 
 }  // namespace etl

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "../byte_scan.hpp"
 #include "etl/error.hpp"
 #include "etl/json.hpp"
 #include "etl/utf8.hpp"
@@ -102,6 +103,7 @@ std::string TextRows::split(std::string_view line) {
   m_fields.clear();
   m_nulls.clear();
   m_escaped.clear();
+  m_any_null = false;
   // Checked once a line, not a field, in the usual case: a field of a line with no backslash has
   // no escape, and one cut (at an ASCII delimiter) from valid UTF-8 is valid.
   const bool has_escapes = line.find('\\') != std::string_view::npos;
@@ -112,6 +114,7 @@ std::string TextRows::split(std::string_view line) {
     std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
     std::size_t n = m_fields.size();
     m_nulls.push_back(field == "\\N");
+    m_any_null |= m_nulls.back();
     m_escaped.push_back(has_escapes && !m_nulls.back() &&
                         field.find('\\') != std::string_view::npos);
     if (m_escaped.back()) {
@@ -131,19 +134,21 @@ std::string TextRows::split(std::string_view line) {
   return "";
 }
 
-void TextRows::read(std::string_view line, Sourced& out) {
+bool TextRows::read_fields(std::string_view line, Sourced& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // (a file from Windows)
   out.reject_reason.clear();
   out.raw.clear();
   std::string why = split(line);
   if (why.empty() && m_fields.size() != m_header.size())
     why = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
-  if (!why.empty()) {
-    out.record.clear();
-    out.reject_reason = why;
-    out.raw.assign(line);
-    return;
-  }
+  if (why.empty()) return true;
+  out.record.clear();
+  out.reject_reason = why;
+  out.raw.assign(line);
+  return false;
+}
+
+void TextRows::record_of_row(Sourced& out) const {
   out.record.take_keys(m_header);
   auto& rec = out.record.fields();
   for (std::size_t i = 0; i < m_fields.size(); ++i)
@@ -151,6 +156,14 @@ void TextRows::read(std::string_view line, Sourced& out) {
       rec[i].value.set_null();
     else
       rec[i].value.set_string(m_fields[i]);
+}
+
+bool TextRows::json_plain() const {
+  for (std::size_t i = 0; i < m_fields.size(); ++i) {
+    const char* end = m_fields[i].data() + m_fields[i].size();
+    if (!m_nulls[i] && scan::json_string_stop(m_fields[i].data(), end) != end) return false;
+  }
+  return true;
 }
 
 TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
@@ -176,12 +189,17 @@ TextChunkReader::TextChunkReader(TextChunk chunk, const std::string& name, char 
 }
 
 bool TextChunkReader::next(Sourced& out) {
+  Row row = next_fields(out);
+  if (row == Row::Record) m_rows.record_of_row(out);
+  return row != Row::End;
+}
+
+RowSource::Row TextChunkReader::next_fields(Sourced& out) {
   std::string_view line;
-  if (!next_chunk_line(m_bytes, m_pos, line)) return false;
+  if (!next_chunk_line(m_bytes, m_pos, line)) return Row::End;
   out.where.source = m_name;
   out.where.line = m_line++;
-  m_rows.read(line, out);
-  return true;
+  return m_rows.read_fields(line, out) ? Row::Record : Row::Rejected;
 }
 
 void append_text_field(std::string& out, std::string_view s, char delimiter) {

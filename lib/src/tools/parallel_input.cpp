@@ -225,7 +225,7 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   Job job{encoder, encoder && s.compact, scratch};
   std::unique_ptr<Source> reader;
   NdjsonChunkReader* lines = nullptr;  // NDJSON: what can hold a record as its line
-  CsvReader* rows = nullptr;           // CSV rows encoded from their text, with no record made
+  RowSource* rows = nullptr;  // CSV or text rows encoded from their text, with no record made
   TextChunkReader* text = nullptr;
   std::unique_ptr<RowEncoder> row_encoder;
   try {
@@ -233,6 +233,8 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       auto chunk = std::make_unique<TextChunkReader>(std::move(slot.chunk), s.splitter.name(),
                                                      s.format.delimiter, s.header);
       text = chunk.get();
+      if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
+      if (row_encoder) rows = text;
       reader = std::move(chunk);
     } else if (s.format.kind == SplitFormat::Csv) {
       auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(),
@@ -260,12 +262,12 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       RecordBatch::Held hold;
       if (rows) {
         auto row = rows->next_fields(rec);
-        if (row == CsvReader::Row::End) break;
-        if (row == CsvReader::Row::Record && rows->row_has_null()) {  // (its text is no value)
+        if (row == RowSource::Row::End) break;
+        if (row == RowSource::Row::Record && rows->row_has_null()) {  // (its text is no value)
           rows->record_of_row(rec);
           hold = process(job, b, rec, mapping);
         } else {
-          hold = encode_row(b, *rows, *row_encoder, rec, row == CsvReader::Row::Rejected);
+          hold = encode_row(b, *rows, *row_encoder, rec, row == RowSource::Row::Rejected);
         }
       } else {
         if (!reader->next(rec)) break;
@@ -330,16 +332,16 @@ bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool 
   return ok;
 }
 
-// A CSV row's bytes, made from its text; its record is made only when the writing thread needs
-// it: the row is a reject (rec holds it), or the encoder refuses it.
-RecordBatch::Held ParallelInput::encode_row(RecordBatch& b, CsvReader& csv, RowEncoder& encoder,
+// A row's bytes, made from its text; its record is made only when the writing thread needs it:
+// the row is a reject (rec holds it), or the encoder refuses it.
+RecordBatch::Held ParallelInput::encode_row(RecordBatch& b, RowSource& rows, RowEncoder& encoder,
                                             Sourced& rec, bool rejected) {
   std::string& refusal = next_refusal(b);
-  bool ok = rejected || encoder.encode(csv.fields(), csv.json_plain(), b.encoded, refusal);
+  bool ok = rejected || encoder.encode(rows.fields(), rows.json_plain(), b.encoded, refusal);
   b.ends.push_back(b.encoded.size());
   if (rejected) return RecordBatch::kRecord;
   if (ok) return RecordBatch::kNotHeld;
-  csv.record_of_row(rec);
+  rows.record_of_row(rec);
   return RecordBatch::kRecord;
 }
 

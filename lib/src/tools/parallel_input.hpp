@@ -154,7 +154,7 @@ class ParallelInput {
   static RecordBatch::Held process(Job& job, RecordBatch& b, const Sourced& rec,
                                    mapping::Mapping* mapping);
   static bool encode(Job& job, RecordBatch& b, const Record& record, bool written);
-  static RecordBatch::Held encode_row(RecordBatch& b, CsvReader& csv, RowEncoder& encoder,
+  static RecordBatch::Held encode_row(RecordBatch& b, RowSource& rows, RowEncoder& encoder,
                                       Sourced& rec, bool rejected);
 
   std::shared_ptr<Shared> m_shared;

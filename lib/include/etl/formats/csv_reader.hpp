@@ -14,7 +14,7 @@
 
 namespace etl {
 
-class CsvReader : public Source {
+class CsvReader final : public RowSource {
  public:
   CsvReader(const std::string& path, char delimiter, const std::string& encoding = "");
   // One chunk of a file cut at row ends (formats/chunks.hpp), named `name` in messages: its rows
@@ -22,24 +22,17 @@ class CsvReader : public Source {
   CsvReader(TextChunk chunk, const std::string& name, char delimiter,
             const std::vector<std::string>* header);
   bool next(Sourced& out) override;
-  // The next row, for a reader that takes it as text: Record, with its fields in fields() (views
-  // valid until the next call); Rejected, out holding it as next() would; or End.
-  enum class Row { End, Record, Rejected };
-  Row next_fields(Sourced& out);
-  const std::vector<std::string_view>& fields() const { return m_views; }
-  // The Record row read by next_fields() as next() gives it, into out.
-  void record_of_row(Sourced& out);
+  Row next_fields(Sourced& out) override;
+  const std::vector<std::string_view>& fields() const override { return m_views; }
+  void record_of_row(Sourced& out) override;
   std::uint64_t row_line() const { return m_row_line; }
-  // True when no field of the row holds a byte JSON escapes ('"', '\\', a control byte), as
-  // far as the reader saw (false: it did not look).
-  bool json_plain() const { return m_json_plain; }
+  bool json_plain() const override { return m_json_plain; }
   // --null TEXT: a field that is exactly text, unquoted, reads as null; quoted ("" for an empty
   // text) it stays a string, as PostgreSQL's and DuckDB's CSV readers have it.
   void read_null_as(std::optional<std::string> text) { m_null = std::move(text); }
   // Whether field i of the row read is null (read_null_as).
   bool is_null(std::size_t i) const;
-  // Whether a field of the row read is null: readers that take rows as text take its record.
-  bool row_has_null() const;
+  bool row_has_null() const override;
   // Off: every row is read byte by byte, as the rows read_plain_row() declines are (for tests
   // that hold the two to the same rows).
   void use_plain_rows(bool on) { m_fast_rows = on; }

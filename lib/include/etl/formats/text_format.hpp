@@ -24,8 +24,17 @@ class TextRows {
   void read_header(std::string_view line, const std::string& name);
   void set_header(const std::vector<std::string>& header) { m_header = header; }
   const std::vector<std::string>& header() const { return m_header; }
-  // The line's record into out (out.where set by the caller), or a reject with the line as raw.
-  void read(std::string_view line, Sourced& out);
+  // The line's fields into fields() (true), or out as a reject with the line as raw (false);
+  // out.where is the caller's to set.
+  bool read_fields(std::string_view line, Sourced& out);
+  // The record of the row read_fields() read, into out.
+  void record_of_row(Sourced& out) const;
+  void read(std::string_view line, Sourced& out) {
+    if (read_fields(line, out)) record_of_row(out);
+  }
+  const std::vector<std::string_view>& fields() const { return m_fields; }
+  bool has_null() const { return m_any_null; }
+  bool json_plain() const;  // as RowSource::json_plain
 
  private:
   // Splits line into m_fields, unescaped; "" when it can, else why not.
@@ -38,6 +47,7 @@ class TextRows {
   std::vector<std::string> m_unescaped;  // by field number
   std::vector<bool> m_nulls;
   std::vector<bool> m_escaped;  // the field's view is into m_unescaped
+  bool m_any_null = false;
 };
 
 class TextFormatReader : public Source {
@@ -54,11 +64,16 @@ class TextFormatReader : public Source {
 
 // One chunk of a text-format file cut at line ends (formats/chunks.hpp), its rows records of
 // `header` (the file's first line, read by TextRows::read_header), named `name` in messages.
-class TextChunkReader : public Source {
+class TextChunkReader final : public RowSource {
  public:
   TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,
                   const std::vector<std::string>& header);
   bool next(Sourced& out) override;
+  Row next_fields(Sourced& out) override;
+  const std::vector<std::string_view>& fields() const override { return m_rows.fields(); }
+  void record_of_row(Sourced& out) override { m_rows.record_of_row(out); }
+  bool json_plain() const override { return m_rows.json_plain(); }
+  bool row_has_null() const override { return m_rows.has_null(); }
   std::string& bytes() { return m_bytes; }  // the chunk's text, for its buffer to be used again
 
  private:
