@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
       ->type_name("FILE");
   etl::cli::add_connector_options(app, p.sink_options, true);
   etl::cli::add_encoding_option(app, p.source_options.encoding);
+  etl::cli::add_names_option(app, p.source_options.names);
   etl::cli::add_null_option(app, p.source_options.csv_null, &p.sink_options.csv_null);
   app.add_flag("--changes", p.sink_options.sink.changes,
                "The input is an etl-diff change set: apply it (add inserts, change updates, "

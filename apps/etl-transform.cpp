@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
                  "Input NDJSON files (default: stdin; a file named .csv or .tsv is read as CSV or "
                  "TSV); with --check or --test, the mapping files");
   etl::cli::add_encoding_option(app, p.source_options.encoding);
+  etl::cli::add_names_option(app, p.source_options.names);
   etl::cli::add_null_option(app, p.source_options.csv_null, &p.sink_options.csv_null);
   app.add_option("-o,--output", p.destination, "Output (default: stdout, NDJSON)")
       ->check(etl::cli::non_empty_path())

@@ -67,7 +67,16 @@ Address Registry::parse(std::string_view text, const std::string& format_overrid
 std::unique_ptr<Source> Registry::open_source(std::string_view text,
                                               const ConnectorOptions& o) const {
   Address a = parse(text, o.format);
+  check_source_options(a, o);
   return find(a.scheme)->open_source(a, o);
+}
+
+void Registry::check_source_options(const Address& a, const ConnectorOptions& o) const {
+  if (!o.names.empty() && a.scheme != "csv" && a.scheme != "tsv" && a.scheme != "text")
+    throw UsageError(fmt::format(
+        "'{}': --names is for a CSV, TSV or text input with no header row; this {} input "
+        "names its own fields",
+        a.text, a.scheme));
 }
 
 std::unique_ptr<Sink> Registry::open_sink(std::string_view text, const ConnectorOptions& o) const {

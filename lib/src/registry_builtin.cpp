@@ -68,14 +68,20 @@ ConnectorInfo mariadb_connector(const char* scheme) {
           true,
           true};
 }
+// --names, for a reader: nullptr when the input's first line is its header.
+const std::vector<std::string>* names_of(const ConnectorOptions& o) {
+  return o.names.empty() ? nullptr : &o.names;
+}
+
 }  // namespace
 
 void register_builtin_connectors(Registry& r) {
   r.add({"csv",
          {".csv"},
-         "comma-separated values with a header row (--delimiter, --columns)",
+         "comma-separated values with a header row, or --names (--delimiter, --columns)",
          [](const Address& a, const ConnectorOptions& o) {
-           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, ','), o.encoding);
+           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, ','), o.encoding,
+                                                     names_of(o));
            reader->read_null_as(o.csv_null);
            return reader;
          },
@@ -85,9 +91,10 @@ void register_builtin_connectors(Registry& r) {
          }});
   r.add({"tsv",
          {".tsv"},
-         "tab-separated values with a header row",
+         "tab-separated values with a header row, or --names",
          [](const Address& a, const ConnectorOptions& o) {
-           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'), o.encoding);
+           auto reader = std::make_unique<CsvReader>(a.target, delimiter_for(o, '\t'), o.encoding,
+                                                     names_of(o));
            reader->read_null_as(o.csv_null);
            return reader;
          },
@@ -98,9 +105,10 @@ void register_builtin_connectors(Registry& r) {
   r.add({"text",
          {},
          "PostgreSQL's COPY text format (MySQL's tab format): tabs, backslash escapes, \\N for "
-         "null, a header row",
+         "null, a header row (or --names)",
          [](const Address& a, const ConnectorOptions& o) {
-           return std::make_unique<TextFormatReader>(a.target, delimiter_for(o, '\t'), o.encoding);
+           return std::make_unique<TextFormatReader>(a.target, delimiter_for(o, '\t'), o.encoding,
+                                                     names_of(o));
          },
          [](const Address& a, const ConnectorOptions& o) {
            return std::make_unique<TextFormatWriter>(a.target, delimiter_for(o, '\t'),

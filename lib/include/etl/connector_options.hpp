@@ -100,6 +100,9 @@ struct ConnectorOptions {
   // --null TEXT: CSV's text of a null, read (unquoted) and written; none: no field reads as
   // null, and a null is written as an empty field
   std::optional<std::string> csv_null;
+  // --names: a CSV, TSV or text input with no header row, its fields' names (empty: the first
+  // line is the header)
+  std::vector<std::string> names;
   std::string records_path;   // --records-path: JSON Pointer to the records array
   std::string table;          // --table (SQLite, PostgreSQL)
   std::string query;          // --query (SQLite, PostgreSQL source)

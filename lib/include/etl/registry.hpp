@@ -45,6 +45,9 @@ class Registry {
   Address parse(std::string_view text, const std::string& format_override,
                 const std::string& fallback = "") const;
   std::unique_ptr<Source> open_source(std::string_view text, const ConnectorOptions& o) const;
+  // A UsageError for an option that this source cannot take (open_source checks it; a reader
+  // that opens the input itself, as --threads does, calls it).
+  void check_source_options(const Address& a, const ConnectorOptions& o) const;
   std::unique_ptr<Sink> open_sink(std::string_view text, const ConnectorOptions& o) const;
 
  private:

@@ -274,6 +274,23 @@ void add_http_options(CLI::App& app, ConnectorOptions& o) {
   add_http_request_options(app, o);
 }
 
+void add_names_option(CLI::App& app, std::vector<std::string>& names) {
+  app.add_option_function<std::vector<std::string>>(
+         "--names",
+         [&names](const std::vector<std::string>& given) {
+           for (std::size_t i = 0; i < given.size(); ++i)
+             for (std::size_t j = 0; j < i; ++j)
+               if (given[i] == given[j])
+                 throw CLI::ValidationError("--names", "names '" + given[i] + "' twice");
+           names = given;
+         },
+         "CSV, TSV or text input with no header row (MySQL's INTO OUTFILE, PostgreSQL's COPY "
+         "without HEADER): its fields' names, in order. Every line is then a row; a row with "
+         "another number of fields is rejected. Refused for an input that names its own fields")
+      ->delimiter(',')
+      ->type_name("A,B,C");
+}
+
 void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
   app.add_option("--format", o.format,
                  "Format when the extension does not tell: csv, tsv, ndjson, json, or text "
@@ -295,7 +312,10 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
          },
          "CSV field delimiter (tab for a tab)")
       ->type_name("C");
-  if (!for_sink) add_encoding_option(app, o.encoding);
+  if (!for_sink) {
+    add_encoding_option(app, o.encoding);
+    add_names_option(app, o.names);
+  }
   app.add_option("--table", o.table,
                  for_sink
                      ? "Destination table; created when missing, its columns from the records (a "

@@ -16,11 +16,15 @@ namespace etl {
 constexpr const char* kOtherEncoding =
     "is the file in another encoding? --encoding cp1252, latin1 or utf-16 reads it";
 
-CsvReader::CsvReader(const std::string& path, char delimiter, const std::string& encoding)
+CsvReader::CsvReader(const std::string& path, char delimiter, const std::string& encoding,
+                     const std::vector<std::string>* names)
     : m_in(std::make_unique<InputStream>(path, encoding)),
       m_name(m_in->name()),
       m_delim(delimiter) {
-  read_header();
+  if (names)
+    m_header = *names;
+  else
+    read_header();
 }
 
 CsvReader::CsvReader(TextChunk chunk, const std::string& name, char delimiter,

@@ -167,10 +167,14 @@ bool TextRows::json_plain() const {
 }
 
 TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
-                                   const std::string& encoding)
+                                   const std::string& encoding,
+                                   const std::vector<std::string>* names)
     : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()), m_rows(delimiter) {
   std::string_view line;
-  if (m_lines.next(line)) m_rows.read_header(line, m_name);  // (an empty file has no header)
+  if (names)
+    m_rows.set_header(*names);
+  else if (m_lines.next(line))
+    m_rows.read_header(line, m_name);  // (an empty file has no header)
 }
 
 bool TextFormatReader::next(Sourced& out) {

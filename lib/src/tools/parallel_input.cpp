@@ -57,7 +57,10 @@ ParallelInput::ParallelInput(const std::string& path, SplitFormat format,
   s.folds = tasks.folds;
   if (s.folds) s.lane_next.assign(s.folds->lanes(), 0);
   s.slots.resize(2 * std::size_t{workers} + 2);
-  if (format.kind != SplitFormat::Ndjson) read_header(s);
+  if (!tasks.names.empty())
+    s.header = tasks.names;  // (every line a row: chunk 0 begins at line 1)
+  else if (format.kind != SplitFormat::Ndjson)
+    read_header(s);
   for (unsigned i = 0; i < workers; ++i)
     m_mappings.push_back(tasks.new_mapping ? tasks.new_mapping() : nullptr);
   m_splitter = std::thread([shared = m_shared] { split(*shared); });

@@ -83,6 +83,8 @@ struct WorkerTasks {
   std::vector<std::string> projection;
   // CSV: --null TEXT (CsvReader::read_null_as).
   std::optional<std::string> csv_null;
+  // CSV and text: --names, the fields of an input with no header row.
+  std::vector<std::string> names;
 };
 
 // Record i of batch b, held as its line (b.held[i] == kLine), read again into out.

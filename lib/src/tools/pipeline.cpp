@@ -164,6 +164,8 @@ class Pipeline {
     Sourced rec;
     for (const auto& address : m_p.sources) {
       if (StopSignals::requested()) break;
+      Registry::builtin().check_source_options(
+          Registry::builtin().parse(address, m_source_options.format), m_source_options);
       if (auto format = splittable(address)) {
         read_in_parallel(address, *format, progress);
         continue;
@@ -220,6 +222,7 @@ class Pipeline {
   void read_in_parallel(const std::string& address, SplitFormat format, Progress& progress) {
     WorkerTasks tasks;
     tasks.csv_null = m_source_options.csv_null;
+    tasks.names = m_source_options.names;
     // The workers map, and fold an aggregate's groups in lanes, each in input order.
     if (m_p.mapping && m_p.mapping_copy)
       tasks.new_mapping = [this] {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "etl/cli/run_report.hpp"
 #include "etl/connector_options.hpp"
@@ -27,6 +28,8 @@ void add_password_file_option(CLI::App& app, std::string& path);
 // --encoding: the text encoding of the input files when it is not UTF-8 (etl/text_decoder.hpp).
 // `sides`: the option is both sides' (etl-diff, etl-correlate).
 void add_encoding_option(CLI::App& app, std::string& encoding, bool sides = false);
+// --names A,B,C: the fields of a CSV, TSV or text input with no header row.
+void add_names_option(CLI::App& app, std::vector<std::string>& names);
 // --null TEXT: CSV's text of a null, for the CSV the tool reads (read) and, with write, writes.
 void add_null_option(CLI::App& app, std::optional<std::string>& read,
                      std::optional<std::string>* write);

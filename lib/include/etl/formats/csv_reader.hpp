@@ -16,7 +16,10 @@ namespace etl {
 
 class CsvReader final : public RowSource {
  public:
-  CsvReader(const std::string& path, char delimiter, const std::string& encoding = "");
+  // names: the fields' names of a file with no header row (its first line is a row); nullptr:
+  // the first line is the header.
+  CsvReader(const std::string& path, char delimiter, const std::string& encoding = "",
+            const std::vector<std::string>* names = nullptr);
   // One chunk of a file cut at row ends (formats/chunks.hpp), named `name` in messages: its rows
   // are records of header, or, without one, its first row is the header.
   CsvReader(TextChunk chunk, const std::string& name, char delimiter,

@@ -52,7 +52,9 @@ class TextRows {
 
 class TextFormatReader : public Source {
  public:
-  TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "");
+  // names: as CsvReader's (a file with no header row).
+  TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "",
+                   const std::vector<std::string>* names = nullptr);
   bool next(Sourced& out) override;
 
  private:
