@@ -236,15 +236,13 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       auto chunk = std::make_unique<TextChunkReader>(std::move(slot.chunk), s.splitter.name(),
                                                      s.format.delimiter, s.header);
       text = chunk.get();
-      if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
-      if (row_encoder) rows = text;
+      rows = text;
       reader = std::move(chunk);
     } else if (s.format.kind == SplitFormat::Csv) {
       auto csv = std::make_unique<CsvReader>(std::move(slot.chunk), s.splitter.name(),
                                              s.format.delimiter, &s.header);
       csv->read_null_as(s.csv_null);
-      if (job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
-      if (row_encoder) rows = csv.get();
+      rows = csv.get();
       reader = std::move(csv);
     } else {
       auto ndjson = std::make_unique<NdjsonChunkReader>(std::move(slot.chunk), s.splitter.name());
@@ -253,6 +251,9 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
       if (job.projected) ndjson->project(s.projection);
       reader = std::move(ndjson);
     }
+    // Rows go from their text to the output's bytes when nothing needs their record.
+    if (rows && job.compact && !mapping) row_encoder = encoder->row_encoder(s.header);
+    if (!row_encoder) rows = nullptr;
     for (;;) {
       if (b.size == b.records.size()) {
         b.records.emplace_back();

@@ -162,10 +162,12 @@ class Pipeline {
     Progress progress(m_tool, Progress::wanted(m_c.quiet, m_c.log_format == cli::LogFormat::Json));
     m_signals.emplace();  // from here to the end of the run, SIGINT and SIGTERM stop it cleanly
     Sourced rec;
-    for (const auto& address : m_p.sources) {
-      if (StopSignals::requested()) break;
+    // (every input before any is read: a later one refused would leave a half-read run)
+    for (const auto& address : m_p.sources)
       Registry::builtin().check_source_options(
           Registry::builtin().parse(address, m_source_options.format), m_source_options);
+    for (const auto& address : m_p.sources) {
+      if (StopSignals::requested()) break;
       if (auto format = splittable(address)) {
         read_in_parallel(address, *format, progress);
         continue;
