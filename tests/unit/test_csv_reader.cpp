@@ -125,6 +125,39 @@ TEST_CASE("a CSV field is checked as UTF-8 wherever its bytes past ASCII are", "
   }
 }
 
+TEST_CASE("a doubled quote anywhere in a field reads as one quote, from bit masks or not",
+          "[csv]") {
+  // Rows read from bit masks take a doubled quote at any place of the sixteen-byte blocks (its
+  // second quote the next block's first byte too), and a line end in the same field.
+  std::string text;
+  for (std::size_t at = 0; at <= 40; ++at) {
+    std::string inner(40, 'x');
+    inner.insert(at, "\"\"");
+    text += "k" + std::to_string(at) + ",\"" + inner + (at % 3 == 0 ? "\n" : "") + "\"\n";
+  }
+  auto plain = rows_of(text, 1), bytewise = rows_of(text, 1, false);
+  REQUIRE(plain.size() == 41);
+  CHECK(plain == bytewise);
+  CHECK(plain[5] == "8  |k5|xxxxx\"" + std::string(35, 'x'));
+}
+
+TEST_CASE("a CSV row's bytes past ASCII are checked wherever they are, however many", "[csv]") {
+  // A good character early in the row and a bad byte at any later place, in the same field or
+  // another: the row is rejected, as it is when read byte by byte.
+  for (std::size_t at = 0; at <= 40; ++at) {
+    for (bool other_field : {false, true}) {
+      std::string tail(40, 'x');
+      tail.insert(at, "\xff");
+      std::string row = other_field ? "\xc3\xa9ok," + tail : "ok,\xc3\xa9" + tail;
+      INFO("at " << at << (other_field ? " in a" : " in b"));
+      auto rows = rows_of(row + "\n", 1);
+      REQUIRE(rows.size() == 1);
+      CHECK(rows[0].find("invalid UTF-8 in field 'b'") != std::string::npos);
+      CHECK(rows == rows_of(row + "\n", 1, false));
+    }
+  }
+}
+
 namespace {
 // Every row of a reader as text: place, reject, raw and values; next_fields() rows too, when
 // fields is set (their record made only for a check of it against the fields).

@@ -1,7 +1,9 @@
-// The fast path of CsvReader::read_row: most rows lie whole in the buffer and have no CR, no
-// doubled quote and nothing after a closing quote. Such a row is read from bit masks of its
-// delimiters, quotes and line ends, sixteen bytes at a time, its fields views of the buffer. Any
-// other row is left, untouched, to the byte-by-byte reader, which decides it (and its errors).
+// The fast path of CsvReader::read_row: most rows lie whole in the buffer and have no CR and
+// nothing after a closing quote. Such a row is read from bit masks of its delimiters, quotes and
+// line ends, sixteen bytes at a time, its fields views of the buffer (a field with a doubled
+// quote is rebuilt without it). Any other row is left, untouched, to the byte-by-byte reader,
+// which decides it (and its errors).
+#include <algorithm>
 #include <cstdint>
 
 #include "../byte_scan.hpp"
@@ -48,6 +50,20 @@ Block block_at(const char* p, std::size_t avail, char delimiter) {
 
 }  // namespace
 
+// A quoted field's text with each doubled quote made one, owned by the row.
+void CsvReader::undouble(FieldRef& f) {
+  if (m_owned_used == m_owned.size()) m_owned.emplace_back();
+  std::string& text = m_owned[m_owned_used];
+  text.clear();
+  std::string_view raw(m_buf.data() + m_row_start + f.begin, f.size);
+  for (std::size_t at = 0; at < raw.size();) {
+    std::size_t quote = std::min(raw.find('"', at), raw.size());
+    text.append(raw, at, quote - at + (quote < raw.size() ? 1 : 0));
+    at = quote + 2;  // (past the second quote of the pair)
+  }
+  f.owned = static_cast<int>(m_owned_used++);
+}
+
 bool CsvReader::read_plain_row() {
   // (locals, not members, in the loop: a member written through `this` is read back from
   // memory after every store the compiler cannot tell apart from it)
@@ -58,6 +74,9 @@ bool CsvReader::read_plain_row() {
   std::uint64_t line = m_line;
   std::size_t field = m_pos;           // where the field being read begins
   std::size_t quoted_from = SIZE_MAX;  // inside a quoted field: where its text begins
+  bool doubled = false;                // the quoted field holds a doubled quote
+  unsigned skip = 0;                   // the next block's first bit: a doubled quote's second
+  std::size_t high_from = SIZE_MAX, high_to = 0;  // the blocks holding bytes past ASCII
   bool high = false;
   bool escapes = false;  // a value holds a byte JSON escapes
   FieldRef* refs = m_refs.data();
@@ -72,14 +91,20 @@ bool CsvReader::read_plain_row() {
   };
   auto decline = [&] {
     m_nrefs = 0;
+    m_owned_used = 0;
     return false;
   };
   for (std::size_t at = m_pos; at < size; at += 16) {
     std::size_t avail = size - at;
     Block b = block_at(base + at, avail, delim);
     unsigned in_block = avail >= 16 ? 0xFFFFU : (1U << avail) - 1;
-    high = high || (b.high & in_block) != 0;
-    unsigned from = 0;  // bits below are done
+    if ((b.high & in_block) != 0) {
+      high = true;
+      high_from = std::min(high_from, at);
+      high_to = at + 16;
+    }
+    unsigned from = skip;  // bits below are done
+    skip = 0;
     for (;;) {
       unsigned rest = in_block & ~((1U << from) - 1);
       if (quoted_from != SIZE_MAX) {  // inside quotes only the closing quote matters
@@ -93,10 +118,21 @@ bool CsvReader::read_plain_row() {
         }
         auto i = static_cast<unsigned>(__builtin_ctz(q));
         std::size_t close = at + i;
-        // A doubled quote, bytes after the closing one, or the buffer's end: not plain.
-        if (close + 1 >= size || (base[close + 1] != delim && base[close + 1] != '\n'))
+        if (close + 1 >= size) return decline();  // the buffer's end
+        if (base[close + 1] == '"') {             // a doubled quote: a quote of the text
+          doubled = escapes = true;
+          if (i + 2 < 16) {
+            from = i + 2;
+            continue;
+          }
+          skip = i + 2 - 16;  // (its second quote is the next block's first byte)
+          break;
+        }
+        if (base[close + 1] != delim && base[close + 1] != '\n')  // bytes after the closing one
           return decline();
         add(quoted_from, close - quoted_from);
+        if (doubled) undouble(refs[count - 1]);
+        doubled = false;
         quoted_from = SIZE_MAX;
         field = SIZE_MAX;  // the field is done; its delimiter or line end comes next
         from = i + 1;
@@ -128,6 +164,8 @@ bool CsvReader::read_plain_row() {
       m_line = line + 1;
       m_nrefs = count;
       m_row_high = high;
+      m_high_from = high ? high_from - row_start : 0;
+      m_high_to = high ? std::min(high_to, pos) - row_start : 0;
       m_json_plain = !escapes && (b.escaped & ((1U << i) - 1)) == 0;
       make_views();
       return true;

@@ -184,6 +184,8 @@ bool CsvReader::read_row() {
   m_owned_used = 0;
   if (m_fast_rows && !blank && read_plain_row()) return true;
   m_json_plain = false;  // (not looked at)
+  m_high_from = 0;
+  m_high_to = SIZE_MAX;
   for (;;) {
     FieldRef& f = add_ref();
     f.begin = m_pos - m_row_start;
@@ -264,9 +266,8 @@ bool CsvReader::check_row(Sourced& out) {
   if (!m_null && !m_json_plain) count_backslash_nulls();
   // As delimiters and quotes are ASCII, the row is valid UTF-8 just when each field is: one
   // check of the row, and of its fields only to name the one that is not.
-  if (!m_row_high ||
-      is_valid_utf8(std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start)))
-    return true;
+  std::string_view row = std::string_view(m_buf).substr(m_row_start, m_pos - m_row_start);
+  if (!m_row_high || is_valid_utf8(row.substr(m_high_from, m_high_to - m_high_from))) return true;
   for (std::size_t i = 0; i < m_views.size(); ++i)
     if (!is_valid_utf8(m_views[i])) {
       start(out);

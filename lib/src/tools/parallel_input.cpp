@@ -222,6 +222,7 @@ void ParallelInput::parse(Shared& s, Slot& slot, mapping::Mapping* mapping, Scra
   b.backslash_nulls = 0;
   b.encoded.clear();
   b.ends.clear();
+  b.refused.clear();
   b.is_encoded = encoder != nullptr;
   b.lines.clear();
   b.source = s.splitter.name();
@@ -319,19 +320,19 @@ void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourc
   read_ndjson_line(parser, std::string_view(b.text).substr(line.offset, line.size), out);
 }
 
-// The next item's refusal, empty.
-static std::string& next_refusal(RecordBatch& b) {
-  std::size_t item = b.ends.size();
-  if (item == b.refusals.size()) b.refusals.emplace_back();
-  b.refusals[item].clear();
-  return b.refusals[item];
+// Item `item`'s bytes were refused by the encoder, for this reason.
+static void refuse(RecordBatch& b, std::size_t item, std::string& reason) {
+  b.refused.push_back(item);
+  if (b.refusals.size() < b.refused.size()) b.refusals.emplace_back();
+  b.refusals[b.refused.size() - 1].swap(reason);
 }
 
 // The next item's bytes, when it is to be written: false when the encoder refuses it (its
 // reason is the item's refusal, for the writing thread to reject it with).
 bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool written) {
-  std::string& refusal = next_refusal(b);
-  bool ok = !written || job.encoder->encode(record, b.encoded, refusal);
+  std::string reason;
+  bool ok = !written || job.encoder->encode(record, b.encoded, reason);
+  if (!ok) refuse(b, b.ends.size(), reason);
   b.ends.push_back(b.encoded.size());
   return ok;
 }
@@ -340,8 +341,9 @@ bool ParallelInput::encode(Job& job, RecordBatch& b, const Record& record, bool 
 // the row is a reject (rec holds it), or the encoder refuses it.
 RecordBatch::Held ParallelInput::encode_row(RecordBatch& b, RowSource& rows, RowEncoder& encoder,
                                             Sourced& rec, bool rejected) {
-  std::string& refusal = next_refusal(b);
-  bool ok = rejected || encoder.encode(rows.fields(), rows.json_plain(), b.encoded, refusal);
+  std::string reason;
+  bool ok = rejected || encoder.encode(rows.fields(), rows.json_plain(), b.encoded, reason);
+  if (!ok) refuse(b, b.ends.size(), reason);
   b.ends.push_back(b.encoded.size());
   if (rejected) return RecordBatch::kRecord;
   if (ok) return RecordBatch::kNotHeld;

@@ -2,6 +2,7 @@
 // One file read on several threads: a reader thread cuts it into chunks at record ends, workers
 // parse each chunk and map its records, and next() hands the batches back in input order, so the
 // loop that writes sees exactly the records, rejects and outputs one thread would have made.
+#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <exception>
@@ -55,11 +56,21 @@ struct RecordBatch {
   std::uint64_t backslash_nulls = 0;  // CSV: CsvReader::backslash_nulls
   // is_encoded: the bytes of each record to write (an output with a mapping, else an input
   // record; one that is rejected has none) are made: item i's are encoded[ends[i-1], ends[i]),
-  // or, when refusals[i] is not empty, the encoder refused it for that reason.
+  // or, when refusal(i) is not null, the encoder refused it for that reason.
   bool is_encoded = false;
   std::string encoded;
   std::vector<std::size_t> ends;
+  // The items refused, in order, and why: refusals[k] for refused[k]. (Few or none: a reason
+  // kept for every item was a fiftieth of making CSV rows into NDJSON.)
+  std::vector<std::size_t> refused;
   std::vector<std::string> refusals;
+  const std::string* refusal(std::size_t item) const {
+    if (refused.empty()) return nullptr;
+    auto at = std::lower_bound(refused.begin(), refused.end(), item);
+    return at != refused.end() && *at == item
+               ? &refusals[static_cast<std::size_t>(at - refused.begin())]
+               : nullptr;
+  }
   std::string_view encoded_bytes(std::size_t i) const {
     std::size_t from = i == 0 ? 0 : ends[i - 1];
     return std::string_view(encoded).substr(from, ends[i] - from);

@@ -45,8 +45,7 @@ struct Encoded {
 };
 Encoded encoded_item(const RecordBatch* batch, std::size_t item) {
   if (!batch || !batch->is_encoded) return {};
-  const std::string& refusal = batch->refusals[item];
-  return {true, batch->encoded_bytes(item), refusal.empty() ? nullptr : &refusal};
+  return {true, batch->encoded_bytes(item), batch->refusal(item)};
 }
 
 // One run of the loop, in the order of its phases: open the destinations and what goes beside
@@ -315,7 +314,7 @@ class Pipeline {
         }
         item = m.first;
       }
-      if (b.held[i] != RecordBatch::kNotHeld || !b.refusals[item].empty()) break;
+      if (b.held[i] != RecordBatch::kNotHeld || b.refusal(item) != nullptr) break;
       progress.tick(++m_stats.read);
       std::string_view bytes = b.encoded_bytes(item);
       if (!joined) {

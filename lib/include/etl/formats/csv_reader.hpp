@@ -71,6 +71,7 @@ class CsvReader final : public RowSource {
   bool read_plain_row();
   void make_views();
   void read_quoted(FieldRef& f);
+  void undouble(FieldRef& f);
   void own(FieldRef& f);
   std::string_view view(const FieldRef& f) const;
   void start(Sourced& out) const;
@@ -89,7 +90,10 @@ class CsvReader final : public RowSource {
   std::uint64_t m_line = 1;      // line of the next byte
   std::uint64_t m_row_line = 0;  // line where the current row began
   bool m_row_high = false;       // a byte of the row may be past ASCII: its fields check UTF-8
-  int m_text_after_quote = -1;   // the row's first field with text after its closing quote
+  // Where in the row those bytes lie, from the row's start (all of it when the row was read
+  // byte by byte): outside, the row is ASCII.
+  std::size_t m_high_from = 0, m_high_to = SIZE_MAX;
+  int m_text_after_quote = -1;  // the row's first field with text after its closing quote
   std::vector<std::string> m_header;
   std::vector<FieldRef> m_refs;  // the row's are the first m_nrefs (the others kept for reuse)
   std::size_t m_nrefs = 0;
