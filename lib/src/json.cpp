@@ -466,7 +466,7 @@ void append_json_string_body(std::string& out, std::string_view s) {
   for (const char* at = scan::json_string_stop(run, end); at < end;
        at = scan::json_string_stop(at + 1, end)) {
     auto c = static_cast<unsigned char>(*at);
-    out.append(run, at);
+    out.append(run, static_cast<std::size_t>(at - run));  // (a pointer pair went by replace())
     run = at + 1;
     switch (c) {
       case '"':
@@ -496,7 +496,7 @@ void append_json_string_body(std::string& out, std::string_view s) {
         out.push_back(kHex[c & 15]);
     }
   }
-  out.append(run, end);
+  out.append(run, static_cast<std::size_t>(end - run));
 }
 
 void append_json_string(std::string& out, std::string_view s) {

@@ -151,7 +151,7 @@ class FastParser {
       if (!escape()) return false;
       const char* plain = m_p;
       m_p = stop(m_p, high);
-      m_scratch.append(plain, m_p);
+      m_scratch.append(plain, static_cast<std::size_t>(m_p - plain));
     }
     const char* close = m_p;
     if (!take('"')) return false;  // a control byte or the end: the full parser says which
