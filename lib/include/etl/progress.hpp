@@ -19,6 +19,10 @@ class Progress {
   void tick(std::uint64_t read) {
     if (m_enabled && (read & 0x3FFF) == 0) update(read, Clock::now());
   }
+  // The count went from `before` to `read` at once: as a tick of each would.
+  void ticks(std::uint64_t before, std::uint64_t read) {
+    if (m_enabled && (before >> 14) != (read >> 14)) update(read, Clock::now());
+  }
   // Prints when the run is older than a second and the last print older than half of one.
   void update(std::uint64_t read, Clock::time_point now);
   void clear();

@@ -153,6 +153,7 @@ void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
     lock.unlock();
     parse(s, slot, mapping, scratch, encoder.get());
     if (s.folds) fold(s, slot);
+    slot.batch.summarize(mapping != nullptr);
     lock.lock();
     slot.state = SlotState::Done;
     s.batch_done.notify_one();  // (next() is its only waiter)
@@ -312,6 +313,42 @@ RecordBatch::Held ParallelInput::process(Job& job, RecordBatch& b, const Sourced
   if (job.encoder && !encode(job, b, rec.record, rec.reject_reason.empty()))
     return RecordBatch::kRecord;
   return hold;
+}
+
+RecordBatch::Plainly RecordBatch::plainly(std::size_t i, bool with_mapping) const {
+  if (held[i] == kRecord) return Plainly::Other;
+  std::size_t item = i;
+  if (with_mapping) {
+    const Mapped& m = mapped[i];
+    if (m.failed) return Plainly::Other;
+    if (!m.kept) return Plainly::Filtered;
+    const mapping::Mapping::Output& out = outputs[m.first];
+    if (m.count != 1 || !out.reject_reason.empty() || out.to_aggregate) return Plainly::Other;
+    if (out.aggregated) return Plainly::Folded;  // (its line was kept in case the fold rejected it)
+    item = m.first;
+  }
+  if (held[i] != kNotHeld || refusal(item) != nullptr) return Plainly::Other;
+  return Plainly::Written;
+}
+
+void RecordBatch::summarize(bool with_mapping) {
+  all_plain = is_encoded && !error;
+  plain_filtered = plain_folded = 0;
+  for (std::size_t i = 0; all_plain && i < size; ++i) {
+    switch (plainly(i, with_mapping)) {
+      case Plainly::Other:
+        all_plain = false;
+        break;
+      case Plainly::Filtered:
+        ++plain_filtered;
+        break;
+      case Plainly::Folded:
+        ++plain_folded;
+        break;
+      case Plainly::Written:
+        break;
+    }
+  }
 }
 
 void reread(const RecordBatch& b, std::size_t i, JsonRecordParser& parser, Sourced& out) {

@@ -294,29 +294,21 @@ class Pipeline {
       t.counts->written += count;
       count = 0;
     };
+    if (first == 0 && b.all_plain && joined) return write_plain_batch(b, t, progress);
     std::size_t i = first;
-    for (; i < b.size && b.held[i] != RecordBatch::kRecord; ++i) {
-      std::size_t item = i;
-      if (mapped) {
-        const RecordBatch::Mapped& m = b.mapped[i];
-        if (m.failed) break;
-        if (!m.kept) {
-          progress.tick(++m_stats.read);
-          ++m_stats.filtered;
-          continue;
-        }
-        const mapping::Mapping::Output& out = b.outputs[m.first];
-        if (m.count != 1 || !out.reject_reason.empty() || out.to_aggregate) break;
-        if (out.aggregated) {  // (its line was kept in case the fold rejected it)
-          progress.tick(++m_stats.read);
-          ++m_stats.aggregated;
-          continue;
-        }
-        item = m.first;
-      }
-      if (b.held[i] != RecordBatch::kNotHeld || b.refusal(item) != nullptr) break;
+    for (; i < b.size; ++i) {
+      RecordBatch::Plainly kind = b.plainly(i, mapped);
+      if (kind == RecordBatch::Plainly::Other) break;
       progress.tick(++m_stats.read);
-      std::string_view bytes = b.encoded_bytes(item);
+      if (kind == RecordBatch::Plainly::Filtered) {
+        ++m_stats.filtered;
+        continue;
+      }
+      if (kind == RecordBatch::Plainly::Folded) {
+        ++m_stats.aggregated;
+        continue;
+      }
+      std::string_view bytes = b.encoded_bytes(mapped ? b.mapped[i].first : i);
       if (!joined) {
         account(t, m_not_held, t.sink->write_encoded(m_not_held, bytes));
         continue;
@@ -329,6 +321,20 @@ class Pipeline {
     }
     hand_over();
     return i - first;
+  }
+
+  // A batch whose records are all plain (RecordBatch::all_plain): its bytes in one call.
+  std::size_t write_plain_batch(const RecordBatch& b, Target& t, Progress& progress) {
+    std::uint64_t before = m_stats.read;
+    m_stats.read += b.size;
+    m_stats.filtered += b.plain_filtered;
+    m_stats.aggregated += b.plain_folded;
+    progress.ticks(before, m_stats.read);
+    if (std::size_t written = b.size - b.plain_filtered - b.plain_folded; written > 0) {
+      t.sink->write_encoded(m_not_held, b.encoded);
+      t.counts->written += written;
+    }
+    return b.size;
   }
 
   // What worker threads did already for input record `index` of a batch.

@@ -67,6 +67,7 @@ with open(f"{out}/rows.txt", "wb") as f:  # the text format (PostgreSQL COPY, My
     f.write(b"60000\tlast\tno newline")
 
 lines = []
+plain = []  # the records no mapping here rejects: whole chunks that need no record on the writing thread
 for i in range(30000):
     r = {"id": i, "status": ["paid", "cancelled", "open"][i % 3], "qty": i % 9,
          "price": f"{i % 50}.{i % 10}9", "name": f"é☃ \"{i}\"\t\\", "tags": ["a", {"b": [i, None]}],
@@ -77,7 +78,10 @@ for i in range(30000):
     if i % 1777 == 0: lines.append(""); continue
     if i == 20000: r["blob"] = "w" * 400000
     lines.append(json.dumps(r, ensure_ascii=(i % 2 == 0)) + ("\r" if i % 4 == 0 else ""))
+    if i != 20000 and i % 997 != 0: plain.append(lines[-1])
 with open(f"{out}/orders.ndjson", "w") as f:
     f.write("\n".join(lines) + "\n")
+with open(f"{out}/plain.ndjson", "w") as f:
+    f.write("\n".join(plain) + "\n")
 with gzip.open(f"{out}/orders.ndjson.gz", "wt") as f:
     f.write("\n".join(lines))  # no newline at the end
