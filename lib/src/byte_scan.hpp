@@ -35,15 +35,21 @@ inline const char* at_first(const char* p, std::uint64_t hits) {
 }
 
 #if defined(__SSE2__)
+// c in each of 16 bytes. (_mm_set1_epi8 of a byte not known at compile time went through the
+// stack: a store of one byte read back as four stalls, a third of writing a short CSV field.)
+inline __m128i broadcast(char c) {
+  return _mm_shuffle_epi32(
+      _mm_cvtsi32_si128(static_cast<int>(kOnes & 0xFFFFFFFF) * static_cast<unsigned char>(c)), 0);
+}
+
 // The bytes of the 16 at p equal to a, b, c or d, or (controls) below 0x20, as mask bits;
 // highs gets the bytes at or above 0x80.
 inline unsigned hits16(const char* p, char a, char b, char c, char d, bool controls,
                        unsigned& highs) {
   __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  __m128i m =
-      _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(a)), _mm_cmpeq_epi8(v, _mm_set1_epi8(b)));
-  m = _mm_or_si128(
-      m, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(c)), _mm_cmpeq_epi8(v, _mm_set1_epi8(d))));
+  __m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, broadcast(a)), _mm_cmpeq_epi8(v, broadcast(b)));
+  m = _mm_or_si128(m,
+                   _mm_or_si128(_mm_cmpeq_epi8(v, broadcast(c)), _mm_cmpeq_epi8(v, broadcast(d))));
   if (controls)  // v <= 0x1F, unsigned: min(v, 0x1F) == v
     m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v));
   highs = static_cast<unsigned>(_mm_movemask_epi8(v));
@@ -101,6 +107,26 @@ inline const char* csv_special(const char* p, const char* end, char delimiter) {
   }
   while (p < end && *p != delimiter && *p != '"' && *p != '\r' && *p != '\n') ++p;
   return p;
+}
+
+// Whether [p, end) holds a delimiter, '"', '\r' or '\n': a CSV field that needs quoting. Most
+// fields are short: fewer than 16 bytes in two overlapping words.
+inline bool csv_needs_quotes(const char* p, const char* end, char delimiter) {
+  auto stops = [delimiter](std::uint64_t w) {
+    return equal(w, delimiter) | equal(w, '"') | equal(w, '\r') | equal(w, '\n');
+  };
+  auto n = static_cast<std::size_t>(end - p);
+  if (n >= 16) return csv_special(p, end, delimiter) != end;
+  if (n >= 8) return (stops(load(p)) | stops(load(end - 8))) != 0;
+  if (n >= 4) {
+    std::uint32_t a, b;
+    std::memcpy(&a, p, 4);
+    std::memcpy(&b, end - 4, 4);
+    return stops(a | std::uint64_t{b} << 32) != 0;
+  }
+  for (; p < end; ++p)
+    if (*p == delimiter || *p == '"' || *p == '\r' || *p == '\n') return true;
+  return false;
 }
 
 // csv_special, and high set when a byte before the stop is 0x80 or above (not ASCII: the caller

@@ -275,6 +275,43 @@ TEST_CASE("a CSV row is written as RFC 4180 says, quoted only where it must be",
   }
 }
 
+TEST_CASE("a record's CSV row: a lone empty field quoted, nulls counted, any number of columns",
+          "[csv]") {
+  // Rows of up to 64 columns are sized first and written at once, wider ones field by field:
+  // both write the same.
+  etl::CsvRowEncoder lone({"a"}, ',', false);
+  etl::Record r;
+  r.set("a", etl::Value::string(""));
+  std::string out, reason;
+  REQUIRE(lone.encode(r, out, reason));
+  r.set("a", etl::Value());
+  REQUIRE(lone.encode(r, out, reason));
+  CHECK(out == "\"\"\n\"\"\n");  // (a blank line would be no row to a reader)
+  CHECK(lone.nulls_as_empty() == 1);
+  etl::CsvRowEncoder lone_null_empty({"a"}, ',', false, std::string());
+  out.clear();
+  REQUIRE(lone_null_empty.encode(r, out, reason));
+  CHECK(out == "\n");  // the null, as COPY writes it under --null ''
+  for (std::size_t columns : {63, 64, 65, 200}) {
+    std::vector<std::string> names;
+    etl::Record wide;
+    std::string want;
+    for (std::size_t i = 0; i < columns; ++i) {
+      names.push_back("c" + std::to_string(i));
+      if (i % 3 == 0) wide.set(names.back(), etl::Value());
+      if (i % 3 == 1) wide.set(names.back(), etl::Value::string("x,\"y\""));
+      if (i % 3 == 2) wide.set(names.back(), etl::Value::number("NULL"));  // (as the null text)
+      want += (i > 0 ? "," : "") + std::string(i % 3 == 0   ? "NULL"
+                                               : i % 3 == 1 ? "\"x,\"\"y\"\"\""
+                                                            : "\"NULL\"");
+    }
+    etl::CsvRowEncoder encoder(names, ',', false, std::string("NULL"));
+    out.clear();
+    REQUIRE(encoder.encode(wide, out, reason));
+    CHECK(out == want + "\n");
+  }
+}
+
 TEST_CASE("a row encoder refuses a row whose fields are not its names, and writes nothing",
           "[csv]") {
   // The CSV reader rejects such a row before it gets here; should one come, it is refused
