@@ -38,8 +38,9 @@ inline const char* at_first(const char* p, std::uint64_t hits) {
 // c in each of 16 bytes. (_mm_set1_epi8 of a byte not known at compile time went through the
 // stack: a store of one byte read back as four stalls, a third of writing a short CSV field.)
 inline __m128i broadcast(char c) {
+  // (unsigned: a byte past 0x7F times 0x01010101 does not fit an int)
   return _mm_shuffle_epi32(
-      _mm_cvtsi32_si128(static_cast<int>(kOnes & 0xFFFFFFFF) * static_cast<unsigned char>(c)), 0);
+      _mm_cvtsi32_si128(static_cast<int>(0x01010101U * static_cast<unsigned char>(c))), 0);
 }
 
 // The bytes of the 16 at p equal to a, b, c or d, or (controls) below 0x20, as mask bits;

@@ -275,6 +275,34 @@ TEST_CASE("a CSV row is written as RFC 4180 says, quoted only where it must be",
   }
 }
 
+TEST_CASE("a CSV field is quoted when it holds its delimiter, a quote, CR or LF, at any place",
+          "[csv]") {
+  // Fields of every length up to 40 (short ones are looked at in two overlapping words, longer
+  // ones sixteen bytes at a time), each special byte at each place, under delimiters that
+  // include one past ASCII.
+  for (char delimiter : {',', '\t', ';', '\xA6'}) {
+    etl::CsvRowEncoder encoder({"f"}, delimiter, false);
+    for (std::size_t size = 1; size <= 40; ++size)
+      for (char special : {delimiter, '"', '\r', '\n', 'x'})
+        for (std::size_t at = 0; at < size; ++at) {
+          std::string text(size, 'a');
+          text[at] = special;
+          etl::Record r;
+          r.set("f", etl::Value::string(text));
+          std::string out, reason;
+          REQUIRE(encoder.encode(r, out, reason));
+          std::string want = text;
+          if (special != 'x') {
+            want = "\"";
+            for (char c : text) want += c == '"' ? std::string("\"\"") : std::string(1, c);
+            want += "\"";
+          }
+          INFO(int(delimiter) << " " << size << " " << at << " " << int(special));
+          CHECK(out == want + "\n");
+        }
+  }
+}
+
 TEST_CASE("a record's CSV row: a lone empty field quoted, nulls counted, any number of columns",
           "[csv]") {
   // Rows of up to 64 columns are sized first and written at once, wider ones field by field:
