@@ -89,43 +89,49 @@ bool CsvRowEncoder::encode(const Record& record, std::string& b, std::string& re
   return true;
 }
 
-// The row of fields that are the columns, in order, sized first and then written in one piece,
-// as append_value() writes each (an append for each field and delimiter was a fifth of NDJSON to
-// CSV). False, with nothing written, for a row too wide or with an array or object in it.
+// How a field is written, when it is not JSON text: its text and, when that needs quotes, its
+// size quoted (else 0). v null or missing (a --columns column the record lacks) is the null
+// text; a value that reads as the null text is quoted, so that it does not. False for an array
+// or an object.
+bool CsvRowEncoder::field_text(const Value* v, std::string_view& text, std::size_t& quoted) const {
+  quoted = 0;
+  switch (v ? v->kind() : Value::Kind::Null) {
+    case Value::Kind::Null:
+      text = m_null ? std::string_view(*m_null) : std::string_view();
+      return true;
+    case Value::Kind::Bool:  // (these need quotes only when they are the null text)
+      text = v->as_bool() ? "true" : "false";
+      break;
+    case Value::Kind::Number:
+      text = v->text();
+      break;
+    case Value::Kind::String:
+      text = v->text();
+      quoted = quoted_size(text, m_delim);
+      break;
+    default:
+      return false;
+  }
+  if (quoted == 0 && m_null && text == *m_null) quoted = text.size() + 2;
+  return true;
+}
+
+// The row of fields that are the columns, in order, sized first and then written in one piece
+// (an append for each field and delimiter was a fifth of NDJSON to CSV). False, with nothing
+// written, for a row too wide, with an array or object in it, or with nothing in it.
 bool CsvRowEncoder::append_sized(const std::vector<Member>& fields, std::string& b) const {
   constexpr std::size_t kMost = 64;
   std::size_t n = fields.size();
   if (n > kMost) return false;
-  // (not string_views: those are zeroed when made, and a row's 64 were a sixth of this)
+  // (not string_views: those are zeroed when made, and a row's 64 were a seventh of this)
   const char* data[kMost];
   std::size_t size[kMost];
-  std::size_t quoted[kMost];  // its size quoted, or 0 when written as it is
+  std::size_t quoted[kMost];
   std::size_t total = n > 0 ? n - 1 : 0, nulls = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const Value& v = fields[i].value;
     std::string_view text;
-    quoted[i] = 0;
-    switch (v.kind()) {
-      case Value::Kind::Null:
-        if (m_null) text = *m_null;
-        nulls += !m_null;
-        break;
-      case Value::Kind::Bool:
-        text = v.as_bool() ? "true" : "false";
-        break;
-      case Value::Kind::Number:
-        text = v.text();
-        break;
-      case Value::Kind::String:
-        text = v.text();
-        quoted[i] = quoted_size(text, m_delim);
-        break;
-      default:
-        return false;
-    }
-    // (a value that reads as the null text is quoted, so that it does not)
-    if (v.kind() != Value::Kind::Null && quoted[i] == 0 && m_null && text == *m_null)
-      quoted[i] = text.size() + 2;
+    if (!field_text(&fields[i].value, text, quoted[i])) return false;
+    nulls += fields[i].value.is_null() && !m_null;
     data[i] = text.data();
     size[i] = text.size();
     total += quoted[i] ? quoted[i] : text.size();
@@ -148,37 +154,24 @@ bool CsvRowEncoder::append_sized(const std::vector<Member>& fields, std::string&
   return true;
 }
 
-// One field: v null or missing (a --columns column the record lacks) is the null text. Only
-// nulls are counted as written empty: a column the input never had says so itself.
+// One field. Only nulls are counted as written empty: a column the input never had says so
+// itself.
 void CsvRowEncoder::append_value(std::string& b, const Value* v) const {
-  if (v == nullptr || v->is_null()) {
-    if (m_null)
-      b += *m_null;
-    else if (v != nullptr)
-      m_nulls_as_empty.fetch_add(1, std::memory_order_relaxed);
+  std::string_view text;
+  std::size_t quoted = 0;
+  if (!field_text(v, text, quoted)) {
+    std::string json;
+    append_json(json, *v);
+    return append_csv_field(b, json, m_delim, m_null);
+  }
+  if (v && v->is_null() && !m_null) m_nulls_as_empty.fetch_add(1, std::memory_order_relaxed);
+  if (quoted == 0) {
+    b += text;
     return;
   }
-  switch (v->kind()) {
-    case Value::Kind::Bool:  // (these need quotes only when they are the null text)
-    case Value::Kind::Number: {
-      std::string_view text = v->kind() == Value::Kind::Number ? std::string_view(v->text())
-                              : v->as_bool()                   ? std::string_view("true")
-                                                               : std::string_view("false");
-      if (m_null && text == *m_null)
-        append_csv_field(b, text, m_delim, m_null);
-      else
-        b += text;
-      break;
-    }
-    case Value::Kind::String:
-      append_csv_field(b, v->text(), m_delim, m_null);
-      break;
-    default: {
-      std::string json;
-      append_json(json, *v);
-      append_csv_field(b, json, m_delim, m_null);
-    }
-  }
+  std::size_t at = b.size();
+  b.resize(at + quoted);
+  write_quoted(b.data() + at, text);
 }
 
 namespace {

@@ -35,6 +35,7 @@ class CsvRowEncoder : public RecordEncoder {
 
  private:
   void append_value(std::string& b, const Value* v) const;
+  bool field_text(const Value* v, std::string_view& text, std::size_t& quoted) const;
   bool append_sized(const std::vector<Member>& fields, std::string& b) const;
   std::vector<std::string> m_columns;
   char m_delim;
