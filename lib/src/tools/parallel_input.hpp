@@ -78,16 +78,16 @@ struct RecordBatch {
 
   // Record i, when all the writing thread has to do for it is count it and, written, hand its
   // bytes over: none rejected, refused or failed, and one output, written or folded by a worker,
-  // or none (filtered). Other: anything more. (mapped: the workers ran the mapping.)
+  // or none (filtered). Other: anything more. (with_mapping: the workers ran the mapping.)
   enum class Plainly : char { Other, Filtered, Folded, Written };
-  Plainly plainly(std::size_t i, bool mapped) const;
+  Plainly plainly(std::size_t i, bool with_mapping) const;
   // Whether every record is Filtered, Folded or Written, and how many were filtered and folded
   // (set by summarize() once the workers are done with the batch): then `encoded` is the bytes
   // of those written, in order, and is handed over whole (record by record, the checks were the
   // writing thread's largest part of a map).
   bool all_plain = false;
   std::size_t plain_filtered = 0, plain_folded = 0;
-  void summarize(bool mapped);
+  void summarize(bool with_mapping);
 };
 
 // What the worker threads do besides parsing.
