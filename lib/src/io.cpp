@@ -376,11 +376,24 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
 
 OutputStream::~OutputStream() {
   if (m_behind) m_behind->stop();  // its thread writes to m_fd and the gzip stream
+  if (in_place() && !m_buf.empty()) write_held_back();
   if (m_special) close(m_fd);
   if (m_done || m_path == "-" || m_special) return;
   if (m_gz != nullptr) gzclose(static_cast<gzFile>(m_gz));
   if (m_fd >= 0) close(m_fd);
   std::remove(m_tmp.c_str());
+}
+
+// A failed run's output written in place (stdout, a device): the records it counted as written
+// reach it, as the summary says, though they were still in the buffer. Best effort: the run's
+// own error is the one reported.
+void OutputStream::write_held_back() noexcept {
+  try {
+    raw_write(m_buf.data(), m_buf.size());
+    if (m_gz != nullptr) gzflush(static_cast<gzFile>(m_gz), Z_SYNC_FLUSH);
+  } catch (...) {
+  }
+  m_buf.clear();
 }
 
 void OutputStream::raw_write(const char* p, std::size_t n) {

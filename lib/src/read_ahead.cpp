@@ -8,8 +8,12 @@ ReadAheadSource::ReadAheadSource(std::unique_ptr<Source> inner, std::size_t batc
     : m_inner(std::move(inner)), m_batch(batch), m_thread([this] { produce(); }) {}
 
 ReadAheadSource::~ReadAheadSource() {
+  stop();
+}
+
+void ReadAheadSource::stop() {
   m_handoff.stop();
-  m_thread.join();
+  if (m_thread.joinable()) m_thread.join();
 }
 
 void ReadAheadSource::produce() {

@@ -1,6 +1,6 @@
 #include "etl/source.hpp"
 
-#include <fmt/format.h>
+#include <charconv>
 
 namespace etl {
 
@@ -8,7 +8,10 @@ void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
                      const std::vector<std::string>& columns) {
   out.where.source = source;
   out.where.line = 0;
-  out.where.detail = fmt::format("row {}", row);
+  out.where.detail.assign("row ");  // (per row: no formatting machinery)
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, row).ptr;
+  out.where.detail.append(digits, end);
   out.reject_reason.clear();
   out.raw.clear();
   out.record.take_keys(columns);

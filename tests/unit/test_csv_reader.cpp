@@ -481,3 +481,34 @@ TEST_CASE("the text format reads back every string and null it wrote", "[csv]") 
   CHECK(got == want);
   fs::remove(p);
 }
+
+TEST_CASE("a text-format row splits into the same fields with escapes or without", "[csv]") {
+  etl::TextRows rows('\t');
+  using V = std::vector<std::string_view>;
+  auto split = [&](std::string_view line) {
+    std::string why = rows.split_row(line);
+    INFO(why);
+    CHECK(why.empty());
+    return rows.fields();
+  };
+  CHECK(split("") == V{""});
+  CHECK(split("\t") == V{"", ""});
+  CHECK(split("a\t\tb\t") == V{"a", "", "b", ""});
+  CHECK(split("Zo\xc3\xab\tx") == V{"Zo\xc3\xab", "x"});
+  CHECK(!rows.has_null());
+  CHECK(!rows.is_null(0));
+  // The same line with an escape in its last field: the others are read alike.
+  CHECK(split("a\t\tb\tc\\td") == V{"a", "", "b", "c\td"});
+  CHECK(split("\\N\t\\\\N\tx\\\\") == V{"\\N", "\\N", "x\\"});
+  CHECK(rows.has_null());
+  CHECK(rows.is_null(0));
+  CHECK(!rows.is_null(1));
+  // Invalid UTF-8 is named by its field, in a line with no escape and in one with one.
+  CHECK(rows.split_row("ok\tbad\xff") == "invalid UTF-8 in field 2");
+  CHECK(rows.split_row("\\t\tbad\xff\tok") == "invalid UTF-8 in field 2");
+  CHECK(rows.split_row("ends\\") == "a backslash ends a field (is the line cut?)");
+  // After a row with nulls, a plain row has none.
+  split("a\tb");
+  CHECK(!rows.has_null());
+  CHECK(!rows.is_null(1));
+}

@@ -126,6 +126,7 @@ class OutputStream {
   static constexpr std::size_t kFlushAt = 1 << 16;
   static constexpr std::size_t kBehindAt = 1 << 20;  // fewer hand-overs to the writing thread
   void raw_write(const char* p, std::size_t n);
+  void write_held_back() noexcept;
   std::size_t m_flush_at = kFlushAt;
   std::unique_ptr<WriteBehind> m_behind;
   std::string m_path;

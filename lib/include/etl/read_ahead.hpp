@@ -19,6 +19,11 @@ class ReadAheadSource : public Source {
   ReadAheadSource& operator=(const ReadAheadSource&) = delete;
   // Hands out every record read before the reader threw, then rethrows what it threw.
   bool next(Sourced& out) override;
+  // Stops the reader, wherever it is, and waits for it: the inner source is the caller's again.
+  void stop();
+  // The inner source's: its notes once next() has returned false or after stop().
+  std::vector<std::string> notes() const override { return m_inner->notes(); }
+  std::vector<std::string> time_columns() const override { return m_inner->time_columns(); }
 
  private:
   void produce();

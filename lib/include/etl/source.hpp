@@ -34,6 +34,11 @@ class Source {
   // The fields whose values are times by the source's own types (a database's date, timestamp
   // and time columns): etl-diff compares them as times.
   virtual std::vector<std::string> time_columns() const { return {}; }
+  // Whether reading it on a thread of its own, a batch ahead of its consumer, pays: a SQLite
+  // file's rows come as fast as they are taken, and reading them is half the work. (Not a
+  // database server on this machine: it takes the other core. Not an HTTP source: its consumer
+  // would see a page's records only once a batch of them was read.)
+  virtual bool read_ahead_pays() const { return false; }
 };
 
 // A source whose rows are strings under fixed names (a CSV or text-format file's): a reader may

@@ -21,8 +21,6 @@ void pg_text_to_value(PgKind kind, std::string_view text, Value& v);
 std::string pg_param_text(const Value& v);
 // A value as one field of COPY's text format (\N for null), appended to out.
 void append_copy_field(std::string& out, const Value& v);
-// One field of COPY's text format, unescaped (\N, the null marker, is the caller's).
-void decode_copy_field(std::string_view in, std::string& out);
 
 // The server's reason for a failed statement: message, and detail when there is one.
 std::string pg_reason(const pg_result* r);

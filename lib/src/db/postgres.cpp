@@ -31,47 +31,6 @@ std::string trimmed_message(const char* m) {
 
 }  // namespace
 
-void decode_copy_field(std::string_view in, std::string& out) {
-  out.clear();
-  for (std::size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c != '\\' || i + 1 == in.size()) {
-      out.push_back(c);
-      continue;
-    }
-    char e = in[++i];
-    switch (e) {
-      case 'b':
-        out.push_back('\b');
-        break;
-      case 'f':
-        out.push_back('\f');
-        break;
-      case 'n':
-        out.push_back('\n');
-        break;
-      case 'r':
-        out.push_back('\r');
-        break;
-      case 't':
-        out.push_back('\t');
-        break;
-      case 'v':
-        out.push_back('\v');
-        break;
-      default:
-        if (e >= '0' && e <= '7') {  // \NNN octal
-          int v = e - '0';
-          for (int k = 0; k < 2 && i + 1 < in.size() && in[i + 1] >= '0' && in[i + 1] <= '7'; ++k)
-            v = v * 8 + (in[++i] - '0');
-          out.push_back(static_cast<char>(v));
-        } else {
-          out.push_back(e);  // \\ and any other escaped character stand for themselves
-        }
-    }
-  }
-}
-
 namespace {
 
 // "2024-03-01 10:00:00.5+01" → "2024-03-01T10:00:00.5+01:00" (ISO 8601 with offset).
@@ -340,8 +299,7 @@ PgSource::~PgSource() {
 }
 
 void PgSource::convert(std::size_t col, std::string_view text, Value& v) {
-  decode_copy_field(text, m_field);
-  pg_text_to_value(m_kinds[col], m_field, v);
+  pg_text_to_value(m_kinds[col], text, v);
   if (m_kinds[col] == PgKind::Json && v.kind() == Value::Kind::String)
     ++m_json_as_text[m_names[col]];
 }
@@ -364,23 +322,20 @@ bool PgSource::next(Sourced& out) {
   std::string_view row(buf, static_cast<std::size_t>(n));
   if (!row.empty() && row.back() == '\n') row.remove_suffix(1);
   start_table_row(out, m_name, ++m_row, m_names);
-  auto& rec = out.record.fields();
-  std::size_t col = 0, start = 0;
-  for (std::size_t i = 0; i <= row.size(); ++i) {
-    if (i < row.size() && row[i] != '\t') continue;
-    if (col < rec.size()) {
-      std::string_view field = row.substr(start, i - start);
-      if (field == "\\N")
-        rec[col].value.set_null();
-      else
-        convert(col, field, rec[col].value);
-    }
-    ++col;
-    start = i + 1;
-  }
-  if (col != rec.size())
+  if (std::string why = m_rows.split_row(row); !why.empty())
     throw IoError(
-        fmt::format("{}#row {}: COPY gave {} fields, expected {}", m_name, m_row, col, rec.size()));
+        fmt::format("{}#row {}: COPY gave a row that does not read: {}", m_name, m_row, why));
+  auto& rec = out.record.fields();
+  const auto& fields = m_rows.fields();
+  if (fields.size() != rec.size())
+    throw IoError(fmt::format("{}#row {}: COPY gave {} fields, expected {}", m_name, m_row,
+                              fields.size(), rec.size()));
+  for (std::size_t col = 0; col < rec.size(); ++col) {
+    if (m_rows.is_null(col))
+      rec[col].value.set_null();
+    else
+      convert(col, fields[col], rec[col].value);
+  }
   return true;
 }
 

@@ -9,6 +9,7 @@
 #include "etl/db/postgres.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
+#include "etl/formats/text_format.hpp"
 #include "etl/json.hpp"
 #include "pg_values.hpp"
 #include "sql_text.hpp"
@@ -297,7 +298,7 @@ Sourced PgSink::held_record(std::size_t i) const {
     line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
     Value v;
     char kind = m_kinds[h.kinds_at + f];
-    if (kind != 'n') decode_copy_field(field, text);
+    if (kind != 'n') unescape_text_field(field, text);  // (its own COPY text: no error)
     if (kind == 's') v = Value::string(text);
     if (kind == 'd') v = Value::number(text);
     if (kind == 'b') v = Value::boolean(text == "true");

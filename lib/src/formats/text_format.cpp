@@ -68,8 +68,9 @@ void unescape_one(std::string_view s, std::size_t& i, std::string& out) {
   }
 }
 
-// The escapes of raw undone into out.
-std::string unescape(std::string_view raw, std::string& out) {
+}  // namespace
+
+std::string unescape_text_field(std::string_view raw, std::string& out) {
   out.clear();
   for (std::size_t i = 0; i < raw.size();) {
     std::size_t slash = raw.find('\\', i);
@@ -82,11 +83,9 @@ std::string unescape(std::string_view raw, std::string& out) {
   return "";
 }
 
-}  // namespace
-
 void TextRows::read_header(std::string_view line, const std::string& name) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (std::string why = split(line); !why.empty())
+  if (std::string why = split_row(line); !why.empty())
     throw DataError(fmt::format("{}:1: header: {}", name, why));
   for (std::size_t i = 0; i < m_fields.size(); ++i) {
     if (m_nulls[i])
@@ -99,30 +98,37 @@ void TextRows::read_header(std::string_view line, const std::string& name) {
   m_header.assign(m_fields.begin(), m_fields.end());
 }
 
-std::string TextRows::split(std::string_view line) {
+std::string TextRows::split_row(std::string_view line) {
   m_fields.clear();
+  m_any_null = false;
+  // Checked once a line, not a field, in the usual case: a line with no backslash has no escape
+  // and no null, and a field cut (at an ASCII delimiter) from valid UTF-8 is valid.
+  const bool has_escapes = std::memchr(line.data(), '\\', line.size()) != nullptr;
+  const bool line_valid = is_valid_utf8(line);
+  if (!has_escapes && line_valid) {
+    split_plain(line);
+    m_nulls.assign(m_fields.size(), 0);
+    m_escaped.assign(m_fields.size(), 0);
+    return "";
+  }
   m_nulls.clear();
   m_escaped.clear();
-  m_any_null = false;
-  // Checked once a line, not a field, in the usual case: a field of a line with no backslash has
-  // no escape, and one cut (at an ASCII delimiter) from valid UTF-8 is valid.
-  const bool has_escapes = line.find('\\') != std::string_view::npos;
-  const bool line_valid = is_valid_utf8(line);
   std::size_t start = 0;
   for (;;) {
     std::size_t end = line.find(m_delim, start);
     std::string_view field = line.substr(start, end == std::string_view::npos ? end : end - start);
     std::size_t n = m_fields.size();
-    m_nulls.push_back(field == "\\N");
-    m_any_null |= m_nulls.back();
-    m_escaped.push_back(has_escapes && !m_nulls.back() &&
-                        field.find('\\') != std::string_view::npos);
-    if (m_escaped.back()) {
+    bool null = field == "\\N";
+    bool escaped = has_escapes && !null && field.find('\\') != std::string_view::npos;
+    m_nulls.push_back(null);
+    m_escaped.push_back(escaped);
+    m_any_null |= null;
+    if (escaped) {
       if (m_unescaped.size() <= n) m_unescaped.resize(n + 1);
-      if (std::string why = unescape(field, m_unescaped[n]); !why.empty()) return why;
+      if (std::string why = unescape_text_field(field, m_unescaped[n]); !why.empty()) return why;
       field = m_unescaped[n];
     }
-    if ((!line_valid || m_escaped.back()) && !m_nulls.back() && !is_valid_utf8(field))
+    if ((!line_valid || escaped) && !null && !is_valid_utf8(field))
       return fmt::format("invalid UTF-8 in field {}", n + 1);
     m_fields.push_back(field);
     if (end == std::string_view::npos) break;
@@ -134,11 +140,24 @@ std::string TextRows::split(std::string_view line) {
   return "";
 }
 
+// The fields of a line with no escape: views into it, cut at each delimiter.
+void TextRows::split_plain(std::string_view line) {
+  const char* at = line.data();
+  const char* end = at + line.size();
+  for (;;) {
+    const void* cut = std::memchr(at, m_delim, static_cast<std::size_t>(end - at));
+    const char* stop = cut ? static_cast<const char*>(cut) : end;
+    m_fields.emplace_back(at, static_cast<std::size_t>(stop - at));
+    if (!cut) return;
+    at = stop + 1;
+  }
+}
+
 bool TextRows::read_fields(std::string_view line, Sourced& out) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);  // (a file from Windows)
   out.reject_reason.clear();
   out.raw.clear();
-  std::string why = split(line);
+  std::string why = split_row(line);
   if (why.empty() && m_fields.size() != m_header.size())
     why = fmt::format("expected {} fields, found {}", m_header.size(), m_fields.size());
   if (why.empty()) return true;

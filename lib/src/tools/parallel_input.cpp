@@ -202,15 +202,15 @@ void ParallelInput::fold(Shared& s, Slot& slot) {
 void ParallelInput::fold_lane(RecordBatch& b, mapping::Mapping& m, unsigned lane) {
   constexpr std::size_t kSlotsAhead = 16, kEntriesAhead = 8;
   auto& outputs = b.outputs;
-  std::size_t n = b.outputs_size;
-  auto mine = [&](std::size_t i) {
-    return outputs[i].to_aggregate && m.lane_of(outputs[i]) == lane;
-  };
+  std::vector<std::uint32_t> mine;  // (the lanes fold a batch at once: each its own list)
+  for (std::size_t i = 0; i < b.outputs_size; ++i)
+    if (outputs[i].to_aggregate && m.lane_of(outputs[i]) == lane)
+      mine.push_back(static_cast<std::uint32_t>(i));
+  std::size_t n = mine.size();
   for (std::size_t i = 0; i < n; ++i) {
-    if (i + kSlotsAhead < n && mine(i + kSlotsAhead)) m.prefetch_group(outputs[i + kSlotsAhead], 0);
-    if (i + kEntriesAhead < n && mine(i + kEntriesAhead))
-      m.prefetch_group(outputs[i + kEntriesAhead], 1);
-    if (mine(i)) m.aggregate(outputs[i], lane);
+    if (i + kSlotsAhead < n) m.prefetch_group(outputs[mine[i + kSlotsAhead]], 0);
+    if (i + kEntriesAhead < n) m.prefetch_group(outputs[mine[i + kEntriesAhead]], 1);
+    m.aggregate(outputs[mine[i]], lane);
   }
 }
 

@@ -14,6 +14,7 @@
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "etl/progress.hpp"
+#include "etl/read_ahead.hpp"
 #include "etl/registry.hpp"
 #include "etl/run_stats.hpp"
 #include "etl/stop_signal.hpp"
@@ -172,10 +173,17 @@ class Pipeline {
         continue;
       }
       auto source = Registry::builtin().open_source(address, m_source_options);
+      ReadAheadSource* ahead = nullptr;
+      if (threads() > 1 && source->read_ahead_pays()) {
+        auto wrapped = std::make_unique<ReadAheadSource>(std::move(source));
+        ahead = wrapped.get();
+        source = std::move(wrapped);
+      }
       while (!StopSignals::requested() && source->next(rec)) {
         progress.tick(++m_stats.read);
         take(address, rec);
       }
+      if (ahead) ahead->stop();  // (stopped early, it may still be reading: notes come after)
       for (auto& note : source->notes()) m_stats.notes.push_back(std::move(note));
     }
     progress.clear();

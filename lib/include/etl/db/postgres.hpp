@@ -19,6 +19,7 @@
 #include "etl/db/column_typing.hpp"
 #include "etl/db/pg_lossy_columns.hpp"
 #include "etl/db/table_schema.hpp"
+#include "etl/formats/text_format.hpp"
 #include "etl/mask.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
@@ -107,7 +108,7 @@ class PgSource : public Source {
   std::vector<PgKind> m_kinds;
   std::uint64_t m_row = 0;
   bool m_done = false;
-  std::string m_field;  // one decoded field
+  TextRows m_rows{'\t'};  // COPY's text format: a row split into its fields, unescaped
 };
 
 class PgSink : public Sink {

@@ -72,6 +72,7 @@ class SqliteSource : public Source {
   bool next(Sourced& out) override;
   std::vector<std::string> time_columns() const override { return m_time_columns; }
   std::vector<std::string> notes() const override { return json_as_text_notes(m_json_as_text); }
+  bool read_ahead_pays() const override { return true; }
 
  private:
   void push_since(const ConnectorOptions& o);

@@ -16,6 +16,10 @@
 
 namespace etl {
 
+// One field's escapes undone into out (\N, the null marker, is the caller's): "" when it can,
+// else why not (a backslash that ends the field).
+std::string unescape_text_field(std::string_view raw, std::string& out);
+
 // What a row of the text format is: its fields split and unescaped, checked against the header.
 class TextRows {
  public:
@@ -32,21 +36,23 @@ class TextRows {
   void read(std::string_view line, Sourced& out) {
     if (read_fields(line, out)) record_of_row(out);
   }
+  // Splits line into fields(), unescaped: "" when it can, else why not.
+  std::string split_row(std::string_view line);
   const std::vector<std::string_view>& fields() const { return m_fields; }
+  bool is_null(std::size_t field) const { return m_nulls[field]; }
   bool has_null() const { return m_any_null; }
   bool json_plain() const;  // as RowSource::json_plain
 
  private:
-  // Splits line into m_fields, unescaped; "" when it can, else why not.
-  std::string split(std::string_view line);
+  void split_plain(std::string_view line);
   char m_delim;
   std::vector<std::string> m_header;
   // A row's fields: views into the line, or into m_unescaped where a field has an escape (the
   // buffers are kept across rows, so a row costs no allocation once they have grown).
   std::vector<std::string_view> m_fields;
   std::vector<std::string> m_unescaped;  // by field number
-  std::vector<bool> m_nulls;
-  std::vector<bool> m_escaped;  // the field's view is into m_unescaped
+  std::vector<char> m_nulls;
+  std::vector<char> m_escaped;  // the field's view is into m_unescaped
   bool m_any_null = false;
 };
 

@@ -85,3 +85,15 @@ with open(f"{out}/plain.ndjson", "w") as f:
     f.write("\n".join(plain) + "\n")
 with gzip.open(f"{out}/orders.ndjson.gz", "wt") as f:
     f.write("\n".join(lines))  # no newline at the end
+
+# A SQLite table read a batch ahead on its own thread: nulls, text past ASCII, JSON columns with
+# values that are not JSON (a note after the end), and a row whose JSON a query fails on, midway.
+import sqlite3
+db = sqlite3.connect(f"{out}/shop.db")
+db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT, price NUMERIC(8,2), doc JSON)")
+db.executemany("INSERT INTO t VALUES (?, ?, ?, ?)", [
+    (i, None if i % 7 == 0 else f"é☃ {i}\t\"x\"", f"{i % 90}.{i % 10}0",
+     "{oops" if i in (1700, 2404) else json.dumps({"a": i, "b": [i, None]}))
+    for i in range(1, 3001)])
+db.commit()
+db.close()
