@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "etl/binary.hpp"
+
 namespace etl {
 
 void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
@@ -15,6 +17,11 @@ void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
   out.reject_reason.clear();
   out.raw.clear();
   out.record.take_keys(columns);
+}
+
+void reject_text_not_utf8(Sourced& out, Value& v, std::string_view text, std::string reason) {
+  v = bytes_value(text);
+  if (out.reject_reason.empty()) out.reject_reason = std::move(reason);
 }
 
 }  // namespace etl

@@ -22,6 +22,11 @@ struct Sourced {
 // record with these column names (kept from the previous row when they are the same).
 void start_table_row(Sourced& out, const std::string& source, std::uint64_t row,
                      const std::vector<std::string>& columns);
+// A database's text that is not UTF-8, which NDJSON must be (SQLite does not check TEXT, and a
+// PostgreSQL database in SQL_ASCII passes any byte): v becomes text's bytes ({"$base64": …})
+// and the row is rejected for it (the first such column's reason stays), so that nothing
+// invalid is ever written and nothing is changed unsaid.
+void reject_text_not_utf8(Sourced& out, Value& v, std::string_view text, std::string reason);
 
 // Pull reader: one record at a time, constant memory. Throws only for fatal errors.
 class Source {

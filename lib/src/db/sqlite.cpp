@@ -333,13 +333,11 @@ bool SqliteSource::next(Sourced& out) {
     if (m_kinds[i] == ColumnKind::Json && v.kind() == Value::Kind::String)
       ++m_json_as_text[m_names[i]];
     if (m_scales[i] > 0) pad_to_scale(v, m_scales[i]);
-    // SQLite does not check that TEXT is UTF-8; NDJSON must be. The row is rejected, its value
-    // shown as bytes, so that nothing invalid is ever written.
-    if (v.kind() == Value::Kind::String && !is_valid_utf8(v.text()) && out.reject_reason.empty()) {
-      out.reject_reason = fmt::format(
-          "column '{}' holds TEXT that is not UTF-8 (bytes belong in a BLOB)", m_names[i]);
-      v = bytes_value(v.text());
-    }
+    if (v.kind() == Value::Kind::String && !is_valid_utf8(v.text()))
+      reject_text_not_utf8(
+          out, v, v.text(),
+          fmt::format("column '{}' holds TEXT that is not UTF-8 (bytes belong in a BLOB)",
+                      m_names[i]));
   }
   return true;
 }
