@@ -93,21 +93,32 @@ inline const char* json_string_stop(const char* p, const char* end) {
   return p;
 }
 
-// The first delimiter, '"', '\r' or '\n' in [p, end), or end: a CSV field that needs quoting.
-inline const char* csv_special(const char* p, const char* end, char delimiter) {
+// The first of bytes a, b, c, d in [p, end), or end.
+inline const char* first_of(const char* p, const char* end, char a, char b, char c, char d) {
 #if defined(__SSE2__)
   for (unsigned highs; p + 16 <= end; p += 16) {
-    if (unsigned hits = hits16(p, delimiter, '"', '\r', '\n', false, highs))
-      return p + __builtin_ctz(hits);
+    if (unsigned hits = hits16(p, a, b, c, d, false, highs)) return p + __builtin_ctz(hits);
   }
 #endif
+  // (fewer than 16 bytes, as most fields are, with none of them: two overlapping words)
+  if (auto n = end - p; n >= 8 && n < 16) {
+    std::uint64_t w1 = load(p), w2 = load(end - 8);
+    if ((equal(w1, a) | equal(w1, b) | equal(w1, c) | equal(w1, d) | equal(w2, a) | equal(w2, b) |
+         equal(w2, c) | equal(w2, d)) == 0)
+      return end;
+  }
   for (; p + 8 <= end; p += 8) {
     std::uint64_t w = load(p);
-    if (std::uint64_t hits = equal(w, delimiter) | equal(w, '"') | equal(w, '\r') | equal(w, '\n'))
+    if (std::uint64_t hits = equal(w, a) | equal(w, b) | equal(w, c) | equal(w, d))
       return at_first(p, hits);
   }
-  while (p < end && *p != delimiter && *p != '"' && *p != '\r' && *p != '\n') ++p;
+  while (p < end && *p != a && *p != b && *p != c && *p != d) ++p;
   return p;
+}
+
+// The first delimiter, '"', '\r' or '\n' in [p, end), or end: a CSV field that needs quoting.
+inline const char* csv_special(const char* p, const char* end, char delimiter) {
+  return first_of(p, end, delimiter, '"', '\r', '\n');
 }
 
 // Whether [p, end) holds a delimiter, '"', '\r' or '\n': a CSV field that needs quoting. Most

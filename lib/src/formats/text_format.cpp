@@ -226,8 +226,14 @@ RowSource::Row TextChunkReader::next_fields(Sourced& out) {
 }
 
 void append_text_field(std::string& out, std::string_view s, char delimiter) {
-  for (char c : s) {
-    switch (c) {
+  const char* p = s.data();
+  const char* end = p + s.size();
+  for (;;) {  // (runs with nothing to escape at once: byte by byte was a fifth of a PG load)
+    const char* stop = scan::first_of(p, end, '\\', '\n', '\r', delimiter);
+    out.append(p, stop);
+    if (stop == end) return;
+    p = stop + 1;
+    switch (char c = *stop) {
       case '\\':
         out += "\\\\";
         break;
@@ -237,11 +243,11 @@ void append_text_field(std::string& out, std::string_view s, char delimiter) {
       case '\r':
         out += "\\r";
         break;
-      default:
-        if (c == delimiter && c == '\t') {
+      default:  // the delimiter
+        if (c == '\t') {
           out += "\\t";
         } else {
-          if (c == delimiter) out.push_back('\\');  // (PostgreSQL's escape of another one)
+          out.push_back('\\');  // (PostgreSQL's escape of another one)
           out.push_back(c);
         }
     }
