@@ -92,10 +92,15 @@ void Record::set(std::string_view key, Value value) {
   m_fields.push_back(Member{std::string(key), std::move(value)});
 }
 
+bool Record::has_keys(const std::vector<std::string>& keys) const {
+  if (m_fields.size() != keys.size()) return false;
+  for (std::size_t i = 0; i < keys.size(); ++i)
+    if (m_fields[i].key != keys[i]) return false;
+  return true;
+}
+
 void Record::take_keys(const std::vector<std::string>& keys) {
-  bool same = m_fields.size() == keys.size();
-  for (std::size_t i = 0; same && i < keys.size(); ++i) same = m_fields[i].key == keys[i];
-  if (same) return;
+  if (has_keys(keys)) return;
   m_fields.clear();
   for (const auto& k : keys) m_fields.push_back(Member{k, Value()});
 }

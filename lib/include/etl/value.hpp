@@ -90,6 +90,8 @@ class Record {
   // Makes the fields `keys`, in order: kept (values and all) when they are already, else
   // rebuilt with null values. A reader filling one record a row pays for its keys once.
   void take_keys(const std::vector<std::string>& keys);
+  // Whether the fields are `keys`, in order.
+  bool has_keys(const std::vector<std::string>& keys) const;
 
   bool operator==(const Record& o) const { return m_fields == o.m_fields; }
 

@@ -189,7 +189,7 @@ WriteResult PgSink::write(const Sourced& in) {
   ++m_handed;
   // A record with the fields of the batch being copied has had their names checked and their
   // columns found already (each a string compare for each column: a sixth of a load).
-  bool same = has_batch_fields(r);
+  bool same = r.has_keys(m_batch_fields);
   if (std::string why = same ? std::string() : unstorable_names(r, kPgNames); !why.empty())
     return {WriteOutcome::Rejected, why};
   if (!m_table_ready) {
@@ -224,7 +224,7 @@ WriteResult PgSink::write(const Sourced& in) {
   if (!same) add_missing_columns(r);
   if (m_typing.any_provisional()) {
     retype_columns(r);
-    same = has_batch_fields(r);  // (a column retyped ends the batch)
+    same = r.has_keys(m_batch_fields);  // (a column retyped ends the batch)
   }
   // A batch is COPYed with one column list: a record with other fields starts a new batch.
   if (!same) {
@@ -248,13 +248,6 @@ WriteResult PgSink::write(const Sourced& in) {
   }
   if (m_batch.size() >= m_opts.sink.batch_size) flush(m_handed);
   return {WriteOutcome::Pending, ""};
-}
-
-bool PgSink::has_batch_fields(const Record& r) const {
-  if (r.size() != m_batch_fields.size()) return false;
-  for (std::size_t i = 0; i < r.size(); ++i)
-    if (r.fields()[i].key != m_batch_fields[i]) return false;
-  return true;
 }
 
 // A field without a column (m_grows): the batch so far is flushed (its COPY names the old

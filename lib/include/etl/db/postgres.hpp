@@ -132,8 +132,6 @@ class PgSink : public Sink {
   }
   void ensure_table(const Record& first);
   void add_missing_columns(const Record& r);
-  // Whether r's fields are m_batch_fields, in order.
-  bool has_batch_fields(const Record& r) const;
   void retype_columns(const Record& r);
   // Ends the batch; its commit covers the first `settled` records this sink was handed.
   void flush(std::uint64_t settled);

@@ -110,6 +110,7 @@ class SqliteSink : public Sink {
     sqlite3_stmt* update_changed = nullptr;  // upsert only
   };
   const Statements& statements_for(const Record& r);
+  WriteResult find_columns(const Record& r);
   Statements prepare_for(const Record& r);
   int step(sqlite3_stmt* st, const Record& r);
   void finalize_statements();
