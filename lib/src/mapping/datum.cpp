@@ -15,25 +15,29 @@ Datum Datum::boolean(bool b) {
 Datum Datum::number(const Decimal& v) {
   Datum d;
   d.m_type = Type::Number;
-  d.m_dec = v;
+  new (&d.m_dec) Decimal(v);
+  d.m_held = Held::Number;
   return d;
 }
 Datum Datum::string(std::string s) {
   Datum d;
   d.m_type = Type::String;
-  d.m_str = std::move(s);
+  new (&d.m_str) std::string(std::move(s));
+  d.m_held = Held::Text;
   return d;
 }
 Datum Datum::time(const TimeValue& t) {
   Datum d;
   d.m_type = Type::Time;
-  d.m_time = t;
+  new (&d.m_time) TimeValue(t);
+  d.m_held = Held::Instant;
   return d;
 }
 Datum Datum::json(Value v) {
   Datum d;
   d.m_type = Type::Json;
-  d.m_json = std::make_shared<const Value>(std::move(v));
+  new (&d.m_json) std::shared_ptr<const Value>(std::make_shared<const Value>(std::move(v)));
+  d.m_held = Held::Owner;
   return d;
 }
 Datum Datum::borrow(const Value& v) {
@@ -62,12 +66,15 @@ Datum Datum::borrow(const Value& v) {
 
 Datum Datum::borrow_within(const Value& v, std::shared_ptr<const Value> keep) {
   Datum d = borrow(v);
-  if (d.m_ref) d.m_json = std::move(keep);
+  if (d.m_ref) {
+    new (&d.m_json) std::shared_ptr<const Value>(std::move(keep));
+    d.m_held = Held::Owner;
+  }
   return d;
 }
 
 Decimal Datum::decimal() const {
-  if (!m_ref) return m_dec;
+  if (!m_ref) return m_held == Held::Number ? m_dec : Decimal();
   try {
     if (auto d = Decimal::parse(m_ref->text())) return *d;
   } catch (const DecimalError& e) {
@@ -89,14 +96,14 @@ void Datum::store(Value& v) const {
         v.set_number(m_ref->text());
       else {
         char buf[Decimal::kMaxText];
-        v.set_number(m_dec.format(buf));
+        v.set_number(decimal().format(buf));
       }
       return;
     case Type::String:
       v.set_string(text());
       return;
     case Type::Time:
-      v.set_string(format_rfc3339(m_time));
+      v.set_string(format_rfc3339(time_value()));
       return;
     case Type::Json:
       v = json_value();
@@ -138,11 +145,11 @@ std::string Datum::describe() const {
     case Type::Bool:
       return m_bool ? "bool true" : "bool false";
     case Type::Number:
-      return "number " + (m_ref ? m_ref->text() : m_dec.to_string());
+      return "number " + (m_ref ? m_ref->text() : decimal().to_string());
     case Type::String:
       return "string '" + shorten(text()) + "'";
     case Type::Time:
-      return "time " + format_rfc3339(m_time);
+      return "time " + format_rfc3339(time_value());
     case Type::Json:
       return (json_value().kind() == Value::Kind::Array ? "array " : "object ") +
              shorten(to_json(json_value()));
