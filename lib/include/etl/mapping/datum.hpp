@@ -124,24 +124,14 @@ class Datum {
         break;
     }
   }
-  // (o is left holding nothing it must free)
+  // (o is left holding nothing it must free; a decimal or an instant is copied)
   void move_held(Datum& o) noexcept {
-    switch (m_held) {
-      case Held::None:
-        break;
-      case Held::Number:
-        new (&m_dec) Decimal(o.m_dec);
-        break;
-      case Held::Instant:
-        new (&m_time) TimeValue(o.m_time);
-        break;
-      case Held::Text:
-        new (&m_str) std::string(std::move(o.m_str));
-        break;
-      case Held::Owner:
-        new (&m_json) std::shared_ptr<const Value>(std::move(o.m_json));
-        break;
-    }
+    if (m_held == Held::Text)
+      new (&m_str) std::string(std::move(o.m_str));
+    else if (m_held == Held::Owner)
+      new (&m_json) std::shared_ptr<const Value>(std::move(o.m_json));
+    else
+      copy_held(o);
   }
   void drop_held() noexcept {
     if (m_held == Held::Text)
