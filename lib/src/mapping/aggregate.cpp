@@ -136,7 +136,8 @@ void Aggregator::apply(AggKind kind, State& s, Step& step) {
   }
 }
 
-void Aggregator::prepare(const Record& rec, EvalContext ctx, Prepared& out) const {
+void Aggregator::prepare(const Record& rec, EvalContext ctx, Prepared& out,
+                         const Datum* const* given) const {
   out.text = group_key(rec);
   out.hash = Table::hash(out.text);
   ctx.record = &rec;
@@ -145,7 +146,10 @@ void Aggregator::prepare(const Record& rec, EvalContext ctx, Prepared& out) cons
   for (std::size_t i = 0; i < m_fields->size(); ++i) {
     const AggField& f = (*m_fields)[i];
     try {
-      out.args[i] = f.arg ? f.arg->eval(ctx) : Datum();
+      if (given && given[i])
+        out.args[i] = *given[i];
+      else
+        out.args[i] = f.arg ? f.arg->eval(ctx) : Datum();
       // A sum's number is read as a decimal here, off the thread that folds. (decide() would
       // throw the same error for it, after the same checks, which pass for a number.)
       bool summed = f.kind == AggKind::Sum || f.kind == AggKind::Avg;
@@ -180,10 +184,9 @@ void Aggregator::add(const Record& rec, const Prepared& prepared) {
   }
   if (!states) {
     m_groups.insert(prepared.text, prepared.hash);
-    std::vector<Value>& keys = m_keys.emplace_back();
     for (const auto& name : m_group_by) {
       const Value* v = rec.find(name);
-      keys.push_back(v ? *v : Value());
+      m_keys.push_back(v ? *v : Value());
     }
     m_states.resize(m_states.size() + nfields);
     states = states_of(m_groups.size() - 1);
@@ -242,12 +245,12 @@ std::size_t place_of(const Record& r, std::string_view name) {
 }
 
 // One group as a line of a run: its key text, its key values and its states.
-void write_group(SpillFile& run, const std::string& key, const std::vector<Value>& group_keys,
+void write_group(SpillFile& run, const std::string& key, const Value* group_keys, std::size_t nkeys,
                  const Aggregator::State* group_states, std::size_t nstates, std::string& line) {
   Value v = Value::object();
   v.members().push_back({"k", Value::string(key)});
   Value keys = Value::array();
-  keys.items() = group_keys;
+  keys.items().assign(group_keys, group_keys + nkeys);
   v.members().push_back({"g", std::move(keys)});
   Value states = Value::array();
   for (std::size_t i = 0; i < nstates; ++i)
@@ -266,7 +269,8 @@ void Aggregator::spill() {
   std::string line;
   for (std::size_t at : sorted_groups()) {
     const auto& entry = m_groups.entries()[at];
-    write_group(*run, entry.first, m_keys[at], states_of(at), m_fields->size(), line);
+    write_group(*run, entry.first, keys_of(at), m_group_by.size(), states_of(at), m_fields->size(),
+                line);
   }
   m_runs.push_back(std::move(run));
   m_levels.push_back(0);
@@ -293,7 +297,8 @@ void Aggregator::compact_runs() {
     auto merged = std::make_unique<SpillFile>();
     std::string line;
     merge_runs(tail, [&](const std::string& key, Group& g) {
-      write_group(*merged, key, g.keys, g.states.data(), g.states.size(), line);
+      write_group(*merged, key, g.keys.data(), g.keys.size(), g.states.data(), g.states.size(),
+                  line);
     });
     m_runs.push_back(std::move(merged));
     m_levels.push_back(level);
@@ -352,7 +357,7 @@ std::vector<std::size_t> Aggregator::output_places(Record& out) const {
   return at;
 }
 
-void Aggregator::finish_group(const std::vector<Value>& keys, const State* states,
+void Aggregator::finish_group(const Value* keys, const State* states,
                               const std::vector<std::size_t>& at, Record& out) const {
   std::size_t nkeys = m_group_by.size();
   auto& fields = out.fields();
@@ -397,7 +402,7 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
     Record out;
     auto at = lanes[0]->output_places(out);
     lanes[0]->merge_runs(runs, [&](const std::string&, Group& g) {
-      lanes[0]->finish_group(g.keys, g.states.data(), at, out);
+      lanes[0]->finish_group(g.keys.data(), g.states.data(), at, out);
       emit(out);
     });
     return;
@@ -412,17 +417,16 @@ void Aggregator::finish(std::vector<Aggregator*> lanes,
   auto at = lanes[0]->output_places(out);
   items = sort_by_key(std::move(items));
   // In key order the groups are all over memory: their entries and states are asked for a few
-  // groups ahead, and their key values (which m_keys[i] points to) a little later.
+  // groups ahead, and their key values' text a little later.
   constexpr std::size_t kEntriesAhead = 8, kKeysAhead = 4;
-  auto keys_of = [&](std::size_t k) -> const std::vector<Value>& {
-    return lanes[items[k].lane]->m_keys[items[k].at];
-  };
+  auto keys_of = [&](std::size_t k) { return lanes[items[k].lane]->keys_of(items[k].at); };
   for (std::size_t k = 0; k < items.size(); ++k) {
     if (k + kEntriesAhead < items.size()) {
-      etl::prefetch(&keys_of(k + kEntriesAhead));
+      etl::prefetch(keys_of(k + kEntriesAhead));
       etl::prefetch(lanes[items[k + kEntriesAhead].lane]->states_of(items[k + kEntriesAhead].at));
     }
-    if (k + kKeysAhead < items.size()) etl::prefetch(keys_of(k + kKeysAhead).data());
+    if (k + kKeysAhead < items.size() && lanes[0]->m_group_by.size() > 0)
+      etl::prefetch(keys_of(k + kKeysAhead)->text().data());
     const Aggregator& lane = *lanes[items[k].lane];
     lane.finish_group(keys_of(k), lane.states_of(items[k].at), at, out);
     emit(out);

@@ -19,6 +19,13 @@
 namespace etl::mapping {
 namespace {
 
+constexpr std::size_t kNoField = SIZE_MAX;
+
+// A datum that a record stores and gives back as the same datum (a time comes back a string).
+bool reads_back_as_itself(const Datum& d) {
+  return d.is_null() || d.type() == Datum::Type::Number;
+}
+
 const std::vector<std::string> kTopKeys{
     "$schema", "name",   "description", "key",       "timezone", "dst",  "filter", "unnest",
     "lookups", "fields", "validate",    "aggregate", "tests",    "keep", "drop",   "input"};
@@ -113,6 +120,7 @@ class Mapping::Compiler {
     key(root.find("key"));
     if (const auto* v = root.find("validate")) validate(*v);
     if (const auto* a = root.find("aggregate")) aggregate(*a);
+    if (m_map.m_aggregator) plan_folding();
     if (!m_map.m_aggregator) m_output_names = m_field_names;
     m_map.m_output_names = m_output_names;
     if (const auto* t = root.find("tests")) tests(*t);
@@ -668,6 +676,7 @@ class Mapping::Compiler {
     cc.known_fields = output_fields();
     cc.sample_fields = nullptr;
     for (const auto& m : fields->members) {
+      std::vector<std::string> reads;  // the fields its argument reads
       if (!expect_string(m.value, "an aggregate")) continue;
       const std::string& t = m.value.text;
       std::size_t open = t.find('('), close = t.rfind(')');
@@ -701,16 +710,53 @@ class Mapping::Compiler {
         sub.text = inner;
         sub.columns.assign(m.value.columns.begin() + static_cast<std::ptrdiff_t>(open + 1),
                            m.value.columns.begin() + static_cast<std::ptrdiff_t>(close));
+        cc.fields_read = &reads;
         f.arg = compile_expression(sub, cc);
+        cc.fields_read = nullptr;
         if (!f.arg) continue;
       }
       if (std::find(group_by.begin(), group_by.end(), m.key) != group_by.end())
         error(m.key_pos, fmt::format("'{}' is both a group_by field and an aggregate", m.key));
       m_map.m_agg_fields.push_back(std::move(f));
+      m_agg_reads.push_back(std::move(reads));
     }
+    m_group_by = group_by;
     m_output_names = group_by;
     for (const auto& f : m_map.m_agg_fields) m_output_names.push_back(f.name);
     m_map.m_aggregator = std::make_unique<Aggregator>(group_by, &m_map.m_agg_fields);
+  }
+
+  // Which fields a sum or avg takes the datum of (FieldPlan::folded): its argument names the
+  // field, which the mapping computes (a copied field is read as it is anyway); and which of those
+  // nothing else reads of the record (only_folded): no group_by, key, rule or other argument.
+  void plan_folding() {
+    auto& fields = m_map.m_fields;
+    const auto& agg = m_map.m_agg_fields;
+    std::vector<std::string> read = m_group_by;
+    read.insert(read.end(), m_map.m_key.begin(), m_map.m_key.end());
+    for (const auto& r : m_map.m_rules) {
+      read.push_back(r.field);
+      read.insert(read.end(), r.fields_read.begin(), r.fields_read.end());
+    }
+    m_map.m_agg_sources.assign(agg.size(), kNoField);
+    for (std::size_t i = 0; i < agg.size(); ++i) {
+      const std::string* name = agg[i].arg ? agg[i].arg->field_name() : nullptr;
+      bool summed = agg[i].kind == AggKind::Sum || agg[i].kind == AggKind::Avg;
+      auto named = [&](const FieldPlan& f) { return name && f.name == *name; };
+      auto at = std::find_if(fields.begin(), fields.end(), named);
+      if (summed && at != fields.end() && !at->copied &&
+          std::count_if(fields.begin(), fields.end(), named) == 1) {
+        at->folded = true;
+        m_map.m_agg_sources[i] = static_cast<std::size_t>(at - fields.begin());
+      } else {
+        read.insert(read.end(), m_agg_reads[i].begin(), m_agg_reads[i].end());
+      }
+    }
+    for (auto& f : fields)
+      f.only_folded =
+          f.folded && !f.required && std::find(read.begin(), read.end(), f.name) == read.end();
+    m_map.m_folded.resize(fields.size());
+    m_map.m_given.assign(agg.size(), nullptr);
   }
 
   void tests(const JsoncNode& n) {
@@ -787,6 +833,8 @@ class Mapping::Compiler {
   std::vector<std::string> m_input_fields;
   std::vector<std::string> m_field_names;
   std::vector<std::string> m_output_names;  // what comes out: fields, or groups when aggregating
+  std::vector<std::string> m_group_by;
+  std::vector<std::vector<std::string>> m_agg_reads;  // of each aggregate field's argument
 };
 
 std::unique_ptr<Mapping> Mapping::compile_text(const std::string& text, const std::string& file,
@@ -836,10 +884,7 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
   for (std::size_t i = 0; i < m_fields.size(); ++i) {
     const FieldPlan& f = m_fields[i];
     try {
-      if (f.copied)
-        f.copied->copy(ctx, fields[i].value);
-      else
-        f.expr->eval(ctx).store(fields[i].value);
+      map_field(i, ctx, fields[i].value);
     } catch (const EvalError& e) {
       out.reject_reason = fmt::format("field '{}': {}", f.name, e.what());
       return;
@@ -879,13 +924,36 @@ void Mapping::map_one(const Record& in, const Value* item, std::int64_t index, O
     }
   }
   if (m_aggregator) {
-    m_aggregator->prepare(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now},
-                          out.fold);
+    prepare_fold(out);
     if (m_defer_aggregate)
       out.to_aggregate = true;
     else
       aggregate(out);
   }
+}
+
+// Field i of the output record, into out; a folded field's datum is kept for prepare_fold().
+void Mapping::map_field(std::size_t i, EvalContext& ctx, Value& out) {
+  const FieldPlan& f = m_fields[i];
+  if (f.copied) return f.copied->copy(ctx, out);
+  if (!f.folded) return f.expr->eval(ctx).store(out);
+  Datum& d = m_folded[i];
+  d = f.expr->eval(ctx);
+  if (f.only_folded && reads_back_as_itself(d))
+    out.set_null();
+  else
+    d.store(out);
+}
+
+// The aggregate's arguments that are folded fields take those fields' datums when the record
+// would give them back unchanged: a number (the same decimal) or null, not a time (a string).
+void Mapping::prepare_fold(Output& out) {
+  for (std::size_t i = 0; i < m_agg_sources.size(); ++i) {
+    std::size_t at = m_agg_sources[i];
+    m_given[i] = at != kNoField && reads_back_as_itself(m_folded[at]) ? &m_folded[at] : nullptr;
+  }
+  m_aggregator->prepare(out.record, EvalContext{&out.record, nullptr, 0, m_zones, m_now}, out.fold,
+                        m_given.data());
 }
 
 std::optional<std::vector<std::string>> Mapping::fields_read() const {

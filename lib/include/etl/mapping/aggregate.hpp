@@ -54,7 +54,9 @@ class Aggregator {
     std::size_t failed_at = SIZE_MAX;  // the field whose argument threw, or none
     std::string error;
   };
-  void prepare(const Record& rec, EvalContext ctx, Prepared& out) const;
+  // given[i], when given and not null, is argument i's value, evaluated already.
+  void prepare(const Record& rec, EvalContext ctx, Prepared& out,
+               const Datum* const* given = nullptr) const;
   // Folds one record (rec, as prepared) into its group; throws EvalError (the record is then
   // rejected).
   void add(const Record& rec, const Prepared& prepared);
@@ -114,8 +116,8 @@ class Aggregator {
                   const std::function<void(const std::string&, Group&)>& emit) const;
   void merge(Group& into, Group&& from) const;
   std::vector<std::size_t> output_places(Record& out) const;
-  void finish_group(const std::vector<Value>& keys, const State* states,
-                    const std::vector<std::size_t>& at, Record& out) const;
+  void finish_group(const Value* keys, const State* states, const std::vector<std::size_t>& at,
+                    Record& out) const;
   // One record's effect on one field's state, decided before it is applied.
   struct Step {
     bool apply = false;
@@ -134,13 +136,16 @@ class Aggregator {
   std::vector<std::string> m_group_by;
   std::vector<AggField>* m_fields;
   // Each group's key text, hashed; sorted by it when written (spill, finish). Group i's key
-  // values are m_keys[i], and its states m_states[i * fields, (i + 1) * fields): what a fold
+  // values are keys_of(i), and its states m_states[i * fields, (i + 1) * fields): what a fold
   // reads of a group (its slot, key text and states) is kept apart from what it does not, so
   // that more groups stay in the cache.
   struct NoValue {};
   using Table = KeyedTable<NoValue>;
   Table m_groups;
-  std::vector<std::vector<Value>> m_keys;
+  std::vector<Value> m_keys;  // the groups' key values, group_by.size() a group, in a row
+  const Value* keys_of(std::size_t entry) const {
+    return m_keys.data() + entry * m_group_by.size();
+  }
   std::vector<State> m_states;
   std::vector<std::size_t> sorted_groups() const;
   std::size_t m_bytes = 0;

@@ -35,6 +35,11 @@ struct FieldPlan {
   ExprPtr expr;
   const FieldExpr* copied = nullptr;  // expr, when it reads a field as it is: copied, no datum
   bool required = false;
+  // The argument of a sum or avg, which takes its datum rather than the stored number read back
+  // (the same decimal, without formatting and parsing it); only_folded: nothing else reads the
+  // field, so a number or null is not stored at all.
+  bool folded = false;
+  bool only_folded = false;
 };
 
 struct ValidateRule {
@@ -121,6 +126,8 @@ class Mapping {
   class Compiler;
   void map_one(const Record& in, const Value* item, std::int64_t index, Output& out);
   void pass_through(const Record& in, Output& out);
+  void map_field(std::size_t i, EvalContext& ctx, Value& out);
+  void prepare_fold(Output& out);
 
   std::string m_file;
   std::string m_name;
@@ -146,6 +153,10 @@ class Mapping {
   std::vector<std::string> m_names_read;  // by any expression (FieldExpr, the only record reader)
   std::deque<FieldUse> m_field_uses;      // the input's fields, as the run found them
   std::vector<AggField> m_agg_fields;
+  // Of each aggregate field: the field whose datum its argument is (FieldPlan::folded), or npos.
+  std::vector<std::size_t> m_agg_sources;
+  std::vector<Datum> m_folded;                       // the folded fields' datums, for this record
+  std::vector<const Datum*> m_given;                 // what prepare() takes of them
   std::unique_ptr<Aggregator> m_aggregator;          // lane 0
   std::vector<std::unique_ptr<Aggregator>> m_lanes;  // lanes 1… (fold_in_lanes)
   std::size_t m_budget = 0;                          // set_memory_budget's, for all lanes
