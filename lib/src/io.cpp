@@ -448,6 +448,17 @@ void OutputStream::write(std::string_view bytes) {
   maybe_flush();
 }
 
+void OutputStream::write_taking(std::string& bytes) {
+  // (A block too small to be worth a hand-over of its own, or one behind buffered bytes that
+  // must go out first, is copied as write() would.)
+  if (!m_behind || bytes.size() < kFlushAt || !m_buf.empty()) {
+    write(bytes);
+    bytes.clear();
+    return;
+  }
+  m_behind->hand(bytes);
+}
+
 void OutputStream::flush() {
   if (m_behind) {
     if (!m_buf.empty()) m_behind->hand(m_buf);

@@ -100,6 +100,9 @@ class OutputStream {
   // (Not O_DIRECT, though the file is synced anyway: it halved etl-extract's time alone, but the
   // next tool of a chain then read the file from the disk, and extract → transform was no faster.)
   void write_behind();
+  // write(bytes), where bytes may be taken rather than copied: a large block goes to the
+  // writing thread as it is, and bytes comes back holding a buffer written before (cleared).
+  void write_taking(std::string& bytes);
   void flush();
   // Flushes, closes and renames the temporary file over the final name: prepare(), publish().
   void commit();

@@ -75,6 +75,11 @@ class Sink {
   // True when write_encoded() only appends its bytes to the output, and always writes the
   // record: the bytes of many records may then be handed over in one call.
   virtual bool appends_encoded() const { return false; }
+  // write_encoded(), where the sink may take the bytes rather than copy them: `bytes` comes
+  // back holding anything (a buffer of the sink's, to be cleared and reused).
+  virtual WriteResult write_encoded_taking(const Sourced& in, std::string& bytes) {
+    return write_encoded(in, bytes);
+  }
   // The single point where the output becomes durable (renamed into place, committed).
   virtual void commit() = 0;
   // What can fail in commit() for want of space or a bad disk, done first, so that a run puts

@@ -273,6 +273,12 @@ WriteResult CsvWriter::write_encoded(const Sourced&, std::string_view bytes) {
   return {};
 }
 
+WriteResult CsvWriter::write_encoded_taking(const Sourced&, std::string& bytes) {
+  if (!m_header_done) write_header();
+  m_out.write_taking(bytes);
+  return {};
+}
+
 void CsvWriter::prepare() {
   if (!m_header_done && m_encoder) write_header();
   m_out.prepare();

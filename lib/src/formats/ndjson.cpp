@@ -117,4 +117,9 @@ WriteResult NdjsonWriter::write_encoded(const Sourced&, std::string_view bytes) 
   return {};
 }
 
+WriteResult NdjsonWriter::write_encoded_taking(const Sourced&, std::string& bytes) {
+  m_out.write_taking(bytes);
+  return {};
+}
+
 }  // namespace etl

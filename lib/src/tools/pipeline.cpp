@@ -290,7 +290,7 @@ class Pipeline {
   // to the sink, or counting: none rejected or refused; each made one output (written, or folded
   // by a worker), or none when filtered. Each is counted as take() would, without the steps that
   // do nothing for it. How many there were.
-  std::size_t write_run(const RecordBatch& b, std::size_t first, bool mapped, Target& t,
+  std::size_t write_run(RecordBatch& b, std::size_t first, bool mapped, Target& t,
                         Progress& progress) {
     // A sink that only appends takes the bytes of records next to each other in one call (a
     // call for each was most of this thread's work); an audit sees each record.
@@ -331,15 +331,16 @@ class Pipeline {
     return i - first;
   }
 
-  // A batch whose records are all plain (RecordBatch::all_plain): its bytes in one call.
-  std::size_t write_plain_batch(const RecordBatch& b, Target& t, Progress& progress) {
+  // A batch whose records are all plain (RecordBatch::all_plain): its bytes in one call, which
+  // may take them (the batch is done with).
+  std::size_t write_plain_batch(RecordBatch& b, Target& t, Progress& progress) {
     std::uint64_t before = m_stats.read;
     m_stats.read += b.size;
     m_stats.filtered += b.plain_filtered;
     m_stats.aggregated += b.plain_folded;
     progress.ticks(before, m_stats.read);
     if (std::size_t written = b.size - b.plain_filtered - b.plain_folded; written > 0) {
-      t.sink->write_encoded(m_not_held, b.encoded);
+      t.sink->write_encoded_taking(m_not_held, b.encoded);
       t.counts->written += written;
     }
     return b.size;

@@ -51,6 +51,7 @@ class CsvWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   std::shared_ptr<const RecordEncoder> encoder() const override { return m_encoder; }
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
+  WriteResult write_encoded_taking(const Sourced& in, std::string& bytes) override;
   bool appends_encoded() const override { return true; }
   void prepare() override;
   void commit() override;

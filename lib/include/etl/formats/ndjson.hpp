@@ -54,6 +54,7 @@ class NdjsonWriter : public Sink {
   WriteResult write(const Sourced& in) override;
   std::shared_ptr<const RecordEncoder> encoder() const override;
   WriteResult write_encoded(const Sourced& in, std::string_view bytes) override;
+  WriteResult write_encoded_taking(const Sourced& in, std::string& bytes) override;
   bool appends_encoded() const override { return true; }
   void prepare() override { m_out.prepare(); }
   void commit() override { m_out.commit(); }
