@@ -14,6 +14,7 @@
 #include <cstring>
 #include <filesystem>
 #include <iostream>
+#include <thread>
 #include <vector>
 
 #include "etl/error.hpp"
@@ -289,17 +290,20 @@ std::string link_target(const std::string& link) {
   return resolved.string();
 }
 
-// The file an output replaces has its cached pages let go at the start, while nothing waits:
-// the kernel frees them in a few milliseconds then, where the rename at the end otherwise
-// freed them inside the run's last step, and the output's writes reuse the pages just freed
-// (fresh pages cost more on a VM). Its bytes stay as they are until the rename. Best effort;
-// dirty pages are left alone by the kernel. (etl-correlate over its own 238 MB output, by
-// turns: 0.373 → 0.335 s.)
-void release_cached_pages(const std::string& path) {
+// The file an output replaces has its cached pages let go at the start, on a thread of their
+// own: the kernel frees them while the run goes on, where the rename at the end otherwise freed
+// them inside the run's last step, and the output's writes reuse the pages just freed (fresh
+// pages cost more on a VM). Its bytes stay as they are until the rename. Best effort; dirty
+// pages are left alone by the kernel. (etl-correlate over its own 238 MB output, by turns:
+// 0.373 → 0.335 s; then on its own thread, etl-extract over its 214 MB output waits no longer
+// for the 20 ms it takes.)
+std::thread release_cached_pages(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return;
-  posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
-  close(fd);
+  if (fd < 0) return {};
+  return std::thread([fd] {
+    posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    close(fd);
+  });
 }
 
 // Temporary files of this output that a run killed before its commit left behind
@@ -363,7 +367,7 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
   prefix += p.filename().string();
   prefix += ".tmp-";
   remove_dead_temporaries(p.parent_path(), prefix);
-  if (exists) release_cached_pages(m_target);
+  if (exists) m_releasing = release_cached_pages(m_target);
   m_tmp = (p.parent_path() / (prefix + std::to_string(getpid()) + "-XXXXXX")).string();
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
@@ -375,6 +379,7 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
 }
 
 OutputStream::~OutputStream() {
+  if (m_releasing.joinable()) m_releasing.join();
   if (m_behind) m_behind->stop();  // its thread writes to m_fd and the gzip stream
   if (in_place() && !m_buf.empty()) write_held_back();
   if (m_special) close(m_fd);
@@ -495,6 +500,7 @@ void OutputStream::prepare() {
 void OutputStream::publish() {
   if (m_path == "-" || m_special) return;
   m_done = true;
+  if (m_releasing.joinable()) m_releasing.join();  // (the old file's pages, before it goes)
   if (std::rename(m_tmp.c_str(), m_target.c_str()) != 0) {
     std::remove(m_tmp.c_str());
     throw IoError(fmt::format("{}: cannot rename into place: {}", m_path, std::strerror(errno)));

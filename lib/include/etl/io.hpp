@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 namespace etl {
 
@@ -143,6 +144,7 @@ class OutputStream {
   bool m_special = false;              // a device, a FIFO or Mode::Append: written in place
   std::uint64_t m_written = 0;         // bytes written to m_fd
   std::uint64_t m_writeback_from = 0;  // where the writeback not yet started begins
+  std::thread m_releasing;             // lets the replaced file's cached pages go
   static constexpr std::uint64_t kWritebackEvery = std::uint64_t{16} << 20;
   void start_writeback();
 };
