@@ -11,6 +11,7 @@
 #include "etl/audit_log.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
+#include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "etl/progress.hpp"
@@ -173,6 +174,7 @@ class Pipeline {
         continue;
       }
       auto source = Registry::builtin().open_source(address, m_source_options);
+      if (read_rows(address, *source, progress)) continue;
       ReadAheadSource* ahead = nullptr;
       if (threads() > 1 && source->read_ahead_pays()) {
         auto wrapped = std::make_unique<ReadAheadSource>(std::move(source));
@@ -188,6 +190,59 @@ class Pipeline {
     }
     progress.clear();
     if (m_p.mapping && !StopSignals::requested()) note_fields_never_found();
+  }
+
+  // On one thread, a CSV file whose records need nothing but their bytes written to one file
+  // (nothing maps, tags, audits or watches them): each row goes from its text to the output's
+  // bytes, as the workers of read_in_parallel make them, with no record made; a reject, a row
+  // with a null and a row the encoder refuses go the record way. False when the source is not
+  // one of these (it is left unread).
+  bool read_rows(const std::string& address, Source& source, Progress& progress) {
+    auto* csv = dynamic_cast<CsvReader*>(&source);
+    if (!csv || !bytes_only()) return false;
+    Target& t = m_targets[0];
+    std::shared_ptr<const RecordEncoder> encoder = t.sink->encoder();
+    std::unique_ptr<RowEncoder> rows = encoder ? encoder->row_encoder(csv->header()) : nullptr;
+    if (!rows) return false;
+    constexpr std::size_t kHandAt = std::size_t{1} << 18;
+    std::string bytes, reason;
+    std::uint64_t count = 0;  // the records whose bytes are in `bytes`
+    auto hand_over = [&] {
+      if (count == 0) return;
+      t.sink->write_encoded_taking(m_not_held, bytes);
+      bytes.clear();
+      t.counts->written += count;
+      count = 0;
+    };
+    Sourced& rec = m_row;
+    for (;;) {
+      if (StopSignals::requested()) break;
+      auto row = csv->next_fields(rec);
+      if (row == RowSource::Row::End) break;
+      progress.tick(++m_stats.read);
+      if (row == RowSource::Row::Record && !csv->row_has_null()) {
+        std::size_t before = bytes.size();
+        if (rows->encode(csv->fields(), csv->json_plain(), bytes, reason)) {
+          if (++count, bytes.size() >= kHandAt) hand_over();
+          continue;
+        }
+        bytes.resize(before);  // refused: the sink refuses its record as well, and says why
+      }
+      hand_over();  // (what came before goes first)
+      if (row == RowSource::Row::Record) csv->record_of_row(rec);
+      take(address, rec);
+    }
+    hand_over();
+    for (auto& note : source.notes()) m_stats.notes.push_back(std::move(note));
+    return true;
+  }
+
+  // The one sink takes the bytes of records one after another, and nothing between reading
+  // and writing needs the records themselves.
+  bool bytes_only() const {
+    return !m_p.mapping && m_p.tag_source.empty() && !m_broadcast && !m_checkpoint && !m_audit &&
+           !m_watermark && m_targets.size() == 1 && m_targets[0].sink &&
+           m_targets[0].sink->appends_encoded();
   }
 
   // A field the mapping read from every record and found in none is null in every output: most
@@ -674,6 +729,7 @@ class Pipeline {
   std::vector<std::string> m_partial_files;  // outputs an interrupted run kept as NAME.partial
   Sourced m_mapped;
   Sourced m_not_held;  // stands for a record a worker encoded and did not keep (compact)
+  Sourced m_row;       // read_rows: a reject, or a row made a record
   JsonRecordParser m_reread_parser;  // reads a record a worker held as its line (kLine)
   Sourced m_reread;
   std::vector<mapping::Mapping::Output> m_outputs;
