@@ -63,6 +63,8 @@ class RowSource : public Source {
   virtual bool json_plain() const = 0;
   // Whether a field of the row read is null: its text is no value, so take its record.
   virtual bool row_has_null() const = 0;
+  // The names of the fields of every row, in order.
+  virtual const std::vector<std::string>& header() const = 0;
 };
 
 }  // namespace etl

@@ -197,12 +197,17 @@ TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
 }
 
 bool TextFormatReader::next(Sourced& out) {
+  Row row = next_fields(out);
+  if (row == Row::Record) m_rows.record_of_row(out);
+  return row != Row::End;
+}
+
+RowSource::Row TextFormatReader::next_fields(Sourced& out) {
   std::string_view line;
-  if (!m_lines.next(line)) return false;
+  if (!m_lines.next(line)) return Row::End;
   out.where.source = m_name;
   out.where.line = m_lines.line_number();
-  m_rows.read(line, out);
-  return true;
+  return m_rows.read_fields(line, out) ? Row::Record : Row::Rejected;
 }
 
 TextChunkReader::TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,

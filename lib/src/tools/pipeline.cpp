@@ -11,7 +11,6 @@
 #include "etl/audit_log.hpp"
 #include "etl/checkpoint.hpp"
 #include "etl/error.hpp"
-#include "etl/formats/csv_reader.hpp"
 #include "etl/json.hpp"
 #include "etl/mask.hpp"
 #include "etl/progress.hpp"
@@ -192,17 +191,17 @@ class Pipeline {
     if (m_p.mapping && !StopSignals::requested()) note_fields_never_found();
   }
 
-  // On one thread, a CSV file whose records need nothing but their bytes written to one file
-  // (nothing maps, tags, audits or watches them): each row goes from its text to the output's
-  // bytes, as the workers of read_in_parallel make them, with no record made; a reject, a row
-  // with a null and a row the encoder refuses go the record way. False when the source is not
-  // one of these (it is left unread).
+  // On one thread, a CSV, TSV or text-format file whose records need nothing but their bytes
+  // written to one file (nothing maps, tags, audits or watches them): each row goes from its text
+  // to the output's bytes, as the workers of read_in_parallel make them, with no record made; a
+  // reject, a row with a null and a row the encoder refuses go the record way. False when the
+  // source is not one of these (it is left unread).
   bool read_rows(const std::string& address, Source& source, Progress& progress) {
-    auto* csv = dynamic_cast<CsvReader*>(&source);
-    if (!csv || !bytes_only()) return false;
+    auto* reader = dynamic_cast<RowSource*>(&source);
+    if (!reader || !bytes_only()) return false;
     Target& t = m_targets[0];
     std::shared_ptr<const RecordEncoder> encoder = t.sink->encoder();
-    std::unique_ptr<RowEncoder> rows = encoder ? encoder->row_encoder(csv->header()) : nullptr;
+    std::unique_ptr<RowEncoder> rows = encoder ? encoder->row_encoder(reader->header()) : nullptr;
     if (!rows) return false;
     constexpr std::size_t kHandAt = std::size_t{1} << 18;
     std::string bytes, reason;
@@ -217,19 +216,20 @@ class Pipeline {
     Sourced& rec = m_row;
     for (;;) {
       if (StopSignals::requested()) break;
-      auto row = csv->next_fields(rec);
+      auto row = reader->next_fields(rec);
       if (row == RowSource::Row::End) break;
       progress.tick(++m_stats.read);
-      if (row == RowSource::Row::Record && !csv->row_has_null()) {
+      if (row == RowSource::Row::Record && !reader->row_has_null()) {
         std::size_t before = bytes.size();
-        if (rows->encode(csv->fields(), csv->json_plain(), bytes, reason)) {
-          if (++count, bytes.size() >= kHandAt) hand_over();
+        if (rows->encode(reader->fields(), reader->json_plain(), bytes, reason)) {
+          ++count;
+          if (bytes.size() >= kHandAt) hand_over();
           continue;
         }
         bytes.resize(before);  // refused: the sink refuses its record as well, and says why
       }
       hand_over();  // (what came before goes first)
-      if (row == RowSource::Row::Record) csv->record_of_row(rec);
+      if (row == RowSource::Row::Record) reader->record_of_row(rec);
       take(address, rec);
     }
     hand_over();

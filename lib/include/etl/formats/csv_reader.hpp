@@ -39,7 +39,7 @@ class CsvReader final : public RowSource {
   // Off: every row is read byte by byte, as the rows read_plain_row() declines are (for tests
   // that hold the two to the same rows).
   void use_plain_rows(bool on) { m_fast_rows = on; }
-  const std::vector<std::string>& header() const { return m_header; }
+  const std::vector<std::string>& header() const override { return m_header; }
   // A header of one column that another common delimiter would cut: most likely a file written
   // with ';' (a European spreadsheet's) or tabs, read with ','. What to say of it, or "".
   static std::string delimiter_hint(const std::vector<std::string>& header, char delimiter);

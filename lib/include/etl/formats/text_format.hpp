@@ -33,9 +33,6 @@ class TextRows {
   bool read_fields(std::string_view line, Sourced& out);
   // The record of the row read_fields() read, into out.
   void record_of_row(Sourced& out) const;
-  void read(std::string_view line, Sourced& out) {
-    if (read_fields(line, out)) record_of_row(out);
-  }
   // Splits line into fields(), unescaped: "" when it can, else why not.
   std::string split_row(std::string_view line);
   const std::vector<std::string_view>& fields() const { return m_fields; }
@@ -56,12 +53,18 @@ class TextRows {
   bool m_any_null = false;
 };
 
-class TextFormatReader : public Source {
+class TextFormatReader final : public RowSource {
  public:
   // names: as CsvReader's (a file with no header row).
   TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "",
                    const std::vector<std::string>* names = nullptr);
   bool next(Sourced& out) override;
+  Row next_fields(Sourced& out) override;
+  const std::vector<std::string_view>& fields() const override { return m_rows.fields(); }
+  void record_of_row(Sourced& out) override { m_rows.record_of_row(out); }
+  bool json_plain() const override { return m_rows.json_plain(); }
+  bool row_has_null() const override { return m_rows.has_null(); }
+  const std::vector<std::string>& header() const override { return m_rows.header(); }
 
  private:
   InputStream m_in;
@@ -82,6 +85,7 @@ class TextChunkReader final : public RowSource {
   void record_of_row(Sourced& out) override { m_rows.record_of_row(out); }
   bool json_plain() const override { return m_rows.json_plain(); }
   bool row_has_null() const override { return m_rows.has_null(); }
+  const std::vector<std::string>& header() const override { return m_rows.header(); }
   std::string& bytes() { return m_bytes; }  // the chunk's text, for its buffer to be used again
 
  private:
