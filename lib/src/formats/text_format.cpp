@@ -188,7 +188,7 @@ bool TextRows::json_plain() const {
 TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
                                    const std::string& encoding,
                                    const std::vector<std::string>* names)
-    : m_in(path, encoding), m_lines(m_in), m_name(m_in.name()), m_rows(delimiter) {
+    : TextRowSource(delimiter), m_in(path, encoding), m_lines(m_in), m_name(m_in.name()) {
   std::string_view line;
   if (names)
     m_rows.set_header(*names);
@@ -196,7 +196,7 @@ TextFormatReader::TextFormatReader(const std::string& path, char delimiter,
     m_rows.read_header(line, m_name);  // (an empty file has no header)
 }
 
-bool TextFormatReader::next(Sourced& out) {
+bool TextRowSource::next(Sourced& out) {
   Row row = next_fields(out);
   if (row == Row::Record) m_rows.record_of_row(out);
   return row != Row::End;
@@ -212,14 +212,11 @@ RowSource::Row TextFormatReader::next_fields(Sourced& out) {
 
 TextChunkReader::TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,
                                  const std::vector<std::string>& header)
-    : m_bytes(std::move(chunk.bytes)), m_line(chunk.first_line), m_name(name), m_rows(delimiter) {
+    : TextRowSource(delimiter),
+      m_bytes(std::move(chunk.bytes)),
+      m_line(chunk.first_line),
+      m_name(name) {
   m_rows.set_header(header);
-}
-
-bool TextChunkReader::next(Sourced& out) {
-  Row row = next_fields(out);
-  if (row == Row::Record) m_rows.record_of_row(out);
-  return row != Row::End;
 }
 
 RowSource::Row TextChunkReader::next_fields(Sourced& out) {

@@ -53,39 +53,42 @@ class TextRows {
   bool m_any_null = false;
 };
 
-class TextFormatReader final : public RowSource {
+// Rows of the text format as a RowSource: what TextRows reads from each line next_fields()
+// gives it.
+class TextRowSource : public RowSource {
  public:
-  // names: as CsvReader's (a file with no header row).
-  TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "",
-                   const std::vector<std::string>* names = nullptr);
   bool next(Sourced& out) override;
-  Row next_fields(Sourced& out) override;
   const std::vector<std::string_view>& fields() const override { return m_rows.fields(); }
   void record_of_row(Sourced& out) override { m_rows.record_of_row(out); }
   bool json_plain() const override { return m_rows.json_plain(); }
   bool row_has_null() const override { return m_rows.has_null(); }
   const std::vector<std::string>& header() const override { return m_rows.header(); }
+
+ protected:
+  explicit TextRowSource(char delimiter) : m_rows(delimiter) {}
+  TextRows m_rows;
+};
+
+class TextFormatReader final : public TextRowSource {
+ public:
+  // names: as CsvReader's (a file with no header row).
+  TextFormatReader(const std::string& path, char delimiter, const std::string& encoding = "",
+                   const std::vector<std::string>* names = nullptr);
+  Row next_fields(Sourced& out) override;
 
  private:
   InputStream m_in;
   LineReader m_lines;
   std::string m_name;
-  TextRows m_rows;
 };
 
 // One chunk of a text-format file cut at line ends (formats/chunks.hpp), its rows records of
 // `header` (the file's first line, read by TextRows::read_header), named `name` in messages.
-class TextChunkReader final : public RowSource {
+class TextChunkReader final : public TextRowSource {
  public:
   TextChunkReader(TextChunk chunk, const std::string& name, char delimiter,
                   const std::vector<std::string>& header);
-  bool next(Sourced& out) override;
   Row next_fields(Sourced& out) override;
-  const std::vector<std::string_view>& fields() const override { return m_rows.fields(); }
-  void record_of_row(Sourced& out) override { m_rows.record_of_row(out); }
-  bool json_plain() const override { return m_rows.json_plain(); }
-  bool row_has_null() const override { return m_rows.has_null(); }
-  const std::vector<std::string>& header() const override { return m_rows.header(); }
   std::string& bytes() { return m_bytes; }  // the chunk's text, for its buffer to be used again
 
  private:
@@ -93,7 +96,6 @@ class TextChunkReader final : public RowSource {
   std::size_t m_pos = 0;
   std::uint64_t m_line;  // of the next line
   std::string m_name;
-  TextRows m_rows;
 };
 
 class TextFormatWriter : public Sink {
