@@ -367,7 +367,6 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
   prefix += p.filename().string();
   prefix += ".tmp-";
   remove_dead_temporaries(p.parent_path(), prefix);
-  if (exists) m_releasing = release_cached_pages(m_target);
   m_tmp = (p.parent_path() / (prefix + std::to_string(getpid()) + "-XXXXXX")).string();
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
@@ -376,6 +375,9 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
     m_gz = gzdopen(dup(m_fd), "wb6");  // its own descriptor: ours stays open to fsync
     if (m_gz == nullptr) throw IoError(fmt::format("{}: cannot start gzip stream", path));
   }
+  // Last: once its thread runs, nothing here may throw (a constructor that throws would leave
+  // the thread unjoined, which ends the process).
+  if (exists) m_releasing = release_cached_pages(m_target);
 }
 
 OutputStream::~OutputStream() {
