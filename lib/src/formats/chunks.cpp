@@ -197,7 +197,6 @@ RecordCut last_csv_end(std::string_view text, char delimiter) {
     std::uint64_t before_open = b.delimiter | b.newline | closing;
     if ((opening & ~((before_open << 1) | may_open)) != 0)
       return csv_end_quote_by_quote(text, delimiter);
-    // (Most blocks of short rows hold a row end, and many do not: a branch here mispredicts.)
     std::uint64_t ends = b.newline & ~quoted;
     last_at = ends != 0 ? at : last_at;
     last_ends = ends != 0 ? ends : last_ends;
