@@ -216,7 +216,13 @@ class Pipeline {
     Sourced& rec = m_row;
     for (;;) {
       if (StopSignals::requested()) break;
-      auto row = reader->next_fields(rec);
+      RowSource::Row row;
+      try {
+        row = reader->next_fields(rec);
+      } catch (...) {  // (a file cut short: the rows read before it go out before the error)
+        hand_over();
+        throw;
+      }
       if (row == RowSource::Row::End) break;
       progress.tick(++m_stats.read);
       if (row == RowSource::Row::Record && !reader->row_has_null()) {
