@@ -223,36 +223,56 @@ RecordCut ChunkSplitter::cut(std::string_view text) const {
 bool ChunkSplitter::next(TextChunk& out) {
   std::size_t want = m_block;
   for (;;) {
-    if (!m_eof) {
+    if (!m_eof && !m_error) {
       if (m_pending.size() < m_used + want) m_pending.resize(m_used + want);
       std::size_t got = 0;
       // Fill the block (a pipe hands out a little at a time), so chunks are worth a thread.
-      while (got < want) {
-        std::size_t n = m_in.read(m_pending.data() + m_used + got, want - got);
-        if (n == 0) {
-          m_eof = true;
-          break;
+      try {
+        while (got < want) {
+          std::size_t n = m_in.read(m_pending.data() + m_used + got, want - got);
+          if (n == 0) {
+            m_eof = true;
+            break;
+          }
+          got += n;
         }
-        got += n;
+      } catch (...) {
+        m_error = std::current_exception();
       }
       m_used += got;
     }
+    if (m_error) return next_before_error(out);
     if (m_used == 0) return false;
     std::string_view text(m_pending.data(), m_used);
     RecordCut c = m_eof ? RecordCut{m_used, 0} : cut(text);
     if (c.end > 0) {
-      out.first_line = m_line;
-      m_line += c.lines;
-      out.bytes.swap(m_pending);  // (m_pending now has the buffer out held)
-      std::size_t rest = m_used - c.end;
-      if (m_pending.size() < rest) m_pending.resize(rest);
-      std::memcpy(m_pending.data(), out.bytes.data() + c.end, rest);
-      m_used = rest;
-      out.bytes.resize(c.end);
+      hand_out(c, out);
       return true;
     }
     want = std::max(m_block, m_used);  // no record ended yet: read as much again
   }
+}
+
+// A read that failed (a gzip stream cut short) ends the input with its error, but the whole
+// records read before it go out first, as a reader on one thread hands them out: the record
+// the failure cut in two does not.
+bool ChunkSplitter::next_before_error(TextChunk& out) {
+  RecordCut c = cut(std::string_view(m_pending.data(), m_used));
+  if (c.end == 0) std::rethrow_exception(m_error);
+  hand_out(c, out);
+  m_used = 0;
+  return true;
+}
+
+void ChunkSplitter::hand_out(RecordCut c, TextChunk& out) {
+  out.first_line = m_line;
+  m_line += c.lines;
+  out.bytes.swap(m_pending);  // (m_pending now has the buffer out held)
+  std::size_t rest = m_used - c.end;
+  if (m_pending.size() < rest) m_pending.resize(rest);
+  std::memcpy(m_pending.data(), out.bytes.data() + c.end, rest);
+  m_used = rest;
+  out.bytes.resize(c.end);
 }
 
 bool next_chunk_line(std::string_view text, std::size_t& pos, std::string_view& line) {

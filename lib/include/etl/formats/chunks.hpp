@@ -3,6 +3,7 @@
 // newlines, CSV at newlines outside quoted fields (found by the reader's own quoting rules).
 // Each chunk knows the line its first byte is on, so records keep their place in messages.
 #include <cstdint>
+#include <exception>
 #include <string>
 #include <string_view>
 
@@ -46,6 +47,8 @@ class ChunkSplitter {
 
  private:
   RecordCut cut(std::string_view text) const;
+  bool next_before_error(TextChunk& out);
+  void hand_out(RecordCut c, TextChunk& out);
   InputStream m_in;
   char m_delimiter;
   std::size_t m_block;
@@ -53,6 +56,7 @@ class ChunkSplitter {
   std::size_t m_used = 0;
   std::uint64_t m_line = 1;
   bool m_eof = false;
+  std::exception_ptr m_error;  // what the read threw: thrown once the whole records are out
   bool m_stdin;
 };
 

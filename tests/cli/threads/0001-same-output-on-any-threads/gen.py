@@ -92,6 +92,11 @@ with gzip.GzipFile(fileobj=packed, mode="wb") as f:
     f.write(b"id,name,amount\n" + b"".join(b"%d,name %d,%d.50\n" % (i, i, i % 1000) for i in range(80000)))
 with open(f"{out}/cut.csv.gz", "wb") as f:
     f.write(packed.getvalue()[: len(packed.getvalue()) * 3 // 5])
+packed = io.BytesIO()
+with gzip.GzipFile(fileobj=packed, mode="wb") as f:
+    f.write("\n".join(lines).encode())
+with open(f"{out}/cut.ndjson.gz", "wb") as f:
+    f.write(packed.getvalue()[: len(packed.getvalue()) * 2 // 3])
 
 # A SQLite table read a batch ahead on its own thread: nulls, text past ASCII, JSON columns with
 # values that are not JSON (a note after the end), and a row whose JSON a query fails on, midway.
