@@ -371,13 +371,23 @@ OutputStream::OutputStream(const std::string& path, Mode mode) : m_path(path), m
   m_fd = mkstemp(m_tmp.data());
   if (m_fd < 0) throw IoError(fmt::format("{}: cannot create: {}", path, std::strerror(errno)));
   fchmod(m_fd, 0644);
-  if (ends_with(path, ".gz")) {
-    m_gz = gzdopen(dup(m_fd), "wb6");  // its own descriptor: ours stays open to fsync
-    if (m_gz == nullptr) throw IoError(fmt::format("{}: cannot start gzip stream", path));
-  }
+  if (ends_with(path, ".gz")) start_gzip();
   // Last: once its thread runs, nothing here may throw (a constructor that throws would leave
   // the thread unjoined, which ends the process).
   if (exists) m_releasing = release_cached_pages(m_target);
+}
+
+// The gzip stream has its own descriptor: ours stays open to fsync. If it cannot start, the
+// temporary file goes (the destructor does not run for a constructor that throws).
+void OutputStream::start_gzip() {
+  int gz_fd = dup(m_fd);
+  m_gz = gz_fd < 0 ? nullptr : gzdopen(gz_fd, "wb6");
+  if (m_gz != nullptr) return;
+  std::string why = gz_fd < 0 ? std::strerror(errno) : "out of memory";
+  if (gz_fd >= 0) close(gz_fd);
+  close(m_fd);
+  std::remove(m_tmp.c_str());
+  throw IoError(fmt::format("{}: cannot start gzip stream: {}", m_path, why));
 }
 
 OutputStream::~OutputStream() {

@@ -127,6 +127,7 @@ class OutputStream {
   }
 
  private:
+  void start_gzip();
   static constexpr std::size_t kFlushAt = 1 << 16;
   static constexpr std::size_t kBehindAt = 1 << 20;  // fewer hand-overs to the writing thread
   void raw_write(const char* p, std::size_t n);
