@@ -448,7 +448,7 @@ void OutputStream::write_behind() {
   // the output: that needs each write done when the record is counted.
   if (in_place()) return;
   m_behind = std::make_unique<WriteBehind>(
-      [this](std::string_view bytes) { raw_write(bytes.data(), bytes.size()); });
+      [this](std::string_view bytes) { raw_write(bytes.data(), bytes.size()); }, kBehindAt);
   m_flush_at = kBehindAt;
 }
 

@@ -4,8 +4,8 @@
 
 namespace etl {
 
-WriteBehind::WriteBehind(std::function<void(std::string_view)> write)
-    : m_write(std::move(write)), m_thread([this] { run(); }) {}
+WriteBehind::WriteBehind(std::function<void(std::string_view)> write, std::size_t wake_at)
+    : m_write(std::move(write)), m_wake_at(wake_at), m_thread([this] { run(); }) {}
 
 WriteBehind::~WriteBehind() {
   stop();
@@ -16,52 +16,82 @@ void WriteBehind::stop() {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_stop = true;
   }
-  m_changed.notify_all();
+  m_to_write.notify_all();
   if (m_thread.joinable()) m_thread.join();
 }
 
 void WriteBehind::run() {
+  std::vector<std::string> taken;
   std::unique_lock<std::mutex> lock(m_mutex);
   for (;;) {
-    m_changed.wait(lock, [&] { return m_full || m_stop; });
+    // (after a failed write, nothing more is written: the next hand() or drain() throws)
+    m_to_write.wait(lock, [&] {
+      return m_stop ||
+             (!m_error && (m_waiting_bytes >= m_wake_at || (m_draining && !m_waiting.empty())));
+    });
     if (m_stop) return;
+    taken.swap(m_waiting);
+    m_waiting_bytes = 0;
+    m_writing = true;
     lock.unlock();
-    bool failed = false;
-    try {
-      m_write(m_pending);
-    } catch (...) {
-      lock.lock();
-      m_error = std::current_exception();
-      failed = true;
-      lock.unlock();
-    }
+    bool ok = write_all(taken);
     lock.lock();
-    // A failed write may still point into the buffer (zlib keeps its input to finish at
-    // gzclose): it stays here, untouched, until this object goes.
-    if (!failed) m_pending.clear();
-    m_full = false;
-    m_changed.notify_all();
+    m_writing = false;
+    for (auto& buf : taken) (ok ? m_spare : m_failed).push_back(std::move(buf));
+    taken.clear();
+    if (m_spare.size() > 8) m_spare.resize(8);  // (a run's buffers are about the same size)
+    lock.unlock();
+    m_written.notify_all();
+    lock.lock();
   }
 }
 
-void WriteBehind::wait_idle(std::unique_lock<std::mutex>& lock) {
-  m_changed.wait(lock, [&] { return !m_full; });
+bool WriteBehind::write_all(std::vector<std::string>& buffers) {
+  try {
+    for (auto& buf : buffers) {
+      m_write(buf);
+      buf.clear();
+    }
+    return true;
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_error = std::current_exception();
+    return false;
+  }
+}
+
+void WriteBehind::rethrow_error() {
   if (m_error) std::rethrow_exception(m_error);
 }
 
 void WriteBehind::hand(std::string& buf) {
+  bool wake = false;
   {
     std::unique_lock<std::mutex> lock(m_mutex);
-    wait_idle(lock);
-    std::swap(m_pending, buf);
-    m_full = true;
+    m_written.wait(lock, [&] { return m_error || m_waiting_bytes < 4 * m_wake_at; });
+    rethrow_error();
+    m_waiting_bytes += buf.size();
+    m_waiting.push_back(std::move(buf));
+    buf = std::string();
+    if (!m_spare.empty()) {
+      buf.swap(m_spare.back());
+      m_spare.pop_back();
+    }
+    // (while it writes, the thread looks again before it waits)
+    wake = m_waiting_bytes >= m_wake_at && !m_writing;
   }
-  m_changed.notify_all();
+  if (wake) m_to_write.notify_one();
 }
 
 void WriteBehind::drain() {
   std::unique_lock<std::mutex> lock(m_mutex);
-  wait_idle(lock);
+  m_draining = true;
+  lock.unlock();
+  m_to_write.notify_one();
+  lock.lock();
+  m_written.wait(lock, [&] { return m_error || (m_waiting.empty() && !m_writing); });
+  m_draining = false;
+  rethrow_error();
 }
 
 }  // namespace etl

@@ -1,9 +1,11 @@
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <unistd.h>
 #include <zlib.h>
 
 #include <catch2/catch.hpp>
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -230,6 +232,68 @@ TEST_CASE("blocks taken by a written-behind output come out in order among the c
   std::string got = read_all(in);
   CHECK(got.size() == expected.size());
   bool same = got == expected;  // (not compared by CHECK: it would print megabytes)
+  CHECK(same);
+  std::remove(path.c_str());
+}
+
+// A file size limit makes write() fail with EFBIG (SIGXFSZ ignored), as a full disk would.
+struct FileSizeLimit {
+  explicit FileSizeLimit(rlim_t bytes) {
+    getrlimit(RLIMIT_FSIZE, &saved);
+    old_handler = std::signal(SIGXFSZ, SIG_IGN);
+    rlimit limit = saved;
+    limit.rlim_cur = bytes;
+    setrlimit(RLIMIT_FSIZE, &limit);
+  }
+  ~FileSizeLimit() {
+    setrlimit(RLIMIT_FSIZE, &saved);
+    std::signal(SIGXFSZ, old_handler);
+  }
+  rlimit saved{};
+  void (*old_handler)(int) = nullptr;
+};
+
+TEST_CASE("a written-behind output whose writes fail says so, and leaves no file", "[io]") {
+  std::string path = temp_path("too-big.ndjson");
+  std::remove(path.c_str());
+  std::string message;
+  int blocks = 0;
+  {
+    FileSizeLimit limit(3 << 20);
+    try {
+      etl::OutputStream out(path);
+      out.write_behind();
+      for (; blocks < 100; ++blocks) {  // 20 MB, in blocks taken as they are
+        std::string block(200000, 'x');
+        out.write_taking(block);
+      }
+      out.commit();
+    } catch (const etl::IoError& e) {
+      message = e.what();
+    }
+  }
+  CHECK(message.find("write failed") != std::string::npos);
+  CHECK(blocks < 100);  // the failure showed at a later hand-over, not only at the end
+  CHECK(access(path.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("a written-behind output's small blocks wait for a megabyte, and all come out", "[io]") {
+  std::string path = temp_path("small-blocks.ndjson");
+  std::string expected;
+  {
+    etl::OutputStream out(path);
+    out.write_behind();
+    for (int i = 0; i < 300; ++i) {  // blocks just over the copying size, some under a megabyte
+      std::string block(70000 + i, static_cast<char>('a' + i % 26));
+      expected += block;
+      out.write_taking(block);
+    }
+    out.commit();
+  }
+  etl::InputStream in(path);
+  std::string got = read_all(in);
+  CHECK(got.size() == expected.size());
+  bool same = got == expected;
   CHECK(same);
   std::remove(path.c_str());
 }

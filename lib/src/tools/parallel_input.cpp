@@ -128,6 +128,7 @@ void ParallelInput::split(Shared& s) {
       }
       slot.state = SlotState::Filled;
       ++s.filled;
+      lock.unlock();  // (woken with the lock held, a worker would only wait for it)
       s.chunk_ready.notify_one();
     }
   } catch (...) {
@@ -156,7 +157,11 @@ void ParallelInput::work(Shared& s, mapping::Mapping* mapping) {
     slot.batch.summarize(mapping != nullptr);
     lock.lock();
     slot.state = SlotState::Done;
-    s.batch_done.notify_one();  // (next() is its only waiter)
+    // next() waits for one batch, in input order: a later one done first would wake it in vain
+    // (it looks again before it waits, so a batch it comes to later is not missed).
+    bool awaited = slot.number == s.consumed;
+    lock.unlock();
+    if (awaited) s.batch_done.notify_one();
   }
 }
 
@@ -451,7 +456,13 @@ RecordBatch* ParallelInput::next() {
     s.slots[s.consumed % s.slots.size()].state = SlotState::Free;
     ++s.consumed;
     s.handed = false;
-    s.slot_free.notify_one();  // (the splitter is its only waiter)
+    // The splitter, far quicker than the workers, waits for a slot at nearly every chunk: it is
+    // woken when half the ring is free, to fill it at one go (a wake-up costs more than a read).
+    if (s.slots.size() - (s.filled - s.consumed) >= s.slots.size() / 2) {
+      lock.unlock();
+      s.slot_free.notify_one();  // (the splitter is its only waiter)
+      lock.lock();
+    }
   }
   Slot& slot = s.slots[s.consumed % s.slots.size()];
   s.batch_done.wait(lock, [&] {
