@@ -350,8 +350,16 @@ void SortedSide::sort_and_spill() {
 
 void SortedSide::load() {
   if (m_opts.presorted) return;
+  ArenaFaulter faulter;
+  faulter.watch(m_arena);
+  std::size_t fault_at = 0;
   for (;;) {
     std::size_t start = m_arena.size();
+    if (start >= fault_at) {
+      faulter.filled(start);
+      faulter.fault_ahead(std::size_t{4} << 20);
+      fault_at = start + (std::size_t{1} << 20);
+    }
     if (!read_entry(m_arena)) break;
     m_index.push_back(
         {key_prefix(Entry::sort_key_of(std::string_view(m_arena).substr(start))), start});
