@@ -17,10 +17,11 @@ void reserve_arena(std::string& arena, std::size_t bytes);
 // Faults an arena's pages in a little ahead of the thread that fills it, from a thread with
 // nothing else to do (the side of etl-correlate that finished loading first, for the other), or
 // from the filling thread itself, a megabyte at a time (etl-diff's sides: one call for 256
-// pages costs less than 256 faults): the filling thread then writes to pages that are there. A first touch of a page costs about a
-// microsecond on this project's VMs, which was a third of loading the bench's 1M orders.
-// Faulting in (MADV_POPULATE_WRITE) changes no byte, so it races with nothing the filling thread
-// does; should the arena go meanwhile (a spill), the call only fails or touches pages in vain.
+// pages costs less than 256 faults): the filling thread then writes to pages that are there. A
+// first touch of a page costs about a microsecond on this project's VMs, which was a third of
+// loading the bench's 1M orders. Faulting in (MADV_POPULATE_WRITE) changes no byte, so it races
+// with nothing the filling thread does; should the arena go meanwhile (a spill), the call only
+// fails or touches pages in vain.
 class ArenaFaulter {
  public:
   ArenaFaulter() = default;
