@@ -96,13 +96,15 @@ class OutputStream {
     if (m_buf.size() >= m_flush_at) flush();
   }
   // The data outputs (NDJSON, CSV) into a file put in place by commit(): buffers are written by
-  // a thread of their own, one behind (write_behind.hpp), so writing overlaps making the next;
-  // errors show at the next flush or at prepare(). Output written in place stays synchronous.
+  // a thread of their own, a megabyte at a time (write_behind.hpp), so writing overlaps making
+  // the next; errors show at a later flush or at prepare(). Output written in place stays
+  // synchronous.
   // (Not O_DIRECT, though the file is synced anyway: it halved etl-extract's time alone, but the
   // next tool of a chain then read the file from the disk, and extract → transform was no faster.)
   void write_behind();
   // write(bytes), where bytes may be taken rather than copied: a large block goes to the
-  // writing thread as it is, and bytes comes back holding a buffer written before (cleared).
+  // writing thread as it is, and bytes comes back empty, holding a buffer written before when
+  // there is one.
   void write_taking(std::string& bytes);
   void flush();
   // Flushes, closes and renames the temporary file over the final name: prepare(), publish().
