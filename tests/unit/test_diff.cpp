@@ -433,6 +433,96 @@ TEST_CASE("records of the same values under other names are not the same record"
 
 namespace {
 
+// Each key's group as the keyed merge hands it out: counts, then the entries' records.
+struct KeyGroup {
+  std::size_t count[2];
+  std::vector<std::string> records;
+  bool operator==(const KeyGroup& o) const {
+    return count[0] == o.count[0] && count[1] == o.count[1] && records == o.records;
+  }
+};
+
+std::vector<KeyGroup> groups_of(etl::diff::KeyedMerge& merge, const etl::diff::SortedSide& a,
+                                const etl::diff::SortedSide& b) {
+  std::vector<KeyGroup> out;
+  while (merge.next()) {
+    KeyGroup g{{merge.count(0), merge.count(1)}, {}};
+    for (std::size_t side = 0; side < 2; ++side)
+      for (std::size_t n = 0; n < g.count[side]; ++n) {
+        auto e = etl::diff::Entry::decode(merge.blob(side, n));
+        g.records.push_back((e.unreadable ? "unreadable " : "") +
+                            (side == 0 ? a : b).record_json(e));
+      }
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a pair scan leaves out just the keys the same on both sides, on any threads",
+          "[diff][pair scan]") {
+  // Keys on one side only, changed and unchanged, renamed fields, a key held 20000 times
+  // across where the ranges are cut, and rows of a field too many (unreadable, keyed).
+  fs::path old_path = fs::temp_directory_path() / "etl_unit_scan_old.csv";
+  fs::path new_path = fs::temp_directory_path() / "etl_unit_scan_new.csv";
+  {
+    std::ofstream o(old_path), n(new_path);
+    o << "id,v\n";
+    n << "id,v\n";
+    std::mt19937 rng(7);
+    for (int id = 0; id < 60000; ++id) {
+      int what = static_cast<int>(rng() % 100);
+      if (what < 3) o << id << ",only old\n";
+      if (what >= 3 && what < 6) n << id << ",only new\n";
+      if (what >= 6 && what < 10) o << id << ",was\n", n << id << ",is\n";
+      if (what == 10) o << id << ",x,one too many\n", n << id << ",x\n";
+      if (what == 11) o << id << ",x,y\n", n << id << ",x,y\n";
+      if (what >= 12)
+        o << id << ",same " << id % 97 << "\n", n << id << ",same " << id % 97 << "\n";
+      if (id == 30000)
+        for (int k = 0; k < 20000; ++k) o << "30000,dup\n";
+    }
+  }
+  auto side = [](const fs::path& p) {
+    etl::diff::SideOptions o;
+    o.address = p.string();
+    o.key = {"id"};
+    o.reject = [](const etl::Sourced&, const std::string&) {};
+    auto s = std::make_unique<etl::diff::SortedSide>(o);
+    s->load();
+    REQUIRE(s->sorted_in_memory());
+    return s;
+  };
+  auto old_side = side(old_path), new_side = side(new_path);
+  std::vector<KeyGroup> expected;
+  std::uint64_t expected_same = 0;
+  {
+    auto old_stream = side(old_path), new_stream = side(new_path);
+    etl::diff::KeyedMerge all({old_stream.get(), new_stream.get()});
+    for (auto& g : groups_of(all, *old_stream, *new_stream)) {
+      bool same = g.count[0] == 1 && g.count[1] == 1 && g.records[0] == g.records[1] &&
+                  !g.records[0].starts_with("unreadable");
+      if (same)
+        ++expected_same;
+      else
+        expected.push_back(std::move(g));
+    }
+  }
+  REQUIRE(expected_same > 40000);
+  REQUIRE(expected.size() > 5000);
+  for (unsigned threads : {1U, 2U, 3U, 8U}) {
+    CAPTURE(threads);
+    etl::diff::KeyedMerge scan({old_side.get(), new_side.get()}, true, threads);
+    CHECK(groups_of(scan, *old_side, *new_side) == expected);
+    CHECK(scan.skipped() == expected_same);
+  }
+  fs::remove(old_path);
+  fs::remove(new_path);
+}
+
+namespace {
+
 // Blobs of "<one length byte><that many bytes>", as the feed's tests make them.
 std::size_t counted_size(std::string_view at) {
   return 1 + static_cast<unsigned char>(at[0]);

@@ -377,8 +377,16 @@ void SortedSide::load() {
     std::vector<Slot>().swap(m_index);
     start_merge();
   }
-  m_feed = std::make_unique<BlobFeed>([this](std::string& out) { return append_sorted(out); },
-                                      blob_size);
+}
+
+void SortedSide::prefetch(std::size_t i) const {
+  const char* at = m_arena.data() + m_index[i].offset;
+  for (int line = 0; line < 4; ++line) etl::prefetch(at + line * 64);
+}
+
+std::string_view SortedSide::blob_at(std::size_t i) const {
+  std::string_view at = std::string_view(m_arena).substr(m_index[i].offset);
+  return at.substr(0, blob_size(at));
 }
 
 // k-way merge of every run: a heap of runs by their head's key; ties go to the earlier run, so
@@ -456,6 +464,9 @@ bool SortedSide::next(std::string& blob) {
     m_prev_key.assign(key);
     return true;
   }
+  if (!m_feed)
+    m_feed = std::make_unique<BlobFeed>([this](std::string& out) { return append_sorted(out); },
+                                        blob_size);
   return m_feed->next(blob);
 }
 
@@ -467,14 +478,9 @@ bool SortedSide::append_sorted(std::string& out) {
     return true;
   }
   if (m_pos >= m_index.size()) return false;
-  // Sorted order jumps around the arena: fetch a few entries ahead so they are in cache.
   constexpr std::size_t kAhead = 8;
-  if (m_pos + kAhead < m_index.size()) {
-    const char* ahead = m_arena.data() + m_index[m_pos + kAhead].offset;
-    for (int line = 0; line < 4; ++line) etl::prefetch(ahead + line * 64);
-  }
-  std::string_view at = std::string_view(m_arena).substr(m_index[m_pos++].offset);
-  out += at.substr(0, blob_size(at));
+  if (m_pos + kAhead < m_index.size()) prefetch(m_pos + kAhead);
+  out += blob_at(m_pos++);
   return true;
 }
 

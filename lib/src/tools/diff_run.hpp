@@ -19,7 +19,7 @@ struct DiffRun {
 
   // Thread-safe: the sides reject while they load in parallel (see SideRejects).
   void reject(std::size_t side, const Sourced& in, const std::string& reason);
-  void reject_entry(std::size_t side, const std::string& blob, const std::string& reason);
+  void reject_entry(std::size_t side, std::string_view blob, const std::string& reason);
   void load_sides();
   // Rejects every record of the current key when a side holds it more than once.
   bool reject_duplicates(diff::KeyedMerge& merge);

@@ -70,11 +70,21 @@ class SortedSide {
  public:
   explicit SortedSide(SideOptions o);
   ~SortedSide();
-  // Reads the whole source into sorted runs, and starts handing them out on a thread of their
-  // own. Not needed (and a no-op) when presorted.
+  // Reads the whole source into sorted runs. Not needed (and a no-op) when presorted.
   void load();
-  // The next entry blob in key order (see Entry::decode); false at the end.
+  // The next entry blob in key order (see Entry::decode); false at the end. The first call
+  // starts handing them out on a thread of their own.
   bool next(std::string& blob);
+
+  // After load(): whether every entry is in memory, sorted (no runs, not presorted). Then they
+  // can be read in place by position, in key order, from several threads at once (without
+  // next()).
+  bool sorted_in_memory() const { return !m_opts.presorted && m_runs.empty(); }
+  std::size_t size() const { return m_index.size(); }
+  std::string_view blob_at(std::size_t i) const;
+  const KeyPrefix& prefix_at(std::size_t i) const { return m_index[i].prefix; }
+  // Asks for the entry at i ahead of its use (sorted order jumps around the arena).
+  void prefetch(std::size_t i) const;
 
   const SideOptions& options() const { return m_opts; }
   std::uint64_t read() const { return m_read; }
@@ -160,8 +170,8 @@ class SortedSide {
   std::map<std::uint64_t, std::string> m_unreadable;  // reasons, by ordinal
   std::vector<Unkeyed> m_unkeyed;
   std::string m_merged;  // the feed's thread: the entry merge_next took
-  // Once loaded, the sorted entries come through here (not presorted). Last, so that its
-  // thread stops before the arena and runs it reads go.
+  // The sorted entries come through here once next() is first called (not presorted). Last, so
+  // that its thread stops before the arena and runs it reads go.
   std::unique_ptr<BlobFeed> m_feed;
 };
 
