@@ -370,20 +370,22 @@ TEST_CASE("a CSV side's rows read as text make the entries their records make", 
 }
 
 TEST_CASE("sorting by key prefixes is a stable sort by them", "[diff]") {
-  // Prefixes that differ in a few bytes, in many, or not at all, with ties, at several sizes.
+  // Prefixes that differ in a few bytes, in many, or not at all, with ties, at several sizes;
+  // bytes of a few values (several make one digit) or of any (a digit each).
   std::mt19937_64 rnd(20261130);
   struct Item {
     etl::diff::KeyPrefix prefix;
     std::size_t place;
   };
   for (std::size_t n : {0, 1, 2, 3, 1000, 5000}) {
-    for (int varying : {0, 1, 3, 16}) {
+    for (int varying : {0, 1, 3, 16, 40}) {
       std::vector<Item> items, spare;
+      std::uint64_t values = varying == 40 ? 256 : 4;  // few values: many ties
       for (std::size_t i = 0; i < n; ++i) {
         etl::diff::KeyPrefix p{0x3253'4f2d'3030'0000ULL, 0x4142'4344'0000'0000ULL};
         for (int b = 0; b < varying; ++b) {
           int at = static_cast<int>(rnd() % 16);
-          std::uint64_t bits = (rnd() % 4) << (8 * (at % 8));  // few values: many ties
+          std::uint64_t bits = (rnd() % values) << (8 * (at % 8));
           (at < 8 ? p.lo : p.hi) ^= bits;
         }
         items.push_back({p, i});
