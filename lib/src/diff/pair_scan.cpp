@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "etl/diff/key.hpp"
-#include "etl/prefetch.hpp"
 
 namespace etl::diff {
 namespace {
@@ -78,7 +77,6 @@ bool PairScan::open_range(std::size_t r) {
     Found& before = m_found[r - 1];
     m_same += before.same;
     std::vector<Group>().swap(before.groups);
-    std::vector<std::string_view>().swap(before.entries);
   }
   if (r == m_found.size()) return false;
   std::unique_lock<std::mutex> lock(m_mutex);
@@ -146,9 +144,9 @@ void PairScan::scan(const Range& r, Found& out) const {
         continue;
       }
     }
-    out.groups.push_back({out.entries.size(), {i_end - i, j_end - j}});
-    for (; i < i_end; ++i) out.entries.push_back(a.blob_at(i));
-    for (; j < j_end; ++j) out.entries.push_back(b.blob_at(j));
+    out.groups.push_back({{i, j}, {i_end - i, j_end - j}});
+    i = i_end;
+    j = j_end;
   }
 }
 
@@ -166,11 +164,11 @@ bool PairScan::next() {
   }
   if (m_range == m_found.size()) return false;
   const Found& f = m_found[m_range];
-  // The groups kept lie scattered over the arenas: fetch a few ahead into cache.
+  // The groups kept lie scattered over the arenas: fetch the first entries of one a few ahead.
   if (m_group + 4 < f.groups.size()) {
     const Group& ahead = f.groups[m_group + 4];
-    for (std::size_t n = 0; n < ahead.count[0] + ahead.count[1] && n < 4; ++n)
-      etl::prefetch(f.entries[ahead.first + n].data());
+    for (std::size_t side = 0; side < 2; ++side)
+      if (ahead.count[side] > 0) m_side[side]->prefetch(ahead.first[side]);
   }
   return true;
 }
@@ -180,9 +178,7 @@ std::size_t PairScan::count(std::size_t side) const {
 }
 
 std::string_view PairScan::entry(std::size_t side, std::size_t n) const {
-  const Found& f = m_found[m_range];
-  const Group& g = f.groups[m_group];
-  return f.entries[g.first + (side == 0 ? 0 : g.count[0]) + n];
+  return m_side[side]->blob_at(m_found[m_range].groups[m_group].first[side] + n);
 }
 
 }  // namespace etl::diff

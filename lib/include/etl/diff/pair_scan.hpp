@@ -42,14 +42,15 @@ class PairScan {
   struct Range {
     std::size_t begin[2], end[2];  // entry positions of each side
   };
+  // A key's entries: consecutive in each side's key order. (Positions, not the entries: a key
+  // kept takes 32 bytes, less than the sort's second index that was freed before the scan.)
   struct Group {
-    std::size_t first;     // its first entry in Found::entries: side a's, then side b's
-    std::size_t count[2];  // entries of each side
+    std::size_t first[2];  // of each side
+    std::size_t count[2];
   };
   struct Found {  // in one range
     Range range;
     std::vector<Group> groups;
-    std::vector<std::string_view> entries;
     std::uint64_t same = 0;
     bool done = false;  // under m_mutex
     std::exception_ptr error;
