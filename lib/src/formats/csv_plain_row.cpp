@@ -50,25 +50,25 @@ Block block_at(const char* p, std::size_t avail, char delimiter) {
 
 }  // namespace
 
-// A quoted field's text with each doubled quote made one, owned by the row.
-void CsvReader::undouble(FieldRef& f) {
+// A quoted field's text with each doubled quote made one, owned by the row (m_owned is a deque:
+// the views of the row's other rebuilt fields stay good as it grows).
+void CsvReader::undouble(std::string_view& field) {
   if (m_owned_used == m_owned.size()) m_owned.emplace_back();
-  std::string& text = m_owned[m_owned_used];
+  std::string& text = m_owned[m_owned_used++];
   text.clear();
-  std::string_view raw(m_buf.data() + m_row_start + f.begin, f.size);
-  for (std::size_t at = 0; at < raw.size();) {
-    std::size_t quote = std::min(raw.find('"', at), raw.size());
-    text.append(raw, at, quote - at + (quote < raw.size() ? 1 : 0));
+  for (std::size_t at = 0; at < field.size();) {
+    std::size_t quote = std::min(field.find('"', at), field.size());
+    text.append(field, at, quote - at + (quote < field.size() ? 1 : 0));
     at = quote + 2;  // (past the second quote of the pair)
   }
-  f.owned = static_cast<int>(m_owned_used++);
+  field = text;
 }
 
 bool CsvReader::read_plain_row() {
   // (locals, not members, in the loop: a member written through `this` is read back from
   // memory after every store the compiler cannot tell apart from it)
   const char* base = m_buf.data();
-  const std::size_t size = m_buf.size();
+  const std::size_t size = m_end;
   const std::size_t row_start = m_row_start;
   const char delim = m_delim;
   std::uint64_t line = m_line;
@@ -79,18 +79,19 @@ bool CsvReader::read_plain_row() {
   std::size_t high_from = SIZE_MAX, high_to = 0;  // the blocks holding bytes past ASCII
   bool high = false;
   bool escapes = false;  // a value holds a byte JSON escapes
-  FieldRef* refs = m_refs.data();
-  std::size_t count = 0, room = m_refs.size();
+  // The fields are written as views straight into m_views (no refill can come: a row that goes
+  // past the buffer is declined), which keeps the size of the row before.
+  std::string_view* views = m_views.data();
+  std::size_t count = 0, room = m_views.size();
   auto add = [&](std::size_t begin, std::size_t length) {
     if (count == room) {
-      m_refs.resize(2 * room + 8);
-      refs = m_refs.data();
-      room = m_refs.size();
+      m_views.resize(2 * room + 8);
+      views = m_views.data();
+      room = m_views.size();
     }
-    refs[count++] = {begin - row_start, length, -1};
+    views[count++] = std::string_view(base + begin, length);
   };
   auto decline = [&] {
-    m_nrefs = 0;
     m_owned_used = 0;
     return false;
   };
@@ -131,19 +132,27 @@ bool CsvReader::read_plain_row() {
         if (base[close + 1] != delim && base[close + 1] != '\n')  // bytes after the closing one
           return decline();
         add(quoted_from, close - quoted_from);
-        if (doubled) undouble(refs[count - 1]);
+        if (doubled) undouble(views[count - 1]);
         doubled = false;
         quoted_from = SIZE_MAX;
         field = SIZE_MAX;  // the field is done; its delimiter or line end comes next
         from = i + 1;
         continue;
       }
-      unsigned s = (b.delim | b.quote | b.newline | b.cr) & rest;
-      if (s == 0) {
+      // The delimiters before the block's next quote or line end (most often all there are) end
+      // their fields in a loop of their own.
+      unsigned other = (b.quote | b.newline | b.cr) & rest;
+      unsigned delims = b.delim & rest & (other != 0 ? (other & (~other + 1)) - 1 : 0xFFFFU);
+      for (; delims != 0; delims &= delims - 1) {
+        std::size_t pos = at + static_cast<unsigned>(__builtin_ctz(delims));
+        if (field != SIZE_MAX) add(field, pos - field);
+        field = pos + 1;
+      }
+      if (other == 0) {
         escapes = escapes || (b.escaped & in_block) != 0;
         break;
       }
-      auto i = static_cast<unsigned>(__builtin_ctz(s));
+      auto i = static_cast<unsigned>(__builtin_ctz(other));
       std::size_t pos = at + i;
       char c = base[pos];
       from = i + 1;
@@ -156,18 +165,13 @@ bool CsvReader::read_plain_row() {
       }
       if (c == '\r') return decline();
       if (field != SIZE_MAX) add(field, pos - field);
-      if (c == delim) {
-        field = pos + 1;
-        continue;
-      }
       m_pos = pos + 1;  // the line end
       m_line = line + 1;
-      m_nrefs = count;
+      if (count != m_views.size()) m_views.resize(count);
       m_row_high = high;
       m_high_from = high ? high_from - row_start : 0;
       m_high_to = high ? std::min(high_to, pos) - row_start : 0;
       m_json_plain = !escapes && (b.escaped & ((1U << i) - 1)) == 0;
-      make_views();
       return true;
     }
   }

@@ -29,7 +29,11 @@ CsvReader::CsvReader(const std::string& path, char delimiter, const std::string&
 
 CsvReader::CsvReader(TextChunk chunk, const std::string& name, char delimiter,
                      const std::vector<std::string>* header)
-    : m_name(name), m_delim(delimiter), m_buf(std::move(chunk.bytes)), m_line(chunk.first_line) {
+    : m_name(name),
+      m_delim(delimiter),
+      m_buf(std::move(chunk.bytes)),
+      m_end(m_buf.size()),
+      m_line(chunk.first_line) {
   if (header)
     m_header = *header;
   else
@@ -38,7 +42,8 @@ CsvReader::CsvReader(TextChunk chunk, const std::string& name, char delimiter,
 
 void CsvReader::read_header() {
   // A byte-order mark goes before the header is parsed, so a quoted first name is unquoted.
-  if (peek() == 0xEF && m_buf.compare(m_pos, 3, "\xEF\xBB\xBF") == 0) m_pos += 3;
+  if (peek() == 0xEF && std::string_view(m_buf.data(), m_end).substr(m_pos, 3) == "\xEF\xBB\xBF")
+    m_pos += 3;
   if (!read_row()) return;  // an empty file has no header and no records
   if (m_text_after_quote >= 0)
     throw DataError(fmt::format("{}:1: column {} of the header has text after its closing quote",
@@ -97,14 +102,16 @@ void CsvReader::count_backslash_nulls() {
 
 int CsvReader::refill() {
   if (!m_in) return -1;
-  // The row being read stays, at the front, so that its fields are one run of bytes each.
-  m_buf.erase(0, m_row_start);
+  // The row being read stays, at the front, so that its fields are one run of bytes each. The
+  // buffer keeps its size (resizing it for each read would zero what the read overwrites).
+  std::size_t kept = m_end - m_row_start;
+  std::memmove(m_buf.data(), m_buf.data() + m_row_start, kept);
   m_pos -= m_row_start;
   m_row_start = 0;
-  std::size_t kept = m_buf.size();
-  m_buf.resize(kept + (std::size_t{1} << 17));
-  m_buf.resize(kept + m_in->read(m_buf.data() + kept, m_buf.size() - kept));
-  if (m_pos == m_buf.size()) return -1;
+  constexpr std::size_t kReadAtLeast = std::size_t{1} << 17;
+  if (m_buf.size() < kept + kReadAtLeast) m_buf.resize(kept + kReadAtLeast);
+  m_end = kept + m_in->read(m_buf.data() + kept, m_buf.size() - kept);
+  if (m_pos == m_end) return -1;
   return static_cast<unsigned char>(m_buf[m_pos]);
 }
 
@@ -140,7 +147,7 @@ void CsvReader::read_quoted(FieldRef& f) {
     if (peek() < 0) throw DataError(fmt::format("{}:{}: unterminated quoted field", m_name, began));
     // Take the run up to the next quote at once, counting the line ends inside it.
     const char* start = m_buf.data() + m_pos;
-    const char* end = m_buf.data() + m_buf.size();
+    const char* end = m_buf.data() + m_end;
     const auto* q =
         static_cast<const char*>(std::memchr(start, '"', static_cast<std::size_t>(end - start)));
     const char* stop = q != nullptr ? q : end;
@@ -198,7 +205,7 @@ bool CsvReader::read_row() {
       if (c < 0 || c == m_delim || c == '\n' || c == '\r') break;
       // A quote here is a byte like any other: the scan stops at it and goes on.
       const char* from = m_buf.data() + m_pos;
-      const char* stop = m_buf.data() + m_buf.size();
+      const char* stop = m_buf.data() + m_end;
       const char* end = scan::csv_special(from, stop, m_delim, m_row_high);
       while (end < stop && *end == '"') end = scan::csv_special(end + 1, stop, m_delim, m_row_high);
       if (quoted) {  // (the closing quote lies between)
@@ -301,12 +308,14 @@ void CsvReader::record_of_row(Sourced& out) {
       rec[i].value.set_string(m_views[i]);
 }
 
-// A quoted field's text begins after its opening quote, or was rebuilt (a doubled quote); an
-// unquoted one's begins after a delimiter, or the row.
+// A quoted field's text begins after its opening quote, or was rebuilt (a doubled quote: not in
+// the row); an unquoted one's begins after a delimiter, or the row.
 bool CsvReader::is_null(std::size_t i) const {
   if (!m_null || m_views[i] != *m_null) return false;
-  const FieldRef& f = m_refs[i];
-  bool quoted = f.owned >= 0 || (f.begin > 0 && m_buf[m_row_start + f.begin - 1] == '"');
+  auto at = reinterpret_cast<std::uintptr_t>(m_views[i].data());
+  auto row = reinterpret_cast<std::uintptr_t>(m_buf.data() + m_row_start);
+  bool in_row = at >= row && at <= row + (m_pos - m_row_start);
+  bool quoted = !in_row || (at > row && m_views[i].data()[-1] == '"');
   return !quoted;
 }
 

@@ -2,6 +2,7 @@
 // CSV with a header row (RFC 4180, with CRLF or LF, a UTF-8 BOM, any one-byte delimiter).
 // Values stay strings: `00123` stays `00123`.
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -67,11 +68,11 @@ class CsvReader final : public RowSource {
     int owned = -1;
   };
   void read_header();
-  bool read_row();  // into m_views; false at end of input
-  bool read_plain_row();
+  bool read_row();        // into m_views; false at end of input
+  bool read_plain_row();  // a row's fields straight into m_views, or false (nothing read)
   void make_views();
   void read_quoted(FieldRef& f);
-  void undouble(FieldRef& f);
+  void undouble(std::string_view& field);
   void own(FieldRef& f);
   std::string_view view(const FieldRef& f) const;
   void start(Sourced& out) const;
@@ -79,12 +80,13 @@ class CsvReader final : public RowSource {
   void reject_row(Sourced& out);
   void reject_text_after_quote(Sourced& out);
   int get();  // next byte or -1
-  int peek() { return m_pos < m_buf.size() ? static_cast<unsigned char>(m_buf[m_pos]) : refill(); }
+  int peek() { return m_pos < m_end ? static_cast<unsigned char>(m_buf[m_pos]) : refill(); }
   int refill();                       // peek() at the end of the buffer: reads on
   std::unique_ptr<InputStream> m_in;  // none for a chunk
   std::string m_name;
   char m_delim;
   std::string m_buf;
+  std::size_t m_end = 0;  // the input's bytes in m_buf (a file's reader keeps it full size)
   std::size_t m_pos = 0;
   std::size_t m_row_start = 0;   // in m_buf: a refill keeps the row being read
   std::uint64_t m_line = 1;      // line of the next byte
@@ -95,13 +97,15 @@ class CsvReader final : public RowSource {
   std::size_t m_high_from = 0, m_high_to = SIZE_MAX;
   int m_text_after_quote = -1;  // the row's first field with text after its closing quote
   std::vector<std::string> m_header;
-  std::vector<FieldRef> m_refs;  // the row's are the first m_nrefs (the others kept for reuse)
+  // The fields of a row read byte by byte (read_plain_row writes views): the row's are the first
+  // m_nrefs (the others kept for reuse).
+  std::vector<FieldRef> m_refs;
   std::size_t m_nrefs = 0;
   FieldRef& add_ref() {
     if (m_nrefs == m_refs.size()) m_refs.emplace_back();
     return m_refs[m_nrefs++] = FieldRef{};
   }
-  std::vector<std::string> m_owned;  // reused from row to row
+  std::deque<std::string> m_owned;  // reused from row to row
   std::size_t m_owned_used = 0;
   std::vector<std::string_view> m_views;  // the row's fields
   bool m_fast_rows = true;
