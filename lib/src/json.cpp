@@ -459,44 +459,71 @@ void append_plain_json_string(std::string& out, char sep, std::string_view s, ch
 
 }  // namespace
 
-void append_json_string_body(std::string& out, std::string_view s) {
+namespace {
+
+char* put(char* p, std::string_view bytes) {
+  copy_bytes(p, bytes.data(), bytes.size());
+  return p + bytes.size();
+}
+
+// The letter of a byte's two-character escape (\n for a line feed), or 0: \u00XX.
+char escape_letter(unsigned char c) {
+  switch (c) {
+    case '"':
+      return '"';
+    case '\\':
+      return '\\';
+    case '\n':
+      return 'n';
+    case '\r':
+      return 'r';
+    case '\t':
+      return 't';
+    case '\b':
+      return 'b';
+    case '\f':
+      return 'f';
+    default:
+      return 0;
+  }
+}
+
+}  // namespace
+
+char* put_json_string_body(char* p, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   const char* end = s.data() + s.size();
+  // (most strings written here are short and need no escape, beside one that does)
+  if (s.size() < 16 && scan::json_plain_tail(s.data(), end)) return put(p, s);
   const char* run = s.data();  // start of the pending run of bytes that need no escape
   for (const char* at = scan::json_string_stop(run, end); at < end;
        at = scan::json_string_stop(at + 1, end)) {
-    auto c = static_cast<unsigned char>(*at);
-    out.append(run, static_cast<std::size_t>(at - run));  // (a pointer pair went by replace())
+    p = put(p, std::string_view(run, static_cast<std::size_t>(at - run)));
     run = at + 1;
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\b':
-        out += "\\b";
-        break;
-      case '\f':
-        out += "\\f";
-        break;
-      default:
-        out += "\\u00";
-        out.push_back(kHex[c >> 4]);
-        out.push_back(kHex[c & 15]);
+    auto c = static_cast<unsigned char>(*at);
+    *p++ = '\\';
+    if (char letter = escape_letter(c)) {
+      *p++ = letter;
+      continue;
     }
+    std::memcpy(p, "u00", 3);
+    p[3] = kHex[c >> 4];
+    p[4] = kHex[c & 15];
+    p += 5;
   }
-  out.append(run, static_cast<std::size_t>(end - run));
+  return put(p, std::string_view(run, static_cast<std::size_t>(end - run)));
+}
+
+void append_json_string_body(std::string& out, std::string_view s) {
+  // (in pieces: a long text does not make the output six times its size for a moment; bytes are
+  // escaped one by one, so a cut anywhere changes nothing)
+  constexpr std::size_t kPiece = 4096;
+  for (std::size_t from = 0; from < s.size(); from += kPiece) {
+    std::string_view piece = s.substr(from, kPiece);
+    std::size_t at = out.size();
+    out.resize(at + kJsonEscapedMost * piece.size());
+    out.resize(static_cast<std::size_t>(put_json_string_body(out.data() + at, piece) - out.data()));
+  }
 }
 
 void append_json_string(std::string& out, std::string_view s) {
@@ -513,9 +540,9 @@ bool is_plain_json_string(std::string_view s) {
   return scan::json_string_stop(s.data(), s.data() + s.size()) == s.data() + s.size();
 }
 
-// The bytes a flat member's value takes as JSON with nothing to escape, or 0 when it is not
-// such a value (an array, an object, a string to escape).
-std::size_t plain_value_size(const Value& v) {
+// The most bytes a flat member's value takes as JSON (a string to escape: as if each of its
+// bytes were escaped, and `escaped` set), or 0 when it is not flat (an array, an object).
+std::size_t flat_value_size(const Value& v, bool& escaped) {
   switch (v.kind()) {
     case Value::Kind::Null:
       return 4;
@@ -524,24 +551,22 @@ std::size_t plain_value_size(const Value& v) {
     case Value::Kind::Number:
       return v.text().size();
     case Value::Kind::String:
-      return is_plain_json_string(v.text()) ? v.text().size() + 2 : 0;
+      if (is_plain_json_string(v.text())) return v.text().size() + 2;
+      escaped = true;
+      return kJsonEscapedMost * v.text().size() + 2;
     default:
       return 0;
   }
 }
 
-char* put(char* p, std::string_view bytes) {
-  copy_bytes(p, bytes.data(), bytes.size());
-  return p + bytes.size();
-}
-
-// A flat object with nothing to escape, as nearly every record is: its size is summed first,
-// then its bytes go into one append (an append for each key and value was a tenth of a map).
-// False, with nothing written, for any other.
-bool append_plain_members(std::string& out, const std::vector<Member>& members) {
+// A flat object whose keys need no escape, as nearly every record is: its size (at most, when a
+// value is escaped) is summed first, then its bytes are written in place (an append for each
+// key and value was a tenth of a map). False, with nothing written, for any other.
+bool append_flat_members(std::string& out, const std::vector<Member>& members) {
   std::size_t size = 2 + members.size() * 4;  // {} and, for each, its comma or '}', "":
+  bool escaped = false;
   for (const Member& m : members) {
-    std::size_t value = plain_value_size(m.value);
+    std::size_t value = flat_value_size(m.value, escaped);
     if (value == 0 || !is_plain_json_string(m.key)) return false;
     size += m.key.size() + value;
   }
@@ -566,7 +591,7 @@ bool append_plain_members(std::string& out, const std::vector<Member>& members) 
         break;
       case Value::Kind::String:
         *p++ = '"';
-        p = put(p, v.text());
+        p = escaped ? put_json_string_body(p, v.text()) : put(p, v.text());
         *p++ = '"';
         break;
       default:
@@ -574,11 +599,12 @@ bool append_plain_members(std::string& out, const std::vector<Member>& members) 
     }
   }
   *p++ = '}';
+  if (escaped) out.resize(static_cast<std::size_t>(p - out.data()));
   return true;
 }
 
 void append_members(std::string& out, const std::vector<Member>& members) {
-  if (append_plain_members(out, members)) return;
+  if (append_flat_members(out, members)) return;
   out.push_back('{');
   bool first = true;
   for (const Member& m : members) {

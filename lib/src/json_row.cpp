@@ -61,11 +61,18 @@ void JsonRowWriter::append(const std::vector<std::string_view>& values, bool jso
 
 void JsonRowWriter::append_escaped(const std::vector<std::string_view>& values,
                                    std::string& out) const {
+  // (sized for the most the escapes can take, then cut to what they took)
+  std::size_t most = m_fixed;
+  for (std::size_t f : m_fields) most += kJsonEscapedMost * values[f].size();
+  std::size_t at = out.size();
+  out.resize(at + most);
+  char* p = out.data() + at;
   for (std::size_t k = 0; k < m_fields.size(); ++k) {
-    out.append(m_prefixes[k]);
-    append_json_string_body(out, values[m_fields[k]]);
+    copy_bytes(p, m_prefixes[k].data(), m_prefixes[k].size());
+    p = put_json_string_body(p + m_prefixes[k].size(), values[m_fields[k]]);
   }
-  out.append(m_end);
+  copy_bytes(p, m_end.data(), m_end.size());
+  out.resize(static_cast<std::size_t>(p + m_end.size() - out.data()));
 }
 
 }  // namespace etl

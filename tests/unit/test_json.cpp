@@ -1,3 +1,5 @@
+#include <fmt/format.h>
+
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
@@ -431,6 +433,54 @@ TEST_CASE("a string of any length is escaped wherever its quote, backslash or co
         etl::append_json_string(out, s);
         CHECK(out == escaped(s));
       }
+  }
+}
+
+TEST_CASE("every byte is escaped as RFC 8259 says, in strings of any length and in records",
+          "[json]") {
+  // Random bytes (all 256 values), at lengths about the 4096-byte pieces append_json_string_body
+  // escapes in; and put_json_string_body never writes past six bytes a byte.
+  auto escaped = [](std::string_view s) {
+    std::string out;
+    for (char ch : s) {
+      auto c = static_cast<unsigned char>(ch);
+      const char* two = c == '"'    ? "\\\""
+                        : c == '\\' ? "\\\\"
+                        : c == '\n' ? "\\n"
+                        : c == '\r' ? "\\r"
+                        : c == '\t' ? "\\t"
+                        : c == '\b' ? "\\b"
+                        : c == '\f' ? "\\f"
+                                    : nullptr;
+      if (two != nullptr)
+        out += two;
+      else if (c < 0x20)
+        out += fmt::format("\\u{:04x}", c);
+      else
+        out.push_back(ch);
+    }
+    return out;
+  };
+  std::mt19937 rnd(20261203);
+  for (std::size_t n : {0, 1, 7, 15, 16, 17, 100, 4095, 4096, 4097, 9000}) {
+    for (int round = 0; round < 4; ++round) {
+      std::string s;
+      for (std::size_t i = 0; i < n; ++i)  // (round 0: every byte; then mostly plain ones)
+        s.push_back(
+            static_cast<char>(round == 0 || rnd() % 8 == 0 ? rnd() % 256 : 'a' + rnd() % 26));
+      std::string got = "<";
+      etl::append_json_string_body(got, s);
+      CHECK(got == "<" + escaped(s));
+      std::string room(etl::kJsonEscapedMost * n + 1, '#');
+      char* end = etl::put_json_string_body(room.data(), s);
+      CHECK(std::string(room.data(), end) == escaped(s));
+      CHECK(room.back() == '#');
+      etl::Record r;  // a flat record with the string among plain values
+      r.fields().push_back({"a", etl::Value::string("x")});
+      r.fields().push_back({"s", etl::Value::string(s)});
+      r.fields().push_back({"n", etl::Value::number("12")});
+      CHECK(etl::to_json(r) == "{\"a\":\"x\",\"s\":\"" + escaped(s) + "\",\"n\":12}");
+    }
   }
 }
 

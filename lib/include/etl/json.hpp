@@ -67,6 +67,11 @@ void append_json(std::string& out, const Record& r);
 void append_json_string(std::string& out, std::string_view s);
 // The same without its quotes: the string's text, escaped.
 void append_json_string_body(std::string& out, std::string_view s);
+// The most bytes a byte of a string takes escaped (\u00XX).
+inline constexpr std::size_t kJsonEscapedMost = 6;
+// Writes s escaped, without quotes, from p, which has room for kJsonEscapedMost * s.size()
+// bytes; returns the end of what it wrote. For writers that size their output first.
+char* put_json_string_body(char* p, std::string_view s);
 
 std::string to_json(const Value& v);
 
