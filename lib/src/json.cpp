@@ -536,8 +536,11 @@ void append_json_string(std::string& out, std::string_view s) {
 
 namespace {
 
+// (keys and most values are short: two words looked at inline, not a call to the scan)
 bool is_plain_json_string(std::string_view s) {
-  return scan::json_string_stop(s.data(), s.data() + s.size()) == s.data() + s.size();
+  const char* end = s.data() + s.size();
+  if (s.size() < 16) return scan::json_plain_tail(s.data(), end);
+  return scan::json_string_stop(s.data(), end) == end;
 }
 
 // The most bytes a flat member's value takes as JSON (a string to escape: as if each of its

@@ -60,9 +60,12 @@ inline void copy_bytes(char* dst, const char* src, std::size_t n) {
     std::memcpy(&b, src + n - 4, 4);
     std::memcpy(dst, &a, 4);
     std::memcpy(dst + n - 4, &b, 4);
-  } else if (n < 4) {
-    for (std::size_t i = 0; i < n; ++i) dst[i] = src[i];
-  } else {
+  } else if (n > 0 && n < 4) {  // (first, middle and last: each byte of 1, 2 or 3)
+    char first = src[0], middle = src[n / 2], last = src[n - 1];
+    dst[0] = first;
+    dst[n / 2] = middle;
+    dst[n - 1] = last;
+  } else if (n > 16) {
     std::memcpy(dst, src, n);
   }
 }

@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "etl/bytes.hpp"
 #include "etl/json.hpp"
 #include "etl/json_row.hpp"
 
@@ -13,6 +14,7 @@ namespace {
 // A line without its CR; false when it holds nothing but blanks (skipped).
 bool content(std::string_view& line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (!line.empty() && line[0] != ' ' && line[0] != '\t') return true;  // (nearly every line)
   return line.find_first_not_of(" \t") != std::string_view::npos;
 }
 }  // namespace
@@ -55,7 +57,7 @@ bool NdjsonChunkReader::next(Sourced& out) {
     if (!next_chunk_line(m_bytes, m_pos, line)) return false;
     ++m_line;
   } while (!content(line));
-  out.where.source = m_name;
+  if (!same_bytes(out.where.source, m_name)) out.where.source = m_name;  // (mostly it is)
   out.where.line = m_line - 1;
   m_line_offset = static_cast<std::size_t>(line.data() - m_bytes.data());
   m_line_size = line.size();

@@ -61,7 +61,7 @@ bool truthy(const Datum& d, const char* where) {
 
 const Value* FieldExpr::find(EvalContext& ctx) const {
   const Value* v = ctx.record ? ctx.record->find(m_name, m_place) : nullptr;
-  if (m_use) {
+  if (m_use && !(v && m_use->found && m_use->looked)) {  // (once found, nothing to note)
     if (v)
       m_use->found = true;
     else if (!m_use->looked && ctx.record)  // once: for the name the records may have instead
