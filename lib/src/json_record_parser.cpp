@@ -70,7 +70,7 @@ class FastParser {
             fields.push_back(Member{std::string(key), Value()});
             ++held;
           }
-          if (!value(fields[kept++].value, 0)) return false;
+          if (!string_or_value(fields[kept++].value)) return false;
         } else if (!skip_value()) {
           return false;
         }
@@ -258,6 +258,15 @@ class FastParser {
     std::string_view text;
     if (m_p != m_end && *m_p == '"') return string(text);
     return value(m_skipped, 0);
+  }
+
+  // A member's value: a string (most are) read here, inline; any other by value().
+  [[gnu::always_inline]] bool string_or_value(Value& v) {
+    if (m_p == m_end || *m_p != '"') return value(v, 0);
+    std::string_view text;
+    if (!string(text)) return false;
+    v.set_string(text);
+    return true;
   }
 
   bool value(Value& v, unsigned depth) {

@@ -61,14 +61,17 @@ bool truthy(const Datum& d, const char* where) {
 
 const Value* FieldExpr::find(EvalContext& ctx) const {
   const Value* v = ctx.record ? ctx.record->find(m_name, m_place) : nullptr;
-  if (m_use && !(v && m_use->found && m_use->looked)) {  // (once found, nothing to note)
-    if (v)
-      m_use->found = true;
-    else if (!m_use->looked && ctx.record)  // once: for the name the records may have instead
-      for (const auto& f : ctx.record->fields()) m_use->first_miss_fields.push_back(f.key);
-    m_use->looked = true;
-  }
+  if (m_use && !(v && m_use->found && m_use->looked)) note_use(ctx, v);  // (once found: no more)
   return v;
+}
+
+// (out of line: find is called for each field read of each record, and this rarely)
+[[gnu::noinline]] void FieldExpr::note_use(EvalContext& ctx, const Value* found) const {
+  if (found)
+    m_use->found = true;
+  else if (!m_use->looked && ctx.record)  // once: for the name the records may have instead
+    for (const auto& f : ctx.record->fields()) m_use->first_miss_fields.push_back(f.key);
+  m_use->looked = true;
 }
 
 Datum FieldExpr::eval(EvalContext& ctx) const {

@@ -37,6 +37,7 @@ class FieldExpr : public Expr {
 
  private:
   const Value* find(EvalContext& ctx) const;
+  void note_use(EvalContext& ctx, const Value* found) const;
 
   std::string m_name;
   FieldUse* m_use;
