@@ -517,9 +517,8 @@ char* put_json_string_body(char* p, std::string_view s) {
 void append_json_string_body(std::string& out, std::string_view s) {
   // (in pieces: a long text does not make the output six times its size for a moment; bytes are
   // escaped one by one, so a cut anywhere changes nothing)
-  constexpr std::size_t kPiece = 4096;
-  for (std::size_t from = 0; from < s.size(); from += kPiece) {
-    std::string_view piece = s.substr(from, kPiece);
+  for (std::size_t from = 0; from < s.size(); from += kJsonEscapedInPlace) {
+    std::string_view piece = s.substr(from, kJsonEscapedInPlace);
     std::size_t at = out.size();
     out.resize(at + kJsonEscapedMost * piece.size());
     out.resize(static_cast<std::size_t>(put_json_string_body(out.data() + at, piece) - out.data()));
@@ -544,7 +543,8 @@ bool is_plain_json_string(std::string_view s) {
 }
 
 // The most bytes a flat member's value takes as JSON (a string to escape: as if each of its
-// bytes were escaped, and `escaped` set), or 0 when it is not flat (an array, an object).
+// bytes were escaped, and `escaped` set), or 0 when it is not flat (an array, an object) or is
+// a long text to escape.
 std::size_t flat_value_size(const Value& v, bool& escaped) {
   switch (v.kind()) {
     case Value::Kind::Null:
@@ -555,6 +555,7 @@ std::size_t flat_value_size(const Value& v, bool& escaped) {
       return v.text().size();
     case Value::Kind::String:
       if (is_plain_json_string(v.text())) return v.text().size() + 2;
+      if (v.text().size() > kJsonEscapedInPlace) return 0;  // (in pieces, by append_members)
       escaped = true;
       return kJsonEscapedMost * v.text().size() + 2;
     default:

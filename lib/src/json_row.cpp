@@ -61,9 +61,19 @@ void JsonRowWriter::append(const std::vector<std::string_view>& values, bool jso
 
 void JsonRowWriter::append_escaped(const std::vector<std::string_view>& values,
                                    std::string& out) const {
-  // (sized for the most the escapes can take, then cut to what they took)
-  std::size_t most = m_fixed;
-  for (std::size_t f : m_fields) most += kJsonEscapedMost * values[f].size();
+  // (sized for the most the escapes can take, then cut to what they took; a row of long text in
+  // pieces)
+  std::size_t text = 0;
+  for (std::size_t f : m_fields) text += values[f].size();
+  if (text > kJsonEscapedInPlace) {
+    for (std::size_t k = 0; k < m_fields.size(); ++k) {
+      out.append(m_prefixes[k]);
+      append_json_string_body(out, values[m_fields[k]]);
+    }
+    out.append(m_end);
+    return;
+  }
+  std::size_t most = m_fixed + kJsonEscapedMost * text;
   std::size_t at = out.size();
   out.resize(at + most);
   char* p = out.data() + at;

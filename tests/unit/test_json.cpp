@@ -438,8 +438,8 @@ TEST_CASE("a string of any length is escaped wherever its quote, backslash or co
 
 TEST_CASE("every byte is escaped as RFC 8259 says, in strings of any length and in records",
           "[json]") {
-  // Random bytes (all 256 values), at lengths about the 4096-byte pieces append_json_string_body
-  // escapes in; and put_json_string_body never writes past six bytes a byte.
+  // Random bytes (all 256 values), at lengths about where text is escaped in pieces rather than
+  // in place (kJsonEscapedInPlace); and put_json_string_body never writes past six bytes a byte.
   auto escaped = [](std::string_view s) {
     std::string out;
     for (char ch : s) {
@@ -462,7 +462,10 @@ TEST_CASE("every byte is escaped as RFC 8259 says, in strings of any length and 
     return out;
   };
   std::mt19937 rnd(20261203);
-  for (std::size_t n : {0, 1, 7, 15, 16, 17, 100, 4095, 4096, 4097, 9000}) {
+  const std::size_t piece = etl::kJsonEscapedInPlace;
+  for (std::size_t n :
+       {std::size_t{0}, std::size_t{1}, std::size_t{7}, std::size_t{15}, std::size_t{16},
+        std::size_t{17}, std::size_t{100}, piece - 1, piece, piece + 1, 2 * piece + 5}) {
     for (int round = 0; round < 4; ++round) {
       std::string s;
       for (std::size_t i = 0; i < n; ++i)  // (round 0: every byte; then mostly plain ones)
@@ -480,6 +483,10 @@ TEST_CASE("every byte is escaped as RFC 8259 says, in strings of any length and 
       r.fields().push_back({"s", etl::Value::string(s)});
       r.fields().push_back({"n", etl::Value::number("12")});
       CHECK(etl::to_json(r) == "{\"a\":\"x\",\"s\":\"" + escaped(s) + "\",\"n\":12}");
+      std::string row;  // the same as a row of text
+      etl::JsonRowWriter({"a", "s"}, etl::JsonRowWriter::all_fields(2), true)
+          .append({"x", s}, false, row);
+      CHECK(row == "{\"a\":\"x\",\"s\":\"" + escaped(s) + "\"}");
     }
   }
 }

@@ -69,6 +69,9 @@ void append_json_string(std::string& out, std::string_view s);
 void append_json_string_body(std::string& out, std::string_view s);
 // The most bytes a byte of a string takes escaped (\u00XX).
 inline constexpr std::size_t kJsonEscapedMost = 6;
+// Text up to this long is escaped into room sized for the most it can take; longer text goes in
+// pieces (append_json_string_body), so that a large one never asks for six times its size.
+inline constexpr std::size_t kJsonEscapedInPlace = std::size_t{1} << 16;
 // Writes s escaped, without quotes, from p, which has room for kJsonEscapedMost * s.size()
 // bytes; returns the end of what it wrote. For writers that size their output first.
 char* put_json_string_body(char* p, std::string_view s);
