@@ -35,6 +35,23 @@ StoredAs stored_as(PgKind k) {
 
 const SqlDialect kPg{pg_quote_name, '$'};
 
+// The line of a failed COPY's data that the server's error names ("COPY t, line 12, column
+// total: ..."), from 1; 0 when it names none.
+std::size_t copy_error_line(const PGresult* r) {
+  const char* context = PQresultErrorField(r, PG_DIAG_CONTEXT);
+  if (context == nullptr) return 0;
+  std::string_view text(context);
+  std::size_t at = text.find(", line ");
+  if (!text.starts_with("COPY ") || at == std::string_view::npos) return 0;
+  std::size_t line = 0;
+  for (char c : text.substr(at + 7)) {
+    if (c < '0' || c > '9') break;
+    line = line * 10 + static_cast<std::size_t>(c - '0');
+    if (line > (std::size_t{1} << 40)) return 0;
+  }
+  return line;
+}
+
 }  // namespace
 
 // "and some value differs", for ON CONFLICT … DO UPDATE … WHERE: compared as text, so that
@@ -337,6 +354,11 @@ void PgSink::start_batch() {
   }
   if (one_transaction()) m_conn.exec("SAVEPOINT etl_batch");
   if (staged) m_conn.exec("TRUNCATE etl_stage");
+  begin_copy();
+}
+
+void PgSink::begin_copy() {
+  bool staged = m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update;
   std::string cols;
   for (const auto& f : m_batch_fields) cols += (cols.empty() ? "" : ", ") + pg_quote_name(f);
   if (staged) cols += (cols.empty() ? "" : ", ") + std::string("__etl_row");
@@ -366,24 +388,34 @@ void PgSink::copy_record(const Record& r, std::size_t row) {
 
 // Sends what is new in m_copy; the text stays for held_record().
 void PgSink::send_copy() {
-  if (m_copy.size() == m_sent) return;
-  if (PQputCopyData(m_conn.handle(), m_copy.data() + m_sent,
-                    static_cast<int>(m_copy.size() - m_sent)) != 1)
-    throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+  send_copy_bytes(m_sent, m_copy.size());
   m_sent = m_copy.size();
 }
 
-// Ends the batch's COPY; false when the server refused some row of it.
-bool PgSink::end_copy() {
+void PgSink::send_copy_bytes(std::size_t from, std::size_t to) {
+  for (std::size_t at = from; at < to;) {
+    std::size_t n = std::min<std::size_t>(to - at, 1 << 20);
+    if (PQputCopyData(m_conn.handle(), m_copy.data() + at, static_cast<int>(n)) != 1)
+      throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+    at += n;
+  }
+}
+
+// Ends the COPY: 0 when the server took every row, else the line its error names from 1
+// (kNoLine when it names none).
+std::size_t PgSink::end_copy() {
   send_copy();
   if (PQputCopyEnd(m_conn.handle(), nullptr) != 1)
     throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
-  bool copied = true;
+  std::size_t failed = 0;
   while (PGresult* r = PQgetResult(m_conn.handle())) {
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) copied = false;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && failed == 0) {
+      std::size_t line = copy_error_line(r);
+      failed = line == 0 ? kNoLine : line;
+    }
     PQclear(r);
   }
-  return copied;
+  return failed;
 }
 
 std::string PgSink::update_sql(const Record& r) const {
@@ -455,10 +487,10 @@ std::vector<std::pair<std::string, std::uint64_t>> PgSink::counts() const {
 }
 
 // The batch failed as a whole: each record in its own savepoint, so only the bad ones fail.
-void PgSink::write_one_by_one() {
+void PgSink::write_one_by_one(std::size_t from, std::size_t to) {
   std::vector<std::string> texts;
   std::vector<const char*> params;
-  for (std::size_t n = 0; n < m_batch.size(); ++n) {
+  for (std::size_t n = from; n < to; ++n) {
     Sourced in = held_record(n);
     const Record& r = in.record;
     std::string sql = m_opts.sink.mode == WriteMode::Update ? update_sql(r)
@@ -495,10 +527,10 @@ void PgSink::write_one_by_one() {
 
 void PgSink::flush(std::uint64_t settled) {
   if (m_batch.empty()) return;
-  bool copied = end_copy();
+  std::size_t failed_line = end_copy();
   bool staged = m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update;
   // Two records with one key in a staged batch would make the merge ambiguous: one by one.
-  bool ok = copied && !m_batch_duplicate_keys;
+  bool ok = failed_line == 0 && !m_batch_duplicate_keys;
   if (ok) {
     if (staged) {
       try {
@@ -521,7 +553,8 @@ void PgSink::flush(std::uint64_t settled) {
     m_conn.exec("ROLLBACK");
     m_conn.exec("BEGIN");
   }
-  if (!ok) write_one_by_one();
+  if (!ok && staged) write_one_by_one(0, m_batch.size());
+  if (!ok && !staged) copy_again(0, m_batch.size(), failed_line);
   if (!ok && !replace) {
     store_checkpoint(settled);
     m_conn.exec("COMMIT");
@@ -535,6 +568,45 @@ void PgSink::flush(std::uint64_t settled) {
   m_sources.clear();
   m_batch_keys.clear();
   m_batch_duplicate_keys = false;
+}
+
+// Records [from, to) of a batch whose COPY failed at line `failed_line` of their text (from 1;
+// kNoLine: at none named). The records before that line go again in one COPY, it alone as its
+// own statement, the records after it in two halves, each COPY under a savepoint: a bad record
+// costs a few COPYs of its neighbours, not a statement for every record of a large batch. Every
+// record still ends written by a COPY that succeeded or with its own statement's outcome.
+void PgSink::copy_again(std::size_t from, std::size_t to, std::size_t failed_line) {
+  constexpr std::size_t kOneByOne = 16;  // fewer records: a statement each costs less
+  if (to - from <= kOneByOne) return write_one_by_one(from, to);
+  if (failed_line != kNoLine && failed_line <= to - from) {
+    std::size_t bad = from + failed_line - 1;
+    copy_range(from, bad);
+    write_one_by_one(bad, bad + 1);
+    from = bad + 1;
+  }
+  std::size_t mid = from + (to - from) / 2;
+  copy_range(from, mid);
+  copy_range(mid, to);
+}
+
+// Records [from, to) in one COPY under a savepoint; where it fails, copy_again.
+void PgSink::copy_range(std::size_t from, std::size_t to) {
+  if (from == to) return;
+  auto line_at = [&](std::size_t i) {
+    return i < m_batch.size() ? m_batch[i].line_at : m_copy.size();
+  };
+  m_conn.exec("SAVEPOINT etl_part");
+  begin_copy();
+  send_copy_bytes(line_at(from), line_at(to));
+  std::size_t failed_line = end_copy();
+  if (failed_line == 0) {
+    m_conn.exec("RELEASE SAVEPOINT etl_part");
+    for (std::size_t n = from; n < to; ++n) report(n, {WriteOutcome::Written, ""});
+    return;
+  }
+  m_conn.exec("ROLLBACK TO SAVEPOINT etl_part");
+  m_conn.exec("RELEASE SAVEPOINT etl_part");
+  copy_again(from, to, failed_line);
 }
 
 void PgSink::discard() {

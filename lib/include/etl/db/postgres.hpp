@@ -138,12 +138,17 @@ class PgSink : public Sink {
   void store_checkpoint(std::uint64_t settled);
   void start_batch();
   void copy_record(const Record& r, std::size_t row);
+  void begin_copy();
   void send_copy();
-  bool end_copy();
+  void send_copy_bytes(std::size_t from, std::size_t to);  // of m_copy
+  static constexpr std::size_t kNoLine = static_cast<std::size_t>(-1);
+  std::size_t end_copy();
+  void copy_again(std::size_t from, std::size_t to, std::size_t failed_line);
+  void copy_range(std::size_t from, std::size_t to);
   void merge_staged();
   void merge_upsert();
   WriteResult upsert_result(bool existed, bool written);
-  void write_one_by_one();
+  void write_one_by_one(std::size_t from, std::size_t to);
   std::string update_sql(const Record& r) const;
 
   PgConnection m_conn;
