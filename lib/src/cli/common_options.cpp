@@ -390,8 +390,8 @@ void add_connector_options(CLI::App& app, ConnectorOptions& o, bool for_sink) {
     add_http_request_options(app, o);
     app.add_option(
            "--batch-size", o.sink.batch_size,
-           "Records per transaction (default: 10000 for SQLite, 50000 for PostgreSQL, 1000 for "
-           "MariaDB)")
+           "Records per transaction (default: 10000 for SQLite, 1000000 or 64 MiB of COPY text "
+           "for PostgreSQL, 1000 for MariaDB)")
         ->check(CLI::PositiveNumber)
         ->type_name("N");
   } else {

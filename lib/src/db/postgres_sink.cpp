@@ -10,6 +10,7 @@
 #include "etl/db/table_schema.hpp"
 #include "etl/error.hpp"
 #include "etl/formats/text_format.hpp"
+#include "etl/held_text.hpp"
 #include "etl/json.hpp"
 #include "pg_values.hpp"
 #include "sql_text.hpp"
@@ -131,8 +132,14 @@ std::string pg_staged_upsert_sql(const std::string& table, const std::string& st
 PgSink::PgSink(const std::string& url, const ConnectorOptions& o)
     : m_conn(url, o.password_file), m_opts(o) {
   if (o.table.empty()) throw UsageError("a postgresql destination needs --table");
-  // Larger than SQLite's: each batch ends with the client and the server waiting for each other.
-  if (m_opts.sink.batch_size == 0) m_opts.sink.batch_size = 50000;
+  // A batch is one COPY, and each COPY gets a fresh ring of shared buffers that the server's
+  // process has not touched yet: a page fault for each page, 0.4 s for the 20 COPYs of a
+  // 1M-record load in batches of 50000, measured against one COPY. So a batch is large by
+  // default, bounded by its COPY text (held in a file for a retry, not in memory).
+  if (m_opts.sink.batch_size == 0) {
+    m_opts.sink.batch_size = kDefaultBatchRecords;
+    m_batch_text_limit = kDefaultBatchText;
+  }
   check_key_for_mode(o);
   m_table = pg_quote_name(o.table);
 }
@@ -252,18 +259,23 @@ WriteResult PgSink::write(const Sourced& in) {
   }
   m_typing.count(r, m_batch_kinds);
   if (m_batch.empty()) start_batch();
-  Held h{m_copy.size(), m_kinds.size(), 0, in.where.line, in.where.detail};
+  Held h{m_text.size(), in.where.line, 0, 0};
   copy_record(r, m_batch.size());
   if (m_sources.empty() || m_sources.back() != in.where.source)
     m_sources.push_back(in.where.source);
-  h.source = m_sources.size() - 1;
-  m_batch.push_back(std::move(h));
+  h.source = static_cast<std::uint32_t>(m_sources.size() - 1);
+  if (!in.where.detail.empty()) {
+    m_details.push_back(in.where.detail);
+    h.detail = static_cast<std::uint32_t>(m_details.size());
+  }
+  m_batch.push_back(h);
   if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update) {
     std::string k;
     for (const auto& f : m_opts.sink.key) k += to_json(*r.find(f)) + "\x1f";
     m_batch_duplicate_keys = m_batch_duplicate_keys || !m_batch_keys.insert(k).second;
   }
-  if (m_batch.size() >= m_opts.sink.batch_size) flush(m_handed);
+  if (m_batch.size() >= m_opts.sink.batch_size || m_text.size() >= m_batch_text_limit)
+    flush(m_handed);
   return {WriteOutcome::Pending, ""};
 }
 
@@ -307,19 +319,22 @@ void PgSink::retype_columns(const Record& r) {
 }
 
 // A batch streams into COPY as its records arrive, so the server parses while we read on.
-Sourced PgSink::held_record(std::size_t i) const {
+Sourced PgSink::held_record(std::size_t i) {
   const Held& h = m_batch[i];
   Sourced s;
-  s.where = Location{m_sources[h.source], h.line, h.detail};
-  std::string_view line = std::string_view(m_copy).substr(h.line_at);
+  s.where = Location{m_sources[h.source], h.line, h.detail ? m_details[h.detail - 1] : ""};
+  std::string held;
+  m_text.read(h.line_at, line_end(i), held);
+  std::string_view line(held);
   line = line.substr(0, line.find('\n'));
   std::string text;
+  std::size_t kinds_at = i * m_batch_fields.size();
   for (std::size_t f = 0; f < m_batch_fields.size(); ++f) {
     std::size_t tab = line.find('\t');
     std::string_view field = line.substr(0, tab);
     line = tab == std::string_view::npos ? std::string_view() : line.substr(tab + 1);
     Value v;
-    char kind = m_kinds[h.kinds_at + f];
+    char kind = m_kinds[kinds_at + f];
     if (kind != 'n') unescape_text_field(field, text);  // (its own COPY text: no error)
     if (kind == 's') v = Value::string(text);
     if (kind == 'd') v = Value::number(text);
@@ -373,32 +388,45 @@ void PgSink::begin_copy() {
 
 void PgSink::copy_record(const Record& r, std::size_t row) {
   const auto& fields = r.fields();
+  std::string& copy = m_text.tail();
   for (std::size_t i = 0; i < fields.size(); ++i) {
-    if (i > 0) m_copy.push_back('\t');
-    append_copy_field(m_copy, fields[i].value);
+    if (i > 0) copy.push_back('\t');
+    append_copy_field(copy, fields[i].value);
     static constexpr char kKind[] = {'n', 'b', 'd', 's', 'j', 'j'};  // by Value::Kind
     m_kinds.push_back(is_bytes(fields[i].value) ? 'x'
                                                 : kKind[static_cast<int>(fields[i].value.kind())]);
   }
   if (m_opts.sink.mode == WriteMode::Upsert || m_opts.sink.mode == WriteMode::Update)
-    m_copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
-  m_copy.push_back('\n');
-  if (m_copy.size() - m_sent >= (1 << 16)) send_copy();
+    copy += fmt::format("{}{}", fields.empty() ? "" : "\t", row);
+  copy.push_back('\n');
+  if (copy.size() >= (1 << 16)) send_copy();
 }
 
-// Sends what is new in m_copy; the text stays for held_record().
+// Sends the text not sent yet, and keeps it in the file for held_record().
 void PgSink::send_copy() {
-  send_copy_bytes(m_sent, m_copy.size());
-  m_sent = m_copy.size();
+  put_copy_data(m_text.tail());
+  m_text.spill();
 }
 
-void PgSink::send_copy_bytes(std::size_t from, std::size_t to) {
-  for (std::size_t at = from; at < to;) {
-    std::size_t n = std::min<std::size_t>(to - at, 1 << 20);
-    if (PQputCopyData(m_conn.handle(), m_copy.data() + at, static_cast<int>(n)) != 1)
-      throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
-    at += n;
+void PgSink::put_copy_data(std::string_view bytes) {
+  if (!bytes.empty() &&
+      PQputCopyData(m_conn.handle(), bytes.data(), static_cast<int>(bytes.size())) != 1)
+    throw IoError(fmt::format("{}: {}", m_conn.name(), m_conn.error()));
+}
+
+// Records [from, to) of the batch again, from the held text.
+void PgSink::send_records(std::size_t from, std::size_t to) {
+  std::string piece;
+  for (std::size_t at = m_batch[from].line_at, end = line_end(to - 1); at < end;) {
+    std::size_t next = std::min(end, at + (std::size_t{1} << 20));
+    m_text.read(at, next, piece);
+    put_copy_data(piece);
+    at = next;
   }
+}
+
+std::size_t PgSink::line_end(std::size_t i) const {
+  return i + 1 < m_batch.size() ? m_batch[i + 1].line_at : m_text.size();
 }
 
 // Ends the COPY: 0 when the server took every row, else the line its error names from 1
@@ -562,10 +590,10 @@ void PgSink::flush(std::uint64_t settled) {
   }
   if (!replace) m_in_tx = false;
   m_batch.clear();
-  m_copy.clear();
+  m_text.clear();
   m_kinds.clear();
-  m_sent = 0;
   m_sources.clear();
+  m_details.clear();
   m_batch_keys.clear();
   m_batch_duplicate_keys = false;
 }
@@ -592,12 +620,9 @@ void PgSink::copy_again(std::size_t from, std::size_t to, std::size_t failed_lin
 // Records [from, to) in one COPY under a savepoint; where it fails, copy_again.
 void PgSink::copy_range(std::size_t from, std::size_t to) {
   if (from == to) return;
-  auto line_at = [&](std::size_t i) {
-    return i < m_batch.size() ? m_batch[i].line_at : m_copy.size();
-  };
   m_conn.exec("SAVEPOINT etl_part");
   begin_copy();
-  send_copy_bytes(line_at(from), line_at(to));
+  send_records(from, to);
   std::size_t failed_line = end_copy();
   if (failed_line == 0) {
     m_conn.exec("RELEASE SAVEPOINT etl_part");

@@ -20,6 +20,7 @@
 #include "etl/db/pg_lossy_columns.hpp"
 #include "etl/db/table_schema.hpp"
 #include "etl/formats/text_format.hpp"
+#include "etl/held_text.hpp"
 #include "etl/mask.hpp"
 #include "etl/sink.hpp"
 #include "etl/source.hpp"
@@ -140,7 +141,9 @@ class PgSink : public Sink {
   void copy_record(const Record& r, std::size_t row);
   void begin_copy();
   void send_copy();
-  void send_copy_bytes(std::size_t from, std::size_t to);  // of m_copy
+  void put_copy_data(std::string_view bytes);
+  void send_records(std::size_t from, std::size_t to);
+  std::size_t line_end(std::size_t i) const;  // where record i's COPY line ends in m_text
   static constexpr std::size_t kNoLine = static_cast<std::size_t>(-1);
   std::size_t end_copy();
   void copy_again(std::size_t from, std::size_t to, std::size_t failed_line);
@@ -168,26 +171,30 @@ class PgSink : public Sink {
   // The batch's records are kept as their COPY lines plus each field's JSON type (not copies of
   // the records: a million small allocations cost more than the load), and turned back into
   // records, exactly, only when one must be retried or rejected.
+  // Record i's field kinds are m_kinds[i * m_batch_fields.size()...]: a batch's records all
+  // have its fields.
   struct Held {
-    std::size_t line_at;   // in m_copy
-    std::size_t kinds_at;  // in m_kinds
-    std::size_t source;    // in m_sources
+    std::uint64_t line_at;  // in m_text
     std::uint64_t line;
-    std::string detail;
+    std::uint32_t source;  // in m_sources
+    std::uint32_t detail;  // in m_details from 1; 0: none
   };
-  Sourced held_record(std::size_t i) const;
+  Sourced held_record(std::size_t i);
   void report(std::size_t i, const WriteResult& w);
   std::vector<Held> m_batch;
-  std::string m_kinds;     // per field: n(ull) s(tring) d(ecimal number) b(oolean) j(son)
-  std::size_t m_sent = 0;  // bytes of m_copy already sent to the server
+  std::string m_kinds;  // per field: n(ull) s(tring) d(ecimal number) b(oolean) j(son)
   std::vector<std::string> m_sources;
+  std::vector<std::string> m_details;
   std::set<std::string> m_batch_keys;  // staged modes: a key twice makes the merge ambiguous
   bool m_batch_duplicate_keys = false;
   std::vector<std::string> m_batch_fields;  // the field list every record of the batch has
-  std::string m_copy;                       // the batch's COPY text
+  HeldText m_text;                          // the batch's COPY text
   OutcomeFn m_outcome;
   Checkpoint* m_checkpoint = nullptr;
   std::uint64_t m_handed = 0;  // records written to this sink
+  static constexpr std::size_t kDefaultBatchRecords = 1000000;
+  static constexpr std::size_t kDefaultBatchText = std::size_t{64} << 20;
+  std::size_t m_batch_text_limit = static_cast<std::size_t>(-1);  // bytes of a batch's COPY text
 };
 
 }  // namespace etl
