@@ -514,7 +514,7 @@ std::vector<std::pair<std::string, std::uint64_t>> PgSink::counts() const {
   return {{"inserted", m_inserted}, {"updated", m_updated}, {"unchanged", m_unchanged}};
 }
 
-// The batch failed as a whole: each record in its own savepoint, so only the bad ones fail.
+// Records [from, to) of a failed batch, each in its own savepoint, so only the bad ones fail.
 void PgSink::write_one_by_one(std::size_t from, std::size_t to) {
   std::vector<std::string> texts;
   std::vector<const char*> params;
