@@ -4,6 +4,7 @@
 // large batch costs the page cache (written once, seldom read) and not the process's memory.
 #include <cstddef>
 #include <string>
+#include <utility>
 
 namespace etl {
 
@@ -23,7 +24,7 @@ class HeldText {
   void spill();
   // Bytes [from, to) of everything appended, into out (replacing what it held).
   void read(std::size_t from, std::size_t to, std::string& out);
-  // Empties it; the file keeps its pages for the next text.
+  // Empties it: the file is cut to nothing (its pages freed, none left to be written back).
   void clear();
 
  private:
