@@ -4,16 +4,54 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <new>
 
 namespace etl {
 
-void reserve_arena(std::string& arena, std::size_t bytes) {
-  arena.reserve(bytes);
-}
-
 namespace {
 const std::uintptr_t kPage = static_cast<std::uintptr_t>(sysconf(_SC_PAGESIZE));
+constexpr std::uintptr_t kHugePage = std::uintptr_t{1} << 21;
+// From here a block is rounded up to whole huge pages (it costs at most twice its size).
+constexpr std::size_t kLarge = kHugePage / 2;
+
+// Asks for the whole 2 MiB pages inside the block in huge pages; a refusal (THP "never", or no
+// THP at all) leaves it in small ones.
+void advise_huge_pages(const void* block, std::size_t bytes) {
+#ifdef MADV_HUGEPAGE
+  auto begin = reinterpret_cast<std::uintptr_t>(block);
+  std::uintptr_t from = (begin + kHugePage - 1) & ~(kHugePage - 1);
+  std::uintptr_t to = (begin + bytes) & ~(kHugePage - 1);
+  if (from < to) madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
+#else
+  (void)block;
+  (void)bytes;
+#endif
+}
+
 }  // namespace
+
+void reserve_arena(std::string& arena, std::size_t bytes) {
+  arena.reserve(bytes);
+  advise_huge_pages(arena.data(), arena.capacity());
+}
+
+void* allocate_large(std::size_t bytes) {
+  if (bytes < kLarge) {
+    void* block = std::malloc(bytes);
+    if (block == nullptr) throw std::bad_alloc();
+    return block;
+  }
+  std::size_t whole = (bytes + kHugePage - 1) & ~(kHugePage - 1);
+  void* block = std::aligned_alloc(kHugePage, whole);
+  if (block == nullptr) throw std::bad_alloc();
+  advise_huge_pages(block, whole);
+  return block;
+}
+
+void free_large(void* block) noexcept {
+  std::free(block);
+}
 
 void ArenaFaulter::watch(const std::string& arena) {
   const std::uintptr_t page = kPage;

@@ -257,8 +257,9 @@ TEST_CASE("matching: pairs, groups that are ambiguous, and rules in order") {
   for (std::size_t memory : {std::size_t{1} << 20, std::size_t{16}}) {
     MatchResult m = run(rules, l, r, false, memory);
     // a@x by e-mail; b by phone 2; c@x twice on the right: ambiguous; 4 by phone; e unmatched.
-    CHECK(m.left_state == std::vector<std::uint8_t>{1, 2, kAmbiguous, 2, kUnmatched});
-    CHECK(m.right_state == std::vector<std::uint8_t>{1, 2, kAmbiguous, kAmbiguous, 2, kUnmatched});
+    CHECK(m.left_state == etl::large_vector<std::uint8_t>{1, 2, kAmbiguous, 2, kUnmatched});
+    CHECK(m.right_state ==
+          etl::large_vector<std::uint8_t>{1, 2, kAmbiguous, kAmbiguous, 2, kUnmatched});
     CHECK(m.left_match[0] == 0);
     CHECK(m.left_match[1] == 1);
     CHECK(m.left_match[3] == 4);
@@ -283,7 +284,7 @@ TEST_CASE("matching: allow_many pairs every candidate, and keeps right records a
   SideKeys customers{{{{"7", ""}, {"m@x", ""}}, {{"8", ""}, {"", ""}}}};
   MatchResult m = run(rules, orders, customers, true);
   std::vector<std::uint32_t> buf;
-  CHECK(m.left_state == std::vector<std::uint8_t>{1, 1, 1, 2});
+  CHECK(m.left_state == etl::large_vector<std::uint8_t>{1, 1, 1, 2});
   CHECK(std::vector<std::uint32_t>(m.matches_of(0, buf).begin(), m.matches_of(0, buf).end()) ==
         std::vector<std::uint32_t>{0});
   CHECK(m.left_match[3] == 0);  // customer 7 matched again, by the second rule
@@ -310,8 +311,8 @@ TEST_CASE("matching: fuzzy rules link within a block, clusters with more are amb
   for (std::size_t memory : {std::size_t{1} << 20, std::size_t{16}}) {
     MatchResult m = run(rules, l, r, false, memory);
     CHECK(m.left_state ==
-          std::vector<std::uint8_t>{1, kAmbiguous, kAmbiguous, kUnmatched, kUnmatched});
-    CHECK(m.right_state == std::vector<std::uint8_t>{1, kAmbiguous, kUnmatched});
+          etl::large_vector<std::uint8_t>{1, kAmbiguous, kAmbiguous, kUnmatched, kUnmatched});
+    CHECK(m.right_state == etl::large_vector<std::uint8_t>{1, kAmbiguous, kUnmatched});
     CHECK(m.score(0, 0) == Approx(jw("Anna Nowak", "Anna Nowack")));
     REQUIRE(m.ambiguous.size() == 1);
     CHECK(m.ambiguous[0].lefts == std::vector<std::uint32_t>{1, 2});
@@ -325,9 +326,9 @@ TEST_CASE("matching: nothing on a side pairs nothing") {
   SideKeys some{{{{"k", ""}}}};
   MatchResult m = run({exact("a=B")}, none, some, false);
   CHECK(m.left_state.empty());
-  CHECK(m.right_state == std::vector<std::uint8_t>{kUnmatched});
+  CHECK(m.right_state == etl::large_vector<std::uint8_t>{kUnmatched});
   m = run({exact("a=B")}, some, none, false);
-  CHECK(m.left_state == std::vector<std::uint8_t>{kUnmatched});
+  CHECK(m.left_state == etl::large_vector<std::uint8_t>{kUnmatched});
 }
 
 TEST_CASE("matching: many keys match on two threads with the same result as in partitions") {

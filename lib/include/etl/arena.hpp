@@ -4,15 +4,39 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace etl {
 
 // Reserves `bytes` for arena once, so that it never moves (nor copies itself) while it fills.
-// Pages are only touched when used, so a large budget costs nothing until it is needed. (No
-// transparent huge pages: on this project's VMs a 2 MiB page was often much slower to fault in
-// than 512 small ones, when another process had just freed its memory: etl-correlate right
-// after DuckDB took 0.94 s with them and 0.58 s without, etl-diff 0.99 s and 0.75 s.)
+// Pages are only touched when used, so a large budget costs nothing until it is needed. Its
+// whole 2 MiB stretches are asked for in transparent huge pages (madvise; the kernel's
+// "enabled" setting decides): one fault then maps 512 pages. Measured both ways, by turns right
+// after DuckDB's join freed its memory, the bench's 1M orders: on the VM of session 50
+// (kernel 6.18, THP "madvise") etl-correlate 0.76-0.93 s with small pages, 0.63-0.82 s with
+// huge ones; on an earlier VM the other way round (0.58 s small, 0.94 s huge), where a huge
+// page was slow to find right after another process freed its memory.
 void reserve_arena(std::string& arena, std::size_t bytes);
+
+// Blocks of 1 MiB or more in whole transparent huge pages, as reserve_arena's (for the large
+// arrays that fill once: offsets, hash tables, sort indexes); smaller ones from malloc.
+void* allocate_large(std::size_t bytes);
+void free_large(void* block) noexcept;
+
+template <typename T>
+struct LargeAllocator {
+  using value_type = T;
+  LargeAllocator() = default;
+  template <typename U>
+  LargeAllocator(const LargeAllocator<U>&) noexcept {}
+  T* allocate(std::size_t n) { return static_cast<T*>(allocate_large(n * sizeof(T))); }
+  void deallocate(T* p, std::size_t) noexcept { free_large(p); }
+  friend bool operator==(const LargeAllocator&, const LargeAllocator&) { return true; }
+};
+
+// A vector whose storage may be large: see LargeAllocator.
+template <typename T>
+using large_vector = std::vector<T, LargeAllocator<T>>;
 
 // Faults an arena's pages in a little ahead of the thread that fills it, from a thread with
 // nothing else to do (the side of etl-correlate that finished loading first, for the other), or

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <string_view>
 
+#include "etl/arena.hpp"
 #include "etl/correlate/similarity.hpp"
 #include "etl/parallel.hpp"
 #include "etl/prefetch.hpp"
@@ -75,7 +76,7 @@ class RuleMatcher {
     std::size_t mask = capacity - 1;
     m_slots.assign(capacity, Slot{0, kNone});
     m_groups.clear();
-    std::vector<std::uint32_t> next_build(build.size(), kNone), next_probe(probe.size(), kNone);
+    large_vector<std::uint32_t> next_build(build.size(), kNone), next_probe(probe.size(), kNone);
     // Finds key's group; with `add`, makes it when missing. kNone when missing.
     auto hash_of = [](std::string_view key) {
       return static_cast<std::uint32_t>(std::hash<std::string_view>{}(key));
@@ -102,7 +103,7 @@ class RuleMatcher {
     }
     // Probing misses the cache at every step (slot, group, key): the probes a few places ahead
     // have their slot, then their group and key, fetched while this one is looked up.
-    std::vector<std::uint32_t> probe_hash(probe.size());
+    large_vector<std::uint32_t> probe_hash(probe.size());
     for (std::size_t i = 0; i < probe.size(); ++i) probe_hash[i] = hash_of(probe[i].key());
     constexpr std::size_t kSlotAhead = 16, kGroupAhead = 8;
     auto prefetch = [&](std::size_t slot_at, std::size_t group_at) {
@@ -127,7 +128,7 @@ class RuleMatcher {
       }
       return;
     }
-    std::vector<std::uint32_t> probe_group(probe.size());
+    large_vector<std::uint32_t> probe_group(probe.size());
     for (std::size_t i = probe.size(); i-- > 0;) {
       prefetch(i - kSlotAhead, i - kGroupAhead);  // wraps past 0 to a huge index: skipped
       std::uint32_t at = probe_group[i] = group_of(probe[i].key(), probe_hash[i], false);
@@ -257,9 +258,9 @@ class RuleMatcher {
   std::size_t m_index;
   std::uint8_t m_state;
   bool m_allow_many;
-  std::vector<KeyEntry> m_lefts, m_rights;
-  std::vector<Slot> m_slots;
-  std::vector<Group> m_groups;
+  large_vector<KeyEntry> m_lefts, m_rights;
+  large_vector<Slot> m_slots;
+  large_vector<Group> m_groups;
 };
 
 void merge(MatchResult& into, MatchResult& from) {

@@ -370,11 +370,11 @@ void SortedSide::load() {
   }
   if (m_runs.empty()) {
     sort_index();
-    std::vector<Slot>().swap(m_sort_spare);
+    large_vector<Slot>().swap(m_sort_spare);
   } else {
     if (!m_index.empty()) sort_and_spill();
     std::string().swap(m_arena);
-    std::vector<Slot>().swap(m_index);
+    large_vector<Slot>().swap(m_index);
     start_merge();
   }
 }

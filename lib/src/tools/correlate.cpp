@@ -12,6 +12,7 @@
 #include <unordered_set>
 
 #include "correlate_side.hpp"
+#include "etl/arena.hpp"
 #include "etl/correlate/matcher.hpp"
 #include "etl/correlate/xref_store.hpp"
 #include "etl/error.hpp"
@@ -32,7 +33,7 @@ struct SideCounts {
   std::uint64_t matched = 0, unmatched = 0, ambiguous = 0;
 };
 
-SideCounts count_states(const std::vector<std::uint8_t>& states) {
+SideCounts count_states(std::span<const std::uint8_t> states) {
   SideCounts n;
   for (auto s : states) {
     if (s == kUnmatched)
@@ -186,6 +187,8 @@ class CorrelateRun {
         std::clamp<std::uint64_t>(m_opts.memory / 32 / parts.size() / pair_bytes, 64, 16384));
     // While two chunks render, the two before them are written.
     std::vector<Rendered> written(parts.size());
+    for (auto* rendered : {&parts, &written})  // (in huge pages: see reserve_arena)
+      for (Rendered& r : *rendered) reserve_arena(r.out, chunk * pair_bytes);
     bool pending = false;
     for (std::uint32_t begin = 0; begin < n; begin += chunk * parts.size()) {
       std::vector<std::function<void()>> tasks;
@@ -306,7 +309,7 @@ class CorrelateRun {
   }
 
   // The right records nothing paired with, the ambiguous groups; then everything is committed.
-  void finish(Outputs& o, const std::vector<std::uint8_t>& right_state) {
+  void finish(Outputs& o, std::span<const std::uint8_t> right_state) {
     const auto& right = *m_sides[1];
     correlate::ReadBuffer rbuf;
     for (std::uint32_t r = 0; r < right_state.size(); ++r) {

@@ -12,6 +12,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "etl/arena.hpp"
 #include "etl/correlate/key_index.hpp"
 #include "etl/correlate/rule.hpp"
 
@@ -37,8 +38,8 @@ struct RuleCounts {
 
 struct MatchResult {
   // Per record: kUnmatched, kAmbiguous, or 1 + the rule that matched it.
-  std::vector<std::uint8_t> left_state, right_state;
-  std::vector<std::uint32_t> left_match;  // a matched left's (first) right record
+  large_vector<std::uint8_t> left_state, right_state;
+  large_vector<std::uint32_t> left_match;  // a matched left's (first) right record
   std::unordered_map<std::uint32_t, std::vector<std::uint32_t>> more_matches;  // allow_many
   std::unordered_map<std::uint64_t, double> scores;  // (left << 32 | right) → fuzzy score
   std::vector<AmbiguousGroup> ambiguous;             // in the order of their first left record

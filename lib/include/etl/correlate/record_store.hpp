@@ -113,7 +113,7 @@ class RecordStore {
   std::unique_ptr<JsonRowWriter> m_row_object, m_row_merged;  // write rows under them
   std::string m_arena;  // in memory: every record; spilled: the write buffer
   ArenaFaulter m_faulter;
-  std::vector<std::uint64_t> m_offsets{0};
+  large_vector<std::uint64_t> m_offsets{0};
   int m_fd = -1;
   std::uint64_t m_file_size = 0;
 };

@@ -12,8 +12,9 @@
 namespace etl::diff {
 
 // `prefix(item)` gives an item's KeyPrefix; `spare` is scratch, of any size, kept for reuse.
-template <class T, class Prefix>
-void sort_by_prefix(std::vector<T>& items, std::vector<T>& spare, Prefix prefix) {
+template <class Items, class Prefix>
+void sort_by_prefix(Items& items, Items& spare, Prefix prefix) {
+  using T = typename Items::value_type;
   if (items.size() < 2) return;
   constexpr int kBytes = 16;  // byte 0 the least significant (of lo), byte 15 the most (of hi)
   auto byte_of = [&](const T& item, int b) {

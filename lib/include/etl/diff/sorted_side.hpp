@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "etl/arena.hpp"
 #include "etl/connector_options.hpp"
 #include "etl/diff/key.hpp"
 #include "etl/source.hpp"
@@ -153,9 +154,9 @@ class SortedSide {
     KeyPrefix prefix;
     std::uint64_t offset;  // of the blob in the arena
   };
-  std::string m_arena;        // entry blobs, back to back
-  std::vector<Slot> m_index;  // sorted by key
-  std::vector<Slot> m_sort_spare;
+  std::string m_arena;         // entry blobs, back to back
+  large_vector<Slot> m_index;  // sorted by key
+  large_vector<Slot> m_sort_spare;
   std::size_t m_pos = 0;  // next index position to hand out
   std::vector<std::unique_ptr<SpillFile>> m_runs;
   std::vector<int> m_levels;  // of each run: how many merges made it
