@@ -43,6 +43,7 @@ class WriteBehind {
   std::condition_variable m_written;   // hand() and drain(): the thread wrote what it took
   std::vector<std::string> m_waiting;  // handed, not yet taken by the thread
   std::size_t m_waiting_bytes = 0;
+  static constexpr std::size_t kSparesKept = 32;
   std::vector<std::string> m_spare;  // written, to give back
   // A failed write may still point into its buffer (zlib keeps its input to finish at
   // gzclose): those buffers stay here, untouched, until this object goes.
